@@ -1,0 +1,181 @@
+"""The registry of diagnostic codes.
+
+Codes are stable: a code once published keeps its meaning forever, so tools and people can rely on
+it. Each entry documents what the problem is, why it matters, an example that triggers it and how
+to fix it; `docs/diagnostics.md` is generated from this registry (`mmdsl docs --diagnostics`).
+Ranges: MD1xx syntax, MD2xx names, MD3xx types and values, MD4xx structure of tables and the
+guideline, MD5xx worked examples, MD6xx verification of the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mmdsl.diagnostics.model import Diagnostic, Severity
+from mmdsl.source import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    why: str
+    example: str
+    fix: str
+
+    def at(
+        self, path: str, span: Span, message: str, *,
+        help: str | None = None, label: str | None = None, **data: Any,
+    ) -> Diagnostic:
+        """A diagnostic of this code at `span` of the file `path`."""
+        return Diagnostic(self.code, self.severity, message, path, span, help, label, data)
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_ENTRIES = [
+    # ---- MD1xx: syntax --------------------------------------------------------------------
+    Code("MD100", "syntax-error", E, "the line does not follow the grammar of mmdsl",
+         "The compiler cannot tell what a line means when it does not have the shape of any "
+         "statement; guessing could change the meaning of a clinical rule.",
+         "input prior_lines integer 0..30", "Write the statement in one of the forms of "
+         "docs/language.md; here a colon is missing: `input prior_lines: integer 0..30`."),
+    Code("MD101", "unterminated-text", E, "quoted text is never closed",
+         "Text in quotes runs until the next quote; an unclosed quote swallows the rest of the file.",
+         'input t11_14: yes/no "t(11;14) confirmed', 'Add the closing quote: `"t(11;14) confirmed"`.'),
+    Code("MD102", "unexpected-character", E, "a character that mmdsl does not use",
+         "Only the characters of the language may appear outside quotes and comments.",
+         "input prior_lines: integer 0..30 $", "Remove the character, or put the text in quotes."),
+    Code("MD103", "row-cell-count", E, "a table row has a different number of cells than the header",
+         "Each cell belongs to the column above it; a missing or extra cell shifts every test "
+         "after it to the wrong column.",
+         "| prior_lines | t11_14 || regimen |\n| >= 4 || VenVd |",
+         "Give the row one cell per column; write `-` for a cell that should match anything."),
+    Code("MD104", "empty-cell", E, "a table cell is empty",
+         "An empty cell is ambiguous: it may be a forgotten value or mean 'any'.",
+         "| prior_lines | t11_14 || regimen |\n|             | yes    || VenVd   |",
+         "Write `-` for 'any value', or the test you meant."),
+    Code("MD105", "table-layout", E, "a table's header and sections are not laid out as inputs || outputs",
+         "A table has input columns on the left, `||`, output columns on the right and optionally "
+         "`||` and annotation columns (evidence, caveats); without that the compiler cannot know "
+         "which cells are tests and which are results.",
+         "| prior_lines | regimen |", "Separate the inputs from the outputs with `||`: "
+         "`| prior_lines || regimen |`."),
+    Code("MD106", "unreadable-file", E, "the file cannot be read as UTF-8 text",
+         "Table files are UTF-8 text; other bytes would be read differently on different machines.",
+         "(a file saved as Latin-1 with an accented letter)", "Save the file as UTF-8."),
+    Code("MD107", "missing-guideline", E, "the file does not start with a guideline declaration",
+         "Every decision carries the guideline's name as provenance; the compiler needs it.",
+         "input prior_lines: integer 0..30", 'Add `guideline my_guideline "Title"` as the first statement.'),
+    Code("MD108", "misplaced-statement", E, "a statement appears more than once or in the wrong place",
+         "Some statements describe the whole guideline (its name, version, scope) and may appear only once.",
+         'version "1.0"\nversion "1.1"', "Keep one of them."),
+    # ---- MD2xx: names ---------------------------------------------------------------------
+    Code("MD200", "unknown-name", E, "a name that is not declared",
+         "A misspelt input or value would otherwise silently never match.",
+         "| prior_line || regimen |", "Use a declared name; the help line suggests the nearest one."),
+    Code("MD201", "duplicate-name", E, "a name declared twice",
+         "Two things with one name make every use of it ambiguous.",
+         "input t11_14: yes/no\ninput t11_14: yes/no", "Rename or remove one of them."),
+    Code("MD202", "suspicious-name", E, "a name holds invisible, bidirectional or mixed-script characters",
+         "Such characters make text look different from what the compiler reads (Trojan Source, "
+         "look-alike letters): a reviewer could approve a rule that does something else.",
+         "input t11_14\u200b: yes/no", "Retype the name using plain letters of one script."),
+    Code("MD203", "wrong-kind-of-name", E, "a name is used where a different kind of thing is expected",
+         "An input cannot stand where evidence is expected, a caveat cannot be a column, and so on.",
+         "class PI of prior_lines = bortezomib", "Use a name of the expected kind (the message says which)."),
+    # ---- MD3xx: types and values ----------------------------------------------------------
+    Code("MD300", "type-mismatch", E, "a value or test does not fit the type of its column or input",
+         "A yes/no column tested with a number, or a number compared with text, never matches as intended.",
+         "| t11_14 || regimen |\n| >= 4   || VenVd   |", "Use a test that fits the column's type "
+         "(the message names it)."),
+    Code("MD301", "unknown-member", E, "a value that is not a member of the enumeration",
+         "A misspelt drug or category would never match any patient.",
+         "| refractory       || regimen |\n| has bortezomb    || SVd     |",
+         "Use a member of the enumeration; the help line suggests the nearest one."),
+    Code("MD302", "out-of-range", E, "a number outside the declared range of its input",
+         "A test against an impossible value is a typo or a misunderstanding of the unit.",
+         "input prior_lines: integer 0..30\n... | >= 40 |", "Use a number inside the declared range."),
+    Code("MD303", "empty-range", E, "a range or bounds whose low end is above its high end",
+         "Such a range contains no value, so the rule can never fire.",
+         "| 5..3 |", "Write the low end first: `3..5`."),
+    Code("MD304", "bad-output", E, "an output cell that is not a single value of the output's type",
+         "Outputs are results, not tests: each cell holds one value (or `-` for none).",
+         "output tier: one of preferred, other\n... || >= 2 |", "Write one value of the output's type."),
+    Code("MD305", "bad-default", E, "an input's default value does not fit its type",
+         "The default replaces a missing fact, so it must be a valid value itself.",
+         "input bcl2_high: yes/no default 3", "Write a default of the input's type."),
+    Code("MD306", "bad-integer", E, "a decimal number where an integer is required",
+         "Integer inputs (counts, lines of therapy) cannot hold fractions.",
+         "input prior_lines: integer 0..2.5", "Write a whole number."),
+    # ---- MD4xx: structure -----------------------------------------------------------------
+    Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
+         "A fact defined through itself has no value.",
+         "fact a = b\nfact b = a", "Define one of the facts from inputs only."),
+    Code("MD401", "unknown-evidence", E, "a rule cites evidence that is not declared",
+         "Every citation must lead to a trial or reference in the bibliography.",
+         "| ... || ... || KarMMA |", "Declare it with `evidence NAME \"title\"` or fix the spelling."),
+    Code("MD402", "unknown-reference", E, "a reference number that is not in the bibliography",
+         "Reference numbers must point to a declared `reference`.",
+         "evidence KarMMa \"KarMMa\"\n  refs 9", "Declare `reference 9 \"...\"` or use an existing number."),
+    Code("MD403", "unknown-caveat", E, "a rule attaches a caveat that is not declared",
+         "Caveats are shown to clinicians with the recommendation; an unknown one would be lost.",
+         "| ... || ... || STORM | cytopenia |", "Declare it with `caveat NAME \"text\"` or fix the spelling."),
+    Code("MD404", "missing-evidence", E, "a rule of a table that requires evidence cites none",
+         "A recommendation without its evidence cannot be reviewed or trusted.",
+         "requires evidence\n... || Sd | other || - |", "Cite the trial or reference that supports the rule."),
+    Code("MD405", "hit-policy", E, "the hit policy does not fit the table",
+         "Aggregations need exactly one numeric output (count excepted); priority and output order "
+         "rank rules by the order of their output values, which must therefore be enumerations.",
+         "hit collect sum\noutput regimen: one of IsaPd, IsaKd", "Choose a hit policy that fits, or "
+         "change the outputs."),
+    Code("MD406", "duplicate-rule", E, "two rules of a table share a name",
+         "Rule names appear in decisions and traces; they must identify one rule.",
+         "| rule | ... |\n| car_t | ... |\n| car_t | ... |", "Give each rule its own name."),
+    Code("MD407", "bad-table-reference", E, "a column reads the result of a table that is not before it",
+         "Tables are evaluated top to bottom; a table may only read the results of earlier tables.",
+         "| later_table.level || ... |", "Move the table you read from above this one."),
+    Code("MD408", "unused-declaration", W, "a declaration that nothing uses",
+         "An input no rule reads, or evidence no rule cites, is often a sign of a forgotten rule.",
+         "input bcl2_high: yes/no", "Use it in a rule or remove it."),
+    Code("MD409", "bad-clause", E, "a table clause names something that is not an output of the table",
+         "`order by` and `distinct by` work on the table's own outputs.",
+         "order by tiers", "Name an output declared with `output` in this table."),
+    Code("MD410", "bad-set-reference", E, "a set input includes something that is not a set of the same values",
+         "`includes` makes one set contain another; both must be sets of the same enumeration.",
+         "input exposed: set of drug includes prior_lines", "Name a set input of the same enumeration."),
+    # ---- MD5xx: worked examples ------------------------------------------------------------
+    Code("MD500", "bad-example-fact", E, "a worked example gives a fact that is not a valid input",
+         "An example is a patient; its facts must be valid input to the evaluator.",
+         "example e1 \"...\"\n  prior_line: 3", "Name a declared input and give a value of its type."),
+    Code("MD501", "incomplete-example", E, "a worked example leaves out a required input",
+         "The evaluator refuses incomplete facts; so must the example.",
+         "example e1 \"...\"\n  prior_lines: 3", "Give every input that has no default."),
+    Code("MD502", "bad-expectation", E, "a worked example expects something that the guideline does not produce",
+         "Expectations name a table (or a table's output), a derived fact or `status`.",
+         "expect regimens: IsaPd", "Name a table, `table.output`, a fact, or `status`."),
+    Code("MD503", "example-fails", E, "a worked example gives a different result than expected",
+         "The tables do not do what their authors said they would for this patient.",
+         "expect recommendations.regimen: IsaPd   (the tables say IsaKd)",
+         "Fix the table or the expectation; `mmdsl test` shows expected and actual."),
+]
+
+CODES: dict[str, Code] = {entry.code: entry for entry in _ENTRIES}
+BY_NAME: dict[str, Code] = {entry.name: entry for entry in _ENTRIES}
+
+
+def lookup(name_or_code: str) -> Code:
+    """The code registered under a code (`MD200`) or a name (`unknown-name`)."""
+    return CODES.get(name_or_code) or BY_NAME[name_or_code]
+
+
+def register(entry: Code) -> Code:
+    """Add a code (used by later stages such as verification that live in their own modules)."""
+    if entry.code in CODES or entry.name in BY_NAME:
+        raise ValueError(f"diagnostic code {entry.code} ({entry.name}) is registered twice")
+    CODES[entry.code] = entry
+    BY_NAME[entry.name] = entry
+    return entry

@@ -1,0 +1,1 @@
+"""The front end: grammar, parser, and the syntax tree it builds."""

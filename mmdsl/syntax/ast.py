@@ -1,0 +1,426 @@
+"""The abstract syntax tree: frozen dataclasses, every node with the span it was written at.
+
+The tree records what the author wrote, in the author's order; it resolves nothing. Names are
+kept as `Name` nodes (text plus span) so that every later diagnostic can point at the exact word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal, TypeAlias
+
+from mmdsl.source import Span
+
+# ---- leaves ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Quoted text, with escapes decoded and runs of white space (line breaks too) folded."""
+
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a test is about: an input, a fact, or `table.output`."""
+
+    name: Name
+    member: Name | None
+    span: Span
+
+    @property
+    def text(self) -> str:
+        return self.name.text if self.member is None else f"{self.name.text}.{self.member.text}"
+
+
+# ---- values -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NumberValue:
+    value: int | Decimal
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class BoolValue:
+    value: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TextValue:
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NameValue:
+    """A bare word: an enumeration member, a class, or another declared name."""
+
+    name: Name
+    span: Span
+
+
+Value: TypeAlias = NumberValue | BoolValue | TextValue | NameValue
+
+# ---- tests: what a table cell (or a condition) checks about its subject ---------------------
+
+CompareOp = Literal[">=", "<=", ">", "<", "=", "!="]
+Quantifier = Literal["any", "none", "all"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyTest:
+    """`-`: matches every value."""
+
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CompareTest:
+    op: CompareOp
+    value: NumberValue
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RangeTest:
+    low: NumberValue
+    high: NumberValue
+    low_closed: bool
+    high_closed: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ValueTest:
+    """Equality with a value; a class name in an enumeration column means 'one of the class'."""
+
+    value: Value
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class HasTest:
+    """`has m`: the set contains the member `m`."""
+
+    member: Name
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class QuantifiedTest:
+    """`has any of PI`, `none of (a, b)`, `all of C`: the set against a group of members."""
+
+    quantifier: Quantifier
+    members: tuple[Name, ...]
+    is_class: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NotTest:
+    """`not t` or `not (t1, t2)`: none of the inner tests holds."""
+
+    tests: tuple[Test, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class OneOfTest:
+    """`t1, t2`: at least one of the tests holds."""
+
+    tests: tuple[Test, ...]
+    span: Span
+
+
+Test: TypeAlias = (
+    AnyTest | CompareTest | RangeTest | ValueTest | HasTest | QuantifiedTest | NotTest | OneOfTest
+)
+
+# ---- expressions: derived facts and the scope -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A subject and a test; with no test, a yes/no subject that must be yes."""
+
+    subject: Subject
+    test: Test | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    items: tuple[Expr, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    items: tuple[Expr, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Expr
+    span: Span
+
+
+Expr: TypeAlias = Condition | And | Or | Not
+
+# ---- types --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BoolType:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NumberType:
+    kind: Literal["integer", "decimal"]
+    low: NumberValue | None
+    high: NumberValue | None
+    unit: Text | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TextType:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EnumType:
+    """`one of drug` (a declared enumeration) or `one of a, b, c` (members written in place)."""
+
+    names: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SetType:
+    enum: Name
+    span: Span
+
+
+TypeExpr: TypeAlias = BoolType | NumberType | TextType | EnumType | SetType
+
+# ---- declarations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GuidelineDecl:
+    name: Name
+    title: Text
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class VersionDecl:
+    version: Text
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceDecl:
+    number: NumberValue
+    citation: Text
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceDecl:
+    name: Name
+    title: Text | None
+    refs: tuple[NumberValue, ...]
+    design: tuple[Text, ...]
+    population: tuple[Text, ...]
+    findings: tuple[Text, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CaveatDecl:
+    name: Name
+    text: Text
+    refs: tuple[NumberValue, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    name: Name
+    description: Text | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EnumDecl:
+    name: Name
+    description: Text | None
+    members: tuple[Member, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ClassDecl:
+    name: Name
+    enum: Name
+    description: Text | None
+    members: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InputDecl:
+    name: Name
+    type: TypeExpr
+    includes: Name | None
+    default: Value | None
+    description: Text | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FactDecl:
+    name: Name
+    description: Text | None
+    expr: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeDecl:
+    description: Text
+    expr: Expr
+    span: Span
+
+
+# ---- tables ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HitPolicy:
+    """`unique`, `any`, `first`, `priority`, `collect` (+ `sum`/`min`/`max`/`count`),
+    `rule order`, `output order`."""
+
+    words: tuple[str, ...]
+    span: Span
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputDecl:
+    name: Name
+    type: TypeExpr
+    description: Text | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderCell:
+    subject: Subject
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a row: its test (None when the cell is empty) and the text as written."""
+
+    test: Test | None
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A row as written: its cells and, between them, the separators (`|` or `||`)."""
+
+    cells: tuple[Cell, ...]
+    separators: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TableDecl:
+    name: Name
+    title: Text | None
+    hit: HitPolicy | None
+    outputs: tuple[OutputDecl, ...]
+    order_by: tuple[Name, ...]
+    distinct_by: tuple[Name, ...]
+    complete: bool
+    requires_evidence: bool
+    header: tuple[HeaderCell, ...]
+    header_separators: tuple[str, ...]
+    rows: tuple[Row, ...]
+    span: Span
+
+
+# ---- examples and notes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """One fact of a worked example; an empty tuple of values is `none` (an empty set)."""
+
+    name: Name
+    values: tuple[Value, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Expect:
+    subject: Subject
+    values: tuple[Value, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleDecl:
+    name: Name
+    description: Text
+    givens: tuple[Given, ...]
+    expects: tuple[Expect, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDecl:
+    """An authoring decision: why a rule is written as it is (shown in the review document)."""
+
+    name: Name
+    targets: tuple[Subject, ...]
+    text: Text
+    span: Span
+
+
+Statement: TypeAlias = (
+    GuidelineDecl | VersionDecl | ReferenceDecl | EvidenceDecl | CaveatDecl | EnumDecl | ClassDecl
+    | InputDecl | FactDecl | ScopeDecl | TableDecl | ExampleDecl | NoteDecl
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    """One table file: its statements in the order written."""
+
+    path: str
+    statements: tuple[Statement, ...]
+    span: Span
