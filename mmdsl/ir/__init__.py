@@ -1,0 +1,1 @@
+"""The lowered, typed form of a guideline that every back end and the interpreter read."""

@@ -1,0 +1,409 @@
+"""Lowering: a checked syntax tree and its symbols become the IR.
+
+Lowering runs only on files without errors, so every name here resolves; an inconsistency is a
+bug in the checks, reported as an internal error, never a wrong evaluator.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from mmdsl import __version__
+from mmdsl.ir import model as ir
+from mmdsl.semantics.symbols import Resolved, Symbols, TableInfo
+from mmdsl.semantics.types import BoolT, EnumT, NumberT, SetT, TextT, ValueType
+from mmdsl.source import Source, Span
+from mmdsl.syntax import ast
+
+
+class LoweringError(Exception):
+    """A file that passed the checks cannot be lowered: a bug in the compiler."""
+
+
+def lower(source: Source, symbols: Symbols) -> ir.IRGuideline:
+    assert symbols.guideline is not None
+    return ir.IRGuideline(
+        name=symbols.guideline.name.text,
+        title=symbols.guideline.title.value,
+        version=symbols.version.version.value if symbols.version else "",
+        source_path=source.path,
+        source_sha256=source.sha256,
+        mmdsl_version=__version__,
+        inputs=tuple(lower_input(info.decl, info.type) for info in symbols.inputs.values()
+                     if info.type is not None),
+        facts=tuple(lower_fact(symbols, symbols.facts[n], source) for n in fact_order(symbols)),
+        scope=lower_scope(symbols, symbols.scope, source) if symbols.scope else None,
+        tables=tuple(lower_table(symbols, t) for t in symbols.tables.values()),
+        enums=tuple(ir.IREnum(e.name, e.description, e.members, tuple(e.labels.items()))
+                    for e in symbols.enums.values()),
+        classes=tuple(ir.IRClass(c.decl.name.text, c.decl.enum.text, _text(c.decl.description),
+                                 c.members) for c in symbols.classes.values()),
+        references=tuple(ir.IRReference(n, r.citation.value)
+                         for n, r in sorted(symbols.references.items())),
+        evidence=tuple(lower_evidence(e) for e in symbols.evidence.values()),
+        caveats=tuple(ir.IRCaveat(c.name.text, c.text.value, tuple(int(r.value) for r in c.refs))
+                      for c in symbols.caveats.values()),
+        examples=tuple(lower_example(symbols, e) for e in symbols.examples.values()),
+        notes=tuple(ir.IRNote(n.name.text, tuple(t.text for t in n.targets), n.text.value)
+                    for n in symbols.notes.values()),
+    )
+
+
+def _text(text: ast.Text | None) -> str:
+    return text.value if text else ""
+
+
+# ---- types and inputs ---------------------------------------------------------------------------
+
+
+def lower_type(value_type: ValueType) -> ir.IRType:
+    match value_type:
+        case BoolT():
+            return ir.IRType("bool")
+        case TextT():
+            return ir.IRType("text")
+        case NumberT(kind="integer"):
+            return ir.IRType("integer", low=_int_or_none(value_type.low),
+                             high=_int_or_none(value_type.high), unit=value_type.unit)
+        case NumberT():
+            return ir.IRType("decimal", low=_float_or_none(value_type.low),
+                             high=_float_or_none(value_type.high), unit=value_type.unit)
+        case EnumT():
+            return ir.IRType("enum", value_type.enum.members, enum_name=value_type.enum.name)
+        case SetT():
+            return ir.IRType("set", value_type.enum.members, enum_name=value_type.enum.name)
+    raise LoweringError(f"no IR type for {value_type!r}")
+
+
+def _int_or_none(value: int | Decimal | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _float_or_none(value: int | Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def lower_input(decl: ast.InputDecl, value_type: ValueType | None) -> ir.IRInput:
+    assert value_type is not None
+    default = None if decl.default is None else json_value(decl.default, value_type)
+    return ir.IRInput(decl.name.text, lower_type(value_type), decl.default is None, default,
+                      decl.includes.text if decl.includes else None, _text(decl.description))
+
+
+def json_value(value: ast.Value, value_type: ValueType) -> ir.JsonValue:
+    """The JSON form of an authored value (a set is written as the list of its members)."""
+    scalar = scalar_value(value, value_type)
+    return [scalar] if isinstance(value_type, SetT) else scalar
+
+
+def scalar_value(value: ast.Value, value_type: ValueType) -> ir.Scalar:
+    match value:
+        case ast.BoolValue():
+            return value.value
+        case ast.NumberValue():
+            if isinstance(value_type, NumberT) and value_type.kind == "decimal":
+                return float(value.value)
+            return int(value.value)
+        case ast.TextValue():
+            return value.value
+        case ast.NameValue():
+            return value.name.text
+    raise LoweringError(f"no value for {value!r}")
+
+
+# ---- facts and scope ------------------------------------------------------------------------------
+
+
+def fact_order(symbols: Symbols) -> list[str]:
+    """Facts in declaration order, each moved after the facts it reads."""
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in ordered or name in visiting:
+            return
+        visiting.add(name)
+        for dependency in fact_dependencies(symbols.facts[name].expr, symbols):
+            visit(dependency)
+        ordered.append(name)
+
+    for name in symbols.facts:
+        visit(name)
+    return ordered
+
+
+def fact_dependencies(expr: ast.Expr, symbols: Symbols) -> list[str]:
+    match expr:
+        case ast.Condition():
+            name = expr.subject.name.text
+            return [name] if expr.subject.member is None and name in symbols.facts else []
+        case ast.And() | ast.Or():
+            return [d for item in expr.items for d in fact_dependencies(item, symbols)]
+        case ast.Not():
+            return fact_dependencies(expr.item, symbols)
+    return []
+
+
+def lower_fact(symbols: Symbols, decl: ast.FactDecl, source: Source) -> ir.IRFact:
+    return ir.IRFact(decl.name.text, _text(decl.description), lower_expr(symbols, decl.expr),
+                     written(source, decl.expr.span))
+
+
+def lower_scope(symbols: Symbols, decl: ast.ScopeDecl, source: Source) -> ir.IRScope:
+    return ir.IRScope(decl.description.value, lower_expr(symbols, decl.expr),
+                      written(source, decl.expr.span))
+
+
+def written(source: Source, span: Span) -> str:
+    """Source text of a span with its line breaks and comments folded into single spaces."""
+    text = re.sub(r"#[^\n]*", " ", source.text[span.start:span.end])
+    return " ".join(text.split())
+
+
+def lower_expr(symbols: Symbols, expr: ast.Expr) -> ir.Cond:
+    match expr:
+        case ast.Condition():
+            resolved = _resolve(symbols, expr.subject)
+            test = expr.test if expr.test is not None else _yes(expr.span)
+            return guard(resolved, lower_test(symbols, test, resolved))
+        case ast.And():
+            return ir.AllOf(tuple(lower_expr(symbols, i) for i in expr.items))
+        case ast.Or():
+            return ir.AnyOf(tuple(lower_expr(symbols, i) for i in expr.items))
+        case ast.Not():
+            return ir.Not(lower_expr(symbols, expr.item))
+    raise LoweringError(f"no condition for {expr!r}")
+
+
+def _yes(span: Span) -> ast.Test:
+    return ast.ValueTest(ast.BoolValue(True, span), span)
+
+
+def _resolve(symbols: Symbols, subject: ast.Subject) -> Resolved:
+    resolved = symbols.resolve(subject)
+    if resolved is None:
+        raise LoweringError(f"unresolved subject {subject.text!r}")
+    return resolved
+
+
+def guard(resolved: Resolved, cond: ir.Cond) -> ir.Cond:
+    """A test on a value that may be missing holds only when the value is there."""
+    if not resolved.nullable or isinstance(cond, ir.Always):
+        return cond
+    return ir.AllOf((ir.IsSet(resolved.key), cond))
+
+
+# ---- tests ------------------------------------------------------------------------------------------
+
+
+def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:  # noqa: C901
+    ref, value_type = subject.key, subject.type
+    match test:
+        case ast.AnyTest():
+            return ir.Always()
+        case ast.CompareTest():
+            op = "==" if test.op == "=" else test.op
+            return ir.Compare(ref, op, _number(test.value, value_type))  # type: ignore[arg-type]
+        case ast.RangeTest():
+            return ir.AllOf((
+                ir.Compare(ref, ">=" if test.low_closed else ">", _number(test.low, value_type)),
+                ir.Compare(ref, "<=" if test.high_closed else "<", _number(test.high, value_type)),
+            ))
+        case ast.ValueTest():
+            return _value_test(symbols, test.value, subject)
+        case ast.HasTest():
+            return ir.SetTest(ref, "any", (test.member.text,))
+        case ast.QuantifiedTest():
+            return _quantified(symbols, test, subject)
+        case ast.NotTest():
+            return ir.Not(_any_of([lower_test(symbols, t, subject) for t in test.tests]))
+        case ast.OneOfTest():
+            return _any_of([lower_test(symbols, t, subject) for t in test.tests])
+    raise LoweringError(f"no condition for test {test!r}")
+
+
+def _any_of(items: list[ir.Cond]) -> ir.Cond:
+    return items[0] if len(items) == 1 else ir.AnyOf(tuple(items))
+
+
+def _number(value: ast.NumberValue, value_type: ValueType) -> int | float:
+    if isinstance(value_type, NumberT) and value_type.kind == "decimal":
+        return float(value.value)
+    if isinstance(value.value, Decimal) and value.value != int(value.value):
+        return float(value.value)
+    return int(value.value)
+
+
+def _value_test(symbols: Symbols, value: ast.Value, subject: Resolved) -> ir.Cond:
+    ref, value_type = subject.key, subject.type
+    if isinstance(value, ast.NameValue):
+        members = class_or_member(symbols, value.name.text)
+        if isinstance(value_type, SetT):
+            return ir.SetTest(ref, "any", members)
+        return ir.OneOf(ref, members)
+    if isinstance(value, ast.NumberValue):
+        return ir.Compare(ref, "==", _number(value, value_type))
+    return ir.OneOf(ref, (scalar_value(value, value_type),))
+
+
+def class_or_member(symbols: Symbols, name: str) -> tuple[str, ...]:
+    """A class name stands for its members; any other name for itself."""
+    info = symbols.classes.get(name)
+    return info.members if info else (name,)
+
+
+def _quantified(symbols: Symbols, test: ast.QuantifiedTest, subject: Resolved) -> ir.Cond:
+    members = tuple(m for name in test.members for m in class_or_member(symbols, name.text))
+    if isinstance(subject.type, SetT):
+        return ir.SetTest(subject.key, test.quantifier, members)
+    one_of = ir.OneOf(subject.key, members)
+    return ir.Not(one_of) if test.quantifier == "none" else one_of
+
+
+# ---- tables ----------------------------------------------------------------------------------------
+
+
+def lower_table(symbols: Symbols, table: TableInfo) -> ir.IRTable:
+    layout = table.layout
+    columns = tuple(_column(symbols, h) for h in layout.inputs)
+    outputs = tuple(ir.IROutput(name, lower_type(info.type), _text(info.decl.description))
+                    for name, info in table.outputs.items() if info.type is not None)
+    rules = tuple(lower_rule(symbols, table, columns, row, i + 1)
+                  for i, row in enumerate(table.decl.rows))
+    return ir.IRTable(
+        name=table.name, title=_text(table.decl.title), hit=table.policy,  # type: ignore[arg-type]
+        aggregate=table.aggregate, columns=columns, outputs=outputs,  # type: ignore[arg-type]
+        rules=rules, order_by=tuple(n.text for n in table.decl.order_by),
+        distinct_by=tuple(n.text for n in table.decl.distinct_by), complete=table.decl.complete,
+    )
+
+
+def _column(symbols: Symbols, header: ast.HeaderCell) -> ir.IRColumn:
+    resolved = _resolve(symbols, header.subject)
+    return ir.IRColumn(resolved.key, header.subject.text, lower_type(resolved.type),
+                       resolved.nullable)
+
+
+def lower_rule(symbols: Symbols, table: TableInfo, columns: tuple[ir.IRColumn, ...],
+               row: ast.Row, index: int) -> ir.IRRule:
+    layout = table.layout
+    cells = list(row.cells)
+    name = cells.pop(0).text.strip() if layout.has_rule_column else f"R{index}"
+    input_cells = cells[:len(layout.inputs)]
+    output_cells = cells[len(layout.inputs):len(layout.inputs) + len(layout.outputs)]
+    annotations = dict(zip((h.subject.text for h in layout.annotations),
+                           cells[len(layout.inputs) + len(layout.outputs):], strict=True))
+    tests = tuple(_cell_condition(symbols, header, cell)
+                  for header, cell in zip(layout.inputs, input_cells, strict=True))
+    outputs = tuple(_output_value(table, header, cell)
+                    for header, cell in zip(layout.outputs, output_cells, strict=True))
+    evidence = _names_in(annotations.get("evidence"))
+    caveats = _names_in(annotations.get("caveats"))
+    return ir.IRRule(
+        index=index, name=name, tests=tests, cells=tuple(" ".join(c.text.split()) for c in input_cells),
+        outputs=outputs,
+        evidence=tuple(_evidence_title(symbols.evidence[e]) for e in evidence),
+        refs=_refs(symbols, evidence, caveats),
+        caveats=tuple(symbols.caveats[c].text.value for c in caveats),
+        why=rule_why(columns, input_cells), line=row.span.line,
+    )
+
+
+def _cell_condition(symbols: Symbols, header: ast.HeaderCell, cell: ast.Cell) -> ir.Cond:
+    resolved = _resolve(symbols, header.subject)
+    assert cell.test is not None
+    return guard(resolved, lower_test(symbols, cell.test, resolved))
+
+
+def _output_value(table: TableInfo, header: ast.HeaderCell, cell: ast.Cell) -> ir.Scalar | None:
+    if isinstance(cell.test, ast.AnyTest):
+        return None
+    assert isinstance(cell.test, ast.ValueTest)
+    info = table.outputs[header.subject.text]
+    assert info.type is not None
+    return scalar_value(cell.test.value, info.type)
+
+
+def names_in_cell(cell: ast.Cell | None) -> list[ast.Name]:
+    """The names listed in an annotation cell (`-` or empty lists none)."""
+    if cell is None or cell.test is None:
+        return []
+    tests = cell.test.tests if isinstance(cell.test, ast.OneOfTest) else (cell.test,)
+    return [t.value.name for t in tests
+            if isinstance(t, ast.ValueTest) and isinstance(t.value, ast.NameValue)]
+
+
+def _names_in(cell: ast.Cell | None) -> list[str]:
+    return [name.text for name in names_in_cell(cell)]
+
+
+def _evidence_title(decl: ast.EvidenceDecl) -> str:
+    return decl.title.value if decl.title else decl.name.text
+
+
+def _refs(symbols: Symbols, evidence: list[str], caveats: list[str]) -> tuple[int, ...]:
+    numbers = {int(r.value) for e in evidence for r in symbols.evidence[e].refs}
+    numbers |= {int(r.value) for c in caveats for r in symbols.caveats[c].refs}
+    return tuple(sorted(numbers))
+
+
+def rule_why(columns: tuple[ir.IRColumn, ...], cells: list[ast.Cell]) -> str:
+    """The conditions of a rule in words: `label: cell` for every cell that is not `-`."""
+    parts = [f"{column.label}: {' '.join(cell.text.split())}"
+             for column, cell in zip(columns, cells, strict=True)
+             if not isinstance(cell.test, ast.AnyTest)]
+    return ", ".join(parts) if parts else "always"
+
+
+def lower_evidence(decl: ast.EvidenceDecl) -> ir.IREvidence:
+    return ir.IREvidence(
+        decl.name.text, _evidence_title(decl), tuple(int(r.value) for r in decl.refs),
+        tuple(t.value for t in decl.design), tuple(t.value for t in decl.population),
+        tuple(t.value for t in decl.findings),
+    )
+
+
+# ---- examples ----------------------------------------------------------------------------------------
+
+
+def lower_example(symbols: Symbols, decl: ast.ExampleDecl) -> ir.IRExample:
+    facts = {g.name.text: _given_value(symbols, g) for g in decl.givens}
+    expectations = tuple(ir.IRExpectation(e.subject.text, expected_value(symbols, e), e.span.line)
+                         for e in decl.expects)
+    return ir.IRExample(decl.name.text, decl.description.value, facts, expectations,
+                        decl.span.line)
+
+
+def _given_value(symbols: Symbols, given: ast.Given) -> ir.JsonValue:
+    value_type = symbols.inputs[given.name.text].type
+    assert value_type is not None
+    if isinstance(value_type, SetT):
+        return [scalar_value(v, value_type) for v in given.values]
+    return scalar_value(given.values[0], value_type)
+
+
+def expected_value(symbols: Symbols, expect: ast.Expect) -> ir.JsonValue:
+    """What an expectation compares with: a list for a collect table's output, else one value."""
+    subject = expect.subject.text
+    values = [_plain_value(v) for v in expect.values]
+    if subject == "status" or subject in symbols.facts:
+        return values[0] if values else None
+    resolved = symbols.resolve(expect.subject)
+    table = symbols.tables.get(expect.subject.name.text)
+    if table is not None and resolved is not None and resolved.kind == "output" and table.single_hit:
+        return values[0] if values else None
+    if table is not None and table.aggregate is not None:
+        return values[0] if values else None
+    return values
+
+
+def _plain_value(value: ast.Value) -> ir.Scalar:
+    match value:
+        case ast.BoolValue() | ast.TextValue():
+            return value.value
+        case ast.NumberValue():
+            return value.value if isinstance(value.value, int) else float(value.value)
+        case ast.NameValue():
+            return value.name.text
+    raise LoweringError(f"no value for {value!r}")

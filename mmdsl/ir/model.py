@@ -1,0 +1,251 @@
+"""The IR: plain values only (strings, numbers, tuples), no syntax and no spans but line numbers.
+
+Values at run time: yes/no is bool, integer is int, decimal is float, text and enumeration
+members are str, a set is a frozenset of str. A value that a table did not produce is None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+Scalar: TypeAlias = bool | int | float | str
+JsonValue: TypeAlias = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
+
+# ---- types ------------------------------------------------------------------------------------
+
+TypeKind = Literal["bool", "integer", "decimal", "text", "enum", "set"]
+
+
+@dataclass(frozen=True, slots=True)
+class IRType:
+    kind: TypeKind
+    members: tuple[str, ...] = ()  # enum and set: the members in declared order
+    low: int | float | None = None  # integer and decimal: inclusive bounds
+    high: int | float | None = None
+    unit: str | None = None
+    enum_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IRInput:
+    name: str
+    type: IRType
+    required: bool
+    default: JsonValue  # the JSON form of the default (a list for sets); None when required
+    includes: str | None  # a set input that this set input contains (added at validation)
+    description: str
+
+
+# ---- conditions -----------------------------------------------------------------------------------
+# `ref` is the key of a value: an input or fact by name, a table output as "table.output", an
+# aggregated table by its name. Every test on a missing value (None) is false, except IsSet's
+# negation; lowering guards nullable refs with IsSet so `not` never turns a missing value true.
+
+
+@dataclass(frozen=True, slots=True)
+class Always:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class IsSet:
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    ref: str
+    op: Literal["<", "<=", ">", ">=", "==", "!="]
+    value: int | float
+
+
+@dataclass(frozen=True, slots=True)
+class OneOf:
+    """The value equals one of `values` (yes/no, numbers, text, enumeration members)."""
+
+    ref: str
+    values: tuple[Scalar, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SetTest:
+    """A set value against members: contains any of them, none of them, or all of them."""
+
+    ref: str
+    quantifier: Literal["any", "none", "all"]
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Cond
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    items: tuple[Cond, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    items: tuple[Cond, ...]
+
+
+Cond: TypeAlias = Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | AnyOf
+
+# ---- facts, scope, tables --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IRFact:
+    name: str
+    description: str
+    condition: Cond
+    text: str  # the condition as written, for documents
+
+
+@dataclass(frozen=True, slots=True)
+class IRScope:
+    description: str
+    condition: Cond
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class IRColumn:
+    ref: str
+    label: str  # the heading as written
+    type: IRType
+    nullable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IROutput:
+    name: str
+    type: IRType
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class IRRule:
+    index: int  # 1-based position in the table
+    name: str  # the author's name, or "R<index>"
+    tests: tuple[Cond, ...]  # one per input column, Always for "-"
+    cells: tuple[str, ...]  # the input cells as written
+    outputs: tuple[Scalar | None, ...]  # one per output column, None for "-"
+    evidence: tuple[str, ...]  # titles of the cited evidence
+    refs: tuple[int, ...]  # sorted reference numbers of the evidence and caveats
+    caveats: tuple[str, ...]  # caveat texts
+    why: str  # the matched conditions in words, for the trace
+    line: int
+
+
+HitPolicy = Literal["unique", "any", "first", "priority", "collect", "rule order", "output order"]
+Aggregate = Literal["sum", "min", "max", "count"]
+
+
+@dataclass(frozen=True, slots=True)
+class IRTable:
+    name: str
+    title: str
+    hit: HitPolicy
+    aggregate: Aggregate | None
+    columns: tuple[IRColumn, ...]
+    outputs: tuple[IROutput, ...]
+    rules: tuple[IRRule, ...]
+    order_by: tuple[str, ...]  # outputs whose value order sorts a collect result
+    distinct_by: tuple[str, ...]  # outputs whose first occurrence alone is kept
+    complete: bool
+
+    @property
+    def result_kind(self) -> Literal["single", "list", "number"]:
+        if self.aggregate is not None:
+            return "number"
+        return "single" if self.hit in ("unique", "any", "first", "priority") else "list"
+
+
+# ---- documentation and examples ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IRReference:
+    number: int
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class IREvidence:
+    name: str
+    title: str
+    refs: tuple[int, ...]
+    design: tuple[str, ...]
+    population: tuple[str, ...]
+    findings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IRCaveat:
+    name: str
+    text: str
+    refs: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IRExpectation:
+    subject: str  # "status", a fact, a table, or "table.output"
+    expected: JsonValue
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class IRExample:
+    name: str
+    description: str
+    facts: dict[str, JsonValue]
+    expectations: tuple[IRExpectation, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class IRNote:
+    name: str
+    targets: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class IREnum:
+    name: str
+    description: str
+    members: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IRClass:
+    name: str
+    enum: str
+    description: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IRGuideline:
+    name: str
+    title: str
+    version: str
+    source_path: str
+    source_sha256: str
+    mmdsl_version: str
+    inputs: tuple[IRInput, ...]
+    facts: tuple[IRFact, ...]  # in an order where each fact comes after those it reads
+    scope: IRScope | None
+    tables: tuple[IRTable, ...]
+    enums: tuple[IREnum, ...]
+    classes: tuple[IRClass, ...]
+    references: tuple[IRReference, ...]
+    evidence: tuple[IREvidence, ...]
+    caveats: tuple[IRCaveat, ...]
+    examples: tuple[IRExample, ...]
+    notes: tuple[IRNote, ...]

@@ -1,0 +1,346 @@
+"""The symbol table: every declaration of a file by name, with the types of its values.
+
+Building it never fails and reports nothing: it records what was declared (duplicates included)
+and leaves the judging to the checks, each of which reads this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, SetT, TextT, ValueType
+from mmdsl.syntax import ast
+
+HIT_POLICIES = {
+    ("unique",): ("unique", None),
+    ("any",): ("any", None),
+    ("first",): ("first", None),
+    ("priority",): ("priority", None),
+    ("collect",): ("collect", None),
+    ("collect", "sum"): ("collect", "sum"),
+    ("collect", "min"): ("collect", "min"),
+    ("collect", "max"): ("collect", "max"),
+    ("collect", "count"): ("collect", "count"),
+    ("rule", "order"): ("rule order", None),
+    ("output", "order"): ("output order", None),
+}
+SINGLE_HIT = {"unique", "any", "first", "priority"}
+ANNOTATION_COLUMNS = ("evidence", "caveats")
+RULE_COLUMN = "rule"
+
+SubjectKind = Literal["input", "fact", "output", "aggregate"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    decl: ast.ClassDecl
+    enum: EnumInfo | None
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return tuple(m.text for m in self.decl.members)
+
+
+@dataclass(frozen=True, slots=True)
+class InputInfo:
+    decl: ast.InputDecl
+    type: ValueType | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutputInfo:
+    decl: ast.OutputDecl
+    type: ValueType | None
+
+
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """Where the columns of a table are: rule names, inputs, outputs, annotations."""
+
+    has_rule_column: bool
+    inputs: tuple[ast.HeaderCell, ...]
+    outputs: tuple[ast.HeaderCell, ...]
+    annotations: tuple[ast.HeaderCell, ...]
+    valid: bool
+
+    @property
+    def width(self) -> int:
+        return int(self.has_rule_column) + len(self.inputs) + len(self.outputs) + len(self.annotations)
+
+
+@dataclass(frozen=True, slots=True)
+class TableInfo:
+    decl: ast.TableDecl
+    index: int
+    outputs: dict[str, OutputInfo]
+    policy: str | None
+    aggregate: str | None
+    layout: TableLayout
+
+    @property
+    def name(self) -> str:
+        return self.decl.name.text
+
+    @property
+    def single_hit(self) -> bool:
+        return self.policy in SINGLE_HIT
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What a subject (a column heading or the left side of a condition) refers to."""
+
+    key: str
+    kind: SubjectKind
+    type: ValueType
+    nullable: bool
+    table: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    kind: str
+    first: ast.Name
+    second: ast.Name
+
+
+@dataclass
+class Symbols:
+    module: ast.Module
+    guideline: ast.GuidelineDecl | None = None
+    version: ast.VersionDecl | None = None
+    scope: ast.ScopeDecl | None = None
+    references: dict[int, ast.ReferenceDecl] = field(default_factory=dict)
+    evidence: dict[str, ast.EvidenceDecl] = field(default_factory=dict)
+    caveats: dict[str, ast.CaveatDecl] = field(default_factory=dict)
+    enums: dict[str, EnumInfo] = field(default_factory=dict)
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    inputs: dict[str, InputInfo] = field(default_factory=dict)
+    facts: dict[str, ast.FactDecl] = field(default_factory=dict)
+    tables: dict[str, TableInfo] = field(default_factory=dict)
+    examples: dict[str, ast.ExampleDecl] = field(default_factory=dict)
+    notes: dict[str, ast.NoteDecl] = field(default_factory=dict)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    repeated: list[ast.Statement] = field(default_factory=list)
+
+    # ---- lookups -------------------------------------------------------------------------
+
+    def value_names(self) -> list[str]:
+        """Every name a column or condition may read: inputs, facts, table outputs."""
+        names = list(self.inputs) + list(self.facts)
+        for table in self.tables.values():
+            names += [f"{table.name}.{o}" for o in table.outputs] + [table.name]
+        return names
+
+    def enum_of_member(self, member: str) -> list[EnumInfo]:
+        return [e for e in self.enums.values() if member in e.members]
+
+    def resolve(self, subject: ast.Subject) -> Resolved | None:
+        """The input, fact or table output a subject names, or None if it names nothing usable."""
+        if subject.member is None:
+            return self._resolve_plain(subject.name.text)
+        table = self.tables.get(subject.name.text)
+        if table is None:
+            return None
+        return _resolve_output(table, subject.member.text)
+
+    def _resolve_plain(self, name: str) -> Resolved | None:
+        if name in self.inputs:
+            input_type = self.inputs[name].type
+            return None if input_type is None else Resolved(name, "input", input_type, False)
+        if name in self.facts:
+            return Resolved(name, "fact", BoolT(), False)
+        table = self.tables.get(name)
+        if table is None:
+            return None
+        if table.aggregate is not None:
+            return _resolve_aggregate(table)
+        if len(table.outputs) == 1:
+            return _resolve_output(table, next(iter(table.outputs)))
+        return None
+
+
+def _resolve_output(table: TableInfo, output: str) -> Resolved | None:
+    info = table.outputs.get(output)
+    if info is None or info.type is None or table.aggregate is not None:
+        return None
+    key = f"{table.name}.{output}"
+    if table.single_hit:
+        return Resolved(key, "output", info.type, True, table.name)
+    if isinstance(info.type, EnumT):
+        return Resolved(key, "output", SetT(info.type.enum), False, table.name)
+    return None
+
+
+def _resolve_aggregate(table: TableInfo) -> Resolved | None:
+    if table.aggregate == "count":
+        return Resolved(table.name, "aggregate", NumberT("integer"), False, table.name)
+    info = next(iter(table.outputs.values()), None)
+    if info is None or not isinstance(info.type, NumberT):
+        return None
+    return Resolved(table.name, "aggregate", info.type, True, table.name)
+
+
+# ---- building -------------------------------------------------------------------------------------
+
+
+def build_symbols(module: ast.Module) -> Symbols:
+    symbols = Symbols(module)
+    for statement in module.statements:
+        if isinstance(statement, ast.EnumDecl):
+            _declare(symbols, symbols.enums, statement.name, "enumeration", _enum_info(statement))
+    for statement in module.statements:
+        _collect(symbols, statement)
+    return symbols
+
+
+def _declare(symbols: Symbols, table: dict[str, object], name: ast.Name, kind: str,
+             value: object) -> None:
+    if name.text in table:
+        symbols.duplicates.append(Duplicate(kind, _name_of(table[name.text]), name))
+        return
+    table[name.text] = value
+
+
+def _name_of(value: object) -> ast.Name:
+    decl = getattr(value, "decl", value)
+    name = getattr(decl, "name", None)
+    assert isinstance(name, ast.Name)
+    return name
+
+
+def _collect(symbols: Symbols, statement: ast.Statement) -> None:  # noqa: C901 - a plain dispatch
+    match statement:
+        case ast.GuidelineDecl():
+            _set_once(symbols, "guideline", statement)
+        case ast.VersionDecl():
+            _set_once(symbols, "version", statement)
+        case ast.ScopeDecl():
+            _set_once(symbols, "scope", statement)
+        case ast.ReferenceDecl():
+            number = int(statement.number.value)
+            if number in symbols.references:
+                symbols.repeated.append(statement)
+            else:
+                symbols.references[number] = statement
+        case ast.EvidenceDecl():
+            _declare(symbols, symbols.evidence, statement.name, "evidence", statement)  # type: ignore[arg-type]
+        case ast.CaveatDecl():
+            _declare(symbols, symbols.caveats, statement.name, "caveat", statement)  # type: ignore[arg-type]
+        case ast.ClassDecl():
+            info = ClassInfo(statement, symbols.enums.get(statement.enum.text))
+            _declare_vocabulary(symbols, statement.name, info)
+        case ast.InputDecl():
+            info_in = InputInfo(statement, resolve_type(symbols, statement.type, None))
+            _declare_value(symbols, statement.name, "input", info_in)
+        case ast.FactDecl():
+            _declare_value(symbols, statement.name, "fact", statement)
+        case ast.TableDecl():
+            _declare_value(symbols, statement.name, "table", _table_info(symbols, statement))
+        case ast.ExampleDecl():
+            _declare(symbols, symbols.examples, statement.name, "example", statement)  # type: ignore[arg-type]
+        case ast.NoteDecl():
+            _declare(symbols, symbols.notes, statement.name, "note", statement)  # type: ignore[arg-type]
+        case ast.EnumDecl():
+            pass
+
+
+def _set_once(symbols: Symbols, attribute: str, statement: ast.Statement) -> None:
+    if getattr(symbols, attribute) is None:
+        setattr(symbols, attribute, statement)
+    else:
+        symbols.repeated.append(statement)
+
+
+def _declare_vocabulary(symbols: Symbols, name: ast.Name, info: ClassInfo) -> None:
+    """Enumerations and classes share one namespace: both may be named in a cell."""
+    if name.text in symbols.enums:
+        symbols.duplicates.append(Duplicate("class", _name_of(symbols.enums[name.text]), name))
+        return
+    _declare(symbols, symbols.classes, name, "class", info)  # type: ignore[arg-type]
+
+
+def _declare_value(symbols: Symbols, name: ast.Name, kind: str, value: object) -> None:
+    """Inputs, facts and tables share one namespace: each may head a column."""
+    for other in (symbols.inputs, symbols.facts, symbols.tables):
+        if name.text in other:
+            symbols.duplicates.append(Duplicate(kind, _name_of(other[name.text]), name))
+            return
+    target = {"input": symbols.inputs, "fact": symbols.facts, "table": symbols.tables}[kind]
+    target[name.text] = value  # type: ignore[assignment]
+
+
+def _enum_info(decl: ast.EnumDecl) -> EnumInfo:
+    members = tuple(dict.fromkeys(m.name.text for m in decl.members))
+    labels = {m.name.text: m.description.value for m in decl.members if m.description}
+    return EnumInfo(decl.name.text, decl.description.value if decl.description else "", members,
+                    labels, decl)
+
+
+def resolve_type(symbols: Symbols, type_expr: ast.TypeExpr, owner: str | None) -> ValueType | None:
+    """The type a type expression denotes, or None when it names an unknown enumeration."""
+    match type_expr:
+        case ast.BoolType():
+            return BoolT()
+        case ast.TextType():
+            return TextT()
+        case ast.NumberType():
+            low = type_expr.low.value if type_expr.low else None
+            high = type_expr.high.value if type_expr.high else None
+            unit = type_expr.unit.value if type_expr.unit else None
+            return NumberT(type_expr.kind, low, high, unit)
+        case ast.SetType():
+            enum = symbols.enums.get(type_expr.enum.text)
+            return SetT(enum) if enum else None
+        case ast.EnumType():
+            return _enum_type(symbols, type_expr, owner)
+    return None
+
+
+def _enum_type(symbols: Symbols, type_expr: ast.EnumType, owner: str | None) -> ValueType | None:
+    names = type_expr.names
+    if len(names) == 1 and names[0].text in symbols.enums:
+        return EnumT(symbols.enums[names[0].text])
+    if len(names) == 1 and owner is None:
+        return None
+    members = tuple(dict.fromkeys(n.text for n in names))
+    return EnumT(EnumInfo(owner or "", "", members, {}, type_expr))
+
+
+def _table_info(symbols: Symbols, decl: ast.TableDecl) -> TableInfo:
+    outputs: dict[str, OutputInfo] = {}
+    for output in decl.outputs:
+        owner = f"{decl.name.text}.{output.name.text}"
+        info = OutputInfo(output, resolve_type(symbols, output.type, owner))
+        if output.name.text in outputs:
+            symbols.duplicates.append(Duplicate("output", outputs[output.name.text].decl.name,
+                                                output.name))
+        else:
+            outputs[output.name.text] = info
+    words = decl.hit.words if decl.hit else ("unique",)
+    policy, aggregate = HIT_POLICIES.get(words, (None, None))
+    return TableInfo(decl, len(symbols.tables), outputs, policy, aggregate, table_layout(decl))
+
+
+def table_layout(decl: ast.TableDecl) -> TableLayout:
+    """Split the header into rule, input, output and annotation columns at the `||` bars."""
+    sections = _sections(decl.header, decl.header_separators)
+    valid = 2 <= len(sections) <= 3 and bool(sections[1])
+    inputs = sections[0] if sections else []
+    has_rule = bool(inputs) and inputs[0].subject.text == RULE_COLUMN
+    if has_rule:
+        inputs = inputs[1:]
+    outputs = sections[1] if len(sections) > 1 else []
+    annotations = sections[2] if len(sections) > 2 else []
+    return TableLayout(has_rule, tuple(inputs), tuple(outputs), tuple(annotations), valid)
+
+
+def _sections(cells: Iterable[ast.HeaderCell], separators: tuple[str, ...]) -> list[list[ast.HeaderCell]]:
+    sections: list[list[ast.HeaderCell]] = [[]]
+    for cell, separator in zip(cells, separators, strict=False):
+        sections[-1].append(cell)
+        if separator == "||":
+            sections.append([])
+    return [s for s in sections if s]

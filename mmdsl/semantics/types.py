@@ -1,0 +1,63 @@
+"""The types of values: what an input, a fact, or a table output can hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeAlias
+
+from mmdsl.syntax import ast
+
+
+@dataclass(frozen=True, slots=True)
+class EnumInfo:
+    """An enumeration: members in their declared order (the order that ranks outputs)."""
+
+    name: str
+    description: str
+    members: tuple[str, ...]
+    labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    decl: ast.EnumDecl | ast.EnumType | None = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BoolT:
+    def describe(self) -> str:
+        return "yes/no"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberT:
+    kind: str  # "integer" or "decimal"
+    low: int | Decimal | None = None
+    high: int | Decimal | None = None
+    unit: str | None = None
+
+    def describe(self) -> str:
+        bounds = f" {self.low}..{self.high}" if self.low is not None and self.high is not None else ""
+        return f"{self.kind}{bounds}"
+
+
+@dataclass(frozen=True, slots=True)
+class TextT:
+    def describe(self) -> str:
+        return "text"
+
+
+@dataclass(frozen=True, slots=True)
+class EnumT:
+    enum: EnumInfo
+
+    def describe(self) -> str:
+        return f"one of {self.enum.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class SetT:
+    enum: EnumInfo
+
+    def describe(self) -> str:
+        return f"set of {self.enum.name}"
+
+
+ValueType: TypeAlias = BoolT | NumberT | TextT | EnumT | SetT
