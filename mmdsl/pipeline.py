@@ -14,8 +14,8 @@ from mmdsl.check.context import CheckContext
 from mmdsl.diagnostics import Diagnostic, has_errors
 from mmdsl.diagnostics.codes import lookup
 from mmdsl.diagnostics.model import sorted_diagnostics
-from mmdsl.ir.model import IRGuideline
 from mmdsl.ir.lower import lower
+from mmdsl.ir.model import IRGuideline
 from mmdsl.semantics.symbols import Symbols, build_symbols
 from mmdsl.source import NO_SPAN, Source
 from mmdsl.syntax import ast

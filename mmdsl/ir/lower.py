@@ -197,14 +197,14 @@ def guard(resolved: Resolved, cond: ir.Cond) -> ir.Cond:
 # ---- tests ------------------------------------------------------------------------------------------
 
 
-def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:  # noqa: C901
+def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
     ref, value_type = subject.key, subject.type
     match test:
         case ast.AnyTest():
             return ir.Always()
         case ast.CompareTest():
             op = "==" if test.op == "=" else test.op
-            return ir.Compare(ref, op, _number(test.value, value_type))  # type: ignore[arg-type]
+            return ir.Compare(ref, op, _number(test.value, value_type))
         case ast.RangeTest():
             return ir.AllOf((
                 ir.Compare(ref, ">=" if test.low_closed else ">", _number(test.low, value_type)),
@@ -386,7 +386,7 @@ def _given_value(symbols: Symbols, given: ast.Given) -> ir.JsonValue:
 def expected_value(symbols: Symbols, expect: ast.Expect) -> ir.JsonValue:
     """What an expectation compares with: a list for a collect table's output, else one value."""
     subject = expect.subject.text
-    values = [_plain_value(v) for v in expect.values]
+    values: list[ir.JsonValue] = [_plain_value(v) for v in expect.values]
     if subject == "status" or subject in symbols.facts:
         return values[0] if values else None
     resolved = symbols.resolve(expect.subject)
@@ -395,7 +395,7 @@ def expected_value(symbols: Symbols, expect: ast.Expect) -> ir.JsonValue:
         return values[0] if values else None
     if table is not None and table.aggregate is not None:
         return values[0] if values else None
-    return values
+    return list(values)
 
 
 def _plain_value(value: ast.Value) -> ir.Scalar:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, SetT, TextT, ValueType
 from mmdsl.syntax import ast
@@ -196,7 +196,7 @@ def build_symbols(module: ast.Module) -> Symbols:
     return symbols
 
 
-def _declare(symbols: Symbols, table: dict[str, object], name: ast.Name, kind: str,
+def _declare(symbols: Symbols, table: dict[str, Any], name: ast.Name, kind: str,
              value: object) -> None:
     if name.text in table:
         symbols.duplicates.append(Duplicate(kind, _name_of(table[name.text]), name))
@@ -211,7 +211,7 @@ def _name_of(value: object) -> ast.Name:
     return name
 
 
-def _collect(symbols: Symbols, statement: ast.Statement) -> None:  # noqa: C901 - a plain dispatch
+def _collect(symbols: Symbols, statement: ast.Statement) -> None:
     match statement:
         case ast.GuidelineDecl():
             _set_once(symbols, "guideline", statement)
@@ -226,9 +226,9 @@ def _collect(symbols: Symbols, statement: ast.Statement) -> None:  # noqa: C901 
             else:
                 symbols.references[number] = statement
         case ast.EvidenceDecl():
-            _declare(symbols, symbols.evidence, statement.name, "evidence", statement)  # type: ignore[arg-type]
+            _declare(symbols, symbols.evidence, statement.name, "evidence", statement)
         case ast.CaveatDecl():
-            _declare(symbols, symbols.caveats, statement.name, "caveat", statement)  # type: ignore[arg-type]
+            _declare(symbols, symbols.caveats, statement.name, "caveat", statement)
         case ast.ClassDecl():
             info = ClassInfo(statement, symbols.enums.get(statement.enum.text))
             _declare_vocabulary(symbols, statement.name, info)
@@ -240,9 +240,9 @@ def _collect(symbols: Symbols, statement: ast.Statement) -> None:  # noqa: C901 
         case ast.TableDecl():
             _declare_value(symbols, statement.name, "table", _table_info(symbols, statement))
         case ast.ExampleDecl():
-            _declare(symbols, symbols.examples, statement.name, "example", statement)  # type: ignore[arg-type]
+            _declare(symbols, symbols.examples, statement.name, "example", statement)
         case ast.NoteDecl():
-            _declare(symbols, symbols.notes, statement.name, "note", statement)  # type: ignore[arg-type]
+            _declare(symbols, symbols.notes, statement.name, "note", statement)
         case ast.EnumDecl():
             pass
 
@@ -259,7 +259,7 @@ def _declare_vocabulary(symbols: Symbols, name: ast.Name, info: ClassInfo) -> No
     if name.text in symbols.enums:
         symbols.duplicates.append(Duplicate("class", _name_of(symbols.enums[name.text]), name))
         return
-    _declare(symbols, symbols.classes, name, "class", info)  # type: ignore[arg-type]
+    _declare(symbols, symbols.classes, name, "class", info)
 
 
 def _declare_value(symbols: Symbols, name: ast.Name, kind: str, value: object) -> None:
@@ -268,8 +268,9 @@ def _declare_value(symbols: Symbols, name: ast.Name, kind: str, value: object) -
         if name.text in other:
             symbols.duplicates.append(Duplicate(kind, _name_of(other[name.text]), name))
             return
-    target = {"input": symbols.inputs, "fact": symbols.facts, "table": symbols.tables}[kind]
-    target[name.text] = value  # type: ignore[assignment]
+    targets: dict[str, dict[str, Any]] = {"input": symbols.inputs, "fact": symbols.facts,
+                                          "table": symbols.tables}
+    targets[kind][name.text] = value
 
 
 def _enum_info(decl: ast.EnumDecl) -> EnumInfo:

@@ -272,7 +272,7 @@ class AstBuilder(Transformer[Token, Any]):
         opening, low, high, closing = children
         return ast.RangeTest(low, high, str(opening) == "[", str(closing) == "]", self.span(meta))
 
-    def range_test(self, meta: Meta, children: list[Any]) -> ast.RangeTest:
+    def range_test(self, meta: Meta, children: list[ast.RangeTest]) -> ast.RangeTest:
         return children[0]
 
     def value_test(self, meta: Meta, children: list[Any]) -> ast.ValueTest:

@@ -97,7 +97,7 @@ def describe_token(token: Token) -> str:
 def _expected_phrase(expected: set[str], parser: Lark) -> str:
     phrases = sorted({_describe_terminal(name, parser) for name in expected})
     if len(phrases) > 6:
-        phrases = phrases[:6] + ["…"]
+        phrases = [*phrases[:6], "…"]
     return " or ".join(phrases) if len(phrases) <= 2 else ", ".join(phrases)
 
 

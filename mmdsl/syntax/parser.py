@@ -78,7 +78,7 @@ def split_statements(text: str) -> list[Chunk]:
     """Cut the text before each line that starts a statement; quoted text is never cut."""
     starts = [0] + [offset for offset in _line_starts_outside_text(text)
                     if offset and _STATEMENT_START.match(text, offset)]
-    bounds = list(zip(starts, starts[1:] + [len(text)], strict=True))
+    bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
     chunks = []
     for begin, finish in bounds:
         piece = text[begin:finish]
@@ -132,10 +132,11 @@ def syntax_diagnostic(source: Source, chunk: Chunk, error: UnexpectedInput) -> D
 
 
 def _unexpected_character(source: Source, chunk: Chunk, error: UnexpectedCharacters) -> Diagnostic:
+    position = error.pos_in_stream or 0
     line = error.line + chunk.line_offset
     column = error.column
-    start = error.pos_in_stream + chunk.char_offset
-    char = chunk.text[error.pos_in_stream] if error.pos_in_stream < len(chunk.text) else ""
+    start = position + chunk.char_offset
+    char = chunk.text[position] if position < len(chunk.text) else ""
     if char == '"':
         end_of_line = source.text.find("\n", start)
         end_of_line = len(source.text) if end_of_line < 0 else end_of_line
