@@ -34,7 +34,7 @@ def lower(source: Source, symbols: Symbols) -> ir.IRGuideline:
                      if info.type is not None),
         facts=tuple(lower_fact(symbols, symbols.facts[n], source) for n in fact_order(symbols)),
         scope=lower_scope(symbols, symbols.scope, source) if symbols.scope else None,
-        tables=tuple(lower_table(symbols, t) for t in symbols.tables.values()),
+        tables=tuple(lower_table(symbols, t, source) for t in symbols.tables.values()),
         enums=tuple(ir.IREnum(e.name, e.description, e.members, tuple(e.labels.items()))
                     for e in symbols.enums.values()),
         classes=tuple(ir.IRClass(c.decl.name.text, c.decl.enum.text, _text(c.decl.description),
@@ -47,6 +47,8 @@ def lower(source: Source, symbols: Symbols) -> ir.IRGuideline:
         examples=tuple(lower_example(symbols, e) for e in symbols.examples.values()),
         notes=tuple(ir.IRNote(n.name.text, tuple(t.text for t in n.targets), n.text.value)
                     for n in symbols.notes.values()),
+        quotes=tuple(ir.IRQuote(q.name.text, tuple(t.text for t in q.targets), q.text.value)
+                     for q in symbols.quotes.values()),
     )
 
 
@@ -264,7 +266,7 @@ def _quantified(symbols: Symbols, test: ast.QuantifiedTest, subject: Resolved) -
 # ---- tables ----------------------------------------------------------------------------------------
 
 
-def lower_table(symbols: Symbols, table: TableInfo) -> ir.IRTable:
+def lower_table(symbols: Symbols, table: TableInfo, source: Source) -> ir.IRTable:
     layout = table.layout
     columns = tuple(_column(symbols, h) for h in layout.inputs)
     outputs = tuple(ir.IROutput(name, lower_type(info.type), _text(info.decl.description))
@@ -276,6 +278,7 @@ def lower_table(symbols: Symbols, table: TableInfo) -> ir.IRTable:
         aggregate=table.aggregate, columns=columns, outputs=outputs,  # type: ignore[arg-type]
         rules=rules, order_by=tuple(n.text for n in table.decl.order_by),
         distinct_by=tuple(n.text for n in table.decl.distinct_by), complete=table.decl.complete,
+        written=source.text[table.decl.span.start:table.decl.span.end].rstrip(),
     )
 
 

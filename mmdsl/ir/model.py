@@ -157,6 +157,7 @@ class IRTable:
     order_by: tuple[str, ...]  # outputs whose value order sorts a collect result
     distinct_by: tuple[str, ...]  # outputs whose first occurrence alone is kept
     complete: bool
+    written: str  # the table as authored, for review documents
 
     @property
     def result_kind(self) -> Literal["single", "list", "number"]:
@@ -215,6 +216,15 @@ class IRNote:
 
 
 @dataclass(frozen=True, slots=True)
+class IRQuote:
+    """A statement of the clinical source and the rules (`table.rule`) that carry it out."""
+
+    name: str
+    targets: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class IREnum:
     name: str
     description: str
@@ -249,3 +259,4 @@ class IRGuideline:
     caveats: tuple[IRCaveat, ...]
     examples: tuple[IRExample, ...]
     notes: tuple[IRNote, ...]
+    quotes: tuple[IRQuote, ...]

@@ -122,6 +122,7 @@ class Symbols:
     tables: dict[str, TableInfo] = field(default_factory=dict)
     examples: dict[str, ast.ExampleDecl] = field(default_factory=dict)
     notes: dict[str, ast.NoteDecl] = field(default_factory=dict)
+    quotes: dict[str, ast.QuoteDecl] = field(default_factory=dict)
     duplicates: list[Duplicate] = field(default_factory=list)
     repeated: list[ast.Statement] = field(default_factory=list)
 
@@ -243,6 +244,8 @@ def _collect(symbols: Symbols, statement: ast.Statement) -> None:
             _declare(symbols, symbols.examples, statement.name, "example", statement)
         case ast.NoteDecl():
             _declare(symbols, symbols.notes, statement.name, "note", statement)
+        case ast.QuoteDecl():
+            _declare(symbols, symbols.quotes, statement.name, "quote", statement)
         case ast.EnumDecl():
             pass
 

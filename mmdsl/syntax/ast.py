@@ -411,9 +411,19 @@ class NoteDecl:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteDecl:
+    """A statement of the clinical source, word for word, and the rules that carry it out."""
+
+    name: Name
+    targets: tuple[Subject, ...]
+    text: Text
+    span: Span
+
+
 Statement: TypeAlias = (
     GuidelineDecl | VersionDecl | ReferenceDecl | EvidenceDecl | CaveatDecl | EnumDecl | ClassDecl
-    | InputDecl | FactDecl | ScopeDecl | TableDecl | ExampleDecl | NoteDecl
+    | InputDecl | FactDecl | ScopeDecl | TableDecl | ExampleDecl | NoteDecl | QuoteDecl
 )
 
 

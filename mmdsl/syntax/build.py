@@ -426,3 +426,8 @@ class AstBuilder(Transformer[Token, Any]):
         return ast.NoteDecl(self.name(children[0]), tuple(targets), self.text_node(children[-1]),
                             self.span(meta))
 
+    def quote_decl(self, meta: Meta, children: list[Any]) -> ast.QuoteDecl:
+        targets = next(c for c in children if isinstance(c, list))
+        return ast.QuoteDecl(self.name(children[0]), tuple(targets), self.text_node(children[-1]),
+                             self.span(meta))
+

@@ -23,6 +23,7 @@ STATEMENT_FORMS = {
              "a header row | inputs || outputs |, and one row per rule",
     "example": 'example NAME "description", then lines NAME: VALUE and expect TABLE: VALUE',
     "note": 'note NAME on TABLE.RULE: "why the rule is written this way"',
+    "quote": 'quote NAME on TABLE.RULE, TABLE.RULE: "a statement of the source, word for word"',
 }
 
 _DESCRIPTIONS = {

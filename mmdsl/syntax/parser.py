@@ -23,7 +23,7 @@ from mmdsl.syntax.messages import describe_unexpected_token
 
 STATEMENT_KEYWORDS = (
     "guideline", "version", "reference", "evidence", "caveat", "enum", "class", "input", "fact",
-    "scope", "table", "example", "note",
+    "scope", "table", "example", "note", "quote",
 )
 _STATEMENT_START = re.compile(r"[\t ]*(" + "|".join(STATEMENT_KEYWORDS) + r")(?![\w-])")
 _STATEMENT_AT_MARGIN = re.compile(r"(?:" + "|".join(STATEMENT_KEYWORDS) + r")(?![\w-])")
