@@ -22,21 +22,42 @@ def decode_text(token_text: str) -> str:
     return _BREAK.sub(" ", _ESCAPE.sub(r"\1", body))
 
 
+def _last_word_end(text: str, start: int, end: int) -> int:
+    """The end of the last line in text[start:end] that holds more than blanks or a comment."""
+    lines = text[start:end].split("\n")
+    while len(lines) > 1 and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
+        lines.pop()
+    return start + len("\n".join(lines).rstrip())
+
+
 @v_args(meta=True)
 class AstBuilder(Transformer[Token, Any]):
     """Builds AST nodes; `line_offset` / `char_offset` place a chunk of a file in the whole file."""
 
-    def __init__(self, text: str, line_offset: int = 0, char_offset: int = 0) -> None:
+    def __init__(self, text: str, line_offset: int = 0, char_offset: int = 0,
+                 chunk_end: int | None = None) -> None:
         super().__init__(visit_tokens=False)
         self._text = text
         self._lines = line_offset
         self._chars = char_offset
+        self._chunk_end = len(text) if chunk_end is None else chunk_end
 
     # ---- positions --------------------------------------------------------------------------
 
     def span(self, meta: Meta) -> Span:
-        return Span(meta.line, meta.column, meta.end_line, meta.end_column,
+        span = Span(meta.line, meta.column, meta.end_line, meta.end_column,
                     meta.start_pos, meta.end_pos).shifted(self._lines, self._chars)
+        return self._without_trailing_breaks(span)
+
+    def _without_trailing_breaks(self, span: Span) -> Span:
+        """Statements and rows end with their line break; their span stops at the last word."""
+        end = min(span.end, self._chunk_end)
+        if end == span.end and not self._text[span.start:end][-1:].isspace():
+            return span
+        end = _last_word_end(self._text, span.start, end)
+        line_start = self._text.rfind("\n", 0, end) + 1
+        end_line = span.line + self._text.count("\n", span.start, end)
+        return Span(span.line, span.column, end_line, end - line_start + 1, span.start, end)
 
     def token_span(self, token: Token) -> Span:
         return Span(token.line or 1, token.column or 1, token.end_line or 1, token.end_column or 1,

@@ -66,7 +66,8 @@ def parse_module(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
 
 
 def parse_chunk(source: Source, chunk: Chunk) -> tuple[list[ast.Statement], Diagnostic | None]:
-    builder = AstBuilder(source.text, chunk.line_offset, chunk.char_offset)
+    builder = AstBuilder(source.text, chunk.line_offset, chunk.char_offset,
+                         chunk.char_offset + len(chunk.text))
     try:
         tree = lark_parser().parse(chunk.text + "\n")
     except UnexpectedInput as error:

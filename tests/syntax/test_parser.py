@@ -206,3 +206,12 @@ def test_a_statement_cut_short_names_its_form() -> None:
     _module, diagnostics = parse_module(Source("t.mmdsl", HEADER + "fact f =\n"))
     assert diagnostics[0].message == "this fact statement ends too early"
     assert diagnostics[0].help is not None and "fact NAME" in diagnostics[0].help
+
+
+def test_a_statement_span_stops_at_its_last_word_not_at_the_next_statement() -> None:
+    text = HEADER + "table t\n  | a || o |\n  | 1 || 2 |\n\n# about the example\nexample e \"x\"\n  a: 1\n"
+    module, problems = parse(text)
+    assert problems == []
+    table = module.statements[1]
+    assert text[table.span.start:table.span.end].endswith("| 1 || 2 |")
+    assert (table.span.end_line, table.span.end_column) == (4, 13)
