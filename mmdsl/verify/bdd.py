@@ -1,0 +1,154 @@
+"""A small reduced ordered binary decision diagram (BDD) engine.
+
+Conditions of rules become BDDs over boolean variables (see encode.py); questions such as "can
+this rule ever fire?" or "which patients does no rule cover?" become operations on them. Nodes are
+hash-consed integers, so equal functions are equal numbers: `f == FALSE` decides emptiness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+FALSE = 0
+TRUE = 1
+
+
+class BDD:
+    """A manager: the node store and the caches of the operations. Variables are 0..n-1, in order."""
+
+    def __init__(self) -> None:
+        self._var: list[int] = [1 << 30, 1 << 30]  # terminals sort after every variable
+        self._low: list[int] = [0, 1]
+        self._high: list[int] = [0, 1]
+        self._unique: dict[tuple[int, int, int], int] = {}
+        self._and: dict[tuple[int, int], int] = {}
+        self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
+        self._count: dict[int, int] = {}
+
+    # ---- building ------------------------------------------------------------------------------
+
+    def node(self, var: int, low: int, high: int) -> int:
+        """The node testing `var`: `low` when it is false, `high` when true (reduced, shared)."""
+        if low == high:
+            return low
+        key = (var, low, high)
+        found = self._unique.get(key)
+        if found is None:
+            found = len(self._var)
+            self._var.append(var)
+            self._low.append(low)
+            self._high.append(high)
+            self._unique[key] = found
+        return found
+
+    def variable(self, var: int) -> int:
+        return self.node(var, FALSE, TRUE)
+
+    def negate(self, f: int) -> int:
+        found = self._not.get(f)
+        if found is None:
+            found = self.node(self._var[f], self.negate(self._low[f]), self.negate(self._high[f]))
+            self._not[f] = found
+        return found
+
+    def conjoin(self, f: int, g: int) -> int:
+        if f == FALSE or g == FALSE:
+            return FALSE
+        if f in (TRUE, g):
+            return g
+        if g == TRUE:
+            return f
+        key = (f, g) if f < g else (g, f)
+        found = self._and.get(key)
+        if found is None:
+            found = self._conjoin_split(f, g)
+            self._and[key] = found
+        return found
+
+    def _conjoin_split(self, f: int, g: int) -> int:
+        var = min(self._var[f], self._var[g])
+        f0, f1 = self._cofactors(f, var)
+        g0, g1 = self._cofactors(g, var)
+        return self.node(var, self.conjoin(f0, g0), self.conjoin(f1, g1))
+
+    def _cofactors(self, f: int, var: int) -> tuple[int, int]:
+        if self._var[f] != var:
+            return f, f
+        return self._low[f], self._high[f]
+
+    def disjoin(self, f: int, g: int) -> int:
+        return self.negate(self.conjoin(self.negate(f), self.negate(g)))
+
+    def all_of(self, items: list[int]) -> int:
+        result = TRUE
+        for item in items:
+            result = self.conjoin(result, item)
+            if result == FALSE:
+                break
+        return result
+
+    def any_of(self, items: list[int]) -> int:
+        return self.negate(self.all_of([self.negate(i) for i in items]))
+
+    def implies(self, f: int, g: int) -> bool:
+        """Does every assignment satisfying f satisfy g?"""
+        return self.conjoin(f, self.negate(g)) == FALSE
+
+    # ---- reading -----------------------------------------------------------------------------------
+
+    def top_var(self, f: int) -> int:
+        return self._var[f]
+
+    def low(self, f: int) -> int:
+        return self._low[f]
+
+    def high(self, f: int) -> int:
+        return self._high[f]
+
+    def one_assignment(self, f: int) -> dict[int, bool] | None:
+        """Values for the variables on one path to TRUE (others are free), or None if f is FALSE."""
+        if f == FALSE:
+            return None
+        path: dict[int, bool] = {}
+        while f != TRUE:
+            if self._low[f] != FALSE:
+                path[self._var[f]] = False
+                f = self._low[f]
+            else:
+                path[self._var[f]] = True
+                f = self._high[f]
+        return path
+
+    def cubes(self, f: int) -> Iterator[dict[int, bool]]:
+        """The paths to TRUE: disjoint partial assignments whose union is f."""
+        stack: list[tuple[int, dict[int, bool]]] = [(f, {})]
+        while stack:
+            node, path = stack.pop()
+            if node == TRUE:
+                yield path
+            elif node != FALSE:
+                stack.append((self._high[node], {**path, self._var[node]: True}))
+                stack.append((self._low[node], {**path, self._var[node]: False}))
+
+    def count(self, f: int, variables: int) -> int:
+        """How many assignments of the variables 0..variables-1 satisfy f."""
+        return self._count_from(f, variables) << self._level(f, variables)
+
+    def _level(self, f: int, variables: int) -> int:
+        return min(self._var[f], variables)
+
+    def _count_from(self, f: int, variables: int) -> int:
+        if f in (FALSE, TRUE):
+            return f
+        found = self._count.get(f)
+        if found is None:
+            var = self._var[f]
+            low, high = self._low[f], self._high[f]
+            found = (self._count_from(low, variables) << (self._level(low, variables) - var - 1)) + (
+                self._count_from(high, variables) << (self._level(high, variables) - var - 1))
+            self._count[f] = found
+        return found
+
+    @property
+    def size(self) -> int:
+        return len(self._var)

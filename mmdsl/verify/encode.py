@@ -1,0 +1,466 @@
+"""From IR conditions to BDDs over boolean variables that describe a patient.
+
+Each input is a dimension with its own variables:
+- yes/no: one variable;
+- integer and decimal: one variable per threshold the tables use ("x >= 4", "x > 1.5"), ordered so
+  that a larger threshold implies the smaller ones (an order encoding: a range is a cube);
+- enumeration and text: one variable per member (exactly one is true; text has an `other`);
+- set of an enumeration: one variable per member (is it in the set?).
+The domain function holds the constraints between variables (exactly one member, threshold order,
+`includes`). Derived facts and the results of earlier tables are expanded into their definitions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from mmdsl.ir import model as ir
+from mmdsl.verify.bdd import BDD, FALSE, TRUE
+
+OTHER_TEXT = "\u0000other"  # the member that stands for every text value no table names
+
+
+class Unverifiable(Exception):
+    """A condition reads a value the analysis cannot reason about (an aggregated table's number)."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref)
+        self.ref = ref
+
+
+@dataclass
+class Dimension:
+    """One input and the variables that describe its value."""
+
+    input: ir.IRInput
+    members: dict[str, int] = field(default_factory=dict)  # enum, text, set: member -> variable
+    thresholds: list[tuple[tuple[float, bool], int]] = field(default_factory=list)  # (value, strict)
+    flag: int | None = None  # yes/no
+
+    @property
+    def kind(self) -> str:
+        return self.input.type.kind
+
+    def variables(self) -> list[int]:
+        found = list(self.members.values()) + [v for _, v in self.thresholds]
+        return found + ([self.flag] if self.flag is not None else [])
+
+
+class Encoder:
+    """Encodes the conditions of one guideline; shares one BDD manager across all its tables."""
+
+    def __init__(self, guideline: ir.IRGuideline) -> None:
+        self.guideline = guideline
+        self.bdd = BDD()
+        self.variable_count = 0
+        self.dimensions: dict[str, Dimension] = {}
+        self.owner: dict[int, Dimension] = {}
+        constants = _numeric_constants(guideline)
+        for item in guideline.inputs:
+            self._add_dimension(item, constants.get(item.name, set()))
+        self.orders = self._orders()
+        includes = self.bdd.all_of([c for d in self.dimensions.values() for c in self._includes(d)])
+        self.domain = self.bdd.all_of([self.orders, includes, self._exactly_one_members()])
+        self._facts: dict[str, int] = {}
+        self._tables = {t.name: t for t in guideline.tables}
+        self._matches: dict[str, list[int]] = {}
+        self._selections: dict[str, list[int]] = {}
+        scope = guideline.scope
+        self.scope = self.condition(scope.condition) if scope else TRUE
+        self.in_scope = self.bdd.conjoin(self.domain, self.scope)
+        self.fixed_by_scope = self._fixed_by_scope()
+
+    def _fixed_by_scope(self) -> dict[int, bool]:
+        """Variables that the scope and the domain fix (every in-scope patient has the same value)."""
+        bdd = self.bdd
+        fixed = {}
+        for var in range(self.variable_count):
+            if bdd.implies(self.in_scope, bdd.variable(var)):
+                fixed[var] = True
+            elif bdd.implies(self.in_scope, bdd.negate(bdd.variable(var))):
+                fixed[var] = False
+        return fixed
+
+    # ---- variables ------------------------------------------------------------------------------
+
+    def _new_variable(self, dimension: Dimension) -> int:
+        var = self.variable_count
+        self.variable_count += 1
+        self.owner[var] = dimension
+        return var
+
+    def _add_dimension(self, item: ir.IRInput, constants: set[tuple[float, bool]]) -> None:
+        dimension = Dimension(item)
+        self.dimensions[item.name] = dimension
+        kind = item.type.kind
+        if kind == "bool":
+            dimension.flag = self._new_variable(dimension)
+        elif kind in ("enum", "set"):
+            dimension.members = {m: self._new_variable(dimension) for m in item.type.members}
+        elif kind == "text":
+            names = sorted({str(v) for v in _text_constants(self.guideline, item.name)})
+            dimension.members = {m: self._new_variable(dimension) for m in [*names, OTHER_TEXT]}
+        else:
+            keys = sorted(k for k in constants if _inside_bounds(k, item.type))
+            dimension.thresholds = [(k, self._new_variable(dimension)) for k in keys]
+
+    def _exactly_one_members(self) -> int:
+        """An enumeration or text value is exactly one of its members."""
+        return self.bdd.all_of([self._exactly_one(list(d.members.values()))
+                                for d in self.dimensions.values() if d.kind in ("enum", "text")])
+
+    def _orders(self) -> int:
+        """Thresholds in order: x >= 4 implies x >= 2."""
+        bdd = self.bdd
+        parts = []
+        for dimension in self.dimensions.values():
+            chain = [v for _, v in dimension.thresholds]
+            parts += [bdd.disjoin(bdd.negate(bdd.variable(b)), bdd.variable(a))
+                      for a, b in itertools.pairwise(chain)]
+        return bdd.all_of(parts)
+
+    def _exactly_one(self, variables: list[int]) -> int:
+        bdd = self.bdd
+        result = FALSE
+        for chosen in variables:
+            term = bdd.all_of([bdd.variable(v) if v == chosen else bdd.negate(bdd.variable(v))
+                               for v in variables])
+            result = bdd.disjoin(result, term)
+        return result
+
+    def _includes(self, dimension: Dimension) -> list[int]:
+        """`exposed includes refractory`: a member of refractory is a member of exposed."""
+        other = self.dimensions.get(dimension.input.includes or "")
+        if other is None:
+            return []
+        bdd = self.bdd
+        return [bdd.disjoin(bdd.negate(bdd.variable(other.members[m])), bdd.variable(v))
+                for m, v in dimension.members.items() if m in other.members]
+
+    # ---- conditions -----------------------------------------------------------------------------------
+
+    def condition(self, cond: ir.Cond) -> int:
+        bdd = self.bdd
+        match cond:
+            case ir.Always():
+                return TRUE
+            case ir.Not():
+                return bdd.negate(self.condition(cond.item))
+            case ir.AllOf():
+                return bdd.all_of([self.condition(c) for c in cond.items])
+            case ir.AnyOf():
+                return bdd.any_of([self.condition(c) for c in cond.items])
+            case ir.IsSet():
+                return self._is_set(cond.ref)
+            case ir.Compare() | ir.OneOf() | ir.SetTest():
+                return self._test(cond)
+        raise TypeError(f"unknown condition {cond!r}")
+
+    def _test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
+        if cond.ref in self.dimensions:
+            return self._input_test(self.dimensions[cond.ref], cond)
+        fact = next((f for f in self.guideline.facts if f.name == cond.ref), None)
+        if fact is not None:
+            value = self.fact(fact.name)
+            assert isinstance(cond, ir.OneOf)
+            return self._bool_value(value, cond.values)
+        return self._output_test(cond)
+
+    def fact(self, name: str) -> int:
+        if name not in self._facts:
+            fact = next(f for f in self.guideline.facts if f.name == name)
+            self._facts[name] = self.condition(fact.condition)
+        return self._facts[name]
+
+    def _bool_value(self, value: int, wanted: tuple[ir.Scalar, ...]) -> int:
+        result = FALSE
+        if True in wanted:
+            result = self.bdd.disjoin(result, value)
+        if False in wanted:
+            result = self.bdd.disjoin(result, self.bdd.negate(value))
+        return result
+
+    def _input_test(self, dimension: Dimension, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
+        bdd = self.bdd
+        if isinstance(cond, ir.SetTest):
+            members = [bdd.variable(dimension.members[m]) for m in cond.members if m in dimension.members]
+            if cond.quantifier == "all":
+                return bdd.all_of(members)
+            found = bdd.any_of(members)
+            return bdd.negate(found) if cond.quantifier == "none" else found
+        if isinstance(cond, ir.Compare):
+            return self._compare(dimension, cond.op, cond.value)
+        if dimension.flag is not None:
+            return self._bool_value(bdd.variable(dimension.flag), cond.values)
+        if dimension.thresholds or dimension.kind in ("integer", "decimal"):
+            return bdd.any_of([self._compare(dimension, "==", float(v)) for v in cond.values
+                               if isinstance(v, int | float) and not isinstance(v, bool)])
+        return bdd.any_of([bdd.variable(dimension.members[str(v)]) for v in cond.values
+                           if str(v) in dimension.members])
+
+    def _compare(self, dimension: Dimension, op: str, value: float) -> int:
+        bdd = self.bdd
+        if op == "!=":
+            return bdd.negate(self._compare(dimension, "==", value))
+        if op == "==":
+            return bdd.conjoin(self._compare(dimension, ">=", value), self._compare(dimension, "<=", value))
+        at_least = self._at_least(dimension, op, value)
+        return at_least if op in (">=", ">") else bdd.negate(at_least)
+
+    def _at_least(self, dimension: Dimension, op: str, value: float) -> int:
+        """The variable for `x >= value` / `x > value` (or `x > value` for `<=`, `x >= value` for `<`)."""
+        key = threshold_key(dimension.input.type, op, value)
+        if not _inside_bounds(key, dimension.input.type):
+            return TRUE if _below_bounds(key, dimension.input.type) else FALSE
+        return self.bdd.variable(dict(dimension.thresholds)[key])
+
+    # ---- results of earlier tables ---------------------------------------------------------------------
+
+    def matches(self, table: ir.IRTable) -> list[int]:
+        """For each rule, the patients it matches (before the hit policy picks)."""
+        if table.name not in self._matches:
+            self._matches[table.name] = [self.bdd.all_of([self.condition(t) for t in rule.tests])
+                                         for rule in table.rules]
+        return self._matches[table.name]
+
+    def selections(self, table: ir.IRTable) -> list[int]:
+        """For each rule of a single-hit table, the patients whose result comes from that rule."""
+        if table.name not in self._selections:
+            self._selections[table.name] = list(_selections(self.bdd, table, self.matches(table)))
+        return self._selections[table.name]
+
+    def _is_set(self, ref: str) -> int:
+        table, output = self._table_output(ref)
+        index = [o.name for o in table.outputs].index(output)
+        chosen = [s for rule, s in zip(table.rules, self.selections(table), strict=True)
+                  if rule.outputs[index] is not None]
+        return self.bdd.any_of(chosen)
+
+    def _table_output(self, ref: str) -> tuple[ir.IRTable, str]:
+        name, _, output = ref.partition(".")
+        table = self._tables.get(name)
+        if table is None or not output:
+            raise Unverifiable(ref)
+        return table, output
+
+    def _output_test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
+        table, output = self._table_output(cond.ref)
+        index = [o.name for o in table.outputs].index(output)
+        if table.result_kind == "single":
+            chosen = [s for rule, s in zip(table.rules, self.selections(table), strict=True)
+                      if _value_passes(rule.outputs[index], cond)]
+            return self.bdd.any_of(chosen)
+        assert isinstance(cond, ir.SetTest)
+        return self._collected_test(table, index, cond)
+
+    def _collected_test(self, table: ir.IRTable, index: int, cond: ir.SetTest) -> int:
+        bdd = self.bdd
+        contains = [bdd.any_of([m for rule, m in zip(table.rules, self.matches(table), strict=True)
+                                if rule.outputs[index] == member]) for member in cond.members]
+        if cond.quantifier == "all":
+            return bdd.all_of(contains)
+        found = bdd.any_of(contains)
+        return bdd.negate(found) if cond.quantifier == "none" else found
+
+
+    def with_implied_thresholds(self, cube: dict[int, bool]) -> dict[int, bool]:
+        """The cube with the thresholds its own thresholds imply (x >= 4 implies x >= 2)."""
+        completed = dict(cube)
+        for dimension in self.dimensions.values():
+            chain = [v for _, v in dimension.thresholds]
+            true_at = [i for i, v in enumerate(chain) if cube.get(v) is True]
+            false_at = [i for i, v in enumerate(chain) if cube.get(v) is False]
+            completed.update(dict.fromkeys(chain[:max(true_at) + 1], True) if true_at else {})
+            completed.update(dict.fromkeys(chain[min(false_at):], False) if false_at else {})
+        return completed
+
+    # ---- suggested cells ---------------------------------------------------------------------------------
+
+    def cell_for_region(self, column: ir.IRColumn, region: int) -> str:
+        """A cell of `column` that holds for every patient of `region` (`-` when none is simpler)."""
+        fact = next((f for f in self.guideline.facts if f.name == column.ref), None)
+        if fact is not None:
+            return self._yes_no_cell(self.fact(fact.name), region)
+        dimension = self.dimensions.get(column.ref)
+        if dimension is None:
+            return "-"
+        if dimension.flag is not None:
+            return self._yes_no_cell(self.bdd.variable(dimension.flag), region)
+        if dimension.kind == "set":
+            return self._set_cell(dimension, region)
+        if dimension.kind in ("enum", "text"):
+            return self._member_cell(dimension, region)
+        return self._interval_cell(dimension, region)
+
+    def _yes_no_cell(self, value: int, region: int) -> str:
+        if self.bdd.implies(region, value):
+            return "yes"
+        return "no" if self.bdd.implies(region, self.bdd.negate(value)) else "-"
+
+    def _set_cell(self, dimension: Dimension, region: int) -> str:
+        bdd = self.bdd
+        has = [m for m, v in dimension.members.items() if bdd.implies(region, bdd.variable(v))]
+        lacks = [m for m, v in dimension.members.items()
+                 if bdd.implies(region, bdd.negate(bdd.variable(v)))]
+        if has:
+            return f"has {has[0]}" if len(has) == 1 else f"all of ({', '.join(has)})"
+        return f"none of ({', '.join(lacks)})" if lacks else "-"
+
+    def _member_cell(self, dimension: Dimension, region: int) -> str:
+        possible = [m for m, v in dimension.members.items()
+                    if self.bdd.conjoin(region, self.bdd.variable(v)) != FALSE]
+        if len(possible) == len(dimension.members) or OTHER_TEXT in possible:
+            return "-"
+        return ", ".join(possible)
+
+    def _interval_cell(self, dimension: Dimension, region: int) -> str:
+        bdd = self.bdd
+        lower = [k for k, v in dimension.thresholds if bdd.implies(region, bdd.variable(v))]
+        upper = [k for k, v in dimension.thresholds if bdd.implies(region, bdd.negate(bdd.variable(v)))]
+        low, high = (max(lower) if lower else None), (min(upper) if upper else None)
+        if dimension.kind == "integer":
+            return _integer_cell(low, high)
+        parts = ([f"{'>' if low[1] else '>='} {low[0]:g}"] if low else []) + (
+            [f"{'<=' if high[1] else '<'} {high[0]:g}"] if high else [])
+        if low and high:
+            return f"{'[' if not low[1] else ']'}{low[0]:g}..{high[0]:g}{']' if high[1] else '['}"
+        return parts[0] if parts else "-"
+
+
+def _integer_cell(low: tuple[float, bool] | None, high: tuple[float, bool] | None) -> str:
+    if low and high:
+        first, last = int(low[0]), int(high[0]) - 1
+        return str(first) if first == last else f"{first}..{last}"
+    if low:
+        return f">= {int(low[0])}"
+    return f"< {int(high[0])}" if high else "-"
+
+
+# ---- helpers ------------------------------------------------------------------------------------------
+
+
+def threshold_key(value_type: ir.IRType, op: str, value: float) -> tuple[float, bool]:
+    """The threshold that decides a comparison: (t, False) is `x >= t`, (t, True) is `x > t`.
+
+    For `x <= v` it is `x > v` (negated), for `x < v` it is `x >= v` (negated). Integers use only
+    `x >= t` with whole t, so that `x > 3` and `x >= 4` are one and the same variable.
+    """
+    strict = op in (">", "<=")
+    if value_type.kind != "integer":
+        return (float(value), strict)
+    whole = math.floor(value) + 1 if strict else math.ceil(value)
+    return (float(whole), False)
+
+
+def _inside_bounds(key: tuple[float, bool], value_type: ir.IRType) -> bool:
+    return not _below_bounds(key, value_type) and not _above_bounds(key, value_type)
+
+
+def _below_bounds(key: tuple[float, bool], value_type: ir.IRType) -> bool:
+    """Every allowed value satisfies this threshold."""
+    low = value_type.low
+    if low is None:
+        return False
+    value, strict = key
+    return value < low or (value == low and not strict)
+
+
+def _above_bounds(key: tuple[float, bool], value_type: ir.IRType) -> bool:
+    """No allowed value satisfies this threshold."""
+    high = value_type.high
+    if high is None:
+        return False
+    value, strict = key
+    return value > high or (value == high and strict)
+
+
+def _walk(cond: ir.Cond) -> Iterator[ir.Cond]:
+    yield cond
+    if isinstance(cond, ir.Not):
+        yield from _walk(cond.item)
+    elif isinstance(cond, ir.AllOf | ir.AnyOf):
+        for item in cond.items:
+            yield from _walk(item)
+
+
+def _all_conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
+    for fact in guideline.facts:
+        yield from _walk(fact.condition)
+    if guideline.scope:
+        yield from _walk(guideline.scope.condition)
+    for table in guideline.tables:
+        for rule in table.rules:
+            for test in rule.tests:
+                yield from _walk(test)
+
+
+def _numeric_constants(guideline: ir.IRGuideline) -> dict[str, set[tuple[float, bool]]]:
+    types = {i.name: i.type for i in guideline.inputs}
+    found: dict[str, set[tuple[float, bool]]] = {}
+    for cond in _all_conditions(guideline):
+        value_type = types.get(getattr(cond, "ref", ""))
+        if value_type is None or value_type.kind not in ("integer", "decimal"):
+            continue
+        for op, value in _comparisons(cond):
+            found.setdefault(cond.ref, set()).add(threshold_key(value_type, op, value))  # type: ignore[union-attr]
+    return found
+
+
+def _comparisons(cond: ir.Cond) -> list[tuple[str, float]]:
+    """The thresholds a numeric test needs: `==` needs both `>= v` and `> v`."""
+    if isinstance(cond, ir.Compare):
+        ops = [">=", ">"] if cond.op in ("==", "!=") else [cond.op]
+        return [(op, float(cond.value)) for op in ops]
+    if isinstance(cond, ir.OneOf):
+        return [(op, float(v)) for v in cond.values if isinstance(v, int | float)
+                and not isinstance(v, bool) for op in (">=", ">")]
+    return []
+
+
+def _text_constants(guideline: ir.IRGuideline, ref: str) -> set[ir.Scalar]:
+    return {v for cond in _all_conditions(guideline)
+            if isinstance(cond, ir.OneOf) and cond.ref == ref for v in cond.values}
+
+
+def _value_passes(value: ir.Scalar | None, cond: ir.Compare | ir.OneOf | ir.SetTest) -> bool:
+    """Does a table's literal output satisfy a later table's test on it?"""
+    if value is None:
+        return False
+    if isinstance(cond, ir.OneOf):
+        return value in cond.values
+    if isinstance(cond, ir.Compare) and isinstance(value, int | float) and not isinstance(value, bool):
+        return bool({"<": value < cond.value, "<=": value <= cond.value, ">": value > cond.value,
+                     ">=": value >= cond.value, "==": value == cond.value,
+                     "!=": value != cond.value}[cond.op])
+    return False
+
+
+def rank(table: ir.IRTable, rule: ir.IRRule) -> tuple[int, ...]:
+    """The priority of a rule's outputs: per enumeration output, the index of its value."""
+    key = []
+    for output, value in zip(table.outputs, rule.outputs, strict=True):
+        if output.type.kind == "enum":
+            members = output.type.members
+            key.append(members.index(str(value)) if value in members else len(members))
+    return tuple(key)
+
+
+def _selections(bdd: BDD, table: ir.IRTable, matches: list[int]) -> Iterator[int]:
+    """Which patients get each rule's row as the table's single result, per hit policy."""
+    rules = table.rules
+    for i, (rule, match) in enumerate(zip(rules, matches, strict=True)):
+        if table.hit == "first":
+            beaten = matches[:i]
+        elif table.hit == "unique":
+            beaten = matches[:i] + matches[i + 1:]
+        elif table.hit == "any":
+            beaten = [m for j, m in enumerate(matches) if j != i
+                      and (rules[j].outputs != rule.outputs or j < i)]
+        else:  # priority: a higher-ranked match, or an equally ranked earlier one, wins
+            mine = rank(table, rule)
+            beaten = [m for j, m in enumerate(matches)
+                      if rank(table, rules[j]) < mine or (rank(table, rules[j]) == mine and j < i)]
+        yield bdd.conjoin(match, bdd.negate(bdd.any_of(beaten)))

@@ -1,0 +1,156 @@
+"""Findings of the analyses as diagnostics: the rows concerned, witnesses, and the way to a fix."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.codes import lookup
+from mmdsl.ir import model as ir
+from mmdsl.semantics.symbols import Symbols, TableInfo
+from mmdsl.source import Span
+from mmdsl.verify.analyses import Finding, TableAnalysis
+from mmdsl.verify.encode import Encoder, Unverifiable
+
+MAX_OVERLAP_GROUPS = 10
+
+
+def verify(path: str, symbols: Symbols, guideline: ir.IRGuideline) -> list[Diagnostic]:
+    """Every finding of every table of a guideline that passed the checks."""
+    encoder = Encoder(guideline)
+    diagnostics: list[Diagnostic] = []
+    for table in guideline.tables:
+        info = symbols.tables[table.name]
+        try:
+            findings = list(analyse(encoder, table))
+        except Unverifiable as unverifiable:
+            diagnostics.append(_unverified(path, info, unverifiable.ref))
+            continue
+        diagnostics += [_diagnostic(path, info, table, f) for f in _capped(findings)]
+    return diagnostics
+
+
+def analyse(encoder: Encoder, table: ir.IRTable) -> Iterator[Finding]:
+    analysis = TableAnalysis(encoder, table, encoder.in_scope)
+    yield from analysis.dead_rules()
+    yield from analysis.unreachable_rules()
+    yield from analysis.overlaps()
+    yield from analysis.gaps()
+    yield from analysis.redundant_rules()
+
+
+def _capped(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_OVERLAP_GROUPS overlap groups per table; the last one says how many there are."""
+    overlaps = [f for f in findings if f.kind == "overlap"]
+    if len(overlaps) <= MAX_OVERLAP_GROUPS:
+        return findings
+    kept = overlaps[:MAX_OVERLAP_GROUPS]
+    last = kept[-1]
+    kept[-1] = Finding(**{**last.__dict__, "extra": {**last.extra, "total_groups": len(overlaps)}})
+    return [f for f in findings if f.kind != "overlap"] + kept
+
+
+# ---- one diagnostic per finding ----------------------------------------------------------------
+
+
+def _diagnostic(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    build = {"dead": _dead, "unreachable": _unreachable, "overlap": _overlap, "gap": _gap,
+             "redundant": _redundant}[finding.kind]
+    return build(path, info, table, finding)
+
+
+def _names(table: ir.IRTable, indexes: tuple[int, ...]) -> str:
+    names = [f"`{table.rules[i].name}`" for i in indexes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _row_span(info: TableInfo, index: int) -> Span:
+    return info.decl.rows[index].span
+
+
+def _cells_span(info: TableInfo, index: int, columns: tuple[int, ...]) -> Span:
+    offset = 1 if info.layout.has_rule_column else 0
+    cells = info.decl.rows[index].cells
+    if not columns:
+        return _row_span(info, index)
+    return cells[columns[0] + offset].span.to(cells[columns[-1] + offset].span)
+
+
+def _facts(witness: dict[str, ir.JsonValue] | None) -> str:
+    return json.dumps(witness, ensure_ascii=False)
+
+
+def _dead(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    index = finding.rules[0]
+    cells = [f"{table.columns[c].label}: {table.rules[index].cells[c]}" for c in finding.cells]
+    reason = f"{'; '.join(cells)} cannot all hold" if cells else "its conditions cannot hold"
+    return lookup("dead-rule").at(
+        path, _cells_span(info, index, finding.cells),
+        f"rule {_names(table, finding.rules)} can never apply to a patient in scope: {reason}",
+        help="correct the cells that contradict each other, or remove the rule",
+        rule=table.rules[index].name, cells=cells)
+
+
+def _unreachable(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    index = finding.rules[0]
+    order = "come first" if table.hit == "first" else "rank higher"
+    return lookup("unreachable-rule").at(
+        path, _row_span(info, index),
+        f"rule {_names(table, finding.rules)} never decides: {_names(table, finding.others)} "
+        f"{order} and take every patient it matches (hit policy {table.hit})",
+        help="move the rule above the rules that take its patients, narrow them, or remove it",
+        rule=table.rules[index].name, covered_by=[table.rules[i].name for i in finding.others])
+
+
+def _overlap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    pair = finding.extra["pair"]
+    assert isinstance(pair, tuple)
+    first, second = pair
+    total = finding.extra.get("total_groups")
+    more = f" (showing {MAX_OVERLAP_GROUPS} of {total} groups of overlapping rules)" if total else ""
+    what = "can match" if table.hit == "unique" else "can match with different outputs"
+    return lookup("overlap").at(
+        path, _row_span(info, second),
+        f"rules {_names(table, finding.rules)} overlap: one patient {what} both "
+        f"`{table.rules[first].name}` and `{table.rules[second].name}` (hit policy {table.hit}){more}",
+        help=f"for example the patient {_facts(finding.witness)}; make the rules exclusive, "
+             "or choose the hit policy first or priority if an order is meant",
+        rules=[table.rules[i].name for i in finding.rules], witness=finding.witness)
+
+
+def _gap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    code = "incomplete-table" if table.complete else "gap"
+    count = finding.region_total
+    shown = "\n".join(f"not covered: {region}; a row like `{row}` would close it"
+                      for region, row in zip(finding.regions, finding.suggestions, strict=True))
+    more = f"\n… and {count - len(finding.regions)} more regions" if count > len(finding.regions) else ""
+    claim = " although it is declared complete" if table.complete else ""
+    return lookup(code).at(
+        path, info.decl.name.span,
+        f"table `{table.name}` gives no result for some patients in scope{claim} "
+        f"({count} region{'s' if count != 1 else ''})",
+        help=f"{shown}{more}\nfor example the patient {_facts(finding.witness)}",
+        regions=list(finding.regions), witness=finding.witness,
+        witnesses=finding.extra.get("witnesses", []), suggestions=list(finding.suggestions))
+
+
+def _redundant(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    index = finding.rules[0]
+    return lookup("redundant-rule").at(
+        path, _row_span(info, index),
+        f"rule {_names(table, finding.rules)} adds nothing: {_names(table, finding.others)} "
+        "already give the same outputs to every patient it matches",
+        help="remove the rule, or change what distinguishes it",
+        rule=table.rules[index].name, covered_by=[table.rules[i].name for i in finding.others])
+
+
+def _unverified(path: str, info: TableInfo, ref: str) -> Diagnostic:
+    header = next((h for h in info.layout.inputs if ref in (h.subject.text, h.subject.name.text)),
+                  None)
+    span = header.span if header else info.decl.name.span
+    return lookup("unverified").at(
+        path, span,
+        f"the rules of table `{info.name}` are not verified: the column `{ref}` reads an aggregated "
+        "number that the analysis cannot reason about",
+        help="test the table with worked examples; gaps and overlaps are not checked for it")

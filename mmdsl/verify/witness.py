@@ -1,0 +1,132 @@
+"""Turning assignments of BDD variables back into patients and readable regions."""
+
+from __future__ import annotations
+
+from mmdsl.ir import model as ir
+from mmdsl.verify.encode import OTHER_TEXT, Dimension, Encoder
+
+
+def witness_facts(encoder: Encoder, assignment: dict[int, bool]) -> dict[str, ir.JsonValue]:
+    """A concrete patient, as facts valid for `mmdsl eval`, inside the given assignment.
+
+    Free variables are false, which the domain allows: the assignment is a path to TRUE of a
+    function that includes the domain, so every completion of it satisfies the domain.
+    """
+    return {name: _value(d, assignment) for name, d in encoder.dimensions.items()}
+
+
+def _value(dimension: Dimension, assignment: dict[int, bool]) -> ir.JsonValue:
+    kind = dimension.kind
+    if kind == "bool":
+        return assignment.get(dimension.flag, False) if dimension.flag is not None else False
+    if kind == "set":
+        return [m for m, v in dimension.members.items() if assignment.get(v, False)]
+    if kind in ("enum", "text"):
+        chosen = next((m for m, v in dimension.members.items() if assignment.get(v, False)),
+                      next(iter(dimension.members)))
+        return _unused_text(dimension) if chosen == OTHER_TEXT else chosen
+    return _number(dimension, assignment)
+
+
+def _unused_text(dimension: Dimension) -> str:
+    candidate = "other"
+    while candidate in dimension.members:
+        candidate += "_"
+    return candidate
+
+
+def _number(dimension: Dimension, assignment: dict[int, bool]) -> int | float:
+    """The smallest allowed value (or a value just inside) of the interval the thresholds leave."""
+    value_type = dimension.input.type
+    lower = [key for key, v in dimension.thresholds if assignment.get(v, False)]
+    upper = [key for key, v in dimension.thresholds if not assignment.get(v, False)]
+    low = max(lower) if lower else None
+    high = min(upper) if upper else None
+    if value_type.kind == "integer":
+        start = int(low[0]) if low else (int(value_type.low) if value_type.low is not None else 0)
+        return start
+    return _decimal_inside(low, high, value_type)
+
+
+def _decimal_inside(low: tuple[float, bool] | None, high: tuple[float, bool] | None,
+                    value_type: ir.IRType) -> float:
+    floor = low[0] if low else (float(value_type.low) if value_type.low is not None else None)
+    ceiling = high[0] if high else (float(value_type.high) if value_type.high is not None else None)
+    if low is None or not low[1]:
+        return floor if floor is not None else (ceiling - 1 if ceiling is not None else 0.0)
+    if ceiling is None:
+        return floor + 1 if floor is not None else 0.0
+    return ceiling if high is not None and high[1] else (floor + ceiling) / 2  # type: ignore[operator]
+
+
+# ---- regions in words ----------------------------------------------------------------------------
+
+
+def describe_region(encoder: Encoder, cube: dict[int, bool]) -> str:
+    """A region of patients in words: `prior_lines 0-3, t11_14 no, refractory has bortezomib`."""
+    # What the scope already says of every patient (the disease is refractory to daratumumab)
+    # would repeat in every region: leave it out.
+    cube = {v: b for v, b in cube.items() if encoder.fixed_by_scope.get(v) is not b}
+    parts = [text for d in encoder.dimensions.values() if (text := _describe_dimension(d, cube))]
+    return ", ".join(parts) if parts else "every patient"
+
+
+def _describe_dimension(dimension: Dimension, cube: dict[int, bool]) -> str:
+    name = dimension.input.name
+    kind = dimension.kind
+    if kind == "bool":
+        if dimension.flag is None or dimension.flag not in cube:
+            return ""
+        return f"{name} {'yes' if cube[dimension.flag] else 'no'}"
+    if kind == "set":
+        return _describe_set(name, dimension, cube)
+    if kind in ("enum", "text"):
+        return _describe_member(name, dimension, cube)
+    return _describe_interval(name, dimension, cube)
+
+
+def _describe_set(name: str, dimension: Dimension, cube: dict[int, bool]) -> str:
+    has = [m for m, v in dimension.members.items() if cube.get(v) is True]
+    lacks = [m for m, v in dimension.members.items() if cube.get(v) is False]
+    if has and lacks:
+        return f"{name} has {', '.join(has)} but none of {', '.join(lacks)}"
+    if has:
+        return f"{name} has {', '.join(has)}"
+    return f"{name} has none of {', '.join(lacks)}" if lacks else ""
+
+
+def _describe_member(name: str, dimension: Dimension, cube: dict[int, bool]) -> str:
+    shown = {m: ("another value" if m == OTHER_TEXT else m) for m in dimension.members}
+    chosen = [shown[m] for m, v in dimension.members.items() if cube.get(v) is True]
+    if chosen:
+        return f"{name} {chosen[0]}"
+    excluded = [shown[m] for m, v in dimension.members.items() if cube.get(v) is False]
+    return f"{name} not {', '.join(excluded)}" if excluded else ""
+
+
+def _describe_interval(name: str, dimension: Dimension, cube: dict[int, bool]) -> str:
+    lower = [key for key, v in dimension.thresholds if cube.get(v) is True]
+    upper = [key for key, v in dimension.thresholds if cube.get(v) is False]
+    if not lower and not upper:
+        return ""
+    value_type = dimension.input.type
+    if value_type.kind == "integer":
+        low = int(max(lower)[0]) if lower else value_type.low
+        high = int(min(upper)[0]) - 1 if upper else value_type.high
+        return f"{name} {_integer_range(low, high)}"
+    return f"{name} {_decimal_range(max(lower) if lower else None, min(upper) if upper else None)}"
+
+
+def _integer_range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{low}" if low == high else f"{low}-{high}"
+    return f">= {low}" if low is not None else f"<= {high}"
+
+
+def _decimal_range(low: tuple[float, bool] | None, high: tuple[float, bool] | None) -> str:
+    parts = []
+    if low is not None:
+        parts.append(f"> {low[0]:g}" if low[1] else f">= {low[0]:g}")
+    if high is not None:
+        parts.append(f"<= {high[0]:g}" if high[1] else f"< {high[0]:g}")
+    return " and ".join(parts)

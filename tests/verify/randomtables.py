@@ -1,0 +1,57 @@
+"""Small random guidelines whose whole input space can be enumerated, for exactness tests."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+
+from mmdsl.ir import model as ir
+
+HEADER = '''guideline random "Random"
+enum colour = red, green, blue
+class warm of colour = red
+input flag: yes/no
+input count: integer 0..5
+input colour: one of colour
+input drugs: set of colour
+input level: decimal 0..2
+fact hot = colour is red or drugs has any of warm
+'''
+COLUMNS = ("flag", "count", "colour", "drugs", "hot", "level")
+POLICIES = ("unique", "any", "first", "priority", "collect", "rule order", "output order")
+
+
+def random_cell(rng: random.Random, column: str) -> str:
+    choices = {
+        "flag": ["-", "yes", "no"],
+        "hot": ["-", "yes", "no"],
+        "count": ["-", ">= 2", "< 3", "1..3", "0, 5", "not 2", "[1..4[", "4", "> 4"],
+        "colour": ["-", "red", "green, blue", "not red", "warm", "any of (red, blue)"],
+        "drugs": ["-", "has red", "has any of (green, blue)", "none of warm", "all of (red, green)",
+                  "has blue"],
+        "level": ["-", ">= 1", "< 0.5", "]0.5..1.5]", "1.5", "not 1"],
+    }[column]
+    return rng.choice(choices)
+
+
+def random_source(seed: int) -> str:
+    rng = random.Random(seed)
+    columns = rng.sample(COLUMNS, rng.randint(1, 3))
+    policy = rng.choice(POLICIES)
+    scope = rng.choice(["", 'scope "some" = count <= 4\n', 'scope "warm" = not hot or flag\n'])
+    rows = [" | ".join(random_cell(rng, c) for c in columns) + " || " + rng.choice(["a", "b", "c"])
+            for _ in range(rng.randint(1, 6))]
+    table = (f"table t\n  hit {policy}\n  output o: one of a, b, c\n"
+             f"  | {' | '.join(columns)} || o |\n" + "".join(f"  | {r} |\n" for r in rows))
+    return HEADER + scope + table
+
+
+def every_patient() -> Iterator[dict[str, ir.JsonValue]]:
+    """Every valid patient of HEADER, up to the values the random cells can tell apart."""
+    colours = ["red", "green", "blue"]
+    sets = [list(c) for n in range(4) for c in itertools.combinations(colours, n)]
+    levels = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]
+    for flag, count, colour, drugs, level in itertools.product(
+            [False, True], range(6), colours, sets, levels):
+        yield {"flag": flag, "count": count, "colour": colour, "drugs": drugs, "level": level}

@@ -1,0 +1,159 @@
+"""Every finding of the verifier is checked against brute force over the whole input space.
+
+Random small tables (tests/verify/randomtables.py) are compiled; their every patient is enumerated
+and every rule evaluated directly on the IR with the small evaluator below (no BDDs). The
+verifier must report exactly the dead rules, unreachable rules, overlaps and gaps that exist.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import pytest
+
+from mmdsl.ir import model as ir
+from mmdsl.pipeline import compile_source
+from mmdsl.source import Source
+from mmdsl.verify.analyses import Finding, TableAnalysis
+from mmdsl.verify.encode import Encoder, rank
+from tests.verify.randomtables import every_patient, random_source
+
+COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+           "==": operator.eq, "!=": operator.ne}
+
+
+def holds(cond: ir.Cond, values: dict[str, Any]) -> bool:
+    match cond:
+        case ir.Always():
+            return True
+        case ir.Not():
+            return not holds(cond.item, values)
+        case ir.AllOf():
+            return all(holds(c, values) for c in cond.items)
+        case ir.AnyOf():
+            return any(holds(c, values) for c in cond.items)
+        case ir.Compare():
+            return bool(COMPARE[cond.op](values[cond.ref], cond.value))
+        case ir.OneOf():
+            return values[cond.ref] in cond.values
+        case ir.SetTest():
+            found = set(values[cond.ref]) & set(cond.members)
+            return {"any": bool(found), "none": not found,
+                    "all": found == set(cond.members)}[cond.quantifier]
+    raise AssertionError(cond)
+
+
+def with_facts(guideline: ir.IRGuideline, patient: dict[str, Any]) -> dict[str, Any]:
+    values = dict(patient)
+    for fact in guideline.facts:
+        values[fact.name] = holds(fact.condition, values)
+    return values
+
+
+def in_scope(guideline: ir.IRGuideline, values: dict[str, Any]) -> bool:
+    return guideline.scope is None or holds(guideline.scope.condition, values)
+
+
+def matching_rules(table: ir.IRTable, values: dict[str, Any]) -> list[int]:
+    return [i for i, rule in enumerate(table.rules) if all(holds(t, values) for t in rule.tests)]
+
+
+def chosen_rule(table: ir.IRTable, matched: list[int]) -> int | None:
+    """The rule whose row a single-hit policy returns (None for no match or a conflict)."""
+    if not matched:
+        return None
+    if table.hit == "first":
+        return matched[0]
+    if table.hit == "priority":
+        return min(matched, key=lambda i: (rank(table, table.rules[i]), i))
+    outputs = {table.rules[i].outputs for i in matched}
+    if table.hit == "unique":
+        return matched[0] if len(matched) == 1 else None
+    return matched[0] if len(outputs) == 1 else None
+
+
+def brute_force(guideline: ir.IRGuideline) -> dict[str, Any]:
+    table = guideline.tables[0]
+    live: set[int] = set()
+    decides: set[int] = set()
+    pairs: set[tuple[int, int]] = set()
+    uncovered = []
+    patients_of: dict[int, set[int]] = {i: set() for i in range(len(table.rules))}
+    for number, patient in enumerate(every_patient()):
+        values = with_facts(guideline, patient)
+        if not in_scope(guideline, values):
+            continue
+        matched = matching_rules(table, values)
+        live |= set(matched)
+        for i in matched:
+            patients_of[i].add(number)
+        if not matched:
+            uncovered.append(patient)
+        chosen = chosen_rule(table, matched)
+        if chosen is not None:
+            decides.add(chosen)
+        pairs |= {(i, j) for i in matched for j in matched if i < j
+                  and (table.hit == "unique" or table.rules[i].outputs != table.rules[j].outputs)}
+    return {"live": live, "decides": decides, "pairs": pairs, "uncovered": uncovered,
+            "redundant": redundant_by_brute_force(table, patients_of)}
+
+
+def redundant_by_brute_force(table: ir.IRTable, patients_of: dict[int, set[int]]) -> set[int]:
+    """Rules whose patients all get the same outputs from other rules (of two rules that cover
+    each other, the later one)."""
+    redundant = set()
+    for i, mine in patients_of.items():
+        others = [j for j, theirs in patients_of.items() if j != i and theirs
+                  and table.rules[j].outputs == table.rules[i].outputs
+                  and (j < i or not theirs <= mine)]
+        if mine and others and mine <= set().union(*(patients_of[j] for j in others)):
+            redundant.add(i)
+    return redundant
+
+
+def findings(guideline: ir.IRGuideline) -> list[Finding]:
+    encoder = Encoder(guideline)
+    analysis = TableAnalysis(encoder, guideline.tables[0], encoder.in_scope)
+    return [*analysis.dead_rules(), *analysis.unreachable_rules(), *analysis.overlaps(),
+            *analysis.gaps(), *analysis.redundant_rules()]
+
+
+def covered(guideline: ir.IRGuideline, patient: dict[str, Any]) -> bool:
+    return bool(matching_rules(guideline.tables[0], with_facts(guideline, patient)))
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_findings_are_exactly_what_brute_force_finds(seed: int) -> None:
+    compilation = compile_source(Source(f"random{seed}.mmdsl", random_source(seed)))
+    guideline = compilation.guideline
+    assert guideline is not None, compilation.diagnostics
+    table = guideline.tables[0]
+    truth = brute_force(guideline)
+    found = findings(guideline)
+
+    dead = {f.rules[0] for f in found if f.kind == "dead"}
+    assert dead == set(range(len(table.rules))) - truth["live"]
+
+    if table.hit in ("first", "priority"):
+        unreachable = {f.rules[0] for f in found if f.kind == "unreachable"}
+        assert unreachable == truth["live"] - truth["decides"]
+
+    if table.hit in ("unique", "any"):
+        grouped = [set(f.rules) for f in found if f.kind == "overlap"]
+        in_pairs = {i for pair in truth["pairs"] for i in pair}
+        assert set().union(*grouped) == in_pairs
+        for f in (f for f in found if f.kind == "overlap"):
+            first, second = f.extra["pair"]  # type: ignore[misc]
+            values = with_facts(guideline, f.witness or {})
+            assert {first, second} <= set(matching_rules(table, values))
+
+    redundant = {f.rules[0] for f in found if f.kind == "redundant"}
+    assert redundant == (truth["redundant"] if table.result_kind == "list" else set())
+
+    gaps = [f for f in found if f.kind == "gap"]
+    assert bool(gaps) == bool(truth["uncovered"])
+    for gap in gaps:
+        for witness in [gap.witness, *gap.extra["witnesses"]]:  # type: ignore[misc]
+            values = with_facts(guideline, witness)
+            assert in_scope(guideline, values) and not covered(guideline, witness)
