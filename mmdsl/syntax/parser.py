@@ -1,6 +1,7 @@
 """The parser: Lark LALR over `grammar/mmdsl.lark`, one statement at a time.
 
-A file is cut into statements at lines that start with a statement keyword (outside quoted text).
+A file is cut into statements at lines that start, at the left margin, with a statement keyword
+(outside quoted text).
 Each statement is parsed on its own, so one mistake yields one diagnostic and the rest of the file
 is still read and checked: an author sees every problem of a run, not only the first.
 """
@@ -25,8 +26,7 @@ STATEMENT_KEYWORDS = (
     "guideline", "version", "reference", "evidence", "caveat", "enum", "class", "input", "fact",
     "scope", "table", "example", "note", "quote",
 )
-_STATEMENT_START = re.compile(r"[\t ]*(" + "|".join(STATEMENT_KEYWORDS) + r")(?![\w-])")
-_STATEMENT_AT_MARGIN = re.compile(r"(?:" + "|".join(STATEMENT_KEYWORDS) + r")(?![\w-])")
+_STATEMENT_START = re.compile(r"(" + "|".join(STATEMENT_KEYWORDS) + r")(?![\w-])")
 
 
 def grammar_text() -> str:
@@ -102,7 +102,7 @@ def _line_starts_outside_text(text: str) -> list[int]:
             in_comment = True
         if char == "\n":
             in_comment = False
-            if in_text and _STATEMENT_AT_MARGIN.match(text, offset + 1):
+            if in_text and _STATEMENT_START.match(text, offset + 1):
                 in_text = escaped = False  # an unclosed quote stops at the next statement
             if not in_text:
                 starts.append(offset + 1)
