@@ -1,0 +1,183 @@
+"""The Python back end: a guideline's IR becomes one dependency-free Python module.
+
+Python builds a view model (strings of finished code, laid out by `pycode`), and the templates
+`python_module.py.j2` and `python_runtime.py.j2` only place it. The module embeds the prelude
+(validation shared with the interpreter) verbatim; the decision logic is its own. The output
+depends on the IR alone: no clock, no hash order, no absolute path of our own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import jinja2
+
+from mmdsl.backends.pycode import Group, Node, Text, call, literal, render
+from mmdsl.backends.python_conditions import Refs, condition_code
+from mmdsl.ir import model as ir
+from mmdsl.runtime.inputs import input_fields
+from mmdsl.runtime.prelude import InputField
+
+DECIDERS = {
+    "unique": "decide_unique", "any": "decide_any", "first": "decide_first",
+    "priority": "decide_priority", "collect": "decide_in_rule_order",
+    "rule order": "decide_in_rule_order", "output order": "decide_in_output_order",
+}
+AGGREGATORS = {"sum": "decide_sum", "min": "decide_min", "max": "decide_max",
+               "count": "decide_count"}
+PUBLISHERS = {"single": "publish_row", "list": "publish_rows", "number": "publish_number"}
+TABLES_TYPE = "tuple[tuple[Table, Callable[[Values], Outcome]], ...]"
+
+
+@dataclass(frozen=True, slots=True)
+class TableView:
+    constant_name: str  # TABLE_<n>: names come from positions, never from authored text
+    function: str
+    constant: str  # the statement that defines the table's data
+    holds: str  # the statement that tests every rule
+    decide: str
+    publish: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleView:
+    mmdsl_version: str
+    source_path: str
+    source_sha256: str
+    prelude: str
+    constants: tuple[str, ...]
+    inputs: str
+    facts: str
+    scope: str
+    fact_statements: tuple[str, ...]
+    scope_statement: str
+    tables: tuple[TableView, ...]
+    table_list: str
+
+
+def render_module(guideline: ir.IRGuideline) -> str:
+    """The source text of the evaluator module for a guideline."""
+    return _template().render(m=module_view(guideline))
+
+
+@cache
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("mmdsl", "templates"), autoescape=False,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template("python_module.py.j2")
+
+
+def prelude_text() -> str:
+    return resources.files("mmdsl.runtime").joinpath("prelude.py").read_text("utf-8").rstrip()
+
+
+def module_view(guideline: ir.IRGuideline) -> ModuleView:
+    refs = Refs(nullable_refs(guideline))
+    tables = tuple(table_view(table, number, refs)
+                   for number, table in enumerate(guideline.tables, start=1))
+    return ModuleView(
+        mmdsl_version=comment_text(guideline.mmdsl_version),
+        source_path=comment_text(guideline.source_path),
+        source_sha256=comment_text(guideline.source_sha256),
+        prelude=prelude_text(),
+        constants=provenance(guideline),
+        inputs=render(_tuple(input_code(f) for f in input_fields(guideline.inputs)), 0,
+                      "INPUTS: tuple[InputField, ...] = "),
+        facts=render(literal(tuple(fact.name for fact in guideline.facts)), 0,
+                     "FACTS: tuple[str, ...] = "),
+        scope=render(literal(guideline.scope.description if guideline.scope else None), 0,
+                     "SCOPE: str | None = "),
+        fact_statements=tuple(fact_statement(fact, refs) for fact in guideline.facts),
+        scope_statement=scope_statement(guideline.scope, refs),
+        tables=tables,
+        table_list=render(_tuple(Text(f"({t.constant_name}, {t.function})") for t in tables), 0,
+                          f"TABLES: {TABLES_TYPE} = "),
+    )
+
+
+def provenance(guideline: ir.IRGuideline) -> tuple[str, ...]:
+    return tuple(render(literal(value), 0, f"{name} = ") for name, value in (
+        ("GUIDELINE", guideline.name), ("VERSION", guideline.version),
+        ("SOURCE_SHA256", guideline.source_sha256), ("MMDSL_VERSION", guideline.mmdsl_version)))
+
+
+def comment_text(text: str) -> str:
+    """Text that stays inside its comment line: anything unprintable is escaped."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def nullable_refs(guideline: ir.IRGuideline) -> frozenset[str]:
+    """Refs whose value may be None: single-hit outputs and sum/min/max of no rule."""
+    refs: set[str] = set()
+    for table in guideline.tables:
+        if table.result_kind == "single":
+            refs |= {f"{table.name}.{output.name}" for output in table.outputs}
+        elif table.aggregate in ("sum", "min", "max"):
+            refs.add(table.name)
+    return frozenset(refs)
+
+
+def _tuple(items: Iterable[Node]) -> Group:
+    return Group("(", tuple(items), ")", one_item_comma=True)
+
+
+def input_code(field: InputField) -> Node:
+    """`InputField(...)` naming only what differs from the field's defaults, to stay short."""
+    defaults = InputField._field_defaults
+    return call("InputField", {name: literal(value) for name, value in field._asdict().items()
+                               if name not in defaults or value != defaults[name]})
+
+
+def fact_statement(fact: ir.IRFact, refs: Refs) -> str:
+    return render(condition_code(fact.condition, refs), 4, f"values[{fact.name!r}] = ")
+
+
+def scope_statement(scope: ir.IRScope | None, refs: Refs) -> str:
+    condition = condition_code(scope.condition, refs) if scope else Text("True")
+    return render(condition, 4, "holds: bool = ")
+
+
+# ---- tables ---------------------------------------------------------------------------------------
+
+
+def table_view(table: ir.IRTable, number: int, refs: Refs) -> TableView:
+    constant_name = f"TABLE_{number}"
+    decide = AGGREGATORS[table.aggregate] if table.aggregate else DECIDERS[table.hit]
+    return TableView(
+        constant_name=constant_name, function=f"table_{number}",
+        constant=render(table_code(table), 0, f"{constant_name} = "),
+        holds=render(_tuple(condition_code(ir.AllOf(rule.tests), refs) for rule in table.rules),
+                     4, "holds = "),
+        decide=decide, publish=PUBLISHERS[table.result_kind],
+    )
+
+
+def table_code(table: ir.IRTable) -> Node:
+    positions = {output.name: index for index, output in enumerate(table.outputs)}
+    return call("Table", {
+        "name": literal(table.name),
+        "outputs": literal(tuple(output.name for output in table.outputs)),
+        "members": literal(tuple(ranking(output) for output in table.outputs)),
+        "order_by": literal(tuple(positions[name] for name in table.order_by)),
+        "distinct_by": literal(tuple(positions[name] for name in table.distinct_by)),
+        "rules": _tuple(rule_code(rule) for rule in table.rules),
+    })
+
+
+def ranking(output: ir.IROutput) -> tuple[str, ...]:
+    """The members that rank an output's values (enumerations only; others sort naturally)."""
+    return output.type.members if output.type.kind == "enum" else ()
+
+
+def rule_code(rule: ir.IRRule) -> Node:
+    return call("Rule", {
+        "name": literal(rule.name), "outputs": literal(rule.outputs),
+        "evidence": literal(rule.evidence), "refs": literal(rule.refs),
+        "caveats": literal(rule.caveats), "why": literal(rule.why),
+    })

@@ -1,0 +1,481 @@
+"""Building the review document's view model from the IR: every wording decision is made here.
+
+The reader is a hematologist who signs the algorithm off without reading code, so each rule is
+given as the table the authors wrote and as a sentence, each sentence names its evidence and
+caveats, and every cross-reference (quote, note, caveat, evidence) points at rules by the name the
+authors gave them (`table.rule`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from mmdsl.backends import review_view as view
+from mmdsl.backends.verbalize import (
+    Vocabulary,
+    describe,
+    either,
+    member_words,
+    number_words,
+    value_words,
+    vocabulary_of,
+)
+from mmdsl.examples import ExampleOutcome, shown_value
+from mmdsl.ir.model import (
+    AllOf,
+    Always,
+    IRCaveat,
+    IREnum,
+    IREvidence,
+    IRExample,
+    IRGuideline,
+    IRInput,
+    IRRule,
+    IRTable,
+    IRType,
+    JsonValue,
+)
+
+NOT_ANALYSED = "Not yet analysed: the coverage check has not been run for this document."
+NOTHING_UNCOVERED = "The coverage check found no patient in scope that the tables leave without an answer."
+
+
+def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None = None,
+                 uncovered: Sequence[view.UncoveredCase] | None = None) -> view.ReviewDocument:
+    """The whole document; `None` for results or coverage means "not run", never "all is well"."""
+    words = vocabulary_of(guideline)
+    return view.ReviewDocument(
+        provenance=provenance(guideline),
+        scope=scope_view(guideline, words),
+        inputs=tuple(input_view(item, words) for item in guideline.inputs),
+        enums=tuple(enum_view(e) for e in guideline.enums),
+        classes=tuple(view.ClassView(c.name, c.enum, c.description, ", ".join(c.members))
+                      for c in guideline.classes),
+        facts=tuple(view.FactView(f.name, anchor("fact", f.name), f.description,
+                                  describe(f.condition, words), f.text) for f in guideline.facts),
+        tables=tuple(table_view(guideline, table, words) for table in guideline.tables),
+        references=tuple(view.ReferenceView(r.number, anchor("ref", str(r.number)), r.citation)
+                         for r in guideline.references),
+        evidence=tuple(evidence_view(guideline, e) for e in guideline.evidence),
+        caveats=tuple(caveat_view(guideline, c) for c in guideline.caveats),
+        quotes=tuple(view.QuoteView(q.name, anchor("quote", q.name), q.text,
+                                    target_links(guideline, q.targets)) for q in guideline.quotes),
+        unquoted_rules=unquoted_rules(guideline),
+        examples_summary=examples_summary(guideline, example_results),
+        examples=tuple(example_view(guideline, e, _outcome_of(e, example_results), words)
+                       for e in guideline.examples),
+        notes=tuple(view.NoteView(n.name, anchor("note", n.name), n.text, target_links(guideline, n.targets))
+                    for n in guideline.notes),
+        coverage_summary=coverage_summary(uncovered),
+        uncovered=tuple(uncovered or ()),
+    )
+
+
+def enum_view(enum: IREnum) -> view.EnumView:
+    labels = dict(enum.labels)
+    return view.EnumView(enum.name, enum.description,
+                         tuple(view.MemberView(m, labels.get(m, "")) for m in enum.members))
+
+
+def provenance(guideline: IRGuideline) -> view.Provenance:
+    return view.Provenance(guideline.title, guideline.name, guideline.version or "(no version given)",
+                           guideline.source_path, guideline.source_sha256, guideline.mmdsl_version)
+
+
+def anchor(kind: str, *parts: str) -> str:
+    """A stable, ASCII-only HTML id: `rule-recommendations-ide_cel`."""
+    text = "-".join((kind, *parts))
+    return re.sub(r"[^A-Za-z0-9_-]", lambda m: f".{ord(m.group()):x}", text)
+
+
+# ---- scope and inputs -----------------------------------------------------------------------------
+
+
+def scope_view(guideline: IRGuideline, words: Vocabulary) -> view.ScopeView | None:
+    scope = guideline.scope
+    if scope is None:
+        return None
+    return view.ScopeView(scope.description, describe(scope.condition, words), scope.text)
+
+
+def input_view(item: IRInput, words: Vocabulary) -> view.InputView:
+    return view.InputView(item.name, anchor("input", item.name), item.description,
+                          type_text(item.type), allowed_values(item.type),
+                          required_text(item, words), includes_text(item, words))
+
+
+def type_text(value_type: IRType) -> str:
+    names = {"bool": "yes/no", "integer": "whole number", "decimal": "number", "text": "text"}
+    if value_type.kind == "enum" and "." in (value_type.enum_name or "."):
+        return "one of the values listed"  # an enumeration declared with its output
+    if value_type.kind == "enum":
+        return f"one of {value_type.enum_name}"
+    if value_type.kind == "set":
+        return f"list of {value_type.enum_name} (none, one or several)"
+    return names[value_type.kind]
+
+
+def allowed_values(value_type: IRType) -> str:
+    """What the facts may say, by the names the facts use (labels are in the vocabulary)."""
+    if value_type.kind in ("enum", "set"):
+        return ", ".join(value_type.members)
+    if value_type.kind in ("integer", "decimal"):
+        return number_range(value_type)
+    return {"bool": "yes or no", "text": "any text"}[value_type.kind]
+
+
+def number_range(value_type: IRType) -> str:
+    low, high = value_type.low, value_type.high
+    unit = f" {value_type.unit}" if value_type.unit else ""
+    if low is not None and high is not None:
+        return f"{number_words(low)} to {number_words(high)}{unit}"
+    if low is not None:
+        return f"at least {number_words(low)}{unit}"
+    if high is not None:
+        return f"at most {number_words(high)}{unit}"
+    return f"any number{unit}"
+
+
+def required_text(item: IRInput, words: Vocabulary) -> str:
+    if item.required:
+        return "required"
+    return f"optional; when not given: {json_words(item.default, item.type, words)}"
+
+
+def includes_text(item: IRInput, words: Vocabulary) -> str:
+    if item.includes is None:
+        return ""
+    other = words.meanings.get(item.includes, item.includes)
+    return f"Every value of {item.includes} ({other}) counts here too, whether listed or not."
+
+
+def json_words(value: JsonValue, value_type: IRType, words: Vocabulary) -> str:
+    """A value in the JSON form the facts use (a list for a set) as a clinician reads it."""
+    if isinstance(value, list):
+        items = [json_words(v, value_type, words) for v in value]
+        return ", ".join(items) if items else "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {json_words(v, value_type, words)}" for k, v in value.items())
+    return value_words(value, value_type, words)
+
+
+# ---- tables and rules -------------------------------------------------------------------------------
+
+
+def table_view(guideline: IRGuideline, table: IRTable, words: Vocabulary) -> view.TableView:
+    return view.TableView(
+        name=table.name, anchor=anchor("table", table.name), title=table.title or table.name,
+        hit_policy=table.hit + (f" {table.aggregate}" if table.aggregate else ""),
+        policy_explained=explain_policy(table, words),
+        columns=tuple(view.ColumnView(c.label, words.meanings.get(c.ref, c.ref)) for c in table.columns),
+        outputs=tuple(view.OutputView(o.name, o.description, type_text(o.type), allowed_values(o.type))
+                      for o in table.outputs),
+        written=table.written,
+        rules=tuple(rule_view(guideline, table, rule, words) for rule in table.rules),
+    )
+
+
+def rule_view(guideline: IRGuideline, table: IRTable, rule: IRRule, words: Vocabulary) -> view.RuleView:
+    key = f"{table.name}.{rule.name}"
+    return view.RuleView(
+        key=key, anchor=rule_anchor(table.name, rule.name), number=rule.index, line=rule.line,
+        sentence=rule_sentence(guideline, table, rule, words), as_written=rule.why,
+        evidence=evidence_words(guideline, rule),
+        caveats=tuple(caveat_words(guideline, c) for c in rule.caveats),
+        quotes=tuple(view.Link(q.name, anchor("quote", q.name)) for q in guideline.quotes
+                     if _names_rule(q.targets, table.name, rule.name)),
+        notes=tuple(view.Link(n.name, anchor("note", n.name)) for n in guideline.notes
+                    if _names_rule(n.targets, table.name, rule.name)),
+    )
+
+
+def caveat_words(guideline: IRGuideline, text: str) -> str:
+    """A caveat's text with its references: `Watch for bleeding. (ref 2)`."""
+    caveat = next((c for c in guideline.caveats if c.text == text), None)  # rules keep the text
+    return f"{text} ({refs_words(caveat.refs)})" if caveat and caveat.refs else text
+
+
+def rule_anchor(table: str, rule: str) -> str:
+    return anchor("rule", table, rule)
+
+
+def rule_sentence(guideline: IRGuideline, table: IRTable, rule: IRRule, words: Vocabulary) -> str:
+    """`If A and B, then regimen is X and tier is Y, because of KarMMa (ref 1).`"""
+    tests = [t for t in rule.tests if not isinstance(t, Always)]
+    condition = f"If {describe(AllOf(tuple(tests)), words)}, then" if tests else "In every case,"
+    because = evidence_words(guideline, rule)
+    ending = f", because of {because}." if because else "."
+    return f"{condition} {outputs_words(table, rule, words)}{ending}"
+
+
+def outputs_words(table: IRTable, rule: IRRule, words: Vocabulary) -> str:
+    parts = [f"{output.name} is {value_words(value, output.type, words)}" if value is not None
+             else f"{output.name} is not given"
+             for output, value in zip(table.outputs, rule.outputs, strict=True)]
+    return either(parts, "and")
+
+
+def evidence_words(guideline: IRGuideline, rule: IRRule) -> str:
+    """`BOSTON (ref 2) and real-world data (ref 4)`: each cited entry with its references."""
+    return either([_cited(title, _evidence_titled(guideline, title)) for title in rule.evidence], "and")
+
+
+def _cited(title: str, entry: IREvidence | None) -> str:
+    return f"{title} ({refs_words(entry.refs)})" if entry and entry.refs else title
+
+
+def refs_words(refs: Iterable[int]) -> str:
+    numbers = [str(n) for n in refs]
+    return f"ref {numbers[0]}" if len(numbers) == 1 else f"refs {', '.join(numbers)}"
+
+
+def _evidence_titled(guideline: IRGuideline, title: str) -> IREvidence | None:
+    # a rule keeps the titles of its evidence (what the trace shows); titles name one entry each
+    return next((e for e in guideline.evidence if e.title == title), None)
+
+
+def _names_rule(targets: Iterable[str], table: str, rule: str) -> bool:
+    return f"{table}.{rule}" in targets or table in targets
+
+
+# ---- hit policies in words ------------------------------------------------------------------------
+
+POLICY_WORDS = {
+    "unique": "Hit policy unique: the rules must not overlap. The table gives the outputs of the one "
+              "rule that matches; if several match, that is a conflict: the table gives no value and "
+              "the decision reports an error.",
+    "any": "Hit policy any: several rules may match a patient if they give the same outputs, and the "
+           "table gives those outputs; matching rules with different outputs are a conflict: the "
+           "table gives no value and the decision reports an error.",
+    "first": "Hit policy first: the rules are tried from top to bottom, and the first rule that "
+             "matches gives the table's outputs; the rules below it are not considered.",
+    "priority": "Hit policy priority: of the rules that match, the table gives the outputs of the one "
+                "whose output values come first in their declared order; between equals, the rule "
+                "written first.",
+    "collect": "Hit policy collect: every rule that matches adds a row, and the table gives all "
+               "the rows, in the order of the rules.",
+    "rule order": "Hit policy rule order: every rule that matches adds a row, and the table gives "
+                  "all the rows, in the order of the rules.",
+    "output order": "Hit policy output order: every rule that matches adds a row, and the rows are "
+                    "sorted by the declared order of the output values; between equals, the rule "
+                    "written first comes first.",
+}
+AGGREGATE_WORDS = {
+    "sum": "Hit policy collect sum: the table gives the sum of {output} over the rules that match; "
+           "when none matches, it gives no value.",
+    "min": "Hit policy collect min: the table gives the smallest {output} among the rules that match; "
+           "when none matches, it gives no value.",
+    "max": "Hit policy collect max: the table gives the largest {output} among the rules that match; "
+           "when none matches, it gives no value.",
+    "count": "Hit policy collect count: the table gives how many different values of {output} the "
+             "rules that match give (0 when none matches).",
+}
+
+
+def explain_policy(table: IRTable, words: Vocabulary) -> tuple[str, ...]:
+    """The hit policy, ordering, de-duplication and what happens when no rule matches."""
+    first_output = table.outputs[0].name if table.outputs else "the output"
+    sentences = [AGGREGATE_WORDS[table.aggregate].format(output=first_output) if table.aggregate
+                 else POLICY_WORDS[table.hit]]
+    if table.hit in ("priority", "output order"):
+        sentences += [_declared_order(output.name, output.type, words) for output in table.outputs
+                      if output.type.kind == "enum"]
+    sentences += [_ordering(table, name, words) for name in table.order_by]
+    sentences += [f"Of the rows that give the same {name}, only the first is kept."
+                  for name in table.distinct_by]
+    if table.result_kind != "number":
+        sentences.append(_no_match(table))
+    if table.complete:
+        sentences.append("The authors declare the table complete: every patient in scope matches a rule.")
+    return tuple(sentences)
+
+
+def _declared_order(name: str, output_type: IRType, words: Vocabulary) -> str:
+    ranked = [member_words(m, output_type, words) for m in output_type.members]
+    return f"The declared order of {name}: {', '.join(ranked)}."
+
+
+def _ordering(table: IRTable, name: str, words: Vocabulary) -> str:
+    output_type = next((o.type for o in table.outputs if o.name == name), None)
+    if output_type is None or output_type.kind != "enum":
+        order = f"by {name}, smallest first, rows without a value last"
+    else:
+        ranked = ", ".join(member_words(m, output_type, words) for m in output_type.members)
+        order = f"by {name}, in the order {ranked}"
+    return f"The rows are sorted {order}; rows that tie keep the order of their rules."
+
+
+def _no_match(table: IRTable) -> str:
+    if table.result_kind == "single":
+        return "When no rule matches, the table gives no value."
+    return "When no rule matches, the table gives an empty list."
+
+
+# ---- bibliography, caveats and traceability ---------------------------------------------------------
+
+
+def evidence_view(guideline: IRGuideline, entry: IREvidence) -> view.EvidenceView:
+    heading = entry.title if entry.title == entry.name else f"{entry.title} ({entry.name})"
+    return view.EvidenceView(
+        entry.name, anchor("evidence", entry.name), heading, entry.design, entry.population,
+        entry.findings, ref_links(entry.refs),
+        rules_where(guideline, lambda _, rule: entry.title in rule.evidence),
+    )
+
+
+def caveat_view(guideline: IRGuideline, caveat: IRCaveat) -> view.CaveatView:
+    return view.CaveatView(caveat.name, anchor("caveat", caveat.name), caveat.text, ref_links(caveat.refs),
+                           rules_where(guideline, lambda _, rule: caveat.text in rule.caveats))
+
+
+def ref_links(refs: Iterable[int]) -> tuple[view.Link, ...]:
+    return tuple(view.Link(str(n), anchor("ref", str(n))) for n in refs)
+
+
+def rules_where(guideline: IRGuideline, holds: Callable[[IRTable, IRRule], bool]) -> tuple[view.Link, ...]:
+    return tuple(rule_link(table, rule) for table in guideline.tables for rule in table.rules
+                 if holds(table, rule))
+
+
+def rule_link(table: IRTable, rule: IRRule) -> view.Link:
+    return view.Link(f"{table.name}.{rule.name}", rule_anchor(table.name, rule.name))
+
+
+def target_links(guideline: IRGuideline, targets: Iterable[str]) -> tuple[view.Link, ...]:
+    """What a quote or note names, each linked to the rule, table, fact or input it describes."""
+    return tuple(view.Link(target, target_anchor(guideline, target)) for target in targets)
+
+
+def target_anchor(guideline: IRGuideline, target: str) -> str:
+    table_name, _, rule_name = target.partition(".")
+    for table in guideline.tables:
+        if table.name == table_name and not rule_name:
+            return anchor("table", table.name)
+        if table.name == table_name and any(r.name == rule_name for r in table.rules):
+            return rule_anchor(table.name, rule_name)
+    kinds = (("fact", [f.name for f in guideline.facts]), ("input", [i.name for i in guideline.inputs]))
+    return next((anchor(kind, target) for kind, names in kinds if target in names), "")
+
+
+def unquoted_rules(guideline: IRGuideline) -> tuple[view.Link, ...]:
+    """Rules that no statement of the source is mapped to: each needs a quote or a note."""
+    targets = {t for quote in guideline.quotes for t in quote.targets}
+    return rules_where(guideline, lambda table, rule: not _names_rule(targets, table.name, rule.name))
+
+
+# ---- worked examples ----------------------------------------------------------------------------------
+
+
+def examples_summary(guideline: IRGuideline, results: Sequence[ExampleOutcome] | None) -> str:
+    total = len(guideline.examples)
+    if total == 0:
+        return "The file has no worked examples."
+    if results is None:
+        return f"The {total} worked examples were not run for this document."
+    failed = [r.example.name for r in results if not r.passed]
+    if not failed:
+        return f"All {total} worked examples give the expected results."
+    return f"{len(failed)} of {total} worked examples do NOT give the expected results: {', '.join(failed)}."
+
+
+def _outcome_of(example: IRExample, results: Sequence[ExampleOutcome] | None) -> ExampleOutcome | None:
+    return next((r for r in results or () if r.example.name == example.name), None)
+
+
+def example_view(guideline: IRGuideline, example: IRExample, outcome: ExampleOutcome | None,
+                 words: Vocabulary) -> view.ExampleView:
+    result, tone = verdict(None if outcome is None else outcome.passed)
+    return view.ExampleView(
+        example.name, anchor("example", example.name), example.description, example.line,
+        given=given_views(guideline, example, words), checks=check_views(example, outcome),
+        problems=input_problems(outcome), decision=decision_lines(guideline, outcome),
+        verdict=result, tone=tone,
+    )
+
+
+def verdict(passed: bool | None) -> tuple[str, str]:
+    """The result in words and its tone: pass, FAIL (loud on purpose), or not run."""
+    if passed is None:
+        return "not run", "pending"
+    return ("pass", "pass") if passed else ("FAIL", "fail")
+
+
+def given_views(guideline: IRGuideline, example: IRExample, words: Vocabulary) -> tuple[view.GivenView, ...]:
+    """Every input: its value as given, or the default the evaluator uses when it is not given."""
+    rows = []
+    for item in guideline.inputs:
+        subject = item.name if item.description in ("", item.name) else f"{item.description} ({item.name})"
+        if item.name in example.facts:
+            rows.append(view.GivenView(subject, json_words(example.facts[item.name], item.type, words)))
+        elif not item.required:
+            rows.append(view.GivenView(subject, f"{json_words(item.default, item.type, words)} (not given)"))
+    known = {item.name for item in guideline.inputs}
+    rows += [view.GivenView(name, shown_value(value))
+             for name, value in example.facts.items() if name not in known]
+    return tuple(rows)
+
+
+def check_views(example: IRExample, outcome: ExampleOutcome | None) -> tuple[view.CheckView, ...]:
+    if outcome is None or outcome.input_error is not None:
+        return tuple(view.CheckView(e.subject, shown_value(e.expected), "—", *verdict(None))
+                     for e in example.expectations)
+    return tuple(view.CheckView(r.expectation.subject, shown_value(r.expectation.expected),
+                                shown_value(r.actual), *verdict(r.holds))
+                 for r in outcome.results)
+
+
+def decision_lines(guideline: IRGuideline, outcome: ExampleOutcome | None) -> tuple[str, ...]:
+    """The whole decision, not only what the example checks: `plan: apixaban, recommended (rule …)`."""
+    decision = outcome.decision if outcome else None
+    if decision is None:
+        return ()
+    lines = [f"status: {shown_value(decision.get('status'))}"]
+    lines += [f"{key}: {_problem_words(decision[key])}" for key in ("reason", "errors") if key in decision]
+    lines += [f"{t.name}: {result_words(t, decision[t.name])}"
+              for t in guideline.tables if t.name in decision]
+    return tuple(lines)
+
+
+def _problem_words(value: object) -> str:
+    """A reason (text) or a list of table errors (`{"table": …, "message": …}` each)."""
+    if isinstance(value, list):
+        return "; ".join(_problem_words(item) for item in value)
+    if isinstance(value, dict):
+        return f"{value.get('table', '')}: {value.get('message', '')}"
+    return str(value)
+
+
+def result_words(table: IRTable, result: object) -> str:
+    if isinstance(result, list):
+        return "; ".join(row_words(table, row) for row in result) or "none"
+    if isinstance(result, dict):
+        return row_words(table, result)
+    return shown_value(result)
+
+
+def row_words(table: IRTable, row: object) -> str:
+    if not isinstance(row, dict):
+        return shown_value(row)
+    outputs = ", ".join(f"{o.name} {shown_value(row.get(o.name))}" for o in table.outputs)
+    return f"{outputs} (rule {row.get('rule')})"
+
+
+def input_problems(outcome: ExampleOutcome | None) -> tuple[str, ...]:
+    """The facts the evaluator refused, `field: message` each."""
+    if outcome is None or outcome.input_error is None:
+        return ()
+    return tuple(f"{e['field']}: {e['message']}" if e.get("field") else e.get("message", "")
+                 for e in outcome.input_error.errors)
+
+
+# ---- coverage ---------------------------------------------------------------------------------------------
+
+
+def coverage_summary(uncovered: Sequence[view.UncoveredCase] | None) -> str:
+    if uncovered is None:
+        return NOT_ANALYSED
+    if not uncovered:
+        return NOTHING_UNCOVERED
+    return f"The coverage check found {len(uncovered)} kind(s) of patient in scope that get no answer:"
+

@@ -1,0 +1,220 @@
+"""The view model of a review document: plain strings and tuples, in the order a reader meets them.
+
+The templates only loop over these and print them; every decision about wording is made in
+`review_build`. Nothing here is markup: the HTML template escapes every string it prints, and the
+Markdown template escapes every string except those it prints as code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A mention of something the document describes; `anchor` is empty when it describes nothing."""
+
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    title: str
+    name: str
+    version: str
+    source_path: str
+    source_sha256: str
+    mmdsl_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeView:
+    description: str
+    in_words: str
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputView:
+    name: str
+    anchor: str
+    description: str
+    type_text: str
+    allowed: str
+    required: str
+    remark: str  # what else holds for the value (a set that includes another), or ""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    name: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnumView:
+    name: str
+    description: str
+    members: tuple[MemberView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClassView:
+    name: str
+    enum: str
+    description: str
+    members: str
+
+
+@dataclass(frozen=True, slots=True)
+class FactView:
+    name: str
+    anchor: str
+    description: str
+    in_words: str
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnView:
+    heading: str
+    meaning: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutputView:
+    name: str
+    description: str
+    type_text: str
+    values: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleView:
+    key: str  # table.rule, as quotes and notes name it
+    anchor: str
+    number: int
+    line: int
+    sentence: str
+    as_written: str  # `heading: cell` for every cell that is not `-`
+    evidence: str  # "KarMMa (ref 1)", or "" when the rule cites nothing
+    caveats: tuple[str, ...]
+    quotes: tuple[Link, ...]
+    notes: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TableView:
+    name: str
+    anchor: str
+    title: str
+    hit_policy: str
+    policy_explained: tuple[str, ...]
+    columns: tuple[ColumnView, ...]
+    outputs: tuple[OutputView, ...]
+    written: str
+    rules: tuple[RuleView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceView:
+    number: int
+    anchor: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    name: str
+    anchor: str
+    heading: str  # the title, with the name when it differs
+    design: tuple[str, ...]
+    population: tuple[str, ...]
+    findings: tuple[str, ...]
+    refs: tuple[Link, ...]
+    rules: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaveatView:
+    name: str
+    anchor: str
+    text: str
+    refs: tuple[Link, ...]
+    rules: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    name: str
+    anchor: str
+    text: str
+    targets: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GivenView:
+    subject: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckView:
+    subject: str
+    expected: str
+    actual: str
+    verdict: str  # "pass", "FAIL" or "not run"
+    tone: str  # "pass", "fail" or "pending": how the verdict is coloured
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleView:
+    name: str
+    anchor: str
+    description: str
+    line: int
+    given: tuple[GivenView, ...]
+    checks: tuple[CheckView, ...]
+    problems: tuple[str, ...]  # facts the evaluator rejected
+    decision: tuple[str, ...]  # what the evaluator decided, one line per table (empty: not run)
+    verdict: str
+    tone: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    name: str
+    anchor: str
+    text: str
+    targets: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UncoveredCase:
+    """A patient the algorithm says nothing about, as verification reports it (later)."""
+
+    table: str
+    summary: str
+    witness: tuple[str, ...]  # the patient's facts, one `name: value` each
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDocument:
+    provenance: Provenance
+    scope: ScopeView | None
+    inputs: tuple[InputView, ...]
+    enums: tuple[EnumView, ...]
+    classes: tuple[ClassView, ...]
+    facts: tuple[FactView, ...]
+    tables: tuple[TableView, ...]
+    references: tuple[ReferenceView, ...]
+    evidence: tuple[EvidenceView, ...]
+    caveats: tuple[CaveatView, ...]
+    quotes: tuple[QuoteView, ...]
+    unquoted_rules: tuple[Link, ...]
+    examples_summary: str
+    examples: tuple[ExampleView, ...]
+    notes: tuple[NoteView, ...]
+    coverage_summary: str  # "not yet analysed" until verification feeds `uncovered`
+    uncovered: tuple[UncoveredCase, ...]

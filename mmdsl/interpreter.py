@@ -1,0 +1,252 @@
+"""The reference interpreter: a decision straight from the IR, by walking its conditions.
+
+It is deliberately plain and shares no decision logic with the generated modules (only the
+prelude's validation), so that the differential tests can hold each one against the other.
+docs/decision.md states the semantics both follow.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from mmdsl.ir import model as ir
+from mmdsl.runtime.inputs import input_fields
+from mmdsl.runtime.prelude import validate_facts
+
+Values = dict[str, Any]  # a value by its ref: inputs, facts, "table.output", aggregated tables
+
+LIST_POLICIES = ("collect", "rule order", "output order")
+
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt,
+    ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
+}
+
+
+def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
+    """The decision for one patient's facts; raises prelude.InputError for invalid facts."""
+    values = validate_facts(facts, input_fields(guideline.inputs))
+    for fact in guideline.facts:
+        values[fact.name] = holds(fact.condition, values)
+    in_scope = guideline.scope is None or holds(guideline.scope.condition, values)
+    trace = scope_trace(guideline.scope, in_scope) + [
+        f"fact {fact.name}: {yes_no(values[fact.name])}" for fact in guideline.facts]
+    if not in_scope:
+        assert guideline.scope is not None
+        reason = f"outside the scope of this guideline: {guideline.scope.description}"
+        return decision(guideline, values, trace, Outcomes(), reason)
+    outcomes = Outcomes()
+    for table in guideline.tables:
+        outcomes.add(table, judge(table, values), trace)
+        publish(table, outcomes.results[table.name], values)
+    return decision(guideline, values, trace, outcomes)
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def scope_trace(scope: ir.IRScope | None, in_scope: bool) -> list[str]:
+    return [] if scope is None else [f"scope: {scope.description}: {yes_no(in_scope)}"]
+
+
+# ---- conditions ---------------------------------------------------------------------------------
+
+
+def holds(condition: ir.Cond, values: Values) -> bool:
+    """Whether a condition holds; a test on a missing value (None) never does."""
+    match condition:
+        case ir.Always():
+            return True
+        case ir.IsSet(ref=ref):
+            return values[ref] is not None
+        case ir.Compare(ref=ref, op=op, value=bound):
+            return values[ref] is not None and COMPARISONS[op](values[ref], bound)
+        case ir.OneOf(ref=ref, values=allowed):
+            return values[ref] is not None and values[ref] in allowed
+        case ir.SetTest():
+            return set_test(condition, values[condition.ref])
+        case ir.Not(item=item):
+            return not holds(item, values)
+        case ir.AllOf(items=items):
+            return all(holds(item, values) for item in items)
+        case ir.AnyOf(items=items):
+            return any(holds(item, values) for item in items)
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def set_test(condition: ir.SetTest, value: frozenset[str] | None) -> bool:
+    if value is None:
+        return False
+    members = frozenset(condition.members)
+    if condition.quantifier == "any":
+        return bool(value & members)
+    if condition.quantifier == "none":
+        return not value & members
+    return members <= value
+
+
+# ---- one table ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """What a table decided: its result, the matched rules its hit policy looked at, a conflict."""
+
+    result: Any  # a row, a list of rows, a number, or None
+    considered: tuple[ir.IRRule, ...]
+    conflict: str | None = None
+
+
+def judge(table: ir.IRTable, values: Values) -> Judgement:
+    matched = tuple(rule for rule in table.rules
+                    if all(holds(test, values) for test in rule.tests))
+    if table.aggregate is not None:
+        return Judgement(aggregate(table, matched), matched)
+    if table.hit in LIST_POLICIES:
+        return Judgement([row(table, rule) for rule in listed(table, matched)], matched)
+    return single_hit(table, matched)
+
+
+def single_hit(table: ir.IRTable, matched: tuple[ir.IRRule, ...]) -> Judgement:
+    if not matched:
+        return Judgement(None, ())
+    if table.hit == "first":
+        return Judgement(row(table, matched[0]), matched[:1])
+    if table.hit == "priority":
+        best = sorted(matched, key=lambda rule: priority(table, rule))[0]  # stable: ties -> earlier
+        return Judgement(row(table, best), matched)
+    conflict = unique_conflict(matched) if table.hit == "unique" else any_conflict(matched)
+    return Judgement(None if conflict else row(table, matched[0]), matched, conflict)
+
+
+def unique_conflict(matched: tuple[ir.IRRule, ...]) -> str | None:
+    if len(matched) == 1:
+        return None
+    return f"rules {rule_names(matched)} all match, but a unique table allows only one"
+
+
+def any_conflict(matched: tuple[ir.IRRule, ...]) -> str | None:
+    if all(rule.outputs == matched[0].outputs for rule in matched):
+        return None
+    return (f"rules {rule_names(matched)} match with different outputs, "
+            "but an any table needs them to agree")
+
+
+def rule_names(rules: tuple[ir.IRRule, ...]) -> str:
+    return ", ".join(rule.name for rule in rules)
+
+
+def rank(output: ir.IROutput, value: Any) -> tuple[int, Any]:
+    """Sort key of an output value: an enumeration by member order, others ascending, None last."""
+    if value is None:
+        return (1, 0)
+    if output.type.kind == "enum":
+        return (0, output.type.members.index(value))
+    return (0, value)
+
+
+def priority(table: ir.IRTable, rule: ir.IRRule) -> tuple[tuple[int, Any], ...]:
+    """DMN's output priority: the enumerated outputs, in declared order, by member order."""
+    return tuple(rank(output, value) for output, value in zip(table.outputs, rule.outputs,
+                                                              strict=True)
+                 if output.type.kind == "enum")
+
+
+def listed(table: ir.IRTable, matched: tuple[ir.IRRule, ...]) -> list[ir.IRRule]:
+    """The rules of a list result: hit policy order, then `order by`, then `distinct by`."""
+    rules = list(matched)
+    if table.hit == "output order":
+        rules.sort(key=lambda rule: priority(table, rule))
+    by_order = output_positions(table, table.order_by)
+    rules.sort(key=lambda rule: tuple(rank(table.outputs[i], rule.outputs[i]) for i in by_order))
+    by_distinct = output_positions(table, table.distinct_by)
+    if not by_distinct:
+        return rules
+    kept: dict[tuple[Any, ...], ir.IRRule] = {}
+    for rule in rules:
+        kept.setdefault(tuple(rule.outputs[i] for i in by_distinct), rule)
+    return list(kept.values())
+
+
+def output_positions(table: ir.IRTable, names: tuple[str, ...]) -> list[int]:
+    positions = {output.name: index for index, output in enumerate(table.outputs)}
+    return [positions[name] for name in names]
+
+
+def aggregate(table: ir.IRTable, matched: tuple[ir.IRRule, ...]) -> int | float | None:
+    """collect sum/min/max/count over the present values of the table's single output."""
+    # the checks allow only a number output here (int for integer, float for decimal)
+    numbers = [cast(float, rule.outputs[0]) for rule in matched if rule.outputs[0] is not None]
+    if table.aggregate == "count":
+        return len(set(numbers))  # DMN: the number of distinct outputs, 0 when nothing matched
+    if not numbers:
+        return None
+    if table.aggregate == "sum":
+        decimal = table.outputs[0].type.kind == "decimal"
+        return math.fsum(numbers) if decimal else sum(numbers)
+    return min(numbers) if table.aggregate == "min" else max(numbers)
+
+
+def row(table: ir.IRTable, rule: ir.IRRule) -> dict[str, Any]:
+    """A result row: the rule's outputs by name, then what produced them."""
+    outputs = {output.name: value for output, value in zip(table.outputs, rule.outputs,
+                                                            strict=True)}
+    return {**outputs, "rule": rule.name, "evidence": list(rule.evidence),
+            "refs": list(rule.refs), "caveats": list(rule.caveats)}
+
+
+def publish(table: ir.IRTable, result: Any, values: Values) -> None:
+    """Make a table's result readable by later tables, under the refs that lowering uses."""
+    if table.aggregate is not None:
+        values[table.name] = result
+        return
+    for output in table.outputs:
+        key = f"{table.name}.{output.name}"
+        if table.hit in LIST_POLICIES:
+            values[key] = frozenset(r[output.name] for r in result if r[output.name] is not None)
+        else:
+            values[key] = None if result is None else result[output.name]
+
+
+# ---- the decision ---------------------------------------------------------------------------------
+
+
+class Outcomes:
+    """The results of the tables so far, their conflicts, in table order."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, Any] = {}
+        self.errors: list[dict[str, Any]] = []
+
+    def add(self, table: ir.IRTable, judgement: Judgement, trace: list[str]) -> None:
+        self.results[table.name] = judgement.result
+        trace += [f"{table.name}: rule {rule.name} matched ({rule.why})"
+                  for rule in judgement.considered]
+        if not judgement.considered:
+            trace.append(f"{table.name}: no rule matched")
+        if judgement.conflict is not None:
+            names = [rule.name for rule in judgement.considered]
+            trace.append(f"{table.name}: conflict between rules {', '.join(names)}")
+            self.errors.append({"table": table.name, "rules": names,
+                                "message": judgement.conflict})
+
+
+def decision(guideline: ir.IRGuideline, values: Values, trace: list[str], outcomes: Outcomes,
+             reason: str | None = None) -> dict[str, Any]:
+    """The decision object, its keys in the documented order."""
+    status = "out_of_scope" if reason else "error" if outcomes.errors else "ok"
+    result: dict[str, Any] = {"guideline": guideline.name, "version": guideline.version,
+                              "source_sha256": guideline.source_sha256, "status": status}
+    if reason:
+        result["reason"] = reason
+    if outcomes.errors:
+        result["errors"] = outcomes.errors
+    result.update(outcomes.results)
+    result["derived"] = {fact.name: values[fact.name] for fact in guideline.facts}
+    result["trace"] = trace
+    return result

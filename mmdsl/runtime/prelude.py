@@ -1,0 +1,356 @@
+# ---- mmdsl prelude: checking patient facts, reading and writing JSON ------------------------
+# This file is shared, text for text, by the reference interpreter (which imports it) and by
+# every generated evaluator (which embeds it right after its docstring), so both check facts
+# the same way by construction. It holds no decision logic. Rules for editing it:
+#   - standard library only, and no module docstring (it would land in the middle of a module);
+#   - generated code after it uses these names it imports: Any, Callable, NamedTuple, math, sys.
+
+import difflib
+import json
+import math
+import re
+import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeGuard
+
+MAX_JSON_NESTING = 64
+"""Facts are flat; deeper JSON is refused before parsing so it can never exhaust the stack."""
+
+
+class InputError(ValueError):
+    """Patient facts that cannot be evaluated; `.errors` lists every problem found."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        self.errors = errors
+        super().__init__(self.__str__())
+
+    def __reduce__(self) -> tuple[type["InputError"], tuple[list[dict[str, str]]]]:
+        return InputError, (self.errors,)  # so that it survives pickling (multiprocessing)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{_printable(e['field'])}: {_printable(e['message'])}"
+                         for e in self.errors)
+
+
+class InputField(NamedTuple):
+    """One input of a guideline, as validation needs it."""
+
+    name: str
+    kind: str  # "bool", "integer", "decimal", "text", "enum" or "set"
+    required: bool
+    default: Any  # the value of an optional input left out (a tuple of members for a set)
+    members: tuple[str, ...] = ()  # enum and set: the allowed members, in declared order
+    low: int | float | None = None  # integer and decimal: inclusive bounds
+    high: int | float | None = None
+    includes: str | None = None  # set: another set input whose members this one contains
+
+
+def _problem(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "message": message}
+
+
+def _printable(text: str) -> str:
+    """Text on one line: control characters escaped, so each problem prints as one line."""
+    return text if text.isprintable() else json.dumps(text)[1:-1]
+
+
+# ---- validation -------------------------------------------------------------------------------
+
+
+def validate_facts(facts: object, spec: tuple[InputField, ...]) -> dict[str, Any]:
+    """The checked values of the facts (sets as frozensets, defaults filled in), or InputError.
+
+    Problems come in a fixed order: the object as a whole, then the inputs in declared order,
+    then unknown keys sorted.
+    """
+    if not isinstance(facts, dict):
+        raise InputError([_problem("$", f"expected an object of facts, got {describe(facts)}")])
+    errors = [_problem("$", f"every key must be text, got {describe(key)}")
+              for key in sorted((k for k in facts if not isinstance(k, str)), key=repr)]
+    values: dict[str, Any] = {}
+    for field in spec:
+        errors += _check_field(field, facts, values)
+    errors += _unknown_keys(facts, spec)
+    if errors:
+        raise InputError(errors)
+    _add_included_members(values, spec)
+    return values
+
+
+def _check_field(field: InputField, facts: dict[Any, Any], values: dict[str, Any]
+                 ) -> list[dict[str, str]]:
+    """Store the value of one input in `values`; return its problems."""
+    if field.name not in facts:
+        if field.required:
+            return [_problem(field.name, "required field is missing")]
+        values[field.name] = _default(field)
+        return []
+    value, problems = CHECKS[field.kind](field, facts[field.name])
+    values[field.name] = value
+    return problems
+
+
+def _default(field: InputField) -> Any:
+    return frozenset(field.default) if field.kind == "set" else field.default
+
+
+def _unknown_keys(facts: dict[Any, Any], spec: tuple[InputField, ...]) -> list[dict[str, str]]:
+    names = [field.name for field in spec]
+    unknown = sorted(k for k in facts if isinstance(k, str) and k not in names)
+    return [_problem(key, "unknown field" + _did_you_mean(key, names)) for key in unknown]
+
+
+def _did_you_mean(text: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(text, candidates, n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def _add_included_members(values: dict[str, Any], spec: tuple[InputField, ...]) -> None:
+    """A set input that includes another gets its members (exposed includes refractory)."""
+    included = {field.name: field.includes for field in spec if field.includes}
+    for name in included:
+        seen = {name}
+        source = included.get(name)
+        while source is not None and source not in seen:
+            values[name] = values[name] | values[source]
+            seen.add(source)
+            source = included.get(source)
+
+
+Checked = tuple[Any, list[dict[str, str]]]
+
+
+def _check_bool(field: InputField, value: object) -> Checked:
+    if type(value) is bool:
+        return value, []
+    return None, [_problem(field.name, f"expected true or false, got {describe(value)}")]
+
+
+def _check_integer(field: InputField, value: object) -> Checked:
+    wanted = "a whole number" + _range_text(field)
+    if type(value) is not int or not _within(field, value):
+        return None, [_problem(field.name, f"expected {wanted}, got {describe(value)}")]
+    return value, []
+
+
+def _check_decimal(field: InputField, value: object) -> Checked:
+    if _is_number(value) and _within(field, value) and _finite(value):  # bounds: exact value
+        return float(value), []
+    wanted = "a number" + _range_text(field)
+    return None, [_problem(field.name, f"expected {wanted}, got {describe(value)}")]
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _finite(number: int | float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _within(field: InputField, value: int | float) -> bool:
+    return ((field.low is None or value >= field.low)
+            and (field.high is None or value <= field.high))
+
+
+def _range_text(field: InputField) -> str:
+    low, high = field.low, field.high
+    if low is not None and high is not None:
+        return f" from {_number_text(low)} to {_number_text(high)}"
+    if low is not None:
+        return f" of at least {_number_text(low)}"
+    if high is not None:
+        return f" of at most {_number_text(high)}"
+    return ""
+
+
+def _number_text(number: int | float) -> str:
+    text = repr(number)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _check_text(field: InputField, value: object) -> Checked:
+    if isinstance(value, str):
+        return value, []
+    return None, [_problem(field.name, f"expected text, got {describe(value)}")]
+
+
+def _check_enum(field: InputField, value: object) -> Checked:
+    problem = _member_problem(field, field.name, value)
+    return (None, [problem]) if problem else (value, [])
+
+
+def _member_problem(field: InputField, where: str, value: object) -> dict[str, str] | None:
+    if isinstance(value, str) and value in field.members:
+        return None
+    hint = _did_you_mean(value, list(field.members)) if isinstance(value, str) else ""
+    return _problem(where, f"expected one of {', '.join(field.members)}, "
+                           f"got {describe(value)}{hint}")
+
+
+def _check_set(field: InputField, value: object) -> Checked:
+    if not isinstance(value, list):
+        return None, [_problem(field.name, f"expected a list, got {describe(value)}")]
+    problems: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        where = f"{field.name}[{index}]"
+        problem = _member_problem(field, where, item)
+        if problem is None and item in seen:
+            problem = _problem(where, f"{describe(item)} is listed more than once")
+        if problem:
+            problems.append(problem)
+        elif isinstance(item, str):  # always, once it is a member; the check is for mypy
+            seen.add(item)
+    return (None, problems) if problems else (frozenset(value), [])
+
+
+CHECKS: dict[str, Callable[[InputField, object], Checked]] = {
+    "bool": _check_bool,
+    "integer": _check_integer,
+    "decimal": _check_decimal,
+    "text": _check_text,
+    "enum": _check_enum,
+    "set": _check_set,
+}
+
+
+def describe(value: object) -> str:
+    """A value as a message shows it: JSON where it is short, else what kind of thing it is."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value) if value.bit_length() <= 128 else "a very large number"
+    if isinstance(value, float):
+        return json.dumps(value)  # NaN, Infinity and -Infinity as JSON writers spell them
+    if isinstance(value, str):
+        return _quoted(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a value of type {type(value).__name__}"
+
+
+def _quoted(text: str) -> str:
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    quoted = json.dumps(shown, ensure_ascii=False)
+    try:
+        quoted.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates cannot be printed as they are
+        return json.dumps(shown)
+    return quoted
+
+
+# ---- JSON in and out --------------------------------------------------------------------------
+
+
+def parse_facts_json(text: str | bytes) -> object:
+    """Strict JSON: UTF-8, no NaN or Infinity, no repeated key, no deep nesting; else InputError."""
+    if isinstance(text, bytes):
+        text = _utf8(text)
+    if not text.strip():
+        raise InputError([_problem("$", "no facts given: the input is empty")])
+    if _nesting_exceeds(text, MAX_JSON_NESTING):
+        raise InputError([_problem("$", f"JSON nested deeper than {MAX_JSON_NESTING} levels")])
+    repeated: list[dict[str, str]] = []
+    try:
+        facts = json.loads(text, object_pairs_hook=_refusing_repeats(repeated),
+                           parse_constant=_refuse_constant, parse_float=_finite_json_float,
+                           parse_int=_json_int)
+    except InputError:
+        raise
+    except ValueError as error:  # JSONDecodeError and int conversion limits
+        raise InputError([_problem("$", f"not valid JSON: {error}")]) from None
+    if repeated:
+        raise InputError(repeated)
+    return facts
+
+
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        raise InputError([_problem("$", f"not UTF-8 text: byte 0x{byte:02x} at offset "
+                                        f"{error.start}")]) from None
+
+
+_STRUCTURE = re.compile(r'["\[\]{}]')
+_STRING_STOP = re.compile(r'["\\]')
+
+
+def _nesting_exceeds(text: str, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than `limit`, in one linear scan."""
+    depth, position = 0, 0
+    while (match := _STRUCTURE.search(text, position)) is not None:
+        position = match.end()
+        char = match.group()
+        if char == '"':
+            position = _string_end(text, position)
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _string_end(text: str, position: int) -> int:
+    while (match := _STRING_STOP.search(text, position)) is not None:
+        if match.group() == '"':
+            return match.end()
+        position = match.end() + 1  # skip the escaped character
+    return len(text)
+
+
+def _refusing_repeats(repeated: list[dict[str, str]]
+                      ) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """An object hook that keeps the first value of a repeated key and records the repeat."""
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                repeated.append(_problem(key, "given more than once in the same JSON object"))
+            else:
+                result[key] = value
+        return result
+    return build
+
+
+def _refuse_constant(name: str) -> float:
+    raise InputError([_problem("$", f"not valid JSON: {name} is not a number in JSON")])
+
+
+def _finite_json_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise InputError([_problem("$", f"not valid JSON: the number {text[:40]} is too large")])
+    return number
+
+
+def _json_int(text: str) -> int:
+    if len(text) > 100:  # no fact needs it, and huge ints are slow to convert
+        raise InputError([_problem("$", "not valid JSON: a whole number with more than "
+                                        "100 digits")])
+    return int(text)
+
+
+def decision_json(decision: dict[str, Any]) -> str:
+    """The decision as every way of evaluating prints it, byte for byte."""
+    return json.dumps(decision, indent=2, ensure_ascii=False)
+
+
+def run_as_script(evaluate_json: Callable[[bytes], dict[str, Any]]) -> int:
+    """Facts JSON on stdin, the decision on stdout (exit 0); invalid facts on stderr (exit 2)."""
+    try:
+        decision = evaluate_json(sys.stdin.buffer.read())
+    except InputError as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
+    sys.stdout.buffer.write((decision_json(decision) + "\n").encode("utf-8"))
+    return 0

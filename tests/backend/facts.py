@@ -1,0 +1,113 @@
+"""Random valid patients for a guideline, weighted towards the numbers its conditions name.
+
+Uniform values would almost never hit `lines = 4` or a decimal just above `> 7.5`; here half of
+the numbers come from each compared value, one step either side, and the input's bounds.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from mmdsl.ir import model as ir
+
+
+def conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
+    for fact in guideline.facts:
+        yield fact.condition
+    if guideline.scope is not None:
+        yield guideline.scope.condition
+    for table in guideline.tables:
+        for rule in table.rules:
+            yield from rule.tests
+
+
+def parts(condition: ir.Cond) -> Iterator[ir.Cond]:
+    yield condition
+    if isinstance(condition, ir.Not):
+        yield from parts(condition.item)
+    elif isinstance(condition, ir.AllOf | ir.AnyOf):
+        for item in condition.items:
+            yield from parts(item)
+
+
+def named_values(guideline: ir.IRGuideline) -> dict[str, list[Any]]:
+    """For each ref, the numbers it is compared with and the texts it is tested against."""
+    found: dict[str, list[Any]] = defaultdict(list)
+    for condition in conditions(guideline):
+        for part in parts(condition):
+            if isinstance(part, ir.Compare):
+                found[part.ref].append(part.value)
+            elif isinstance(part, ir.OneOf):
+                found[part.ref] += [v for v in part.values if isinstance(v, str)]
+    return found
+
+
+def random_facts(guideline: ir.IRGuideline, rng: random.Random,
+                 named: dict[str, list[Any]]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for item in guideline.inputs:
+        if not item.required and rng.random() < 0.3:
+            continue  # left out: the default applies
+        facts[item.name] = random_value(item.type, named.get(item.name, []), rng)
+    return facts
+
+
+def random_value(value_type: ir.IRType, named: list[Any], rng: random.Random) -> Any:
+    match value_type.kind:
+        case "bool":
+            return rng.random() < 0.5
+        case "integer":
+            return _integer(value_type, named, rng)
+        case "decimal":
+            return _decimal(value_type, named, rng)
+        case "enum":
+            return rng.choice(value_type.members)
+        case "set":
+            return rng.sample(value_type.members, rng.randint(0, len(value_type.members)))
+        case _:
+            return rng.choice([*named, "", "something else"])
+
+
+def _integer(value_type: ir.IRType, named: list[Any], rng: random.Random) -> int:
+    low = int(value_type.low) if value_type.low is not None else -1000
+    high = int(value_type.high) if value_type.high is not None else 1000
+    near = [low, high] + [int(n) + step for n in named for step in (-1, 0, 1)]
+    candidates = [n for n in near if low <= n <= high]
+    return rng.choice(candidates) if rng.random() < 0.6 else rng.randint(low, high)
+
+
+def _decimal(value_type: ir.IRType, named: list[Any], rng: random.Random) -> int | float:
+    low = float(value_type.low) if value_type.low is not None else -1000.0
+    high = float(value_type.high) if value_type.high is not None else 1000.0
+    near = [low, high] + [step(float(n)) for n in named
+                          for step in (_below, float, _above, math.floor, math.ceil)]
+    candidates = [n for n in near if low <= n <= high]
+    return rng.choice(candidates) if rng.random() < 0.6 else rng.uniform(low, high)
+
+
+def _below(number: float) -> float:
+    return math.nextafter(number, -math.inf)
+
+
+def _above(number: float) -> float:
+    return math.nextafter(number, math.inf)
+
+
+def corrupted(facts: dict[str, Any], guideline: ir.IRGuideline, rng: random.Random
+              ) -> dict[str, Any]:
+    """The same facts with one to three mistakes: wrong types, unknown keys, missing inputs."""
+    broken = dict(facts)
+    for _ in range(rng.randint(1, 3)):
+        name = rng.choice([item.name for item in guideline.inputs])
+        choice = rng.random()
+        if choice < 0.2:
+            broken.pop(name, None)
+        elif choice < 0.3:
+            broken[name + "x"] = 1
+        else:
+            broken[name] = rng.choice([True, 1, 2.5, "x", None, [], {}, ["x"], math.nan, 10**30])
+    return broken
