@@ -1,0 +1,390 @@
+"""The command line: `mmdsl check`, `compile`, `eval` and `test`.
+
+Exit status: 0 when all is well; 1 when the tables have errors, an example fails or generated
+files are stale; 2 for a bad command line or invalid facts. The compiler is imported inside the
+commands, so `mmdsl --help` starts without loading the parser and `mmdsl eval` without the
+templates of the back ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn
+
+import click
+
+from mmdsl import __version__
+
+if TYPE_CHECKING:
+    from mmdsl.diagnostics import Diagnostic
+    from mmdsl.diagnostics.render import Paint
+    from mmdsl.examples import FileReport
+    from mmdsl.pipeline import Compilation
+    from mmdsl.runtime.prelude import InputError
+
+OK, FAILED, USAGE = 0, 1, 2
+OutputFormat = Literal["text", "json"]
+
+format_option = click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="text for people, json for tools")
+paths_argument = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
+
+
+class Commands(click.Group):
+    """The command group; a bug inside mmdsl is reported in one line, not as a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(FAILED)
+        except Exception as error:
+            if os.environ.get("MMDSL_DEBUG"):
+                raise
+            click.echo(f"error: internal error in mmdsl: {type(error).__name__}: {error}", err=True)
+            click.echo("  = help: this is a bug in mmdsl, not in your tables; "
+                       "run with MMDSL_DEBUG=1 to see where it happened", err=True)
+            ctx.exit(FAILED)
+
+
+def _silence_stdout() -> None:
+    """After the reader of our output went away (`mmdsl eval … | head`), flush nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+@click.group(name="mmdsl", cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="mmdsl")
+def main() -> None:
+    """mmdsl: check, compile, evaluate and test clinical decision tables.
+
+    \b
+    Example:
+      mmdsl check tables/
+      mmdsl compile tables/ -o generated/
+      mmdsl eval tables/myeloma_post_daratumumab.mmdsl --facts examples/patient.json
+      mmdsl test tables/
+
+    Exit status: 0 all is well; 1 the tables have errors, an example fails or generated files
+    are stale; 2 a bad command line or invalid facts. Colour is used on terminals unless
+    NO_COLOR is set.
+    """
+
+
+# ---- mmdsl check -------------------------------------------------------------------------------
+
+
+@main.command()
+@paths_argument
+@format_option
+def check(paths: tuple[str, ...], output_format: OutputFormat) -> None:
+    """Report every error and warning in table files.
+
+    PATHS are table files or folders (every *.mmdsl below them, in sorted order).
+
+    \b
+    Example:
+      mmdsl check tables/
+      mmdsl check tables/myeloma_post_daratumumab.mmdsl --format json
+    """
+    compilations = compile_files(paths)
+    diagnostics = all_diagnostics(compilations)
+    if output_format == "json":
+        from mmdsl.diagnostics.render import render_json
+
+        print_utf8(render_json(diagnostics))
+    else:
+        show_diagnostics(compilations, err=False)
+        click.echo(summary(diagnostics, len(compilations)))
+    finish(FAILED if any_errors(compilations) else OK)
+
+
+def summary(diagnostics: Sequence[Diagnostic], file_count: int) -> str:
+    """`2 errors, 1 warning in 1 file`, or `no problems in 3 files`."""
+    from mmdsl.diagnostics import Severity
+
+    counts = [plural(sum(d.severity is severity for d in diagnostics), severity.value)
+              for severity in (Severity.ERROR, Severity.WARNING)]
+    problems = ", ".join(c for c in counts if not c.startswith("0 ")) or "no problems"
+    return f"{problems} in {plural(file_count, 'file')}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# ---- mmdsl compile -----------------------------------------------------------------------------
+
+
+@main.command(name="compile")
+@paths_argument
+@click.option("-o", "--output", "out_dir", default="generated/", show_default=True,
+              type=click.Path(file_okay=False, path_type=str),
+              help="the folder for the generated modules")
+@click.option("--check", "check_only", is_flag=True,
+              help="write nothing; fail if a generated module is missing or differs")
+@format_option
+def compile_command(
+    paths: tuple[str, ...], out_dir: str, check_only: bool, output_format: OutputFormat,
+) -> None:
+    """Compile table files to dependency-free Python modules.
+
+    Each file without errors becomes OUTPUT/<name>.py, written atomically; a file with errors
+    leaves its previous module untouched. With --check nothing is written: the command fails
+    if a module is missing or out of date, which is what CI wants.
+
+    \b
+    Example:
+      mmdsl compile tables/ -o generated/
+      mmdsl compile --check tables/ -o generated/
+    """
+    compilations = compile_files(paths, machine_independent_names=True)
+    targets = output_paths(compilations, Path(out_dir))
+    rerun = shlex.join(["mmdsl", "compile", *paths, "-o", out_dir])
+    outcomes = [compile_one(c, target, check_only) for c, target in zip(compilations, targets,
+                                                                         strict=True)]
+    if output_format == "json":
+        print_json({
+            "diagnostics": [d.to_json() for d in all_diagnostics(compilations)],
+            "files": [{"source": c.source.path, "output": str(t), "status": s}
+                      for c, t, s in zip(compilations, targets, outcomes, strict=True)],
+        })
+    else:
+        show_diagnostics(compilations, err=True)
+        for compilation, target, outcome in zip(compilations, targets, outcomes, strict=True):
+            report_output(compilation.source.path, str(target), outcome, rerun)
+    finish(FAILED if any(o in FAILED_OUTCOMES for o in outcomes) else OK)
+
+
+Outcome = Literal["written", "up to date", "stale", "missing", "errors"]
+FAILED_OUTCOMES = ("stale", "missing", "errors")
+
+
+def output_paths(compilations: Sequence[Compilation], out_dir: Path) -> list[Path]:
+    """OUTPUT/<stem>.py for each file; two files that would share a module are a usage error."""
+    targets: dict[Path, str] = {}
+    for compilation in compilations:
+        target = out_dir / f"{Path(compilation.source.path).stem}.py"
+        if target in targets:
+            raise click.UsageError(f"{targets[target]} and {compilation.source.path} would both "
+                                   f"be compiled to {target}; rename one of them")
+        targets[target] = compilation.source.path
+    return list(targets)
+
+
+def compile_one(compilation: Compilation, target: Path, check_only: bool) -> Outcome:
+    from mmdsl.writing import is_up_to_date, write_atomically
+
+    if compilation.guideline is None:
+        return "errors"
+    text = generated_module(compilation)
+    if is_up_to_date(target, text):
+        return "up to date"
+    if check_only:
+        return "stale" if target.exists() else "missing"
+    write_atomically(target, text)
+    return "written"
+
+
+def generated_module(compilation: Compilation) -> str:
+    from mmdsl.backends.python import render_module
+
+    assert compilation.guideline is not None
+    return render_module(compilation.guideline)
+
+
+def report_output(source: str, target: str, outcome: Outcome, rerun: str) -> None:
+    messages: dict[Outcome, str] = {
+        "written": f"wrote {target}",
+        "up to date": f"{target} is up to date",
+        "stale": f"{target} is stale: run `{rerun}`",
+        "missing": f"{target} is missing: run `{rerun}`",
+        "errors": f"{source} has errors: {target} was left as it was",
+    }
+    click.echo(messages[outcome], err=outcome in FAILED_OUTCOMES)
+
+
+# ---- mmdsl eval --------------------------------------------------------------------------------
+
+
+@main.command(name="eval")
+@click.argument("table_file", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--facts", "facts_file", required=True, type=click.File("rb"),
+              help="a JSON file of patient facts, or - for standard input")
+@format_option
+def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFormat) -> None:
+    """Print the decision for one patient's facts as JSON.
+
+    Invalid facts exit with status 2 and name every bad field: on standard error, one per line,
+    or as {"errors": [...]} on standard output with --format json. Tables with errors exit with
+    status 1 and their diagnostics (as {"diagnostics": [...]} with --format json).
+
+    \b
+    Example:
+      mmdsl eval tables/myeloma_post_daratumumab.mmdsl --facts examples/patient.json
+      echo '{"prior_lines": 4, ...}' | mmdsl eval tables/x.mmdsl --facts -
+    """
+    from mmdsl.pipeline import compile_path, shown_path
+
+    compilation = compile_path(table_file, shown_path(table_file))
+    if compilation.guideline is None:
+        fail_with_diagnostics([compilation], output_format)
+    from mmdsl.interpreter import evaluate
+    from mmdsl.runtime.prelude import InputError, decision_json, parse_facts_json
+
+    try:
+        decision = evaluate(compilation.guideline, parse_facts_json(facts_file.read()))
+    except InputError as error:
+        report_invalid_facts(error, output_format)
+        finish(USAGE)
+    print_utf8(decision_json(decision) + "\n")
+
+
+def report_invalid_facts(error: InputError, output_format: OutputFormat) -> None:
+    """Every problem of the facts: `error: FIELD: MESSAGE` lines, or {"errors": [...]}."""
+    if output_format == "json":
+        print_json({"errors": error.errors})
+        return
+    paint = painter(sys.stderr)
+    for problem in str(error).splitlines():
+        click.echo(f"{paint('error', 'error')}: {problem}", err=True)
+
+
+# ---- mmdsl test --------------------------------------------------------------------------------
+
+
+@main.command(name="test")
+@paths_argument
+@click.option("--require-coverage", is_flag=True,
+              help="fail when a rule is reached by no worked example")
+@format_option
+def test_command(paths: tuple[str, ...], require_coverage: bool, output_format: OutputFormat) -> None:
+    """Run the worked examples in table files.
+
+    Prints each expectation that does not hold (expected and actual), a count, and the rules
+    that no example reaches (a warning; an error with --require-coverage).
+
+    \b
+    Example:
+      mmdsl test tables/
+      mmdsl test tables/myeloma_post_daratumumab.mmdsl --require-coverage
+    """
+    from mmdsl.examples import run_file_examples
+
+    compilations = compile_files(paths)
+    reports = [run_file_examples(c.guideline) for c in compilations if c.guideline is not None]
+    if output_format == "json":
+        print_json({"diagnostics": [d.to_json() for d in all_diagnostics(compilations)],
+                    **examples_json(reports)})
+    else:
+        show_diagnostics(compilations, err=True)
+        not_run = [c.source.path for c in compilations if c.guideline is None]
+        click.echo(examples_report(reports, not_run, require_coverage, painter(sys.stdout)),
+                   nl=False)
+    failed = any(r.failed for r in reports) or any_errors(compilations)
+    uncovered = require_coverage and any(r.unreached for r in reports)
+    finish(FAILED if failed or uncovered else OK)
+
+
+def examples_report(reports: Sequence[FileReport], not_run: Sequence[str],
+                    require_coverage: bool, paint: Paint) -> str:
+    """One line per failed expectation, the count, the files whose examples could not run, and
+    the rules no example reaches."""
+    lines = [failure.message for report in reports for failure in report.failures]
+    examples = sum(len(r.outcomes) for r in reports)
+    failed = sum(len(r.failed) for r in reports)
+    lines.append(f"{plural(examples, 'example')}, {failed} failed")
+    lines += [f"{paint('error', 'error')}: {path} has errors: its examples were not run"
+              for path in not_run]
+    severity = "error" if require_coverage else "warning"
+    for report in reports:
+        if report.unreached:
+            where = f"{report.path}: " if len(reports) > 1 else ""
+            rules = ", ".join(f"{r.table}.{r.rule} (line {r.line})" for r in report.unreached)
+            lines.append(f"{paint(severity, severity)}: {where}rules no example reaches: {rules}")
+    return "\n".join(lines) + "\n"
+
+
+def examples_json(reports: Sequence[FileReport]) -> dict[str, Any]:
+    return {
+        "examples": sum(len(r.outcomes) for r in reports),
+        "failed": sum(len(r.failed) for r in reports),
+        "failures": [f.to_json() for r in reports for f in r.failures],
+        "unreached_rules": [{"file": r.path, "table": u.table, "rule": u.rule, "line": u.line}
+                            for r in reports for u in r.unreached],
+    }
+
+
+# ---- shared by the commands --------------------------------------------------------------------
+
+
+def compile_files(
+    paths: Sequence[str], *, machine_independent_names: bool = False,
+) -> list[Compilation]:
+    """Every table file named or found under the folders named, compiled (errors included)."""
+    from mmdsl.pipeline import compile_path, shown_path, table_files
+
+    files = list(dict.fromkeys(table_files(list(paths))))
+    if not files:
+        raise click.UsageError(f"no .mmdsl files in {', '.join(paths)}")
+    name: Callable[[Path], str | None] = shown_path if machine_independent_names else str
+    return [compile_path(path, name(path)) for path in files]
+
+
+def all_diagnostics(compilations: Sequence[Compilation]) -> list[Diagnostic]:
+    return [d for c in compilations for d in c.diagnostics]
+
+
+def any_errors(compilations: Sequence[Compilation]) -> bool:
+    return not all(c.ok for c in compilations)
+
+
+def show_diagnostics(compilations: Sequence[Compilation], *, err: bool) -> None:
+    """The diagnostics like rustc, with source lines and carets, coloured on a terminal."""
+    from mmdsl.diagnostics.render import render_text
+
+    diagnostics = all_diagnostics(compilations)
+    if diagnostics:
+        sources = {c.source.path: c.source.text for c in compilations}
+        paint = painter(sys.stderr if err else sys.stdout)
+        click.echo(render_text(diagnostics, sources, paint), err=err)
+
+
+def fail_with_diagnostics(compilations: Sequence[Compilation], output_format: OutputFormat) -> NoReturn:
+    if output_format == "json":
+        from mmdsl.diagnostics.render import render_json
+
+        print_utf8(render_json(all_diagnostics(compilations)))
+    else:
+        show_diagnostics(compilations, err=True)
+    finish(FAILED)
+
+
+def painter(stream: IO[str]) -> Paint:
+    """ANSI colours on a terminal unless NO_COLOR is set (https://no-color.org), else none."""
+    from mmdsl.diagnostics.render import ansi, plain
+
+    return ansi if stream.isatty() and not os.environ.get("NO_COLOR") else plain
+
+
+def print_json(value: object) -> None:
+    print_utf8(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_utf8(text: str) -> None:
+    """Text for programs on standard output: UTF-8 whatever the locale, as given."""
+    click.echo(text.encode("utf-8"), nl=False)
+
+
+def finish(status: int) -> NoReturn:
+    click.get_current_context().exit(status)
