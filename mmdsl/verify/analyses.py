@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 
 from mmdsl.ir import model as ir
 from mmdsl.verify.bdd import FALSE
+from mmdsl.verify.columns import ColumnView
 from mmdsl.verify.encode import Encoder, rank
-from mmdsl.verify.witness import describe_region, witness_facts
+from mmdsl.verify.witness import witness_facts
 
 MAX_REGIONS = 8  # gap regions listed per table; the total is reported too
 MAX_COUNTED_REGIONS = 1000
@@ -128,39 +128,16 @@ class TableAnalysis:
         uncovered = self.bdd.negate(self.bdd.any_of(self.matches))
         if self.bdd.conjoin(uncovered, self.in_scope) == FALSE:
             return
-        regions = self._gap_regions(uncovered)
-        shown = regions[:MAX_REGIONS]
+        view = ColumnView(self.encoder, self.table)
+        cubes = view.regions(uncovered, MAX_COUNTED_REGIONS)
+        shown = cubes[:MAX_REGIONS]
         yield Finding(
             "gap", self.table.name, (), witness=self.witness(uncovered),
-            regions=tuple(describe_region(self.encoder, cube) for cube, _ in shown),
-            region_total=len(regions),
-            suggestions=tuple(self._suggested_row(cube) for cube, _ in shown),
-            extra={"witnesses": [w for _, w in shown]},
+            regions=tuple(view.describe(cube) for cube in shown),
+            region_total=len(cubes),
+            suggestions=tuple(view.suggested_row(cube, uncovered) for cube in shown),
+            extra={"witnesses": [view.witness(cube, uncovered) for cube in shown]},
         )
-
-    def _gap_regions(self, uncovered: int) -> list[tuple[dict[int, bool], dict[str, ir.JsonValue]]]:
-        """Disjoint regions of uncovered in-scope patients, each with a patient inside it."""
-        # Enumerations' exactly-one and sets' `includes` constraints are left out of the cubes: they
-        # would split every region by member; each cube is then checked against the whole domain.
-        scope_only = self.bdd.all_of([uncovered, self.encoder.scope, self.encoder.orders])
-        regions = []
-        cubes = [self.encoder.with_implied_thresholds(c)
-                 for c in islice(self.bdd.cubes(scope_only), MAX_COUNTED_REGIONS)
-                 if self.bdd.conjoin(self._cube_function(c), self.in_scope) != FALSE]
-        for cube in merge_cubes(cubes):
-            regions.append((cube, self.witness(self._cube_function(cube))))
-        return regions
-
-    def _cube_function(self, cube: dict[int, bool]) -> int:
-        bdd = self.bdd
-        return bdd.all_of([bdd.variable(v) if value else bdd.negate(bdd.variable(v))
-                           for v, value in cube.items()])
-
-    def _suggested_row(self, cube: dict[int, bool]) -> str:
-        region = self.bdd.conjoin(self._cube_function(cube), self.in_scope)
-        cells = [self.encoder.cell_for_region(column, region) for column in self.table.columns]
-        outputs = ["?" for _ in self.table.outputs]
-        return "| " + " | ".join(cells) + " || " + " | ".join(outputs) + " |"
 
     # ---- redundancy ------------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ class BDD:
         self._and: dict[tuple[int, int], int] = {}
         self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
         self._count: dict[int, int] = {}
+        self._disjoint: dict[tuple[int, int], bool] = {}
 
     # ---- building ------------------------------------------------------------------------------
 
@@ -90,9 +91,63 @@ class BDD:
     def any_of(self, items: list[int]) -> int:
         return self.negate(self.all_of([self.negate(i) for i in items]))
 
+    def exists(self, f: int, variables: set[int]) -> int:
+        """f with the given variables projected away: true where some value of them makes f true."""
+        memo: dict[int, int] = {}
+
+        def project(node: int) -> int:
+            if node in (FALSE, TRUE):
+                return node
+            found = memo.get(node)
+            if found is None:
+                low, high = project(self._low[node]), project(self._high[node])
+                var = self._var[node]
+                found = self.disjoin(low, high) if var in variables else self.node(var, low, high)
+                memo[node] = found
+            return found
+
+        return project(f)
+
     def implies(self, f: int, g: int) -> bool:
         """Does every assignment satisfying f satisfy g?"""
-        return self.conjoin(f, self.negate(g)) == FALSE
+        return self.disjoint(f, self.negate(g))
+
+    def intersects(self, f: int, g: int) -> bool:
+        return not self.disjoint(f, g)
+
+    def disjoint(self, f: int, g: int) -> bool:
+        """Is f ∧ g unsatisfiable? Decided by walking both, without building f ∧ g."""
+        if f == FALSE or g == FALSE:
+            return True
+        if TRUE in (f, g) or f == g:
+            return False  # f ∧ TRUE = f, which is not FALSE here
+        key = (f, g) if f < g else (g, f)
+        found = self._disjoint.get(key)
+        if found is None:
+            var = min(self._var[f], self._var[g])
+            f0, f1 = self._cofactors(f, var)
+            g0, g1 = self._cofactors(g, var)
+            found = self.disjoint(f0, g0) and self.disjoint(f1, g1)
+            self._disjoint[key] = found
+        return found
+
+    def restrict(self, f: int, var: int, value: bool) -> int:
+        """f with `var` fixed to `value` (a cofactor)."""
+        memo: dict[int, int] = {}
+
+        def walk(node: int) -> int:
+            if node in (FALSE, TRUE) or self._var[node] > var:
+                return node
+            found = memo.get(node)
+            if found is None:
+                if self._var[node] == var:
+                    found = self._high[node] if value else self._low[node]
+                else:
+                    found = self.node(self._var[node], walk(self._low[node]), walk(self._high[node]))
+                memo[node] = found
+            return found
+
+        return walk(f)
 
     # ---- reading -----------------------------------------------------------------------------------
 

@@ -59,11 +59,11 @@ class Encoder:
         self.dimensions: dict[str, Dimension] = {}
         self.owner: dict[int, Dimension] = {}
         constants = _numeric_constants(guideline)
-        for item in guideline.inputs:
-            self._add_dimension(item, constants.get(item.name, set()))
+        self._add_dimensions(constants)
         self.orders = self._orders()
         includes = self.bdd.all_of([c for d in self.dimensions.values() for c in self._includes(d)])
         self.domain = self.bdd.all_of([self.orders, includes, self._exactly_one_members()])
+        self.input_variable_count = self.variable_count
         self._facts: dict[str, int] = {}
         self._tables = {t.name: t for t in guideline.tables}
         self._matches: dict[str, list[int]] = {}
@@ -78,9 +78,9 @@ class Encoder:
         bdd = self.bdd
         fixed = {}
         for var in range(self.variable_count):
-            if bdd.implies(self.in_scope, bdd.variable(var)):
+            if bdd.restrict(self.in_scope, var, False) == FALSE:
                 fixed[var] = True
-            elif bdd.implies(self.in_scope, bdd.negate(bdd.variable(var))):
+            elif bdd.restrict(self.in_scope, var, True) == FALSE:
                 fixed[var] = False
         return fixed
 
@@ -92,20 +92,62 @@ class Encoder:
         self.owner[var] = dimension
         return var
 
-    def _add_dimension(self, item: ir.IRInput, constants: set[tuple[float, bool]]) -> None:
-        dimension = Dimension(item)
-        self.dimensions[item.name] = dimension
-        kind = item.type.kind
-        if kind == "bool":
-            dimension.flag = self._new_variable(dimension)
-        elif kind in ("enum", "set"):
-            dimension.members = {m: self._new_variable(dimension) for m in item.type.members}
-        elif kind == "text":
-            names = sorted({str(v) for v in _text_constants(self.guideline, item.name)})
-            dimension.members = {m: self._new_variable(dimension) for m in [*names, OTHER_TEXT]}
-        else:
-            keys = sorted(k for k in constants if _inside_bounds(k, item.type))
-            dimension.thresholds = [(k, self._new_variable(dimension)) for k in keys]
+    def new_free_variable(self) -> int:
+        """A variable that belongs to no input (verify/columns.py ties it to a condition)."""
+        var = self.variable_count
+        self.variable_count += 1
+        return var
+
+    def _add_dimensions(self, constants: dict[str, set[tuple[float, bool]]]) -> None:
+        """One dimension per input, in declaration order; then their variables, in an order that
+        keeps the BDDs small (see `_variable_plan`)."""
+        for item in self.guideline.inputs:
+            self.dimensions[item.name] = Dimension(item)
+        for dimension, key in self._variable_plan(constants):
+            var = self._new_variable(dimension)
+            if dimension.kind == "bool":
+                dimension.flag = var
+            elif dimension.kind in ("integer", "decimal"):
+                dimension.thresholds.append((key, var))  # type: ignore[arg-type]
+            else:
+                dimension.members[str(key)] = var
+
+    def _variable_plan(self, constants: dict[str, set[tuple[float, bool]]]) -> list[tuple[Dimension, object]]:
+        """Which variable comes where. A set and the set it includes are interleaved member by
+        member: `exposed includes refractory` ties each member's two variables together, which
+        costs a few nodes per member side by side, but 2 to the number of members when all of one
+        set's variables come first."""
+        plan: list[tuple[Dimension, object]] = []
+        placed: set[str] = set()
+        for name, dimension in self.dimensions.items():
+            if name in placed:
+                continue
+            placed.add(name)
+            partner = self._including_partner(dimension, placed)
+            if partner is not None:
+                placed.add(partner.input.name)
+                plan += [(d, m) for m in dimension.input.type.members for d in (dimension, partner)]
+            else:
+                plan += [(dimension, key) for key in self._keys(dimension, constants.get(name, set()))]
+        return plan
+
+    def _including_partner(self, dimension: Dimension, placed: set[str]) -> Dimension | None:
+        if dimension.kind != "set":
+            return None
+        return next((other for other in self.dimensions.values()
+                     if other.kind == "set" and other.input.name not in placed
+                     and other.input.type.members == dimension.input.type.members
+                     and _one_includes_the_other(dimension.input, other.input)), None)
+
+    def _keys(self, dimension: Dimension, constants: set[tuple[float, bool]]) -> list[object]:
+        item = dimension.input
+        if item.type.kind == "bool":
+            return [None]
+        if item.type.kind in ("enum", "set"):
+            return list(item.type.members)
+        if item.type.kind == "text":
+            return [*sorted({str(v) for v in _text_constants(self.guideline, item.name)}), OTHER_TEXT]
+        return [k for k in sorted(constants) if _inside_bounds(k, item.type)]
 
     def _exactly_one_members(self) -> int:
         """An enumeration or text value is exactly one of its members."""
@@ -340,6 +382,10 @@ def _integer_cell(low: tuple[float, bool] | None, high: tuple[float, bool] | Non
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
+
+
+def _one_includes_the_other(first: ir.IRInput, second: ir.IRInput) -> bool:
+    return first.includes == second.name or second.includes == first.name
 
 
 def threshold_key(value_type: ir.IRType, op: str, value: float) -> tuple[float, bool]:

@@ -67,11 +67,11 @@ def describe_region(encoder: Encoder, cube: dict[int, bool]) -> str:
     # What the scope already says of every patient (the disease is refractory to daratumumab)
     # would repeat in every region: leave it out.
     cube = {v: b for v, b in cube.items() if encoder.fixed_by_scope.get(v) is not b}
-    parts = [text for d in encoder.dimensions.values() if (text := _describe_dimension(d, cube))]
+    parts = [text for d in encoder.dimensions.values() if (text := describe_dimension(d, cube))]
     return ", ".join(parts) if parts else "every patient"
 
 
-def _describe_dimension(dimension: Dimension, cube: dict[int, bool]) -> str:
+def describe_dimension(dimension: Dimension, cube: dict[int, bool]) -> str:
     name = dimension.input.name
     kind = dimension.kind
     if kind == "bool":

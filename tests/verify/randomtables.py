@@ -16,9 +16,10 @@ input count: integer 0..5
 input colour: one of colour
 input drugs: set of colour
 input level: decimal 0..2
+input more: set of colour includes drugs
 fact hot = colour is red or drugs has any of warm
 '''
-COLUMNS = ("flag", "count", "colour", "drugs", "hot", "level")
+COLUMNS = ("flag", "count", "colour", "drugs", "hot", "level", "more")
 POLICIES = ("unique", "any", "first", "priority", "collect", "rule order", "output order")
 
 
@@ -31,6 +32,7 @@ def random_cell(rng: random.Random, column: str) -> str:
         "drugs": ["-", "has red", "has any of (green, blue)", "none of warm", "all of (red, green)",
                   "has blue"],
         "level": ["-", ">= 1", "< 0.5", "]0.5..1.5]", "1.5", "not 1"],
+        "more": ["-", "has red", "none of (green, blue)", "all of (red, blue)"],
     }[column]
     return rng.choice(choices)
 
@@ -54,4 +56,6 @@ def every_patient() -> Iterator[dict[str, ir.JsonValue]]:
     levels = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]
     for flag, count, colour, drugs, level in itertools.product(
             [False, True], range(6), colours, sets, levels):
-        yield {"flag": flag, "count": count, "colour": colour, "drugs": drugs, "level": level}
+        for extra in (s for s in sets if not set(s) & set(drugs)):  # `more` includes `drugs`
+            yield {"flag": flag, "count": count, "colour": colour, "drugs": drugs, "level": level,
+                   "more": sorted(set(drugs) | set(extra))}

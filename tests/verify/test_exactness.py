@@ -125,7 +125,7 @@ def covered(guideline: ir.IRGuideline, patient: dict[str, Any]) -> bool:
 
 @pytest.mark.parametrize("seed", range(150))
 def test_findings_are_exactly_what_brute_force_finds(seed: int) -> None:
-    compilation = compile_source(Source(f"random{seed}.mmdsl", random_source(seed)))
+    compilation = compile_source(Source(f"random{seed}.mmdsl", random_source(seed)), verify=False)
     guideline = compilation.guideline
     assert guideline is not None, compilation.diagnostics
     table = guideline.tables[0]

@@ -1,0 +1,147 @@
+"""Gaps seen through a table's own columns.
+
+A gap found over the raw inputs speaks of drugs and counts; the committee wrote the table in terms
+of its columns (derived facts such as "triple-class refractory"). Here each column that is not an
+input becomes an atom, a new variable tied to the condition it stands for; the inputs that no
+column shows are projected away. Regions are then cubes over the columns, in the table's words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mmdsl.ir import model as ir
+from mmdsl.verify.bdd import FALSE
+from mmdsl.verify.encode import Dimension, Encoder
+from mmdsl.verify.witness import describe_dimension, witness_facts
+
+
+@dataclass(frozen=True)
+class Atom:
+    var: int
+    column: int
+    label: str  # the fact's name, or "column `cell`" for a cell's test
+    is_fact: bool
+    cell: str = ""
+
+
+class ColumnView:
+    """One table's columns as variables: atoms for facts and results, the inputs themselves."""
+
+    def __init__(self, encoder: Encoder, table: ir.IRTable) -> None:
+        self.encoder = encoder
+        self.bdd = encoder.bdd
+        self.table = table
+        self.atoms: list[Atom] = []
+        self._gap_patients: tuple[int, int] | None = None
+        self.visible: dict[int, Dimension] = {}  # column index -> input dimension
+        links = [self._column(index, column) for index, column in enumerate(table.columns)]
+        self.links = self.bdd.all_of([link for group in links for link in group])
+        shown = {v for d in self.visible.values() for v in d.variables()}
+        self.hidden = {v for v in range(encoder.input_variable_count) if v not in shown}
+
+    def _column(self, index: int, column: ir.IRColumn) -> list[int]:
+        dimension = self.encoder.dimensions.get(column.ref)
+        if dimension is not None and dimension.kind != "set":  # sets: one atom per test below
+            self.visible[index] = dimension
+            return []
+        if any(f.name == column.ref for f in self.encoder.guideline.facts):
+            return [self._atom(index, column.label, self.encoder.fact(column.ref), True)]
+        tests = {rule.cells[index]: rule.tests[index] for rule in self.table.rules
+                 if not isinstance(rule.tests[index], ir.Always)}
+        return [self._atom(index, f"{column.label} `{cell}`", self.encoder.condition(test), False, cell)
+                for cell, test in tests.items()]
+
+    def _atom(self, column: int, label: str, meaning: int, is_fact: bool, cell: str = "") -> int:
+        """A new variable that equals `meaning`; returns the constraint that ties them."""
+        var = self.encoder.new_free_variable()
+        self.atoms.append(Atom(var, column, label, is_fact, cell))
+        atom = self.bdd.variable(var)
+        both = self.bdd.conjoin(atom, meaning)
+        neither = self.bdd.conjoin(self.bdd.negate(atom), self.bdd.negate(meaning))
+        return self.bdd.disjoin(both, neither)
+
+    # ---- regions ----------------------------------------------------------------------------------
+
+    def regions(self, uncovered: int, limit: int) -> list[dict[int, bool]]:
+        """Few, large regions over the columns that together hold every uncovered patient in scope.
+
+        Each region is grown from one uncovered combination of column values by dropping every
+        condition it can do without while it still holds uncovered (or impossible) combinations
+        only; then the next region starts from what is not yet covered. Regions may overlap.
+        """
+        bdd = self.bdd
+        in_scope = self.encoder.in_scope
+        gap = bdd.exists(bdd.all_of([self.links, uncovered, in_scope]), self.hidden)
+        possible = bdd.exists(bdd.conjoin(self.links, in_scope), self.hidden)
+        allowed = bdd.disjoin(gap, bdd.negate(possible))
+        regions: list[dict[int, bool]] = []
+        remaining = gap
+        while remaining != FALSE and len(regions) < limit:
+            start = bdd.one_assignment(remaining)
+            assert start is not None
+            region = self._grown(self.encoder.with_implied_thresholds(start), allowed)
+            regions.append(region)
+            remaining = bdd.conjoin(remaining, bdd.negate(self.cube_function(region)))
+        return regions
+
+    def _grown(self, cube: dict[int, bool], allowed: int) -> dict[int, bool]:
+        """The cube with every condition dropped that `allowed` does not need (a prime implicant)."""
+        grown = dict(cube)
+        for var in sorted(cube, reverse=True):  # the table's later columns go first
+            trial = {v: b for v, b in grown.items() if v != var}
+            if self.bdd.implies(self.cube_function(trial), allowed):
+                grown = trial
+        return grown
+
+    def patients(self, cube: dict[int, bool], uncovered: int) -> int:
+        """The uncovered patients in scope that a region stands for."""
+        if self._gap_patients is None or self._gap_patients[0] != uncovered:
+            every = self.bdd.all_of([self.links, uncovered, self.encoder.in_scope])
+            self._gap_patients = (uncovered, every)
+        return self.bdd.conjoin(self.cube_function(cube), self._gap_patients[1])
+
+    def witness(self, cube: dict[int, bool], uncovered: int) -> dict[str, ir.JsonValue]:
+        assignment = self.bdd.one_assignment(self.patients(cube, uncovered))
+        assert assignment is not None
+        return witness_facts(self.encoder, assignment)
+
+    def cube_function(self, cube: dict[int, bool]) -> int:
+        bdd = self.bdd
+        return bdd.all_of([bdd.variable(v) if value else bdd.negate(bdd.variable(v))
+                           for v, value in cube.items()])
+
+    def describe(self, cube: dict[int, bool]) -> str:
+        """A region in the table's words: `triple_class_refractory no, prior_lines 0-3`."""
+        fixed = self.encoder.fixed_by_scope
+        parts: list[str] = []
+        for index in range(len(self.table.columns)):
+            parts += [self._describe_atom(a, cube[a.var]) for a in self.atoms
+                      if a.column == index and a.var in cube]
+            if index in self.visible:
+                visible = {v: b for v, b in cube.items() if fixed.get(v) is not b}
+                text = describe_dimension(self.visible[index], visible)
+                parts += [text] if text else []
+        return ", ".join(parts) if parts else "every patient in scope"
+
+    @staticmethod
+    def _describe_atom(atom: Atom, value: bool) -> str:
+        return f"{atom.label} {'yes' if value else 'no'}"
+
+    def suggested_row(self, cube: dict[int, bool], uncovered: int) -> str:
+        """A row whose cells hold for every patient of the region: adding it closes the gap."""
+        region = self.patients(cube, uncovered)
+        cells = [self._cell(index, column, region) for index, column in enumerate(self.table.columns)]
+        outputs = ["?" for _ in self.table.outputs]
+        return "| " + " | ".join(cells) + " || " + " | ".join(outputs) + " |"
+
+    def _cell(self, index: int, column: ir.IRColumn, region: int) -> str:
+        tests = [a for a in self.atoms if a.column == index and not a.is_fact]
+        if not tests:
+            return self.encoder.cell_for_region(column, region)
+        holding = [a.cell for a in tests if self.bdd.implies(region, self.bdd.variable(a.var))]
+        return holding[0] if holding else "-"
+
+
+def is_empty(bdd_function: int) -> bool:
+    return bdd_function == FALSE
