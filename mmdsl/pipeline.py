@@ -6,18 +6,19 @@ and decides when to stop (no lowering while there are errors).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mmdsl.check import run_checks
-from mmdsl.check.context import CheckContext
+from mmdsl.check.context import CheckContext, unparsed_statements
 from mmdsl.diagnostics import Diagnostic, has_errors
-from mmdsl.diagnostics.codes import lookup
+from mmdsl.diagnostics.codes import internal_error, lookup
 from mmdsl.diagnostics.model import sorted_diagnostics
 from mmdsl.ir.lower import lower
 from mmdsl.ir.model import IRGuideline
 from mmdsl.semantics.symbols import Symbols, build_symbols
-from mmdsl.source import NO_SPAN, Source
+from mmdsl.source import NO_SPAN, Source, Span
 from mmdsl.syntax import ast
 from mmdsl.syntax.parser import parse_module
 
@@ -37,13 +38,22 @@ class Compilation:
         return not has_errors(self.diagnostics)
 
 
-def read_source(path: str | Path) -> Source | Diagnostic:
-    """The file as text, or a diagnostic when it cannot be read as UTF-8."""
-    shown = str(path)
+def read_source(path: str | Path, shown: str | None = None) -> Source | Diagnostic:
+    """The file as text, or a diagnostic when it cannot be read as UTF-8.
+
+    `shown` is the name the file goes by in diagnostics and in the IR (`source_path`); by default
+    the path as given.
+    """
+    shown = str(path) if shown is None else shown
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
         return lookup("unreadable-file").at(shown, NO_SPAN, f"cannot read the file: {error.strerror}")
+    return decode_source(raw, shown)
+
+
+def decode_source(raw: bytes, shown: str) -> Source | Diagnostic:
+    """The bytes of a table file as text, or a diagnostic at the first byte that is not UTF-8."""
     try:
         return Source(shown, raw.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -51,32 +61,112 @@ def read_source(path: str | Path) -> Source | Diagnostic:
 
 
 def _not_utf8(path: str, raw: bytes, error: UnicodeDecodeError) -> Diagnostic:
-    before = raw[:error.start]
-    line = before.count(b"\n") + 1
-    column = error.start - (before.rfind(b"\n") + 1) + 1
-    from mmdsl.source import Span
-
-    span = Span(line, column, line, column + 1, error.start, error.start + 1)
+    """MD106 at the first byte that is not UTF-8, its line and column counted in characters."""
+    before = raw[:error.start].decode("utf-8")  # the bytes before the first bad one are UTF-8
+    span = _character_span(before)
     return lookup("unreadable-file").at(
         path, span, f"byte 0x{raw[error.start]:02x} is not UTF-8 text",
         help="save the file as UTF-8")
 
 
-def compile_source(source: Source) -> Compilation:
-    module, syntax_errors = parse_module(source)
-    symbols = build_symbols(module)
-    checked = run_checks(CheckContext(source, module, symbols))
+def _character_span(before: str) -> Span:
+    """One character, after the text `before`."""
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return Span(line, column, line, column + 1, len(before), len(before) + 1)
+
+
+def _not_encodable(source: Source) -> Diagnostic | None:
+    """MD106 for a lone surrogate (only text handed over by a program can hold one): such text
+    has no UTF-8 form, so it could be neither hashed for provenance nor written to a file."""
+    try:
+        source.text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return lookup("unreadable-file").at(
+            source.path, _character_span(source.text[:error.start]),
+            f"character U+{ord(source.text[error.start]):04X} (a lone surrogate) is not text",
+            help="pass the table's text as proper Unicode, decoded from UTF-8")
+    return None
+
+
+def compile_source(source: Source, *, verify: bool = True, run_examples: bool = False) -> Compilation:
+    """Parse, check and (when there is no error) lower and verify one file; never raises for its
+    content. `verify=False` stops after lowering (the verifier's own tests use it);
+    `run_examples=True` also reports worked examples that contradict the tables (`mmdsl check`)."""
+    if (unencodable := _not_encodable(source)) is not None:
+        return Compilation(source, diagnostics=[unencodable])
+    try:
+        module, syntax_errors = parse_module(source)
+        symbols = build_symbols(module)
+    except Exception as error:  # a failure of the front end is a compiler bug
+        return Compilation(source, diagnostics=[internal_error(source.path, "the parser", error)])
+    unparsed = unparsed_statements(source, syntax_errors)
+    checked = run_checks(CheckContext(source, module, symbols, unparsed))
     compilation = Compilation(source, module, symbols, sorted_diagnostics(syntax_errors + checked))
     if compilation.ok:
-        compilation.guideline = lower(source, symbols)
+        _lower_into(compilation, symbols)
+    if verify and compilation.guideline is not None:
+        _verify_into(compilation, symbols)
+    if run_examples and compilation.guideline is not None:
+        _examples_into(compilation, symbols)
     return compilation
 
 
-def compile_path(path: str | Path) -> Compilation:
-    source = read_source(path)
+def _lower_into(compilation: Compilation, symbols: Symbols) -> None:
+    """Lowering a checked file must not fail; if it does, the author gets MD900, not a traceback."""
+    try:
+        compilation.guideline = lower(compilation.source, symbols)
+    except Exception as error:  # any failure here is a compiler bug
+        compilation.diagnostics.append(internal_error(compilation.source.path, "lowering", error))
+
+
+def _verify_into(compilation: Compilation, symbols: Symbols) -> None:
+    """Gaps, overlaps, dead rules, examples that contradict the tables. Errors among them withdraw
+    the IR: no evaluator is made from tables that say two things at once."""
+    from mmdsl.verify.report import verify
+
+    guideline = compilation.guideline
+    assert guideline is not None
+    path = compilation.source.path
+    try:
+        found = verify(path, symbols, guideline)
+    except Exception as error:  # any failure here is a compiler bug
+        found = [internal_error(path, "verification", error)]
+    compilation.diagnostics = sorted_diagnostics(compilation.diagnostics + found)
+    if not compilation.ok:
+        compilation.guideline = None
+
+
+def _examples_into(compilation: Compilation, symbols: Symbols) -> None:
+    """Worked examples that contradict the tables are errors of the file, but the evaluator stays:
+    `mmdsl test` needs it to show what the tables say instead."""
+    from mmdsl.verify.contradictions import contradicting_examples
+
+    guideline = compilation.guideline
+    assert guideline is not None
+    path = compilation.source.path
+    try:
+        found = contradicting_examples(path, symbols, guideline)
+    except Exception as error:  # any failure here is a compiler bug
+        found = [internal_error(path, "running the worked examples", error)]
+    compilation.diagnostics = sorted_diagnostics(compilation.diagnostics + found)
+
+def compile_path(path: str | Path, shown: str | None = None, *, run_examples: bool = False) -> Compilation:
+    source = read_source(path, shown)
     if isinstance(source, Diagnostic):
-        return Compilation(Source(str(path), ""), diagnostics=[source])
-    return compile_source(source)
+        return Compilation(Source(source.path, ""), diagnostics=[source])
+    return compile_source(source, run_examples=run_examples)
+
+
+def shown_path(path: str | Path) -> str:
+    """A name for a file that does not depend on the machine: its path relative to the current
+    directory with `/` separators, or its bare name when it lies outside the current directory.
+    """
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(os.path.abspath(os.getcwd())).as_posix()
+    except ValueError:
+        return absolute.name
 
 
 def table_files(paths: list[str]) -> list[Path]:

@@ -1,14 +1,64 @@
-"""What every check reads: the source, its syntax tree and its symbol table."""
+"""What every check reads: the source, its syntax tree and its symbol table, and small helpers
+that let each check stay a few lines long (reporting, walking tables, rows and conditions)."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-from collections.abc import Iterable
+import functools
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from mmdsl.semantics.symbols import Symbols
-from mmdsl.source import Source
+from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.codes import lookup
+from mmdsl.semantics.symbols import Symbols, TableInfo
+from mmdsl.source import Source, Span
 from mmdsl.syntax import ast
+from mmdsl.syntax.parser import split_statements
+
+StatementT = TypeVar("StatementT", bound=ast.Statement)
+
+
+@dataclass(frozen=True, slots=True)
+class RowCells:
+    """One row of a well-formed table, its cells paired with the column headings above them."""
+
+    row: ast.Row
+    rule: ast.Cell | None
+    inputs: tuple[tuple[ast.HeaderCell, ast.Cell], ...]
+    outputs: tuple[tuple[ast.HeaderCell, ast.Cell], ...]
+    annotations: tuple[tuple[ast.HeaderCell, ast.Cell], ...]
+
+    def annotation(self, column: str) -> ast.Cell | None:
+        return next((cell for head, cell in self.annotations if head.subject.text == column), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Unparsed:
+    """Statements that did not parse: their keywords and the names they would have declared.
+
+    The syntax error is reported once; every use of such a name would otherwise be reported
+    again as unknown, burying the one real mistake under errors that are not.
+    """
+
+    keywords: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+
+# The word after a statement's keyword: the name it declares (a number for `reference`).
+_DECLARED_NAME = re.compile(r"\s*\w+\s+([^\W\d][\w]*(?:-[\w]+)*|\d+)")
+
+
+def unparsed_statements(source: Source, syntax_errors: Iterable[Diagnostic]) -> Unparsed:
+    """The statements (chunks of the file) in which the syntax errors were found."""
+    offsets = [d.span.start for d in syntax_errors]
+    failed = [c for c in split_statements(source.text)
+              if any(c.char_offset <= o <= c.char_offset + len(c.text) for o in offsets)]
+    names = (_DECLARED_NAME.match(c.text) for c in failed if c.keyword)
+    return Unparsed(frozenset(c.keyword for c in failed if c.keyword),
+                    frozenset(m.group(1) for m in names if m))
 
 
 @dataclass(frozen=True)
@@ -16,13 +66,134 @@ class CheckContext:
     source: Source
     module: ast.Module
     symbols: Symbols
+    unparsed: Unparsed = Unparsed()
 
     @property
     def path(self) -> str:
         return self.source.path
+
+    # ---- reporting ------------------------------------------------------------------------
+
+    def unknown_because_unparsed(self, name: str) -> bool:
+        """Whether a name is unknown only because its declaration did not parse."""
+        return name in self.unparsed.names
+
+    def report(self, code: str, span: Span, message: str, help: str | None = None) -> Diagnostic:
+        """A diagnostic of `code` (a code such as `MD200` or its name) in this file."""
+        return lookup(code).at(self.path, span, message, help=help)
+
+    def written(self, span: Span) -> str:
+        """The source text of a span, on one line (for quoting it in a message)."""
+        return " ".join(self.source.text[span.start:span.end].split())
+
+    def span_of(self, start: int, end: int) -> Span:
+        """The span of the characters `start` to `end` (offsets) of the file."""
+        text = self.source.text
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        end_line = text.count("\n", 0, end) + 1
+        end_column = end - (text.rfind("\n", 0, end) + 1) + 1
+        return Span(line, column, end_line, end_column, start, end)
+
+    # ---- walking the file -----------------------------------------------------------------
+
+    def statements(self, kind: type[StatementT]) -> Iterator[StatementT]:
+        """Every statement of one kind, in file order (repeated and duplicate ones included)."""
+        return (s for s in self.module.statements if isinstance(s, kind))
+
+    def tables(self) -> Iterator[TableInfo]:
+        """The tables whose header is laid out right; the others get only layout diagnostics."""
+        return (t for t in self.symbols.tables.values() if t.layout.valid)
+
+    def rows(self, table: TableInfo) -> Iterator[RowCells]:
+        """The rows of a table that have one cell per column (the others are reported by layout)."""
+        for row in table.decl.rows:
+            if len(row.cells) == table.layout.width:
+                yield split_row(table, row)
+
+    def expressions(self) -> Iterator[ast.Expr]:
+        """The conditions of every derived fact and of the scope."""
+        for statement in self.module.statements:
+            if isinstance(statement, ast.FactDecl | ast.ScopeDecl):
+                yield statement.expr
+
+
+Check = Callable[[CheckContext], Iterable[Diagnostic]]
+"""A check: the diagnostics of one kind of mistake in a file."""
+
+
+def split_row(table: TableInfo, row: ast.Row) -> RowCells:
+    layout = table.layout
+    cells = list(row.cells)
+    rule = cells.pop(0) if layout.has_rule_column else None
+    n_in, n_out = len(layout.inputs), len(layout.outputs)
+    return RowCells(
+        row, rule,
+        tuple(zip(layout.inputs, cells[:n_in], strict=True)),
+        tuple(zip(layout.outputs, cells[n_in:n_in + n_out], strict=True)),
+        tuple(zip(layout.annotations, cells[n_in + n_out:], strict=True)),
+    )
+
+
+def conditions(expr: ast.Expr) -> Iterator[ast.Condition]:
+    """The conditions (subject and test) inside an expression, left to right."""
+    match expr:
+        case ast.Condition():
+            yield expr
+        case ast.And() | ast.Or():
+            for item in expr.items:
+                yield from conditions(item)
+        case ast.Not():
+            yield from conditions(expr.item)
+
+
+def inner_tests(test: ast.Test) -> Iterator[ast.Test]:
+    """A test and every test nested in it (`not (…)`, lists of alternatives)."""
+    yield test
+    if isinstance(test, ast.NotTest | ast.OneOfTest):
+        for inner in test.tests:
+            yield from inner_tests(inner)
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Every syntax node below `node` (itself included), depth first in field order."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, tuple):
+            stack.extend(reversed(item))
+        else:
+            stack.extend(getattr(item, name) for name in reversed(_field_names(item.__class__)))
+
+
+@functools.cache
+def _field_names(node_type: Any) -> tuple[str, ...]:
+    """The fields of a syntax node's class (none for spans, text and numbers)."""
+    if node_type is Span or not dataclasses.is_dataclass(node_type):
+        return ()
+    return tuple(field.name for field in dataclasses.fields(node_type))
+
+
+def names_in_test(test: ast.Test) -> Iterator[ast.Name]:
+    """The names a test mentions: members, classes, values written as words."""
+    for inner in inner_tests(test):
+        if isinstance(inner, ast.ValueTest) and isinstance(inner.value, ast.NameValue):
+            yield inner.value.name
+        elif isinstance(inner, ast.HasTest):
+            yield inner.member
+        elif isinstance(inner, ast.QuantifiedTest):
+            yield from inner.members
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:
     """A `did you mean` help line naming the closest candidate, if one is close enough."""
     matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return f"did you mean `{matches[0]}`?" if matches else None
+
+
+def quoted(names: Iterable[str], limit: int = 6) -> str:
+    """Names as a readable list: `a`, `b`, `c`, … (at most `limit` of them)."""
+    items = list(names)
+    shown = ", ".join(f"`{n}`" for n in items[:limit])
+    return shown + (", …" if len(items) > limit else "")

@@ -2,6 +2,45 @@
 
 from __future__ import annotations
 
-from mmdsl.check import Check
+from mmdsl.check import (
+    cells,
+    conditions,
+    duplicates,
+    evidence,
+    examples,
+    expectations,
+    facts,
+    guideline,
+    hit_policy,
+    inputs,
+    layout,
+    names,
+    notes,
+    outputs,
+    suspicious_names,
+    table_order,
+    unused,
+    vocabulary,
+)
+from mmdsl.check.context import Check
 
-CHECKS: list[Check] = []
+CHECKS: list[Check] = [
+    guideline.check,  # MD107, MD108
+    layout.check,  # MD103, MD104, MD105 (and MD201 for a repeated column)
+    duplicates.check,  # MD201, MD406
+    suspicious_names.check,  # MD202
+    vocabulary.check,  # MD200, MD203, MD301 in classes
+    inputs.check,  # MD200, MD303, MD305, MD306, MD410
+    names.check,  # MD200, MD203 for column headings and conditions
+    cells.check,  # MD300-MD303, MD306 in input and rule cells
+    conditions.check,  # MD300-MD303, MD306 in facts and the scope
+    outputs.check,  # MD304, MD307 (and MD105, MD200 for output columns)
+    facts.check,  # MD400
+    evidence.check,  # MD401-MD404
+    hit_policy.check,  # MD405, MD409
+    table_order.check,  # MD407
+    unused.check,  # MD408
+    examples.check,  # MD500, MD501
+    expectations.check,  # MD502
+    notes.check,  # MD200, MD203 for note targets
+]

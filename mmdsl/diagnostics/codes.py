@@ -2,9 +2,10 @@
 
 Codes are stable: a code once published keeps its meaning forever, so tools and people can rely on
 it. Each entry documents what the problem is, why it matters, an example that triggers it and how
-to fix it; `docs/diagnostics.md` is generated from this registry (`mmdsl docs --diagnostics`).
+to fix it; `docs/diagnostics.md` is generated from this registry
+(`mmdsl.diagnostics.docs.render_diagnostics_markdown`).
 Ranges: MD1xx syntax, MD2xx names, MD3xx types and values, MD4xx structure of tables and the
-guideline, MD5xx worked examples, MD6xx verification of the rules.
+guideline, MD5xx worked examples, MD6xx verification of the rules, MD9xx the compiler itself.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mmdsl.diagnostics.model import Diagnostic, Severity
-from mmdsl.source import Span
+from mmdsl.source import NO_SPAN, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,8 @@ _ENTRIES = [
     Code("MD104", "empty-cell", E, "a table cell is empty",
          "An empty cell is ambiguous: it may be a forgotten value or mean 'any'.",
          "| prior_lines | t11_14 || regimen |\n|             | yes    || VenVd   |",
-         "Write `-` for 'any value', or the test you meant."),
+         "Write `-` for 'any value' (under outputs, evidence and caveats: 'none'), or the test you "
+         "meant."),
     Code("MD105", "table-layout", E, "a table's header and sections are not laid out as inputs || outputs",
          "A table has input columns on the left, `||`, output columns on the right and optionally "
          "`||` and annotation columns (evidence, caveats); without that the compiler cannot know "
@@ -73,6 +75,11 @@ _ENTRIES = [
     Code("MD108", "misplaced-statement", E, "a statement appears more than once or in the wrong place",
          "Some statements describe the whole guideline (its name, version, scope) and may appear only once.",
          'version "1.0"\nversion "1.1"', "Keep one of them."),
+    Code("MD109", "nesting-too-deep", E, "`not`, `and`, `or` and brackets nested more than 32 levels deep",
+         "No guideline needs such a condition, and no reviewer can check one; the compiler refuses it "
+         "rather than risk running out of stack in one of its stages or in the generated module.",
+         "fact f = not not not … (33 times) t11_14", "Name parts of the condition as derived facts "
+         "(`fact NAME = …`) and use their names, or remove the doubled `not`s."),
     # ---- MD2xx: names ---------------------------------------------------------------------
     Code("MD200", "unknown-name", E, "a name that is not declared",
          "A misspelt input or value would otherwise silently never match.",
@@ -111,6 +118,18 @@ _ENTRIES = [
     Code("MD306", "bad-integer", E, "a decimal number where an integer is required",
          "Integer inputs (counts, lines of therapy) cannot hold fractions.",
          "input prior_lines: integer 0..2.5", "Write a whole number."),
+    Code("MD307", "bad-output-type", E, "an output declared with a type that a result cannot have",
+         "Each rule gives one value per output; a set has no single value, and a `collect` table "
+         "already gathers the values of every rule that matches.",
+         "output regimens: set of regimen", "Declare the output as one value (`one of …`, yes/no, a "
+         "number or text) and let a `collect` table list the results."),
+    Code("MD308", "number-too-long", E, "a number with more than 15 digits",
+         "The evaluators and the verifier compute with binary floating point, which holds every number "
+         "of up to 15 digits exactly; a longer one could silently become a different number (a "
+         "threshold `0.0000000000000000001` would become 0).",
+         "input creatinine: decimal 0.1..20.0000000000000001", "Write at most 15 digits (leading zeros "
+         "and trailing decimal zeros do not count); a very large or very small quantity reads better "
+         "in another unit."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",
@@ -123,13 +142,16 @@ _ENTRIES = [
          "evidence KarMMa \"KarMMa\"\n  refs 9", "Declare `reference 9 \"...\"` or use an existing number."),
     Code("MD403", "unknown-caveat", E, "a rule attaches a caveat that is not declared",
          "Caveats are shown to clinicians with the recommendation; an unknown one would be lost.",
-         "| ... || ... || STORM | cytopenia |", "Declare it with `caveat NAME \"text\"` or fix the spelling."),
+         "| ... || ... || STORM | cytopenia |",
+         "Declare it with `caveat NAME \"text\"` or fix the spelling."),
     Code("MD404", "missing-evidence", E, "a rule of a table that requires evidence cites none",
          "A recommendation without its evidence cannot be reviewed or trusted.",
-         "requires evidence\n... || Sd | other || - |", "Cite the trial or reference that supports the rule."),
+         "requires evidence\n... || Sd | other || - |",
+         "Cite the trial or reference that supports the rule."),
     Code("MD405", "hit-policy", E, "the hit policy does not fit the table",
          "Aggregations need exactly one numeric output (count excepted); priority and output order "
-         "rank rules by the order of their output values, which must therefore be enumerations.",
+         "rank rules by the declared order of their output values, so at least one output must "
+         "list its values (`one of …`).",
          "hit collect sum\noutput regimen: one of IsaPd, IsaKd", "Choose a hit policy that fits, or "
          "change the outputs."),
     Code("MD406", "duplicate-rule", E, "two rules of a table share a name",
@@ -144,7 +166,8 @@ _ENTRIES = [
     Code("MD409", "bad-clause", E, "a table clause names something that is not an output of the table",
          "`order by` and `distinct by` work on the table's own outputs.",
          "order by tiers", "Name an output declared with `output` in this table."),
-    Code("MD410", "bad-set-reference", E, "a set input includes something that is not a set of the same values",
+    Code("MD410", "bad-set-reference", E,
+         "a set input includes something that is not a set of the same values",
          "`includes` makes one set contain another; both must be sets of the same enumeration.",
          "input exposed: set of drug includes prior_lines", "Name a set input of the same enumeration."),
     # ---- MD5xx: worked examples ------------------------------------------------------------
@@ -154,17 +177,72 @@ _ENTRIES = [
     Code("MD501", "incomplete-example", E, "a worked example leaves out a required input",
          "The evaluator refuses incomplete facts; so must the example.",
          "example e1 \"...\"\n  prior_lines: 3", "Give every input that has no default."),
-    Code("MD502", "bad-expectation", E, "a worked example expects something that the guideline does not produce",
+    Code("MD502", "bad-expectation", E,
+         "a worked example expects something that the guideline does not produce",
          "Expectations name a table (or a table's output), a derived fact or `status`.",
          "expect regimens: IsaPd", "Name a table, `table.output`, a fact, or `status`."),
     Code("MD503", "example-fails", E, "a worked example gives a different result than expected",
          "The tables do not do what their authors said they would for this patient.",
          "expect recommendations.regimen: IsaPd   (the tables say IsaKd)",
          "Fix the table or the expectation; `mmdsl test` shows expected and actual."),
+    # ---- MD6xx: verification of the rules -------------------------------------------------
+    Code("MD600", "dead-rule", E, "a rule whose conditions no patient in scope can meet",
+         "A rule that can never apply is a mistake: a recommendation the authors meant to give is "
+         "never given. The analysis reasons over the inputs, derived facts and scope, not the cells alone.",
+         "| triple_class_refractory | refractory     || regimen |\n"
+         "| yes                     | none of PI     || Sd      |",
+         "Correct the cells that contradict each other (the message names them), or remove the rule."),
+    Code("MD601", "unreachable-rule", W, "a rule that never decides because earlier or higher rules take "
+         "all of its patients",
+         "Under `first` the first applicable rule wins, under `priority` the highest-ranked one: a rule "
+         "whose every patient is taken by others is dead weight, often a rule placed after a broader one.",
+         "hit first\n| prior_lines || regimen |\n| >= 1 || IsaKd |\n| >= 4 || Sd |",
+         "Move the rule above the rules that take its patients, narrow them, or remove it."),
+    Code("MD602", "overlap", E, "rules of a unique (or any) table that one patient can match together",
+         "A `unique` table promises that at most one rule applies; a patient matching two would get no "
+         "answer (a conflict at run time). Under `any`, overlapping rules must agree on their outputs.",
+         "hit unique\n| prior_lines || regimen |\n| 1..3 || IsaKd |\n| >= 3 || IsaPd |",
+         "Make the rules exclusive (here `1..2` and `>= 3`), or use `first` or `priority` if an order "
+         "is meant. The help line gives a patient who matches both."),
+    Code("MD603", "gap", W, "patients in scope for whom a table gives no result",
+         "Where the algorithm is silent a clinician gets no answer; the guideline committee should see "
+         "each such region and decide: add a rule, add a documented fallback, or accept the gap.",
+         "| prior_lines || regimen |\n| < 3 || IsaKd |\n| > 3 || IsaPd |   (3 is not covered)",
+         "Add the suggested rows, or record the gap as a deliberate decision with a `note`."),
+    Code("MD604", "incomplete-table", E, "a table declared `complete` leaves patients in scope without a "
+         "result",
+         "`complete` is the authors' claim that every patient in scope gets a result; the analysis "
+         "found patients who do not.",
+         "complete\n| t11_14 || regimen |\n| yes || VenVd |",
+         "Add the suggested rows, or remove `complete`."),
+    Code("MD605", "redundant-rule", W, "a collect rule whose every patient already gets the same outputs "
+         "from other rules",
+         "A rule that adds nothing makes the table longer to review, and often hides a mistake in one of "
+         "the two rules.",
+         "hit collect\n| prior_lines || regimen |\n| >= 2 || IsaPd |\n| >= 3 || IsaPd |",
+         "Remove the rule, or change what distinguishes it."),
+    Code("MD606", "unverified", W, "a table the analysis cannot reason about",
+         "A column that reads an aggregated number (collect sum, min, max, count) is beyond the exact "
+         "analysis; rather than skip the table silently, mmdsl says so.",
+         "| risk_score || action |   (risk_score is a collect sum table)",
+         "Cover the table with worked examples; its gaps and overlaps are not checked."),
+    # ---- MD9xx: the compiler itself ---------------------------------------------------------
+    Code("MD900", "internal-error", E, "the compiler failed: a bug in mmdsl, not in the table",
+         "Never expected. The compiler reports its own failure as a diagnostic instead of a "
+         "traceback, and produces no evaluator from a file it could not handle.",
+         "(no table file should cause it)", "Report it to the mmdsl developers with the table file "
+         "that caused it; the message names the stage that failed."),
 ]
 
 CODES: dict[str, Code] = {entry.code: entry for entry in _ENTRIES}
 BY_NAME: dict[str, Code] = {entry.name: entry for entry in _ENTRIES}
+
+
+def internal_error(path: str, stage: str, error: BaseException) -> Diagnostic:
+    """MD900 for an exception that escaped a stage of the compiler (`stage` names it)."""
+    return lookup("internal-error").at(
+        path, NO_SPAN, f"internal compiler error in {stage}: {type(error).__name__}: {error}",
+        help="this is a bug in mmdsl, not in your table; please report it with this file")
 
 
 def lookup(name_or_code: str) -> Code:

@@ -37,13 +37,15 @@ def render_one(diagnostic: Diagnostic, text: str, paint: Paint = plain) -> str:
     ]
     lines += _excerpt(diagnostic, text, paint)
     if diagnostic.help:
-        lines.append(paint("   = ", "blue") + f"help: {diagnostic.help}")
+        first, *rest = diagnostic.help.split("\n")
+        lines.append(paint("   = ", "blue") + f"help: {first}")
+        lines += [f"           {line}" for line in rest]
     return "\n".join(lines) + "\n"
 
 
 def _excerpt(diagnostic: Diagnostic, text: str, paint: Paint) -> list[str]:
     span = diagnostic.span
-    source_lines = text.splitlines()
+    source_lines = source_line_list(text)
     if not 0 < span.line <= len(source_lines):
         return []
     line_text = _visible(source_lines[span.line - 1])
@@ -60,6 +62,12 @@ def _excerpt(diagnostic: Diagnostic, text: str, paint: Paint) -> list[str]:
         paint(f"{gutter} |", "blue") + f" {line_text}",
         paint(f"{pad} |", "blue") + " " + paint(carets, style),
     ]
+
+
+def source_line_list(text: str) -> list[str]:
+    """The lines as the parser counts them: ended by "\\n" alone (`str.splitlines` also breaks at
+    form feeds, U+2028 and other characters, and would show a different line than the one meant)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def _caret_width(column: int, end_column: int | None, line_length: int) -> int:

@@ -94,7 +94,11 @@ def lower_input(decl: ast.InputDecl, value_type: ValueType | None) -> ir.IRInput
 
 
 def json_value(value: ast.Value, value_type: ValueType) -> ir.JsonValue:
-    """The JSON form of an authored value (a set is written as the list of its members)."""
+    """The JSON form of an authored value (a set is written as the list of its members, and
+    `none` is the empty set)."""
+    if isinstance(value_type, SetT) and isinstance(value, ast.NameValue) \
+            and value.name.text == "none":
+        return []
     scalar = scalar_value(value, value_type)
     return [scalar] if isinstance(value_type, SetT) else scalar
 
@@ -214,8 +218,8 @@ def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
             ))
         case ast.ValueTest():
             return _value_test(symbols, test.value, subject)
-        case ast.HasTest():
-            return ir.SetTest(ref, "any", (test.member.text,))
+        case ast.HasTest():  # `has PI` with a class: any of its members
+            return ir.SetTest(ref, "any", class_or_member(symbols, test.member.text))
         case ast.QuantifiedTest():
             return _quantified(symbols, test, subject)
         case ast.NotTest():
@@ -269,8 +273,7 @@ def _quantified(symbols: Symbols, test: ast.QuantifiedTest, subject: Resolved) -
 def lower_table(symbols: Symbols, table: TableInfo, source: Source) -> ir.IRTable:
     layout = table.layout
     columns = tuple(_column(symbols, h) for h in layout.inputs)
-    outputs = tuple(ir.IROutput(name, lower_type(info.type), _text(info.decl.description))
-                    for name, info in table.outputs.items() if info.type is not None)
+    outputs = tuple(_output(table, header) for header in layout.outputs)  # in column order
     rules = tuple(lower_rule(symbols, table, columns, row, i + 1)
                   for i, row in enumerate(table.decl.rows))
     return ir.IRTable(
@@ -280,6 +283,14 @@ def lower_table(symbols: Symbols, table: TableInfo, source: Source) -> ir.IRTabl
         distinct_by=tuple(n.text for n in table.decl.distinct_by), complete=table.decl.complete,
         written=source.text[table.decl.span.start:table.decl.span.end].rstrip(),
     )
+
+
+def _output(table: TableInfo, header: ast.HeaderCell) -> ir.IROutput:
+    """An output in the order of the columns, the order of every rule's output values."""
+    info = table.outputs[header.subject.text]
+    if info.type is None:
+        raise LoweringError(f"output {header.subject.text!r} has no type")
+    return ir.IROutput(info.decl.name.text, lower_type(info.type), _text(info.decl.description))
 
 
 def _column(symbols: Symbols, header: ast.HeaderCell) -> ir.IRColumn:
@@ -310,6 +321,7 @@ def lower_rule(symbols: Symbols, table: TableInfo, columns: tuple[ir.IRColumn, .
         refs=_refs(symbols, evidence, caveats),
         caveats=tuple(symbols.caveats[c].text.value for c in caveats),
         why=rule_why(columns, input_cells), line=row.span.line,
+        evidence_names=tuple(evidence), caveat_names=tuple(caveats),
     )
 
 

@@ -139,6 +139,8 @@ class IRRule:
     caveats: tuple[str, ...]  # caveat texts
     why: str  # the matched conditions in words, for the trace
     line: int
+    evidence_names: tuple[str, ...] = ()  # the names of the cited evidence, in the order cited
+    caveat_names: tuple[str, ...] = ()
 
 
 HitPolicy = Literal["unique", "any", "first", "priority", "collect", "rule order", "output order"]

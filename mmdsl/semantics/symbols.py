@@ -234,7 +234,9 @@ def _collect(symbols: Symbols, statement: ast.Statement) -> None:
             info = ClassInfo(statement, symbols.enums.get(statement.enum.text))
             _declare_vocabulary(symbols, statement.name, info)
         case ast.InputDecl():
-            info_in = InputInfo(statement, resolve_type(symbols, statement.type, None))
+            value_type = resolve_type(symbols, statement.type, statement.name.text,
+                                      single_member=False)
+            info_in = InputInfo(statement, value_type)
             _declare_value(symbols, statement.name, "input", info_in)
         case ast.FactDecl():
             _declare_value(symbols, statement.name, "fact", statement)
@@ -283,8 +285,14 @@ def _enum_info(decl: ast.EnumDecl) -> EnumInfo:
                     labels, decl)
 
 
-def resolve_type(symbols: Symbols, type_expr: ast.TypeExpr, owner: str | None) -> ValueType | None:
-    """The type a type expression denotes, or None when it names an unknown enumeration."""
+def resolve_type(symbols: Symbols, type_expr: ast.TypeExpr, owner: str | None, *,
+                 single_member: bool = True) -> ValueType | None:
+    """The type a type expression denotes, or None when it names an unknown enumeration.
+
+    Members written in place (`one of a, b`) form an enumeration named after `owner`. With
+    `single_member` false (inputs), `one of x` where x is no enumeration is an unknown
+    enumeration rather than a list of one member.
+    """
     match type_expr:
         case ast.BoolType():
             return BoolT()
@@ -299,15 +307,16 @@ def resolve_type(symbols: Symbols, type_expr: ast.TypeExpr, owner: str | None) -
             enum = symbols.enums.get(type_expr.enum.text)
             return SetT(enum) if enum else None
         case ast.EnumType():
-            return _enum_type(symbols, type_expr, owner)
+            return _enum_type(symbols, type_expr, owner, single_member)
     return None
 
 
-def _enum_type(symbols: Symbols, type_expr: ast.EnumType, owner: str | None) -> ValueType | None:
+def _enum_type(symbols: Symbols, type_expr: ast.EnumType, owner: str | None,
+               single_member: bool) -> ValueType | None:
     names = type_expr.names
     if len(names) == 1 and names[0].text in symbols.enums:
         return EnumT(symbols.enums[names[0].text])
-    if len(names) == 1 and owner is None:
+    if len(names) == 1 and (owner is None or not single_member):
         return None
     members = tuple(dict.fromkeys(n.text for n in names))
     return EnumT(EnumInfo(owner or "", "", members, {}, type_expr))

@@ -1,0 +1,42 @@
+"""Cells of the input columns and the rule column: each test fits the type of its column.
+
+A yes/no column tested with a number, a misspelt drug, or a range outside the declared bounds
+would never match a patient: the rule would silently be dead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mmdsl.check.context import CheckContext
+from mmdsl.check.values import CELL_CODES, test_problems
+from mmdsl.diagnostics import Diagnostic
+from mmdsl.syntax import ast
+
+
+def check(context: CheckContext) -> Iterator[Diagnostic]:
+    for table in context.tables():
+        for row in context.rows(table):
+            yield from rule_name(context, row.rule)
+            for header, cell in row.inputs:
+                yield from cell_problems(context, header.subject, cell)
+
+
+def cell_problems(context: CheckContext, subject: ast.Subject,
+                  cell: ast.Cell) -> Iterator[Diagnostic]:
+    resolved = context.symbols.resolve(subject)
+    if resolved is None or cell.test is None:
+        return  # an unknown column or an empty cell: reported by names and layout
+    for problem in test_problems(context, cell.test, resolved.type, f"`{subject.text}`"):
+        yield context.report(CELL_CODES[problem.kind], problem.span, problem.message, problem.help)
+
+
+def rule_name(context: CheckContext, cell: ast.Cell | None) -> Iterator[Diagnostic]:
+    """The rule column names each rule with a plain name, never a test."""
+    test = cell.test if cell is not None else None
+    if cell is None or test is None:
+        return
+    if not (isinstance(test, ast.ValueTest) and isinstance(test.value, ast.NameValue)):
+        yield context.report("type-mismatch", cell.span,
+                             f"`{context.written(cell.span)}` is not a rule name",
+                             "name the rule with a word, such as `car_t_first`")

@@ -1,0 +1,240 @@
+"""Whether a value or a test fits a type: shared by the checks of cells, conditions, defaults,
+outputs and worked examples (not a check itself).
+
+Each function returns `Problem`s, not diagnostics: the same wrong value is a different mistake
+(and code) in a table cell, a default or an example, so the caller picks the code by `kind`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from mmdsl.check.context import CheckContext, quoted, suggest
+from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, SetT, TextT, ValueType
+from mmdsl.source import Span
+from mmdsl.syntax import ast
+
+ProblemKind = Literal["type", "member", "range", "integer", "empty-range"]
+
+# The code of each kind of problem in a table cell or a condition.
+CELL_CODES: dict[ProblemKind, str] = {
+    "type": "type-mismatch", "member": "unknown-member", "range": "out-of-range",
+    "integer": "bad-integer", "empty-range": "empty-range",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: ProblemKind
+    span: Span
+    message: str
+    help: str | None = None
+
+
+# ---- describing types and values in a clinician's words --------------------------------------
+
+
+def type_phrase(value_type: ValueType) -> str:
+    match value_type:
+        case EnumT():
+            return f"one of {enum_phrase(value_type.enum)}"
+        case SetT():
+            return f"a set of {enum_phrase(value_type.enum)}"
+        case NumberT():
+            return value_type.describe()
+    return value_type.describe()
+
+
+def enum_phrase(enum: EnumInfo) -> str:
+    """A declared enumeration by its name; members written in place by the members."""
+    if isinstance(enum.decl, ast.EnumDecl):
+        return enum.name
+    return ", ".join(enum.members[:5]) + (", …" if len(enum.members) > 5 else "")
+
+
+def value_phrase(value: ast.Value) -> str:
+    match value:
+        case ast.BoolValue():
+            return "yes/no"
+        case ast.NumberValue():
+            return "a number"
+        case ast.TextValue():
+            return "text"
+    return "a name"
+
+
+def type_help(value_type: ValueType) -> str:
+    """How to write a value of a type."""
+    match value_type:
+        case BoolT():
+            return "write `yes` or `no`"
+        case NumberT():
+            return "write a number" if value_type.kind == "decimal" else "write a whole number"
+        case TextT():
+            return 'write the text in quotes, like "…"'
+        case EnumT() | SetT():
+            return f"write a member of {enum_phrase(value_type.enum)}, such as `{value_type.enum.members[0]}`"
+    return "write a value of the right type"
+
+
+# ---- single values ----------------------------------------------------------------------------
+
+
+def value_problems(context: CheckContext, value: ast.Value, value_type: ValueType, subject: str,
+                   *, classes: bool) -> Iterator[Problem]:
+    """A written value against a type; `classes` allows a class to stand for its members."""
+    if isinstance(value, ast.NameValue) and isinstance(value_type, EnumT | SetT):
+        yield from _member(context, value.name, value_type.enum, classes)
+    elif isinstance(value, ast.NumberValue) and isinstance(value_type, NumberT):
+        yield from number_problems(context, value, value_type, subject)
+    elif not _same_kind(value, value_type):
+        yield _mismatch(context, value.span, value_phrase(value), value_type, subject)
+
+
+def _same_kind(value: ast.Value, value_type: ValueType) -> bool:
+    return (isinstance(value, ast.BoolValue) and isinstance(value_type, BoolT)) or (
+        isinstance(value, ast.TextValue) and isinstance(value_type, TextT))
+
+
+def _mismatch(context: CheckContext, span: Span, what: str, value_type: ValueType,
+              subject: str, shown: str | None = None) -> Problem:
+    written = shown or context.written(span)
+    return Problem("type", span, f"`{written}` is {what}, but {subject} is {type_phrase(value_type)}",
+                   type_help(value_type))
+
+
+def number_problems(context: CheckContext, value: ast.NumberValue, number: NumberT,
+                    subject: str) -> Iterator[Problem]:
+    """A number must be whole for an integer, and inside the declared bounds."""
+    written = context.written(value.span)
+    if number.kind == "integer" and isinstance(value.value, Decimal):
+        yield Problem("integer", value.span, f"`{written}` is not a whole number, but {subject} "
+                      "is an integer", "write a whole number")
+    elif not _within(value.value, number):
+        yield Problem("range", value.span, f"`{written}` is outside the range of {subject} "
+                      f"({number.low}..{number.high})",
+                      f"use a number from {number.low} to {number.high}")
+
+
+def _within(value: int | Decimal, number: NumberT) -> bool:
+    above_low = number.low is None or value >= number.low
+    return above_low and (number.high is None or value <= number.high)
+
+
+def _member(context: CheckContext, name: ast.Name, enum: EnumInfo,
+            classes: bool) -> Iterator[Problem]:
+    """A name must be a member of the enumeration (or, where allowed, one of its classes)."""
+    if name.text in enum.members or context.unknown_because_unparsed(name.text):
+        return
+    info = context.symbols.classes.get(name.text)
+    if info is not None and classes and info.decl.enum.text == enum.name:
+        return
+    if info is not None:
+        yield _class_misuse(name, enum, classes)
+        return
+    candidates = list(enum.members) + (list(_classes_of(context, enum)) if classes else [])
+    yield Problem("member", name.span, f"`{name.text}` is not a member of {enum_phrase(enum)}",
+                  suggest(name.text, candidates) or f"the members are {quoted(enum.members)}")
+
+
+def _class_misuse(name: ast.Name, enum: EnumInfo, classes: bool) -> Problem:
+    if classes:  # a class of another enumeration
+        return Problem("member", name.span,
+                       f"`{name.text}` is a class of another enumeration, not of {enum_phrase(enum)}",
+                       f"the members are {quoted(enum.members)}")
+    return Problem("member", name.span, f"`{name.text}` is a class; here each value is one member",
+                   f"write the members one by one, such as `{enum.members[0]}`")
+
+
+def _classes_of(context: CheckContext, enum: EnumInfo) -> Iterator[str]:
+    return (n for n, c in context.symbols.classes.items() if c.decl.enum.text == enum.name)
+
+
+# ---- tests in cells and conditions ------------------------------------------------------------
+
+
+def test_problems(context: CheckContext, test: ast.Test, value_type: ValueType,
+                  subject: str) -> Iterator[Problem]:
+    """Every problem of a test (and the tests inside it) against the type of its subject."""
+    match test:
+        case ast.NotTest() | ast.OneOfTest():
+            for inner in test.tests:
+                yield from test_problems(context, inner, value_type, subject)
+        case ast.CompareTest():
+            yield from _numbers(context, test, (test.value,), value_type, subject)
+        case ast.RangeTest():
+            yield from _range(context, test, value_type, subject)
+        case ast.ValueTest():
+            yield from value_problems(context, test.value, value_type, subject, classes=True)
+        case ast.HasTest():
+            yield from _has(context, test, value_type, subject)
+        case ast.QuantifiedTest():
+            yield from _quantified(context, test, value_type, subject)
+
+
+def _numbers(context: CheckContext, test: ast.Test, values: tuple[ast.NumberValue, ...],
+             value_type: ValueType, subject: str) -> Iterator[Problem]:
+    if not isinstance(value_type, NumberT):
+        # `t11_14 >= 3` in a condition: the test's span holds only the number, so show the operator
+        shown = f"{test.op} {test.value.value}" if isinstance(test, ast.CompareTest) else None
+        yield _mismatch(context, test.span, "a test on numbers", value_type, subject, shown)
+        return
+    for value in values:
+        yield from number_problems(context, value, value_type, subject)
+
+
+def _range(context: CheckContext, test: ast.RangeTest, value_type: ValueType,
+           subject: str) -> Iterator[Problem]:
+    if range_is_empty(test.low.value, test.high.value, test.low_closed, test.high_closed):
+        yield Problem("empty-range", test.span, f"the range `{context.written(test.span)}` "
+                      "contains no value", "write the low end first, and include at least one value")
+    yield from _numbers(context, test, (test.low, test.high), value_type, subject)
+
+
+def range_is_empty(low: int | Decimal, high: int | Decimal, low_closed: bool,
+                   high_closed: bool) -> bool:
+    return low > high or (low == high and not (low_closed and high_closed))
+
+
+def _has(context: CheckContext, test: ast.HasTest, value_type: ValueType,
+         subject: str) -> Iterator[Problem]:
+    """`has m` asks whether a set contains m; on a single value, the test is the member alone."""
+    if not isinstance(value_type, SetT):
+        problem = _mismatch(context, test.span, "a test on a set", value_type, subject)
+        help_text = f"write `{test.member.text}` alone" if isinstance(value_type, EnumT) else None
+        yield Problem("type", test.span, problem.message, help_text or problem.help)
+        return
+    yield from _member(context, test.member, value_type.enum, classes=True)
+
+
+def _quantified(context: CheckContext, test: ast.QuantifiedTest, value_type: ValueType,
+                subject: str) -> Iterator[Problem]:
+    """`any of` / `none of` fit a set or a single member; `all of` only a set."""
+    if not isinstance(value_type, SetT | EnumT):
+        yield _mismatch(context, test.span, "a test on members", value_type, subject)
+        return
+    if test.quantifier == "all" and isinstance(value_type, EnumT):
+        yield Problem("type", test.span, f"{subject} holds one value, so it cannot be all of "
+                      "several members", "write `any of` for one of the members")
+    for name in test.members:
+        yield from _member(context, name, value_type.enum, classes=True)
+
+
+# ---- number types ------------------------------------------------------------------------------
+
+
+def bounds_problems(context: CheckContext, type_expr: ast.TypeExpr) -> Iterator[Problem]:
+    """The bounds of `integer low..high`: whole numbers, low end first."""
+    if not isinstance(type_expr, ast.NumberType) or type_expr.low is None or type_expr.high is None:
+        return
+    low, high = type_expr.low, type_expr.high
+    for bound in (low, high):
+        if type_expr.kind == "integer" and isinstance(bound.value, Decimal):
+            yield Problem("integer", bound.span, f"`{context.written(bound.span)}` is not a whole "
+                          "number, but the type is an integer", "write a whole number")
+    if low.value > high.value:
+        yield Problem("empty-range", low.span.to(high.span), f"the bounds `{low.value}..{high.value}` "
+                      "contain no value", f"write the low end first: `{high.value}..{low.value}`")
