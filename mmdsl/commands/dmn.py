@@ -1,0 +1,86 @@
+"""`mmdsl import` (DMN to mmdsl) and the DMN format of `mmdsl export`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from mmdsl.diagnostics import Diagnostic
+    from mmdsl.ir.model import IRGuideline
+
+OK, FAILED = 0, 1
+
+
+@click.command(name="import")
+@click.argument("dmn_file", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="the mmdsl file to write, or - for standard output")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="how to show problems: text for people, json for tools")
+def import_command(dmn_file: str, output: str, output_format: str) -> None:
+    """Translate the decision tables of a DMN 1.3-1.5 model into an mmdsl file.
+
+    Input data become inputs, decision tables become tables (a decision that reads another
+    decision reads `table.output`), boolean literal expressions become derived facts. DMN
+    names that are not mmdsl names are renamed, the DMN names kept as descriptions. Every DMN
+    construct that mmdsl cannot express with the same meaning (general FEEL, boxed expressions,
+    business knowledge models, dates) is reported with its line and column in the DMN file, and
+    then nothing is written (exit status 1). When the translation succeeds but mmdsl's checks
+    find errors in the tables (an overlap in a UNIQUE table, say), the file is written so that
+    it can be fixed, and the exit status is 1. The file is checked with the same checks as
+    `mmdsl check` before this command finishes.
+
+    \b
+    Example:
+      mmdsl import approval.dmn -o tables/approval.mmdsl
+      mmdsl import approval.dmn -o - --format json
+    """
+    from mmdsl.dmn.importer import import_dmn
+    from mmdsl.pipeline import shown_path
+    from mmdsl.writing import write_atomically
+
+    if output == "-" and output_format == "json":
+        raise click.UsageError("--format json writes the problems to standard output: "
+                               "give the mmdsl file with -o FILE")
+    data = Path(dmn_file).read_bytes()
+    target = "<stdout>" if output == "-" else shown_path(output)
+    result = import_dmn(data, shown_path(dmn_file), target)
+    if result.text is not None:
+        if output == "-":
+            click.echo(result.text.encode("utf-8"), nl=False)
+        else:
+            write_atomically(Path(output), result.text)
+    _show(result.all_diagnostics, result.sources, output_format)
+    if result.text is not None and output != "-":
+        click.echo(f"wrote {target}", err=True)
+    click.get_current_context().exit(OK if result.ok else FAILED)
+
+
+def export_dmn_text(guideline: IRGuideline) -> tuple[str, list[object]]:
+    """The DMN 1.5 document of a compiled guideline and the warnings about it (for `export`);
+    the warnings point into the guideline's file when it can be read."""
+    from mmdsl.dmn.writer import export_dmn
+
+    try:
+        source_text = Path(guideline.source_path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        source_text = ""
+    exported = export_dmn(guideline, source_text)
+    return exported.text, list(exported.diagnostics)
+
+
+def _show(diagnostics: Sequence[Diagnostic], sources: dict[str, str], output_format: str) -> None:
+    """The problems: as JSON on standard output, or rendered on standard error."""
+    import sys
+
+    from mmdsl.cli import painter
+    from mmdsl.diagnostics.render import render_json, render_text
+
+    if output_format == "json":
+        click.echo(render_json(diagnostics), nl=False)
+    elif diagnostics:
+        click.echo(render_text(diagnostics, sources, painter(sys.stderr)), err=True)

@@ -1,0 +1,484 @@
+"""The part of FEEL that mmdsl can express: unary tests in cells, boolean expressions in facts.
+
+Read here:
+
+- simple unary tests (DMN 1.5, 10.3.1.2): `-`; comparisons `< 5`, `>= "b"`, `= 1`, `!= 1`;
+  intervals with open or closed ends, written `[1..5)`, `(1..5]` or `]1..5[`; literals
+  (numbers, strings, `true`, `false`); lists of those separated by commas; `not(...)` of a list;
+- the list tests mmdsl itself writes for set inputs, with `?` standing for the cell's value:
+  `list contains(?, "a")`, `some m in ["a", "b"] satisfies list contains(?, m)` and the same
+  with `every`;
+- boolean literal expressions over named values, for derived facts: names, `and`, `or`,
+  `not(...)`, `x < 5`, `x in <tests>`, `x in (<tests>)`, and the list tests with a name for `?`.
+
+Anything else raises FeelError with the offset of the first character that is not understood:
+the caller turns it into a diagnostic. Numbers stay Decimal, exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal as TypingLiteral
+from typing import TypeAlias
+
+# ---- the syntax tree -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: Decimal | str | bool
+
+    @property
+    def kind(self) -> TypingLiteral["number", "string", "boolean"]:
+        if isinstance(self.value, bool):
+            return "boolean"
+        return "number" if isinstance(self.value, Decimal) else "string"
+
+
+Operator = TypingLiteral["<", "<=", ">", ">=", "=", "!="]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """`< 5`, `= "a"` (a bare literal is `=`), `!= true`."""
+
+    op: Operator
+    value: Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    low: Literal
+    high: Literal
+    low_closed: bool
+    high_closed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """A test on a list value: it contains any / every one of `members`."""
+
+    quantifier: TypingLiteral["any", "all"]
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IsNull:
+    """`null` in a list of tests: the value is missing. mmdsl writes `not(null, "a")` for a cell
+    `not a` on a value that may be missing, so that DMN, like mmdsl, does not match null there."""
+
+
+Test: TypeAlias = Comparison | Interval | Membership | IsNull
+
+
+@dataclass(frozen=True, slots=True)
+class UnaryTests:
+    """A cell: `-` (no tests, not negated), a list of tests (any may hold), or `not(...)`."""
+
+    tests: tuple[Test, ...]
+    negated: bool = False
+
+    @property
+    def is_any(self) -> bool:
+        return not self.tests
+
+
+ANY_VALUE = UnaryTests(())
+
+
+@dataclass(frozen=True, slots=True)
+class NameRef:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """`name` satisfies the unary tests: `x < 5`, `x in [1..3]`, `list contains(x, "a")`."""
+
+    name: str
+    tests: UnaryTests
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Expr
+
+
+Expr: TypeAlias = NameRef | Check | And | Or | Not
+
+
+class FeelError(Exception):
+    """Text that is not in the supported part of FEEL; `offset` is where reading stopped."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message, self.offset = message, offset
+
+
+# ---- tokens ------------------------------------------------------------------------------------
+
+TokenKind = TypingLiteral["number", "string", "name", "op", "end"]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: TokenKind
+    text: str
+    offset: int
+    value: Decimal | str | None = None
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+_WORD = re.compile(r"[^\W\d]\w*")
+_OPERATORS = ("..", "<=", ">=", "!=", "<", ">", "=", "(", ")", "[", "]", ",", "-", "?")
+_UNSUPPORTED = "@{}+*/.:;'"  # date-time literals, contexts, arithmetic, paths
+_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def tokenize(text: str, names: Collection[str] = ()) -> list[Token]:
+    """The tokens of `text`; a name from `names` may contain spaces (FEEL names can)."""
+    tokens: list[Token] = []
+    longest_first = sorted((n for n in names if n.strip()), key=len, reverse=True)
+    offset = 0
+    while offset < len(text):
+        if text[offset].isspace():
+            offset += 1
+            continue
+        token = _next_token(text, offset, longest_first)
+        tokens.append(token)
+        offset += len(token.text)
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+def _next_token(text: str, offset: int, names: list[str]) -> Token:
+    char = text[offset]
+    if char == '"':
+        return _string(text, offset)
+    if number := _NUMBER.match(text, offset):
+        return Token("number", number.group(), offset, Decimal(number.group()))
+    for name in names:
+        if text.startswith(name, offset) and not _continues_word(text, offset + len(name)):
+            return Token("name", name, offset, name)
+    if word := _WORD.match(text, offset):
+        return Token("name", word.group(), offset, word.group())
+    for op in _OPERATORS:
+        if text.startswith(op, offset):
+            return Token("op", op, offset)
+    what = "a date, time or duration literal" if char == "@" else f"`{char}`"
+    if char in _UNSUPPORTED:
+        raise FeelError(f"{what} is general FEEL, not a simple unary test", offset)
+    raise FeelError(f"unexpected character {what}", offset)
+
+
+def _continues_word(text: str, offset: int) -> bool:
+    return offset < len(text) and (text[offset].isalnum() or text[offset] == "_")
+
+
+def _string(text: str, start: int) -> Token:
+    chars: list[str] = []
+    offset = start + 1
+    while offset < len(text):
+        char = text[offset]
+        if char == '"':
+            return Token("string", text[start:offset + 1], start, "".join(chars))
+        if char == "\\":
+            decoded, offset = _escape(text, offset)
+            chars.append(decoded)
+            continue
+        chars.append(char)
+        offset += 1
+    raise FeelError("the string is never closed", start)
+
+
+def _escape(text: str, offset: int) -> tuple[str, int]:
+    """The character of the escape sequence at `offset` (a backslash) and the offset after it."""
+    code = text[offset + 1:offset + 2]
+    if code in _ESCAPES:
+        return _ESCAPES[code], offset + 2
+    digits = {"u": 4, "U": 6}.get(code)
+    hex_text = text[offset + 2:offset + 2 + digits] if digits else ""
+    if digits and re.fullmatch(r"[0-9a-fA-F]+", hex_text) and len(hex_text) == digits:
+        point = int(hex_text, 16)
+        if point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF:
+            return chr(point), offset + 2 + digits
+    raise FeelError(f"`\\{code}` is not a FEEL string escape", offset)
+
+
+# ---- parsing -------------------------------------------------------------------------------------
+
+
+def parse_unary_tests(text: str) -> UnaryTests:
+    """A cell, `inputValues` or `outputValues` text."""
+    if text.strip() == "-":
+        return ANY_VALUE
+    parser = _Parser(tokenize(text))
+    tests = parser.unary_tests(subject="?")
+    parser.expect_end()
+    return tests
+
+
+def parse_literal(text: str) -> Literal | None:
+    """An output entry or default output: a literal, or None for `null` (and for `-`)."""
+    if text.strip() in ("-", "null"):
+        return None
+    parser = _Parser(tokenize(text))
+    literal = parser.literal()
+    parser.expect_end()
+    return literal
+
+
+def parse_expression(text: str, names: Collection[str]) -> Expr:
+    """A boolean literal expression over the values called `names`."""
+    parser = _Parser(tokenize(text, names), frozenset(names))
+    expr = parser.disjunction()
+    parser.expect_end()
+    return expr
+
+
+class _Parser:
+    """Recursive descent over the tokens; each method reads one construct or raises FeelError."""
+
+    def __init__(self, tokens: list[Token], names: frozenset[str] = frozenset()) -> None:
+        self.tokens = tokens
+        self.position = 0
+        self.names = names
+
+    # -- token helpers --
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.position]
+
+    def peek(self, ahead: int = 1) -> Token:
+        return self.tokens[min(self.position + ahead, len(self.tokens) - 1)]
+
+    def at(self, *texts: str) -> bool:
+        return self.token.kind in ("op", "name") and self.token.text in texts
+
+    def advance(self) -> Token:
+        token = self.token
+        self.position = min(self.position + 1, len(self.tokens) - 1)
+        return token
+
+    def take(self, text: str) -> Token:
+        if not self.at(text):
+            raise self.error(f"expected `{text}`")
+        return self.advance()
+
+    def error(self, message: str) -> FeelError:
+        found = "the end of the text" if self.token.kind == "end" else f"`{self.token.text}`"
+        return FeelError(f"{message}, found {found}", self.token.offset)
+
+    def expect_end(self) -> None:
+        if self.token.kind != "end":
+            raise self.error("expected the end of the expression")
+
+    # -- unary tests --
+
+    def unary_tests(self, subject: str) -> UnaryTests:
+        if self.at("not") and self.peek().text == "(":
+            self.advance()
+            self.take("(")
+            inner = self.positive_tests(subject)
+            self.take(")")
+            return UnaryTests(inner, negated=True)
+        return UnaryTests(self.positive_tests(subject))
+
+    def positive_tests(self, subject: str) -> tuple[Test, ...]:
+        tests = [self.positive_test(subject)]
+        while self.at(","):
+            self.advance()
+            tests.append(self.positive_test(subject))
+        return tuple(tests)
+
+    def positive_test(self, subject: str) -> Test:
+        if self.at("<", "<=", ">", ">=", "=", "!="):
+            op = self.advance().text
+            return Comparison(op, self.literal())  # type: ignore[arg-type]
+        if self.at("[", "(", "]"):
+            return self.interval()
+        if self.at("list"):
+            return self.list_contains(subject)[1]
+        if self.at("some", "every"):
+            return self.quantified(subject)[1]
+        if self.at("null"):
+            self.advance()
+            return IsNull()
+        return Comparison("=", self.literal())
+
+    def interval(self) -> Interval:
+        opening = self.advance()
+        if opening.text == "[" and self.peek().text in (",", "]"):
+            raise self.error("a FEEL list is general FEEL, not a simple unary test")
+        low = self.literal()
+        if not self.at(".."):
+            raise self.error("a FEEL list is general FEEL, not a simple unary test" if
+                             opening.text == "[" else "expected `..` of a range")
+        self.advance()
+        high = self.literal()
+        if not self.at("]", ")", "["):
+            raise self.error("expected `]`, `)` or `[` to close the range")
+        closing = self.advance()
+        return Interval(low, high, opening.text == "[", closing.text == "]")
+
+    def literal(self) -> Literal:
+        token = self.token
+        if token.kind == "op" and token.text == "-" and self.peek().kind == "number":
+            self.advance()
+            number = self.advance()
+            assert isinstance(number.value, Decimal)
+            return Literal(-number.value)
+        if token.kind in ("number", "string"):
+            self.advance()
+            assert token.value is not None
+            return Literal(token.value)
+        if self.at("true", "false"):
+            return Literal(self.advance().text == "true")
+        if self.at("null"):
+            raise self.error("`null` tests are not supported: mmdsl inputs always have a value")
+        if token.kind == "name" and self.peek().text == "(":
+            raise self.error(f"the function `{token.text}` is general FEEL, not a simple unary test")
+        raise self.error("expected a number, a string, true or false")
+
+    # -- list tests (the forms mmdsl writes for sets) --
+
+    def list_contains(self, subject: str | None) -> tuple[str, Membership]:
+        """`list contains(SUBJECT, "a")`; with no subject given, any known name is read."""
+        name = self.list_contains_call(subject)
+        offset = self.token.offset
+        member = self.literal()
+        self.take(")")
+        if not isinstance(member.value, str):
+            raise FeelError("list tests are supported on lists of strings only", offset)
+        return name, Membership("any", (member.value,))
+
+    def list_contains_call(self, subject: str | None) -> str:
+        """`list contains(SUBJECT,` (FEEL names the function with a space); the subject read."""
+        self.take("list")
+        self.take("contains")
+        self.take("(")
+        name = self.take_subject(subject)
+        self.take(",")
+        return name
+
+    def take_subject(self, subject: str | None) -> str:
+        token = self.token
+        wanted = token.text == subject if subject else token.kind == "name" and token.text in self.names
+        if not wanted:
+            raise self.error(f"expected `{subject}`" if subject else "expected a known name")
+        return self.advance().text
+
+    def quantified(self, subject: str | None) -> tuple[str, Membership]:
+        """`some m in ["a", "b"] satisfies list contains(SUBJECT, m)`, or `every ...`."""
+        quantifier = "any" if self.advance().text == "some" else "all"
+        variable = self.advance()
+        if variable.kind != "name":
+            raise FeelError("expected the name of the quantified variable", variable.offset)
+        self.take("in")
+        members = self.string_list()
+        self.take("satisfies")
+        name = self.list_contains_call(subject)
+        if self.token.text != variable.text:
+            raise self.error(f"expected `{variable.text}`")
+        self.advance()
+        self.take(")")
+        return name, Membership(quantifier, members)  # type: ignore[arg-type]
+
+    def string_list(self) -> tuple[str, ...]:
+        self.take("[")
+        members: list[str] = []
+        while True:
+            literal = self.literal()
+            if not isinstance(literal.value, str):
+                raise FeelError("list tests are supported on lists of strings only",
+                                self.token.offset)
+            members.append(literal.value)
+            if not self.at(","):
+                break
+            self.advance()
+        self.take("]")
+        return tuple(members)
+
+    # -- boolean expressions (facts) --
+
+    def disjunction(self) -> Expr:
+        items = [self.conjunction()]
+        while self.at("or"):
+            self.advance()
+            items.append(self.conjunction())
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def conjunction(self) -> Expr:
+        items = [self.condition()]
+        while self.at("and"):
+            self.advance()
+            items.append(self.condition())
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def condition(self) -> Expr:
+        if self.at("not") and self.peek().text == "(":
+            self.advance()
+            self.take("(")
+            inner = self.disjunction()
+            self.take(")")
+            return Not(inner)
+        if self.at("("):
+            self.advance()
+            inner = self.disjunction()
+            self.take(")")
+            return inner
+        if self.at("list", "some", "every") and self.token.text not in self.names:
+            name, test = self.quantified(None) if self.at("some", "every") else self.list_contains(None)
+            return Check(name, UnaryTests((test,)))
+        return self.named_condition()
+
+    def named_condition(self) -> Expr:
+        token = self.token
+        if token.kind != "name" or token.text not in self.names:
+            raise self.error("expected the name of an input or a decision")
+        name = self.advance().text
+        if self.at("<", "<=", ">", ">=", "=", "!="):
+            op = self.advance().text
+            return Check(name, UnaryTests((Comparison(op, self.literal()),)))  # type: ignore[arg-type]
+        if self.at("in"):
+            self.advance()
+            return Check(name, self.in_tests())
+        return NameRef(name)
+
+    def in_tests(self) -> UnaryTests:
+        """After `x in`: one positive test, or several in parentheses, or `(a..b)` ranges."""
+        if self.at("(") and not self.is_open_interval():
+            self.advance()
+            tests = self.positive_tests("?")
+            self.take(")")
+            return UnaryTests(tests)
+        return UnaryTests((self.positive_test("?"),))
+
+    def is_open_interval(self) -> bool:
+        """`(1..5]` is a range; `(1, 5)` and `(< 5)` are lists of tests."""
+        after_literal = 3 if self.peek().text == "-" else 2
+        return self.peek(after_literal).text == ".."
+
+
+def is_feel_name(text: str) -> bool:
+    """Whether `text` is one plain word that FEEL reads as a name (no spaces or operators)."""
+    return bool(_WORD.fullmatch(text)) and text not in RESERVED
+
+
+RESERVED = frozenset({"and", "or", "not", "in", "true", "false", "null", "some", "every",
+                      "satisfies", "for", "return", "if", "then", "else", "between", "instance",
+                      "of", "function", "external"})

@@ -1,0 +1,585 @@
+"""A DMN model to mmdsl source text, with the map from DMN names to mmdsl names.
+
+Input data become inputs; decision tables become tables, in an order where each table comes after
+the decisions it reads (a column that reads another decision reads `table.output`); boolean
+literal expressions over the inputs become derived facts. Every DMN name is mapped to an mmdsl
+name (`mmdsl.dmn.names`) and kept as the description. What mmdsl cannot say with the same meaning
+is reported, never approximated: `mmdsl.dmn.cells` explains each refusal.
+
+Default outputs. mmdsl has no default output; a table with `defaultOutputEntry` gets one more
+rule, last, that gives the defaults exactly when no other rule applies:
+
+- FIRST: a rule of `-` cells (the first rule that applies wins, so it applies last);
+- every other policy but COLLECT COUNT: a derived fact `TABLE_no_rule` that holds when no rule's
+  cells all hold, and a rule that requires it. Facts read inputs and facts only, so this needs a
+  table that reads no other decision; otherwise, and for COUNT (where the default row would count
+  as 1, not be the answer), the import reports MD705 and stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
+
+from mmdsl.dmn import feel
+from mmdsl.dmn import model as m
+from mmdsl.dmn.cells import CellProblem, Column, condition_text, value_text
+from mmdsl.dmn.mmdsltext import number_text, quote_loose
+from mmdsl.dmn.names import RESERVED, Namespace
+from mmdsl.dmn.report import Reporter
+from mmdsl.dmn.types import DmnType, TypeProblem, ValueType
+from mmdsl.dmn.types import resolve as resolve_type
+from mmdsl.dmn.types import value_type as to_value_type
+
+HIT_POLICIES = {"UNIQUE": "unique", "ANY": "any", "FIRST": "first", "PRIORITY": "priority",
+                "COLLECT": "collect", "RULE ORDER": "rule order", "OUTPUT ORDER": "output order"}
+AGGREGATIONS = {"SUM": "sum", "MIN": "min", "MAX": "max", "COUNT": "count"}
+SINGLE_HIT = ("unique", "any", "first", "priority")
+
+ResultKind = Literal["single", "list", "number", "fact"]
+T = TypeVar("T")
+
+
+# ---- the name map: what the import hands to programs (the TCK runner, tools) ------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InputName:
+    dmn_name: str
+    name: str
+    type: ValueType
+
+
+@dataclass(frozen=True, slots=True)
+class OutputName:
+    dmn_name: str | None  # None for the one unnamed output of a table
+    name: str
+    type: ValueType
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionName:
+    dmn_name: str
+    name: str
+    result: ResultKind
+    outputs: tuple[OutputName, ...] = ()
+
+
+@dataclass
+class Translation:
+    """The mmdsl text (None when the model could not be translated) and the names it uses."""
+
+    text: str | None = None
+    inputs: dict[str, InputName] = field(default_factory=dict)
+    decisions: dict[str, DecisionName] = field(default_factory=dict)
+    # The line of each rule added for a default output that needs a derived fact, and the DMN
+    # decision it belongs to: if the compiler finds it can never apply, the rules already cover
+    # every case and the import leaves the default out (`importer.import_dmn`).
+    default_rules: dict[int, str] = field(default_factory=dict)
+
+
+# ---- what a column or a condition can read -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Readable:
+    """A value that a table column or a fact can read, under its mmdsl reference."""
+
+    ref: str  # `age`, `approval.status`, `khorana_score`
+    type: ValueType
+    nullable: bool = False
+    listed: bool = False
+    is_table: bool = False  # a table's result: facts cannot read it
+
+    @property
+    def column(self) -> Column:
+        return Column(self.type, self.nullable, self.listed)
+
+
+# ---- the plan of the generated file ----------------------------------------------------------------
+
+
+@dataclass
+class EnumPlan:
+    name: str
+    description: str
+    members: list[tuple[str, str]]  # (member, label or "")
+    classes: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+
+@dataclass
+class TablePlan:
+    name: str
+    title: str
+    hit: str
+    clauses: list[str]
+    outputs: list[str]  # `name: TYPE "description"`
+    headers: list[str]  # the input columns, then the output columns
+    input_count: int
+    rows: list[list[str]]
+    annotations: list[str] = field(default_factory=list)  # `evidence`, `caveats`
+    rule_names: list[str] | None = None
+    default_of: str | None = None  # the DMN decision, when the last row is a default rule
+
+
+@dataclass
+class Plan:
+    guideline: str
+    title: str
+    version: str = ""
+    preamble: list[str] = field(default_factory=list)  # bibliography statements
+    enums: list[EnumPlan] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+    scope: str | None = None
+    tables: list[TablePlan] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def translate(model: m.Model, reporter: Reporter,
+              never_default: frozenset[str] = frozenset()) -> Translation:
+    """The mmdsl text of `model`; on any error the diagnostics say why and `text` is None.
+    The decisions in `never_default` get no default rule: their rules cover every case."""
+    translator = _Translator(model, reporter, never_default)
+    translator.run()
+    translation = translator.translation
+    if not reporter.failed:
+        translation.text = render(translator.plan)
+        translation.default_rules = default_rule_lines(translation.text, translator.plan)
+    return translation
+
+
+def default_rule_lines(text: str, plan: Plan) -> dict[int, str]:
+    lines = text.split("\n")
+    found = {}
+    for table in plan.tables:
+        if table.default_of is not None:
+            start = lines.index(table_line(table))
+            header_lines = len(table.clauses) + len(table.outputs) + 2
+            found[start + 1 + header_lines + len(table.rows)] = table.default_of
+    return found
+
+
+class _Translator:
+    """Walks the model once, in dependency order, filling the plan and the name map."""
+
+    def __init__(self, model: m.Model, reporter: Reporter, never_default: frozenset[str]) -> None:
+        self.model = model
+        self.reporter = reporter
+        self.never_default = never_default
+        self.top = Namespace(RESERVED)
+        self.readable: dict[str, Readable] = {}  # by DMN name (`Decision.Output` for components)
+        self.broken: set[str] = set()  # DMN names already reported as unusable
+        self.translation = Translation()
+        info = model.guideline or m.Guideline()
+        name = self.top.claim(info.name or model.name, "imported")
+        self.plan = Plan(name, info.title or model.name, info.version)
+        self.enum_names: dict[str, str] = {}  # DMN item definition name -> declared enum
+        self.enum_classes: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+
+    def run(self) -> None:
+        if quote_loose(self.plan.title)[1]:
+            self.reporter.report("dmn-text-changed", self.model.where,
+                                 "the model's name held line breaks or hidden characters; in the "
+                                 "guideline's title they were replaced by spaces or removed")
+        self.plan.preamble = list(bibliography(self.model.guideline))
+        self.declare_enumerations()
+        for data in self.model.inputs:
+            self.add_input(data)
+        for decision in dependency_order(self.model, self.reporter, self.broken):
+            self.add_decision(decision)
+
+    # -- enumerations from an mmdsl export --
+
+    def declare_enumerations(self) -> None:
+        """The enumerations an mmdsl export recorded; one whose members or classes are not
+        mmdsl names is not the export's and is read like any other DMN value list."""
+        for enum in (self.model.guideline.enumerations if self.model.guideline else ()):
+            if not is_recorded_enum(enum):
+                continue
+            name = self.top.claim(enum.name, "values")
+            self.enum_names[enum.name] = name
+            self.enum_classes[name] = tuple((c, frozenset(members)) for c, _, members in enum.classes
+                                            if is_safe_name(c))
+            self.plan.enums.append(EnumPlan(name, enum.description, list(enum.members),
+                                            enum.classes))
+
+    # -- inputs --
+
+    def add_input(self, data: m.InputData) -> None:
+        try:
+            dmn_type = resolve_type(data.type_ref or self.clause_type(data.name), self.model.items)
+            value_type = to_value_type(dmn_type, self.clause_values(data.name))
+        except (TypeProblem, feel.FeelError) as problem:
+            self.reporter.report("dmn-unsupported-type", data.where,
+                                 f"input `{data.name}` has a type mmdsl cannot hold: {problem}")
+            self.broken.add(data.name)
+            return
+        name = self.top.claim(data.name, f"input_{len(self.translation.inputs) + 1}")
+        value_type = self.with_members(value_type, name, dmn_type)
+        self.translation.inputs[data.name] = InputName(data.name, name, value_type)
+        self.readable[names_key(data.name)] = Readable(name, value_type)
+        extras = dict(data.extras)
+        description = self.describe(data.name, name, data.description, data.where)
+        self.plan.inputs.append(f"input {name}: {self.type_text(value_type)}"
+                                f"{input_extras(extras, value_type)}{description}")
+
+    def clause_type(self, name: str) -> str | None:
+        types = {c.type_ref for c in self.clauses_reading(name) if c.type_ref}
+        return types.pop() if len(types) == 1 else None
+
+    def clause_values(self, name: str) -> m.Text | None:
+        """The inputValues of the clauses that read an input, when they all list the same."""
+        texts = [c.values for c in self.clauses_reading(name)]
+        listed = {t.value for t in texts if t is not None}
+        if len(listed) == 1 and None not in texts:
+            return next(t for t in texts if t is not None)
+        return None
+
+    def clauses_reading(self, name: str) -> Iterator[m.InputClause]:
+        for decision in self.model.decisions:
+            if isinstance(decision.logic, m.DecisionTable):
+                yield from (c for c in decision.logic.inputs if c.expression.value == name)
+
+    def with_members(self, value_type: ValueType, owner: str, dmn_type: DmnType) -> ValueType:
+        """The type with mmdsl names for its values, declaring an enumeration where one is needed."""
+        if value_type.kind not in ("enum", "set"):
+            return value_type
+        declared = self.enum_names.get(dmn_type.values_item)
+        if declared:
+            members = {v: v for v in value_type.values}
+            return ValueType(value_type.kind, value_type.values, enum=declared, members=members,
+                             classes=self.enum_classes.get(declared, ()))
+        space = Namespace(RESERVED)
+        members = {v: space.claim(v, f"value_{i + 1}") for i, v in enumerate(value_type.values)}
+        needs_declaration = value_type.kind == "set" or len(members) == 1 \
+            or any(k != v for k, v in members.items())
+        enum = None
+        if needs_declaration:
+            enum = self.top.claim(f"{owner}_values", "values")
+            labels = [(member, "" if member == value else value) for value, member in members.items()]
+            self.plan.enums.append(EnumPlan(enum, "", labels))
+        return ValueType(value_type.kind, value_type.values, enum=enum, members=members)
+
+    def type_text(self, value_type: ValueType) -> str:
+        kind = value_type.kind
+        if kind == "bool":
+            return "yes/no"
+        if kind == "text":
+            return "text"
+        if kind in ("integer", "decimal"):
+            bounds = "" if value_type.low is None or value_type.high is None else \
+                f" {number_text(value_type.low)}..{number_text(value_type.high)}"
+            unit = f" unit {quote_loose(value_type.unit)[0]}" if value_type.unit else ""
+            return f"{kind}{bounds}{unit}"
+        if value_type.enum:
+            return f"{'set' if kind == 'set' else 'one'} of {value_type.enum}"
+        return "one of " + ", ".join(value_type.members.values())
+
+    def describe(self, original: str, name: str, description: str, where: m.Position) -> str:
+        """` "description"`: the DMN name when it had to change, and the DMN description; ""
+        when there is neither."""
+        parts = ([original] if original != name else []) + ([description] if description else [])
+        if not parts:
+            return ""
+        quoted, changed = quote_loose(": ".join(parts))
+        if changed:
+            self.reporter.report("dmn-text-changed", where,
+                                 f"the description of `{original}` held line breaks or hidden "
+                                 "characters; they were replaced by spaces or removed")
+        return f" {quoted}"
+
+    # -- decisions --
+
+    def add_decision(self, decision: m.Decision) -> None:
+        if isinstance(decision.logic, m.LiteralExpression):
+            self.add_fact(decision, decision.logic)
+        elif isinstance(decision.logic, m.DecisionTable):
+            from mmdsl.dmn.tables import TableTranslator
+
+            TableTranslator(self, decision, decision.logic).run()
+        else:
+            self.broken.add(decision.name)
+
+    def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
+        names = {n: r for n, r in self.readable.items() if not r.is_table}
+        condition = self.fact_condition(decision, logic, names)
+        if condition is None:
+            self.broken.add(decision.name)
+            return
+        name = self.top.claim(decision.name, f"fact_{len(self.plan.facts) + 1}")
+        self.readable[names_key(decision.name)] = Readable(name, ValueType("bool"))
+        self.translation.decisions[decision.name] = DecisionName(decision.name, name, "fact")
+        guideline = self.model.guideline
+        if guideline and guideline.scope_decision and guideline.scope_decision == decision.id:
+            self.plan.scope = f"scope {quote_loose(guideline.scope_description)[0]} = {condition}"
+            return
+        description = self.describe(decision.name, name, decision.description, decision.where)
+        self.plan.facts.append(f"fact {name}{description} = {condition}")
+
+    def fact_condition(self, decision: m.Decision, logic: m.LiteralExpression,
+                       names: dict[str, Readable]) -> str | None:
+        if resolve_type(decision.type_ref, self.model.items).base not in ("", "boolean"):
+            self.reporter.report("dmn-unsupported-construct", logic.where,
+                                 f"decision `{decision.name}` is a literal expression that is not "
+                                 "a yes/no condition; mmdsl derives yes/no facts only",
+                                 help="compute the value in a decision table")
+            return None
+        try:
+            return expression_text(feel.parse_expression(logic.text.value, names), names)
+        except feel.FeelError as error:
+            self.reporter.report("dmn-unsupported-feel", shifted(logic.text, error.offset),
+                                 f"decision `{decision.name}`: {error.message}",
+                                 help=self.unknown_name_help(logic.text.value))
+        except CellProblem as problem:
+            self.reporter.report(problem.code, logic.text,
+                                 f"decision `{decision.name}`: {problem.message}")
+        return None
+
+    def unknown_name_help(self, text: str) -> str | None:
+        tables = [n for n, r in self.readable.items() if r.is_table and n in text]
+        if tables:
+            return (f"it reads the result of `{tables[0]}`, a decision table; in mmdsl a derived "
+                    "fact reads inputs and facts only: make this decision a table")
+        return None
+
+
+def is_recorded_enum(enum: m.Enumeration) -> bool:
+    members = [member for member, _ in enum.members]
+    names = members + [name for name, _, _ in enum.classes]
+    return bool(members) and all(is_safe_name(n) for n in names) \
+        and len(set(names)) == len(names) \
+        and all(set(listed) <= set(members) and listed for _, _, listed in enum.classes)
+
+
+def names_key(name: str) -> str:
+    """A DMN name as an expression refers to it: runs of white space count as one space."""
+    return " ".join(name.split())
+
+
+def shifted(text: m.Text, offset: int) -> m.Text:
+    """The part of `text` from `offset`, placed where it is in the file (on the first line)."""
+    before = text.value[:offset]
+    if "\n" in before:
+        return m.Text(text.value[offset:], text.where)
+    return m.Text(text.value[offset:], m.Position(text.where.line, text.where.column + offset))
+
+
+def input_extras(extras: dict[str, str], value_type: ValueType) -> str:
+    """`includes OTHER` and `default VALUE` of an input exported by mmdsl."""
+    parts = []
+    if extras.get("includes") and is_safe_name(extras["includes"]):
+        parts.append(f" includes {extras['includes']}")
+    if extras.get("default"):
+        default = default_text(extras["default"], value_type)
+        if default:
+            parts.append(f" default {default}")
+    return "".join(parts)
+
+
+def default_text(feel_text: str, value_type: ValueType) -> str | None:
+    """An input default from its FEEL literal (`false`, `3`, `"a"`, `[]`, `["a"]`); None when
+    it is not a value of the input's type."""
+    text = feel_text.strip()
+    if value_type.kind == "set":
+        if text == "[]":
+            return "none"
+        text = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+    try:
+        literal = feel.parse_literal(text)
+        return None if literal is None else value_text(literal, value_type)
+    except (feel.FeelError, CellProblem):
+        return None
+
+
+def is_safe_name(text: str) -> bool:
+    from mmdsl.dmn.names import is_plain_name
+
+    return is_plain_name(text)
+
+
+# ---- facts -------------------------------------------------------------------------------------------
+
+
+def expression_text(expr: feel.Expr, names: dict[str, Readable]) -> str:
+    """A FEEL boolean expression as an mmdsl condition."""
+    match expr:
+        case feel.NameRef(name=name):
+            readable = names[name]
+            if readable.type.kind != "bool":
+                raise CellProblem(f"`{name}` is not a yes/no value; compare it with something")
+            return readable.ref
+        case feel.Check(name=name, tests=tests):
+            readable = names[name]
+            condition = condition_text(readable.ref, tests, readable.type)
+            if condition is None:
+                raise CellProblem("a test that always holds (`-`) is not a condition")
+            return condition
+        case feel.And(items=items):
+            return " and ".join(_grouped(i, names) for i in items)
+        case feel.Or(items=items):
+            return " or ".join(_grouped(i, names) for i in items)
+        case feel.Not(item=item):
+            return f"not ({expression_text(item, names)})"
+    raise CellProblem("not a condition")
+
+
+def _grouped(expr: feel.Expr, names: dict[str, Readable]) -> str:
+    text = expression_text(expr, names)
+    return f"({text})" if isinstance(expr, (feel.And, feel.Or)) else text
+
+
+# ---- the order of the decisions ----------------------------------------------------------------------
+
+
+def dependency_order(model: m.Model, reporter: Reporter, broken: set[str]) -> list[m.Decision]:
+    """The decisions, each after those it reads (document order otherwise); cycles reported."""
+    by_name = {d.name: d for d in model.decisions}
+    ordered: list[m.Decision] = []
+    state: dict[str, str] = {}
+
+    def visit(decision: m.Decision) -> None:
+        if state.get(decision.name) == "done":
+            return
+        if state.get(decision.name) == "visiting":
+            reporter.report("dmn-broken-reference", decision.where,
+                            f"decision `{decision.name}` depends on itself through the decisions "
+                            "it reads", help="break the cycle: a decision cannot read its own result")
+            broken.add(decision.name)
+            return
+        state[decision.name] = "visiting"
+        for name in read_names(decision, by_name):
+            visit(by_name[name])
+        state[decision.name] = "done"
+        ordered.append(decision)
+
+    for decision in model.decisions:
+        visit(decision)
+    return ordered
+
+
+def read_names(decision: m.Decision, decisions: dict[str, m.Decision]) -> list[str]:
+    """The names of the other decisions that a decision reads."""
+    logic = decision.logic
+    if isinstance(logic, m.DecisionTable):
+        texts = [c.expression.value for c in logic.inputs]
+        return [n for n in decisions if n != decision.name
+                and any(t == n or t.startswith(f"{n}.") for t in texts)]
+    if isinstance(logic, m.LiteralExpression):
+        try:
+            tokens = feel.tokenize(logic.text.value, decisions)
+        except feel.FeelError:
+            return []
+        return [n for n in decisions if n != decision.name
+                and any(t.kind == "name" and t.text == n for t in tokens)]
+    return []
+
+
+# ---- what an mmdsl export keeps: the bibliography ------------------------------------------------------
+
+
+def bibliography(guideline: m.Guideline | None) -> Iterator[str]:
+    """The references, evidence and caveats an mmdsl export recorded (each name or number once:
+    a repeated one is not the export's own and is left out)."""
+    if guideline is None:
+        return
+    if guideline.version:
+        yield f"version {quote_loose(guideline.version)[0]}"
+    for number, citation in _first_of_each(guideline.references, lambda r: r[0]):
+        yield f"reference {number} {quote_loose(citation)[0]}"
+    for evidence in _first_of_each(guideline.evidence, lambda e: e.name):
+        yield from _evidence_lines(evidence)
+    for caveat in _first_of_each(guideline.caveats, lambda c: c.name):
+        if is_safe_name(caveat.name):
+            refs = f" refs {', '.join(map(str, caveat.refs))}" if caveat.refs else ""
+            yield f"caveat {caveat.name} {quote_loose(caveat.text)[0]}{refs}"
+
+
+def _first_of_each(items: Iterable[T], key: Callable[[T], object]) -> list[T]:
+    seen: set[object] = set()
+    kept = []
+    for item in items:
+        if key(item) not in seen:
+            seen.add(key(item))
+            kept.append(item)
+    return kept
+
+
+def _evidence_lines(evidence: m.Evidence) -> Iterator[str]:
+    if not is_safe_name(evidence.name):
+        return
+    title = f" {quote_loose(evidence.title)[0]}" if evidence.title else ""
+    lines = [f"evidence {evidence.name}{title}"]
+    if evidence.refs:
+        lines.append(f"  refs {', '.join(map(str, evidence.refs))}")
+    lines += [f"  design {quote_loose(t)[0]}" for t in evidence.design]
+    lines += [f"  population {quote_loose(t)[0]}" for t in evidence.population]
+    lines += [f"  finding {quote_loose(t)[0]}" for t in evidence.findings]
+    yield "\n".join(lines)
+
+
+# ---- writing the file ---------------------------------------------------------------------------------
+
+
+HEADER = ("# Imported from a DMN model by `mmdsl import`. DMN names that are not mmdsl names were\n"
+          "# renamed; the DMN names are kept as descriptions and titles.\n")
+
+
+def render(plan: Plan) -> str:
+    blocks = [HEADER + f"guideline {plan.guideline} {quote_loose(plan.title)[0]}"]
+    blocks += ["\n".join(plan.preamble)] if plan.preamble else []
+    blocks += ["\n".join(_enum_text(e) for e in plan.enums)] if plan.enums else []
+    blocks += ["\n".join(plan.inputs)] if plan.inputs else []
+    blocks += ["\n".join(plan.facts)] if plan.facts else []
+    blocks += [plan.scope] if plan.scope else []
+    blocks += [_table_text(t) for t in plan.tables]
+    blocks += ["\n".join(plan.notes)] if plan.notes else []
+    return "\n\n".join(blocks) + "\n"
+
+
+def _enum_text(enum: EnumPlan) -> str:
+    description = f" {quote_loose(enum.description)[0]}" if enum.description else ""
+    members = ", ".join(f"{member} {quote_loose(label)[0]}" if label else member
+                        for member, label in enum.members)
+    lines = [f"enum {enum.name}{description} = {members}"]
+    for name, class_description, class_members in enum.classes:
+        text = f" {quote_loose(class_description)[0]}" if class_description else ""
+        lines.append(f"class {name} of {enum.name}{text} = {', '.join(class_members)}")
+    return "\n".join(lines)
+
+
+def table_line(table: TablePlan) -> str:
+    return f"table {table.name} {quote_loose(table.title)[0]}" if table.title else \
+        f"table {table.name}"
+
+
+def _table_text(table: TablePlan) -> str:
+    lines = [table_line(table)]
+    lines += [f"  {clause}" for clause in table.clauses]
+    lines += [f"  output {output}" for output in table.outputs]
+    rule_column = ["rule"] if table.rule_names is not None else []
+    header = rule_column + table.headers + table.annotations
+    rows = [([name] if table.rule_names is not None else []) + row
+            for name, row in zip(table.rule_names or [""] * len(table.rows), table.rows, strict=True)]
+    widths = [max(3, *(len(r[i]) for r in [header, *rows])) for i in range(len(header))]
+    groups = _column_groups(len(rule_column) + table.input_count, len(table.headers)
+                            - table.input_count, len(table.annotations))
+    lines.append(_row(header, widths, groups))
+    lines.append(_row(["-" * w for w in widths], widths, groups))
+    lines += [_row(row, widths, groups) for row in rows]
+    return "\n".join(f"  {line}" if line.startswith("|") else line for line in lines)
+
+
+def _column_groups(inputs: int, outputs: int, annotations: int) -> list[int]:
+    """How many columns each `||` section holds: inputs, outputs, annotations (when any)."""
+    return [inputs, outputs] + ([annotations] if annotations else [])
+
+
+def _row(cells: list[str], widths: list[int], groups: list[int]) -> str:
+    padded = [cell.ljust(width) for cell, width in zip(cells, widths, strict=True)]
+    sections, start = [], 0
+    for size in groups:
+        sections.append(" | ".join(padded[start:start + size]))
+        start += size
+    return "| " + " || ".join(sections) + " |"

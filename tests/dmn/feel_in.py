@@ -1,0 +1,131 @@
+"""TCK compliance-level-3/0072-feel-in: `LITERAL in TESTS` through mmdsl.
+
+Every decision of 0072 is a literal expression `e1 in e2`. The cases in scope are those where e1
+is a literal mmdsl has a type for (a number, a string, true or false) and e2 is FEEL *simple*
+unary tests (DMN 1.5 grammar rules 7-21: comparisons, intervals, literals, lists of those in
+parentheses) that mmdsl can state; each is run as a DMN model of its own, with e1 turned into an
+input called `value` and the decision `value in e2` (a boolean literal expression, which the
+import reads as a derived fact), evaluated with value = e1.
+
+This classification is made here, from the text, independently of the import: a case in scope
+that the import refuses fails; it is not moved out of scope.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from mmdsl.dmn import feel
+from mmdsl.dmn.model import DMN15
+from mmdsl.dmn.safexml import parse
+
+TEMPORAL = re.compile(r"^\s*(@|date\s*\(|time\s*\(|date and time\s*\(|duration\s*\()")
+
+
+@dataclass(frozen=True)
+class InCase:
+    """An in-scope case: the tested literal and the unary tests."""
+
+    decision: str
+    expression: str
+    value: feel.Literal
+    tests: str
+
+
+def expressions(model: Path) -> dict[str, str]:
+    """The literal expression of each decision of the model, by decision name."""
+    root = parse(model.read_bytes())
+    found = {}
+    for decision in (c for c in root.children if c.tag == "decision"):
+        literal = next(c for c in decision.children if c.tag == "literalExpression")
+        text = next(c for c in literal.children if c.tag == "text")
+        found[decision.attributes["name"]] = text.text.strip()
+    return found
+
+
+def classify(decision: str, expression: str) -> InCase | str:
+    """The case when it is in scope, else the reason it is not."""
+    split = split_at_in(expression)
+    if split is None:
+        return "not of the form `e1 in e2`"
+    left, right = split
+    reason = left_reason(left) or right_reason(right, left)
+    if reason:
+        return reason
+    value = feel.parse_literal(left)
+    assert value is not None
+    return InCase(decision, expression, value, right)
+
+
+def split_at_in(text: str) -> tuple[str, str] | None:
+    """`e1`, `e2` around the first `in` outside quotes and brackets."""
+    depth, quoted = 0, False
+    for index, char in enumerate(text):
+        if char == '"' and text[index - 1:index] != "\\":
+            quoted = not quoted
+        elif not quoted and char in "([{":
+            depth += 1
+        elif not quoted and char in ")]}":
+            depth -= 1
+        elif not quoted and depth == 0 and re.match(r"\bin\b", text[index:]) \
+                and (index == 0 or not text[index - 1].isalnum()):
+            return text[:index].strip(), text[index + 2:].strip()
+    return None
+
+
+def left_reason(left: str) -> str | None:
+    if left == "null":
+        return "the tested value is null (mmdsl inputs always have a value)"
+    if TEMPORAL.match(left):
+        return "a date, time or duration (simple literals in DMN, but mmdsl has no such types)"
+    if left.startswith("["):
+        return "the tested value is a list (mmdsl tests single values and sets of names)"
+    if left.startswith("{"):
+        return "the tested value is a context (mmdsl has no structured values)"
+    try:
+        return None if feel.parse_literal(left) is not None else "not a literal"
+    except feel.FeelError:
+        return "the tested value is not a literal"
+
+
+def right_reason(right: str, left: str) -> str | None:
+    if TEMPORAL.search(right) or "@" in right or "date(" in right or "duration(" in right:
+        return "a date, time or duration (simple literals in DMN, but mmdsl has no such types)"
+    try:
+        tokens = feel.tokenize(right)
+    except feel.FeelError:
+        return "not FEEL simple unary tests"
+    if any(t.kind == "name" and t.text == "null" for t in tokens):
+        return "a range with a null end (null is not a simple literal)"
+    if tokens[0].text == "[" and not is_single_interval(tokens):
+        return "e2 is a FEEL list, an expression rather than simple unary tests"
+    ordering = {"<", "<=", ">", ">=", ".."}
+    if left.startswith('"') and any(t.kind == "op" and t.text in ordering for t in tokens):
+        return "text compared by order (simple unary tests, but mmdsl compares text for equality only)"
+    return None
+
+
+def is_single_interval(tokens: list[feel.Token]) -> bool:
+    """`[1..5]`, `[1..5)`: an interval, as opposed to a list such as `[1, 2]` or `[[1..2]]`."""
+    texts = [t.text for t in tokens if t.kind != "end"]
+    return len(texts) >= 5 and ".." in texts and texts[1] not in ("[", "(") \
+        and texts[-1] in ("]", ")", "[")
+
+
+def model_for(case: InCase) -> bytes:
+    """A DMN 1.5 model: input `value` of the literal's type, decision `value in TESTS`."""
+    ET.register_namespace("", DMN15)
+    root = ET.Element(f"{{{DMN15}}}definitions", id="feel_in", name="feel in",
+                      namespace="urn:x-mmdsl:tck")
+    data = ET.SubElement(root, f"{{{DMN15}}}inputData", id="value", name="value")
+    ET.SubElement(data, f"{{{DMN15}}}variable", name="value", typeRef=case.value.kind)
+    decision = ET.SubElement(root, f"{{{DMN15}}}decision", id="test", name=case.decision)
+    ET.SubElement(decision, f"{{{DMN15}}}variable", name=case.decision, typeRef="boolean")
+    requirement = ET.SubElement(decision, f"{{{DMN15}}}informationRequirement")
+    ET.SubElement(requirement, f"{{{DMN15}}}requiredInput", href="#value")
+    literal = ET.SubElement(decision, f"{{{DMN15}}}literalExpression")
+    ET.SubElement(literal, f"{{{DMN15}}}text").text = f"value in {case.tests}"
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,338 @@
+"""`mmdsl import`: DMN models to mmdsl that compiles and decides as DMN does, or diagnostics."""
+
+from __future__ import annotations
+
+import random
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from mmdsl.dmn import safexml
+from tests.dmn.support import codes, decide, imported, input_data, model, problems, table
+
+STATUS = '<output name="Status" typeRef="string"><outputValues><text>"Approved", "Declined"' \
+         "</text></outputValues></output>"
+
+
+def age_table(hit: str, rules: list[list[str]], outputs: str = STATUS, extra: str = "") -> bytes:
+    return model(input_data("Age", "number") + table("Approval", hit, ["Age"], [outputs], rules,
+                                                     extra=extra))
+
+
+# ---- what is translated -------------------------------------------------------------------------
+
+
+def test_a_decision_reading_another_decision_reads_its_table() -> None:
+    body = (input_data("Age", "number") + input_data("Risk Category", "string")
+            + table("Approval Status", 'hitPolicy="FIRST"', ["Age"], [STATUS],
+                    [[">= 18", '"Approved"'], ["-", '"Declined"']])
+            + table("Rate", "", ["Approval Status", "Risk Category"],
+                    ['<output name="Rate" typeRef="number"/>'],
+                    [['"Approved"', '"Low"', "1.5"], ['"Approved"', 'not("Low")', "2.5"],
+                     ['"Declined"', "-", "0"]]))
+    result = imported(model(body))
+    assert result.ok, problems(result)
+    assert result.text is not None
+    assert "| Approval_Status.Status | Risk_Category |" in result.text
+    facts = {"Age": 30, "Risk_Category": "High"}
+    assert decide(result, facts)["Rate"]["Rate"] == 2.5
+    assert decide(result, {"Age": 12, "Risk_Category": "Low"})["Rate"]["Rate"] == 0
+
+
+def test_decisions_are_written_after_the_decisions_they_read() -> None:
+    body = (input_data("x", "number")
+            + table("second", "", ["first"], ['<output typeRef="number"/>'], [["> 1", "2"]])
+            + table("first", "", ["x"], ['<output typeRef="number"/>'], [["-", "5"]]))
+    result = imported(model(body))
+    assert result.ok, problems(result)
+    assert result.text is not None
+    assert result.text.index("table first") < result.text.index("table second")
+    assert decide(result, {"x": 0})["second"] == {"second": 2.0, "rule": "R1", "evidence": [],
+                                                    "refs": [], "caveats": []}
+
+
+def test_a_cycle_is_reported() -> None:
+    body = (table("a", "", ["b"], ['<output typeRef="number"/>'], [["-", "1"]])
+            + table("b", "", ["a"], ['<output typeRef="number"/>'], [["-", "1"]]))
+    result = imported(model(body))
+    assert "MD707" in codes(result)
+
+
+@pytest.mark.parametrize("type_ref, allowed, expected", [
+    ("number", "", "input Age: decimal"),
+    ("tAge", "<typeRef>number</typeRef><allowedValues><text>[0..150]</text></allowedValues>",
+     "input Age: decimal 0..150"),
+    ("tRisk", '<typeRef>string</typeRef><allowedValues><text>"High", "Low"</text>'
+     "</allowedValues>", "input Age: one of High, Low"),
+    ("tDrugs", '<typeRef>string</typeRef><allowedValues><text>"dara", "pom"</text>'
+     "</allowedValues>", "input Age: set of Age_values"),
+    ("boolean", "", "input Age: yes/no"),
+    ("integer", "", "input Age: integer"),
+    ("double", "", "input Age: decimal"),
+    ("string", "", "input Age: text"),
+])
+def test_types(type_ref: str, allowed: str, expected: str) -> None:
+    collection = ' isCollection="true"' if type_ref == "tDrugs" else ""
+    item = f'<itemDefinition name="{type_ref}"{collection}>{allowed}</itemDefinition>' \
+        if allowed else ""
+    test = 'list contains(?, "dara")' if collection else "-"
+    body = item + input_data("Age", type_ref) + table(
+        "t", "", ["Age"], ['<output name="o" typeRef="number"/>'], [[test, "1"]])
+    result = imported(model(body))
+    assert result.ok, problems(result)
+    assert result.text is not None and expected in result.text
+
+
+def test_every_hit_policy_and_aggregation() -> None:
+    outputs = '<output name="n" typeRef="number"/>'
+    rules = [["> 1", "10"], ["> 2", "20"], ["> 3", "10"]]
+    expected = {'hitPolicy="FIRST"': {"n": 10.0}, 'hitPolicy="RULE ORDER"': [10.0, 20.0, 10.0],
+                'hitPolicy="COLLECT"': [10.0, 20.0, 10.0],
+                'hitPolicy="COLLECT" aggregation="SUM"': 40.0,
+                'hitPolicy="COLLECT" aggregation="MIN"': 10.0,
+                'hitPolicy="COLLECT" aggregation="MAX"': 20.0,
+                'hitPolicy="COLLECT" aggregation="COUNT"': 2}
+    for hit, answer in expected.items():
+        result = imported(age_table(hit, rules, outputs))
+        assert result.ok, problems(result)
+        got = decide(result, {"Age": 5})["Approval"]
+        if isinstance(got, list):
+            got = [row["n"] for row in got]
+        elif isinstance(got, dict):
+            got = {"n": got["n"]}
+        assert got == answer, hit
+
+
+def test_priority_and_output_order_need_output_values() -> None:
+    result = imported(age_table('hitPolicy="PRIORITY"', [["-", '"a"']],
+                                '<output name="o" typeRef="string"/>'))
+    assert codes(result) == ["MD702"]
+    assert "outputValues" in problems(result)
+
+
+# ---- default outputs ------------------------------------------------------------------------------
+
+DEFAULT = '<output name="Status" typeRef="string"><outputValues><text>"Approved", "Declined", ' \
+          '"Review"</text></outputValues><defaultOutputEntry><text>"Review"</text>' \
+          "</defaultOutputEntry></output>"
+
+
+@pytest.mark.parametrize("hit", ['hitPolicy="UNIQUE"', 'hitPolicy="ANY"', 'hitPolicy="PRIORITY"',
+                                 'hitPolicy="FIRST"'])
+def test_a_default_output_applies_exactly_when_no_rule_does(hit: str) -> None:
+    result = imported(age_table(hit, [["< 18", '"Declined"'], ["[18..65]", '"Approved"']],
+                                DEFAULT))
+    assert result.ok, problems(result)
+    answers = {age: decide(result, {"Age": age})["Approval"]["Status"]
+               for age in (10, 18, 65, 65.5, 90)}
+    assert answers == {10: "Declined", 18: "Approved", 65: "Approved", 65.5: "Review",
+                       90: "Review"}
+
+
+def test_a_default_output_in_a_collecting_table_is_the_one_row_when_nothing_matches() -> None:
+    result = imported(age_table('hitPolicy="COLLECT"', [["< 18", '"Declined"']], DEFAULT))
+    assert result.ok, problems(result)
+    assert [r["Status"] for r in decide(result, {"Age": 10})["Approval"]] == ["Declined"]
+    assert [r["Status"] for r in decide(result, {"Age": 30})["Approval"]] == ["Review"]
+
+
+def test_a_first_table_gets_a_last_catch_all_rule() -> None:
+    result = imported(age_table('hitPolicy="FIRST"', [["< 18", '"Declined"']], DEFAULT))
+    assert result.text is not None
+    assert "| -    || Review   |" in result.text and "no_rule" not in result.text
+
+
+def test_a_default_that_mmdsl_cannot_state_is_refused() -> None:
+    count = '<output name="n" typeRef="number"><defaultOutputEntry><text>0</text>' \
+            "</defaultOutputEntry></output>"
+    assert codes(imported(age_table('hitPolicy="COLLECT" aggregation="COUNT"', [["> 1", "1"]],
+                                    count))) == ["MD705"]
+    chained = (input_data("Age", "number")
+               + table("a", 'hitPolicy="FIRST"', ["Age"], ['<output typeRef="number"/>'],
+                       [["> 1", "1"]])
+               + table("b", "", ["a"], [DEFAULT], [["1", '"Approved"']]))
+    result = imported(model(chained))
+    assert codes(result) == ["MD705"]
+    assert result.text is None
+
+
+# ---- what is refused, and where -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, code, position", [
+    ('<businessKnowledgeModel id="b" name="fee"/>', "MD702", (4, 1)),
+    ('<decisionService id="s" name="svc"/>', "MD702", (4, 1)),
+    ('<import namespace="x" importType="y" name="z"/>', "MD702", (4, 1)),
+    ('<decision id="d" name="d">\n<context/></decision>', "MD702", (5, 1)),
+    ('<decision id="d" name="d"><invocation/></decision>', "MD702", (4, 27)),
+    ('<decision id="d" name="d"><variable name="d" typeRef="number"/>'
+     "<literalExpression><text>1 + 2</text></literalExpression></decision>", "MD702", (4, 64)),
+    ('<inputData id="i" name="born"><variable name="born" typeRef="date"/></inputData>',
+     "MD704", (4, 1)),
+])
+def test_unsupported_constructs_are_reported_at_their_place(
+        body: str, code: str, position: tuple[int, int]) -> None:
+    result = imported(model("\n" + body))
+    found = [d for d in result.all_diagnostics if d.code == code]
+    assert found, problems(result)
+    assert (found[0].span.line, found[0].span.column) == position
+    assert result.text is None
+
+
+def test_general_feel_in_a_cell_is_reported_at_the_cell() -> None:
+    result = imported(age_table("", [["> 18", '"Approved"'], ["Age * 2 > 30", '"Declined"']]))
+    [diagnostic] = result.all_diagnostics
+    assert diagnostic.code == "MD703"
+    line = result.dmn_text.splitlines()[diagnostic.span.line - 1]
+    assert line[diagnostic.span.column - 1:].startswith("* 2 &gt; 30")
+    assert result.text is None
+
+
+def test_a_general_input_expression_is_reported() -> None:
+    body = input_data("Age", "number") + table("t", "", ["Age * 12"], [STATUS],
+                                               [["> 18", '"Approved"']])
+    assert "general FEEL" in problems(imported(model(body)))
+
+
+@pytest.mark.parametrize("data, code", [
+    (b"<definitions", "MD700"),
+    (b"not xml at all", "MD700"),
+    (b'<definitions xmlns="http://www.omg.org/spec/DMN/20151101/dmn.xsd"/>', "MD701"),
+    (b"<html/>", "MD701"),
+    ("é".encode("latin-1"), "MD700"),
+])
+def test_files_that_are_no_dmn_model(data: bytes, code: str) -> None:
+    assert codes(imported(data)) == [code]
+
+
+# ---- hostile input --------------------------------------------------------------------------------
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE definitions [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/">&lol9;</definitions>"""
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE definitions [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/" name="&secret;"/>"""
+EXTERNAL_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE definitions SYSTEM "http://example.invalid/evil.dtd">
+<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/"/>"""
+
+
+@pytest.mark.parametrize("data", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD])
+def test_documents_with_a_doctype_are_refused_before_anything_expands(data: bytes) -> None:
+    result = imported(data)
+    assert codes(result) == ["MD700"]
+    assert "DOCTYPE" in result.all_diagnostics[0].message
+    assert result.all_diagnostics[0].span.line == 2
+
+
+def test_deep_nesting_and_huge_files_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    deep = b"<a>" * (safexml.MAX_DEPTH + 1) + b"</a>" * (safexml.MAX_DEPTH + 1)
+    assert "nested" in problems(imported(deep))
+    monkeypatch.setattr(safexml, "MAX_BYTES", 100)
+    assert "larger than" in problems(imported(model("<!-- " + "x" * 200 + " -->")))
+
+
+def test_hostile_names_and_strings_stay_data() -> None:
+    """Names and values full of quotes, `#`, bars and mmdsl syntax cannot become mmdsl syntax."""
+    evil_name = 'x" input evil: yes/no "# | table'
+    evil_value = 'a" || "b # c \\" | not'
+    values = '"' + evil_value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    body = (input_data(evil_name, "string")
+            + table('t" table', 'hitPolicy="FIRST"', [evil_name],
+                    ['<output name="o|o" typeRef="string"/>'],
+                    [[values, values], ["-", '"other"']]))
+    result = imported(model(body, name='guide"line\nnote x: "y"'))
+    assert result.ok, problems(result)
+    assert codes(result) == ["MD708"]  # the line break in the title
+    mapping = result.translation.inputs[evil_name]
+    assert mapping.name == "x_input_evil_yes_no_table"
+    assert decide(result, {mapping.name: evil_value})["t_table"]["o_o"] == evil_value
+    assert decide(result, {mapping.name: "b"})["t_table"]["o_o"] == "other"
+    assert result.compilation is not None and result.compilation.module is not None
+    statements = [type(s).__name__ for s in result.compilation.module.statements]
+    assert statements == ["GuidelineDecl", "InputDecl", "TableDecl"]
+
+
+@pytest.mark.parametrize("value", ["two\nlines", "rlo\u202etxt", "zero\u200bwidth", "nul\x01"])
+def test_values_mmdsl_text_cannot_hold_are_refused(value: str) -> None:
+    escaped = value.replace("\n", "\\n").replace("\u202e", "\\u202e").replace(
+        "\u200b", "\\u200b").replace("\x01", "\\u0001")
+    body = input_data("x", "string") + table("t", "", ["x"], ['<output typeRef="string"/>'],
+                                             [[f'"{escaped}"', '"ok"']])
+    result = imported(model(body))
+    assert codes(result) == ["MD706"], problems(result)
+
+
+def test_descriptions_are_cleaned_with_a_warning() -> None:
+    body = ('<inputData id="i" name="x"><description>two\nlines \u202e here</description>'
+            '<variable name="x" typeRef="number"/></inputData>'
+            + table("t", "", ["x"], ['<output typeRef="number"/>'], [["-", "1"]]))
+    result = imported(model(body))
+    assert result.ok, problems(result)
+    assert codes(result) == ["MD708"]
+    assert result.text is not None and 'input x: decimal "two lines  here"' in result.text
+
+
+def test_annotations_and_rule_descriptions_become_notes() -> None:
+    extra = '<annotation name="Source"/>'
+    body = input_data("Age", "number") + table(
+        "t", "", ["Age"], [STATUS], [], extra=extra).replace(
+        "</decisionTable>", '<rule><description>adults</description><inputEntry><text>&gt;= 18'
+        '</text></inputEntry><outputEntry><text>"Approved"</text></outputEntry><annotationEntry>'
+        '<text>policy 4.2 "quoted"</text></annotationEntry></rule></decisionTable>')
+    result = imported(model(body))
+    assert result.ok, problems(result)
+    assert result.text is not None
+    assert 'note t_R1_annotation on t.R1: "Source: policy 4.2 \\"quoted\\"; adults"' in result.text
+
+
+# ---- no traceback, whatever the file -----------------------------------------------------------
+
+FRAGMENTS = ["-", "", '"x"', "1", ">= 1", "not(", "[1..", '"a", -', "null", "true", "?", "1..2",
+             "list contains(?, 1)", '"\\u0000"', '"\u202e"', '@"P1Y"', "a.b", "Age", "x y z", "<",
+             '"', "\\", "not(null)", "9" * 400, ".5", '"é"', "RiskCategory", "UNIQUE", "SUM"]
+
+
+def mutated(root: ET.Element, rng: random.Random) -> bytes:
+    """The model with a few elements removed, duplicated, or given other text or attributes."""
+    for _ in range(rng.randint(1, 4)):
+        parents = [(p, c) for p in root.iter() for c in p]
+        parent, child = rng.choice(parents)
+        action = rng.random()
+        if action < 0.3:
+            parent.remove(child)
+        elif action < 0.4:
+            parent.insert(0, ET.fromstring(ET.tostring(child)))
+        elif action < 0.7 or not child.attrib:
+            child.text = rng.choice(FRAGMENTS)
+        else:
+            child.set(rng.choice(list(child.attrib)), rng.choice(FRAGMENTS))
+    return ET.tostring(root)
+
+
+def test_mutated_models_give_diagnostics_never_tracebacks() -> None:
+    """Broken and odd models (seeded mutations of the TCK models and of an mmdsl export) are
+    reported, or translated into mmdsl that parses; the import never fails by itself."""
+    from mmdsl.dmn import importer
+    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.pipeline import compile_path
+    from tests.dmn.tck import tck_folder
+
+    sources = [p.read_bytes() for p in sorted(tck_folder().glob("compliance-level-2/*/*.dmn"))]
+    guideline = compile_path(Path(__file__).parents[1] / "fixtures" / "dmn" / "round_trip.mmdsl")
+    assert guideline.guideline is not None
+    sources += [export_dmn(guideline.guideline).text.encode("utf-8")] * 4
+    rng = random.Random(7)
+    for _ in range(400):
+        data = mutated(ET.fromstring(rng.choice(sources)), rng)
+        result = importer._import(data, data.decode("utf-8", "replace"), "m.dmn", "m.mmdsl")
+        own_fault = [d for d in (result.compilation.diagnostics if result.compilation else [])
+                     if d.code.startswith(("MD1", "MD202", "MD9"))]
+        assert not own_fault, (problems(result), result.text)
