@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit generate clean
+.PHONY: install browser demo test lint typecheck unit generate clean
 
 install: $(STAMP)
 
@@ -13,6 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Headless Chromium (Debian's package) for the test that loads the review document in a browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the review-document test"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
+	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 demo: install
 	$(BIN)/mmdsl compile tables/ -o generated/
@@ -27,13 +35,30 @@ typecheck: install
 unit: install
 	$(BIN)/pytest
 
-test: install lint typecheck
+test: install browser lint typecheck
 	$(BIN)/mmdsl check tables/
+	$(BIN)/mmdsl fmt --check tables/
+	$(BIN)/mmdsl test --require-coverage tables/
 	$(BIN)/mmdsl compile --check tables/ -o generated/
+	$(BIN)/mmdsl docs --check --diagnostics tables/ -o generated/docs
 	$(BIN)/pytest
 
+# Rewrite everything generated from tables/ (commit the result: `make test` checks it is fresh).
 generate: install
 	$(BIN)/mmdsl compile tables/ -o generated/
+	$(BIN)/mmdsl docs --diagnostics tables/ -o generated/docs
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# The benchmark suite of issue 6 (benchmarks/, under 10 minutes on 2 cores): measures everything
+# side by side in one run and rewrites benchmarks/RESULTS.md.
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+.PHONY: bench
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.run

@@ -1,0 +1,1 @@
+"""Commands of the `mmdsl` program that live in their own modules; `mmdsl.cli` registers them."""
