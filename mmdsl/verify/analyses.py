@@ -79,7 +79,10 @@ class TableAnalysis:
     def _winners(self, index: int) -> tuple[int, ...]:
         """A small set of rules that together take every patient of rule `index`."""
         candidates = [j for j in self._beating(index)
-                      if self.bdd.conjoin(self.live[index], self.live[j]) != FALSE]
+                      if self.bdd.intersects(self.live[index], self.live[j])]
+        alone = next((j for j in candidates if self.bdd.implies(self.live[index], self.live[j])), None)
+        if alone is not None:  # one broader rule takes it all: name just that one
+            return (alone,)
         for j in list(candidates):
             rest = [c for c in candidates if c != j]
             if self.bdd.implies(self.live[index], self.bdd.any_of([self.live[c] for c in rest])):
@@ -160,6 +163,9 @@ class TableAnalysis:
                 and (j < index or not self.bdd.implies(self.live[j], self.live[index]))]
 
     def _covering(self, index: int, same: list[int]) -> tuple[int, ...]:
+        alone = next((j for j in same if self.bdd.implies(self.live[index], self.live[j])), None)
+        if alone is not None:
+            return (alone,)
         chosen = list(same)
         for j in list(chosen):
             rest = [c for c in chosen if c != j]
