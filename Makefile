@@ -62,3 +62,15 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 .PHONY: bench
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# The long reliability run of issue 5 (docs/reliability.md): 100,000 mutated table files through
+# the whole pipeline, the big inputs, and 100,000 random facts per shipped guideline and over
+# random guidelines, module against interpreter. A few minutes on 2 cores; prints how many inputs
+# it tried and how many failed, exits non-zero on any failure or past FUZZ_MINUTES. New inputs
+# every day; FUZZ_SEED=N repeats a run.
+FUZZ_SEED ?= $(shell date +%Y%m%d)
+FUZZ_MINUTES ?= 20
+
+.PHONY: fuzz
+fuzz: install
+	$(BIN)/python -m tests.reliability.fuzz --seed $(FUZZ_SEED) --minutes $(FUZZ_MINUTES)

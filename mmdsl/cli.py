@@ -19,11 +19,17 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn
 import click
 
 from mmdsl import __version__
+from mmdsl.commands.cohort import cohort
+from mmdsl.commands.dmn import import_command
+from mmdsl.commands.docs import docs
+from mmdsl.commands.export import export
+from mmdsl.commands.fmt import fmt
 
 if TYPE_CHECKING:
     from mmdsl.diagnostics import Diagnostic
     from mmdsl.diagnostics.render import Paint
     from mmdsl.examples import FileReport
+    from mmdsl.ir.model import IRGuideline
     from mmdsl.pipeline import Compilation
     from mmdsl.runtime.prelude import InputError
 
@@ -90,14 +96,17 @@ def main() -> None:
 def check(paths: tuple[str, ...], output_format: OutputFormat) -> None:
     """Report every error and warning in table files.
 
-    PATHS are table files or folders (every *.mmdsl below them, in sorted order).
+    PATHS are table files or folders (every *.mmdsl below them, in sorted order). Besides the
+    mistakes in the tables, it reports what the verifier proves about their rules (gaps,
+    overlaps, dead and unreachable rules, each with a patient as witness) and the worked
+    examples that the tables contradict.
 
     \b
     Example:
       mmdsl check tables/
       mmdsl check tables/myeloma_post_daratumumab.mmdsl --format json
     """
-    compilations = compile_files(paths)
+    compilations = compile_files(paths, run_examples=True)
     diagnostics = all_diagnostics(compilations)
     if output_format == "json":
         from mmdsl.diagnostics.render import render_json
@@ -132,16 +141,17 @@ def plural(count: int, word: str) -> str:
               type=click.Path(file_okay=False, path_type=str),
               help="the folder for the generated modules")
 @click.option("--check", "check_only", is_flag=True,
-              help="write nothing; fail if a generated module is missing or differs")
+              help="write nothing; fail if a generated file is missing or differs")
 @format_option
 def compile_command(
     paths: tuple[str, ...], out_dir: str, check_only: bool, output_format: OutputFormat,
 ) -> None:
     """Compile table files to dependency-free Python modules.
 
-    Each file without errors becomes OUTPUT/<name>.py, written atomically; a file with errors
-    leaves its previous module untouched. With --check nothing is written: the command fails
-    if a module is missing or out of date, which is what CI wants.
+    Each file without errors becomes OUTPUT/<name>.py and, beside it, OUTPUT/<name>.schema.json
+    (the JSON Schema of its patient facts), each written atomically; a file with errors leaves
+    its previous files untouched. With --check nothing is written: the command fails if a
+    generated file is missing or out of date, which is what CI wants.
 
     \b
     Example:
@@ -149,19 +159,24 @@ def compile_command(
       mmdsl compile --check tables/ -o generated/
     """
     compilations = compile_files(paths, machine_independent_names=True)
-    targets = output_paths(compilations, Path(out_dir))
+    modules = output_paths(compilations, Path(out_dir))
     rerun = shlex.join(["mmdsl", "compile", *paths, "-o", out_dir])
-    outcomes = [compile_one(c, target, check_only) for c, target in zip(compilations, targets,
-                                                                         strict=True)]
+    outputs = [(c, module.with_name(module.stem + suffix), render)
+               for c, module in zip(compilations, modules, strict=True)
+               for suffix, render in GENERATED_FILES]
+    texts = [render(c) if c.guideline is not None else None for c, _, render in outputs]
+    # every text is made before the first file is written: a failure leaves every file as it was
+    outcomes = [compile_one(text, target, check_only)
+                for text, (_, target, _) in zip(texts, outputs, strict=True)]
     if output_format == "json":
         print_json({
             "diagnostics": [d.to_json() for d in all_diagnostics(compilations)],
             "files": [{"source": c.source.path, "output": str(t), "status": s}
-                      for c, t, s in zip(compilations, targets, outcomes, strict=True)],
+                      for (c, t, _), s in zip(outputs, outcomes, strict=True)],
         })
     else:
         show_diagnostics(compilations, err=True)
-        for compilation, target, outcome in zip(compilations, targets, outcomes, strict=True):
+        for (compilation, target, _), outcome in zip(outputs, outcomes, strict=True):
             report_output(compilation.source.path, str(target), outcome, rerun)
     finish(FAILED if any(o in FAILED_OUTCOMES for o in outcomes) else OK)
 
@@ -182,12 +197,14 @@ def output_paths(compilations: Sequence[Compilation], out_dir: Path) -> list[Pat
     return list(targets)
 
 
-def compile_one(compilation: Compilation, target: Path, check_only: bool) -> Outcome:
-    from mmdsl.writing import is_up_to_date, write_atomically
+def compile_one(text: str | None, target: Path, check_only: bool) -> Outcome:
+    """Write (or with --check, compare) one generated file; `text` is None for a file with errors."""
+    from mmdsl.writing import is_up_to_date, remove_stale_temporaries, write_atomically
 
-    if compilation.guideline is None:
+    if text is None:
         return "errors"
-    text = generated_module(compilation)
+    if not check_only:
+        remove_stale_temporaries(target)  # left by a compile that was killed
     if is_up_to_date(target, text):
         return "up to date"
     if check_only:
@@ -198,9 +215,25 @@ def compile_one(compilation: Compilation, target: Path, check_only: bool) -> Out
 
 def generated_module(compilation: Compilation) -> str:
     from mmdsl.backends.python import render_module
+    from mmdsl.pipeline import published
 
     assert compilation.guideline is not None
-    return render_module(compilation.guideline)
+    return render_module(published(compilation.guideline))
+
+
+def generated_schema(compilation: Compilation) -> str:
+    from mmdsl.backends.json_schema import render_schema
+    from mmdsl.pipeline import published
+
+    assert compilation.guideline is not None
+    return render_schema(published(compilation.guideline))
+
+
+GENERATED_FILES: tuple[tuple[str, Callable[[Compilation], str]], ...] = (
+    (".py", generated_module),
+    (".schema.json", generated_schema),
+)
+"""What `compile` writes for each table file: OUTPUT/<name> + suffix, made by the function."""
 
 
 def report_output(source: str, target: str, outcome: Outcome, rerun: str) -> None:
@@ -234,20 +267,36 @@ def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFo
       mmdsl eval tables/myeloma_post_daratumumab.mmdsl --facts examples/patient.json
       echo '{"prior_lines": 4, ...}' | mmdsl eval tables/x.mmdsl --facts -
     """
+    guideline = compiled_guideline(table_file, output_format)
+    from mmdsl.interpreter import evaluate
+    from mmdsl.runtime.prelude import MAX_FACTS_SIZE, InputError, decision_json, parse_facts_json
+
+    try:
+        decision = evaluate(guideline, parse_facts_json(facts_file.read(MAX_FACTS_SIZE + 1)))
+    except InputError as error:
+        report_invalid_facts(error, output_format)
+        finish(USAGE)
+    print_utf8(decision_json(decision) + "\n")
+
+
+def compiled_guideline(table_file: str, output_format: OutputFormat) -> IRGuideline:
+    """The IR of a table file without errors, from the compile cache when the file and the
+    compiler are unchanged (mmdsl/compile_cache.py); tables with errors fail with status 1."""
+    from mmdsl import compile_cache
+
+    text = Path(table_file).read_bytes()
+    shown = f"{os.path.abspath(table_file)}\0{os.getcwd()}"  # what shown_path depends on
+    cached = compile_cache.load(text, shown)
+    if cached is not None:
+        return cached
     from mmdsl.pipeline import compile_path, shown_path
 
     compilation = compile_path(table_file, shown_path(table_file))
     if compilation.guideline is None:
         fail_with_diagnostics([compilation], output_format)
-    from mmdsl.interpreter import evaluate
-    from mmdsl.runtime.prelude import InputError, decision_json, parse_facts_json
-
-    try:
-        decision = evaluate(compilation.guideline, parse_facts_json(facts_file.read()))
-    except InputError as error:
-        report_invalid_facts(error, output_format)
-        finish(USAGE)
-    print_utf8(decision_json(decision) + "\n")
+    if compilation.source.text.encode("utf-8") == text:
+        compile_cache.store(text, shown, compilation.guideline)
+    return compilation.guideline
 
 
 def report_invalid_facts(error: InputError, output_format: OutputFormat) -> None:
@@ -329,7 +378,7 @@ def examples_json(reports: Sequence[FileReport]) -> dict[str, Any]:
 
 
 def compile_files(
-    paths: Sequence[str], *, machine_independent_names: bool = False,
+    paths: Sequence[str], *, machine_independent_names: bool = False, run_examples: bool = False,
 ) -> list[Compilation]:
     """Every table file named or found under the folders named, compiled (errors included)."""
     from mmdsl.pipeline import compile_path, shown_path, table_files
@@ -338,7 +387,7 @@ def compile_files(
     if not files:
         raise click.UsageError(f"no .mmdsl files in {', '.join(paths)}")
     name: Callable[[Path], str | None] = shown_path if machine_independent_names else str
-    return [compile_path(path, name(path)) for path in files]
+    return [compile_path(path, name(path), run_examples=run_examples) for path in files]
 
 
 def all_diagnostics(compilations: Sequence[Compilation]) -> list[Diagnostic]:
@@ -388,3 +437,12 @@ def print_utf8(text: str) -> None:
 
 def finish(status: int) -> NoReturn:
     click.get_current_context().exit(status)
+
+
+# ---- commands that live in mmdsl/commands/ -----------------------------------------------------
+
+main.add_command(fmt)
+main.add_command(import_command)
+main.add_command(export)
+main.add_command(docs)
+main.add_command(cohort)

@@ -6,7 +6,11 @@ and decides when to stop (no lowering while there are errors).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import gc
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +25,11 @@ from mmdsl.semantics.symbols import Symbols, build_symbols
 from mmdsl.source import NO_SPAN, Source, Span
 from mmdsl.syntax import ast
 from mmdsl.syntax.parser import parse_module
+
+MAX_SOURCE_SIZE = 2_000_000
+"""Characters of one table file at most: a guideline takes a few tens of thousands (the myeloma
+guideline 63,000; a table of 50,000 rows about 1,100,000), and the compiler needs memory in
+proportion (about 1 GB for that table), so a limit keeps it bounded."""
 
 
 @dataclass
@@ -46,10 +55,19 @@ def read_source(path: str | Path, shown: str | None = None) -> Source | Diagnost
     """
     shown = str(path) if shown is None else shown
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as stream:
+            raw = stream.read(4 * MAX_SOURCE_SIZE + 1)  # UTF-8 takes at most 4 bytes a character
     except OSError as error:
         return lookup("unreadable-file").at(shown, NO_SPAN, f"cannot read the file: {error.strerror}")
+    if len(raw) > 4 * MAX_SOURCE_SIZE:
+        return _too_large(shown)
     return decode_source(raw, shown)
+
+
+def _too_large(path: str) -> Diagnostic:
+    return lookup("unreadable-file").at(
+        path, NO_SPAN, f"the file is longer than {MAX_SOURCE_SIZE:,} characters",
+        help="a guideline takes far less; split it into several files")
 
 
 def decode_source(raw: bytes, shown: str) -> Source | Diagnostic:
@@ -93,8 +111,28 @@ def compile_source(source: Source, *, verify: bool = True, run_examples: bool = 
     """Parse, check and (when there is no error) lower and verify one file; never raises for its
     content. `verify=False` stops after lowering (the verifier's own tests use it);
     `run_examples=True` also reports worked examples that contradict the tables (`mmdsl check`)."""
+    if len(source.text) > MAX_SOURCE_SIZE:
+        return Compilation(source, diagnostics=[_too_large(source.path)])
     if (unencodable := _not_encodable(source)) is not None:
         return Compilation(source, diagnostics=[unencodable])
+    with _fewer_collections():
+        return _compile(source, verify, run_examples)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector, run less often while the compiler builds its trees: on
+    a large file, whose millions of objects it would otherwise scan again and again, it took
+    more than half of the time. Cycles are still collected."""
+    first, *rest = gc.get_threshold()
+    gc.set_threshold(max(first, 100_000), *rest)
+    try:
+        yield
+    finally:
+        gc.set_threshold(first, *rest)
+
+
+def _compile(source: Source, verify: bool, run_examples: bool) -> Compilation:
     try:
         module, syntax_errors = parse_module(source)
         symbols = build_symbols(module)
@@ -156,6 +194,12 @@ def compile_path(path: str | Path, shown: str | None = None, *, run_examples: bo
     if isinstance(source, Diagnostic):
         return Compilation(Source(source.path, ""), diagnostics=[source])
     return compile_source(source, run_examples=run_examples)
+
+
+def published(guideline: IRGuideline) -> IRGuideline:
+    """The guideline as the files generated from it name it: its source by file name alone, so
+    that a table file gives the same bytes from any working directory, and no path of a machine."""
+    return dataclasses.replace(guideline, source_path=Path(guideline.source_path).name)
 
 
 def shown_path(path: str | Path) -> str:

@@ -50,5 +50,6 @@ class Source:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        """Line `line` (1-based), lines ended by "\\n" alone as the parser counts them."""
+        lines = self.text.split("\n")
+        return lines[line - 1].removesuffix("\r") if 0 < line <= len(lines) else ""

@@ -3,6 +3,12 @@
 A reader (an EHR service importing the generated module, or `git diff`) never sees half a file:
 the new text goes to a temporary file in the same directory, which then replaces the old file in
 one step (`os.replace` is atomic on POSIX and Windows within one file system).
+
+The temporary file is named `.<name>.<pid>.<random>.tmp`: hidden, beside its target, and marked
+with the process that writes it. A writer that fails removes it; one that is killed (SIGKILL,
+a power cut) cannot, so the next writer of the same file removes the temporary files whose
+process is gone (`remove_stale_temporaries`; `mmdsl compile` and `mmdsl docs` call it for every
+file they produce, even one that is up to date, and never with `--check`).
 """
 
 from __future__ import annotations
@@ -10,7 +16,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+TEMPORARY_SUFFIX = ".tmp"
 
 
 def is_up_to_date(path: Path, text: str) -> bool:
@@ -23,20 +32,79 @@ def is_up_to_date(path: Path, text: str) -> bool:
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step, leaving no temporary file behind on failure."""
+    with replacing(path) as temporary:
+        temporary.write_bytes(text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write, for writers that need a file name of their own
+    (DuckDB's COPY, pyarrow): when the block ends it replaces `path` in one step, with the
+    permissions `path` had; when the block fails it is removed and `path` is left as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
     mode = _mode_for(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
+                                    suffix=TEMPORARY_SUFFIX)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        yield Path(name)
+        _sync_file(name)
+        os.chmod(name, mode)
+        os.replace(name, path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            os.unlink(name)
         raise
+    _sync_directory(path.parent)
+
+
+def _sync_file(name: str) -> None:
+    """The file's bytes on the disk before it takes the place of the old one."""
+    descriptor = os.open(name, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files of `path` left by writers that no longer run; return them."""
+    removed = []
+    prefix = f".{path.name}."
+    with contextlib.suppress(OSError):
+        for candidate in path.parent.iterdir():
+            name = candidate.name
+            if name.startswith(prefix) and name.endswith(TEMPORARY_SUFFIX) and _writer_is_gone(
+                    name[len(prefix):-len(TEMPORARY_SUFFIX)]):
+                with contextlib.suppress(FileNotFoundError):
+                    candidate.unlink()
+                    removed.append(candidate)
+    return removed
+
+
+def _writer_is_gone(middle: str) -> bool:
+    """From `<pid>.<random>`: whether that process has ended (another user's still runs)."""
+    pid, dot, _ = middle.partition(".")
+    if os.name != "posix" or not (dot and pid.isdigit()) or int(pid) == os.getpid():
+        return False  # (on Windows, os.kill(pid, 0) would not test but interrupt the process)
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, OSError):
+        return False
+    return False
+
+
+def _sync_directory(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; elsewhere a directory cannot be opened)."""
+    with contextlib.suppress(OSError, AttributeError):
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _mode_for(path: Path) -> int:

@@ -16,7 +16,17 @@ from importlib import resources
 import jinja2
 
 from mmdsl.backends.pycode import Group, Node, Text, call, literal, render
-from mmdsl.backends.python_conditions import Refs, condition_code
+from mmdsl.backends.python_conditions import Refs
+from mmdsl.backends.python_core import (
+    Bounds,
+    core_lines,
+    fact_lines,
+    input_bounds,
+    member_constants,
+    read_facts_lines,
+    refs_read,
+    scope_lines,
+)
 from mmdsl.ir import model as ir
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import InputField
@@ -37,9 +47,12 @@ class TableView:
     constant_name: str  # TABLE_<n>: names come from positions, never from authored text
     function: str
     constant: str  # the statement that defines the table's data
-    holds: str  # the statement that tests every rule
+    core: tuple[str, ...]  # the body of the decision core: the positions of the matching rules
+    core_returns: str  # its return type
+    hit: str  # the hit policy, for the core's docstring
     decide: str
-    publish: str
+    publish: str  # the function that makes the result readable by later tables; "" if none reads it
+    summary: str  # the docstring of the table's function
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +63,12 @@ class ModuleView:
     prelude: str
     constants: tuple[str, ...]
     inputs: str
+    members: tuple[str, ...]
     facts: str
     scope: str
+    read_facts: tuple[str, ...]
     fact_statements: tuple[str, ...]
-    scope_statement: str
+    scope_statements: tuple[str, ...]
     tables: tuple[TableView, ...]
     table_list: str
 
@@ -78,8 +93,12 @@ def prelude_text() -> str:
 
 
 def module_view(guideline: ir.IRGuideline) -> ModuleView:
-    refs = Refs(nullable_refs(guideline))
-    tables = tuple(table_view(table, number, refs)
+    refs = Refs(nullable_refs(guideline), booleans=boolean_refs(guideline))
+    fields = input_fields(guideline.inputs)
+    read = frozenset(ref for table in guideline.tables for rule in table.rules
+                     for test in rule.tests for ref in refs_read(test))
+    bounds = input_bounds(guideline.inputs)
+    tables = tuple(table_view(table, number, refs, read, bounds)
                    for number, table in enumerate(guideline.tables, start=1))
     return ModuleView(
         mmdsl_version=comment_text(guideline.mmdsl_version),
@@ -87,14 +106,16 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
         source_sha256=comment_text(guideline.source_sha256),
         prelude=prelude_text(),
         constants=provenance(guideline),
-        inputs=render(_tuple(input_code(f) for f in input_fields(guideline.inputs)), 0,
+        inputs=render(_tuple(input_code(f) for f in fields), 0,
                       "INPUTS: tuple[InputField, ...] = "),
+        members=tuple(member_constants(fields)),
         facts=render(literal(tuple(fact.name for fact in guideline.facts)), 0,
                      "FACTS: tuple[str, ...] = "),
         scope=render(literal(guideline.scope.description if guideline.scope else None), 0,
                      "SCOPE: str | None = "),
-        fact_statements=tuple(fact_statement(fact, refs) for fact in guideline.facts),
-        scope_statement=scope_statement(guideline.scope, refs),
+        read_facts=tuple(read_facts_lines(fields)),
+        fact_statements=tuple(fact_lines(guideline.facts, refs)),
+        scope_statements=tuple(scope_lines(guideline.scope, refs)),
         tables=tables,
         table_list=render(_tuple(Text(f"({t.constant_name}, {t.function})") for t in tables), 0,
                           f"TABLES: {TABLES_TYPE} = "),
@@ -110,6 +131,12 @@ def provenance(guideline: ir.IRGuideline) -> tuple[str, ...]:
 def comment_text(text: str) -> str:
     """Text that stays inside its comment line: anything unprintable is escaped."""
     return text if text.isprintable() else repr(text)[1:-1]
+
+
+def boolean_refs(guideline: ir.IRGuideline) -> frozenset[str]:
+    """Refs that always hold True or False: yes/no inputs (validated, defaults too) and facts."""
+    return frozenset([item.name for item in guideline.inputs if item.type.kind == "bool"]
+                     + [fact.name for fact in guideline.facts])
 
 
 def nullable_refs(guideline: ir.IRGuideline) -> frozenset[str]:
@@ -134,27 +161,24 @@ def input_code(field: InputField) -> Node:
                                if name not in defaults or value != defaults[name]})
 
 
-def fact_statement(fact: ir.IRFact, refs: Refs) -> str:
-    return render(condition_code(fact.condition, refs), 4, f"values[{fact.name!r}] = ")
-
-
-def scope_statement(scope: ir.IRScope | None, refs: Refs) -> str:
-    condition = condition_code(scope.condition, refs) if scope else Text("True")
-    return render(condition, 4, "holds: bool = ")
-
-
 # ---- tables ---------------------------------------------------------------------------------------
 
 
-def table_view(table: ir.IRTable, number: int, refs: Refs) -> TableView:
+def table_view(table: ir.IRTable, number: int, refs: Refs, read: frozenset[str],
+               bounds: Bounds) -> TableView:
+    """`read`: the refs that tables read; a result no table reads is not published."""
     constant_name = f"TABLE_{number}"
     decide = AGGREGATORS[table.aggregate] if table.aggregate else DECIDERS[table.hit]
+    keys = {table.name} | {f"{table.name}.{output.name}" for output in table.outputs}
     return TableView(
         constant_name=constant_name, function=f"table_{number}",
-        constant=render(table_code(table), 0, f"{constant_name} = "),
-        holds=render(_tuple(condition_code(ir.AllOf(rule.tests), refs) for rule in table.rules),
-                     4, "holds = "),
-        decide=decide, publish=PUBLISHERS[table.result_kind],
+        constant=render(Group("prepared(", (table_code(table),), ")"), 0, f"{constant_name} = "),
+        core=tuple(core_lines(table, refs, bounds)),
+        core_returns="int | None" if table.hit == "first" else "list[int]",
+        hit=table.hit + (f" {table.aggregate}" if table.aggregate else ""),
+        decide=decide, publish=PUBLISHERS[table.result_kind] if keys & read else "",
+        summary=f"{constant_name} decided: its core, then its hit policy"
+                + ("; its result published for later tables." if keys & read else "."),
     )
 
 
@@ -162,6 +186,7 @@ def table_code(table: ir.IRTable) -> Node:
     positions = {output.name: index for index, output in enumerate(table.outputs)}
     return call("Table", {
         "name": literal(table.name),
+        "hit": literal(table.hit),
         "outputs": literal(tuple(output.name for output in table.outputs)),
         "members": literal(tuple(ranking(output) for output in table.outputs)),
         "order_by": literal(tuple(positions[name] for name in table.order_by)),

@@ -3,6 +3,7 @@ that let each check stay a few lines long (reporting, walking tables, rows and c
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
 import functools
@@ -53,12 +54,19 @@ _DECLARED_NAME = re.compile(r"\s*\w+\s+([^\W\d][\w]*(?:-[\w]+)*|\d+)")
 
 def unparsed_statements(source: Source, syntax_errors: Iterable[Diagnostic]) -> Unparsed:
     """The statements (chunks of the file) in which the syntax errors were found."""
-    offsets = [d.span.start for d in syntax_errors]
+    offsets = sorted(d.span.start for d in syntax_errors)
     failed = [c for c in split_statements(source.text)
-              if any(c.char_offset <= o <= c.char_offset + len(c.text) for o in offsets)]
+              if _any_between(offsets, c.char_offset, c.char_offset + len(c.text))]
     names = (_DECLARED_NAME.match(c.text) for c in failed if c.keyword)
     return Unparsed(frozenset(c.keyword for c in failed if c.keyword),
                     frozenset(m.group(1) for m in names if m))
+
+
+def _any_between(offsets: list[int], start: int, end: int) -> bool:
+    """Whether a sorted list holds an offset from `start` to `end` (a search, not a scan: a file
+    of thousands of broken statements must not take the square of that)."""
+    index = bisect.bisect_left(offsets, start)
+    return index < len(offsets) and offsets[index] <= end
 
 
 @dataclass(frozen=True)
@@ -88,12 +96,16 @@ class CheckContext:
 
     def span_of(self, start: int, end: int) -> Span:
         """The span of the characters `start` to `end` (offsets) of the file."""
-        text = self.source.text
-        line = text.count("\n", 0, start) + 1
-        column = start - (text.rfind("\n", 0, start) + 1) + 1
-        end_line = text.count("\n", 0, end) + 1
-        end_column = end - (text.rfind("\n", 0, end) + 1) + 1
-        return Span(line, column, end_line, end_column, start, end)
+        return Span(*self._line_column(start), *self._line_column(end), start, end)
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        """By a binary search in the line starts: many diagnostics in a big file stay cheap."""
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    @functools.cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [match.end() for match in re.finditer("\n", self.source.text)]
 
     # ---- walking the file -----------------------------------------------------------------
 

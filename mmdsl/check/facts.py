@@ -15,9 +15,10 @@ from mmdsl.syntax import ast
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     reads = {name: facts_read(context, decl) for name, decl in context.symbols.facts.items()}
+    on_cycles = facts_on_cycles(reads)
     in_reported_cycle: set[str] = set()
     for name, decl in context.symbols.facts.items():
-        cycle = cycle_through(name, reads)
+        cycle = cycle_through(name, reads) if name in on_cycles else []
         if cycle and name not in in_reported_cycle:
             in_reported_cycle.update(cycle)
             yield context.report("fact-cycle", decl.name.span,
@@ -31,15 +32,69 @@ def facts_read(context: CheckContext, decl: ast.FactDecl) -> list[str]:
 
 
 def cycle_through(start: str, reads: dict[str, list[str]]) -> list[str]:
-    """A path of facts from `start` back to `start`, or [] when there is none."""
-    paths = [[start]]
-    seen: set[str] = set()
-    while paths:
-        path = paths.pop()
-        for name in reads[path[-1]]:
+    """A path of facts from `start` back to `start`, or [] when there is none (a depth-first
+    search that keeps one parent per fact, not one copy of the path per step)."""
+    stack = [start]
+    parent: dict[str, str] = {}
+    while stack:
+        fact = stack.pop()
+        for name in reads[fact]:
             if name == start:
-                return path
-            if name not in seen:
-                seen.add(name)
-                paths.append([*path, name])
+                return _path_to(fact, start, parent)
+            if name not in parent:
+                parent[name] = fact
+                stack.append(name)
     return []
+
+
+def _path_to(fact: str, start: str, parent: dict[str, str]) -> list[str]:
+    path = [fact]
+    while path[-1] != start:
+        path.append(parent[path[-1]])
+    return path[::-1]
+
+
+def facts_on_cycles(reads: dict[str, list[str]]) -> set[str]:
+    """The facts that lie on some cycle: those of a strongly connected component of more than
+    one fact, or reading themselves (Tarjan's algorithm, without recursion: chains of facts can
+    be as long as the file)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: list[str] = []
+    stacked: set[str] = set()  # the facts of `component`, for a quick test
+    on_cycles: set[str] = set()
+    for root in reads:
+        if root in index:
+            continue
+        work = [(root, iter(reads[root]))]
+        index[root] = low[root] = len(index)
+        component.append(root)
+        stacked.add(root)
+        while work:
+            fact, pending = work[-1]
+            following = next((n for n in pending if n in reads), None)
+            if following is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[fact])
+                if low[fact] == index[fact]:
+                    on_cycles |= _closed_component(component, stacked, fact, reads)
+            elif following not in index:
+                index[following] = low[following] = len(index)
+                component.append(following)
+                stacked.add(following)
+                work.append((following, iter(reads[following])))
+            elif following in stacked:
+                low[fact] = min(low[fact], index[following])
+    return on_cycles
+
+
+def _closed_component(component: list[str], stacked: set[str], root: str,
+                      reads: dict[str, list[str]]) -> set[str]:
+    """Pop the component rooted at `root`; its facts if they form a cycle, else none."""
+    members: list[str] = []
+    while not members or members[-1] != root:
+        members.append(component.pop())
+        stacked.discard(members[-1])
+    cyclic = len(members) > 1 or root in reads[root]
+    return set(members) if cyclic else set()

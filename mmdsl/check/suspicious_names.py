@@ -25,7 +25,19 @@ CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHERO
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     yield from hidden_characters(context)
-    yield from look_alike_names(context)
+    names = first_written(context)
+    yield from look_alike_names(context, names)
+    yield from compatibility_names(context, names)
+    yield from confusable_names(context, names)
+
+
+def first_written(context: CheckContext) -> dict[str, ast.Name]:
+    """Each distinct name of the file where it is first written, in file order."""
+    first: dict[str, ast.Name] = {}
+    for node in walk(context.module.statements):
+        if isinstance(node, ast.Name):
+            first.setdefault(node.text, node)
+    return first
 
 
 def hidden_characters(context: CheckContext) -> Iterator[Diagnostic]:
@@ -39,6 +51,8 @@ def hidden_characters(context: CheckContext) -> Iterator[Diagnostic]:
 
 def hidden_offsets(text: str) -> Iterator[int]:
     """Offsets of invisible characters inside quoted text, comments and names."""
+    if text.isascii():  # no invisible character is ASCII: most files end here
+        return
     in_text = in_comment = escaped = False
     for offset, char in enumerate(text):
         if is_invisible(char) and (in_text or in_comment or char in INVISIBLE_LETTERS):
@@ -55,19 +69,57 @@ def is_invisible(char: str) -> bool:
     return unicodedata.category(char) == "Cf" or char in INVISIBLE_LETTERS
 
 
-def look_alike_names(context: CheckContext) -> Iterator[Diagnostic]:
+def look_alike_names(context: CheckContext, names: dict[str, ast.Name]) -> Iterator[Diagnostic]:
     """Each name that mixes confusable scripts, reported once, where it is first written."""
-    reported: set[str] = set()
-    for node in walk(context.module.statements):
-        if isinstance(node, ast.Name) and node.text not in reported:
-            scripts = sorted(s.title() for s in scripts_of(node.text) & CONFUSABLE_SCRIPTS)
-            if len(scripts) > 1:
-                reported.add(node.text)
-                yield context.report("suspicious-name", node.span,
-                                     f"`{node.text}` mixes {' and '.join(scripts)} letters",
-                                     "retype the name with the letters of one script")
+    for text, node in names.items():
+        scripts = sorted(s.title() for s in scripts_of(text) & CONFUSABLE_SCRIPTS)
+        if len(scripts) > 1:
+            yield context.report("suspicious-name", node.span,
+                                 f"`{text}` mixes {' and '.join(scripts)} letters",
+                                 "retype the name with the letters of one script")
 
 
 def scripts_of(name: str) -> set[str]:
     """The scripts of a name's letters, by the first word of their Unicode names."""
+    if name.isascii():
+        return {"LATIN"} if any(char.isalpha() for char in name) else set()
     return {unicodedata.name(char, "UNKNOWN").split(" ")[0] for char in name if char.isalpha()}
+
+
+def compatibility_names(context: CheckContext, names: dict[str, ast.Name]) -> Iterator[Diagnostic]:
+    """Names with compatibility characters (fullwidth `ＰＩ`, mathematical `𝐏𝐈`, the ligature `ﬁ`):
+    they look like, but are not, the plain name that Unicode normalisation (NFKC) makes of them."""
+    for text, node in names.items():
+        plain = unicodedata.normalize("NFKC", text)
+        if plain != text and not INVISIBLE_LETTERS & set(text):  # those are reported above
+            yield context.report("suspicious-name", node.span,
+                                 f"`{text}` is written with compatibility characters; "
+                                 f"it looks like `{plain}`",
+                                 f"retype it as `{plain}`, in plain letters and digits")
+
+
+# Letters of other scripts that look like Latin ones (after Unicode's confusables, in part).
+_LATIN_LOOK_ALIKES = str.maketrans(
+    "АВЕЗІЈКМНОРСТУХЅҮԚԜаеіјосрхуѕԁԛԝһӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχօսհ",
+    "ABE3IJKMHOPCTYXSYQWaeijocpxysdqwhlABEZHIKMNOPTYXaikvopuxouh",
+)
+
+
+def confusable_names(context: CheckContext, names: dict[str, ast.Name]) -> Iterator[Diagnostic]:
+    """Two different names that read the same (`PI` in Latin letters, `РІ` in Cyrillic ones):
+    each one alone uses one script, but a reviewer cannot tell which of the two a cell means."""
+    first: dict[str, str] = {}
+    for text, node in names.items():
+        if _reported_elsewhere(text):
+            continue
+        other = first.setdefault(text.translate(_LATIN_LOOK_ALIKES), text)
+        if other != text:
+            yield context.report("suspicious-name", node.span,
+                                 f"`{text}` looks like `{other}` but is another name",
+                                 "rename one of them so that the two read differently")
+
+
+def _reported_elsewhere(name: str) -> bool:
+    """Names that mix scripts or need normalising: the two checks above report them already."""
+    mixed = len(scripts_of(name) & CONFUSABLE_SCRIPTS) > 1
+    return mixed or unicodedata.normalize("NFKC", name) != name or bool(INVISIBLE_LETTERS & set(name))

@@ -65,10 +65,11 @@ def _diagnostics_page() -> dict[Path, str]:
 
 def _documents(compilation: Compilation, out_dir: Path) -> dict[Path, str]:
     from mmdsl.backends.review import render_html, render_markdown, run_examples
+    from mmdsl.pipeline import published
 
-    guideline = compilation.guideline
-    if guideline is None:
+    if compilation.guideline is None:
         return {}
+    guideline = published(compilation.guideline)
     results = run_examples(guideline)
     uncovered = uncovered_cases(compilation.diagnostics)
     stem = Path(guideline.source_path).stem
@@ -106,10 +107,12 @@ def _shown(value: object) -> str:
 
 def _write_or_compare(wanted: dict[Path, str], check_only: bool, rerun: str) -> bool:
     """Write each document whose text changed (or, with --check, report it); True if any was stale."""
-    from mmdsl.writing import is_up_to_date, write_atomically
+    from mmdsl.writing import is_up_to_date, remove_stale_temporaries, write_atomically
 
     stale = False
     for path, text in wanted.items():
+        if not check_only:
+            remove_stale_temporaries(path)  # left by a run that was killed
         if is_up_to_date(path, text):
             click.echo(f"{path} is up to date", err=True)
         elif check_only:

@@ -21,8 +21,9 @@ Exporter = Callable[["IRGuideline"], tuple[str, list[object]]]
 
 def json_schema_text(guideline: IRGuideline) -> tuple[str, list[object]]:
     from mmdsl.backends.json_schema import render_schema
+    from mmdsl.pipeline import published
 
-    return render_schema(guideline), []
+    return render_schema(published(guideline)), []  # the same bytes as `mmdsl compile` writes
 
 
 def dmn_text(guideline: IRGuideline) -> tuple[str, list[object]]:

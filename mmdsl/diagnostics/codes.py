@@ -66,8 +66,10 @@ _ENTRIES = [
          "which cells are tests and which are results.",
          "| prior_lines | regimen |", "Separate the inputs from the outputs with `||`: "
          "`| prior_lines || regimen |`."),
-    Code("MD106", "unreadable-file", E, "the file cannot be read as UTF-8 text",
-         "Table files are UTF-8 text; other bytes would be read differently on different machines.",
+    Code("MD106", "unreadable-file", E, "the file cannot be read as UTF-8 text (or is too long)",
+         "Table files are UTF-8 text; other bytes would be read differently on different machines. "
+         "A file of more than 2,000,000 characters is refused too: no guideline needs one, and the "
+         "compiler's memory grows with the file.",
          "(a file saved as Latin-1 with an accented letter)", "Save the file as UTF-8."),
     Code("MD107", "missing-guideline", E, "the file does not start with a guideline declaration",
          "Every decision carries the guideline's name as provenance; the compiler needs it.",

@@ -24,18 +24,23 @@ def render_text(
     diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], paint: Paint = plain,
 ) -> str:
     """Every diagnostic rendered like rustc: header, location, source line with carets, help."""
-    blocks = [render_one(d, sources.get(d.path, ""), paint) for d in diagnostics]
+    lines = {path: source_line_list(text) for path, text in sources.items()}  # once per file
+    blocks = [_render(d, lines.get(d.path, []), paint) for d in diagnostics]
     return "\n".join(blocks)
 
 
 def render_one(diagnostic: Diagnostic, text: str, paint: Paint = plain) -> str:
+    return _render(diagnostic, source_line_list(text), paint)
+
+
+def _render(diagnostic: Diagnostic, source_lines: list[str], paint: Paint) -> str:
     span = diagnostic.span
     severity = diagnostic.severity.value
     lines = [
         paint(f"{severity}[{diagnostic.code}]", severity) + paint(f": {diagnostic.message}", "bold"),
         paint("  --> ", "blue") + f"{diagnostic.path}:{span.line}:{span.column}",
     ]
-    lines += _excerpt(diagnostic, text, paint)
+    lines += _excerpt(diagnostic, source_lines, paint)
     if diagnostic.help:
         first, *rest = diagnostic.help.split("\n")
         lines.append(paint("   = ", "blue") + f"help: {first}")
@@ -43,9 +48,8 @@ def render_one(diagnostic: Diagnostic, text: str, paint: Paint = plain) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _excerpt(diagnostic: Diagnostic, text: str, paint: Paint) -> list[str]:
+def _excerpt(diagnostic: Diagnostic, source_lines: list[str], paint: Paint) -> list[str]:
     span = diagnostic.span
-    source_lines = source_line_list(text)
     if not 0 < span.line <= len(source_lines):
         return []
     line_text = _visible(source_lines[span.line - 1])
@@ -67,7 +71,8 @@ def _excerpt(diagnostic: Diagnostic, text: str, paint: Paint) -> list[str]:
 def source_line_list(text: str) -> list[str]:
     """The lines as the parser counts them: ended by "\\n" alone (`str.splitlines` also breaks at
     form feeds, U+2028 and other characters, and would show a different line than the one meant)."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines[-1] == "" else lines  # no line after the last line break
 
 
 def _caret_width(column: int, end_column: int | None, line_length: int) -> int:

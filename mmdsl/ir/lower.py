@@ -122,21 +122,24 @@ def scalar_value(value: ast.Value, value_type: ValueType) -> ir.Scalar:
 
 
 def fact_order(symbols: Symbols) -> list[str]:
-    """Facts in declaration order, each moved after the facts it reads."""
-    ordered: list[str] = []
+    """Facts in declaration order, each moved after the facts it reads.
+
+    A depth-first walk with its own stack: a chain of facts, each reading the next, can be as
+    long as the file, far deeper than Python's recursion allows."""
+    ordered: dict[str, None] = {}  # an ordered set
     visiting: set[str] = set()
-
-    def visit(name: str) -> None:
-        if name in ordered or name in visiting:
-            return
-        visiting.add(name)
-        for dependency in fact_dependencies(symbols.facts[name].expr, symbols):
-            visit(dependency)
-        ordered.append(name)
-
-    for name in symbols.facts:
-        visit(name)
-    return ordered
+    for root in symbols.facts:
+        stack = [(root, False)]
+        while stack:
+            name, finished = stack.pop()
+            if finished:
+                ordered[name] = None
+            elif name not in ordered and name not in visiting:
+                visiting.add(name)
+                stack.append((name, True))
+                dependencies = fact_dependencies(symbols.facts[name].expr, symbols)
+                stack.extend((d, False) for d in reversed(dependencies))
+    return list(ordered)
 
 
 def fact_dependencies(expr: ast.Expr, symbols: Symbols) -> list[str]:

@@ -15,6 +15,12 @@ from typing import Any, NamedTuple, TypeGuard
 
 MAX_JSON_NESTING = 64
 """Facts are flat; deeper JSON is refused before parsing so it can never exhaust the stack."""
+MAX_FACTS_SIZE = 1_000_000
+"""Bytes (or characters) of facts JSON read at most: one patient's facts take a few hundred, and
+a bound on the input bounds the time and memory that reading and checking it take."""
+MAX_LISTED = 20
+"""Problems listed one by one per input (items of a list), and unknown or repeated keys; the
+rest are counted in one more problem, so that a huge input gives a short answer, quickly."""
 
 
 class InputError(ValueError):
@@ -54,6 +60,19 @@ def _printable(text: str) -> str:
     return text if text.isprintable() else json.dumps(text)[1:-1]
 
 
+def _listed(problems: list[dict[str, str]], field: str, more: str) -> list[dict[str, str]]:
+    """The first MAX_LISTED problems, then one that counts the others (`more` names them)."""
+    if len(problems) <= MAX_LISTED:
+        return problems
+    return [*problems[:MAX_LISTED],
+            _problem(field, f"... and {len(problems) - MAX_LISTED} more {more}")]
+
+
+def _key_text(key: str) -> str:
+    """A key as a problem names it: long keys cut short (a key can be as long as the input)."""
+    return key if len(key) <= 100 else f"{key[:60]}... ({len(key)} characters)"
+
+
 # ---- validation -------------------------------------------------------------------------------
 
 
@@ -65,8 +84,9 @@ def validate_facts(facts: object, spec: tuple[InputField, ...]) -> dict[str, Any
     """
     if not isinstance(facts, dict):
         raise InputError([_problem("$", f"expected an object of facts, got {describe(facts)}")])
-    errors = [_problem("$", f"every key must be text, got {describe(key)}")
-              for key in sorted((k for k in facts if not isinstance(k, str)), key=repr)]
+    errors = _listed([_problem("$", f"every key must be text, got {describe(key)}")
+                      for key in sorted((k for k in facts if not isinstance(k, str)), key=repr)],
+                     "$", "keys that are not text")
     values: dict[str, Any] = {}
     for field in spec:
         errors += _check_field(field, facts, values)
@@ -97,10 +117,16 @@ def _default(field: InputField) -> Any:
 def _unknown_keys(facts: dict[Any, Any], spec: tuple[InputField, ...]) -> list[dict[str, str]]:
     names = [field.name for field in spec]
     unknown = sorted(k for k in facts if isinstance(k, str) and k not in names)
-    return [_problem(key, "unknown field" + _did_you_mean(key, names)) for key in unknown]
+    problems = [_problem(_key_text(key), "unknown field" + _did_you_mean(key, names))
+                for key in unknown[:MAX_LISTED]]
+    if len(unknown) > MAX_LISTED:
+        problems.append(_problem("$", f"... and {len(unknown) - MAX_LISTED} more unknown fields"))
+    return problems
 
 
 def _did_you_mean(text: str, candidates: list[str]) -> str:
+    if len(text) > 100:  # no name is that long, and comparing long text takes long
+        return ""
     close = difflib.get_close_matches(text, candidates, n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""
 
@@ -196,16 +222,23 @@ def _check_set(field: InputField, value: object) -> Checked:
         return None, [_problem(field.name, f"expected a list, got {describe(value)}")]
     problems: list[dict[str, str]] = []
     seen: set[str] = set()
+    wrong = 0
     for index, item in enumerate(value):
-        where = f"{field.name}[{index}]"
-        problem = _member_problem(field, where, item)
-        if problem is None and item in seen:
-            problem = _problem(where, f"{describe(item)} is listed more than once")
-        if problem:
-            problems.append(problem)
-        elif isinstance(item, str):  # always, once it is a member; the check is for mypy
+        if isinstance(item, str) and item in field.members and item not in seen:
             seen.add(item)
+            continue
+        wrong += 1
+        if wrong <= MAX_LISTED:  # the others are only counted: a long list is answered quickly
+            problems.append(_item_problem(field, f"{field.name}[{index}]", item))
+    if wrong > MAX_LISTED:
+        problems.append(_problem(field.name, f"... and {wrong - MAX_LISTED} more wrong items"))
     return (None, problems) if problems else (frozenset(value), [])
+
+
+def _item_problem(field: InputField, where: str, item: object) -> dict[str, str]:
+    """Why an item of a list is wrong: not a member, or a member listed before."""
+    problem = _member_problem(field, where, item)
+    return problem or _problem(where, f"{describe(item)} is listed more than once")
 
 
 CHECKS: dict[str, Callable[[InputField, object], Checked]] = {
@@ -250,6 +283,10 @@ def _quoted(text: str) -> str:
 
 def parse_facts_json(text: str | bytes) -> object:
     """Strict JSON: UTF-8, no NaN or Infinity, no repeated key, no deep nesting; else InputError."""
+    if len(text) > MAX_FACTS_SIZE:
+        unit = "bytes" if isinstance(text, bytes) else "characters"
+        raise InputError([_problem("$", f"the facts are longer than {MAX_FACTS_SIZE} {unit}; "
+                                        "one patient's facts take a few hundred")])
     if isinstance(text, bytes):
         text = _utf8(text)
     if not text.strip():
@@ -266,7 +303,7 @@ def parse_facts_json(text: str | bytes) -> object:
     except ValueError as error:  # JSONDecodeError and int conversion limits
         raise InputError([_problem("$", f"not valid JSON: {error}")]) from None
     if repeated:
-        raise InputError(repeated)
+        raise InputError(_listed(repeated, "$", "repeated keys"))
     return facts
 
 
@@ -315,7 +352,8 @@ def _refusing_repeats(repeated: list[dict[str, str]]
         result: dict[str, Any] = {}
         for key, value in pairs:
             if key in result:
-                repeated.append(_problem(key, "given more than once in the same JSON object"))
+                repeated.append(_problem(_key_text(key),
+                                         "given more than once in the same JSON object"))
             else:
                 result[key] = value
         return result
@@ -348,7 +386,7 @@ def decision_json(decision: dict[str, Any]) -> str:
 def run_as_script(evaluate_json: Callable[[bytes], dict[str, Any]]) -> int:
     """Facts JSON on stdin, the decision on stdout (exit 0); invalid facts on stderr (exit 2)."""
     try:
-        decision = evaluate_json(sys.stdin.buffer.read())
+        decision = evaluate_json(sys.stdin.buffer.read(MAX_FACTS_SIZE + 1))
     except InputError as error:
         sys.stderr.write(f"{error}\n")
         return 2

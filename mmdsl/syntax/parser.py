@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
-from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
@@ -28,6 +29,14 @@ STATEMENT_KEYWORDS = (
 )
 _STATEMENT_START = re.compile(r"(" + "|".join(STATEMENT_KEYWORDS) + r")(?![\w-])")
 
+MAX_NESTING = 32
+"""`not`, `and`, `or` and brackets nested deeper than this are refused. No guideline needs it, and
+every stage after the parser, the generated Python included, walks conditions recursively."""
+NESTING_RULES = frozenset({"not_expr", "and_expr", "or_expr", "not_test", "not_list_test"})
+MAX_DIGITS = 15
+"""Numbers have at most 15 digits: every one is then exact as a float, which the verifier and the
+evaluators compute with (a longer one could silently turn into another number)."""
+
 
 def grammar_text() -> str:
     """The grammar, read from the installed package (the one place that resolves it)."""
@@ -36,8 +45,10 @@ def grammar_text() -> str:
 
 @functools.cache
 def lark_parser() -> Lark:
+    # cache=True: Lark keeps the built parse table in the temporary folder, keyed by the grammar
+    # and these options; a command then loads it in a few milliseconds instead of building it.
     return Lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=False)
+                maybe_placeholders=False, cache=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +83,9 @@ def parse_chunk(source: Source, chunk: Chunk) -> tuple[list[ast.Statement], Diag
         tree = lark_parser().parse(chunk.text + "\n")
     except UnexpectedInput as error:
         return [], syntax_diagnostic(source, chunk, error)
+    beyond = beyond_limits(source, chunk, tree)
+    if beyond is not None:
+        return [], beyond
     return builder.transform(tree), None
 
 
@@ -81,11 +95,12 @@ def split_statements(text: str) -> list[Chunk]:
                     if offset and _STATEMENT_START.match(text, offset)]
     bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
     chunks = []
+    line = 0
     for begin, finish in bounds:
         piece = text[begin:finish]
         keyword = _STATEMENT_START.match(text, begin)
-        chunks.append(Chunk(piece, text.count("\n", 0, begin), begin,
-                            keyword.group(1) if keyword else None))
+        chunks.append(Chunk(piece, line, begin, keyword.group(1) if keyword else None))
+        line += piece.count("\n")  # counted chunk by chunk: linear in the file
     return [c for c in chunks if c.text.strip() or c.char_offset == 0]
 
 
@@ -118,6 +133,63 @@ def _advance_text(char: str, escaped: bool) -> tuple[bool, bool]:
     return char != '"', False
 
 
+# ---- limits --------------------------------------------------------------------------------------
+
+
+def beyond_limits(source: Source, chunk: Chunk, tree: Tree[Token]) -> Diagnostic | None:
+    """The first place where a statement nests too deeply or writes too long a number; checked
+    before the tree is built into nodes, by a walk that needs no recursion."""
+    stack: list[tuple[Tree[Token] | Token, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Token):
+            if node.type in ("INT", "DECIMAL") and digit_count(node) > MAX_DIGITS:
+                return _too_long(source, chunk, node)
+            continue
+        depth += node.data in NESTING_RULES
+        if depth > MAX_NESTING:
+            return _too_deep(source, chunk, node)
+        stack.extend((child, depth) for child in reversed(node.children))
+    return None
+
+
+def digit_count(number: str) -> int:
+    """The digits that carry the value: no sign, leading zeros or trailing decimal zeros."""
+    whole, _, fraction = number.lstrip("-").partition(".")
+    return len(whole.lstrip("0")) + len(fraction.rstrip("0")) or 1
+
+
+def _too_long(source: Source, chunk: Chunk, token: Token) -> Diagnostic:
+    start = chunk.char_offset + (token.start_pos or 0)
+    shown = token if len(token) <= 40 else f"{token[:20]}…{token[-8:]}"
+    return lookup("number-too-long").at(
+        source.path, chunk_span(source, chunk, start, start + len(token)),
+        f"`{shown}` has {digit_count(token)} digits; a number has at most {MAX_DIGITS}",
+        help="check for a typo; a very large or very small quantity reads better in another unit")
+
+
+def _too_deep(source: Source, chunk: Chunk, node: Tree[Token]) -> Diagnostic:
+    start = chunk.char_offset + (node.meta.start_pos if not node.meta.empty else 0)
+    return lookup("nesting-too-deep").at(
+        source.path, chunk_span(source, chunk, start, start + 1),
+        f"`not`, `and`, `or` and brackets nest more than {MAX_NESTING} levels deep here",
+        help="name parts of the condition as derived facts (`fact NAME = …`) and use their names")
+
+
+def chunk_span(source: Source, chunk: Chunk, start: int, end: int) -> Span:
+    """The span of offsets `start` to `end` of the file, both inside `chunk` (or at its end),
+    clamped to the text; lines and columns counted from the chunk, so the cost is the chunk's."""
+    limit = min(len(source.text), chunk.char_offset + len(chunk.text))
+    start, end = min(start, limit), min(max(end, start), limit)
+    return Span(*_line_column(source, chunk, start), *_line_column(source, chunk, end), start, end)
+
+
+def _line_column(source: Source, chunk: Chunk, offset: int) -> tuple[int, int]:
+    line = chunk.line_offset + source.text.count("\n", chunk.char_offset, offset) + 1
+    column = offset - (source.text.rfind("\n", chunk.char_offset, offset) + 1 or chunk.char_offset) + 1
+    return line, column
+
+
 # ---- syntax errors as diagnostics ---------------------------------------------------------------
 
 
@@ -126,7 +198,7 @@ def syntax_diagnostic(source: Source, chunk: Chunk, error: UnexpectedInput) -> D
         return _unexpected_character(source, chunk, error)
     assert isinstance(error, UnexpectedToken)
     token = error.token
-    span = _token_span(chunk, token)
+    span = _token_span(source, chunk, token)
     message, help_text = describe_unexpected_token(token, set(error.expected), chunk.keyword,
                                                    lark_parser())
     return lookup("syntax-error").at(source.path, span, message, help=help_text)
@@ -134,34 +206,43 @@ def syntax_diagnostic(source: Source, chunk: Chunk, error: UnexpectedInput) -> D
 
 def _unexpected_character(source: Source, chunk: Chunk, error: UnexpectedCharacters) -> Diagnostic:
     position = error.pos_in_stream or 0
-    line = error.line + chunk.line_offset
-    column = error.column
     start = position + chunk.char_offset
     char = chunk.text[position] if position < len(chunk.text) else ""
     if char == '"':
         end_of_line = source.text.find("\n", start)
         end_of_line = len(source.text) if end_of_line < 0 else end_of_line
-        span = Span(line, column, line, column + (end_of_line - start), start, end_of_line)
         return lookup("unterminated-text").at(
-            source.path, span, "this quoted text is never closed",
+            source.path, chunk_span(source, chunk, start, end_of_line),
+            "this quoted text is never closed",
             help='add the closing `"`; to write a quote inside text, write `\\"`')
-    span = Span(line, column, line, column + 1, start, start + 1)
-    shown = char if char.isprintable() else f"U+{ord(char):04X}"
+    span = chunk_span(source, chunk, start, start + 1)
+    if unicodedata.category(char) == "Cf":  # bidirectional controls, zero-width characters
+        return lookup("suspicious-name").at(
+            source.path, span, f"{_hidden_kind(char)} (U+{ord(char):04X}) hides here",
+            help="delete it: it can make the file display differently from what it says")
+    visible = char.isprintable() and unicodedata.category(char) not in ("Mn", "Me", "Zs")
+    shown = char if visible else f"U+{ord(char):04X}"
     return lookup("unexpected-character").at(
         source.path, span, f"unexpected character `{shown}`",
         help="remove it, or put the text in quotes")
 
 
-def _token_span(chunk: Chunk, token: Token) -> Span:
-    if token.type == "$END" or token.line is None:
-        lines = chunk.text.count("\n")
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+"""Embeddings, overrides, isolates and marks: they change the order in which text is displayed."""
+
+
+def _hidden_kind(char: str) -> str:
+    return "a bidirectional control" if char in BIDI_CONTROLS else "an invisible character"
+
+
+def _token_span(source: Source, chunk: Chunk, token: Token) -> Span:
+    """The token's span; a line break or the end of the file is a caret after the last word."""
+    if token.type == "$END" or token.start_pos is None:
         end = chunk.char_offset + len(chunk.text)
-        return Span(chunk.line_offset + lines + 1, 1, chunk.line_offset + lines + 1, 2, end, end)
-    line = token.line + chunk.line_offset
-    column = token.column or 1
-    start = (token.start_pos or 0) + chunk.char_offset
+        return chunk_span(source, chunk, end, end)
+    start = token.start_pos + chunk.char_offset
     value = str(token)
     if token.type in ("_NL", "AND", "OR", "COMMA", "EQ") and "\n" in value:
-        value = value.split("\n", 1)[0] or " "
-    width = max(1, len(value.rstrip()) or 1)
-    return Span(line, column, line, column + width, start, start + width)
+        value = value.split("\n", 1)[0]
+    width = len(value.rstrip())
+    return chunk_span(source, chunk, start, start + width)

@@ -12,6 +12,16 @@ from collections.abc import Iterator
 FALSE = 0
 TRUE = 1
 
+MAX_NODES = 1_000_000
+"""Nodes a guideline's analysis may build: with the caches, about 300 MB."""
+MAX_STEPS = 20_000_000
+"""Operations (conjunctions, negations, disjointness tests) one table's analysis may perform:
+about 20 seconds. Past either limit the analysis gives up on the table and says so (MD606)."""
+
+
+class TooComplex(Exception):
+    """The analysis would need more operations or nodes than its budget allows."""
+
 
 class BDD:
     """A manager: the node store and the caches of the operations. Variables are 0..n-1, in order."""
@@ -25,6 +35,19 @@ class BDD:
         self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
         self._count: dict[int, int] = {}
         self._disjoint: dict[tuple[int, int], bool] = {}
+        self.max_nodes = MAX_NODES
+        self.steps_left = MAX_STEPS
+
+    # ---- the budget ----------------------------------------------------------------------------
+
+    def allow(self, steps: int) -> None:
+        """Allow `steps` more operations (each analysis of a table gets its own allowance)."""
+        self.steps_left = steps
+
+    def _spend(self) -> None:
+        self.steps_left -= 1
+        if self.steps_left < 0:
+            raise TooComplex(f"more than {MAX_STEPS:,} operations")
 
     # ---- building ------------------------------------------------------------------------------
 
@@ -36,6 +59,8 @@ class BDD:
         found = self._unique.get(key)
         if found is None:
             found = len(self._var)
+            if found > self.max_nodes:
+                raise TooComplex(f"more than {self.max_nodes:,} nodes")
             self._var.append(var)
             self._low.append(low)
             self._high.append(high)
@@ -48,11 +73,15 @@ class BDD:
     def negate(self, f: int) -> int:
         found = self._not.get(f)
         if found is None:
+            self._spend()
             found = self.node(self._var[f], self.negate(self._low[f]), self.negate(self._high[f]))
             self._not[f] = found
         return found
 
     def conjoin(self, f: int, g: int) -> int:
+        self.steps_left -= 1  # self._spend(), inlined: the hottest call of the analysis
+        if self.steps_left < 0:
+            self._spend()
         if f == FALSE or g == FALSE:
             return FALSE
         if f in (TRUE, g):
@@ -100,6 +129,7 @@ class BDD:
                 return node
             found = memo.get(node)
             if found is None:
+                self._spend()
                 low, high = project(self._low[node]), project(self._high[node])
                 var = self._var[node]
                 found = self.disjoin(low, high) if var in variables else self.node(var, low, high)
@@ -117,6 +147,9 @@ class BDD:
 
     def disjoint(self, f: int, g: int) -> bool:
         """Is f ∧ g unsatisfiable? Decided by walking both, without building f ∧ g."""
+        self.steps_left -= 1
+        if self.steps_left < 0:
+            self._spend()
         if f == FALSE or g == FALSE:
             return True
         if TRUE in (f, g) or f == g:
@@ -140,6 +173,7 @@ class BDD:
                 return node
             found = memo.get(node)
             if found is None:
+                self._spend()
                 if self._var[node] == var:
                     found = self._high[node] if value else self._low[node]
                 else:
@@ -197,6 +231,7 @@ class BDD:
             return f
         found = self._count.get(f)
         if found is None:
+            self._spend()
             var = self._var[f]
             low, high = self._low[f], self._high[f]
             found = (self._count_from(low, variables) << (self._level(low, variables) - var - 1)) + (

@@ -18,9 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mmdsl.ir import model as ir
-from mmdsl.verify.bdd import BDD, FALSE, TRUE
+from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
 
 OTHER_TEXT = "\u0000other"  # the member that stands for every text value no table names
+MAX_VARIABLES = 2_000
+"""Boolean variables (thresholds, members, cells) of one guideline: the operations recurse once
+per variable, and more would be beyond what the analysis can do in reasonable time anyway."""
 
 
 class Unverifiable(Exception):
@@ -87,13 +90,14 @@ class Encoder:
     # ---- variables ------------------------------------------------------------------------------
 
     def _new_variable(self, dimension: Dimension) -> int:
-        var = self.variable_count
-        self.variable_count += 1
+        var = self.new_free_variable()
         self.owner[var] = dimension
         return var
 
     def new_free_variable(self) -> int:
         """A variable that belongs to no input (verify/columns.py ties it to a condition)."""
+        if self.variable_count >= MAX_VARIABLES:
+            raise TooComplex(f"more than {MAX_VARIABLES:,} distinct values to tell apart")
         var = self.variable_count
         self.variable_count += 1
         return var

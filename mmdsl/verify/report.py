@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from collections.abc import Iterator
 
 from mmdsl.diagnostics import Diagnostic
@@ -11,24 +13,50 @@ from mmdsl.ir import model as ir
 from mmdsl.semantics.symbols import Symbols, TableInfo
 from mmdsl.source import Span
 from mmdsl.verify.analyses import Finding, TableAnalysis
-from mmdsl.verify.encode import Encoder, Unverifiable
+from mmdsl.verify.bdd import MAX_STEPS, TooComplex
+from mmdsl.verify.encode import MAX_VARIABLES, Encoder, Unverifiable
 
 MAX_OVERLAP_GROUPS = 10
 
 
 def verify(path: str, symbols: Symbols, guideline: ir.IRGuideline) -> list[Diagnostic]:
-    """Every finding of every table of a guideline that passed the checks."""
-    encoder = Encoder(guideline)
-    diagnostics: list[Diagnostic] = []
-    for table in guideline.tables:
-        info = symbols.tables[table.name]
+    """Every finding of every table of a guideline that passed the checks.
+
+    The analysis is bounded: a table that would need more operations, nodes or variables than
+    allowed (bdd.MAX_STEPS, bdd.MAX_NODES, encode.MAX_VARIABLES) is reported as not verified
+    (MD606) instead of making the compiler hang or run out of memory.
+    """
+    with recursion_for_variables():
         try:
-            findings = list(analyse(encoder, table))
-        except Unverifiable as unverifiable:
-            diagnostics.append(_unverified(path, info, unverifiable.ref))
-            continue
-        diagnostics += [_diagnostic(path, info, table, f) for f in _capped(findings)]
-    return diagnostics
+            encoder = Encoder(guideline)
+        except TooComplex as too_complex:
+            return [_too_complex(path, symbols.tables[t.name], str(too_complex))
+                    for t in guideline.tables]
+        return [d for table in guideline.tables
+                for d in _verify_table(path, symbols.tables[table.name], encoder, table)]
+
+
+def _verify_table(path: str, info: TableInfo, encoder: Encoder, table: ir.IRTable) -> list[Diagnostic]:
+    encoder.bdd.allow(MAX_STEPS)
+    try:
+        findings = list(analyse(encoder, table))
+    except Unverifiable as unverifiable:
+        return [_unverified(path, info, unverifiable.ref)]
+    except TooComplex as too_complex:
+        return [_too_complex(path, info, str(too_complex))]
+    return [_diagnostic(path, info, table, f) for f in _capped(findings)]
+
+
+@contextlib.contextmanager
+def recursion_for_variables() -> Iterator[None]:
+    """Room for the BDD operations, which recurse once or twice per variable (Python 3.11 and later
+    run Python-to-Python calls without the C stack, so only the interpreter's limit binds)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + 3 * MAX_VARIABLES)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def analyse(encoder: Encoder, table: ir.IRTable) -> Iterator[Finding]:
@@ -131,7 +159,7 @@ def _gap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Dia
         f"table `{table.name}` gives no result for some patients in scope{claim} "
         f"({count} region{'s' if count != 1 else ''})",
         help=f"{shown}{more}\nfor example the patient {_facts(finding.witness)}",
-        regions=list(finding.regions), witness=finding.witness,
+        table=table.name, regions=list(finding.regions), region_total=count, witness=finding.witness,
         witnesses=finding.extra.get("witnesses", []), suggestions=list(finding.suggestions))
 
 
@@ -154,3 +182,11 @@ def _unverified(path: str, info: TableInfo, ref: str) -> Diagnostic:
         f"the rules of table `{info.name}` are not verified: the column `{ref}` reads an aggregated "
         "number that the analysis cannot reason about",
         help="test the table with worked examples; gaps and overlaps are not checked for it")
+
+
+def _too_complex(path: str, info: TableInfo, reason: str) -> Diagnostic:
+    return lookup("unverified").at(
+        path, info.decl.name.span,
+        f"the rules of table `{info.name}` are not verified: the analysis would need {reason}",
+        help="split the table, or use fewer distinct thresholds; cover it with worked examples, "
+             "since its gaps and overlaps are not checked")

@@ -33,7 +33,11 @@ PATIENTS = 150
 # Fixtures of guidelines that compile (the others, under tests/fixtures/check, are broken on
 # purpose: they test diagnostics).
 FIXTURE_FOLDERS = ("backend", "cli", "review", "dmn")
-BROKEN_ON_PURPOSE = {"tests/fixtures/cli/broken.mmdsl"}  # the CLI's test of syntax errors
+BROKEN_ON_PURPOSE = {
+    "tests/fixtures/cli/broken.mmdsl",  # the CLI's test of syntax errors
+    "tests/fixtures/backend/policies.mmdsl",  # overlaps on purpose (run-time conflicts): the
+    # import validates what it writes with the whole compiler, verifier included, and refuses it
+}
 
 
 def guidelines() -> list[Any]:

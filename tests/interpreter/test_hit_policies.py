@@ -244,17 +244,18 @@ table t
   output s: decimal
   | rule | n    || s                   |
   |------|------||---------------------|
-  | r1   | >= 1 || 10000000000000000.0 |
-  | r2   | >= 2 || 1.0                 |
-  | r3   | >= 3 || -10000000000000000.0 |
-  | r4   | >= 4 || -                   |
+  | r1   | >= 1 || 999999999999999.0  |
+  | r2   | >= 2 || 0.01               |
+  | r3   | >= 3 || -999999999999999.0 |
+  | r4   | >= 4 || -                  |
 """
 
 
 def test_sum_adds_the_present_values_exactly(evaluate: Evaluate) -> None:
-    # added left to right in floats, 1e16 + 1.0 - 1e16 would give 0.0
-    assert table_result(evaluate, SUM, n=4) == 1.0
-    assert table_result(evaluate, SUM, n=2) == 10000000000000001.0
+    # added left to right in floats, 999999999999999.0 + 0.01 - 999999999999999.0 would give 0.0
+    # (numbers in tables have at most 15 digits: MD308)
+    assert table_result(evaluate, SUM, n=4) == 0.01
+    assert table_result(evaluate, SUM, n=2) == 999999999999999.0 + 0.01
 
 
 def test_sum_of_no_rule_is_none(evaluate: Evaluate) -> None:

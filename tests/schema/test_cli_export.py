@@ -33,7 +33,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def expected_schema() -> str:
-    compilation = compile_path("tables/triage.mmdsl", "tables/triage.mmdsl")
+    compilation = compile_path("tables/triage.mmdsl", "triage.mmdsl")  # named by file name alone
     assert compilation.guideline is not None
     return render_schema(compilation.guideline)
 

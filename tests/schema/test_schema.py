@@ -31,7 +31,7 @@ def test_the_schema_is_valid_json_schema_2020_12(subject: Guideline) -> None:
 
 
 def test_the_committed_schema_of_the_shipped_guideline_is_fresh() -> None:
-    compilation = compile_path(ROOT / MYELOMA, MYELOMA.as_posix())
+    compilation = compile_path(ROOT / MYELOMA, MYELOMA.name)  # generated files name the file alone
     assert compilation.guideline is not None
     committed = ROOT / "generated" / "myeloma_post_daratumumab.schema.json"
     assert committed.read_text("utf-8") == render_schema(compilation.guideline), (

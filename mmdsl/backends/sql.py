@@ -1,0 +1,566 @@
+"""The SQL back end: a guideline's IR as one SQL query over a table of patients.
+
+The query reads a relation `patients` with a column `_row` (the patient's row number) and one
+column per input, already checked (docs/cohort.md): yes/no as BOOLEAN, integer as BIGINT, decimal
+as DOUBLE, text and members as VARCHAR, sets as VARCHAR[] lists. It returns, per patient, the
+decision of docs/decision.md without the trace: status, reason, conflicts, each table's result
+and the derived facts. It is written in DuckDB's dialect with only the constructs sqlglot
+translates faithfully (CASE, lists, structs, `list_contains`, `list_filter`), so that
+`transpiled` can give the same query to Spark SQL and the other dialects sqlglot knows.
+
+Python builds a view model of finished SQL fragments; `sql_query.sql.j2` only places them. Every
+authored string reaches the SQL through `string_literal`, every name through `identifier`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import jinja2
+
+from mmdsl.ir import model as ir
+
+MAX_EXACT_SUM_RULES = 12  # `collect sum` of decimals: one precomputed sum per set of rules
+RESERVED_COLUMNS = ("row", "status", "reason", "errors", "derived")
+SQL_TYPES = {"bool": "BOOLEAN", "integer": "BIGINT", "decimal": "DOUBLE", "text": "VARCHAR",
+             "enum": "VARCHAR", "set": "VARCHAR[]"}
+
+
+class SqlUnsupported(Exception):
+    """A guideline the SQL back end cannot evaluate exactly; the message says what and why."""
+
+
+# ---- the two ways authored text reaches SQL -----------------------------------------------------
+
+
+def identifier(name: str) -> str:
+    """A name as a quoted SQL identifier: `"name"`, a double quote inside doubled."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def string_literal(text: str) -> str:
+    """Text as an SQL string literal: `'…'` with quotes doubled; characters that are not
+    printable (control characters, NUL) are joined in with `chr(n)`, never written raw."""
+    parts: list[str] = []
+    for printable, chars in itertools.groupby(text, key=lambda c: c.isprintable() or c == " "):
+        piece = "".join(chars)
+        if printable:
+            parts.append("'" + piece.replace("'", "''") + "'")
+        else:
+            parts += [f"chr({ord(c)})" for c in piece]
+    if not parts:
+        return "''"
+    return parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
+
+
+def literal(value: ir.Scalar | None, kind: str | None = None) -> str:
+    """A value as SQL: text through string_literal, numbers as written for their type."""
+    if value is None:
+        return f"CAST(NULL AS {SQL_TYPES[kind or 'text']})"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        return string_literal(value)
+    if isinstance(value, float) or kind == "decimal":
+        return _double(float(value))
+    return str(int(value))
+
+
+def _double(value: float) -> str:
+    """A DOUBLE literal (`1.5E0`): an exponent makes every SQL dialect read a double, not a
+    decimal, and repr() gives the shortest text that reads back as the same double."""
+    if not math.isfinite(value):
+        raise SqlUnsupported(f"{value!r} has no SQL literal")
+    text = repr(value)
+    return text if "e" in text else text + "E0"
+
+
+def list_literal(items: Sequence[str], element_type: str) -> str:
+    """`[a, b]`, or a typed empty list."""
+    return f"[{', '.join(items)}]" if items else f"CAST([] AS {element_type}[])"
+
+
+# ---- the view model ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A common table expression: `name AS (SELECT *, columns FROM source)`."""
+
+    name: str
+    source: str
+    columns: tuple[str, ...]  # `expression AS _name`
+
+
+@dataclass(frozen=True, slots=True)
+class QueryView:
+    guideline: str  # for the comment at the top (escaped)
+    steps: tuple[Step, ...]
+    last: str
+    outputs: tuple[str, ...]  # `expression AS "name"`
+
+
+def render_sql(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> str:
+    """The decision query in DuckDB's dialect (raises SqlUnsupported). `carry`: columns of
+    `patients` to copy into the result after `row`, as (column, name in the result)."""
+    return _template().render(q=query_view(guideline, carry))
+
+
+def transpiled(guideline: ir.IRGuideline, dialect: str) -> str:
+    """The decision query for another SQL dialect, translated by sqlglot (an optional extra)."""
+    query = render_sql(guideline)
+    if dialect == "duckdb":
+        return query
+    from mmdsl.cohort.extras import require
+
+    sqlglot = require("sqlglot", "sql")
+    statements = sqlglot.transpile(query, read="duckdb", write=dialect, pretty=True)
+    return ";\n".join(statements) + "\n"
+
+
+@cache
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("mmdsl", "templates"), autoescape=False,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template("sql_query.sql.j2")
+
+
+def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
+    names = Names(guideline)
+    steps: list[Step] = []
+
+    def add(name: str, columns: Iterator[str] | tuple[str, ...]) -> None:
+        steps.append(Step(name, steps[-1].name if steps else "patients", tuple(columns)))
+
+    if names.members:
+        add("_h", names.member_columns())
+    for position, fact in enumerate(guideline.facts):
+        add(f"_f{position}", (f"{Conditions(names).sql(fact.condition)} AS _f{position}",))
+        names.refs[fact.name] = f"_f{position}"
+    scope = Conditions(names).sql(guideline.scope.condition) if guideline.scope else "TRUE"
+    add("_s", (f"{scope} AS _in_scope",))
+    read = {ref for condition in _conditions(guideline) for part in _parts(condition)
+            if isinstance(part, ir.IsSet | ir.Compare | ir.OneOf | ir.SetTest)
+            for ref in (part.ref,)}
+    tables = [TableQuery(table, number, names, read) for number, table in
+              enumerate(guideline.tables, start=1)]
+    for table in tables:
+        add(f"_t{table.number}", table.match_columns())
+        add(f"_t{table.number}r", table.result_columns())
+        table.publish()
+    return QueryView(
+        guideline=guideline.name.encode("unicode_escape").decode("ascii"),
+        steps=tuple(steps), last=steps[-1].name,
+        outputs=tuple(_outputs(guideline, tables, carry)),
+    )
+
+
+def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],
+             carry: Sequence[tuple[str, str]]) -> Iterator[str]:
+    taken = [*RESERVED_COLUMNS, *(name for _, name in carry)]
+    clash = [t.name for t in guideline.tables if t.name in taken]
+    if clash:
+        raise SqlUnsupported(f"a table named `{clash[0]}` would share its column with the "
+                             "decision's own column of that name; rename the table")
+    conflicts = [t for t in tables if t.conflict is not None]
+    any_conflict = " OR ".join(f"_t{t.number}_x" for t in conflicts) or "FALSE"
+    yield '_row AS "row"'
+    for column, name in carry:
+        yield f"{identifier(column)} AS {identifier(name)}"
+    yield (f"CASE WHEN NOT _in_scope THEN 'out_of_scope' WHEN {any_conflict} THEN 'error' "
+           "ELSE 'ok' END AS \"status\"")
+    reason = (string_literal("outside the scope of this guideline: " + guideline.scope.description)
+              if guideline.scope else "CAST(NULL AS VARCHAR)")
+    yield f"CASE WHEN NOT _in_scope THEN {reason} END AS \"reason\""
+    yield f"{_errors(conflicts, any_conflict)} AS \"errors\""
+    for table in tables:
+        yield f"CASE WHEN _in_scope THEN {table.result} END AS {identifier(table.table.name)}"
+    if guideline.facts:
+        fields = ", ".join(f"{string_literal(fact.name)}: _f{position}"
+                           for position, fact in enumerate(guideline.facts))
+        yield f"{{{fields}}} AS \"derived\""
+
+
+def _errors(conflicts: list[TableQuery], any_conflict: str) -> str:
+    """The conflicts as JSON text (`[{"table": …, "rules": […], "message": …}]`), else NULL."""
+    if not conflicts:
+        return "CAST(NULL AS VARCHAR)"
+    items = [(f"_t{t.number}_x", t.conflict or "") for t in conflicts]
+    return f"CASE WHEN _in_scope AND ({any_conflict}) THEN {_json_list(items)} END"
+
+
+# ---- refs and conditions -------------------------------------------------------------------------
+
+
+class Names:
+    """The SQL column of each ref: inputs by their own (quoted) name, the rest by position; and
+    `_h<n>`, whether a set input holds a member, for each (set, member) a condition tests: a
+    membership is tested once per patient however many conditions ask for it."""
+
+    def __init__(self, guideline: ir.IRGuideline) -> None:
+        self.refs: dict[str, str] = {item.name: identifier(item.name) for item in guideline.inputs}
+        self.nullable: set[str] = set()  # refs that may be NULL (single-hit outputs, sums…)
+        sets = {item.name for item in guideline.inputs if item.type.kind == "set"}
+        self.members: dict[tuple[str, str], str] = {}
+        for condition in _conditions(guideline):
+            for part in _parts(condition):
+                if isinstance(part, ir.SetTest) and part.ref in sets:
+                    for member in part.members:
+                        self.members.setdefault((part.ref, member), f"_h{len(self.members)}")
+
+    def member_columns(self) -> Iterator[str]:
+        for (ref, member), column in self.members.items():
+            yield f"list_contains({self.refs[ref]}, {string_literal(member)}) AS {column}"
+
+
+def _conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
+    yield from (fact.condition for fact in guideline.facts)
+    if guideline.scope is not None:
+        yield guideline.scope.condition
+    yield from (test for table in guideline.tables for rule in table.rules for test in rule.tests)
+
+
+def _parts(condition: ir.Cond) -> Iterator[ir.Cond]:
+    yield condition
+    if isinstance(condition, ir.Not):
+        yield from _parts(condition.item)
+    elif isinstance(condition, ir.AllOf | ir.AnyOf):
+        for item in condition.items:
+            yield from _parts(item)
+
+
+class Conditions:
+    """IR conditions as SQL predicates that are TRUE or FALSE, never NULL."""
+
+    def __init__(self, names: Names) -> None:
+        self.names = names
+
+    def sql(self, condition: ir.Cond) -> str:
+        match condition:
+            case ir.Always():
+                return "TRUE"
+            case ir.IsSet(ref=ref):
+                return f"({self.names.refs[ref]} IS NOT NULL)"
+            case ir.Not(item=item):
+                return f"(NOT {self.sql(item)})"
+            case ir.AllOf(items=items):
+                return self._chain(" AND ", items, "TRUE")
+            case ir.AnyOf(items=items):
+                return self._chain(" OR ", items, "FALSE")
+            case ir.Compare() | ir.OneOf() | ir.SetTest():
+                return self._test(condition)
+        raise TypeError(f"not a condition: {condition!r}")
+
+    def _chain(self, joiner: str, items: tuple[ir.Cond, ...], empty: str) -> str:
+        """`(a AND b)`; an item that is the chain's neutral value (`TRUE` in AND) left out."""
+        parts = [part for part in (self.sql(item) for item in items) if part != empty]
+        absorbing = "FALSE" if empty == "TRUE" else "TRUE"
+        if absorbing in parts:
+            return absorbing
+        if len(parts) == 1:
+            return parts[0]
+        return "(" + joiner.join(parts) + ")" if parts else empty
+
+    def _test(self, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
+        column = self.names.refs[condition.ref]
+        if isinstance(condition, ir.SetTest):
+            held = [self.names.members.get((condition.ref, m)) for m in condition.members]
+            if all(held):
+                return _quantified(condition.quantifier, [h for h in held if h])
+        test = _atom(column, condition)
+        if condition.ref in self.names.nullable:
+            return f"COALESCE({test}, FALSE)"  # a test on a missing value is false
+        return test
+
+
+def _atom(column: str, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
+    match condition:
+        case ir.Compare(op=op, value=value):
+            return f"({column} {'<>' if op == '!=' else '=' if op == '==' else op} {literal(value)})"
+        case ir.OneOf(values=values):
+            if len(values) == 1 and isinstance(values[0], bool):
+                return column if values[0] else f"(NOT {column})"
+            if len(values) == 1:
+                return f"({column} = {literal(values[0])})"
+            return f"({column} IN ({', '.join(literal(v) for v in values)}))"
+        case ir.SetTest(quantifier=quantifier, members=members):
+            return _quantified(quantifier, [f"list_contains({column}, {string_literal(m)})"
+                                            for m in members])
+    raise TypeError(f"not a test: {condition!r}")
+
+
+def _quantified(quantifier: str, has: list[str]) -> str:
+    """any: one of the memberships holds; none: no one does; all: every one does."""
+    if quantifier == "all":
+        return has[0] if len(has) == 1 else "(" + " AND ".join(has) + ")"
+    found = has[0] if len(has) == 1 else "(" + " OR ".join(has) + ")"
+    return found if quantifier == "any" else f"(NOT {found})"
+
+
+# ---- one table -----------------------------------------------------------------------------------
+
+
+class TableQuery:
+    """The columns that decide one table: each rule's match, then the hit policy's result."""
+
+    def __init__(self, table: ir.IRTable, number: int, names: Names, read: set[str]) -> None:
+        self.read = read  # the refs that conditions read: a result no one reads is not published
+        self.table = table
+        self.number = number
+        self.names = names
+        self.prefix = f"_t{number}"
+        self.rank = rank_order(table)
+        self.result = ""  # the result column's expression, set by result_columns
+        self.conflict: str | None = None  # the conflict as JSON text, for unique and any
+
+    def match(self, position: int) -> str:
+        return f"{self.prefix}_m{position}"
+
+    def match_columns(self) -> Iterator[str]:
+        conditions = Conditions(self.names)
+        for position, rule in enumerate(self.table.rules):
+            yield f"{conditions.sql(ir.AllOf(rule.tests))} AS {self.match(position)}"
+
+    def result_columns(self) -> Iterator[str]:
+        kind = self.table.result_kind
+        if kind == "number":
+            yield from self._number()
+        elif kind == "list":
+            yield from self._list()
+        else:
+            yield from self._single()
+
+    # ---- one row: unique, any, first, priority
+
+    def _single(self) -> Iterator[str]:
+        chosen = f"{self.prefix}_c"
+        hit = self.table.hit
+        order = self.rank if hit == "priority" else list(range(len(self.table.rules)))
+        first_match = _first_of([(self.match(p), str(p)) for p in order])
+        if hit in ("unique", "any"):
+            conflict = self._unique_conflict() if hit == "unique" else self._any_conflict()
+            yield f"{conflict} AS {self.prefix}_x"
+            yield f"CASE WHEN NOT {self.prefix}_x THEN {first_match} END AS {chosen}"
+            self.conflict = self._error_json()
+        else:
+            yield f"{first_match} AS {chosen}"
+        rows = [(str(p), self._row(p)) for p in range(len(self.table.rules))]
+        self.result = _case_of(chosen, rows)
+        for index, output in enumerate(self.table.outputs):
+            if f"{self.table.name}.{output.name}" not in self.read:
+                continue
+            values = [(str(p), literal(rule.outputs[index], output.type.kind))
+                      for p, rule in enumerate(self.table.rules)]
+            yield f"{_case_of(chosen, values)} AS {self.prefix}_o{index}"
+
+    def _unique_conflict(self) -> str:
+        count = " + ".join(f"CASE WHEN {self.match(p)} THEN 1 ELSE 0 END"
+                           for p in range(len(self.table.rules)))
+        return f"(({count or '0'}) > 1)"
+
+    def _any_conflict(self) -> str:
+        groups: dict[tuple[ir.Scalar | None, ...], list[int]] = {}
+        for position, rule in enumerate(self.table.rules):
+            groups.setdefault(rule.outputs, []).append(position)
+        count = " + ".join(
+            "CASE WHEN " + " OR ".join(self.match(p) for p in members) + " THEN 1 ELSE 0 END"
+            for members in groups.values())
+        return f"(({count or '0'}) > 1)"
+
+    def _error_json(self) -> str:
+        """`{"table": …, "rules": [the matched rules], "message": "rules A, B all match, …"}` as
+        JSON text; each name enters it as JSON writes it (quoted in the list, escaped in the
+        message)."""
+        suffix = (" all match, but a unique table allows only one" if self.table.hit == "unique"
+                  else " match with different outputs, but an any table needs them to agree")
+        table = json.dumps(self.table.name, ensure_ascii=False)
+        quoted = self._matched_names(lambda name: json.dumps(name, ensure_ascii=False))
+        inner = self._matched_names(_json_inner)
+        parts = [string_literal('{"table": ' + table + ', "rules": ['), quoted,
+                 string_literal('], "message": "rules '), inner,
+                 string_literal(_json_inner(suffix) + '"}')]
+        return "(" + " || ".join(parts) + ")"
+
+    def _matched_names(self, spell: Callable[[str], str]) -> str:
+        """The names of the rules that match, each as `spell` writes it, joined by `, `."""
+        return "concat_ws(', ', " + ", ".join(
+            f"CASE WHEN {self.match(p)} THEN {string_literal(spell(rule.name))} END"
+            for p, rule in enumerate(self.table.rules)) + ")"
+
+    # ---- a list of rows: collect, rule order, output order
+
+    def _list(self) -> Iterator[str]:
+        kept = self._kept()
+        for position in self.rank:
+            yield f"{kept[position]} AS {self.prefix}_k{position}"
+        rows = [(f"{self.prefix}_k{p}", self._row(p)) for p in self.rank]
+        self.result = _json_list(rows)
+        for index, output in enumerate(self.table.outputs):
+            if f"{self.table.name}.{output.name}" not in self.read:
+                continue
+            values = [(f"{self.prefix}_k{p}", literal(self.table.rules[p].outputs[index],
+                                                     output.type.kind))
+                      for p in self.rank if self.table.rules[p].outputs[index] is not None]
+            yield (f"{_present_list(values, SQL_TYPES[output.type.kind])} "
+                   f"AS {self.prefix}_o{index}")
+
+    def _kept(self) -> dict[int, str]:
+        """Each rule's row is in the list when it matches and, under `distinct by`, no rule before
+        it (in the list's order) with the same distinct outputs matches."""
+        positions = {o.name: i for i, o in enumerate(self.table.outputs)}
+        by = [positions[name] for name in self.table.distinct_by]
+        kept: dict[int, str] = {}
+        for place, position in enumerate(self.rank):
+            identity = [self.table.rules[position].outputs[i] for i in by]
+            earlier = [self.match(q) for q in self.rank[:place]
+                       if by and [self.table.rules[q].outputs[i] for i in by] == identity]
+            kept[position] = (self.match(position) if not earlier else
+                              f"({self.match(position)} AND NOT ({' OR '.join(earlier)}))")
+        return kept
+
+    # ---- a number: collect sum, min, max, count
+
+    def _number(self) -> Iterator[str]:
+        rules = self.table.rules
+        kind = self.table.outputs[0].type.kind
+        present = [(self.match(p), rule.outputs[0]) for p, rule in enumerate(rules)
+                   if rule.outputs[0] is not None]
+        aggregate = self.table.aggregate
+        if aggregate == "count":
+            by_value: dict[ir.Scalar, list[str]] = {}
+            for match, value in present:
+                by_value.setdefault(value, []).append(match)
+            terms = [f"CASE WHEN {' OR '.join(ms)} THEN 1 ELSE 0 END" for ms in by_value.values()]
+            number = "(" + " + ".join(terms) + ")" if terms else "0"
+        elif aggregate in ("min", "max"):
+            cases = [f"CASE WHEN {m} THEN {literal(v, kind)} END" for m, v in present]
+            function = "LEAST" if aggregate == "min" else "GREATEST"
+            number = (f"{function}({', '.join(cases)})" if len(cases) > 1 else
+                      cases[0] if cases else f"CAST(NULL AS {SQL_TYPES[kind]})")
+        else:
+            number = _sum(present, kind)
+        self.result = f"{self.prefix}_n"
+        yield f"{number} AS {self.prefix}_n"
+
+    # ---- what later tables read
+
+    def publish(self) -> None:
+        name = self.table.name
+        if self.table.result_kind == "number":
+            self.names.refs[name] = f"{self.prefix}_n"
+            if self.table.aggregate != "count":
+                self.names.nullable.add(name)
+            return
+        for index, output in enumerate(self.table.outputs):
+            ref = f"{name}.{output.name}"
+            self.names.refs[ref] = f"{self.prefix}_o{index}"
+            if self.table.result_kind == "single":
+                self.names.nullable.add(ref)
+
+    def _row(self, position: int) -> str:
+        """A rule's row as JSON text (a constant): its outputs by name, then the rule's name.
+        What the rule cites (evidence, refs, caveats) is the same for every patient:
+        `rules_description` gives it once, not once per patient."""
+        rule = self.table.rules[position]
+        row: dict[str, ir.Scalar | None] = {
+            o.name: v for o, v in zip(self.table.outputs, rule.outputs, strict=True)}
+        row["rule"] = rule.name
+        return string_literal(json.dumps(row, ensure_ascii=False))
+
+
+def rules_description(guideline: ir.IRGuideline) -> dict[str, dict[str, dict[str, list[object]]]]:
+    """What each rule cites, by table and rule name: the part of a result row that does not
+    depend on the patient (docs/decision.md: evidence, refs, caveats)."""
+    return {table.name: {rule.name: {"evidence": list(rule.evidence), "refs": list(rule.refs),
+                                     "caveats": list(rule.caveats)} for rule in table.rules}
+            for table in guideline.tables}
+
+
+def rank_order(table: ir.IRTable) -> list[int]:
+    """Rule positions in the order of a list result or a priority choice (docs/decision.md):
+    by `order by`, then by output priority (priority and output order), then by position."""
+    positions = {o.name: i for i, o in enumerate(table.outputs)}
+    by_priority = table.hit in ("priority", "output order")
+
+    def key(position: int) -> tuple[object, ...]:
+        rule = table.rules[position]
+        ordered = tuple(_rank(table.outputs[positions[n]], rule.outputs[positions[n]])
+                        for n in table.order_by)
+        priority = tuple(_rank(o, v) for o, v in zip(table.outputs, rule.outputs, strict=True)
+                         if o.type.kind == "enum") if by_priority else ()
+        return (ordered, priority, position)
+
+    return sorted(range(len(table.rules)), key=key)
+
+
+def _rank(output: ir.IROutput, value: ir.Scalar | None) -> tuple[int, object]:
+    if value is None:
+        return (1, 0)
+    if output.type.kind == "enum":
+        return (0, output.type.members.index(str(value)))
+    return (0, value)
+
+
+def _first_of(cases: list[tuple[str, str]]) -> str:
+    """`CASE WHEN a THEN x WHEN b THEN y END`: the first that holds, else NULL."""
+    if not cases:
+        return "CAST(NULL AS INTEGER)"
+    return "CASE " + " ".join(f"WHEN {c} THEN {v}" for c, v in cases) + " END"
+
+
+def _case_of(subject: str, cases: list[tuple[str, str]]) -> str:
+    """`CASE subject WHEN 0 THEN x … END`."""
+    if not cases:
+        return "NULL"
+    return f"CASE {subject} " + " ".join(f"WHEN {k} THEN {v}" for k, v in cases) + " END"
+
+
+def _json_list(items: list[tuple[str, str]]) -> str:
+    """A JSON array of the JSON texts whose condition holds, in order (concat_ws skips NULLs)."""
+    if not items:
+        return "'[]'"
+    cases = ", ".join(f"CASE WHEN {c} THEN {v} END" for c, v in items)
+    return f"('[' || concat_ws(', ', {cases}) || ']')"
+
+
+def _json_inner(text: str) -> str:
+    """Text as it stands inside a JSON string (escaped, without the quotes)."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def _present_list(items: list[tuple[str, str]], element_type: str | None) -> str:
+    """The list of the values whose condition holds, in order."""
+    if not items:
+        return f"CAST([] AS {element_type or 'VARCHAR'}[])"
+    cases = ", ".join(f"CASE WHEN {c} THEN {v} END" for c, v in items)
+    return f"list_filter([{cases}], lambda x: x IS NOT NULL)"
+
+
+def _sum(present: list[tuple[str, ir.Scalar]], kind: str) -> str:
+    """collect sum: integers exactly in SQL; decimals as the correctly rounded sum (math.fsum)
+    of the matched values, one precomputed number per set of matched rules."""
+    if not present:
+        return f"CAST(NULL AS {SQL_TYPES[kind]})"
+    if kind != "decimal":
+        any_match = " OR ".join(m for m, _ in present)
+        terms = " + ".join(f"CASE WHEN {m} THEN {literal(v)} ELSE 0 END" for m, v in present)
+        return f"CASE WHEN {any_match} THEN CAST({terms} AS BIGINT) END"
+    if len(present) > MAX_EXACT_SUM_RULES:
+        raise SqlUnsupported(
+            f"a `collect sum` of decimals over {len(present)} rules: SQL adds doubles one by one, "
+            f"which can differ from the correctly rounded sum that mmdsl gives, and more than "
+            f"{MAX_EXACT_SUM_RULES} rules are too many to precompute; use the Python evaluator")
+    mask = " + ".join(f"CASE WHEN {m} THEN {1 << i} ELSE 0 END" for i, (m, _) in enumerate(present))
+    sums = []
+    for bits in range(1, 1 << len(present)):
+        chosen = [float(v) for i, (_, v) in enumerate(present) if bits >> i & 1]
+        sums.append(f"WHEN {bits} THEN {_double(math.fsum(chosen))}")
+    return f"CASE {mask} {' '.join(sums)} END"

@@ -1,0 +1,133 @@
+"""Checking patients' rows in SQL: the typed value of each input, and whether the row is plain.
+
+A row is *plain* when every input is given with exactly the expected type and a valid value, so
+that the rules of docs/decision.md certainly accept it; its typed values then go straight into
+the decision query. A row that is not plain is not refused here: it is read back into Python
+and checked by the evaluator's own validation (`rows.py`), which either accepts it (with the
+very same values) or names every problem. The SQL check therefore only has to be sound (never
+call plain a row the evaluator would refuse, never give a different value); it may be cautious.
+
+How a column holds each type (docs/cohort.md):
+- Parquet: BOOLEAN; any integer type; DOUBLE or FLOAT (and integers) for decimals; VARCHAR for
+  text and members; a list of VARCHAR for sets. NULL means "not given".
+- CSV: every cell is text: `true`/`false`, numbers as JSON writes them, sets as JSON arrays of
+  names (`["daratumumab", "pomalidomide"]`, `[]`); an empty cell means "not given".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mmdsl.backends.sql import identifier, list_literal, literal, string_literal
+from mmdsl.ir import model as ir
+
+INTEGER_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                           "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"})
+FLOAT_TYPES = frozenset({"FLOAT", "DOUBLE"})
+EXACT_IN_DOUBLE = 2 ** 53  # an integer beyond this may not survive the way to a double
+JSON_SPACE = r"[ \t\n\r]*"
+JSON_NAME = r'"[^"\\\x00-\x1f]*"'
+JSON_NAMES = rf"\[{JSON_SPACE}({JSON_NAME}{JSON_SPACE}(,{JSON_SPACE}{JSON_NAME}{JSON_SPACE})*)?\]"
+JSON_INTEGER = r"-?(0|[1-9][0-9]{0,17})"
+JSON_NUMBER = r"-?(0|[1-9][0-9]{0,99})(\.[0-9]+)?([eE][+-]?[0-9]+)?"
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One input in SQL: its typed value (on plain rows), and when that value is plain."""
+
+    value: str
+    plain: str
+
+
+def checked_input(item: ir.IRInput, column_type: str | None, text_cells: bool) -> Checked:
+    """The checks of one input whose column has `column_type` (None: there is no column)."""
+    if column_type is None:
+        if item.required:
+            return Checked("NULL", "FALSE")
+        return Checked(_default(item), "TRUE")
+    column = identifier(item.name)
+    given = _text_cell(item, column) if text_cells else _typed_cell(item, column, column_type)
+    if given is None:  # a column of the wrong type: only its empty cells can be plain
+        return Checked(_default(item) if not item.required else "NULL",
+                       "FALSE" if item.required else f"({column} IS NULL)")
+    if item.required:
+        return Checked(given.value, f"({column} IS NOT NULL AND {given.plain})")
+    return Checked(f"CASE WHEN {column} IS NULL THEN {_default(item)} ELSE {given.value} END",
+                   f"({column} IS NULL OR {given.plain})")
+
+
+def _default(item: ir.IRInput) -> str:
+    if item.type.kind == "set":
+        members = item.default if isinstance(item.default, list) else []
+        return list_literal([string_literal(str(m)) for m in members], "VARCHAR")
+    value = item.default
+    assert not isinstance(value, list | dict)
+    return literal(value, item.type.kind)
+
+
+def _typed_cell(item: ir.IRInput, column: str, column_type: str) -> Checked | None:
+    kind = item.type.kind
+    if kind == "bool":
+        return Checked(column, "TRUE") if column_type == "BOOLEAN" else None
+    if kind == "integer" and column_type in INTEGER_TYPES:
+        return Checked(f"TRY_CAST({column} AS BIGINT)",
+                       _within(column, item.type, -(2 ** 63), 2 ** 63 - 1))
+    if kind == "decimal" and column_type in FLOAT_TYPES:
+        double = f"CAST({column} AS DOUBLE)"
+        return Checked(double, f"(isfinite({double}) AND {_within(double, item.type)})")
+    if kind == "decimal" and column_type in INTEGER_TYPES:
+        return Checked(f"TRY_CAST({column} AS DOUBLE)",
+                       _within(column, item.type, -EXACT_IN_DOUBLE, EXACT_IN_DOUBLE))
+    if kind in ("text", "enum") and column_type == "VARCHAR":
+        return Checked(column, _member(column, item) if kind == "enum" else "TRUE")
+    if kind == "set" and column_type == "VARCHAR[]":
+        return Checked(column, _set_plain(column, item))
+    return None
+
+
+def _text_cell(item: ir.IRInput, column: str) -> Checked:
+    """A CSV cell (text): the value it spells, when it spells one plainly."""
+    kind = item.type.kind
+    if kind == "bool":
+        return Checked(f"({column} = 'true')", f"({column} IN ('true', 'false'))")
+    if kind == "integer":
+        number = f"TRY_CAST({column} AS BIGINT)"
+        return Checked(number, f"(regexp_full_match({column}, {string_literal(JSON_INTEGER)}) "
+                               f"AND {_within(number, item.type)})")
+    if kind == "decimal":
+        number = f"TRY_CAST({column} AS DOUBLE)"
+        return Checked(number, f"(regexp_full_match({column}, {string_literal(JSON_NUMBER)}) "
+                               f"AND isfinite({number}) AND {_within(number, item.type)})")
+    if kind in ("text", "enum"):
+        return Checked(column, _member(column, item) if kind == "enum" else "TRUE")
+    # CASE, not AND: the cast must run only on cells that are such arrays
+    names = f"CAST(json({column}) AS VARCHAR[])"
+    shaped = f"regexp_full_match({column}, {string_literal(JSON_NAMES)})"
+    return Checked(f"CASE WHEN {shaped} THEN {names} END",
+                   f"CASE WHEN {shaped} THEN {_set_plain(names, item)} ELSE FALSE END")
+
+
+def _within(value: str, value_type: ir.IRType, low: int | None = None,
+            high: int | None = None) -> str:
+    """`value` within the input's bounds (and within `low`..`high`, what the type can carry)."""
+    parts = [f"{value} IS NOT NULL"]
+    for bound, op in ((value_type.low, ">="), (low, ">="), (value_type.high, "<="), (high, "<=")):
+        if bound is not None:
+            kind = "decimal" if isinstance(bound, float) else "integer"
+            parts.append(f"{value} {op} {literal(bound, kind)}")
+    return "(" + " AND ".join(parts) + ")"
+
+
+def _member(value: str, item: ir.IRInput) -> str:
+    members = ", ".join(string_literal(m) for m in item.type.members)
+    return f"({value} IN ({members}))"
+
+
+def _set_plain(value: str, item: ir.IRInput) -> str:
+    """Every item a member, none twice (nor NULL): as many items as members the list contains.
+    (One `list_contains` per member is several times faster in DuckDB than `list_has_all` and
+    `list_unique`.)"""
+    held = " + ".join(f"CASE WHEN list_contains({value}, {string_literal(m)}) THEN 1 ELSE 0 END"
+                      for m in item.type.members) or "0"
+    return f"({value} IS NOT NULL AND len({value}) = ({held}))"

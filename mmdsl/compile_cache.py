@@ -1,0 +1,80 @@
+"""A cache of compiled guidelines, so that `mmdsl eval` does not parse, check and verify a table
+file again for every patient (the way Python keeps bytecode in __pycache__).
+
+An entry is the IR of a file that compiled without errors, stored under a key made of the file's
+text, the name it is shown by, and a fingerprint of the compiler itself (the version and the
+size and modification time of each file of the mmdsl package): a changed table or a changed
+compiler misses the cache and compiles afresh. Files with errors are never cached. The cache is
+in $MMDSL_CACHE_DIR, else $XDG_CACHE_HOME/mmdsl, else ~/.cache/mmdsl; MMDSL_NO_CACHE=1 turns it off.
+Any problem with the cache (unwritable, corrupt) silently falls back to compiling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mmdsl import __version__
+from mmdsl.writing import replacing
+
+if TYPE_CHECKING:
+    from mmdsl.ir.model import IRGuideline
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("MMDSL_NO_CACHE"):
+        return None
+    explicit = os.environ.get("MMDSL_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mmdsl" / "compiled"
+
+
+@cache
+def compiler_fingerprint() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".lark", ".j2") and "__pycache__" not in path.parts:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _entry(text: bytes, shown: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(compiler_fingerprint().encode() + b"\0" + shown.encode("utf-8", "replace")
+                         + b"\0" + text).hexdigest()
+    return folder / f"{key}.pickle"
+
+
+def load(text: bytes, shown: str) -> IRGuideline | None:
+    """The cached IR of a file with this text and name, or None."""
+    entry = _entry(text, shown)
+    if entry is None:
+        return None
+    try:
+        with entry.open("rb") as stream:
+            guideline: IRGuideline = pickle.load(stream)
+    except Exception:  # absent, unreadable or from another compiler: compile instead
+        return None
+    return guideline
+
+
+def store(text: bytes, shown: str, guideline: IRGuideline) -> None:
+    entry = _entry(text, shown)
+    if entry is None:
+        return
+    try:
+        with replacing(entry) as temporary, temporary.open("wb") as stream:  # whole or not at all
+            pickle.dump(guideline, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        return

@@ -1,0 +1,58 @@
+"""The benchmark suite runs, on tiny sizes, and what it compares agrees (not timed: `make bench`
+measures; these tests only keep the scripts working and their contenders honest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks import cohort_bench, compilation, handwritten, report, run, single, synthetic
+from mmdsl.pipeline import compile_source
+from mmdsl.source import Source
+
+pytest.importorskip("duckdb")
+for engine in ("rule_engine", "celpy", "business_rules"):
+    pytest.importorskip(engine)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("path", "hand"), [
+    (run.FIRST_HIT, handwritten.first_hit_8x8), (run.MYELOMA, handwritten.myeloma_recommendations)])
+def test_every_contender_decides_as_the_generated_core(tmp_path: Path, path: Path,
+                                                       hand: object) -> None:
+    result = single.run(path, hand, tmp_path, count=60, peer_count=8, repeats=1)  # type: ignore[arg-type]
+    assert not [n for n in result.notes if "disagrees" in n or "not measured" in n], result.notes
+    assert set(result.measures) >= {"generated decision core", "hand-written if/elif",
+                                    "generated evaluate()", "reference interpreter",
+                                    "rule-engine", "cel-python", "business-rules"}
+
+
+def test_synthetic_tables_hold_exactly_their_seeded_mistakes() -> None:
+    text = synthetic.table_text(60, 10, seed=3)
+    compiled = compile_source(Source("s.mmdsl", text))
+    codes = sorted({d.code for d in compiled.diagnostics})
+    assert len(codes) == 3, codes  # a dead rule, an overlap, a gap
+    assert synthetic.table_text(60, 10, seed=3) == text
+
+
+def test_the_stages_of_a_compile_are_measured() -> None:
+    found = compilation.stages(synthetic.table_text(30, 5), repeats=1)
+    assert set(found) >= {"parse, check, lower", "verify", "render Python"}
+    assert found["rules"] == 30
+
+
+def test_the_cohort_differential_agrees(tmp_path: Path) -> None:
+    guideline, _ = single.load_guideline(run.MYELOMA)
+    agree, compared, _ = cohort_bench.differential(guideline, tmp_path, 300)
+    assert agree == compared == 300
+
+
+def test_the_report_names_every_target(tmp_path: Path) -> None:
+    results = run.Results(run.QUICK, "test")
+    results.single.append(single.run(run.FIRST_HIT, handwritten.first_hit_8x8, tmp_path,
+                                     count=20, peer_count=3, repeats=1))
+    results.targets.append((20, 10, 0.1, compilation.analyses(20, 10, repeats=1)))
+    text = report.markdown(results)
+    assert "decision core ≥ hand-written" in text and "every analysis" in text

@@ -1,0 +1,66 @@
+"""`mmdsl eval` keeps compiled guidelines (mmdsl/compile_cache.py): the same decision from the
+cache, a changed table compiled afresh, errors never cached, a corrupt entry ignored."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mmdsl.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = ROOT / "tests" / "fixtures" / "backend" / "small.mmdsl"
+FACTS = '{"lines": 4, "refractory": ["dara"], "exposed": ["bort"], "weight": 70}'
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("MMDSL_CACHE_DIR", str(folder))
+    monkeypatch.delenv("MMDSL_NO_CACHE", raising=False)
+    return folder
+
+
+def evaluate(table: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["eval", str(table), "--facts", "-"], input=FACTS)
+    return result.exit_code, result.stdout
+
+
+def test_the_cached_guideline_decides_the_same(cache: Path, tmp_path: Path) -> None:
+    table = tmp_path / "small.mmdsl"
+    shutil.copy(SMALL, table)
+    first = evaluate(table)
+    assert len(list(cache.glob("*.pickle"))) == 1
+    assert evaluate(table) == first
+    assert first[0] == 0
+
+
+def test_a_changed_table_is_compiled_again(cache: Path, tmp_path: Path) -> None:
+    table = tmp_path / "small.mmdsl"
+    shutil.copy(SMALL, table)
+    evaluate(table)
+    table.write_text(SMALL.read_text("utf-8").replace('version "1.0"', 'version "2.0"'), "utf-8")
+    assert '"version": "2.0"' in evaluate(table)[1]
+    table.write_text(SMALL.read_text("utf-8") + "\ntable broken\n", "utf-8")
+    assert evaluate(table)[0] == 1
+    assert len(list(cache.glob("*.pickle"))) == 2
+
+
+def test_a_corrupt_entry_is_ignored(cache: Path, tmp_path: Path) -> None:
+    table = tmp_path / "small.mmdsl"
+    shutil.copy(SMALL, table)
+    expected = evaluate(table)
+    for entry in cache.glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert evaluate(table) == expected
+
+
+def test_no_cache_when_asked(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MMDSL_NO_CACHE", "1")
+    table = tmp_path / "small.mmdsl"
+    shutil.copy(SMALL, table)
+    assert evaluate(table)[0] == 0
+    assert not cache.exists()
