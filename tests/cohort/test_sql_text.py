@@ -19,10 +19,9 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+# DuckDB's VARCHAR cannot hold NUL, so that one is not read back here (the other tests keep it).
+@pytest.mark.parametrize("text", [t for t in HOSTILE if "\u0000" not in t])
 def test_a_string_literal_reads_back_as_the_text(text: str) -> None:
-    if "\u0000" in text:
-        pytest.skip("DuckDB's VARCHAR cannot hold NUL")
     assert duckdb.sql(f"SELECT {string_literal(text)}").fetchall() == [(text,)]
 
 
