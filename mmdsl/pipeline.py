@@ -198,8 +198,12 @@ def compile_path(path: str | Path, shown: str | None = None, *, run_examples: bo
 
 def published(guideline: IRGuideline) -> IRGuideline:
     """The guideline as the files generated from it name it: its source by file name alone, so
-    that a table file gives the same bytes from any working directory, and no path of a machine."""
-    return dataclasses.replace(guideline, source_path=Path(guideline.source_path).name)
+    that a table file gives the same bytes from any working directory, and no path of a machine.
+
+    The name's bytes are read as UTF-8 whatever the locale: under a Latin-1 locale Python would
+    decode `triagé.mmdsl` as `triagÃ©.mmdsl`, and the generated files would change with it."""
+    name = os.fsencode(Path(guideline.source_path).name).decode("utf-8", "backslashreplace")
+    return dataclasses.replace(guideline, source_path=name)
 
 
 def shown_path(path: str | Path) -> str:

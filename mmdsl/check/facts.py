@@ -18,8 +18,10 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
     on_cycles = facts_on_cycles(reads)
     in_reported_cycle: set[str] = set()
     for name, decl in context.symbols.facts.items():
-        cycle = cycle_through(name, reads) if name in on_cycles else []
-        if cycle and name not in in_reported_cycle:
+        if name not in on_cycles or name in in_reported_cycle:
+            continue
+        cycle = cycle_through(name, reads)
+        if cycle:
             in_reported_cycle.update(cycle)
             yield context.report("fact-cycle", decl.name.span,
                                  f"fact `{name}` depends on itself: {' → '.join([*cycle, name])}",

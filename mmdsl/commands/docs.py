@@ -72,7 +72,7 @@ def _documents(compilation: Compilation, out_dir: Path) -> dict[Path, str]:
     guideline = published(compilation.guideline)
     results = run_examples(guideline)
     uncovered = uncovered_cases(compilation.diagnostics)
-    stem = Path(guideline.source_path).stem
+    stem = Path(compilation.source.path).stem  # as the file system names it, like compile's outputs
     return {out_dir / f"{stem}.md": render_markdown(guideline, results, uncovered),
             out_dir / f"{stem}.html": render_html(guideline, results, uncovered)}
 

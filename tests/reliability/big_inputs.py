@@ -101,6 +101,13 @@ def junk(size: int) -> bytes:
     return random.Random(size).randbytes(size)
 
 
+def all_members(count: int) -> str:
+    """A rule that needs every member of a large enumeration: one long path in the verifier."""
+    members = ", ".join(f"m{i}" for i in range(count))
+    return (HEAD + f"enum e = {members}\ninput s: set of e \"s\"\n"
+            + _tail("s | b", (f"  | all of ({members}) | - || 1 |\n",)))
+
+
 def deep_not(depth: int) -> str:
     return HEAD + "fact f = " + "not " * depth + "b\n" + _table([]).removeprefix(HEAD)
 
@@ -138,7 +145,12 @@ CASES = (
          quick=True),
     Case("2,000 chained tables", lambda: chained_tables(2_000), 120, 1500),
     Case("enumeration of 20,000 members", lambda: many_members(20_000), 120, 1500),
-    Case("5,000 rows", lambda: rows_few_thresholds(5_000), 60, 600, quick=True),
+    Case("a rule over 5,000 members: the verifier's variables", lambda: all_members(5_000), 30, 600,
+         quick=True),
+    Case("1,000 rows, a threshold each: the verifier's budget", lambda: rows_distinct_thresholds(1_000),
+         30, 700, quick=True),
+    Case("5,000 rows, a threshold each", lambda: rows_distinct_thresholds(5_000), 60, 600,
+         quick=True),
     Case("50,000 rows, 50 thresholds", lambda: rows_few_thresholds(50_000), 240, 2000),
     Case("50,000 rows, 50,000 thresholds", lambda: rows_distinct_thresholds(50_000), 240, 2000),
     Case("50,000 rows, each a mistake", lambda: rows_with_errors(50_000), 240, 2000),

@@ -63,7 +63,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]
     (workdir / "tables").mkdir()
     for table in TABLES:
         shutil.copy(table, workdir / "tables" / table.name)
-    names = [table.name for table in TABLES]
+    shutil.copy(TABLES[1], workdir / "tables" / "triagé.mmdsl")  # a name beyond ASCII
+    names = [table.name for table in TABLES] + ["triagé.mmdsl"]
     ways = {
         "folder, C.UTF-8, hash seed 0": (workdir, {"PYTHONHASHSEED": "0", "LC_ALL": "C.UTF-8"},
                                         ["tables/"]),
@@ -91,10 +92,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]
 
 def test_every_way_of_compiling_gives_the_same_bytes(runs: dict[str, dict[str, bytes]]) -> None:
     first, *others = runs.items()
-    assert sorted(first[1]) == [
-        "docs/myeloma_post_daratumumab.html", "docs/myeloma_post_daratumumab.md",
-        "docs/triage.html", "docs/triage.md", "myeloma_post_daratumumab.py",
-        "myeloma_post_daratumumab.schema.json", "triage.py", "triage.schema.json"]
+    assert sorted(first[1]) == sorted(
+        f"{folder}{stem}{suffix}" for stem in ("myeloma_post_daratumumab", "triage", "triagé")
+        for folder, suffixes in (("", (".py", ".schema.json")), ("docs/", (".md", ".html")))
+        for suffix in suffixes)
+    assert "from triagé.mmdsl." in first[1]["triagé.py"].decode("utf-8")
     for way, files in others:
         different = [name for name in first[1] if files.get(name) != first[1][name]]
         assert sorted(files) == sorted(first[1]) and not different, (way, different)

@@ -51,6 +51,13 @@ def expected(case: str) -> set[str]:
     return set(MANIFEST["cases"][case]["fields"])
 
 
+def assert_mentions(case: str, errors: list[dict[str, str]]) -> None:
+    """The words the manifest expects in the problems: the nearest name, what was given."""
+    said = " | ".join(error["message"] for error in errors)
+    for words in MANIFEST["cases"][case].get("mentions", []):
+        assert words in said, (words, said)
+
+
 def test_the_corpus_has_at_least_fifty_cases_each_documented() -> None:
     assert len(CASES) >= 50
     assert sorted(p.name for p in CORPUS.glob("*.json") if p.name != "manifest.json") == CASES
@@ -72,6 +79,7 @@ def test_the_module_refuses_each_case_naming_its_fields(module: ModuleType, case
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert fields(raised.value.errors) == expected(case), raised.value.errors
+    assert_mentions(case, raised.value.errors)
     assert isinstance(raised.value, ValueError)
     assert seconds < 1 and peak < 20_000_000, (seconds, peak)
 
@@ -120,6 +128,7 @@ def test_mmdsl_eval_refuses_each_case_with_status_2_and_no_decision(case: str) -
     assert as_json.exit_code == 2
     errors = json.loads(as_json.stdout)["errors"]
     assert fields(errors) == expected(case), errors
+    assert_mentions(case, errors)
     assert len(problems) == len(errors)
 
 
