@@ -7,6 +7,10 @@ size and modification time of each file of the mmdsl package): a changed table o
 compiler misses the cache and compiles afresh. Files with errors are never cached. The cache is
 in $MMDSL_CACHE_DIR, else $XDG_CACHE_HOME/mmdsl, else ~/.cache/mmdsl; MMDSL_NO_CACHE=1 turns it off.
 Any problem with the cache (unwritable, corrupt) silently falls back to compiling.
+
+Entries are pickles, and loading a pickle can run code: an entry is loaded only when it and its
+folder belong to the user running mmdsl and nobody else can write them (as ssh treats its keys),
+and the folder is created private (0700). A cache folder shared with others is never read.
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ def load(text: bytes, shown: str) -> IRGuideline | None:
     entry = _entry(text, shown)
     if entry is None:
         return None
+    if not (_private(entry.parent) and _private(entry)):
+        return None
     try:
         with entry.open("rb") as stream:
             guideline: IRGuideline = pickle.load(stream)
@@ -69,11 +75,21 @@ def load(text: bytes, shown: str) -> IRGuideline | None:
     return guideline
 
 
+def _private(path: Path) -> bool:
+    """Owned by this user and writable by no one else (so nobody else could have planted it)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
+
+
 def store(text: bytes, shown: str, guideline: IRGuideline) -> None:
     entry = _entry(text, shown)
     if entry is None:
         return
     try:
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with replacing(entry) as temporary, temporary.open("wb") as stream:  # whole or not at all
             pickle.dump(guideline, stream, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:

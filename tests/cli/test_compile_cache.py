@@ -64,3 +64,26 @@ def test_no_cache_when_asked(cache: Path, tmp_path: Path, monkeypatch: pytest.Mo
     shutil.copy(SMALL, table)
     assert evaluate(table)[0] == 0
     assert not cache.exists()
+
+
+def test_an_entry_others_could_have_written_is_never_loaded(cache: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # A pickle runs code when loaded: an entry planted by someone else must not be read.
+    import pickle
+
+    from mmdsl import compile_cache
+
+    table = tmp_path / "small.mmdsl"
+    shutil.copy(SMALL, table)
+    evaluate(table)
+    (entry,) = cache.glob("*.pickle")
+    assert cache.stat().st_mode & 0o777 == 0o700
+    loads: list[object] = []
+    monkeypatch.setattr(pickle, "load", lambda stream: loads.append(stream) or None)
+    compile_cache.load(b"", "")  # a miss: nothing to load
+    entry.chmod(0o666)  # group and others may write it now
+    assert evaluate(table)[0] == 0
+    assert loads == []
+    entry.chmod(0o600)
+    evaluate(table)
+    assert len(loads) == 1
