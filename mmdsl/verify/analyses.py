@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from mmdsl.ir import model as ir
 from mmdsl.verify.bdd import FALSE
+from mmdsl.verify.boxes import Boxes
 from mmdsl.verify.columns import ColumnView
 from mmdsl.verify.encode import Encoder, rank
 from mmdsl.verify.witness import witness_facts
@@ -35,15 +36,21 @@ class Finding:
 
 
 class TableAnalysis:
-    """Everything the analyses need about one table, computed once."""
+    """Everything the analyses need about one table, computed once.
+
+    The questions about many rules at once (which rules ever decide, which overlap, where no rule
+    applies) are answered on boxes (verify/boxes.py); BDDs of whole rules are built only for the
+    few findings that need a witness or a smallest set of cells.
+    """
 
     def __init__(self, encoder: Encoder, table: ir.IRTable, in_scope: int) -> None:
         self.encoder = encoder
         self.bdd = encoder.bdd
         self.table = table
         self.in_scope = in_scope  # domain and scope
-        self.matches = encoder.matches(table)
-        self.live = [self.bdd.conjoin(m, in_scope) for m in self.matches]
+        self.boxes = Boxes(encoder, table, in_scope)
+        self.live = [self.boxes.is_live(i) for i in range(len(table.rules))]
+        self.live_rules = [i for i, live in enumerate(self.live) if live]
 
     def witness(self, function: int) -> dict[str, ir.JsonValue]:
         assignment = self.bdd.one_assignment(self.bdd.conjoin(function, self.in_scope))
@@ -54,7 +61,7 @@ class TableAnalysis:
 
     def dead_rules(self) -> Iterator[Finding]:
         for index, live in enumerate(self.live):
-            if live == FALSE:
+            if not live:
                 yield Finding("dead", self.table.name, (index,), cells=self._contradicting_cells(index))
 
     def _contradicting_cells(self, index: int) -> tuple[int, ...]:
@@ -71,21 +78,40 @@ class TableAnalysis:
         """Under first and priority: live rules whose every patient is taken by other rules."""
         if self.table.hit not in ("first", "priority"):
             return
-        selections = self.encoder.selections(self.table)
-        for index, live in enumerate(self.live):
-            if live != FALSE and self.bdd.conjoin(selections[index], self.in_scope) == FALSE:
+        deciding = self._deciding()
+        for index in self.live_rules:
+            if index not in deciding:
                 yield Finding("unreachable", self.table.name, (index,), self._winners(index))
+
+    def _deciding(self) -> set[int]:
+        """The rules whose row is the table's result for some patient in scope."""
+        order = sorted(self.live_rules, key=lambda i: (rank(self.table, self.table.rules[i]), i)
+                       if self.table.hit == "priority" else (i,))
+        deciding: set[int] = set()
+        for rules in self.boxes.leaves(order, lambda rules: deciding.issuperset(rules)):
+            left = self.boxes.rest
+            for rule in rules:  # the earlier rules take what they match; the next gets the rest
+                if self.bdd.intersects(self.boxes.residuals[rule], left):
+                    deciding.add(rule)
+                    left = self.boxes.minus(left, [rule])
+                    if left == FALSE:
+                        break
+        return deciding
 
     def _winners(self, index: int) -> tuple[int, ...]:
         """A small set of rules that together take every patient of rule `index`."""
-        candidates = [j for j in self._beating(index)
-                      if self.bdd.intersects(self.live[index], self.live[j])]
-        alone = next((j for j in candidates if self.bdd.implies(self.live[index], self.live[j])), None)
+        candidates = [j for j in self._beating(index) if self.live[j] and self.boxes.meet(index, j)]
+        return self._fewest(index, candidates)
+
+    def _fewest(self, index: int, candidates: list[int]) -> tuple[int, ...]:
+        """Of rules that together cover rule `index`, one that covers it alone, else as few as
+        greedy deletion leaves."""
+        alone = next((j for j in candidates if self.boxes.inside(index, j)), None)
         if alone is not None:  # one broader rule takes it all: name just that one
             return (alone,)
         for j in list(candidates):
             rest = [c for c in candidates if c != j]
-            if self.bdd.implies(self.live[index], self.bdd.any_of([self.live[c] for c in rest])):
+            if rest and self.boxes.covers(index, rest):
                 candidates = rest
         return tuple(candidates)
 
@@ -103,34 +129,26 @@ class TableAnalysis:
         """Under unique (any rules) and any (rules with different outputs): groups of overlapping rules."""
         if self.table.hit not in ("unique", "any"):
             return
-        pairs = self._overlapping_pairs()
+        pairs = sorted(self.boxes.overlapping_pairs(self.live_rules, self._conflict),
+                       key=lambda pair: (pair[1], pair[0]))
         for group in _groups(pairs):
             first, second = next((i, j) for i, j in pairs if i in group and j in group)
-            witness = self.witness(self.bdd.conjoin(self.live[first], self.live[second]))
-            yield Finding("overlap", self.table.name, tuple(sorted(group)), witness=witness,
+            both = self.bdd.conjoin(self.boxes.rule_function(first), self.boxes.rule_function(second))
+            yield Finding("overlap", self.table.name, tuple(sorted(group)), witness=self.witness(both),
                           extra={"pair": (first, second)})
-
-    def _overlapping_pairs(self) -> list[tuple[int, int]]:
-        pairs = []
-        earlier = FALSE
-        for j, live in enumerate(self.live):
-            if self.bdd.conjoin(live, earlier) != FALSE:
-                pairs += [(i, j) for i in range(j) if self._conflict(i, j)]
-            earlier = self.bdd.disjoin(earlier, live)
-        return pairs
 
     def _conflict(self, i: int, j: int) -> bool:
         rules = self.table.rules
-        if self.table.hit == "any" and rules[i].outputs == rules[j].outputs:
-            return False
-        return self.bdd.conjoin(self.live[i], self.live[j]) != FALSE
+        return not (self.table.hit == "any" and rules[i].outputs == rules[j].outputs)
 
     # ---- gaps ---------------------------------------------------------------------------------------------
 
     def gaps(self) -> Iterator[Finding]:
-        uncovered = self.bdd.negate(self.bdd.any_of(self.matches))
-        if self.bdd.conjoin(uncovered, self.in_scope) == FALSE:
+        pieces = self.boxes.uncovered(self.boxes.everything, self.live_rules, self.boxes.rest)
+        if not pieces:
             return
+        uncovered = self.bdd.any_of([self.bdd.conjoin(self.boxes.function(region), left)
+                                     for region, left in pieces])
         view = ColumnView(self.encoder, self.table)
         cubes = view.regions(uncovered, MAX_COUNTED_REGIONS)
         shown = cubes[:MAX_REGIONS]
@@ -148,30 +166,33 @@ class TableAnalysis:
         """Under collect: rules whose every patient already gets the same outputs from other rules."""
         if self.table.result_kind != "list":
             return
-        for index, live in enumerate(self.live):
-            others = self._same_outputs(index)
-            if live != FALSE and others and self.bdd.implies(live, self.bdd.any_of(
-                    [self.live[j] for j in others])):
-                yield Finding("redundant", self.table.name, (index,), self._covering(index, others))
+        needed = self._needed()
+        for index in self.live_rules:
+            if index not in needed:
+                others = [j for j in self._same_outputs(index) if self.boxes.meet(index, j)]
+                yield Finding("redundant", self.table.name, (index,), self._fewest(index, others))
+
+    def _needed(self) -> set[int]:
+        """The live rules that give some patient outputs no other rule (that counts) gives him."""
+        needed: set[int] = set()
+        for rules in self.boxes.leaves(self.live_rules, lambda rules: needed.issuperset(rules)):
+            for index in rules:
+                others = [j for j in rules if j != index and self._counts_against(j, index)]
+                mine = self.boxes.target(index)
+                if index not in needed and self.boxes.minus(mine, others) != FALSE:
+                    needed.add(index)
+        return needed
 
     def _same_outputs(self, index: int) -> list[int]:
-        """Other live rules with the same outputs; of two rules that cover each other, only the
-        earlier one counts, so that the later one alone is reported."""
-        rules = self.table.rules
-        return [j for j in range(len(rules)) if j != index and self.live[j] != FALSE
-                and rules[j].outputs == rules[index].outputs
-                and (j < index or not self.bdd.implies(self.live[j], self.live[index]))]
+        """Other live rules with the same outputs that count against it (see _counts_against)."""
+        return [j for j in self.live_rules if j != index and self._counts_against(j, index)]
 
-    def _covering(self, index: int, same: list[int]) -> tuple[int, ...]:
-        alone = next((j for j in same if self.bdd.implies(self.live[index], self.live[j])), None)
-        if alone is not None:
-            return (alone,)
-        chosen = list(same)
-        for j in list(chosen):
-            rest = [c for c in chosen if c != j]
-            if rest and self.bdd.implies(self.live[index], self.bdd.any_of([self.live[c] for c in rest])):
-                chosen = rest
-        return tuple(chosen)
+    def _counts_against(self, other: int, index: int) -> bool:
+        """Same outputs; of two rules that cover each other, only the earlier one counts, so that
+        the later one alone is reported."""
+        rules = self.table.rules
+        return (rules[other].outputs == rules[index].outputs
+                and (other < index or not self.boxes.inside(other, index)))
 
 
 def merge_cubes(cubes: list[dict[int, bool]]) -> list[dict[int, bool]]:

@@ -49,6 +49,12 @@ class BDD:
         if self.steps_left < 0:
             raise TooComplex(f"more than {MAX_STEPS:,} operations")
 
+    def spend(self, steps: int) -> None:
+        """Charge work done outside the BDD (the box search of verify/boxes.py) to the budget."""
+        self.steps_left -= steps
+        if self.steps_left < 0:
+            self._spend()
+
     # ---- building ------------------------------------------------------------------------------
 
     def node(self, var: int, low: int, high: int) -> int:
@@ -184,6 +190,82 @@ class BDD:
         return walk(f)
 
     # ---- reading -----------------------------------------------------------------------------------
+
+    def support(self, f: int) -> set[int]:
+        """The variables f depends on."""
+        found: set[int] = set()
+        seen: set[int] = set()
+        stack = [f]
+        while stack:
+            node = stack.pop()
+            if node in (FALSE, TRUE) or node in seen:
+                continue
+            seen.add(node)
+            found.add(self._var[node])
+            stack += (self._low[node], self._high[node])
+        return found
+
+    def forced(self, f: int, variables: int) -> dict[int, bool]:
+        """The variables among 0..variables-1 that have one and the same value in every assignment
+        satisfying f (f not FALSE). One walk: a variable is free when some path to TRUE skips it
+        or some node of it has two satisfiable branches."""
+        nodes = self._reachable(f)
+        skipped = [0] * (variables + 1)  # a difference array: +1 where a skipped run starts
+
+        def skip(first: int, last: int) -> None:  # variables first..last-1
+            if first < last:
+                skipped[first] += 1
+                skipped[last] -= 1
+
+        skip(0, min(self._var[f], variables))
+        values: dict[int, set[bool]] = {}
+        for node in nodes:
+            var = self._var[node]
+            for child, value in ((self._low[node], False), (self._high[node], True)):
+                if child != FALSE:
+                    values.setdefault(var, set()).add(value)
+                    skip(var + 1, min(self._var[child], variables))
+        forced: dict[int, bool] = {}
+        running = 0
+        for var in range(variables):
+            running += skipped[var]
+            taken = values.get(var, set())
+            if not running and len(taken) == 1:
+                forced[var] = next(iter(taken))
+        return forced
+
+    def _reachable(self, f: int) -> list[int]:
+        seen: set[int] = set()
+        stack = [f]
+        while stack:
+            node = stack.pop()
+            if node in (FALSE, TRUE) or node in seen:
+                continue
+            seen.add(node)
+            stack += (self._low[node], self._high[node])
+        return list(seen)
+
+    def cube(self, literals: dict[int, bool]) -> int:
+        """The conjunction of the literals, built bottom-up in as many nodes as literals."""
+        f = TRUE
+        for var in sorted(literals, reverse=True):
+            f = self.node(var, FALSE, f) if literals[var] else self.node(var, f, FALSE)
+        return f
+
+    def chain(self, variables: list[int]) -> int:
+        """Each variable implies the one before it (they come in variable order): x >= 4 implies
+        x >= 2. Built bottom-up in as many nodes as variables."""
+        all_false, prefix = TRUE, TRUE
+        for var in reversed(variables):
+            prefix = self.node(var, all_false, prefix)
+            all_false = self.node(var, all_false, FALSE)
+        return prefix
+
+    def holds(self, f: int, assignment: dict[int, bool]) -> bool:
+        """The value of f when each variable has its value in `assignment` (missing: false)."""
+        while f not in (FALSE, TRUE):
+            f = self._high[f] if assignment.get(self._var[f], False) else self._low[f]
+        return f == TRUE
 
     def top_var(self, f: int) -> int:
         return self._var[f]

@@ -80,19 +80,54 @@ class ColumnView:
         while remaining != FALSE and len(regions) < limit:
             start = bdd.one_assignment(remaining)
             assert start is not None
-            region = self._grown(self.encoder.with_implied_thresholds(start), allowed)
+            region = self._grown(self._bounds_only(start), allowed)
             regions.append(region)
             remaining = bdd.conjoin(remaining, bdd.negate(self.cube_function(region)))
         return regions
 
+    def _bounds_only(self, cube: dict[int, bool]) -> dict[int, bool]:
+        """The cube with each number's thresholds reduced to the two that bound it (the others
+        follow from the order of thresholds, which the domain holds)."""
+        complete = self.encoder.with_implied_thresholds(cube)
+        kept = dict(complete)
+        for dimension in self.encoder.dimensions.values():
+            chain = [v for _, v in dimension.thresholds]
+            above = [v for v in chain if complete.get(v) is True]
+            below = [v for v in chain if complete.get(v) is False]
+            for var in above[:-1] + below[1:]:
+                del kept[var]
+        return kept
+
     def _grown(self, cube: dict[int, bool], allowed: int) -> dict[int, bool]:
-        """The cube with every condition dropped that `allowed` does not need (a prime implicant)."""
+        """The cube with every condition dropped that `allowed` does not need, and each bound of a
+        number moved as far out as `allowed` lets it (a prime implicant)."""
         grown = dict(cube)
         for var in sorted(cube, reverse=True):  # the table's later columns go first
             trial = {v: b for v, b in grown.items() if v != var}
             if self.bdd.implies(self.cube_function(trial), allowed):
                 grown = trial
+                continue
+            outward = self._outward(var, grown[var])
+            # the regions only grow as the bound moves out: find the farthest allowed one by halving
+            low, high = 0, len(outward)
+            while low < high:
+                middle = (low + high + 1) // 2
+                if self.bdd.implies(self.cube_function({**trial, outward[middle - 1]: grown[var]}), allowed):
+                    low = middle
+                else:
+                    high = middle - 1
+            if low:
+                grown = {**trial, outward[low - 1]: grown[var]}
         return grown
+
+    def _outward(self, var: int, value: bool) -> list[int]:
+        """The weaker bounds of the same number, nearest first: for `x >= 40`, `x >= 30`, ..."""
+        dimension = self.encoder.owner.get(var)
+        chain = [v for _, v in dimension.thresholds] if dimension is not None else []
+        if var not in chain:
+            return []
+        at = chain.index(var)
+        return chain[:at][::-1] if value else chain[at + 1:]
 
     def patients(self, cube: dict[int, bool], uncovered: int) -> int:
         """The uncovered patients in scope that a region stands for."""
@@ -107,9 +142,7 @@ class ColumnView:
         return witness_facts(self.encoder, assignment)
 
     def cube_function(self, cube: dict[int, bool]) -> int:
-        bdd = self.bdd
-        return bdd.all_of([bdd.variable(v) if value else bdd.negate(bdd.variable(v))
-                           for v, value in cube.items()])
+        return self.bdd.cube(cube)
 
     def describe(self, cube: dict[int, bool]) -> str:
         """A region in the table's words: `triple_class_refractory no, prior_lines 0-3`."""

@@ -12,7 +12,6 @@ The domain function holds the constraints between variables (exactly one member,
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +41,12 @@ class Dimension:
     members: dict[str, int] = field(default_factory=dict)  # enum, text, set: member -> variable
     thresholds: list[tuple[tuple[float, bool], int]] = field(default_factory=list)  # (value, strict)
     flag: int | None = None  # yes/no
+    _threshold_vars: dict[tuple[float, bool], int] = field(default_factory=dict)
+
+    def threshold_var(self, key: tuple[float, bool]) -> int:
+        if len(self._threshold_vars) != len(self.thresholds):
+            self._threshold_vars = dict(self.thresholds)
+        return self._threshold_vars[key]
 
     @property
     def kind(self) -> str:
@@ -78,14 +83,9 @@ class Encoder:
 
     def _fixed_by_scope(self) -> dict[int, bool]:
         """Variables that the scope and the domain fix (every in-scope patient has the same value)."""
-        bdd = self.bdd
-        fixed = {}
-        for var in range(self.variable_count):
-            if bdd.restrict(self.in_scope, var, False) == FALSE:
-                fixed[var] = True
-            elif bdd.restrict(self.in_scope, var, True) == FALSE:
-                fixed[var] = False
-        return fixed
+        if self.in_scope == FALSE:
+            return dict.fromkeys(range(self.variable_count), True)  # nobody in scope: vacuous
+        return self.bdd.forced(self.in_scope, self.variable_count)
 
     # ---- variables ------------------------------------------------------------------------------
 
@@ -160,13 +160,8 @@ class Encoder:
 
     def _orders(self) -> int:
         """Thresholds in order: x >= 4 implies x >= 2."""
-        bdd = self.bdd
-        parts = []
-        for dimension in self.dimensions.values():
-            chain = [v for _, v in dimension.thresholds]
-            parts += [bdd.disjoin(bdd.negate(bdd.variable(b)), bdd.variable(a))
-                      for a, b in itertools.pairwise(chain)]
-        return bdd.all_of(parts)
+        return self.bdd.all_of([self.bdd.chain([v for _, v in dimension.thresholds])
+                                for dimension in self.dimensions.values()])
 
     def _exactly_one(self, variables: list[int]) -> int:
         bdd = self.bdd
@@ -261,7 +256,7 @@ class Encoder:
         key = threshold_key(dimension.input.type, op, value)
         if not _inside_bounds(key, dimension.input.type):
             return TRUE if _below_bounds(key, dimension.input.type) else FALSE
-        return self.bdd.variable(dict(dimension.thresholds)[key])
+        return self.bdd.variable(dimension.threshold_var(key))
 
     # ---- results of earlier tables ---------------------------------------------------------------------
 
