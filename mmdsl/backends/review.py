@@ -1,7 +1,7 @@
 """Review documents: the guideline as a hematologist reads and signs it off, in Markdown and HTML.
 
-    render_markdown(guideline, example_results) -> str
-    render_html(guideline, example_results) -> str
+    render_markdown(guideline, example_results, uncovered, fallbacks) -> str
+    render_html(guideline, example_results, uncovered, fallbacks) -> str
     write_review_documents(guideline, out_dir) -> [<name>.md, <name>.html]
 
 Python builds the view model (`review_build`); the templates in `mmdsl/templates/` only loop and
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from mmdsl.backends.review_build import build_review
+from mmdsl.backends.review_coverage import FallbackCoverage
 from mmdsl.backends.review_view import ReviewDocument, UncoveredCase
 from mmdsl.ir.model import IRGuideline
 from mmdsl.writing import write_atomically
@@ -31,16 +32,18 @@ if TYPE_CHECKING:
 
 
 def render_markdown(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None,
-                    uncovered: Sequence[UncoveredCase] | None = None) -> str:
+                    uncovered: Sequence[UncoveredCase] | None = None,
+                    fallbacks: Sequence[FallbackCoverage] | None = None) -> str:
     """The review document as Markdown (GitHub-flavoured: tables, fenced code)."""
-    document = build_review(guideline, example_results, uncovered)
+    document = build_review(guideline, example_results, uncovered, fallbacks)
     return _markdown_environment().get_template("review.md.j2").render(doc=document)
 
 
 def render_html(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None,
-                uncovered: Sequence[UncoveredCase] | None = None) -> str:
+                uncovered: Sequence[UncoveredCase] | None = None,
+                fallbacks: Sequence[FallbackCoverage] | None = None) -> str:
     """The review document as one self-contained HTML file: inline CSS, no script, no network."""
-    document = build_review(guideline, example_results, uncovered)
+    document = build_review(guideline, example_results, uncovered, fallbacks)
     return render_html_document(document)
 
 
@@ -50,16 +53,20 @@ def render_html_document(document: ReviewDocument) -> str:
 
 def write_review_documents(guideline: IRGuideline, out_dir: str | Path, *,
                            example_results: Sequence[ExampleOutcome] | None = None,
-                           uncovered: Sequence[UncoveredCase] | None = None) -> list[Path]:
+                           uncovered: Sequence[UncoveredCase] | None = None,
+                           fallbacks: Sequence[FallbackCoverage] | None = None) -> list[Path]:
     """Write `<name>.md` and `<name>.html` (name: the table file's stem), each in one step.
 
-    The worked examples are run here unless their results are given.
+    The worked examples are run here unless their results are given. `uncovered` (the verifier's
+    gap findings) and `fallbacks` (`review_coverage.fallback_coverage`) fill the last section.
     """
     if example_results is None:
         example_results = run_examples(guideline)
     stem = Path(guideline.source_path).stem or guideline.name
-    written = [(Path(out_dir) / f"{stem}.md", render_markdown(guideline, example_results, uncovered)),
-               (Path(out_dir) / f"{stem}.html", render_html(guideline, example_results, uncovered))]
+    written = [(Path(out_dir) / f"{stem}.md",
+                render_markdown(guideline, example_results, uncovered, fallbacks)),
+               (Path(out_dir) / f"{stem}.html",
+                render_html(guideline, example_results, uncovered, fallbacks))]
     for path, text in written:
         write_atomically(path, text)
     return [path for path, _ in written]

@@ -9,9 +9,10 @@ authors gave them (`table.rule`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from mmdsl.backends import review_view as view
+from mmdsl.backends.review_coverage import FallbackCoverage
 from mmdsl.backends.verbalize import (
     Vocabulary,
     describe,
@@ -39,11 +40,26 @@ from mmdsl.ir.model import (
 
 NOT_ANALYSED = "Not yet analysed: the coverage check has not been run for this document."
 NOTHING_UNCOVERED = "The coverage check found no patient in scope that the tables leave without an answer."
+EXPLICIT_GAPS = ("The coverage check found patients in scope that a table leaves without an answer. "
+                 "These are explicit gaps: the table gives them no value (or an empty list), and no "
+                 "fallback rule catches them. Each is given in the table's own column words, with "
+                 "an example patient:")
+FALLBACKS = ("A fallback rule is a rule that matches every patient in scope and decides only when "
+             "no other rule of its table matches. It gives every patient an answer, so the check "
+             "above does not count the patients it alone answers; but for them the rest of the "
+             "table says nothing. Below, for each fallback rule: what it gives, the authors' notes "
+             "on it, and the patients in scope for whom it is the only answer (the gaps its table "
+             "would have without it), each with an example patient.")
 
 
 def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None = None,
-                 uncovered: Sequence[view.UncoveredCase] | None = None) -> view.ReviewDocument:
-    """The whole document; `None` for results or coverage means "not run", never "all is well"."""
+                 uncovered: Sequence[view.UncoveredCase] | None = None,
+                 fallbacks: Sequence[FallbackCoverage] | None = None) -> view.ReviewDocument:
+    """The whole document; `None` for results or coverage means "not run", never "all is well".
+
+    `uncovered` are the explicit gaps the verifier found; `fallbacks` the tables' fallback rules
+    with the patients only they answer (`review_coverage.fallback_coverage`).
+    """
     words = vocabulary_of(guideline)
     return view.ReviewDocument(
         provenance=provenance(guideline),
@@ -69,6 +85,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
                     for n in guideline.notes),
         coverage_summary=coverage_summary(uncovered),
         uncovered=tuple(uncovered or ()),
+        fallbacks_summary=FALLBACKS if fallbacks else "",
+        fallbacks=tuple(fallback_view(guideline, f, words) for f in fallbacks or ()),
     )
 
 
@@ -477,5 +495,59 @@ def coverage_summary(uncovered: Sequence[view.UncoveredCase] | None) -> str:
         return NOT_ANALYSED
     if not uncovered:
         return NOTHING_UNCOVERED
-    return f"The coverage check found {len(uncovered)} kind(s) of patient in scope that get no answer:"
+    return EXPLICIT_GAPS
+
+
+def witness_words(facts: Mapping[str, JsonValue]) -> tuple[str, ...]:
+    """A witness patient as an author writes an example's facts: `prior_lines: 2`, `t11_14: no`."""
+    return tuple(f"{name}: {shown_value(value)}" for name, value in facts.items())
+
+
+def fallback_view(guideline: IRGuideline, coverage: FallbackCoverage, words: Vocabulary) -> view.FallbackView:
+    """A table's fallback rules, what they give, why, and the patients they alone answer."""
+    table = next(t for t in guideline.tables if t.name == coverage.table)
+    rules = [r for name in coverage.rules for r in table.rules if r.name == name]
+    named = either([r.name for r in rules], "and")
+    kind = "rule" if len(rules) == 1 else "rules"
+    notes = tuple(view.NoteView(n.name, anchor("note", n.name), n.text, target_links(guideline, n.targets))
+                  for n in guideline.notes if any(f"{table.name}.{r.name}" in n.targets for r in rules))
+    return view.FallbackView(
+        table=table.name, anchor=anchor("fallback", table.name),
+        heading=f"Table {table.name}: fallback {kind} {named}", kind=kind,
+        rules=tuple(view.Link(r.name, rule_anchor(table.name, r.name)) for r in rules),
+        sentences=tuple(f"Rule {r.name}: {rule_sentence(guideline, table, r, words)}" for r in rules),
+        caveats=tuple(dict.fromkeys(caveat_words(guideline, c) for r in rules for c in r.caveats)),
+        notes=notes,
+        handling=fallback_handling(table, named, kind, coverage, documented=bool(notes)),
+        regions=tuple(view.RegionView(region, witness_words(witness))
+                      for region, witness in zip(coverage.regions, coverage.witnesses, strict=True)),
+        more=_more_regions(coverage),
+    )
+
+
+def fallback_handling(table: IRTable, named: str, kind: str, coverage: FallbackCoverage, *,
+                      documented: bool) -> str:
+    total = coverage.region_total
+    if total == 0:
+        return (f"Every patient in scope also matches another rule of table {table.name}: "
+                f"{kind} {named} {'is' if kind == 'rule' else 'are'} never the only answer.")
+    how = ("a documented fallback (the authors' notes above say why)" if documented
+           else "a fallback that no note explains (add a note that says why)")
+    if total == 1:
+        found = "1 region of such patients, with an example patient"
+    elif total <= len(coverage.regions):
+        found = f"{total} regions of such patients, each with an example patient"
+    else:
+        found = (f"{total} regions of such patients; the first {len(coverage.regions)}, "
+                 "each with an example patient")
+    return (f"The guideline handles the patients below with {how}: {kind} {named} "
+            f"{'is' if kind == 'rule' else 'are'} their only answer from table {table.name}, "
+            f"since no other rule of the table matches them. The coverage check finds {found}:")
+
+
+def _more_regions(coverage: FallbackCoverage) -> str:
+    hidden = coverage.region_total - len(coverage.regions)
+    if hidden <= 0:
+        return ""
+    return f"… and {hidden} more region{'s' if hidden != 1 else ''} ({coverage.region_total} in all)."
 

@@ -192,11 +192,36 @@ class NoteView:
 
 @dataclass(frozen=True, slots=True)
 class UncoveredCase:
-    """A patient the algorithm says nothing about, as verification reports it (later)."""
+    """Patients a table says nothing about (an explicit gap), as verification reports them."""
 
     table: str
     summary: str
     witness: tuple[str, ...]  # the patient's facts, one `name: value` each
+
+
+@dataclass(frozen=True, slots=True)
+class RegionView:
+    """Patients in scope described in a table's column words, and one of them."""
+
+    summary: str
+    witness: tuple[str, ...]  # the patient's facts, one `name: value` each
+
+
+@dataclass(frozen=True, slots=True)
+class FallbackView:
+    """A table's fallback rules and the patients in scope for whom they are the only answer."""
+
+    table: str
+    anchor: str
+    heading: str  # `Table t: fallback rule r`
+    kind: str  # "rule" or "rules"
+    rules: tuple[Link, ...]  # by the rule's name alone
+    sentences: tuple[str, ...]  # what each fallback rule gives: `Rule x: In every case, …`
+    caveats: tuple[str, ...]
+    notes: tuple[NoteView, ...]  # the authors' notes on the fallback rules
+    handling: str  # how the guideline handles the patients listed
+    regions: tuple[RegionView, ...]
+    more: str  # how many regions are not listed, or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,3 +243,5 @@ class ReviewDocument:
     notes: tuple[NoteView, ...]
     coverage_summary: str  # "not yet analysed" until verification feeds `uncovered`
     uncovered: tuple[UncoveredCase, ...]
+    fallbacks_summary: str  # what a fallback rule is, or "" when no table has one
+    fallbacks: tuple[FallbackView, ...]

@@ -32,7 +32,8 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
 
     Each document holds the scope, inputs, every table as written and every rule as a sentence,
     the evidence and caveats, the worked examples with their results, the authors' notes, and
-    what the algorithm does not cover (from the verifier). With --check nothing is written and
+    what the algorithm does not cover (from the verifier): the explicit gaps, and the patients
+    only a fallback rule answers, each with an example patient. With --check nothing is written and
     the command fails when a document is stale, which is what CI wants.
 
     \b
@@ -65,6 +66,7 @@ def _diagnostics_page() -> dict[Path, str]:
 
 def _documents(compilation: Compilation, out_dir: Path) -> dict[Path, str]:
     from mmdsl.backends.review import render_html, render_markdown, run_examples
+    from mmdsl.backends.review_coverage import fallback_coverage
     from mmdsl.pipeline import published
 
     if compilation.guideline is None:
@@ -72,13 +74,15 @@ def _documents(compilation: Compilation, out_dir: Path) -> dict[Path, str]:
     guideline = published(compilation.guideline)
     results = run_examples(guideline)
     uncovered = uncovered_cases(compilation.diagnostics)
+    fallbacks = fallback_coverage(guideline)
     stem = Path(compilation.source.path).stem  # as the file system names it, like compile's outputs
-    return {out_dir / f"{stem}.md": render_markdown(guideline, results, uncovered),
-            out_dir / f"{stem}.html": render_html(guideline, results, uncovered)}
+    return {out_dir / f"{stem}.md": render_markdown(guideline, results, uncovered, fallbacks),
+            out_dir / f"{stem}.html": render_html(guideline, results, uncovered, fallbacks)}
 
 
 def uncovered_cases(diagnostics: Sequence[Diagnostic]) -> list[UncoveredCase]:
     """The verifier's gap findings, as the review document shows them: a region, a patient."""
+    from mmdsl.backends.review_build import witness_words
     from mmdsl.backends.review_view import UncoveredCase
 
     cases = []
@@ -88,21 +92,12 @@ def uncovered_cases(diagnostics: Sequence[Diagnostic]) -> list[UncoveredCase]:
         table = diagnostic.data.get("table", "")
         for region, witness in zip(diagnostic.data["regions"], diagnostic.data["witnesses"],
                                    strict=True):
-            facts = tuple(f"{name}: {_shown(value)}" for name, value in witness.items())
-            cases.append(UncoveredCase(str(table), str(region), facts))
+            cases.append(UncoveredCase(str(table), f"{region}.", witness_words(witness)))
         hidden = int(diagnostic.data["region_total"]) - len(diagnostic.data["regions"])
         if hidden > 0:
             cases.append(UncoveredCase(str(table), f"… and {hidden} more regions: run `mmdsl check` "
-                                       "for the whole list", ()))
+                                       "for the whole list.", ()))
     return cases
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else "none"
-    return str(value)
 
 
 def _write_or_compare(wanted: dict[Path, str], check_only: bool, rerun: str) -> bool:

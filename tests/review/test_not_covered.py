@@ -1,0 +1,210 @@
+"""Section 11, "What this algorithm does not cover": explicit gaps and the patients only a fallback
+rule answers, each with a witness patient that gets exactly what the section says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import mmdsl
+from mmdsl.backends.review import render_html, render_markdown
+from mmdsl.backends.review_coverage import FallbackCoverage, fallback_coverage
+from mmdsl.commands.docs import uncovered_cases
+from mmdsl.pipeline import compile_source
+from mmdsl.source import Source
+from tests.review.support import compiled, compiled_text
+
+ROOT = Path(__file__).resolve().parents[2]
+MYELOMA = ROOT / "tables" / "myeloma_post_daratumumab.mmdsl"
+MYELOMA_DOC = ROOT / "generated" / "docs" / "myeloma_post_daratumumab.md"
+SECTION = "## 11. What this algorithm does not cover"
+
+# Made up, not clinical advice: one table per case the section distinguishes.
+SYNTHETIC = """\
+guideline fallback_demo "Fallback demo"
+version "1"
+
+input score: integer 0..9 "risk score"
+input bleed: yes/no "major bleeding in the past"
+
+table advice "Advice"
+  hit first
+  output plan: one of treat, watch, refer "the plan"
+  | rule  | score | bleed || plan  || caveats      |
+  | treat | >= 2  | no    || treat || -            |
+  | watch | 0..1  | -     || watch || -            |
+  | refer | -     | -     || refer || refer_caveat |
+
+table extras "Extras"
+  hit collect
+  output item: one of leaflet, visit "what else to give"
+  | rule    | score || item    |
+  | visit   | >= 5  || visit   |
+  | leaflet | 0..9  || leaflet |
+
+table urgency "Urgency"
+  hit priority
+  output level: one of urgent, routine "how soon"
+  | rule    | score || level   |
+  | routine | -     || routine |
+  | urgent  | >= 7  || urgent  |
+
+table band "Band"
+  hit unique
+  output band: one of low, high "score band"
+  | rule | score || band |
+  | low  | <= 3  || low  |
+  | high | >= 5  || high |
+
+table middle "A catch-all that is not last"
+  hit first
+  output step: one of a, b "step"
+  | rule  | score || step |
+  | early | >= 2  || a    |
+  | other | -     || b    |
+  | late  | 0..1  || a    |
+
+table redundant "A catch-all that is never alone"
+  hit collect
+  output tag: one of small, big, general "tag"
+  | rule  | score || tag   |
+  | small | <= 4  || small |
+  | big   | >= 5  || big   |
+  | every | -     || general |
+
+caveat refer_caveat "Referral <b>waits</b> & {{ 7*7 }}"
+note refer_reason on advice.refer: "Everyone else is referred <script>alert(1)</script>."
+"""
+
+
+def section_11(text: str) -> str:
+    return text.split(SECTION)[1].split("## Sign-off")[0]
+
+
+def by_table(coverage: list[FallbackCoverage]) -> dict[str, FallbackCoverage]:
+    return {c.table: c for c in coverage}
+
+
+# ---- the myeloma guideline ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def myeloma() -> tuple[mmdsl.api.Guideline, list[FallbackCoverage]]:
+    return mmdsl.load(MYELOMA), fallback_coverage(compiled(MYELOMA, f"tables/{MYELOMA.name}"))
+
+
+def test_myeloma_fallback_is_found_with_the_regions_only_it_covers(
+        myeloma: tuple[mmdsl.api.Guideline, list[FallbackCoverage]]) -> None:
+    _, coverage = myeloma
+    [fallback] = coverage
+    assert (fallback.table, fallback.rules) == ("recommendations", ("clinical_trial_fallback",))
+    assert 0 < len(fallback.regions) == len(fallback.witnesses) < fallback.region_total
+
+
+def test_each_myeloma_witness_gets_the_fallback_alone(
+        myeloma: tuple[mmdsl.api.Guideline, list[FallbackCoverage]]) -> None:
+    guideline, [fallback] = myeloma
+    for witness in fallback.witnesses:
+        decision = guideline.evaluate(witness)
+        assert decision["status"] == "ok", witness
+        rows = [(row["regimen"], row["tier"], row["rule"]) for row in decision["recommendations"]]
+        assert rows == [("clinical-trial", "other", "clinical_trial_fallback")], witness
+
+
+def test_the_committed_myeloma_review_lists_them(
+        myeloma: tuple[mmdsl.api.Guideline, list[FallbackCoverage]]) -> None:
+    _, [fallback] = myeloma
+    section = section_11(MYELOMA_DOC.read_text(encoding="utf-8"))
+    assert "### Table recommendations: fallback rule clinical_trial_fallback" in section
+    assert ("Rule clinical_trial_fallback: In every case, regimen is clinical-trial and tier is "
+            "other") in section
+    assert "Note clinical_trial_fallback: The source is silent on some" in section
+    assert "with a documented fallback" in section
+    assert f"The coverage check finds {fallback.region_total} regions of such patients; " \
+           f"the first {len(fallback.regions)}, each with an example patient:" in section
+    bullets = [line for line in section.splitlines() if line.startswith("- ")]
+    assert len(bullets) == len(fallback.regions) + 1
+    for bullet, witness in zip(bullets, fallback.witnesses, strict=False):
+        assert f"For example: prior_lines: {witness['prior_lines']};" in bullet
+    hidden = fallback.region_total - len(fallback.regions)
+    assert bullets[-1] == f"- … and {hidden} more regions ({fallback.region_total} in all)."
+
+
+# ---- the definition of a fallback rule, on a synthetic guideline ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> dict[str, FallbackCoverage]:
+    return by_table(fallback_coverage(compiled_text(SYNTHETIC)))
+
+
+def test_which_rules_are_fallbacks(synthetic: dict[str, FallbackCoverage]) -> None:
+    assert {name: c.rules for name, c in synthetic.items()} == {
+        "advice": ("refer",),  # first: the last rule, all `-`
+        "extras": ("leaflet",),  # collect: cells that every patient in scope passes
+        "urgency": ("routine",),  # priority: the lowest-ranked rule
+        "redundant": ("every",),
+    }  # not band (no catch-all: a real gap) and not middle (its catch-all comes before `late`)
+
+
+def test_a_fallback_region_and_its_witness(synthetic: dict[str, FallbackCoverage]) -> None:
+    advice = synthetic["advice"]
+    assert (advice.regions, advice.region_total) == (("score 2-9, bleed yes",), 1)
+    guideline = mmdsl.compile_text(SYNTHETIC)
+    for witness in advice.witnesses:
+        assert guideline.evaluate(witness)["advice"]["rule"] == "refer"
+    for witness in synthetic["extras"].witnesses:
+        assert [row["rule"] for row in guideline.evaluate(witness)["extras"]] == ["leaflet"]
+
+
+def test_a_fallback_that_is_never_alone_says_so(synthetic: dict[str, FallbackCoverage]) -> None:
+    assert synthetic["redundant"].region_total == 0
+    text = render_markdown(compiled_text(SYNTHETIC), None, [], fallback_coverage(compiled_text(SYNTHETIC)))
+    assert ("Every patient in scope also matches another rule of table redundant: rule every is "
+            "never the only answer.") in section_11(text)
+
+
+def test_a_real_gap_is_listed_as_an_explicit_gap_with_its_patient() -> None:
+    compilation = compile_source(Source("inline.mmdsl", SYNTHETIC))
+    assert compilation.guideline is not None
+    uncovered = uncovered_cases(compilation.diagnostics)
+    text = section_11(render_markdown(compilation.guideline, None, uncovered,
+                                      fallback_coverage(compilation.guideline)))
+    assert "These are explicit gaps: the table gives them no value" in text
+    assert "- Table band: score 4. For example: score: 4; bleed: no." in text
+    assert mmdsl.compile_text(SYNTHETIC).evaluate({"score": 4, "bleed": False})["band"] is None
+
+
+def test_the_fallback_section_in_html_is_escaped_and_linked() -> None:
+    guideline = compiled_text(SYNTHETIC)
+    html = render_html(guideline, None, [], fallback_coverage(guideline))
+    section = html.split('<section id="not-covered">')[1].split("</section>")[0]
+    assert "<script" not in section and "<b>" not in section
+    assert "referred &lt;script&gt;alert(1)&lt;/script&gt;." in section
+    assert "Caveat: Referral &lt;b&gt;waits&lt;/b&gt; &amp; {{ 7*7 }}" in section
+    assert '<a href="#rule-advice-refer">refer</a>' in section
+    assert "<li>score 2-9, bleed yes. For example: score: 2; bleed: yes.</li>" in section
+
+
+def test_the_section_is_the_same_every_time() -> None:
+    guideline = compiled_text(SYNTHETIC)
+    first = render_markdown(guideline, None, [], fallback_coverage(guideline))
+    again = compiled_text(SYNTHETIC)
+    assert first == render_markdown(again, None, [], fallback_coverage(again))
+
+
+def test_mmdsl_docs_writes_both_kinds_into_section_11(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mmdsl.cli import main
+
+    table = tmp_path / "fallback_demo.mmdsl"
+    table.write_text(SYNTHETIC, encoding="utf-8")
+    result = CliRunner().invoke(main, ["docs", str(table), "-o", str(tmp_path / "docs")])
+    assert result.exit_code == 0, result.output
+    section = section_11((tmp_path / "docs" / "fallback_demo.md").read_text(encoding="utf-8"))
+    assert "- Table band: score 4. For example: score: 4; bleed: no." in section
+    assert "### Table advice: fallback rule refer" in section
+    assert "- score 2-9, bleed yes. For example: score: 2; bleed: yes." in section
+    assert "middle" not in section
