@@ -23,6 +23,24 @@ class Atom:
     label: str  # the fact's name, or "column `cell`" for a cell's test
     is_fact: bool
     cell: str = ""
+    test: ir.Cond | None = None  # the cell's test, for the cells of a set
+
+    def words(self, value: bool) -> str:
+        """The atom holding (or not) in the table's words: `refractory has any of (selinexor)`."""
+        if isinstance(self.test, ir.SetTest):
+            column = self.label.rsplit(" `", 1)[0]
+            return f"{column} {self.cell if value else _negated(self.test)}"
+        return f"{self.label} {'yes' if value else 'no'}"
+
+
+def _negated(test: ir.SetTest) -> str:
+    """The opposite of a set test, in the words of a cell."""
+    members = ", ".join(test.members)
+    if test.quantifier == "none":
+        return f"has {members}" if len(test.members) == 1 else f"has any of ({members})"
+    if test.quantifier == "all" and len(test.members) > 1:
+        return f"lacks one of ({members})"
+    return f"none of ({members})"
 
 
 class ColumnView:
@@ -49,13 +67,14 @@ class ColumnView:
             return [self._atom(index, column.label, self.encoder.fact(column.ref), True)]
         tests = {rule.cells[index]: rule.tests[index] for rule in self.table.rules
                  if not isinstance(rule.tests[index], ir.Always)}
-        return [self._atom(index, f"{column.label} `{cell}`", self.encoder.condition(test), False, cell)
-                for cell, test in tests.items()]
+        return [self._atom(index, f"{column.label} `{cell}`", self.encoder.condition(test), False, cell,
+                           test) for cell, test in tests.items()]
 
-    def _atom(self, column: int, label: str, meaning: int, is_fact: bool, cell: str = "") -> int:
+    def _atom(self, column: int, label: str, meaning: int, is_fact: bool, cell: str = "",
+              test: ir.Cond | None = None) -> int:
         """A new variable that equals `meaning`; returns the constraint that ties them."""
         var = self.encoder.new_free_variable()
-        self.atoms.append(Atom(var, column, label, is_fact, cell))
+        self.atoms.append(Atom(var, column, label, is_fact, cell, test))
         atom = self.bdd.variable(var)
         both = self.bdd.conjoin(atom, meaning)
         neither = self.bdd.conjoin(self.bdd.negate(atom), self.bdd.negate(meaning))
@@ -83,7 +102,14 @@ class ColumnView:
             region = self._grown(self._bounds_only(start), allowed)
             regions.append(region)
             remaining = bdd.conjoin(remaining, bdd.negate(self.cube_function(region)))
-        return regions
+        return self._largest_first(regions, uncovered)
+
+    def _largest_first(self, regions: list[dict[int, bool]], uncovered: int) -> list[dict[int, bool]]:
+        """The regions holding the most uncovered cases first (cases: combinations of the values
+        the tables tell apart), so that the few shown are the ones that matter most."""
+        size = {index: self.bdd.count(self.patients(region, uncovered), self.encoder.variable_count)
+                for index, region in enumerate(regions)}
+        return [regions[i] for i in sorted(size, key=lambda i: (-size[i], i))]
 
     def _bounds_only(self, cube: dict[int, bool]) -> dict[int, bool]:
         """The cube with each number's thresholds reduced to the two that bound it (the others
@@ -149,17 +175,12 @@ class ColumnView:
         fixed = self.encoder.fixed_by_scope
         parts: list[str] = []
         for index in range(len(self.table.columns)):
-            parts += [self._describe_atom(a, cube[a.var]) for a in self.atoms
-                      if a.column == index and a.var in cube]
+            parts += [a.words(cube[a.var]) for a in self.atoms if a.column == index and a.var in cube]
             if index in self.visible:
                 visible = {v: b for v, b in cube.items() if fixed.get(v) is not b}
                 text = describe_dimension(self.visible[index], visible)
                 parts += [text] if text else []
         return ", ".join(parts) if parts else "every patient in scope"
-
-    @staticmethod
-    def _describe_atom(atom: Atom, value: bool) -> str:
-        return f"{atom.label} {'yes' if value else 'no'}"
 
     def suggested_row(self, cube: dict[int, bool], uncovered: int) -> str:
         """A row whose cells hold for every patient of the region: adding it closes the gap."""
