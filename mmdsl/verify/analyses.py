@@ -88,8 +88,7 @@ class TableAnalysis:
         order = sorted(self.live_rules, key=lambda i: (rank(self.table, self.table.rules[i]), i)
                        if self.table.hit == "priority" else (i,))
         deciding: set[int] = set()
-        for rules in self.boxes.leaves(order, lambda rules: deciding.issuperset(rules)):
-            left = self.boxes.rest
+        for rules, left in self.boxes.leaves(order, lambda rules: deciding.issuperset(rules)):
             for rule in rules:  # the earlier rules take what they match; the next gets the rest
                 if self.bdd.intersects(self.boxes.residuals[rule], left):
                     deciding.add(rule)
@@ -175,10 +174,10 @@ class TableAnalysis:
     def _needed(self) -> set[int]:
         """The live rules that give some patient outputs no other rule (that counts) gives him."""
         needed: set[int] = set()
-        for rules in self.boxes.leaves(self.live_rules, lambda rules: needed.issuperset(rules)):
+        for rules, part in self.boxes.leaves(self.live_rules, lambda rules: needed.issuperset(rules)):
             for index in rules:
                 others = [j for j in rules if j != index and self._counts_against(j, index)]
-                mine = self.boxes.target(index)
+                mine = self.bdd.conjoin(self.boxes.residuals[index], part)
                 if index not in needed and self.boxes.minus(mine, others) != FALSE:
                     needed.add(index)
         return needed

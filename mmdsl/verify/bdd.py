@@ -32,6 +32,7 @@ class BDD:
         self._high: list[int] = [0, 1]
         self._unique: dict[tuple[int, int, int], int] = {}
         self._and: dict[tuple[int, int], int] = {}
+        self._or: dict[tuple[int, int], int] = {}
         self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
         self._count: dict[int, int] = {}
         self._disjoint: dict[tuple[int, int], bool] = {}
@@ -113,7 +114,25 @@ class BDD:
         return self._low[f], self._high[f]
 
     def disjoin(self, f: int, g: int) -> int:
-        return self.negate(self.conjoin(self.negate(f), self.negate(g)))
+        """f or g, by its own walk (through negations it would copy both functions twice)."""
+        self.steps_left -= 1
+        if self.steps_left < 0:
+            self._spend()
+        if f == TRUE or g == TRUE:
+            return TRUE
+        if f in (FALSE, g):
+            return g
+        if g == FALSE:
+            return f
+        key = (f, g) if f < g else (g, f)
+        found = self._or.get(key)
+        if found is None:
+            var = min(self._var[f], self._var[g])
+            f0, f1 = self._cofactors(f, var)
+            g0, g1 = self._cofactors(g, var)
+            found = self.node(var, self.disjoin(f0, g0), self.disjoin(f1, g1))
+            self._or[key] = found
+        return found
 
     def all_of(self, items: list[int]) -> int:
         result = TRUE
@@ -124,7 +143,12 @@ class BDD:
         return result
 
     def any_of(self, items: list[int]) -> int:
-        return self.negate(self.all_of([self.negate(i) for i in items]))
+        result = FALSE
+        for item in items:
+            result = self.disjoin(result, item)
+            if result == TRUE:
+                break
+        return result
 
     def exists(self, f: int, variables: set[int]) -> int:
         """f with the given variables projected away: true where some value of them makes f true."""

@@ -71,7 +71,7 @@ class Boxes:
         self.rest = self.bdd.exists(in_scope, axis_variables)  # the scope, seen off the axes
         self.everything: Region = tuple((1 << axis.size) - 1 for axis in self.axes)
         self._without: dict[tuple[int, tuple[int, ...]], int] = {}
-        self._both: dict[tuple[int, int], bool] = {}
+        self._both: dict[tuple[int, int, int], bool] = {}
         self._inside: dict[tuple[int, int], bool] = {}
 
     # ---- single rules -----------------------------------------------------------------------------
@@ -86,7 +86,7 @@ class Boxes:
     def meet(self, first: int, second: int) -> bool:
         """Is there a patient in scope that both rules match?"""
         return (all(a & b for a, b in zip(self.masks[first], self.masks[second], strict=True))
-                and self._residuals_meet(first, second))
+                and self._residuals_meet(first, second, self.rest))
 
     def inside(self, small: int, big: int) -> bool:
         """Does rule `big` match every patient in scope that rule `small` matches?"""
@@ -123,7 +123,7 @@ class Boxes:
                 if first_only:
                     break
                 continue
-            stack += [(part, kept, target) for part, kept in self._parts(region, partial, partial)]
+            stack += self._pieces(region, target, partial)
         return pieces
 
     def covers(self, rule: int, others: list[int]) -> bool:
@@ -134,33 +134,36 @@ class Boxes:
                           conflict: Callable[[int, int], bool]) -> set[tuple[int, int]]:
         """Pairs of rules (in conflict) that some patient in scope matches both."""
         pairs: set[tuple[int, int]] = set()
-        stack = [(self.everything, rules)]
+        stack = [(self.everything, rules, self.rest)]
         while stack:
-            region, rules = stack.pop()
+            region, rules, target = stack.pop()
             self.bdd.spend(1 + len(rules))
             full, partial = self._classify(region, rules)
             for wide in full:  # it meets every rule here wherever the residuals meet
                 pairs |= {(min(wide, other), max(wide, other)) for other in rules
                           if other != wide and conflict(wide, other)
-                          and self._residuals_meet(wide, other)}
+                          and self._residuals_meet(wide, other, target)}
             if len(partial) > 1:
-                stack += self._parts(region, partial, partial)
+                stack += self._pieces(region, target, partial)
+
         return pairs
 
-    def leaves(self, rules: list[int], settled: Callable[[list[int]], bool]) -> Iterator[list[int]]:
+    def leaves(self, rules: list[int],
+               settled: Callable[[list[int]], bool]) -> Iterator[tuple[list[int], int]]:
         """The rules (in their given order) of each part of the space where all of them cover the
-        whole part along the axes; parts whose rules are `settled` are not split further."""
-        stack = [(self.everything, rules)]
+        whole part along the axes, with the part's patients off the axes (a BDD within the scope);
+        parts whose rules are `settled` are not split further."""
+        stack = [(self.everything, rules, self.rest)]
         while stack:
-            region, rules = stack.pop()
+            region, rules, target = stack.pop()
             self.bdd.spend(1 + len(rules))
             if settled(rules):
                 continue
             _, partial = self._classify(region, rules)
             if not partial:
-                yield rules
+                yield rules, target
                 continue
-            stack += self._parts(region, partial, rules)
+            stack += self._pieces(region, target, partial, rules)
 
     def minus(self, target: int, rules: list[int]) -> int:
         """What of `target` the residuals of `rules` leave."""
@@ -179,23 +182,65 @@ class Boxes:
                 partial.append(rule)
         return full, partial
 
-    def _parts(self, region: Region, partial: list[int],
-               rules: list[int]) -> list[tuple[Region, list[int]]]:
-        """The region cut in two where the fewest `partial` rules lie on both sides, each part
-        with those of `rules` that reach into it (in their order)."""
+    def _best_cut(self, region: Region, partial: list[int]) -> tuple[tuple[int, int], int, int] | None:
         best: tuple[tuple[int, int], int, int] | None = None
         for index, axis in enumerate(self.axes):
-            masks = [self.masks[r][index] & region[index] for r in partial]
-            found = (_ordered_cut if axis.ordered else _unordered_cut)(region[index], masks)
+            whole = region[index]
+            masks = [self.masks[r][index] & whole for r in partial]
+            if masks.count(whole) == len(masks):
+                continue  # every rule covers the region along this axis: nothing to cut
+            found = (_ordered_cut if axis.ordered else _unordered_cut)(whole, masks)
             if found is not None and (best is None or found[0] < best[0]):
                 best = (found[0], index, found[1])
-        assert best is not None, "a rule that does not cover a region differs from it on some axis"
-        _, index, part = best
+        return best
+
+    def _cut(self, region: Region, index: int, part: int,
+             rules: list[int]) -> list[tuple[Region, list[int]]]:
         parts = []
         for piece in (part, region[index] & ~part):
             cut = (*region[:index], piece, *region[index + 1:])
             parts.append((cut, [r for r in rules if self.masks[r][index] & piece]))
         return parts
+
+    def _pieces(self, region: Region, target: int, partial: list[int],
+                rules: list[int] | None = None) -> list[tuple[Region, list[int], int]]:
+        """The region (and its target) cut in two where the fewest `partial` rules lie on both
+        sides, each part with those of `rules` (default: `partial`) that reach into it, in their
+        order. A cut is along an axis, or along a residual: the patients of the target for whom
+        a rule's residual holds, and the others; rules whose residual misses a part's target drop
+        out of it. So rules that differ in a set or a fact are parted without cutting the axes
+        into the pieces of both."""
+        rules = partial if rules is None else rules
+        best = self._best_cut(region, partial)
+        residual = self._best_residual(target, partial)
+        if residual is not None and (best is None or residual[0] < best[0]):
+            inside = self.bdd.conjoin(target, residual[1])
+            outside = self.bdd.conjoin(target, self.bdd.negate(residual[1]))
+            return [(region, [r for r in rules if self.bdd.intersects(self.residuals[r], part)], part)
+                    for part in (inside, outside)]
+        assert best is not None, "a rule that does not cover a region differs from it somewhere"
+        return [(part, kept, target) for part, kept in self._cut(region, best[1], best[2], rules)]
+
+    def _best_residual(self, target: int, partial: list[int]) -> tuple[tuple[int, int], int] | None:
+        shapes = Counter(self.residuals[r] for r in partial)
+        best: tuple[tuple[int, int], int] | None = None
+        for residual, _ in shapes.most_common(MAX_UNORDERED_CANDIDATES):
+            if residual == TRUE:
+                continue
+            inside = self.bdd.conjoin(target, residual)
+            outside = self.bdd.conjoin(target, self.bdd.negate(residual))
+            if inside == FALSE or outside == FALSE:
+                continue
+            below = above = 0
+            for shape, count in shapes.items():
+                meets_inside = self.bdd.intersects(shape, inside)
+                meets_outside = self.bdd.intersects(shape, outside)
+                below += count if not meets_outside else 0
+                above += count if not meets_inside else 0
+            score = (len(partial) - below - above, -min(below, above))
+            if best is None or score < best[0]:
+                best = (score, residual)
+        return best
 
     def _minus(self, target: int, residuals: list[int]) -> int:
         key = (target, tuple(sorted(set(residuals))))
@@ -205,12 +250,12 @@ class Boxes:
             self._without[key] = found
         return found
 
-    def _residuals_meet(self, first: int, second: int) -> bool:
+    def _residuals_meet(self, first: int, second: int, target: int) -> bool:
         f, g = sorted((self.residuals[first], self.residuals[second]))
-        found = self._both.get((f, g))
+        found = self._both.get((f, g, target))
         if found is None:
-            found = self.bdd.intersects(self.bdd.conjoin(f, g), self.rest)
-            self._both[(f, g)] = found
+            found = self.bdd.intersects(self.bdd.conjoin(f, g), target)
+            self._both[(f, g, target)] = found
         return found
 
     def _residual_inside(self, small: int, big: int) -> bool:

@@ -37,15 +37,16 @@ def random_cell(rng: random.Random, column: str) -> str:
     return rng.choice(choices)
 
 
-def random_source(seed: int) -> str:
+def random_source(seed: int, columns: tuple[int, int] = (1, 3), rows: tuple[int, int] = (1, 6)) -> str:
+    """A random guideline with one table of columns[0]..columns[1] columns, rows[0]..rows[1] rows."""
     rng = random.Random(seed)
-    columns = rng.sample(COLUMNS, rng.randint(1, 3))
+    chosen = rng.sample(COLUMNS, rng.randint(*columns))
     policy = rng.choice(POLICIES)
     scope = rng.choice(["", 'scope "some" = count <= 4\n', 'scope "warm" = not hot or flag\n'])
-    rows = [" | ".join(random_cell(rng, c) for c in columns) + " || " + rng.choice(["a", "b", "c"])
-            for _ in range(rng.randint(1, 6))]
+    lines = [" | ".join(random_cell(rng, c) for c in chosen) + " || " + rng.choice(["a", "b", "c"])
+             for _ in range(rng.randint(*rows))]
     table = (f"table t\n  hit {policy}\n  output o: one of a, b, c\n"
-             f"  | {' | '.join(columns)} || o |\n" + "".join(f"  | {r} |\n" for r in rows))
+             f"  | {' | '.join(chosen)} || o |\n" + "".join(f"  | {r} |\n" for r in lines))
     return HEADER + scope + table
 
 

@@ -63,3 +63,20 @@ def test_runs_are_the_maximal_runs_of_set_bits(mask: int) -> None:
     rebuilt = sum((1 << (last + 1)) - (1 << first) for first, last in runs)
     assert rebuilt == mask
     assert all(b[0] > a[1] + 1 for a, b in itertools.pairwise(runs))  # maximal: never adjacent
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_operations_agree_with_truth_tables(seed: int) -> None:
+    bdd = BDD()
+    rng = random.Random(seed)
+    f, g = random_function(bdd, rng), random_function(bdd, rng)
+    hidden = {0, 3}
+    for a in ASSIGNMENTS:
+        assert bdd.holds(bdd.disjoin(f, g), a) == (bdd.holds(f, a) or bdd.holds(g, a))
+        assert bdd.holds(bdd.conjoin(f, g), a) == (bdd.holds(f, a) and bdd.holds(g, a))
+        assert bdd.holds(bdd.any_of([f, g]), a) == (bdd.holds(f, a) or bdd.holds(g, a))
+        assert bdd.holds(bdd.negate(f), a) != bdd.holds(f, a)
+        values = [{**a, 0: x, 3: y} for x in (False, True) for y in (False, True)]
+        assert bdd.holds(bdd.exists(f, hidden), a) == any(bdd.holds(f, v) for v in values)
+    cube = bdd.cube({1: True, 4: False})
+    assert [bdd.holds(cube, a) for a in ASSIGNMENTS] == [a[1] and not a[4] for a in ASSIGNMENTS]

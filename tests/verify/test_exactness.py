@@ -125,7 +125,30 @@ def covered(guideline: ir.IRGuideline, patient: dict[str, Any]) -> bool:
 
 @pytest.mark.parametrize("seed", range(150))
 def test_findings_are_exactly_what_brute_force_finds(seed: int) -> None:
-    compilation = compile_source(Source(f"random{seed}.mmdsl", random_source(seed)), verify=False)
+    assert_exact(random_source(seed))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_findings_on_larger_tables_are_exactly_what_brute_force_finds(seed: int) -> None:
+    # Many rules over several columns: the analyses split the space along the axes and along
+    # the residuals (verify/boxes.py) many times before they decide.
+    assert_exact(random_source(seed, columns=(3, 6), rows=(8, 24)))
+
+
+def test_the_larger_tables_are_split_along_several_axes() -> None:
+    """The larger random tables really exercise the box splits (not only the residual BDDs)."""
+    axes = []
+    for seed in range(60):
+        guideline = compile_source(Source("r.mmdsl", random_source(seed, (3, 6), (8, 24))),
+                                   verify=False).guideline
+        assert guideline is not None
+        encoder = Encoder(guideline)
+        axes.append(len(TableAnalysis(encoder, guideline.tables[0], encoder.in_scope).boxes.axes))
+    assert sum(1 for count in axes if count >= 2) >= 20
+
+
+def assert_exact(source: str) -> None:
+    compilation = compile_source(Source("random.mmdsl", source), verify=False)
     guideline = compilation.guideline
     assert guideline is not None, compilation.diagnostics
     table = guideline.tables[0]
