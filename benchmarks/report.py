@@ -223,33 +223,25 @@ def _analysis_row(label: str, found: dict[str, Any], names: tuple[str, ...]) -> 
     return f"| {label} | " + " | ".join(cells) + f" | {findings} |"
 
 
-VERIFIER_NOTE = """**What bounds the verifier** (from the profile above and the per-analysis times): the gap
-analysis. `TableAnalysis.gaps` builds, in the pure-Python BDD engine (mmdsl/verify/bdd.py), the
-set of uncovered patients, ties every table column to a fresh variable (`ColumnView.links`),
-projects the hidden input variables away (`BDD.exists`) and then grows each region one variable
-at a time, each step an `implies` over a freshly conjoined cube (`ColumnView._grown`). On a
-table that partitions the patients by many numeric thresholds (a decision tree, as clinical
-tables are), the conjunctions and projections go through BDDs whose size grows far faster than
-the number of rules: every `conjoin` is a recursive Python call with a dictionary lookup and the
-node store is never collected. The verifier now bounds itself (mmdsl/verify/bdd.py: at most
-1,000,000 nodes and a budget of operations per analysis) and reports such a table as not
-verified (MD606) instead of running out of memory, which it did before: that limit is reached
-a couple of hundred rules in, by the gap analysis first, then by the unreachable-rule (first)
-and redundant-rule (collect) analyses, which also take unions of many rules; dead rules and
-overlaps last longest (the growth table shows the size at which each analysis stops).
+VERIFIER_NOTE = """**How the verifier meets these numbers** (mmdsl/verify/boxes.py). A column that tests one input
+nothing else reads (an age range, a stage, a yes/no) is an axis: the table's cells cut the
+input's values into atoms (the intervals between the thresholds the cells use, the members of an
+enumeration) and each cell becomes a bit mask of atoms. A rule is a box of masks and a residual
+BDD of its other cells (derived facts, sets, results of earlier tables). The analyses split the
+space as a decision tree does, each time along the axis cut or the residual that the fewest
+remaining rules straddle, until every rule left covers its part along every axis; there the
+residuals alone decide, as small memoised BDDs. A table shaped like a decision tree is split
+along its own tree, so the work grows with the number of rules times the depth of the tree; the
+union of all rules is never built as one BDD, which is what made the earlier engine run out of
+nodes at about 200 rules. Gap regions are then grown in the table's words over the (small) BDD
+of the uncovered parts, each bound of a number moved out as far as the gap allows. Exactness is
+proven against brute force on 210 random tables (tests/verify/test_exactness.py), and the
+budget of operations (MD606) still bounds a table that no splitting tames.
 
-**What I would change** (not done here: the verifier was being rewritten by its owner during this
-work, and tests/verify/test_exactness.py must stay exact): (1) find gaps by recursive splitting
-over the table's own columns, most selective column first, on intervals and member sets (the
-interval sweep the issue cites), memoised on the remaining rules, stopping at the first witness
-per region and counting regions only up to the cap; use the BDD only for what the cells cannot
-say alone (derived facts, sets, `includes`, scope), on the few candidate regions; (2) give the
-BDD a variable order that follows the table's columns (thresholds of one input together, most
-splitting input first) and an iterative `apply` with an operation cache that can be cleared per
-table; (3) build cube functions once per region instead of once per dropped variable in
-`_grown` (an `implies` against a cube can walk the BDD along the cube without conjoining);
-(4) skip `links`/`exists` for columns that are inputs themselves. Each change keeps the
-analyses exact, so the brute-force tests apply unchanged.
+What bounds it now (profile above): the Python work per node of the split (the masks of the
+remaining rules along each axis, the cut scores) and, for the gap analysis, growing the regions
+and suggesting rows; the parse of the table text, not the verifier, dominates `mmdsl check` on
+the largest tables (see the stages above).
 """
 
 

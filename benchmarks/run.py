@@ -44,7 +44,7 @@ class Sizes:
     interpreter_sample: int = 100_000
     timeout: float = 300.0  # a whole size, in its own process
     limit: float = 15.0  # one analysis
-    profile_rules: int = 100
+    profile_rules: int = 1000
 
 
 QUICK = Sizes(patients=50, peer_patients=10, repeats=2, synthetic=(20, 40), growth=(20, 40),

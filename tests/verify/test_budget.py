@@ -1,0 +1,37 @@
+"""The verifier is bounded: past its budget a table is reported not verified (MD606), never a
+traceback, a hang or a table silently passed as verified.
+
+The real budgets (bdd.MAX_STEPS, bdd.MAX_NODES) are far above what the benchmark tables need, so
+the tests lower them to reach them on a table of a few hundred rules.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.synthetic import table_text
+from mmdsl.pipeline import compile_source
+from mmdsl.source import Source
+from mmdsl.verify import bdd, report
+
+TABLE = table_text(300, 10)
+
+
+def codes() -> list[str]:
+    return [d.code for d in compile_source(Source("synthetic.mmdsl", TABLE)).diagnostics]
+
+
+def test_the_table_is_verified_within_the_real_budget() -> None:
+    found = codes()
+    assert "MD606" not in found
+    assert {"MD600", "MD602", "MD603"} <= set(found)  # its seeded dead row, copied row, deleted row
+
+
+def test_past_the_budget_of_operations_the_table_is_not_verified(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report, "MAX_STEPS", 2_000)
+    assert codes() == ["MD606"]
+
+
+def test_past_the_budget_of_nodes_the_table_is_not_verified(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bdd, "MAX_NODES", 2_000)
+    assert codes() == ["MD606"]
