@@ -10,6 +10,7 @@ integer ranges, decimals, yes/no, enumerations, a derived fact and a set of drug
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
 DRUGS = ("dara", "isa", "lena", "poma", "bort", "carf", "ixa", "sel")
@@ -53,9 +54,33 @@ def table_text(rules: int, width: int = 10, seed: int = 1, hit: str = "unique",
     rows = [_row(columns, leaf) for leaf in leaves]
     if mistakes and len(rows) > 10:
         rows = _with_mistakes(rows, columns, rng)
-    return _header(columns, hit) + "".join(
-        f"  | r{i + 1} | {' | '.join(cells)} || {rng.choice(OUTCOMES)} |\n"
-        for i, cells in enumerate(rows))
+    header = _header(columns, hit)
+    body = "".join(f"  | r{i + 1} | {' | '.join(cells)} || {rng.choice(OUTCOMES)} |\n"
+                   for i, cells in enumerate(rows))
+    return header + body + _unread_values_note(columns, rows, header)
+
+
+def _unread_values_note(columns: list[tuple[str, str, tuple[object, ...]]], rows: list[list[str]],
+                        header: str) -> str:
+    """A note on the values no row tells apart (MD607: drugs no row names, enumeration members
+    every row takes together), so that the table holds its seeded mistakes and no other finding."""
+    values = []
+    for index, (name, kind, domain) in enumerate(columns):
+        cells = [row[index] for row in rows if row[index] != "-"]
+        if kind == "enum":
+            values += [f"{name}.{group[0]}" for group in _alike([str(d) for d in domain], cells)]
+    if "input refractory" in header:
+        named = {d for row in rows for cell in row for d in DRUGS if re.search(rf"\b{d}\b", cell)}
+        named |= {"bort", "carf", "ixa"} if "fact pi_refractory" in header else set()
+        values += [f"refractory.{d}" for d in DRUGS if d not in named]
+    return f'note unread_values on {", ".join(values)}: "No synthetic rule reads them."\n' if values else ""
+
+
+def _alike(members: list[str], cells: list[str]) -> list[list[str]]:
+    groups: dict[tuple[bool, ...], list[str]] = {}
+    for member in members:
+        groups.setdefault(tuple(member in cell.split(", ") for cell in cells), []).append(member)
+    return [group for group in groups.values() if len(group) > 1]
 
 
 OUTCOMES = ("observe", "treat", "refer", "trial")

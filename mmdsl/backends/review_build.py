@@ -373,6 +373,8 @@ def target_anchor(guideline: IRGuideline, target: str) -> str:
         if table.name == table_name and any(r.name == rule_name for r in table.rules):
             return rule_anchor(table.name, rule_name)
     kinds = (("fact", [f.name for f in guideline.facts]), ("input", [i.name for i in guideline.inputs]))
+    if rule_name and any(i.name == table_name for i in guideline.inputs):
+        return anchor("input", table_name)  # a value of an input: `exposed.selinexor`
     return next((anchor(kind, target) for kind, names in kinds if target in names), "")
 
 

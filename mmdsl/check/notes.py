@@ -1,5 +1,6 @@
 """Notes and quotes point at things that exist: a rule as `table.rule`, or a table, a derived
-fact or an input by its name.
+fact or an input by its name; a note may also point at one value of an enumeration or set input
+as `input.value` (to say why no rule names it, see MD607).
 
 A note explains to reviewers why a rule is written as it is, and a quote maps a statement of
 the clinical source to the rules that carry it out; pointed at a misspelt rule, either would
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from mmdsl.check.context import CheckContext, suggest
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.semantics.symbols import TableInfo
+from mmdsl.semantics.types import EnumT, SetT
 from mmdsl.syntax import ast
 
 
@@ -26,6 +28,12 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
 
 def target_problems(context: CheckContext, target: ast.Subject) -> Iterator[Diagnostic]:
     symbols, name, member = context.symbols, target.name.text, target.member
+    values = input_values(context, name)
+    if member is not None and values is not None:
+        if member.text not in values:
+            yield context.report("unknown-name", member.span, f"input `{name}` has no value `{member.text}`",
+                                 suggest(member.text, list(values)))
+        return
     table = symbols.tables.get(name)
     if member is None and (table or name in symbols.facts or name in symbols.inputs):
         return
@@ -36,6 +44,14 @@ def target_problems(context: CheckContext, target: ast.Subject) -> Iterator[Diag
         yield context.report("unknown-name", member.span,
                              f"table `{table.name}` has no rule `{member.text}`",
                              suggest(member.text, rule_names(table)))
+
+
+def input_values(context: CheckContext, name: str) -> tuple[str, ...] | None:
+    """The values of an enumeration or set input (None for any other name)."""
+    info = context.symbols.inputs.get(name)
+    if info is None or not isinstance(info.type, EnumT | SetT):
+        return None
+    return tuple(info.type.enum.members)
 
 
 def _candidates(context: CheckContext) -> list[str]:

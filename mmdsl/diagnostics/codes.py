@@ -228,6 +228,13 @@ _ENTRIES = [
          "analysis; rather than skip the table silently, mmdsl says so.",
          "| risk_score || action |   (risk_score is a collect sum table)",
          "Cover the table with worked examples; its gaps and overlaps are not checked."),
+    Code("MD607", "unread-value", W, "a value of an input that no rule, fact or scope can tell apart",
+         "A member of a set that no condition reads never changes a decision: a patient refractory to it "
+         "is treated exactly like one who is not. Members of an enumeration that every condition takes "
+         "or leaves together can never be told apart. Either may be intended, or a rule may be missing.",
+         "input stage: one of I, II, III\n| stage || plan |\n| I || observe |\n| II, III || treat |",
+         "Add the rules that need the value, or record in a note on the value why none does: "
+         "`note why on stage.III: \"...\"`."),
     # ---- MD9xx: the compiler itself ---------------------------------------------------------
     Code("MD900", "internal-error", E, "the compiler failed: a bug in mmdsl, not in the table",
          "Never expected. The compiler reports its own failure as a diagnostic instead of a "

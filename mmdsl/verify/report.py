@@ -15,6 +15,7 @@ from mmdsl.source import Span
 from mmdsl.verify.analyses import Finding, TableAnalysis
 from mmdsl.verify.bdd import MAX_STEPS, TooComplex
 from mmdsl.verify.encode import MAX_VARIABLES, Encoder, Unverifiable
+from mmdsl.verify.values import UnreadValues, unread_values
 
 MAX_OVERLAP_GROUPS = 10
 
@@ -26,14 +27,15 @@ def verify(path: str, symbols: Symbols, guideline: ir.IRGuideline) -> list[Diagn
     allowed (bdd.MAX_STEPS, bdd.MAX_NODES, encode.MAX_VARIABLES) is reported as not verified
     (MD606) instead of making the compiler hang or run out of memory.
     """
+    values = [_unread(path, symbols, found) for found in unread_values(guideline)]
     with recursion_for_variables():
         try:
             encoder = Encoder(guideline)
         except TooComplex as too_complex:
-            return [_too_complex(path, symbols.tables[t.name], str(too_complex))
-                    for t in guideline.tables]
-        return [d for table in guideline.tables
-                for d in _verify_table(path, symbols.tables[table.name], encoder, table)]
+            return values + [_too_complex(path, symbols.tables[t.name], str(too_complex))
+                             for t in guideline.tables]
+        return values + [d for table in guideline.tables
+                         for d in _verify_table(path, symbols.tables[table.name], encoder, table)]
 
 
 def _verify_table(path: str, info: TableInfo, encoder: Encoder, table: ir.IRTable) -> list[Diagnostic]:
@@ -171,6 +173,26 @@ def _redundant(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) 
         "already give the same outputs to every patient it matches",
         help="remove the rule, or change what distinguishes it",
         rule=table.rules[index].name, covered_by=[table.rules[i].name for i in finding.others])
+
+
+def _unread(path: str, symbols: Symbols, found: UnreadValues) -> Diagnostic:
+    listed = _listed(found.members)
+    if found.kind == "set":
+        message = (f"no rule, fact or scope reads whether `{found.input}` holds {listed}: "
+                   f"{'it never changes' if len(found.members) == 1 else 'they never change'} a decision")
+    else:
+        message = f"no rule, fact or scope tells the values {listed} of `{found.input}` apart"
+    example = f"{found.input}.{found.members[0]}"
+    return lookup("unread-value").at(
+        path, symbols.inputs[found.input].decl.name.span, message,
+        help=f"add the rules that need {'it' if len(found.members) == 1 else 'them'}, or say in a note "
+             f"on each value why none does: `note why on {example}: \"...\"`",
+        input=found.input, values=list(found.members))
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def _unverified(path: str, info: TableInfo, ref: str) -> Diagnostic:
