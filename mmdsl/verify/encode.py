@@ -366,6 +366,8 @@ class Encoder:
             return _integer_cell(low, high)
         parts = ([f"{'>' if low[1] else '>='} {low[0]:g}"] if low else []) + (
             [f"{'<=' if high[1] else '<'} {high[0]:g}"] if high else [])
+        if low and high and low == (high[0], False) and high[1]:
+            return f"{low[0]:g}"  # exactly the value
         if low and high:
             return f"{'[' if not low[1] else ']'}{low[0]:g}..{high[0]:g}{']' if high[1] else '['}"
         return parts[0] if parts else "-"

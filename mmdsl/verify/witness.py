@@ -124,6 +124,8 @@ def _integer_range(low: float | None, high: float | None) -> str:
 
 
 def _decimal_range(low: tuple[float, bool] | None, high: tuple[float, bool] | None) -> str:
+    if low is not None and high is not None and low == (high[0], False) and high[1]:
+        return f"{low[0]:g}"  # at least v and at most v: exactly the boundary both sides leave out
     parts = []
     if low is not None:
         parts.append(f"> {low[0]:g}" if low[1] else f">= {low[0]:g}")
