@@ -43,9 +43,13 @@ def _hoist(refs: Refs, condition: ir.Cond, lines: list[str],
            only: set[str] | None = None) -> Refs:
     """Refs with a local variable for every ref the condition reads that has none yet (of
     `only`, when given: a value read by one rule alone is cheaper read where it is used)."""
+    missing = [ref for ref in refs_read(condition)
+               if ref not in refs.names and (only is None or ref in only)]
+    if not missing:
+        return refs  # no copy: fact_lines calls this once per fact, and facts can be many
     names = dict(refs.names)
-    for ref in refs_read(condition):
-        if ref not in names and (only is None or ref in only):
+    for ref in missing:
+        if ref not in names:
             names[ref] = f"v{len(names)}"
             lines.append(f"    {names[ref]} = values[{ref!r}]")
     return replace(refs, names=names)
@@ -216,11 +220,11 @@ def _always_within(bound: tuple[float | None, float | None], op: str, value: flo
 def fact_lines(facts: tuple[ir.IRFact, ...], refs: Refs) -> list[str]:
     """Each fact into `values` and into a local (`f0`…) that later facts read."""
     lines: list[str] = []
-    names = dict(refs.names)
+    names = dict(refs.names)  # one map, extended fact by fact (a copy per fact is quadratic)
     read_later = {ref for fact in facts for ref in refs_read(fact.condition)}
     for position, fact in enumerate(facts):
         refs = _hoist(replace(refs, names=names), fact.condition, lines)
-        names = dict(refs.names)
+        names = dict(refs.names) if refs.names is not names else names
         code = condition_code(fact.condition, refs)
         local = f"f{position} = " if fact.name in read_later else ""
         lines.append(render(code, 4, f"{local}values[{fact.name!r}] = "))

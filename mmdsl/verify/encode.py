@@ -73,6 +73,7 @@ class Encoder:
         self.domain = self.bdd.all_of([self.orders, includes, self._exactly_one_members()])
         self.input_variable_count = self.variable_count
         self._facts: dict[str, int] = {}
+        self._fact_decls = {f.name: f for f in guideline.facts}
         self._tables = {t.name: t for t in guideline.tables}
         self._matches: dict[str, list[int]] = {}
         self._selections: dict[str, list[int]] = {}
@@ -203,7 +204,7 @@ class Encoder:
     def _test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
         if cond.ref in self.dimensions:
             return self._input_test(self.dimensions[cond.ref], cond)
-        fact = next((f for f in self.guideline.facts if f.name == cond.ref), None)
+        fact = self._fact_decls.get(cond.ref)
         if fact is not None:
             value = self.fact(fact.name)
             assert isinstance(cond, ir.OneOf)
@@ -212,9 +213,29 @@ class Encoder:
 
     def fact(self, name: str) -> int:
         if name not in self._facts:
-            fact = next(f for f in self.guideline.facts if f.name == name)
-            self._facts[name] = self.condition(fact.condition)
+            for pending in self._unencoded_facts_read_by(name):
+                self._facts[pending] = self.condition(self._fact_decls[pending].condition)
         return self._facts[name]
+
+    def _unencoded_facts_read_by(self, name: str) -> list[str]:
+        """`name` and the facts it reads, directly or not, that are not encoded yet, each after
+        the facts it reads: encoded in this order, no fact recurses into the next (a chain of
+        20,000 facts would overflow the stack)."""
+        order: list[str] = []
+        seen: set[str] = set()
+        stack = [(name, False)]
+        while stack:
+            current, done = stack.pop()
+            if done:
+                order.append(current)
+                continue
+            if current in seen or current in self._facts:
+                continue
+            seen.add(current)
+            stack.append((current, True))
+            stack += [(ref, False) for ref in _refs(self._fact_decls[current].condition)
+                      if ref in self._fact_decls and ref not in seen]
+        return order
 
     def _bool_value(self, value: int, wanted: tuple[ir.Scalar, ...]) -> int:
         result = FALSE
@@ -431,6 +452,10 @@ def _walk(cond: ir.Cond) -> Iterator[ir.Cond]:
     elif isinstance(cond, ir.AllOf | ir.AnyOf):
         for item in cond.items:
             yield from _walk(item)
+
+
+def _refs(cond: ir.Cond) -> set[str]:
+    return {ref for c in _walk(cond) if (ref := getattr(c, "ref", None)) is not None}
 
 
 def _all_conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
