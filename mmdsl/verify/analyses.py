@@ -7,7 +7,7 @@ diagnostics with positions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mmdsl.ir import model as ir
@@ -99,28 +99,33 @@ class TableAnalysis:
 
     def _winners(self, index: int) -> tuple[int, ...]:
         """A small set of rules that together take every patient of rule `index`."""
-        candidates = [j for j in self._beating(index) if self.live[j] and self.boxes.meet(index, j)]
-        return self._fewest(index, candidates)
+        return self._fewest(index, (j for j in self._beating(index) if self.live[j]))
 
-    def _fewest(self, index: int, candidates: list[int]) -> tuple[int, ...]:
-        """Of rules that together cover rule `index`, one that covers it alone, else as few as
-        greedy deletion leaves."""
-        alone = next((j for j in candidates if self.boxes.inside(index, j)), None)
-        if alone is not None:  # one broader rule takes it all: name just that one
-            return (alone,)
+    def _fewest(self, index: int, others: Iterable[int]) -> tuple[int, ...]:
+        """Of `others`, which together cover rule `index`: one that covers it alone (the first
+        found, read lazily: a table of many copies of a rule finds each copy's twin early), else
+        as few as greedy deletion leaves."""
+        candidates = []
+        for j in others:
+            self.bdd.spend(1)
+            if self.boxes.meet(index, j):
+                if self.boxes.inside(index, j):
+                    return (j,)  # one broader rule takes it all: name just that one
+                candidates.append(j)
         for j in list(candidates):
             rest = [c for c in candidates if c != j]
             if rest and self.boxes.covers(index, rest):
                 candidates = rest
         return tuple(candidates)
 
-    def _beating(self, index: int) -> list[int]:
+    def _beating(self, index: int) -> Iterator[int]:
+        """The rules that win over rule `index` when both match (in the order they are tried)."""
         if self.table.hit == "first":
-            return list(range(index))
+            return iter(range(index))
         rules = self.table.rules
         mine = rank(self.table, rules[index])
-        return [j for j in range(len(rules)) if j != index
-                and (rank(self.table, rules[j]) < mine or (rank(self.table, rules[j]) == mine and j < index))]
+        return (j for j in range(len(rules)) if j != index
+                and (rank(self.table, rules[j]) < mine or (rank(self.table, rules[j]) == mine and j < index)))
 
     # ---- overlaps ---------------------------------------------------------------------------------------
 
@@ -168,23 +173,20 @@ class TableAnalysis:
         needed = self._needed()
         for index in self.live_rules:
             if index not in needed:
-                others = [j for j in self._same_outputs(index) if self.boxes.meet(index, j)]
+                others = (j for j in self.live_rules if j != index and self._counts_against(j, index))
                 yield Finding("redundant", self.table.name, (index,), self._fewest(index, others))
 
     def _needed(self) -> set[int]:
         """The live rules that give some patient outputs no other rule (that counts) gives him."""
         needed: set[int] = set()
         for rules, part in self.boxes.leaves(self.live_rules, lambda rules: needed.issuperset(rules)):
-            for index in rules:
+            self.bdd.spend(len(rules) ** 2)
+            for index in (i for i in rules if i not in needed):
                 others = [j for j in rules if j != index and self._counts_against(j, index)]
                 mine = self.bdd.conjoin(self.boxes.residuals[index], part)
-                if index not in needed and self.boxes.minus(mine, others) != FALSE:
+                if self.boxes.minus(mine, others) != FALSE:
                     needed.add(index)
         return needed
-
-    def _same_outputs(self, index: int) -> list[int]:
-        """Other live rules with the same outputs that count against it (see _counts_against)."""
-        return [j for j in self.live_rules if j != index and self._counts_against(j, index)]
 
     def _counts_against(self, other: int, index: int) -> bool:
         """Same outputs; of two rules that cover each other, only the earlier one counts, so that

@@ -139,6 +139,7 @@ class Boxes:
             region, rules, target = stack.pop()
             self.bdd.spend(1 + len(rules))
             full, partial = self._classify(region, rules)
+            self.bdd.spend(len(full) * len(rules))  # every pair of a wide rule and another
             for wide in full:  # it meets every rule here wherever the residuals meet
                 pairs |= {(min(wide, other), max(wide, other)) for other in rules
                           if other != wide and conflict(wide, other)
