@@ -8,6 +8,7 @@ templates of the back ends.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import shlex
@@ -294,7 +295,7 @@ def compiled_guideline(table_file: str, output_format: OutputFormat) -> IRGuidel
     compilation = compile_path(table_file, shown_path(table_file))
     if compilation.guideline is None:
         fail_with_diagnostics([compilation], output_format)
-    if compilation.source.text.encode("utf-8") == text:
+    if compilation.source.text.encode("utf-8") == text.removeprefix(codecs.BOM_UTF8):
         compile_cache.store(text, shown, compilation.guideline)
     return compilation.guideline
 

@@ -22,7 +22,7 @@ from mmdsl.diagnostics.model import sorted_diagnostics
 from mmdsl.ir.lower import lower
 from mmdsl.ir.model import IRGuideline
 from mmdsl.semantics.symbols import Symbols, build_symbols
-from mmdsl.source import NO_SPAN, Source, Span
+from mmdsl.source import BYTE_ORDER_MARK, NO_SPAN, Source, Span, decode_text
 from mmdsl.syntax import ast
 from mmdsl.syntax.parser import parse_module
 
@@ -71,9 +71,10 @@ def _too_large(path: str) -> Diagnostic:
 
 
 def decode_source(raw: bytes, shown: str) -> Source | Diagnostic:
-    """The bytes of a table file as text, or a diagnostic at the first byte that is not UTF-8."""
+    """The bytes of a table file as text (without a leading byte-order mark), or a diagnostic at
+    the first byte that is not UTF-8."""
     try:
-        return Source(shown, raw.decode("utf-8"))
+        return Source(shown, decode_text(raw))
     except UnicodeDecodeError as error:
         return _not_utf8(shown, raw, error)
 
@@ -81,6 +82,7 @@ def decode_source(raw: bytes, shown: str) -> Source | Diagnostic:
 def _not_utf8(path: str, raw: bytes, error: UnicodeDecodeError) -> Diagnostic:
     """MD106 at the first byte that is not UTF-8, its line and column counted in characters."""
     before = raw[:error.start].decode("utf-8")  # the bytes before the first bad one are UTF-8
+    before = before.removeprefix(BYTE_ORDER_MARK)  # counted from the text, as the parser counts
     span = _character_span(before)
     return lookup("unreadable-file").at(
         path, span, f"byte 0x{raw[error.start]:02x} is not UTF-8 text",

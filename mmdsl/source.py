@@ -32,6 +32,16 @@ class Span:
 
 NO_SPAN = Span(1, 1, 1, 1, 0, 0)
 
+BYTE_ORDER_MARK = "\ufeff"
+"""U+FEFF, which Windows editors write at the start of a UTF-8 file: one there is not part of
+the text (every position counts from the character after it); anywhere else it is MD202."""
+
+
+def decode_text(raw: bytes) -> str:
+    """A table file's bytes as text: UTF-8 without one leading byte-order mark. Raises
+    UnicodeDecodeError, its offsets those of `raw`, for bytes that are not UTF-8."""
+    return raw.decode("utf-8").removeprefix(BYTE_ORDER_MARK)
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -42,8 +52,7 @@ class Source:
 
     @classmethod
     def read(cls, path: str | Path) -> Source:
-        raw = Path(path).read_bytes()
-        return cls(str(path), raw.decode("utf-8"))
+        return cls(str(path), decode_text(Path(path).read_bytes()))
 
     @property
     def sha256(self) -> str:

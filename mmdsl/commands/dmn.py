@@ -64,9 +64,10 @@ def export_dmn_text(guideline: IRGuideline) -> tuple[str, list[object]]:
     """The DMN 1.5 document of a compiled guideline and the warnings about it (for `export`);
     the warnings point into the guideline's file when it can be read."""
     from mmdsl.dmn.writer import export_dmn
+    from mmdsl.source import decode_text
 
     try:
-        source_text = Path(guideline.source_path).read_text(encoding="utf-8")
+        source_text = decode_text(Path(guideline.source_path).read_bytes())
     except (OSError, UnicodeDecodeError):
         source_text = ""
     exported = export_dmn(guideline, source_text)

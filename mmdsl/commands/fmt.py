@@ -110,10 +110,10 @@ def _formatted(source: Source) -> str | None:
 
 
 def _format_stdin() -> None:
-    from mmdsl.source import Source
+    from mmdsl.source import Source, decode_text
 
     try:
-        text = sys.stdin.buffer.read().decode("utf-8")
+        text = decode_text(sys.stdin.buffer.read())
     except UnicodeDecodeError as error:
         click.echo(f"error: standard input is not UTF-8 text: {error.reason} at byte {error.start}",
                    err=True)

@@ -32,7 +32,8 @@ _DESCRIPTIONS = {
     "INT": "a whole number",
     "DECIMAL": "a number",
     "_NL": "the end of the line",
-    "$END": "the end of the file",
+    "$END": "the end of the statement",  # each statement is parsed alone, up to the next one
+    "<END-OF-FILE>": "the end of the statement",  # how Lark names $END in some expected sets
     "PIPE": "`|`",
     "SEP": "`|`",
     "DIVIDER": "a divider row",
@@ -64,7 +65,7 @@ def describe_unexpected_token(
     if special is not None:
         return special
     wanted = _expected_phrase(expected, parser)
-    message = f"unexpected {describe_token(token)}; expected {wanted}"
+    message = f"{describe_unexpected(token)}; expected {wanted}"
     return message, _form_help(keyword)
 
 
@@ -80,6 +81,13 @@ def _special_case(token: Token, expected: set[str], keyword: str | None) -> tupl
         return ("the input's name must be followed by `:` and its type",
                 _form_help(keyword) or "")
     return None
+
+
+def describe_unexpected(token: Token) -> str:
+    """`token` where it does not belong: "unexpected word `x`", "unexpected end of the line"."""
+    if token.type in ("_NL", "$END"):
+        return "unexpected " + _DESCRIPTIONS[token.type].removeprefix("the ")
+    return f"unexpected {describe_token(token)}"
 
 
 def describe_token(token: Token) -> str:

@@ -236,9 +236,13 @@ def _hidden_kind(char: str) -> str:
 
 
 def _token_span(source: Source, chunk: Chunk, token: Token) -> Span:
-    """The token's span; a line break or the end of the file is a caret after the last word."""
+    """The token's span; a line break or the end of the statement is a caret after the last word
+    (Lark gives the end the position of the statement's last token, its line break, rather than
+    the start of the next statement after the blank and comment lines between them)."""
     if token.type == "$END" or token.start_pos is None:
-        end = chunk.char_offset + len(chunk.text)
+        last = len(chunk.text) if token.start_pos is None else min(token.start_pos, len(chunk.text))
+        last = len(chunk.text[:max(last, 0)].rstrip(" \t"))  # before a comment's blanks too
+        end = chunk.char_offset + last
         return chunk_span(source, chunk, end, end)
     start = token.start_pos + chunk.char_offset
     value = str(token)

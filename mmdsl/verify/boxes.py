@@ -115,8 +115,8 @@ class Boxes:
             full, partial = self._classify(region, rules)
             if full:
                 target = self._minus(target, [self.residuals[r] for r in full])
-                if target == FALSE:
-                    continue
+            if target == FALSE:  # nobody left here (or nobody in scope at all)
+                continue
             partial = [r for r in partial if self.bdd.intersects(self.residuals[r], target)]
             if not partial:
                 pieces.append((region, target))

@@ -114,7 +114,8 @@ def _facts(witness: dict[str, ir.JsonValue] | None) -> str:
 def _dead(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
     index = finding.rules[0]
     cells = [f"{table.columns[c].label}: {table.rules[index].cells[c]}" for c in finding.cells]
-    reason = f"{'; '.join(cells)} cannot all hold" if cells else "its conditions cannot hold"
+    reason = (f"{'; '.join(cells)} cannot all hold" if cells
+              else "no patient is in scope at all (the scope's conditions cannot hold together)")
     return lookup("dead-rule").at(
         path, _cells_span(info, index, finding.cells),
         f"rule {_names(table, finding.rules)} can never apply to a patient in scope: {reason}",

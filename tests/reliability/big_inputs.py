@@ -38,7 +38,7 @@ def _tail(columns: str = "a | b", rows: tuple[str, ...] = ()) -> str:
 
 
 def rows_few_thresholds(count: int) -> str:
-    """Rows over 50 thresholds: the verifier works until its budget runs out."""
+    """Rows over 50 thresholds, a thousand copies of each: findings by the thousand."""
     return _table([f"  | {i % 50} | yes || {i} |\n" for i in range(count)])
 
 
@@ -147,8 +147,8 @@ CASES = (
     Case("enumeration of 20,000 members", lambda: many_members(20_000), 120, 1500),
     Case("a rule over 5,000 members: the verifier's variables", lambda: all_members(5_000), 30, 600,
          quick=True),
-    Case("1,000 rows, a threshold each: the verifier's budget", lambda: rows_distinct_thresholds(1_000),
-         30, 700, quick=True),
+    Case("1,000 rows, a threshold each: the verifier's recursion room",
+         lambda: rows_distinct_thresholds(1_000), 30, 700, quick=True),
     Case("5,000 rows, a threshold each", lambda: rows_distinct_thresholds(5_000), 60, 600,
          quick=True),
     Case("50,000 rows, 50 thresholds", lambda: rows_few_thresholds(50_000), 240, 2000),

@@ -92,6 +92,7 @@ def _run(text: str | bytes, name: str, outcome: Outcome, backends: bool) -> None
     source = decode_source(text, name) if isinstance(text, bytes) else Source(name, text)
     if isinstance(source, Diagnostic):
         shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        shown = shown.removeprefix("\ufeff")  # a leading byte-order mark is not part of the text
         outcome.codes = (source.code,)
         outcome.problems += diagnostic_problems(source, LineIndex(shown))
         return

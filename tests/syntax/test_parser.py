@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -215,3 +217,38 @@ def test_a_statement_span_stops_at_its_last_word_not_at_the_next_statement() -> 
     table = module.statements[1]
     assert text[table.span.start:table.span.end].endswith("| 1 || 2 |")
     assert (table.span.end_line, table.span.end_column) == (4, 13)
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("input x:\n", "MD100@2:9 unexpected end of the line; expected `decimal`, "
+                 "`integer`, `one`, `set`, `text`, `yes/no`", id="a line that ends too early"),
+    pytest.param('table t\n\n# the next statement\ninput x: yes/no "x"\n',
+                 "MD100@2:8 unexpected end of the statement; expected `complete`, `distinct`, "
+                 "`hit`, `order`, `output`, `requires`, …", id="a statement that ends too early"),
+    pytest.param('table t "T"\n  hit first   # a comment\n\ninput x: yes/no "x"\n',
+                 "MD100@3:12 unexpected end of the statement; expected `complete`, `distinct`, "
+                 "`hit`, `order`, `output`, `requires`, …", id="before a comment"),
+    pytest.param("stray\n", "MD100@2:1 unexpected word `stray`; expected the end of the statement",
+                 id="a line more than a statement takes"),
+])
+def test_an_unexpected_end_is_named_in_plain_words_after_the_last_word(text: str,
+                                                                        expected: str) -> None:
+    """Not "unexpected the end of the line", nor Lark's `<end-of-file>`; and the end of a
+    statement is the place after its last word, not the next statement after the comments."""
+    assert parse(HEADER + text)[1] == [expected]
+
+
+def test_no_message_about_an_unexpected_end_reads_wrong() -> None:
+    """Every cut of every line of a fixture: the words Lark uses never reach a message."""
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "diagnostics"
+    lines = {line for path in fixtures.glob("*.mmdsl")
+             for line in path.read_bytes().decode("utf-8", "replace").split("\n")}
+    seen = set()
+    for line in sorted(lines):
+        for cut in range(1, len(line) + 1):
+            for problem in parse(HEADER + line[:cut] + "\n")[1]:
+                seen.add(problem.split(" ", 1)[1])
+    assert len(seen) > 50
+    wrong = [m for m in seen
+             if re.search(r"unexpected the |<|\$END|_NL|end of the file", re.sub("`[^`]*`", "", m))]
+    assert wrong == []
