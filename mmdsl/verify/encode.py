@@ -13,7 +13,7 @@ The domain function holds the constraints between variables (exactly one member,
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from mmdsl.ir import model as ir
@@ -380,9 +380,11 @@ class Encoder:
 
     def _interval_cell(self, dimension: Dimension, region: int) -> str:
         bdd = self.bdd
-        lower = [k for k, v in dimension.thresholds if bdd.implies(region, bdd.variable(v))]
-        upper = [k for k, v in dimension.thresholds if bdd.implies(region, bdd.negate(bdd.variable(v)))]
-        low, high = (max(lower) if lower else None), (min(upper) if upper else None)
+        chain = dimension.thresholds  # in order: a patient meeting one meets those before it
+        below = _first(len(chain), lambda i: not bdd.implies(region, bdd.variable(chain[i][1])))
+        above = _first(len(chain), lambda i: bdd.implies(region, bdd.negate(bdd.variable(chain[i][1]))))
+        low = chain[below - 1][0] if below else None
+        high = chain[above][0] if above < len(chain) else None
         if dimension.kind == "integer":
             return _integer_cell(low, high)
         parts = ([f"{'>' if low[1] else '>='} {low[0]:g}"] if low else []) + (
@@ -392,6 +394,19 @@ class Encoder:
         if low and high:
             return f"{'[' if not low[1] else ']'}{low[0]:g}..{high[0]:g}{']' if high[1] else '['}"
         return parts[0] if parts else "-"
+
+
+def _first(count: int, holds: Callable[[int], bool]) -> int:
+    """The first index in 0..count-1 where a test that holds from some index on holds (count when
+    none does), by halving."""
+    low, high = 0, count
+    while low < high:
+        middle = (low + high) // 2
+        if holds(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def _integer_cell(low: tuple[float, bool] | None, high: tuple[float, bool] | None) -> str:
