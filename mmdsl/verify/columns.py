@@ -102,7 +102,20 @@ class ColumnView:
             region = self._grown(self._bounds_only(start), allowed)
             regions.append(region)
             remaining = bdd.conjoin(remaining, bdd.negate(self.cube_function(region)))
-        return self._largest_first(regions, uncovered)
+        return self._largest_first(self._without_contained(regions), uncovered)
+
+    def _without_contained(self, regions: list[dict[int, bool]]) -> list[dict[int, bool]]:
+        """The regions less those inside another (a later region may grow over an earlier one)."""
+        functions = [self.cube_function(region) for region in regions]
+        patients = [self.bdd.conjoin(f, self.encoder.in_scope) for f in functions]
+        kept = []
+        for index, mine in enumerate(patients):
+            inside = any(self.bdd.implies(mine, other) and (mine != theirs or later < index)
+                         for later, (other, theirs) in enumerate(zip(functions, patients, strict=True))
+                         if later != index)
+            if not inside:
+                kept.append(regions[index])
+        return kept
 
     def _largest_first(self, regions: list[dict[int, bool]], uncovered: int) -> list[dict[int, bool]]:
         """The regions holding the most uncovered cases first (cases: combinations of the values
