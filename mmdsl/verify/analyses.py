@@ -19,6 +19,7 @@ from mmdsl.verify.witness import witness_facts
 
 MAX_REGIONS = 8  # gap regions listed per table; the total is reported too
 MAX_COUNTED_REGIONS = 1000
+FEW_COVERING = 16  # covering rules made fewest one deletion at a time: each deletion is a walk
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,10 @@ class TableAnalysis:
                 if self.boxes.inside(index, j):
                     return (j,)  # one broader rule takes it all: name just that one
                 candidates.append(j)
+        if len(candidates) > FEW_COVERING:  # a walk that picks a cover, before deleting one by one
+            candidates = self.boxes.cover(index, candidates)
+        if len(candidates) > FEW_COVERING:
+            return tuple(candidates)
         for j in list(candidates):
             rest = [c for c in candidates if c != j]
             if rest and self.boxes.covers(index, rest):

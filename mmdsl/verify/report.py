@@ -90,8 +90,13 @@ def _diagnostic(path: str, info: TableInfo, table: ir.IRTable, finding: Finding)
     return build(path, info, table, finding)
 
 
+MAX_NAMED_RULES = 10
+
+
 def _names(table: ir.IRTable, indexes: tuple[int, ...]) -> str:
     names = [f"`{table.rules[i].name}`" for i in indexes]
+    if len(names) > MAX_NAMED_RULES:  # the data of the diagnostic lists them all
+        return ", ".join(names[:MAX_NAMED_RULES]) + f" and {len(names) - MAX_NAMED_RULES} more rules"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 

@@ -35,3 +35,16 @@ def test_past_the_budget_of_operations_the_table_is_not_verified(monkeypatch: py
 def test_past_the_budget_of_nodes_the_table_is_not_verified(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bdd, "MAX_NODES", 2_000)
     assert codes() == ["MD606"]
+
+
+def test_a_catch_all_after_a_large_partition_is_unreachable_not_unverified() -> None:
+    # Naming the rules that take a catch-all's patients must not cost one walk per rule (one
+    # deletion at a time, it ran past the budget: MD606).
+    rows = table_text(1_000, 10, hit="first", mistakes=False).rstrip("\n").split("\n")
+    last = max(i for i, line in enumerate(rows) if line.startswith("  | r"))
+    rows.insert(last + 1, "  | everyone | " + " | ".join(["-"] * 10) + " || observe |")
+    diagnostics = compile_source(Source("s.mmdsl", "\n".join(rows) + "\n")).diagnostics
+    assert [d.code for d in diagnostics] == ["MD601"]
+    assert len(diagnostics[0].data["covered_by"]) == 1_000
+    assert diagnostics[0].message.endswith("and 990 more rules come first and take every patient "
+                                           "it matches (hit policy first)")

@@ -180,3 +180,26 @@ def assert_exact(source: str) -> None:
         for witness in [gap.witness, *gap.extra["witnesses"]]:  # type: ignore[misc]
             values = with_facts(guideline, witness)
             assert in_scope(guideline, values) and not covered(guideline, witness)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_covering_rules_named_really_cover(seed: int) -> None:
+    """`Boxes.cover` (the one-walk cover used when many rules cover one) picks rules that
+    together match every patient the rule matches, checked by brute force."""
+    source = random_source(seed, columns=(3, 6), rows=(8, 24))
+    guideline = compile_source(Source("random.mmdsl", source), verify=False).guideline
+    assert guideline is not None
+    table = guideline.tables[0]
+    encoder = Encoder(guideline)
+    boxes = TableAnalysis(encoder, table, encoder.in_scope).boxes
+    patients = [with_facts(guideline, p) for p in every_patient()]
+    patients = [values for values in patients if in_scope(guideline, values)]
+    matched = [set(matching_rules(table, values)) for values in patients]
+    live = [i for i in range(len(table.rules)) if boxes.is_live(i)]
+    for index in live:
+        others = [j for j in live if j != index]
+        if not boxes.covers(index, others):
+            continue
+        chosen = set(boxes.cover(index, others))
+        assert chosen <= set(others)
+        assert all(rules & chosen for rules in matched if index in rules)
