@@ -166,7 +166,8 @@ class TableAnalysis:
             regions=tuple(view.describe(cube) for cube in shown),
             region_total=len(cubes),
             suggestions=tuple(view.suggested_row(cube, uncovered) for cube in shown),
-            extra={"witnesses": [view.witness(cube, uncovered) for cube in shown]},
+            extra={"witnesses": [view.witness(cube, uncovered) for cube in shown],
+                   "capped": len(cubes) >= MAX_COUNTED_REGIONS},  # counting stopped there
         )
 
     # ---- redundancy ------------------------------------------------------------------------------------

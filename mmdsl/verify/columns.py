@@ -15,6 +15,8 @@ from mmdsl.verify.bdd import FALSE
 from mmdsl.verify.encode import Dimension, Encoder
 from mmdsl.verify.witness import describe_dimension, witness_facts
 
+MAX_COMPARED_REGIONS = 64
+
 
 @dataclass(frozen=True)
 class Atom:
@@ -105,7 +107,11 @@ class ColumnView:
         return self._largest_first(self._without_contained(regions), uncovered)
 
     def _without_contained(self, regions: list[dict[int, bool]]) -> list[dict[int, bool]]:
-        """The regions less those inside another (a later region may grow over an earlier one)."""
+        """The regions less those inside another (a later region may grow over an earlier one).
+        Pair by pair, so only for a readable number of regions; beyond it they are counted as
+        found (a table with hundreds of gaps has bigger problems than a region counted twice)."""
+        if len(regions) > MAX_COMPARED_REGIONS:
+            return regions
         functions = [self.cube_function(region) for region in regions]
         patients = [self.bdd.conjoin(f, self.encoder.in_scope) for f in functions]
         kept = []

@@ -160,12 +160,14 @@ def _gap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Dia
     count = finding.region_total
     shown = "\n".join(f"not covered: {region}; a row like `{row}` would close it"
                       for region, row in zip(finding.regions, finding.suggestions, strict=True))
-    more = f"\n… and {count - len(finding.regions)} more regions" if count > len(finding.regions) else ""
+    at_least = "at least " if finding.extra.get("capped") else ""
+    more = (f"\n… and {at_least}{count - len(finding.regions)} more regions"
+            if count > len(finding.regions) else "")
     claim = " although it is declared complete" if table.complete else ""
     return lookup(code).at(
         path, info.decl.name.span,
         f"table `{table.name}` gives no result for some patients in scope{claim} "
-        f"({count} region{'s' if count != 1 else ''})",
+        f"({at_least}{count} region{'s' if count != 1 else ''})",
         help=f"{shown}{more}\nfor example the patient {_facts(finding.witness)}",
         table=table.name, regions=list(finding.regions), region_total=count, witness=finding.witness,
         witnesses=finding.extra.get("witnesses", []), suggestions=list(finding.suggestions))

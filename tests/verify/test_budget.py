@@ -48,3 +48,13 @@ def test_a_catch_all_after_a_large_partition_is_unreachable_not_unverified() -> 
     assert len(diagnostics[0].data["covered_by"]) == 1_000
     assert diagnostics[0].message.endswith("and 990 more rules come first and take every patient "
                                            "it matches (hit policy first)")
+
+
+def test_a_table_with_a_thousand_gaps_is_verified_and_says_the_count_is_a_floor() -> None:
+    # A checkerboard: every other cell of a 46 x 46 grid is a rule, the others are gaps.
+    rows = [f"  | {x} | {y} || a |" for x in range(46) for y in range(46) if (x + y) % 2 == 0]
+    source = ('guideline g "G"\ninput x: integer 0..45 "x"\ninput y: integer 0..45 "y"\n'
+              "table t\n  hit unique\n  output o: one of a, b\n  | x | y || o |\n" + "\n".join(rows) + "\n")
+    diagnostics = compile_source(Source("g.mmdsl", source)).diagnostics
+    assert [d.code for d in diagnostics] == ["MD603"]
+    assert diagnostics[0].message.endswith("(at least 1000 regions)")
