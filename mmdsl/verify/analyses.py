@@ -15,7 +15,7 @@ from mmdsl.verify.bdd import FALSE
 from mmdsl.verify.boxes import Boxes
 from mmdsl.verify.columns import ColumnView
 from mmdsl.verify.encode import Encoder, rank
-from mmdsl.verify.witness import witness_facts
+from mmdsl.verify.witness import typical_patient
 
 MAX_REGIONS = 8  # gap regions listed per table; the total is reported too
 MAX_COUNTED_REGIONS = 1000
@@ -54,9 +54,7 @@ class TableAnalysis:
         self.live_rules = [i for i, live in enumerate(self.live) if live]
 
     def witness(self, function: int) -> dict[str, ir.JsonValue]:
-        assignment = self.bdd.one_assignment(self.bdd.conjoin(function, self.in_scope))
-        assert assignment is not None
-        return witness_facts(self.encoder, assignment)
+        return typical_patient(self.encoder, self.bdd.conjoin(function, self.in_scope))
 
     # ---- dead and unreachable rules ---------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from mmdsl.ir import model as ir
 from mmdsl.verify.bdd import FALSE
 from mmdsl.verify.encode import Dimension, Encoder
-from mmdsl.verify.witness import describe_dimension, witness_facts
+from mmdsl.verify.witness import describe_dimension, typical_patient
 
 MAX_COMPARED_REGIONS = 64
 
@@ -182,9 +182,7 @@ class ColumnView:
         return self.bdd.conjoin(self.cube_function(cube), self._gap_patients[1])
 
     def witness(self, cube: dict[int, bool], uncovered: int) -> dict[str, ir.JsonValue]:
-        assignment = self.bdd.one_assignment(self.patients(cube, uncovered))
-        assert assignment is not None
-        return witness_facts(self.encoder, assignment)
+        return typical_patient(self.encoder, self.patients(cube, uncovered))
 
     def cube_function(self, cube: dict[int, bool]) -> int:
         return self.bdd.cube(cube)

@@ -3,7 +3,59 @@
 from __future__ import annotations
 
 from mmdsl.ir import model as ir
+from mmdsl.verify.bdd import FALSE
 from mmdsl.verify.encode import OTHER_TEXT, Dimension, Encoder
+
+NEAREST_TRIED = 6  # atoms tried per number, nearest to the typical value first
+
+
+def typical_patient(encoder: Encoder, function: int) -> dict[str, ir.JsonValue]:
+    """A patient of `function` (not FALSE, within the domain) whose numbers are, as far as the
+    function allows, like those of the guideline's own worked examples: a reviewer reads
+    "prior_lines 3" more easily than the smallest value of every range."""
+    bdd = encoder.bdd
+    typical: dict[str, ir.JsonValue] = {}
+    for dimension, value in _typical_numbers(encoder):
+        for atom, nearest in _atoms_nearest(dimension, value)[:NEAREST_TRIED]:
+            narrowed = bdd.conjoin(function, bdd.cube(atom))
+            if narrowed != FALSE:
+                function = narrowed
+                if nearest is not None:  # values between two thresholds pass the same tests
+                    typical[dimension.input.name] = nearest
+                break
+    assignment = bdd.one_assignment(function)
+    assert assignment is not None
+    return {**witness_facts(encoder, assignment), **typical}
+
+
+def _typical_numbers(encoder: Encoder) -> list[tuple[Dimension, float]]:
+    """For each number with thresholds, the median of the values the worked examples give it."""
+    found = []
+    for name, dimension in encoder.dimensions.items():
+        values = sorted(float(v) for example in encoder.guideline.examples
+                        if isinstance(v := example.facts.get(name), int | float) and not isinstance(v, bool))
+        if values and dimension.thresholds:
+            found.append((dimension, values[(len(values) - 1) // 2]))
+    return found
+
+
+def _atoms_nearest(dimension: Dimension, value: float) -> list[tuple[dict[int, bool], ir.JsonValue]]:
+    """The intervals between neighbouring thresholds, as cubes over the thresholds, nearest to
+    `value` first; with each, its value nearest to `value` when that is easy to name (`value`
+    itself, or the top of an interval of whole numbers below it), else None (the smallest)."""
+    chain = dimension.thresholds
+    keys = [key for key, _ in chain]
+    home = sum(value > t or (value == t and not strict) for t, strict in keys)  # thresholds met
+    order = sorted(range(len(chain) + 1), key=lambda i: (abs(i - home), i))
+    whole = dimension.kind == "integer"
+    atoms: list[tuple[dict[int, bool], ir.JsonValue]] = []
+    for i in order:
+        cube = {var: position < i for position, (_, var) in enumerate(chain)}
+        if i == home:
+            atoms.append((cube, int(value) if whole else value))
+        else:
+            atoms.append((cube, int(keys[i][0]) - 1 if whole and i < home else None))
+    return atoms
 
 
 def witness_facts(encoder: Encoder, assignment: dict[int, bool]) -> dict[str, ir.JsonValue]:
