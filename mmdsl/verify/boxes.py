@@ -59,7 +59,6 @@ class Boxes:
     def __init__(self, encoder: Encoder, table: ir.IRTable, in_scope: int) -> None:
         self.encoder = encoder
         self.bdd = encoder.bdd
-        self.table = table
         cells = [[encoder.condition(test) for test in rule.tests] for rule in table.rules]
         self.axes = _axes(encoder, table, cells)
         on_axis = {axis.column for axis in self.axes}
@@ -80,7 +79,8 @@ class Boxes:
         return all(self.masks[rule]) and self.bdd.intersects(self.residuals[rule], self.rest)
 
     def target(self, rule: int) -> int:
-        """The rule's residual within the scope: what a part of its box holds of it."""
+        """What the rule asks of the inputs off the axes, within the scope: in any part of its box,
+        the patients it matches are those of this BDD."""
         return self.bdd.conjoin(self.residuals[rule], self.rest)
 
     def meet(self, first: int, second: int) -> bool:
