@@ -13,6 +13,8 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from mmdsl.verify.values import alike
+
 DRUGS = ("dara", "isa", "lena", "poma", "bort", "carf", "ixa", "sel")
 SPLIT_DRUGS = ("dara", "isa", "lena", "poma", "sel")
 COLUMNS = (
@@ -68,19 +70,13 @@ def _unread_values_note(columns: list[tuple[str, str, tuple[object, ...]]], rows
     for index, (name, kind, domain) in enumerate(columns):
         cells = [row[index] for row in rows if row[index] != "-"]
         if kind == "enum":
-            values += [f"{name}.{group[0]}" for group in _alike([str(d) for d in domain], cells)]
+            tests = [frozenset(cell.split(", ")) for cell in cells]
+            values += [f"{name}.{group[0]}" for group in alike(tuple(str(d) for d in domain), tests)]
     if "input refractory" in header:
         named = {d for row in rows for cell in row for d in DRUGS if re.search(rf"\b{d}\b", cell)}
         named |= {"bort", "carf", "ixa"} if "fact pi_refractory" in header else set()
         values += [f"refractory.{d}" for d in DRUGS if d not in named]
     return f'note unread_values on {", ".join(values)}: "No synthetic rule reads them."\n' if values else ""
-
-
-def _alike(members: list[str], cells: list[str]) -> list[list[str]]:
-    groups: dict[tuple[bool, ...], list[str]] = {}
-    for member in members:
-        groups.setdefault(tuple(member in cell.split(", ") for cell in cells), []).append(member)
-    return [group for group in groups.values() if len(group) > 1]
 
 
 OUTCOMES = ("observe", "treat", "refer", "trial")

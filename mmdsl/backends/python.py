@@ -24,10 +24,10 @@ from mmdsl.backends.python_core import (
     input_bounds,
     member_constants,
     read_facts_lines,
-    refs_read,
     scope_lines,
 )
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import refs_read
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import InputField
 

@@ -16,27 +16,15 @@ templates place under a `def` they write. The shapes are chosen for speed, and m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from mmdsl.backends.pycode import Group, Node, Prefixed, Str, Text, literal, one_line, render
 from mmdsl.backends.python_conditions import Refs, condition_code
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import refs_read
 from mmdsl.runtime.prelude import InputField
 
 SLOW_PATH = "return validate_facts(facts, INPUTS)"
-
-
-def refs_read(condition: ir.Cond) -> Iterator[str]:
-    """The refs a condition reads, in the order they appear (with repeats)."""
-    match condition:
-        case ir.IsSet(ref=ref) | ir.Compare(ref=ref) | ir.OneOf(ref=ref) | ir.SetTest(ref=ref):
-            yield ref
-        case ir.Not(item=item):
-            yield from refs_read(item)
-        case ir.AllOf(items=items) | ir.AnyOf(items=items):
-            for item in items:
-                yield from refs_read(item)
 
 
 def _hoist(refs: Refs, condition: ir.Cond, lines: list[str],

@@ -24,6 +24,7 @@ from functools import cache
 import jinja2
 
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import conditions, parts
 
 MAX_EXACT_SUM_RULES = 12  # `collect sum` of decimals: one precomputed sum per set of rules
 RESERVED_COLUMNS = ("row", "status", "reason", "errors", "derived")
@@ -147,7 +148,7 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
         names.refs[fact.name] = f"_f{position}"
     scope = Conditions(names).sql(guideline.scope.condition) if guideline.scope else "TRUE"
     add("_s", (f"{scope} AS _in_scope",))
-    read = {ref for condition in _conditions(guideline) for part in _parts(condition)
+    read = {ref for condition in conditions(guideline) for part in parts(condition)
             if isinstance(part, ir.IsSet | ir.Compare | ir.OneOf | ir.SetTest)
             for ref in (part.ref,)}
     tables = [TableQuery(table, number, names, read) for number, table in
@@ -210,8 +211,8 @@ class Names:
         self.nullable: set[str] = set()  # refs that may be NULL (single-hit outputs, sums…)
         sets = {item.name for item in guideline.inputs if item.type.kind == "set"}
         self.members: dict[tuple[str, str], str] = {}
-        for condition in _conditions(guideline):
-            for part in _parts(condition):
+        for condition in conditions(guideline):
+            for part in parts(condition):
                 if isinstance(part, ir.SetTest) and part.ref in sets:
                     for member in part.members:
                         self.members.setdefault((part.ref, member), f"_h{len(self.members)}")
@@ -219,22 +220,6 @@ class Names:
     def member_columns(self) -> Iterator[str]:
         for (ref, member), column in self.members.items():
             yield f"list_contains({self.refs[ref]}, {string_literal(member)}) AS {column}"
-
-
-def _conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
-    yield from (fact.condition for fact in guideline.facts)
-    if guideline.scope is not None:
-        yield guideline.scope.condition
-    yield from (test for table in guideline.tables for rule in table.rules for test in rule.tests)
-
-
-def _parts(condition: ir.Cond) -> Iterator[ir.Cond]:
-    yield condition
-    if isinstance(condition, ir.Not):
-        yield from _parts(condition.item)
-    elif isinstance(condition, ir.AllOf | ir.AnyOf):
-        for item in condition.items:
-            yield from _parts(item)
 
 
 class Conditions:

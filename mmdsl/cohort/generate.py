@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import conditions, parts
 
 IN_SCOPE_SHARE = 0.9
 OPTIONAL_LEFT_OUT = 0.2
@@ -32,30 +33,11 @@ MAX_TRIES = 20
 Columns = dict[str, list[Any]]
 
 
-def conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
-    for fact in guideline.facts:
-        yield fact.condition
-    if guideline.scope is not None:
-        yield guideline.scope.condition
-    for table in guideline.tables:
-        for rule in table.rules:
-            yield from rule.tests
-
-
-def _walk(condition: ir.Cond) -> Iterator[ir.Cond]:
-    yield condition
-    if isinstance(condition, ir.Not):
-        yield from _walk(condition.item)
-    elif isinstance(condition, ir.AllOf | ir.AnyOf):
-        for item in condition.items:
-            yield from _walk(item)
-
-
 def named_values(guideline: ir.IRGuideline) -> dict[str, list[ir.Scalar]]:
     """The constants each input is compared with, anywhere in the guideline."""
     found: dict[str, list[ir.Scalar]] = {}
     for condition in conditions(guideline):
-        for part in _walk(condition):
+        for part in parts(condition):
             if isinstance(part, ir.Compare):
                 found.setdefault(part.ref, []).append(part.value)
             elif isinstance(part, ir.OneOf):

@@ -36,6 +36,7 @@ from mmdsl.dmn import feel_text
 from mmdsl.dmn.model import DMN15, FEEL15, MMDSL_NAMESPACE
 from mmdsl.dmn.names import Namespace
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import refs_read
 from mmdsl.source import NO_SPAN, Span
 
 HIT_POLICIES = {"unique": "UNIQUE", "any": "ANY", "first": "FIRST", "priority": "PRIORITY",
@@ -228,7 +229,7 @@ class _Writer:
         element = ET.Element(tag("decision"), id=f"decision_{name}", name=name)
         _text_child(element, "description", description)
         ET.SubElement(element, tag("variable"), name=name, typeRef="boolean")
-        self.requirements(element, sorted(_refs(condition)))
+        self.requirements(element, sorted(refs_read(condition)))
         literal = ET.SubElement(element, tag("literalExpression"))
         _text_child(literal, "text", feel_text.expression(condition))
         return element
@@ -405,16 +406,3 @@ def _line_span(text: str, statement: str) -> Span:
         return NO_SPAN
     line = text.count("\n", 0, found.start()) + 1
     return Span(line, 1, line, found.end() - found.start() + 1, found.start(), found.end())
-
-
-def _refs(condition: ir.Cond) -> Iterator[str]:
-    match condition:
-        case ir.AllOf(items=items) | ir.AnyOf(items=items):
-            for item in items:
-                yield from _refs(item)
-        case ir.Not(item=item):
-            yield from _refs(item)
-        case ir.Always():
-            return
-        case _:
-            yield getattr(condition, "ref")  # noqa: B009

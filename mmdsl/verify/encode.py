@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import conditions, parts, refs_read
 from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
 
 OTHER_TEXT = "\u0000other"  # the member that stands for every text value no table names
@@ -233,7 +234,7 @@ class Encoder:
                 continue
             seen.add(current)
             stack.append((current, True))
-            stack += [(ref, False) for ref in _refs(self._fact_decls[current].condition)
+            stack += [(ref, False) for ref in refs_read(self._fact_decls[current].condition)
                       if ref in self._fact_decls and ref not in seen]
         return order
 
@@ -460,28 +461,8 @@ def _above_bounds(key: tuple[float, bool], value_type: ir.IRType) -> bool:
     return value > high or (value == high and strict)
 
 
-def _walk(cond: ir.Cond) -> Iterator[ir.Cond]:
-    yield cond
-    if isinstance(cond, ir.Not):
-        yield from _walk(cond.item)
-    elif isinstance(cond, ir.AllOf | ir.AnyOf):
-        for item in cond.items:
-            yield from _walk(item)
-
-
-def _refs(cond: ir.Cond) -> set[str]:
-    return {ref for c in _walk(cond) if (ref := getattr(c, "ref", None)) is not None}
-
-
 def _all_conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
-    for fact in guideline.facts:
-        yield from _walk(fact.condition)
-    if guideline.scope:
-        yield from _walk(guideline.scope.condition)
-    for table in guideline.tables:
-        for rule in table.rules:
-            for test in rule.tests:
-                yield from _walk(test)
+    return (part for condition in conditions(guideline) for part in parts(condition))
 
 
 def _numeric_constants(guideline: ir.IRGuideline) -> dict[str, set[tuple[float, bool]]]:

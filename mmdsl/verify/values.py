@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import conditions, refs_read
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def unread_values(guideline: ir.IRGuideline) -> list[UnreadValues]:
             unread = tuple(m for m in members if m not in named and f"{item.name}.{m}" not in documented)
             found += [UnreadValues(item.name, "set", unread)] if unread else []
             continue
-        for group in _alike(members, tests[item.name]):
+        for group in alike(members, tests[item.name]):
             if not any(f"{item.name}.{m}" in documented for m in group):
                 found.append(UnreadValues(item.name, "enum", group))
     return found
@@ -48,21 +49,14 @@ def _tests_by_input(guideline: ir.IRGuideline) -> dict[str, list[frozenset[str]]
     and III together, as one test)."""
     enums = {i.name: i.type.members for i in guideline.inputs if i.type.kind == "enum"}
     tests: dict[str, list[frozenset[str]]] = {}
-    for cond in _top_conditions(guideline):
+    for cond in conditions(guideline):
         for ref, members in _member_sets(cond, enums):
             tests.setdefault(ref, []).append(members)
     return tests
 
 
-def _top_conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
-    yield from (fact.condition for fact in guideline.facts)
-    if guideline.scope:
-        yield guideline.scope.condition
-    yield from (test for table in guideline.tables for rule in table.rules for test in rule.tests)
-
-
 def _member_sets(cond: ir.Cond, enums: dict[str, tuple[str, ...]]) -> Iterator[tuple[str, frozenset[str]]]:
-    refs = {getattr(c, "ref", None) for c in _leaves(cond)}
+    refs = set(refs_read(cond))
     if len(refs) == 1 and (ref := next(iter(refs))) in enums:
         yield ref, frozenset(m for m in enums[ref] if _holds(cond, m))
     elif isinstance(cond, ir.SetTest):
@@ -72,16 +66,6 @@ def _member_sets(cond: ir.Cond, enums: dict[str, tuple[str, ...]]) -> Iterator[t
     elif isinstance(cond, ir.AllOf | ir.AnyOf):
         for item in cond.items:
             yield from _member_sets(item, enums)
-
-
-def _leaves(cond: ir.Cond) -> Iterator[ir.Cond]:
-    if isinstance(cond, ir.Not):
-        yield from _leaves(cond.item)
-    elif isinstance(cond, ir.AllOf | ir.AnyOf):
-        for item in cond.items:
-            yield from _leaves(item)
-    elif not isinstance(cond, ir.Always):
-        yield cond
 
 
 def _holds(cond: ir.Cond, member: str) -> bool:
@@ -100,7 +84,7 @@ def _holds(cond: ir.Cond, member: str) -> bool:
     return True
 
 
-def _alike(members: tuple[str, ...], tests: list[frozenset[str]]) -> list[tuple[str, ...]]:
+def alike(members: tuple[str, ...], tests: list[frozenset[str]]) -> list[tuple[str, ...]]:
     """Groups of two or more members that every test takes or leaves together."""
     groups: dict[tuple[bool, ...], list[str]] = {}
     for member in members:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from mmdsl.ir import model as ir
 from mmdsl.verify.bdd import FALSE
 from mmdsl.verify.encode import OTHER_TEXT, Dimension, Encoder
@@ -16,7 +18,7 @@ def typical_patient(encoder: Encoder, function: int) -> dict[str, ir.JsonValue]:
     bdd = encoder.bdd
     typical: dict[str, ir.JsonValue] = {}
     for dimension, value in _typical_numbers(encoder):
-        for atom, nearest in _atoms_nearest(dimension, value)[:NEAREST_TRIED]:
+        for atom, nearest in _atoms_nearest(dimension, value, NEAREST_TRIED):
             narrowed = bdd.conjoin(function, bdd.cube(atom))
             if narrowed != FALSE:
                 function = narrowed
@@ -28,8 +30,18 @@ def typical_patient(encoder: Encoder, function: int) -> dict[str, ir.JsonValue]:
     return {**witness_facts(encoder, assignment), **typical}
 
 
+_TYPICAL: weakref.WeakKeyDictionary[Encoder, list[tuple[Dimension, float]]] = weakref.WeakKeyDictionary()
+
+
 def _typical_numbers(encoder: Encoder) -> list[tuple[Dimension, float]]:
-    """For each number with thresholds, the median of the values the worked examples give it."""
+    """For each number with thresholds, the median of the values the worked examples give it
+    (once per encoder: every witness of every table asks)."""
+    if encoder not in _TYPICAL:
+        _TYPICAL[encoder] = _medians(encoder)
+    return _TYPICAL[encoder]
+
+
+def _medians(encoder: Encoder) -> list[tuple[Dimension, float]]:
     found = []
     for name, dimension in encoder.dimensions.items():
         values = sorted(float(v) for example in encoder.guideline.examples
@@ -39,14 +51,16 @@ def _typical_numbers(encoder: Encoder) -> list[tuple[Dimension, float]]:
     return found
 
 
-def _atoms_nearest(dimension: Dimension, value: float) -> list[tuple[dict[int, bool], ir.JsonValue]]:
-    """The intervals between neighbouring thresholds, as cubes over the thresholds, nearest to
-    `value` first; with each, its value nearest to `value` when that is easy to name (`value`
-    itself, or the top of an interval of whole numbers below it), else None (the smallest)."""
+def _atoms_nearest(dimension: Dimension, value: float,
+                   count: int) -> list[tuple[dict[int, bool], ir.JsonValue]]:
+    """The `count` intervals between neighbouring thresholds nearest to `value`, nearest first,
+    as cubes over the thresholds; with each, its value nearest to `value` when that is easy to
+    name (`value` itself, or the top of an interval of whole numbers below it), else None (the
+    smallest)."""
     chain = dimension.thresholds
     keys = [key for key, _ in chain]
     home = sum(value > t or (value == t and not strict) for t, strict in keys)  # thresholds met
-    order = sorted(range(len(chain) + 1), key=lambda i: (abs(i - home), i))
+    order = sorted(range(len(chain) + 1), key=lambda i: (abs(i - home), i))[:count]
     whole = dimension.kind == "integer"
     atoms: list[tuple[dict[int, bool], ir.JsonValue]] = []
     for i in order:

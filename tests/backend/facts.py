@@ -9,29 +9,10 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 from mmdsl.ir import model as ir
-
-
-def conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
-    for fact in guideline.facts:
-        yield fact.condition
-    if guideline.scope is not None:
-        yield guideline.scope.condition
-    for table in guideline.tables:
-        for rule in table.rules:
-            yield from rule.tests
-
-
-def parts(condition: ir.Cond) -> Iterator[ir.Cond]:
-    yield condition
-    if isinstance(condition, ir.Not):
-        yield from parts(condition.item)
-    elif isinstance(condition, ir.AllOf | ir.AnyOf):
-        for item in condition.items:
-            yield from parts(item)
+from mmdsl.ir.walk import conditions, parts
 
 
 def named_values(guideline: ir.IRGuideline) -> dict[str, list[Any]]:
