@@ -436,6 +436,7 @@ class Table(NamedTuple):
     rank: tuple[int, ...] = ()  # per rule: its place by priority, `output order` and `order by`
     identity: tuple[tuple[Any, ...], ...] = ()  # per rule: the outputs `distinct by` compares
     keys: tuple[str, ...] = ()  # per output: the ref under which later tables read it
+    answers: tuple[tuple[int, Any, str], ...] = ()  # rules giving a first output: position, value, name
 
 
 class Outcome(NamedTuple):
@@ -456,6 +457,8 @@ def prepared(table: Table) -> Table:
         rank=tuple(by_rank.index(position) for position in range(len(rules))),
         identity=tuple(tuple(rule.outputs[i] for i in table.distinct_by) for rule in rules),
         keys=tuple(f"{table.name}.{name}" for name in table.outputs),
+        answers=tuple((position, rule.outputs[0], rule.name) for position, rule in enumerate(rules)
+                      if rule.outputs and rule.outputs[0] is not None),
     )
 
 
@@ -602,6 +605,47 @@ def publish_number(table: Table, result: int | float | None, values: Values) -> 
     values[table.name] = result
 
 
+# ---- why not: the values a table did not give, and what stood in the way -------------------
+
+Explainers = tuple[Callable[[Values], str | None], ...]  # per rule: its first failed test
+
+
+def always_matches(values: Values) -> str | None:
+    """The explainer of a rule without tests: nothing of the patient can fail it."""
+    return None
+
+
+def because(failed: str, part: str | None) -> str:
+    """A failed test, and the first of its parts that failed."""
+    return failed if part is None else f"{failed}: {part}"
+
+
+def withheld(table: Table, outcome: Outcome, explainers: Explainers,
+             values: Values) -> list[dict[str, Any]]:
+    """For each rule whose value of the first output is not in the result: why not."""
+    output = table.outputs[0]
+    result = outcome.result
+    if type(result) is list:
+        given = {row[output] for row in result}
+    else:
+        given = set() if result is None else {result[output]}
+    return [{output: value, "rule": name,
+             "because": explainers[position](values) or matched_but(table, outcome, position)}
+            for position, value, name in table.answers if value not in given]
+
+
+def matched_but(table: Table, outcome: Outcome, position: int) -> str:
+    """Why a rule that matched did not give its value: the hit policy kept something else."""
+    if outcome.conflict is not None:
+        return f"it matched, but rules {names(table, outcome.considered)} conflict"
+    if type(outcome.result) is dict:
+        return f"it matched, but rule {outcome.result['rule']} was chosen"
+    distinct = [table.outputs[i] for i in table.distinct_by]
+    kept = next(row for row in outcome.result
+                if tuple(row[name] for name in distinct) == table.identity[position])
+    return f"it matched, but rule {kept['rule']} gave the same {' and '.join(distinct)} first"
+
+
 # ---- the decision ---------------------------------------------------------------------------
 
 
@@ -624,7 +668,8 @@ def conflict_error(table: Table, outcome: Outcome) -> dict[str, Any]:
 
 
 def decision(values: Values, trace: list[str], results: dict[str, Any],
-             errors: list[dict[str, Any]], reason: str | None = None) -> dict[str, Any]:
+             errors: list[dict[str, Any]], reason: str | None = None,
+             why_not: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """The decision object, its keys in the documented order."""
     status = "out_of_scope" if reason else "error" if errors else "ok"
     result: dict[str, Any] = {"guideline": GUIDELINE, "version": VERSION,
@@ -634,6 +679,8 @@ def decision(values: Values, trace: list[str], results: dict[str, Any],
     if errors:
         result["errors"] = errors
     result.update(results)
+    if why_not is not None:
+        result["why_not"] = why_not
     result["derived"] = {name: values[name] for name in FACTS}
     result["trace"] = trace
     return result
@@ -846,6 +893,217 @@ def scope_holds(values: Values) -> bool:
     """Whether the patient is inside the scope of this guideline."""
     holds: bool = 'daratumumab' in values['refractory']
     return holds
+
+
+def explain_1(values: Values) -> str | None:
+    if (
+        'bortezomib' not in values['refractory']
+        and 'carfilzomib' not in values['refractory']
+        and 'ixazomib' not in values['refractory']
+    ):
+        return (
+            '“drugs the disease is refractory to” include no PI (bortezomib, carfilzomib, ixazomib)'
+        )
+    if (
+        'lenalidomide' not in values['refractory']
+        and 'pomalidomide' not in values['refractory']
+        and 'thalidomide' not in values['refractory']
+    ):
+        return (
+            '“drugs the disease is refractory to” include no IMiD (lenalidomide, pomalidomide, '
+            'thalidomide)'
+        )
+    if 'daratumumab' not in values['refractory'] and 'isatuximab' not in values['refractory']:
+        return '“drugs the disease is refractory to” include no anti-CD38 (daratumumab, isatuximab)'
+    return None
+
+
+def explain_2(values: Values) -> str | None:
+    if values['prior_lines'] < 4:
+        return '“prior lines of therapy” is less than 4 lines'
+    if not (
+        'lenalidomide' in values['exposed']
+        and 'pomalidomide' in values['exposed']
+        and 'daratumumab' in values['exposed']
+    ):
+        return (
+            '“drugs received in any prior line” do not include all of lenalidomide, pomalidomide '
+            'and daratumumab'
+        )
+    return None
+
+
+def explain_3(values: Values) -> str | None:
+    if not values['triple_class_refractory']:
+        return because(
+            'not “refractory to a PI, an IMiD and an anti-CD38 antibody”',
+            explain_1(values),
+        )
+    if not values['car_t_label_met']:
+        return because(
+            'not “4 or more prior lines including lenalidomide, pomalidomide and daratumumab”',
+            explain_2(values),
+        )
+    if (
+        'idecabtagene_vicleucel' in values['exposed']
+        or 'ciltacabtagene_autoleucel' in values['exposed']
+    ):
+        return (
+            '“drugs received in any prior line” include any CAR-T (idecabtagene vicleucel '
+            '(ide-cel), ciltacabtagene autoleucel (cilta-cel))'
+        )
+    if not values['car_t_access']:
+        return 'not “CAR-T cell therapy can be obtained for this patient now”'
+    return None
+
+
+def explain_4(values: Values) -> str | None:
+    if not values['triple_class_refractory']:
+        return because(
+            'not “refractory to a PI, an IMiD and an anti-CD38 antibody”',
+            explain_1(values),
+        )
+    if not values['car_t_indicated']:
+        return because(
+            (
+                "not “CAR-T can be given now: triple-class refractory, the label's prior therapies "
+                'met, no CAR-T received before, and a product can be obtained”'
+            ),
+            explain_3(values),
+        )
+    return None
+
+
+def explain_5(values: Values) -> str | None:
+    if not values['triple_class_refractory']:
+        return because(
+            'not “refractory to a PI, an IMiD and an anti-CD38 antibody”',
+            explain_1(values),
+        )
+    return None
+
+
+def explain_6(values: Values) -> str | None:
+    if values['prior_lines'] < 2:
+        return '“prior lines of therapy” is less than 2 lines'
+    if not values['isatuximab_population']:
+        return 'not “exposed to lenalidomide and a PI, or lenalidomide-refractory”'
+    if 'isatuximab' in values['refractory'] or 'pomalidomide' in values['refractory']:
+        return '“drugs the disease is refractory to” include isatuximab or pomalidomide'
+    return None
+
+
+def explain_7(values: Values) -> str | None:
+    if not (values['prior_lines'] >= 1 and values['prior_lines'] <= 3):
+        return '“prior lines of therapy” is less than 1 or more than 3 lines'
+    if not values['isatuximab_population']:
+        return 'not “exposed to lenalidomide and a PI, or lenalidomide-refractory”'
+    if 'isatuximab' in values['refractory'] or 'carfilzomib' in values['refractory']:
+        return '“drugs the disease is refractory to” include isatuximab or carfilzomib'
+    return None
+
+
+def explain_8(values: Values) -> str | None:
+    if 'lenalidomide' not in values['exposed']:
+        return '“drugs received in any prior line” do not include lenalidomide'
+    if (
+        'bortezomib' not in values['exposed']
+        and 'carfilzomib' not in values['exposed']
+        and 'ixazomib' not in values['exposed']
+    ):
+        return (
+            '“drugs received in any prior line” include no PI (bortezomib, carfilzomib, ixazomib)'
+        )
+    return None
+
+
+def explain_9(values: Values) -> str | None:
+    if values['prior_lines'] < 2:
+        return '“prior lines of therapy” is less than 2 lines'
+    if not values['exposed_to_len_and_pi']:
+        return because('not “has received lenalidomide and a PI”', explain_8(values))
+    if 'elotuzumab' in values['refractory'] or 'pomalidomide' in values['refractory']:
+        return '“drugs the disease is refractory to” include elotuzumab or pomalidomide'
+    return None
+
+
+def explain_10(values: Values) -> str | None:
+    if values['triple_class_exposed']:
+        return '“has received a PI, an IMiD and an anti-CD38 antibody”'
+    if 'selinexor' in values['refractory'] or 'bortezomib' in values['refractory']:
+        return '“drugs the disease is refractory to” include selinexor or bortezomib'
+    return None
+
+
+def explain_11(values: Values) -> str | None:
+    if values['triple_class_exposed']:
+        return '“has received a PI, an IMiD and an anti-CD38 antibody”'
+    if 'selinexor' in values['refractory'] or 'carfilzomib' in values['refractory']:
+        return '“drugs the disease is refractory to” include selinexor or carfilzomib'
+    return None
+
+
+def explain_12(values: Values) -> str | None:
+    if not values['lenalidomide_refractory']:
+        return 'not “refractory to lenalidomide”'
+    if not values['pi_sensitive']:
+        return 'not “PI-sensitive: refractory to no proteasome inhibitor”'
+    if not values['t11_14']:
+        return 'not “t(11;14) translocation confirmed”'
+    if 'venetoclax' in values['refractory']:
+        return '“drugs the disease is refractory to” include venetoclax'
+    return None
+
+
+def explain_13(values: Values) -> str | None:
+    if not values['lenalidomide_refractory']:
+        return 'not “refractory to lenalidomide”'
+    if not values['pi_sensitive']:
+        return 'not “PI-sensitive: refractory to no proteasome inhibitor”'
+    if values['t11_14']:
+        return '“t(11;14) translocation confirmed”'
+    if not values['bcl2_high']:
+        return 'not “high BCL2 expression confirmed”'
+    if 'venetoclax' in values['refractory']:
+        return '“drugs the disease is refractory to” include venetoclax'
+    return None
+
+
+def explain_14(values: Values) -> str | None:
+    if values['triple_class_refractory']:
+        return '“refractory to a PI, an IMiD and an anti-CD38 antibody”'
+    if not values['heavily_pretreated']:
+        return 'not “triple-class refractory, or 4 or more prior lines”'
+    return None
+
+
+def explain_15(values: Values) -> str | None:
+    if values['triple_class_exposed']:
+        return '“has received a PI, an IMiD and an anti-CD38 antibody”'
+    if 'selinexor' in values['refractory']:
+        return '“drugs the disease is refractory to” include selinexor'
+    return None
+
+
+def explain_16(values: Values) -> str | None:
+    if values['car_t_indicated']:
+        return (
+            "“CAR-T can be given now: triple-class refractory, the label's prior therapies met, no "
+            'CAR-T received before, and a product can be obtained”'
+        )
+    if not values['heavily_pretreated']:
+        return 'not “triple-class refractory, or 4 or more prior lines”'
+    if 'selinexor' in values['refractory']:
+        return '“drugs the disease is refractory to” include selinexor'
+    return None
+
+
+def explain_17(values: Values) -> str | None:
+    if not values['on_belantamab']:
+        return 'not “currently receiving belantamab mafodotin”'
+    if 'belantamab_mafodotin' in values['refractory']:
+        return '“drugs the disease is refractory to” include belantamab mafodotin'
+    return None
 
 
 TABLE_1 = prepared(
@@ -1199,7 +1457,28 @@ def table_1(values: Values) -> Outcome:
     return decide_in_rule_order(TABLE_1, table_1_core(values))
 
 
-TABLES: tuple[tuple[Table, Callable[[Values], Outcome]], ...] = ((TABLE_1, table_1),)
+WHY_NOT_1: Explainers = (
+    explain_4,
+    explain_4,
+    explain_5,
+    explain_6,
+    explain_7,
+    explain_9,
+    explain_10,
+    explain_11,
+    explain_12,
+    explain_13,
+    explain_14,
+    explain_15,
+    explain_16,
+    explain_17,
+    always_matches,
+)
+
+
+TABLES: tuple[tuple[Table, Callable[[Values], Outcome], Explainers | None], ...] = (
+    (TABLE_1, table_1, WHY_NOT_1),
+)
 
 
 def evaluate(facts: object) -> dict[str, Any]:
@@ -1214,13 +1493,16 @@ def evaluate(facts: object) -> dict[str, Any]:
         return decision(values, trace, {}, [], reason)
     results: dict[str, Any] = {}
     errors: list[dict[str, Any]] = []
-    for table, core in TABLES:
+    why_not: dict[str, list[dict[str, Any]]] = {}
+    for table, core, explainers in TABLES:
         outcome = core(values)
         results[table.name] = outcome.result
         trace += table_trace(table, outcome)
         if outcome.conflict is not None:
             errors.append(conflict_error(table, outcome))
-    return decision(values, trace, results, errors)
+        if explainers is not None:
+            why_not[table.name] = withheld(table, outcome, explainers, values)
+    return decision(values, trace, results, errors, why_not=why_not)
 
 
 def evaluate_json(text: str | bytes) -> dict[str, Any]:
