@@ -288,7 +288,10 @@ def decision(guideline: ir.IRGuideline, values: Values, trace: list[str], outcom
     """The decision object, its keys in the documented order."""
     status = "out_of_scope" if reason else "error" if outcomes.errors else "ok"
     result: dict[str, Any] = {"guideline": guideline.name, "version": guideline.version,
-                              "source_sha256": guideline.source_sha256, "status": status}
+                              "source_sha256": guideline.source_sha256}
+    if guideline.clinical_source is not None:
+        result["clinical_source_sha256"] = guideline.clinical_source.sha256
+    result["status"] = status
     if reason:
         result["reason"] = reason
     if outcomes.errors:

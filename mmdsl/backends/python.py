@@ -131,9 +131,11 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
 
 
 def provenance(guideline: ir.IRGuideline) -> tuple[str, ...]:
+    clinical = guideline.clinical_source.sha256 if guideline.clinical_source else None
     return tuple(render(literal(value), 0, f"{name} = ") for name, value in (
         ("GUIDELINE", guideline.name), ("VERSION", guideline.version),
-        ("SOURCE_SHA256", guideline.source_sha256), ("MMDSL_VERSION", guideline.mmdsl_version)))
+        ("SOURCE_SHA256", guideline.source_sha256), ("MMDSL_VERSION", guideline.mmdsl_version),
+        ("CLINICAL_SOURCE_SHA256: str | None", clinical)))
 
 
 def comment_text(text: str) -> str:
