@@ -112,7 +112,9 @@ def check(paths: tuple[str, ...], output_format: OutputFormat) -> None:
     if output_format == "json":
         from mmdsl.diagnostics.render import render_json
 
-        print_utf8(render_json(diagnostics))
+        verification = {c.source.path: c.verification.to_json() for c in compilations
+                         if c.verification is not None}
+        print_utf8(render_json(diagnostics, verification))
     else:
         show_diagnostics(compilations, err=False)
         click.echo(summary(diagnostics, len(compilations)))
