@@ -15,6 +15,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from benchmarks.scores import score_text
 from mmdsl.cli import main
 from mmdsl.cohort.engine import evaluate_cohort
 from mmdsl.cohort.rows import evaluator
@@ -117,24 +118,3 @@ def test_a_score_of_15_yes_no_items_and_3_ranged_items_is_verified_in_under_a_se
     assert compilation.verification is not None and compilation.verification.fully_verified
     assert [d.code for d in compilation.diagnostics] == []
     assert seconds < 1.0, f"{seconds:.2f} s"
-
-
-def score_text(flags: int, ranged: int) -> str:
-    """A points score: `flags` yes/no items of 1 or 2 points, `ranged` numbers of 0, 1 or 2
-    points each, read by a complete unique table in three bands (every value covered once)."""
-    inputs = [f'input f{i}: yes/no "item {i}"' for i in range(flags)]
-    inputs += [f'input n{i}: integer 0..200 "measure {i}"' for i in range(ranged)]
-    columns = [f"f{i}" for i in range(flags)] + [f"n{i}" for i in range(ranged)]
-    rows = [["-"] * len(columns) + ["0"]]
-    for i in range(flags):
-        rows.append(["yes" if c == f"f{i}" else "-" for c in columns] + [str(1 + i % 2)])
-    for i in range(ranged):
-        for cell, points in (("50..99", "1"), (">= 100", "2")):
-            rows.append([cell if c == f"n{i}" else "-" for c in columns] + [points])
-    top = sum(1 + i % 2 for i in range(flags)) + 2 * ranged
-    score = "\n".join("  | " + " | ".join(row[:-1]) + " || " + row[-1] + " |" for row in rows)
-    return ('guideline s "S"\n' + "\n".join(inputs) + "\n"
-            f"table score \"Score\"\n  hit collect sum\n  output points: integer 0..{top}\n"
-            f"  | {' | '.join(columns)} || points |\n{score}\n"
-            'table band "Band"\n  hit unique\n  complete\n  output b: one of low, mid, high\n'
-            "  | score || b |\n  | 0..3 || low |\n  | 4..9 || mid |\n  | >= 10 || high |\n")
