@@ -49,6 +49,9 @@ def lower(source: Source, symbols: Symbols) -> ir.IRGuideline:
                     for n in symbols.notes.values()),
         quotes=tuple(ir.IRQuote(q.name.text, tuple(t.text for t in q.targets), q.text.value)
                      for q in symbols.quotes.values()),
+        impossible=tuple(ir.IRImpossible(i.name.text, i.description.value, lower_expr(symbols, i.expr),
+                                         written(source, i.expr.span))
+                         for i in symbols.impossible.values()),
     )
 
 

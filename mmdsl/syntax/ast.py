@@ -309,6 +309,16 @@ class ScopeDecl:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class ImpossibleDecl:
+    """A combination of facts that cannot occur (`impossible man_pregnant "..." = ...`)."""
+
+    name: Name
+    description: Text
+    expr: Expr
+    span: Span
+
+
 # ---- tables ---------------------------------------------------------------------------------------
 
 
@@ -423,7 +433,7 @@ class QuoteDecl:
 
 Statement: TypeAlias = (
     GuidelineDecl | VersionDecl | ReferenceDecl | EvidenceDecl | CaveatDecl | EnumDecl | ClassDecl
-    | InputDecl | FactDecl | ScopeDecl | TableDecl | ExampleDecl | NoteDecl | QuoteDecl
+    | InputDecl | FactDecl | ScopeDecl | ImpossibleDecl | TableDecl | ExampleDecl | NoteDecl | QuoteDecl
 )
 
 

@@ -89,7 +89,11 @@ class Encoder:
         self._selections: dict[str, list[int]] = {}
         self._numbers: dict[str, dict[ir.Scalar | None, int]] = {}
         scope = guideline.scope
-        self.scope = self.condition(scope.condition) if scope else TRUE
+        # patients in an impossible combination are no patients: they count as outside the scope
+        # (so that no input they read becomes an axis of verify/boxes.py, whose exactness needs it)
+        possible = self.bdd.negate(self.bdd.any_of([self.condition(i.condition)
+                                                    for i in guideline.impossible]))
+        self.scope = self.bdd.conjoin(self.condition(scope.condition) if scope else TRUE, possible)
         self.in_scope = self.bdd.conjoin(self.domain, self.scope)
         self.fixed_by_scope = self._fixed_by_scope()
 
