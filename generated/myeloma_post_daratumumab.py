@@ -109,6 +109,14 @@ def validate_facts(facts: object, spec: tuple[InputField, ...]) -> dict[str, Any
     return values
 
 
+def reject_impossible(found: list[tuple[str, str]]) -> None:
+    """Facts that fall in combinations declared impossible (`impossible NAME "..." = ...`) are
+    refused: one problem per declaration, named by it, with its description."""
+    if found:
+        raise InputError([_problem(name, f"the facts are an impossible combination: {description}")
+                          for name, description in found])
+
+
 def _check_field(field: InputField, facts: dict[Any, Any], values: dict[str, Any]
                  ) -> list[dict[str, str]]:
     """Store the value of one input in `values`; return its problems."""
@@ -752,6 +760,8 @@ FACTS: tuple[str, ...] = (
 
 SCOPE: str | None = 'the disease is refractory to daratumumab'
 
+IMPOSSIBLE: tuple[tuple[str, str], ...] = ()
+
 FACT_TRACE = tuple((f"fact {name}: no", f"fact {name}: yes") for name in FACTS)
 SCOPE_TRACE = ((), ()) if SCOPE is None else ((f"scope: {SCOPE}: no",), (f"scope: {SCOPE}: yes",))
 
@@ -846,6 +856,12 @@ def derive_facts(values: Values) -> None:
         and v10
     )
     values['heavily_pretreated'] = f0 or v8 >= 4
+
+
+def impossible_found(values: Values) -> list[tuple[str, str]]:
+    """The combinations declared impossible that the facts fall in: (name, description)."""
+    held: tuple[bool, ...] = ()
+    return [found for found, holds in zip(IMPOSSIBLE, held, strict=True) if holds]
 
 
 def scope_holds(values: Values) -> bool:
@@ -1213,6 +1229,7 @@ def evaluate(facts: object) -> dict[str, Any]:
     """The decision for one patient's facts (a dict like the JSON input); raises InputError."""
     values = read_facts(facts)
     derive_facts(values)
+    reject_impossible(impossible_found(values))
     in_scope = scope_holds(values)
     trace = [*SCOPE_TRACE[in_scope]]
     trace += [lines[values[name]] for name, lines in zip(FACTS, FACT_TRACE, strict=True)]
