@@ -97,6 +97,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         uncovered=tuple(uncovered or ()),
         fallbacks_summary=FALLBACKS if fallbacks else "",
         fallbacks=tuple(fallback_view(guideline, f, words) for f in fallbacks or ()),
+        impossible=tuple(view.ImpossibleView(i.name, i.description, describe(i.condition, words), i.text)
+                         for i in guideline.impossible),
     )
 
 

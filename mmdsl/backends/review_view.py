@@ -36,6 +36,16 @@ class ScopeView:
 
 
 @dataclass(frozen=True, slots=True)
+class ImpossibleView:
+    """A combination of facts the authors declare cannot occur."""
+
+    name: str
+    description: str
+    in_words: str
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
 class InputView:
     name: str
     anchor: str
@@ -247,3 +257,4 @@ class ReviewDocument:
     uncovered: tuple[UncoveredCase, ...]
     fallbacks_summary: str  # what a fallback rule is, or "" when no table has one
     fallbacks: tuple[FallbackView, ...]
+    impossible: tuple[ImpossibleView, ...] = ()  # combinations of facts that cannot occur

@@ -74,6 +74,23 @@ def random_score_source(seed: int) -> str:
     return HEADER + score + table
 
 
+IMPOSSIBLE = (
+    "count = 0 and flag", "colour is red and drugs has blue", "hot and level >= 1",
+    "count >= 4 or colour is green", "more has green and not flag",
+    "drugs has none of (red, green, blue) and count > 2",
+)
+
+
+def random_impossible_source(seed: int) -> str:
+    """A random guideline (as random_source) with one or two combinations declared impossible."""
+    rng = random.Random(seed)
+    declared = rng.sample(IMPOSSIBLE, rng.randint(1, 2))
+    lines = "".join(f'impossible i{n} "cannot occur" = {c}\n' for n, c in enumerate(declared))
+    source = random_source(seed + 10_000, columns=(1, 4), rows=(2, 10))
+    at = source.index("table t")
+    return source[:at] + lines + source[at:]
+
+
 def every_patient() -> Iterator[dict[str, ir.JsonValue]]:
     """Every valid patient of HEADER, up to the values the random cells can tell apart."""
     colours = ["red", "green", "blue"]

@@ -17,7 +17,12 @@ from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
 from mmdsl.verify.analyses import Finding, TableAnalysis
 from mmdsl.verify.encode import Encoder, rank
-from tests.verify.randomtables import every_patient, random_score_source, random_source
+from tests.verify.randomtables import (
+    every_patient,
+    random_impossible_source,
+    random_score_source,
+    random_source,
+)
 
 COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
            "==": operator.eq, "!=": operator.ne}
@@ -70,6 +75,9 @@ def aggregated(table: ir.IRTable, values: dict[str, Any]) -> Any:
 
 
 def in_scope(guideline: ir.IRGuideline, values: dict[str, Any]) -> bool:
+    """Inside the scope and in no combination declared impossible (those are no patients)."""
+    if any(holds(i.condition, values) for i in guideline.impossible):
+        return False
     return guideline.scope is None or holds(guideline.scope.condition, values)
 
 
@@ -154,6 +162,12 @@ def test_findings_on_tables_reading_a_score_are_exactly_what_brute_force_finds(s
 
 
 @pytest.mark.parametrize("seed", range(60))
+def test_findings_with_impossible_combinations_are_exactly_what_brute_force_finds(seed: int) -> None:
+    # No gap, overlap or witness inside a combination declared impossible; none missed outside.
+    assert_exact(random_impossible_source(seed))
+
+
+@pytest.mark.parametrize("seed", range(60))
 def test_findings_on_larger_tables_are_exactly_what_brute_force_finds(seed: int) -> None:
     # Many rules over several columns: the analyses split the space along the axes and along
     # the residuals (verify/boxes.py) many times before they decide.
@@ -195,6 +209,7 @@ def assert_exact(source: str) -> None:
             first, second = f.extra["pair"]  # type: ignore[misc]
             values = with_facts(guideline, f.witness or {})
             assert {first, second} <= set(matching_rules(table, values))
+            assert in_scope(guideline, values)
 
     redundant = {f.rules[0] for f in found if f.kind == "redundant"}
     assert redundant == (truth["redundant"] if table.result_kind == "list" else set())
