@@ -16,7 +16,7 @@ from typing import Any, cast
 from mmdsl.backends import why_not
 from mmdsl.ir import model as ir
 from mmdsl.runtime.inputs import input_fields
-from mmdsl.runtime.prelude import validate_facts
+from mmdsl.runtime.prelude import reject_impossible, validate_facts
 
 Values = dict[str, Any]  # a value by its ref: inputs, facts, "table.output", aggregated tables
 
@@ -33,6 +33,8 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
     values = validate_facts(facts, input_fields(guideline.inputs))
     for fact in guideline.facts:
         values[fact.name] = holds(fact.condition, values)
+    reject_impossible([(i.name, i.description) for i in guideline.impossible
+                       if holds(i.condition, values)])
     in_scope = guideline.scope is None or holds(guideline.scope.condition, values)
     trace = scope_trace(guideline.scope, in_scope) + [
         f"fact {fact.name}: {yes_no(values[fact.name])}" for fact in guideline.facts]
@@ -279,8 +281,12 @@ class Outcomes:
         if judgement.conflict is not None:
             names = [rule.name for rule in judgement.considered]
             trace.append(f"{table.name}: conflict between rules {', '.join(names)}")
-            self.errors.append({"table": table.name, "rules": names,
+            self.errors.append({"table": table.name, "kind": "conflict", "rules": names,
                                 "message": judgement.conflict})
+        elif table.complete and not judgement.considered:
+            self.errors.append({"table": table.name, "kind": "no_rule", "rules": [],
+                                "message": f"no rule of table {table.name} matches, "
+                                           "but the table is declared complete"})
 
 
 def decision(guideline: ir.IRGuideline, values: Values, trace: list[str], outcomes: Outcomes,

@@ -36,6 +36,16 @@ class ScopeView:
 
 
 @dataclass(frozen=True, slots=True)
+class ImpossibleView:
+    """A combination of facts the authors declare cannot occur."""
+
+    name: str
+    description: str
+    in_words: str
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
 class InputView:
     name: str
     anchor: str
@@ -115,6 +125,8 @@ class TableView:
     outputs: tuple[OutputView, ...]
     written: str
     rules: tuple[RuleView, ...]
+    verification_notice: str = ""  # "Not verified: ..." when the verifier did not finish; else ""
+    verification_note: str = ""  # the authors' note acknowledging it
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,3 +282,4 @@ class ReviewDocument:
     uncovered: tuple[UncoveredCase, ...]
     fallbacks_summary: str  # what a fallback rule is, or "" when no table has one
     fallbacks: tuple[FallbackView, ...]
+    impossible: tuple[ImpossibleView, ...] = ()  # combinations of facts that cannot occur

@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mmdsl.backends.sql import SQL_TYPES, identifier, render_sql, rules_description, string_literal
+from mmdsl.backends.sql import (
+    SQL_TYPES,
+    identifier,
+    render_impossible_sql,
+    render_sql,
+    rules_description,
+    string_literal,
+)
 from mmdsl.cohort.checks import checked_input
 from mmdsl.cohort.extras import require
 from mmdsl.cohort.progress import Progress
@@ -43,6 +50,8 @@ class CohortReport:
     invalid_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    error_rows: int = 0  # decided with status `error` (a conflict, no rule in a complete table)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # the first few: row, errors JSON
 
 
 def input_format(path: Path, given: str | None) -> str:
@@ -84,6 +93,7 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
                                        progress)
     _register(connection, guideline, checker, id_type if id_column else None,
               with_plain_rows=kind != "jsonl")
+    _refuse_impossible(connection, guideline, checker)
     report.seconds["read and check"] = time.perf_counter() - started
     started = time.perf_counter()
     carry = [("_id", id_column)] if id_column else []
@@ -91,6 +101,7 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
     report.decided = _write(connection, guideline, query, output, progress,
                             ordered=bool(checker.accepted.rows) and kind != "jsonl")
     report.seconds["evaluate and write"] = time.perf_counter() - started
+    report.error_rows, report.errors = _decisions_in_error(connection, output)
     report.invalid_rows = checker.invalid_rows
     report.problems = sorted(checker.problems, key=lambda p: p.row)
     report.rows = report.decided + report.invalid_rows
@@ -230,6 +241,30 @@ def _arrow_type(pyarrow: Any, kind: str) -> Any:
     return {"bool": pyarrow.bool_(), "integer": pyarrow.int64(), "decimal": pyarrow.float64(),
             "text": pyarrow.string(), "enum": pyarrow.string(),
             "set": pyarrow.list_(pyarrow.string())}[kind]
+
+
+SHOWN_ERRORS = 10
+
+
+def _refuse_impossible(connection: Any, guideline: ir.IRGuideline, checker: RowChecker) -> None:
+    """Rows whose facts fall in a combination declared impossible are invalid, as the evaluators
+    say (one problem per declaration); the decision query leaves them out."""
+    if not guideline.impossible:
+        return
+    for row, *flags in connection.execute(render_impossible_sql(guideline)).fetchall():
+        checker.invalid_rows += 1
+        checker.problems += [Problem(int(row), i.name, f"the facts are an impossible combination: "
+                                                       f"{i.description}")
+                             for i, held in zip(guideline.impossible, flags, strict=True) if held]
+
+
+def _decisions_in_error(connection: Any, output: Path) -> tuple[int, list[tuple[int, str]]]:
+    """How many patients got a decision in error, and the first few (row, the errors as JSON)."""
+    decisions = f"read_parquet({string_literal(str(output))})"
+    count = connection.execute(f"SELECT count(*) FROM {decisions} WHERE status = 'error'").fetchall()
+    first = connection.execute(f'SELECT "row", errors FROM {decisions} WHERE status = \'error\' '
+                               f'ORDER BY "row" LIMIT {SHOWN_ERRORS}').fetchall()
+    return int(count[0][0]), [(int(row), str(errors)) for row, errors in first]
 
 
 def _write(connection: Any, guideline: ir.IRGuideline, query: str, output: Path,

@@ -4,9 +4,12 @@ guideline's own worked examples. Each decision is stated in a note of the table.
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 import mmdsl
 
@@ -89,3 +92,18 @@ def test_every_decision_of_version_1_1_is_a_note() -> None:
                  "belantamab", "car_t_products"):
         assert name in notes
     assert guideline().ir.version == "1.1.0"
+
+
+def test_zero_prior_lines_with_daratumumab_refractory_disease_is_refused_everywhere() -> None:
+    facts = {"prior_lines": 0, "exposed": ["daratumumab", "lenalidomide"],
+             "refractory": ["daratumumab", "lenalidomide"], "t11_14": False, "car_t_access": False}
+    spec = importlib.util.spec_from_file_location(
+        "myeloma_findings", ROOT / "generated" / "myeloma_post_daratumumab.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for evaluate in (guideline().evaluate, module.evaluate):
+        with pytest.raises(ValueError) as refused:
+            evaluate(facts)
+        assert [e["field"] for e in refused.value.errors] == ["untreated_refractory"]  # type: ignore[attr-defined]
+    assert guideline().evaluate({**facts, "prior_lines": 1})["status"] == "ok"

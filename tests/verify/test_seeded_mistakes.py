@@ -76,7 +76,9 @@ def test_a_deleted_row() -> None:
     assert guideline is not None
     for witness in [found[0].data["witness"], *found[0].data["witnesses"]]:
         decision = evaluate(guideline, witness)  # really in scope and really without an answer
-        assert decision["status"] == "ok" and decision["recommendations"] == []
+        assert decision["recommendations"] == []
+        assert decision["status"] == "error"  # the table is declared complete
+        assert [(e["table"], e["kind"]) for e in decision["errors"]] == [("recommendations", "no_rule")]
 
 
 def test_a_rule_placed_after_a_broader_one() -> None:
