@@ -168,6 +168,40 @@ class TableAnalysis:
                    "capped": len(cubes) >= MAX_COUNTED_REGIONS},  # counting stopped there
         )
 
+    # ---- the taxonomy: constant cells, columns no rule distinguishes, hit-policy advice -----------
+
+    def constant_cells(self) -> Iterator[Finding]:
+        """Cells (not `-`) that every patient in scope passes: they say nothing (MD608). A cell no
+        patient passes makes its rule dead (MD600) and is reported there."""
+        for index, rule in enumerate(self.table.rules):
+            if not self.live[index]:
+                continue
+            for column, test in enumerate(rule.tests):
+                if isinstance(test, ir.Always):
+                    continue
+                cell = self.encoder.condition(test)
+                if self.bdd.implies(self.in_scope, cell):
+                    yield Finding("constant", self.table.name, (index,), cells=(column,))
+
+    def undistinguished_columns(self) -> Iterator[Finding]:
+        """Columns whose cells hold for the same patients in scope in every rule: the column tells
+        no rule from another (MD609). Tables of one rule are left alone."""
+        if len(self.table.rules) < 2:
+            return
+        for column in range(len(self.table.columns)):
+            tests = {rule.tests[column] for rule in self.table.rules}
+            meanings = {self.bdd.conjoin(self.encoder.condition(t), self.in_scope) for t in tests}
+            if len(meanings) == 1:
+                yield Finding("undistinguished", self.table.name, (), cells=(column,))
+
+    def hit_policy_advice(self) -> Iterator[Finding]:
+        """A `first` or `priority` table whose rules never overlap: the order decides nothing, and
+        `unique` would say so and have mmdsl check it (MD610)."""
+        if self.table.hit not in ("first", "priority") or len(self.live_rules) < 2:
+            return
+        if not self.boxes.overlapping_pairs(self.live_rules, lambda i, j: True):
+            yield Finding("advice", self.table.name, ())
+
     # ---- redundancy ------------------------------------------------------------------------------------
 
     def redundant_rules(self) -> Iterator[Finding]:
