@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mmdsl.ir import model as ir
-from mmdsl.verify.bdd import FALSE
+from mmdsl.verify.bdd import FALSE, TRUE
 from mmdsl.verify.boxes import Boxes
 from mmdsl.verify.columns import ColumnView
 from mmdsl.verify.encode import Encoder, rank
@@ -52,6 +52,8 @@ class TableAnalysis:
         self.boxes = Boxes(encoder, table, in_scope)
         self.live = [self.boxes.is_live(i) for i in range(len(table.rules))]
         self.live_rules = [i for i, live in enumerate(self.live) if live]
+        self._axis_of = {axis.column: k for k, axis in enumerate(self.boxes.axes)}
+        self._cell_meanings: dict[ir.Cond, object] = {}
 
     def witness(self, function: int) -> dict[str, ir.JsonValue]:
         return typical_patient(self.encoder, self.bdd.conjoin(function, self.in_scope))
@@ -177,22 +179,34 @@ class TableAnalysis:
             if not self.live[index]:
                 continue
             for column, test in enumerate(rule.tests):
-                if isinstance(test, ir.Always):
-                    continue
-                cell = self.encoder.condition(test)
-                if self.bdd.implies(self.in_scope, cell):
+                if not isinstance(test, ir.Always) and self._meaning(index, column) == TRUE:
                     yield Finding("constant", self.table.name, (index,), cells=(column,))
 
     def undistinguished_columns(self) -> Iterator[Finding]:
         """Columns whose cells hold for the same patients in scope in every rule: the column tells
-        no rule from another (MD609). Tables of one rule are left alone."""
-        if len(self.table.rules) < 2:
+        no rule from another (MD609). Tables of one rule, or of no patient in scope, are left to
+        the other findings."""
+        if len(self.table.rules) < 2 or self.in_scope == FALSE:
             return
         for column in range(len(self.table.columns)):
-            tests = {rule.tests[column] for rule in self.table.rules}
-            meanings = {self.bdd.conjoin(self.encoder.condition(t), self.in_scope) for t in tests}
-            if len(meanings) == 1:
+            if len({self._meaning(index, column) for index in range(len(self.table.rules))}) == 1:
                 yield Finding("undistinguished", self.table.name, (), cells=(column,))
+
+    def _meaning(self, index: int, column: int) -> object:
+        """What a cell says about the patients in scope, as a value that is equal for two cells
+        exactly when they hold for the same patients in scope (TRUE when it holds for all): on an
+        axis its mask of atoms, elsewhere its BDD within the scope seen off the axes (exact for
+        the reasons of verify/boxes.py: no axis input is read off its column or by the scope)."""
+        boxes = self.boxes
+        axis = self._axis_of.get(column)
+        if axis is not None:
+            mask = boxes.masks[index][axis]
+            return TRUE if mask == boxes.everything[axis] else ("mask", mask)
+        test = self.table.rules[index].tests[column]
+        if test not in self._cell_meanings:
+            within = self.bdd.conjoin(self.encoder.condition(test), boxes.rest)
+            self._cell_meanings[test] = TRUE if within == boxes.rest else within
+        return self._cell_meanings[test]
 
     def hit_policy_advice(self) -> Iterator[Finding]:
         """A `first` or `priority` table whose rules never overlap: the order decides nothing, and

@@ -257,7 +257,7 @@ def taxonomy_by_brute_force(guideline: ir.IRGuideline) -> dict[str, set[Any]]:
     everyone = frozenset(range(len(patients)))
     constant = {(i, c) for (i, c), found in passes.items() if i in live
                 and not isinstance(table.rules[i].tests[c], ir.Always) and found == everyone}
-    columns = {c for c in range(len(table.columns)) if len(table.rules) > 1
+    columns = {c for c in range(len(table.columns)) if len(table.rules) > 1 and patients
                and len({passes[(i, c)] for i in range(len(table.rules))}) == 1}
     matched = [set(matching_rules(table, v)) for v in patients]
     overlap = any(len(m & live) > 1 for m in matched)
