@@ -85,7 +85,7 @@ def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
 
 def _guideline(table_file: str) -> IRGuideline:
     """The compiled table (from the compile cache when unchanged, as `mmdsl eval` does)."""
-    from mmdsl.cli import compiled_guideline
+    from mmdsl.commands.common import compiled_guideline
 
     return compiled_guideline(table_file, "text")
 

@@ -78,7 +78,7 @@ def _show(diagnostics: Sequence[Diagnostic], sources: dict[str, str], output_for
     """The problems: as JSON on standard output, or rendered on standard error."""
     import sys
 
-    from mmdsl.cli import painter
+    from mmdsl.commands.common import painter
     from mmdsl.diagnostics.render import render_json, render_text
 
     if output_format == "json":

@@ -42,7 +42,7 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
       mmdsl docs --check tables/ -o generated/docs
       mmdsl docs --diagnostics
     """
-    from mmdsl.cli import FAILED, OK, compile_files, finish, show_diagnostics
+    from mmdsl.commands.common import FAILED, OK, compile_files, finish, show_diagnostics
 
     if not paths and not diagnostics_page:
         raise click.UsageError("name table files or folders, or give --diagnostics")

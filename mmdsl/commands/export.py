@@ -81,7 +81,7 @@ def _write(output: str, text: str) -> None:
 
 
 def _show_diagnostics(diagnostics: list[object], sources: dict[str, str]) -> None:
-    from mmdsl.cli import painter
+    from mmdsl.commands.common import painter
     from mmdsl.diagnostics import Diagnostic
     from mmdsl.diagnostics.render import render_text
 

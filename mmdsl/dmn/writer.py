@@ -28,7 +28,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from mmdsl import __version__
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
 from mmdsl.dmn import codes as _codes  # noqa: F401  (registers the MD7xx codes)
@@ -38,6 +37,7 @@ from mmdsl.dmn.names import Namespace
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import refs_read
 from mmdsl.source import NO_SPAN, Span
+from mmdsl.version import __version__
 
 HIT_POLICIES = {"unique": "UNIQUE", "any": "ANY", "first": "FIRST", "priority": "PRIORITY",
                 "collect": "COLLECT", "rule order": "RULE ORDER", "output order": "OUTPUT ORDER"}

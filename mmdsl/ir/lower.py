@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from mmdsl import __version__
 from mmdsl.ir import model as ir
 from mmdsl.semantics.symbols import Resolved, Symbols, TableInfo
 from mmdsl.semantics.types import BoolT, EnumT, NumberT, SetT, TextT, ValueType
 from mmdsl.source import Source, Span
 from mmdsl.syntax import ast
+from mmdsl.version import __version__
 
 
 class LoweringError(Exception):
