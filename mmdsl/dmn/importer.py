@@ -14,6 +14,7 @@ from mmdsl.diagnostics.codes import internal_error
 from mmdsl.dmn.model import Model
 from mmdsl.dmn.reader import read_model
 from mmdsl.dmn.report import Reporter
+from mmdsl.dmn.tables import translate_table
 from mmdsl.dmn.translate import Translation, translate
 from mmdsl.pipeline import Compilation, compile_source
 from mmdsl.source import Source
@@ -78,7 +79,7 @@ def _import(data: bytes, dmn_text: str, dmn_path: str, mmdsl_path: str) -> Impor
 def _translated(model: Model, reporter: Reporter, mmdsl_path: str,
                 never_default: frozenset[str]) -> ImportResult:
     dmn_path, dmn_text = reporter.path, reporter.text
-    translation = translate(model, reporter, never_default)
+    translation = translate(model, reporter, never_default, translate_table=translate_table)
     result = ImportResult(dmn_path, dmn_text, translation, reporter.diagnostics)
     if translation.text is not None:
         result.compilation = compile_source(Source(mmdsl_path, translation.text))

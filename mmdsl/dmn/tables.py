@@ -44,6 +44,11 @@ class Output:
     clause: m.OutputClause
 
 
+def translate_table(owner: _Translator, decision: m.Decision, table: m.DecisionTable) -> None:
+    """One decision table into the owner's plan (the `TableStep` that `translate` is given)."""
+    TableTranslator(owner, decision, table).run()
+
+
 class TableTranslator:
     """Translates one decision table into a TablePlan, reporting each cell it cannot write."""
 

@@ -137,11 +137,16 @@ class Plan:
     notes: list[str] = field(default_factory=list)
 
 
-def translate(model: m.Model, reporter: Reporter,
-              never_default: frozenset[str] = frozenset()) -> Translation:
+TableStep = Callable[["_Translator", m.Decision, m.DecisionTable], None]
+"""Translates one decision table into the plan (`mmdsl.dmn.tables.translate_table`); passed in,
+so that this module, which the table translator imports, does not import it back."""
+
+
+def translate(model: m.Model, reporter: Reporter, never_default: frozenset[str] = frozenset(),
+              *, translate_table: TableStep) -> Translation:
     """The mmdsl text of `model`; on any error the diagnostics say why and `text` is None.
     The decisions in `never_default` get no default rule: their rules cover every case."""
-    translator = _Translator(model, reporter, never_default)
+    translator = _Translator(model, reporter, never_default, translate_table)
     translator.run()
     translation = translator.translation
     if not reporter.failed:
@@ -164,8 +169,10 @@ def default_rule_lines(text: str, plan: Plan) -> dict[int, str]:
 class _Translator:
     """Walks the model once, in dependency order, filling the plan and the name map."""
 
-    def __init__(self, model: m.Model, reporter: Reporter, never_default: frozenset[str]) -> None:
+    def __init__(self, model: m.Model, reporter: Reporter, never_default: frozenset[str],
+                 translate_table: TableStep) -> None:
         self.model = model
+        self.translate_table = translate_table
         self.reporter = reporter
         self.never_default = never_default
         self.top = Namespace(RESERVED)
@@ -296,9 +303,7 @@ class _Translator:
         if isinstance(decision.logic, m.LiteralExpression):
             self.add_fact(decision, decision.logic)
         elif isinstance(decision.logic, m.DecisionTable):
-            from mmdsl.dmn.tables import TableTranslator
-
-            TableTranslator(self, decision, decision.logic).run()
+            self.translate_table(self, decision, decision.logic)
         else:
             self.broken.add(decision.name)
 
