@@ -28,6 +28,7 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check mmdsl tests
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

@@ -117,7 +117,7 @@ def transpiled(guideline: ir.IRGuideline, dialect: str) -> str:
     query = render_sql(guideline)
     if dialect == "duckdb":
         return query
-    from mmdsl.cohort.extras import require
+    from mmdsl.extras import require
 
     sqlglot = require("sqlglot", "sql")
     statements = sqlglot.transpile(query, read="duckdb", write=dialect, pretty=True)

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 from mmdsl.check.context import CheckContext, RowCells, suggest
 from mmdsl.diagnostics import Diagnostic
-from mmdsl.ir.lower import names_in_cell
 from mmdsl.semantics.symbols import TableInfo
 from mmdsl.syntax import ast
+from mmdsl.syntax.walk import names_in_cell
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

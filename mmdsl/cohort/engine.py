@@ -21,9 +21,9 @@ from typing import Any
 
 from mmdsl.backends.sql import SQL_TYPES, identifier, render_sql, rules_description, string_literal
 from mmdsl.cohort.checks import checked_input
-from mmdsl.cohort.extras import require
 from mmdsl.cohort.progress import Progress
 from mmdsl.cohort.rows import Problem, RowChecker, evaluator, facts_from_cells, json_lines
+from mmdsl.extras import require
 from mmdsl.ir import model as ir
 from mmdsl.writing import replacing
 
