@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import Symbols, TableInfo
 from mmdsl.source import Source, Span
 from mmdsl.syntax import ast
@@ -86,7 +87,7 @@ class CheckContext:
         """Whether a name is unknown only because its declaration did not parse."""
         return name in self.unparsed.names
 
-    def report(self, code: str, span: Span, message: str, help: str | None = None) -> Diagnostic:
+    def report(self, code: CodeName, span: Span, message: str, help: str | None = None) -> Diagnostic:
         """A diagnostic of `code` (a code such as `MD200` or its name) in this file."""
         return lookup(code).at(self.path, span, message, help=help)
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 GAP_CODES = ("MD603", "MD604")
 DIAGNOSTICS_PAGE = Path("docs/diagnostics.md")
+CODE_NAMES_MODULE = Path("mmdsl/diagnostics/names.py")  # the codes as a type, for mypy
 
 
 @click.command(name="docs")
@@ -59,9 +60,9 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
 
 
 def _diagnostics_page() -> dict[Path, str]:
-    from mmdsl.diagnostics.docs import render_diagnostics_markdown
+    from mmdsl.diagnostics.docs import render_code_names, render_diagnostics_markdown
 
-    return {DIAGNOSTICS_PAGE: render_diagnostics_markdown()}
+    return {DIAGNOSTICS_PAGE: render_diagnostics_markdown(), CODE_NAMES_MODULE: render_code_names()}
 
 
 def _documents(compilation: Compilation, out_dir: Path) -> dict[Path, str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mmdsl.diagnostics.model import Diagnostic, Severity
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.source import NO_SPAN, Span
 
 
@@ -254,8 +255,9 @@ def internal_error(path: str, stage: str, error: BaseException) -> Diagnostic:
         help="this is a bug in mmdsl, not in your table; please report it with this file")
 
 
-def lookup(name_or_code: str) -> Code:
-    """The code registered under a code (`MD200`) or a name (`unknown-name`)."""
+def lookup(name_or_code: CodeName) -> Code:
+    """The code registered under a code (`MD200`) or a name (`unknown-name`); a name that is not
+    registered fails at type check (`CodeName`)."""
     return CODES.get(name_or_code) or BY_NAME[name_or_code]
 
 

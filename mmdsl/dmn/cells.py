@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.dmn import feel
 from mmdsl.dmn.mmdsltext import number_text, quote_exact
 from mmdsl.dmn.types import ValueType
@@ -33,7 +34,7 @@ from mmdsl.syntax.parser import MAX_DIGITS, digit_count
 class CellProblem(Exception):
     """A test or value that mmdsl cannot write with the same meaning; `code` names the MD7xx."""
 
-    def __init__(self, message: str, code: str = "dmn-unsupported-feel") -> None:
+    def __init__(self, message: str, code: CodeName = "dmn-unsupported-feel") -> None:
         super().__init__(message)
         self.message, self.code = message, code
 

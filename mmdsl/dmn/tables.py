@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mmdsl.diagnostics import Severity
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.dmn import feel
 from mmdsl.dmn import model as m
 from mmdsl.dmn.cells import CellProblem, cell_text, condition_text, output_text
@@ -443,6 +444,6 @@ class TableTranslator:
                                      nullable=result == "single", listed=result == "list",
                                      is_table=True)
 
-    def report(self, code: str, where: m.Position | m.Text, message: str, *,
+    def report(self, code: CodeName, where: m.Position | m.Text, message: str, *,
                help: str | None = None) -> None:
         self.reporter.report(code, where, message, help=help)

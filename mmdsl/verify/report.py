@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.ir import model as ir
 from mmdsl.semantics.symbols import Symbols, TableInfo
 from mmdsl.source import Span
@@ -168,7 +169,7 @@ def _overlap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) ->
 
 
 def _gap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
-    code = "incomplete-table" if table.complete else "gap"
+    code: CodeName = "incomplete-table" if table.complete else "gap"
     count = finding.region_total
     shown = "\n".join(f"not covered: {region}; a row like `{row}` would close it"
                       for region, row in zip(finding.regions, finding.suggestions, strict=True))
