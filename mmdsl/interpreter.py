@@ -225,7 +225,7 @@ class Outcomes:
 
     def add(self, table: ir.IRTable, judgement: Judgement, trace: list[str]) -> None:
         self.results[table.name] = judgement.result
-        trace += [f"{table.name}: rule {rule.name} matched ({rule.why})"
+        trace += [f"{table.name}: rule {rule.name} (line {rule.line}) matched ({rule.why})"
                   for rule in judgement.considered]
         if not judgement.considered:
             trace.append(f"{table.name}: no rule matched")
