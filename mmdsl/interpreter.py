@@ -16,10 +16,9 @@ from typing import Any, cast
 from mmdsl.ir import model as ir
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import validate_facts
+from mmdsl.semantics.policies import LIST_POLICIES
 
 Values = dict[str, Any]  # a value by its ref: inputs, facts, "table.output", aggregated tables
-
-LIST_POLICIES = ("collect", "rule order", "output order")
 
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt,

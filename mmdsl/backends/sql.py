@@ -25,6 +25,7 @@ import jinja2
 
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, parts
+from mmdsl.semantics.policies import RANKED_POLICIES
 
 MAX_EXACT_SUM_RULES = 12  # `collect sum` of decimals: one precomputed sum per set of rules
 RESERVED_COLUMNS = ("row", "status", "reason", "errors", "derived")
@@ -473,7 +474,7 @@ def rank_order(table: ir.IRTable) -> list[int]:
     """Rule positions in the order of a list result or a priority choice (docs/decision.md):
     by `order by`, then by output priority (priority and output order), then by position."""
     positions = {o.name: i for i, o in enumerate(table.outputs)}
-    by_priority = table.hit in ("priority", "output order")
+    by_priority = table.hit in RANKED_POLICIES
 
     def key(position: int) -> tuple[object, ...]:
         rule = table.rules[position]

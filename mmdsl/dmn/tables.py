@@ -16,7 +16,6 @@ from mmdsl.dmn.names import RESERVED, Namespace, is_plain_name
 from mmdsl.dmn.translate import (
     AGGREGATIONS,
     HIT_POLICIES,
-    SINGLE_HIT,
     DecisionName,
     OutputName,
     Readable,
@@ -27,6 +26,7 @@ from mmdsl.dmn.translate import (
 from mmdsl.dmn.types import DmnType, TypeProblem, ValueType, element_type, infer_from_outputs
 from mmdsl.dmn.types import resolve as resolve_type
 from mmdsl.dmn.types import value_type as to_value_type
+from mmdsl.semantics.policies import SINGLE_HIT
 
 if TYPE_CHECKING:
     from mmdsl.dmn.translate import _Translator

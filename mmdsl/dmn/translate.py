@@ -31,11 +31,10 @@ from mmdsl.dmn.report import Reporter
 from mmdsl.dmn.types import DmnType, TypeProblem, ValueType
 from mmdsl.dmn.types import resolve as resolve_type
 from mmdsl.dmn.types import value_type as to_value_type
+from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
 
-HIT_POLICIES = {"UNIQUE": "unique", "ANY": "any", "FIRST": "first", "PRIORITY": "priority",
-                "COLLECT": "collect", "RULE ORDER": "rule order", "OUTPUT ORDER": "output order"}
-AGGREGATIONS = {"SUM": "sum", "MIN": "min", "MAX": "max", "COUNT": "count"}
-SINGLE_HIT = ("unique", "any", "first", "priority")
+HIT_POLICIES = {dmn_name(policy): policy for policy in POLICIES}  # DMN's spelling to ours
+AGGREGATIONS = {dmn_name(aggregate): aggregate for aggregate in AGGREGATES}
 
 ResultKind = Literal["single", "list", "number", "fact"]
 T = TypeVar("T")

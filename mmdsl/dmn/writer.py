@@ -36,11 +36,11 @@ from mmdsl.dmn.model import DMN15, FEEL15, MMDSL_NAMESPACE
 from mmdsl.dmn.names import Namespace
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import refs_read
+from mmdsl.semantics.policies import POLICIES, dmn_name
 from mmdsl.source import NO_SPAN, Span
 from mmdsl.version import __version__
 
-HIT_POLICIES = {"unique": "UNIQUE", "any": "ANY", "first": "FIRST", "priority": "PRIORITY",
-                "collect": "COLLECT", "rule order": "RULE ORDER", "output order": "OUTPUT ORDER"}
+HIT_POLICIES = {policy: dmn_name(policy) for policy in POLICIES}
 
 
 def tag(name: str) -> str:
