@@ -28,6 +28,7 @@ from mmdsl.backends.python_core import (
     read_facts_lines,
     scope_lines,
 )
+from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import refs_read
 from mmdsl.runtime.inputs import input_fields
@@ -82,12 +83,7 @@ def render_module(guideline: ir.IRGuideline) -> str:
 
 @cache
 def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("mmdsl", "templates"), autoescape=False,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return environment.get_template("python_module.py.j2")
+    return template_environment().get_template("python_module.py.j2")
 
 
 def prelude_text() -> str:

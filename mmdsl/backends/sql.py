@@ -23,6 +23,7 @@ from functools import cache
 
 import jinja2
 
+from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, parts
 from mmdsl.semantics.policies import RANKED_POLICIES
@@ -127,12 +128,7 @@ def transpiled(guideline: ir.IRGuideline, dialect: str) -> str:
 
 @cache
 def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("mmdsl", "templates"), autoescape=False,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return environment.get_template("sql_query.sql.j2")
+    return template_environment().get_template("sql_query.sql.j2")
 
 
 def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
