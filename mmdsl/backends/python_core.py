@@ -43,14 +43,6 @@ def _hoist(refs: Refs, condition: ir.Cond, lines: list[str],
     return replace(refs, names=names)
 
 
-def _if(condition: Node, body: str) -> list[str]:
-    return [render(condition, 4, "if ") + ":", f"        {body}"]
-
-
-def _always(node: Node) -> bool:
-    return isinstance(node, Text) and node.code == "True"
-
-
 # ---- decision cores --------------------------------------------------------------------------------
 
 

@@ -77,12 +77,6 @@ def recursion_for_variables() -> Iterator[None]:
         sys.setrecursionlimit(limit)
 
 
-def analyse(encoder: Encoder, table: ir.IRTable) -> Iterator[Finding]:
-    analysis = TableAnalysis(encoder, table, encoder.in_scope)
-    for _, step in ANALYSES:
-        yield from getattr(analysis, step)()
-
-
 def _capped(findings: list[Finding]) -> list[Finding]:
     """At most MAX_OVERLAP_GROUPS overlap groups per table; the last one says how many there are."""
     overlaps = [f for f in findings if f.kind == "overlap"]
