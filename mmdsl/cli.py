@@ -1,9 +1,10 @@
 """The command line: `mmdsl check`, `compile`, `eval` and `test`.
 
 Exit status: 0 when all is well; 1 when the tables have errors, an example fails or generated
-files are stale; 2 for a bad command line or invalid facts. The compiler is imported inside the
-commands, so `mmdsl --help` starts without loading the parser and `mmdsl eval` without the
-templates of the back ends.
+files are stale; 2 for a bad command line or invalid facts; 3 when `mmdsl eval` or `mmdsl cohort`
+gives a decision in error (status `error`: rules in conflict, or no rule of a complete table).
+The compiler is imported inside the commands, so `mmdsl --help` starts without loading the
+parser and `mmdsl eval` without the templates of the back ends.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from mmdsl.pipeline import Compilation
     from mmdsl.runtime.prelude import InputError
 
-OK, FAILED, USAGE = 0, 1, 2
+OK, FAILED, USAGE, DECISION_ERROR = 0, 1, 2, 3
 OutputFormat = Literal["text", "json"]
 
 format_option = click.option(
@@ -83,8 +84,9 @@ def main() -> None:
       mmdsl test tables/
 
     Exit status: 0 all is well; 1 the tables have errors, an example fails or generated files
-    are stale; 2 a bad command line or invalid facts. Colour is used on terminals unless
-    NO_COLOR is set.
+    are stale; 2 a bad command line or invalid facts; 3 a decision in error (`mmdsl eval`,
+    `mmdsl cohort`: rules in conflict, or no rule of a table declared complete). Colour is used
+    on terminals unless NO_COLOR is set.
     """
 
 
@@ -112,7 +114,9 @@ def check(paths: tuple[str, ...], output_format: OutputFormat) -> None:
     if output_format == "json":
         from mmdsl.diagnostics.render import render_json
 
-        print_utf8(render_json(diagnostics))
+        verification = {c.source.path: c.verification.to_json() for c in compilations
+                         if c.verification is not None}
+        print_utf8(render_json(diagnostics, verification))
     else:
         show_diagnostics(compilations, err=False)
         click.echo(summary(diagnostics, len(compilations)))
@@ -259,9 +263,12 @@ def report_output(source: str, target: str, outcome: Outcome, rerun: str) -> Non
 def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFormat) -> None:
     """Print the decision for one patient's facts as JSON.
 
-    Invalid facts exit with status 2 and name every bad field: on standard error, one per line,
-    or as {"errors": [...]} on standard output with --format json. Tables with errors exit with
-    status 1 and their diagnostics (as {"diagnostics": [...]} with --format json).
+    Exit status 0 for a decision whose status is ok or out_of_scope; 3 for a decision in error
+    (status error: rules of a unique or any table in conflict, or no rule of a table declared
+    complete; its `errors` name the table and the kind). Invalid facts exit with status 2 and
+    name every bad field: on standard error, one per line, or as {"errors": [...]} on standard
+    output with --format json. Tables with errors exit with status 1 and their diagnostics (as
+    {"diagnostics": [...]} with --format json).
 
     \b
     Example:
@@ -278,6 +285,7 @@ def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFo
         report_invalid_facts(error, output_format)
         finish(USAGE)
     print_utf8(decision_json(decision) + "\n")
+    finish(DECISION_ERROR if decision["status"] == "error" else OK)
 
 
 def compiled_guideline(table_file: str, output_format: OutputFormat) -> IRGuideline:
