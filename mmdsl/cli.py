@@ -25,6 +25,7 @@ from mmdsl.commands.dmn import import_command
 from mmdsl.commands.docs import docs
 from mmdsl.commands.export import export
 from mmdsl.commands.fmt import fmt
+from mmdsl.commands.lsp import lsp
 
 if TYPE_CHECKING:
     from mmdsl.diagnostics import Diagnostic
@@ -449,3 +450,4 @@ main.add_command(import_command)
 main.add_command(export)
 main.add_command(docs)
 main.add_command(cohort)
+main.add_command(lsp)
