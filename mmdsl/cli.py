@@ -26,6 +26,7 @@ from mmdsl.commands.dmn import import_command
 from mmdsl.commands.docs import docs
 from mmdsl.commands.export import export
 from mmdsl.commands.fmt import fmt
+from mmdsl.commands.lsp import lsp
 
 if TYPE_CHECKING:
     from mmdsl.diagnostics import Diagnostic
@@ -356,14 +357,16 @@ def test_command(paths: tuple[str, ...], require_coverage: bool, output_format: 
 
 def examples_report(reports: Sequence[FileReport], not_run: Sequence[str],
                     require_coverage: bool, paint: Paint) -> str:
-    """One line per failed expectation, the count, the files whose examples could not run, and
-    the rules no example reaches."""
-    lines = [failure.message for report in reports for failure in report.failures]
+    """The files whose examples could not run, one line per failed expectation, the count (of
+    the files that ran: none, no count, so that `0 failed` never stands for a file that did not
+    run), and the rules no example reaches."""
+    lines = [f"{paint('error', 'error')}: {path} has errors: its examples were not run"
+             for path in not_run]
+    lines += [failure.message for report in reports for failure in report.failures]
     examples = sum(len(r.outcomes) for r in reports)
     failed = sum(len(r.failed) for r in reports)
-    lines.append(f"{plural(examples, 'example')}, {failed} failed")
-    lines += [f"{paint('error', 'error')}: {path} has errors: its examples were not run"
-              for path in not_run]
+    if reports:
+        lines.append(f"{plural(examples, 'example')}, {failed} failed")
     severity = "error" if require_coverage else "warning"
     for report in reports:
         if report.unreached:
@@ -455,3 +458,4 @@ main.add_command(import_command)
 main.add_command(export)
 main.add_command(docs)
 main.add_command(cohort)
+main.add_command(lsp)
