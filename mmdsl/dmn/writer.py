@@ -41,6 +41,7 @@ from mmdsl.source import NO_SPAN, Span
 
 HIT_POLICIES = {"unique": "UNIQUE", "any": "ANY", "first": "FIRST", "priority": "PRIORITY",
                 "collect": "COLLECT", "rule order": "RULE ORDER", "output order": "OUTPUT ORDER"}
+RANKED = ("priority", "output order")
 
 
 def tag(name: str) -> str:
@@ -291,6 +292,12 @@ class _Writer:
             clause = ET.SubElement(element, tag("output"), name=output.name,
                                    typeRef=self.type_ref(output.type, f"{table.name}.{output.name}"))
             _text_child(clause, "description", output.description)
+            if table.hit in RANKED and output.type.kind == "enum":
+                # A PRIORITY / OUTPUT ORDER table ranks by the output clause's list of values,
+                # not by the type's allowed values: without it an engine cannot rank.
+                values = ET.SubElement(clause, tag("outputValues"))
+                _text_child(values, "text", ", ".join(feel_text.literal(member)
+                                                      for member in output.type.members))
         for name in ("rule", "evidence", "caveats"):
             ET.SubElement(element, tag("annotation"), name=name)
         for rule in table.rules:
