@@ -3,14 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BASE_STAMP := $(VENV)/.installed-base
 
 .PHONY: install browser demo test lint typecheck unit generate clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# What `make demo` runs needs only the package itself (lark, jinja2, click: about 30 MB); the test
+# tools, DuckDB, Spark and the peer engines come with the dev extra, installed by `make test`.
+$(BASE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(BASE_STAMP)
+
+$(STAMP): pyproject.toml $(BASE_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -22,7 +29,7 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
 	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-demo: install
+demo: $(BASE_STAMP)
 	$(BIN)/mmdsl compile tables/ -o generated/
 	$(BIN)/mmdsl eval tables/myeloma_post_daratumumab.mmdsl --facts examples/patient.json
 
