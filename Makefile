@@ -39,10 +39,21 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+unit: install feelin
 	$(BIN)/pytest
 
-test: install browser lint typecheck
+# feelin, a third-party FEEL engine, for the test that evaluates exported DMN with it
+# (tests/dmn/test_feelin.py); into the repository's own node_modules/ (not committed).
+FEELIN_VERSION := 8.2.0
+FEELIN := node_modules/feelin/package.json
+
+.PHONY: feelin
+feelin: $(FEELIN)
+
+$(FEELIN):
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix . feelin@$(FEELIN_VERSION)
+
+test: install browser feelin lint typecheck
 	$(BIN)/mmdsl check tables/
 	$(BIN)/mmdsl fmt --check tables/
 	$(BIN)/mmdsl test --require-coverage tables/
