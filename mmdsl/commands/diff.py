@@ -6,11 +6,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from mmdsl.ir.model import IRGuideline
+if TYPE_CHECKING:
+    from mmdsl.ir.model import IRGuideline
 
 SAME, TABLE_ERRORS, USAGE, CHANGED, NOT_CHECKED = 0, 1, 2, 4, 5
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mmdsl.diff.combine import NEW, OLD, SCOPE, VALID, Combined, NotComparable, combine
@@ -46,6 +46,7 @@ class Change:
     witness: dict[str, ir.JsonValue]
     before: dict[str, Any]
     after: dict[str, Any]
+    patients: int = field(default=0, compare=False)  # the BDD of every patient it happens to
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class Behaviour:
     changes: tuple[Change, ...]
     unchecked: str | None = None
     classes: int = 0
+    encoder: Encoder | None = field(default=None, compare=False)  # whose BDDs `patients` are
 
     @property
     def changed(self) -> bool:
@@ -96,7 +98,7 @@ class _Comparison:
             for change in decision_changes(before, after):
                 gathered.setdefault(json.dumps(change, sort_keys=True), (change, []))[1].append(region)
         changes = [self._change(delta, regions) for delta, regions in gathered.values()]
-        return Behaviour(tuple(sorted(changes, key=_change_order)), classes=count)
+        return Behaviour(tuple(sorted(changes, key=_change_order)), classes=count, encoder=self.encoder)
 
     # ---- the classes ------------------------------------------------------------------------------
 
@@ -152,8 +154,8 @@ class _Comparison:
         cubes = grow_regions(self.encoder, changed, MAX_REGIONS + 1)
         described = tuple(describe_region(self.encoder, c) for c in cubes[:MAX_REGIONS])
         witness = typical_patient(self.encoder, changed)
-        return Change(delta, described, len(cubes), witness,
-                      self._summary(self.combined.old, witness), self._summary(self.combined.new, witness))
+        return Change(delta, described, len(cubes), witness, self._summary(self.combined.old, witness),
+                      self._summary(self.combined.new, witness), changed)
 
 
 INVALID = {"status": "invalid facts"}

@@ -42,7 +42,8 @@ def patient_assignment(encoder: Encoder, patient: dict[str, object]) -> dict[int
             assignment[dimension.flag] = bool(value)
         for member, var in dimension.members.items():
             chosen = set(value) if isinstance(value, list) else {value}
-            assignment[var] = member in chosen or (member == OTHER_TEXT and not chosen & set(dimension.members))
+            unnamed = member == OTHER_TEXT and not chosen & set(dimension.members)
+            assignment[var] = member in chosen or unnamed
         for (threshold, strict), var in dimension.thresholds:
             number = float(value)  # type: ignore[arg-type]
             assignment[var] = number > threshold if strict else number >= threshold

@@ -46,8 +46,8 @@ def _named(kind: str, old: Iterable[Item], new: Iterable[Item], text: Callable[[
     for name, item in after.items():
         if name not in before:
             yield StatementChange("added", f"{kind} {prefix}{name}", text(item))
-        elif text(before[name]) != text(item):
-            yield StatementChange("changed", f"{kind} {prefix}{name}", f"{text(before[name])} -> {text(item)}")
+        elif (was := text(before[name])) != (now := text(item)):
+            yield StatementChange("changed", f"{kind} {prefix}{name}", f"{was} -> {now}")
     for name, item in before.items():
         if name not in after:
             yield StatementChange("removed", f"{kind} {prefix}{name}", text(item))
