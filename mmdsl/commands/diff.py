@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 if TYPE_CHECKING:
+    from mmdsl.diff.cohort import CohortCounts
     from mmdsl.ir.model import IRGuideline
 
 SAME, TABLE_ERRORS, USAGE, CHANGED, NOT_CHECKED = 0, 1, 2, 4, 5
@@ -23,10 +25,13 @@ SAME, TABLE_ERRORS, USAGE, CHANGED, NOT_CHECKED = 0, 1, 2, 4, 5
               help="compare OLD_FILE as it was at this git revision (then NEW_FILE is not given)")
 @click.option("--to", "to_rev", metavar="REV",
               help="with --from: compare with OLD_FILE at this revision instead of the file as it is")
+@click.option("--cohort", "cohort_path", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="also count, per change, the patients of this cohort it reaches (Parquet, CSV or "
+                   "JSON Lines, decided by both versions as `mmdsl cohort` does)")
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True, help="text, Markdown (for a review), or JSON")
 def diff(old_file: str, new_file: str | None, from_rev: str | None, to_rev: str | None,
-         output_format: str) -> None:
+         cohort_path: str | None, output_format: str) -> None:
     """Compare two versions of a guideline: the statements that changed, and exactly which
     patients get a different decision, each group of them in the table's words with an example
     patient and the decision before and after.
@@ -40,18 +45,32 @@ def diff(old_file: str, new_file: str | None, from_rev: str | None, to_rev: str 
       mmdsl diff old/x.mmdsl tables/x.mmdsl
       mmdsl diff tables/x.mmdsl --from v1.0.0            # that revision against the file now
       mmdsl diff tables/x.mmdsl --from v1.0.0 --to HEAD --format markdown
+      mmdsl diff old/x.mmdsl tables/x.mmdsl --cohort patients.parquet
     """
     old_text, old_name, new_text, new_name = _texts(old_file, new_file, from_rev, to_rev)
     old, new = _compiled(old_text, old_name), _compiled(new_text, new_name)
     from mmdsl.diff.report import compare, render_json, render_text
 
     report = compare(old, new)
+    if cohort_path is not None:
+        report = replace(report, cohort=_cohort(old, new, cohort_path))
     if output_format == "json":
         click.echo(json.dumps(render_json(report), indent=2, ensure_ascii=False))
     else:
         click.echo(render_text(report, markdown=output_format == "markdown"), nl=False)
     behaviour = report.behaviour
     _exit(NOT_CHECKED if behaviour.unchecked else CHANGED if behaviour.changed else SAME)
+
+
+def _cohort(old: IRGuideline, new: IRGuideline, path: str) -> CohortCounts:
+    from mmdsl.cohort.engine import CohortError
+    from mmdsl.cohort.extras import MissingExtra
+    from mmdsl.diff.cohort import cohort_counts
+
+    try:
+        return cohort_counts(old, new, Path(path))
+    except (CohortError, MissingExtra) as error:
+        _usage(f"the cohort {path} cannot be decided: {error}")
 
 
 def _texts(old_file: str, new_file: str | None, from_rev: str | None,

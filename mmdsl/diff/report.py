@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mmdsl.diff.behaviour import Behaviour, Change, behaviour_change
+from mmdsl.diff.cohort import CohortCounts
 from mmdsl.diff.statements import StatementChange, statement_changes
 from mmdsl.ir import model as ir
 
@@ -17,6 +18,7 @@ class DiffReport:
     new: ir.IRGuideline
     statements: tuple[StatementChange, ...]
     behaviour: Behaviour
+    cohort: CohortCounts | None = None
 
     @property
     def version_unchanged_warning(self) -> str | None:
@@ -79,6 +81,7 @@ def render_text(report: DiffReport, markdown: bool = False) -> str:
     lines.append(f"{h2}Statements that changed ({len(report.statements)})")
     lines += [f"{bullet}{s.kind} {s.what}: {s.detail}" for s in report.statements] or [f"{bullet}none"]
     lines += ["", f"{h2}Patients whose decision changes"]
+    lines += _cohort_lines(report.cohort, bullet)
     lines += _behaviour_lines(report, bullet)
     warning = report.version_unchanged_warning
     if warning:
@@ -96,7 +99,8 @@ def _behaviour_lines(report: DiffReport, bullet: str) -> list[str]:
                 f"(checked exactly, {behaviour.classes} classes of patients)"]
     lines: list[str] = []
     for change in behaviour.changes:
-        lines.append(f"{bullet}{change_title(change)}, for:")
+        reached = "" if report.cohort is None else f" ({report.cohort.count(change.delta)} in the cohort)"
+        lines.append(f"{bullet}{change_title(change)}{reached}, for:")
         lines += [f"{bullet}    {region}" for region in change.regions]
         if change.region_total > len(change.regions):
             lines.append(f"{bullet}    and further groups of patients: only the first "
@@ -105,6 +109,14 @@ def _behaviour_lines(report: DiffReport, bullet: str) -> list[str]:
         lines.append(f"{bullet}    before: {options(change.before)}")
         lines.append(f"{bullet}    after:  {options(change.after)}")
     return lines
+
+
+def _cohort_lines(counts: CohortCounts | None, bullet: str) -> list[str]:
+    if counts is None:
+        return []
+    refused = ", ".join(f"{n} refused by the {version} version" for version, n in counts.refused.items() if n)
+    return [f"{bullet}cohort {counts.path}: {counts.changed} of {counts.rows} patients get a different "
+            f"decision" + (f" ({refused})" if refused else "")]
 
 
 def render_json(report: DiffReport) -> dict[str, Any]:
@@ -121,7 +133,12 @@ def render_json(report: DiffReport) -> dict[str, Any]:
             "changed": behaviour.changed,
             "changes": [{"change": c.delta, "title": change_title(c), "regions": list(c.regions),
                          "region_total": c.region_total, "witness": c.witness,
-                         "before": c.before, "after": c.after} for c in behaviour.changes],
+                         "before": c.before, "after": c.after}
+                        | ({} if report.cohort is None else {"cohort_patients": report.cohort.count(c.delta)})
+                        for c in behaviour.changes],
         },
+        "cohort": None if report.cohort is None else {
+            "path": report.cohort.path, "rows": report.cohort.rows, "changed": report.cohort.changed,
+            "refused": report.cohort.refused},
         "warnings": [w for w in [report.version_unchanged_warning] if w],
     }
