@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mmdsl.diff.combine import NEW, OLD, SCOPE, VALID, Combined, NotComparable, combine
-from mmdsl.diff.regions import grow_regions
+from mmdsl.diff.regions import grow_regions, table_regions
 from mmdsl.interpreter import evaluate
 from mmdsl.ir import model as ir
 from mmdsl.runtime.prelude import InputError
-from mmdsl.verify.bdd import TooComplex
+from mmdsl.verify.bdd import FALSE, TooComplex
 from mmdsl.verify.encode import Encoder, Unverifiable
 from mmdsl.verify.witness import describe_region, typical_patient
 
@@ -68,6 +68,7 @@ def behaviour_change(old: ir.IRGuideline, new: ir.IRGuideline) -> Behaviour:
     try:
         combined = combine(old, new)
         encoder = Encoder(combined.guideline)
+        _shared_scope(encoder)
         return _Comparison(combined, encoder).run()
     except NotComparable as error:
         return Behaviour((), unchecked=str(error))
@@ -75,6 +76,18 @@ def behaviour_change(old: ir.IRGuideline, new: ir.IRGuideline) -> Behaviour:
         return Behaviour((), unchecked=f"a table reads {error.ref}, which the analysis cannot reason about")
     except (TooComplex, RecursionError) as error:
         return Behaviour((), unchecked=f"the comparison is too large to finish ({error})")
+
+
+def _shared_scope(encoder: Encoder) -> None:
+    """Where both versions mean the same scope, it is the combined guideline's scope too: regions
+    are then described among the patients in scope, leaving out what the scope says of them all
+    (the disease is refractory to daratumumab), as the verifier's regions do."""
+    scope = encoder.fact(OLD + SCOPE)
+    if scope == encoder.fact(NEW + SCOPE):
+        encoder.scope = scope
+        encoder.in_scope = encoder.bdd.conjoin(encoder.domain, scope)
+        encoder.fixed_by_scope = encoder.bdd.forced(encoder.in_scope, encoder.variable_count) \
+            if encoder.in_scope != FALSE else {}
 
 
 class _Comparison:
@@ -151,11 +164,24 @@ class _Comparison:
 
     def _change(self, delta: dict[str, Any], regions: list[int]) -> Change:
         changed = self.bdd.any_of(regions)
-        cubes = grow_regions(self.encoder, changed, MAX_REGIONS + 1)
-        described = tuple(describe_region(self.encoder, c) for c in cubes[:MAX_REGIONS])
+        described = self._in_words(delta, changed)
         witness = typical_patient(self.encoder, changed)
-        return Change(delta, described, len(cubes), witness, self._summary(self.combined.old, witness),
-                      self._summary(self.combined.new, witness), changed)
+        return Change(delta, tuple(described[:MAX_REGIONS]), len(described), witness,
+                      self._summary(self.combined.old, witness), self._summary(self.combined.new, witness),
+                      changed)
+
+    def _in_words(self, delta: dict[str, Any], changed: int) -> list[str]:
+        """The regions of a change in its table's words where they say it exactly, else in the
+        inputs' words (at most MAX_REGIONS + 1: one more tells that there are more)."""
+        name = delta.get("table")
+        if name is not None:
+            tables = {t.name: t for t in self.combined.guideline.tables}
+            in_table = table_regions(self.encoder, tables.get(OLD + name), tables.get(NEW + name),
+                                     changed, MAX_REGIONS + 1)
+            if in_table is not None:
+                return in_table
+        cubes = grow_regions(self.encoder, changed, MAX_REGIONS + 1)
+        return [describe_region(self.encoder, c) for c in cubes]
 
 
 INVALID = {"status": "invalid facts"}

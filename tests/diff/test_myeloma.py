@@ -91,6 +91,16 @@ def test_each_edit_is_reported_with_a_witness_that_really_differs(edit: Any, kin
         assert sorted(regimens(before)) == sorted(regimens(after)) and regimens(before) != regimens(after)
 
 
+def test_regions_are_said_in_the_words_of_the_table() -> None:
+    """The CAR-T label's line limit changes the meaning of the table's column car_t_indicated: the
+    region says so in that column's words, not drug by drug."""
+    old = compile_text(TABLE.read_text(encoding="utf-8")).ir
+    report = compare(old, compile_text(line_limit_changed()).ir)
+    added = [c for c in report.behaviour.changes if c.delta["change"] == "added"]
+    assert added
+    assert all(c.regions[0].startswith("car_t_indicated (now) yes") for c in added), added[0].regions
+
+
 def test_the_statements_that_changed_are_named() -> None:
     report = compare(compile_text(TABLE.read_text(encoding="utf-8")).ir, compile_text(rules_reordered()).ir)
     assert [(s.kind, s.what) for s in report.statements] == [("reordered", "rules of recommendations")]
