@@ -432,6 +432,7 @@ class Table(NamedTuple):
     order_by: tuple[int, ...]  # positions of the outputs that sort a list result
     distinct_by: tuple[int, ...]  # positions of the outputs whose first row alone is kept
     rules: tuple[Rule, ...]
+    complete: bool = False  # declared complete: no rule matching a patient in scope is an error
     lines: tuple[str, ...] = ()  # per rule: its trace line
     named: tuple[dict[str, Any], ...] = ()  # per rule: its outputs by name
     rank: tuple[int, ...] = ()  # per rule: its place by priority, `output order` and `order by`
@@ -621,8 +622,13 @@ def table_trace(table: Table, outcome: Outcome) -> list[str]:
 
 
 def conflict_error(table: Table, outcome: Outcome) -> dict[str, Any]:
-    return {"table": table.name, "rules": [table.rules[p].name for p in outcome.considered],
-            "message": outcome.conflict}
+    return {"table": table.name, "kind": "conflict",
+            "rules": [table.rules[p].name for p in outcome.considered], "message": outcome.conflict}
+
+
+def no_rule_error(table: Table) -> dict[str, Any]:
+    return {"table": table.name, "kind": "no_rule", "rules": [],
+            "message": f"no rule of table {table.name} matches, but the table is declared complete"}
 
 
 def decision(values: Values, trace: list[str], results: dict[str, Any],
@@ -1156,6 +1162,7 @@ TABLE_1_RECOMMENDATIONS = prepared(
                 line=273,
             ),
         ),
+        complete=True,
     ),
 )
 
@@ -1239,6 +1246,8 @@ def evaluate(facts: object) -> dict[str, Any]:
         trace += table_trace(table, outcome)
         if outcome.conflict is not None:
             errors.append(conflict_error(table, outcome))
+        elif table.complete and not outcome.considered:
+            errors.append(no_rule_error(table))
     return decision(values, trace, results, errors)
 
 

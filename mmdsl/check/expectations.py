@@ -21,7 +21,7 @@ from mmdsl.syntax import ast
 EMITS: tuple[CodeName, ...] = ("bad-expectation",)
 """The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
-STATUS = EnumT(EnumInfo("status", "", ("ok", "out_of_scope")))
+STATUS = EnumT(EnumInfo("status", "", ("ok", "out_of_scope", "error")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from mmdsl.commands.common import FAILED, OK, USAGE
+from mmdsl.commands.common import DECISION_ERROR, FAILED, OK, USAGE
 
 if TYPE_CHECKING:
     from mmdsl.cohort.engine import CohortReport
@@ -148,7 +148,8 @@ def _decide(guideline: IRGuideline, input_path: Path, output_path: Path, input_f
     invalid = invalid_path or output_path.with_name(output_path.stem + ".invalid.jsonl")
     _write_invalid(report, invalid, explicit=invalid_path is not None)
     _summary(report, output_path, invalid, time.perf_counter() - started)
-    click.get_current_context().exit(USAGE if report.invalid_rows else OK)
+    click.get_current_context().exit(
+        USAGE if report.invalid_rows else DECISION_ERROR if report.error_rows else OK)
 
 
 def _write_invalid(report: CohortReport, path: Path, explicit: bool) -> None:
@@ -173,6 +174,11 @@ def _summary(report: CohortReport, output: Path, invalid: Path, seconds: float) 
                   for p in report.problems[:SHOWN_PROBLEMS]]
         if len(report.problems) > SHOWN_PROBLEMS:
             lines.append(f"  … and {len(report.problems) - SHOWN_PROBLEMS:,} more problems")
+    if report.error_rows:
+        lines.append(f"error: {report.error_rows:,} patients got a decision in error (status "
+                     "`error`: rules in conflict, or no rule of a table declared complete); "
+                     "their errors are in the output's `errors` column")
+        lines += [f"  row {row}: {_printable(errors)}" for row, errors in report.errors]
     click.echo("\n".join(lines), err=True)
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from mmdsl.ir.model import IRGuideline
     from mmdsl.pipeline import Compilation
 
-OK, FAILED, USAGE = 0, 1, 2
+OK, FAILED, USAGE, DECISION_ERROR = 0, 1, 2, 3
 OutputFormat = Literal["text", "json"]
 
 format_option = click.option(
