@@ -25,6 +25,7 @@ from mmdsl.commands.common import (
     OK,
     USAGE,
     OutputFormat,
+    _silence_stdout,
     all_diagnostics,
     any_errors,
     compile_files,
@@ -72,12 +73,6 @@ class Commands(click.Group):
             click.echo("  = help: this is a bug in mmdsl, not in your tables; "
                        "run with MMDSL_DEBUG=1 to see where it happened", err=True)
             ctx.exit(FAILED)
-
-
-def _silence_stdout() -> None:
-    """After the reader of our output went away (`mmdsl eval … | head`), flush nowhere."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 @click.group(name="mmdsl", cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -113,5 +113,11 @@ def print_utf8(text: str) -> None:
     click.echo(text.encode("utf-8"), nl=False)
 
 
+def _silence_stdout() -> None:
+    """After the reader of our output went away (`mmdsl eval … | head`), flush nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def finish(status: int) -> NoReturn:
     click.get_current_context().exit(status)
