@@ -427,6 +427,7 @@ class Rule(NamedTuple):
     refs: tuple[int, ...]
     caveats: tuple[str, ...]
     why: str
+    line: int  # in the table file
 
 
 class Table(NamedTuple):
@@ -460,7 +461,8 @@ def prepared(table: Table) -> Table:
     rules = table.rules
     by_rank = sorted(range(len(rules)), key=lambda position: sort_key(table, position))
     return table._replace(
-        lines=tuple(f"{table.name}: rule {rule.name} matched ({rule.why})" for rule in rules),
+        lines=tuple(f"{table.name}: rule {rule.name} (line {rule.line}) matched ({rule.why})"
+                    for rule in rules),
         named=tuple(dict(zip(table.outputs, rule.outputs, strict=True)) for rule in rules),
         rank=tuple(by_rank.index(position) for position in range(len(rules))),
         identity=tuple(tuple(rule.outputs[i] for i in table.distinct_by) for rule in rules),
@@ -870,7 +872,7 @@ def scope_holds(values: Values) -> bool:
     return holds
 
 
-TABLE_1 = prepared(
+TABLE_1_RECOMMENDATIONS = prepared(
     Table(
         name='recommendations',
         hit='collect',
@@ -908,6 +910,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_refractory: yes, car_t_indicated: yes',
+                line=249,
             ),
             Rule(
                 name='cilta_cel',
@@ -922,6 +925,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_refractory: yes, car_t_indicated: yes',
+                line=250,
             ),
             Rule(
                 name='clinical_trial_triple_class_refractory',
@@ -936,6 +940,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_refractory: yes',
+                line=252,
             ),
             Rule(
                 name='isapd',
@@ -958,6 +963,7 @@ TABLE_1 = prepared(
                     'prior_lines: >= 2, isatuximab_population: yes, refractory: none of '
                     '(isatuximab, pomalidomide)'
                 ),
+                line=254,
             ),
             Rule(
                 name='isakd',
@@ -980,6 +986,7 @@ TABLE_1 = prepared(
                     'prior_lines: 1..3, isatuximab_population: yes, refractory: none of '
                     '(isatuximab, carfilzomib)'
                 ),
+                line=255,
             ),
             Rule(
                 name='elopd',
@@ -997,6 +1004,7 @@ TABLE_1 = prepared(
                     'prior_lines: >= 2, exposed_to_len_and_pi: yes, refractory: none of '
                     '(elotuzumab, pomalidomide)'
                 ),
+                line=257,
             ),
             Rule(
                 name='svd',
@@ -1016,6 +1024,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_exposed: no, refractory: none of (selinexor, bortezomib)',
+                line=259,
             ),
             Rule(
                 name='skd',
@@ -1035,6 +1044,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_exposed: no, refractory: none of (selinexor, carfilzomib)',
+                line=260,
             ),
             Rule(
                 name='venvd_t11_14',
@@ -1057,6 +1067,7 @@ TABLE_1 = prepared(
                     'lenalidomide_refractory: yes, pi_sensitive: yes, t11_14: yes, refractory: '
                     'none of (venetoclax)'
                 ),
+                line=262,
             ),
             Rule(
                 name='venvd_bcl2_high',
@@ -1079,6 +1090,7 @@ TABLE_1 = prepared(
                     'lenalidomide_refractory: yes, pi_sensitive: yes, t11_14: no, bcl2_high: yes, '
                     'refractory: none of (venetoclax)'
                 ),
+                line=263,
             ),
             Rule(
                 name='clinical_trial_heavily_pretreated',
@@ -1087,6 +1099,7 @@ TABLE_1 = prepared(
                 refs=(2, 5),
                 caveats=(),
                 why='triple_class_refractory: no, heavily_pretreated: yes',
+                line=265,
             ),
             Rule(
                 name='sdd',
@@ -1112,6 +1125,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_exposed: no, refractory: none of (selinexor)',
+                line=267,
             ),
             Rule(
                 name='sd',
@@ -1126,6 +1140,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='car_t_indicated: no, heavily_pretreated: yes, refractory: none of (selinexor)',
+                line=269,
             ),
             Rule(
                 name='belantamab_continuation',
@@ -1141,6 +1156,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='on_belantamab: yes, refractory: none of (belantamab_mafodotin)',
+                line=271,
             ),
             Rule(
                 name='clinical_trial_fallback',
@@ -1159,6 +1175,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='always',
+                line=273,
             ),
         ),
         complete=True,
@@ -1166,8 +1183,8 @@ TABLE_1 = prepared(
 )
 
 
-def table_1_core(values: Values) -> list[int]:
-    """The positions of the rules of TABLE_1 that match (hit policy collect)."""
+def table_1_recommendations_core(values: Values) -> list[int]:
+    """The positions of the rules of TABLE_1_RECOMMENDATIONS that match (hit policy collect)."""
     v0 = values['triple_class_refractory']
     v1 = values['car_t_indicated']
     v2 = values['isatuximab_population']
@@ -1181,48 +1198,50 @@ def table_1_core(values: Values) -> list[int]:
     matched: list[int] = []
     if v0:
         if v1:
-            matched.extend((0, 1))
-        matched.append(2)
+            matched.extend((0, 1))  # lines 249, 250
+        matched.append(2)  # line 252
     if v2:
         if v3 >= 2 and ('isatuximab' not in v4 and 'pomalidomide' not in v4):
-            matched.append(3)
+            matched.append(3)  # line 254
         if v3 >= 1 and v3 <= 3 and ('isatuximab' not in v4 and 'carfilzomib' not in v4):
-            matched.append(4)
+            matched.append(4)  # line 255
     if (
         values['exposed_to_len_and_pi']
         and v3 >= 2
         and ('elotuzumab' not in v4 and 'pomalidomide' not in v4)
     ):
-        matched.append(5)
+        matched.append(5)  # line 257
     if not v5:
         if 'selinexor' not in v4 and 'bortezomib' not in v4:
-            matched.append(6)
+            matched.append(6)  # line 259
         if 'selinexor' not in v4 and 'carfilzomib' not in v4:
-            matched.append(7)
+            matched.append(7)  # line 260
     if v6 and v7 and 'venetoclax' not in v4:
         if v8:
-            matched.append(8)
+            matched.append(8)  # line 262
         if not v8 and values['bcl2_high']:
-            matched.append(9)
+            matched.append(9)  # line 263
     if not v0 and v9:
-        matched.append(10)
+        matched.append(10)  # line 265
     if 'selinexor' not in v4:
         if not v5:
-            matched.append(11)
+            matched.append(11)  # line 267
         if not v1 and v9:
-            matched.append(12)
+            matched.append(12)  # line 269
     if values['on_belantamab'] and 'belantamab_mafodotin' not in v4:
-        matched.append(13)
-    matched.append(14)
+        matched.append(13)  # line 271
+    matched.append(14)  # line 273
     return matched
 
 
-def table_1(values: Values) -> Outcome:
-    """TABLE_1 decided: its core, then its hit policy."""
-    return decide_in_rule_order(TABLE_1, table_1_core(values))
+def table_1_recommendations(values: Values) -> Outcome:
+    """TABLE_1_RECOMMENDATIONS decided: its core, then its hit policy."""
+    return decide_in_rule_order(TABLE_1_RECOMMENDATIONS, table_1_recommendations_core(values))
 
 
-TABLES: tuple[tuple[Table, Callable[[Values], Outcome]], ...] = ((TABLE_1, table_1),)
+TABLES: tuple[tuple[Table, Callable[[Values], Outcome]], ...] = (
+    (TABLE_1_RECOMMENDATIONS, table_1_recommendations),
+)
 
 
 def evaluate(facts: object) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.ir import model as ir
 from mmdsl.semantics.symbols import Symbols, TableInfo
 from mmdsl.source import Span
@@ -132,12 +133,6 @@ def recursion_for_variables() -> Iterator[None]:
         sys.setrecursionlimit(limit)
 
 
-def analyse(encoder: Encoder, table: ir.IRTable) -> Iterator[Finding]:
-    analysis = TableAnalysis(encoder, table, encoder.in_scope)
-    for name, _ in ANALYSES:
-        yield from getattr(analysis, name)()
-
-
 def _capped(findings: list[Finding]) -> list[Finding]:
     """At most MAX_OVERLAP_GROUPS overlap groups per table; the last one says how many there are."""
     overlaps = [f for f in findings if f.kind == "overlap"]
@@ -225,7 +220,7 @@ def _overlap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) ->
 
 
 def _gap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
-    code = "incomplete-table" if table.complete else "gap"
+    code: CodeName = "incomplete-table" if table.complete else "gap"
     count = finding.region_total
     shown = "\n".join(f"not covered: {region}; a row like `{row}` would close it"
                       for region, row in zip(finding.regions, finding.suggestions, strict=True))
