@@ -2,7 +2,7 @@
 
 Each distinct list of checks becomes one function, `explain_<n>(values) -> str | None`: the words
 of its first check that fails (and, after `: `, of the first of that check's parts that fails),
-or None when every check holds. A table's constant `WHY_NOT_<n>` lists, per rule, its function.
+or None when every check holds. A table's constant `WHY_NOT_<n>_<table>` lists, per rule, its function.
 Functions are named by position, never from authored text; the words reach the code by repr().
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from mmdsl.backends.pycode import Group, Str, Text, render
 from mmdsl.backends.python_conditions import Refs, condition_code
-from mmdsl.backends.why_not import Check, TablePlan
 from mmdsl.ir import model as ir
+from mmdsl.ir.why_not import Check, TablePlan
 
 ALWAYS = "always_matches"  # the runtime's explainer of a rule without tests
 
@@ -48,7 +48,8 @@ class Explainers:
         lines.append("    return None")
         return "\n".join(lines)
 
-    def table_constant(self, constant_name: str, plan: TablePlan) -> str:
+    def table_constant(self, name: str, plan: TablePlan) -> str:
+        """`WHY_NOT_<n>_<table> = (explain_…, …)`: per rule of the table, its explainer."""
         names = tuple(self.of(checks) for checks in plan.rules)
-        items = Group("(", tuple(Text(name) for name in names), ")", one_item_comma=True)
-        return render(items, 0, f"WHY_NOT_{constant_name.removeprefix('TABLE_')}: Explainers = ")
+        items = Group("(", tuple(Text(function) for function in names), ")", one_item_comma=True)
+        return render(items, 0, f"{name}: Explainers = ")

@@ -14,15 +14,6 @@ from typing import TYPE_CHECKING
 
 from mmdsl.backends import review_view as view
 from mmdsl.backends.review_coverage import FallbackCoverage
-from mmdsl.backends.verbalize import (
-    Vocabulary,
-    describe,
-    either,
-    member_words,
-    number_words,
-    value_words,
-    vocabulary_of,
-)
 from mmdsl.examples import ExampleOutcome, shown_value
 from mmdsl.ir.model import (
     AllOf,
@@ -37,6 +28,15 @@ from mmdsl.ir.model import (
     IRTable,
     IRType,
     JsonValue,
+)
+from mmdsl.ir.verbalize import (
+    Vocabulary,
+    describe,
+    either,
+    member_words,
+    number_words,
+    value_words,
+    vocabulary_of,
 )
 
 if TYPE_CHECKING:  # the verifier's result is data here; the verifier itself is not needed

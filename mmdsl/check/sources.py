@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from mmdsl.check.context import CheckContext
 from mmdsl.clinical_source import ClinicalText, found_lines, nearest_passage, searchable
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.syntax import ast
 
+EMITS: tuple[CodeName, ...] = ("quote-not-in-source", "unreadable-source", "bad-source-date")
 SHOWN = 160  # characters of the nearest passage shown in the help
 
 

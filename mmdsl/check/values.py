@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 from mmdsl.check.context import CheckContext, quoted, suggest
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, SetT, TextT, ValueType
 from mmdsl.source import Span
 from mmdsl.syntax import ast
@@ -20,7 +21,7 @@ from mmdsl.syntax import ast
 ProblemKind = Literal["type", "member", "range", "integer", "empty-range"]
 
 # The code of each kind of problem in a table cell or a condition.
-CELL_CODES: dict[ProblemKind, str] = {
+CELL_CODES: dict[ProblemKind, CodeName] = {
     "type": "type-mismatch", "member": "unknown-member", "range": "out-of-range",
     "integer": "bad-integer", "empty-range": "empty-range",
 }
@@ -99,9 +100,17 @@ def _same_kind(value: ast.Value, value_type: ValueType) -> bool:
         isinstance(value, ast.TextValue) and isinstance(value_type, TextT))
 
 
+YES_NO_SPELLINGS = {"yes": "yes", "no": "no", "true": "yes", "false": "no", "y": "yes", "n": "no"}
+"""Other ways of writing yes and no (the exact `yes` and `no` never reach here: they are values)."""
+
+
 def _mismatch(context: CheckContext, span: Span, what: str, value_type: ValueType,
               subject: str, shown: str | None = None) -> Problem:
     written = shown or context.written(span)
+    meant = YES_NO_SPELLINGS.get(written.lower()) if isinstance(value_type, BoolT) else None
+    if meant is not None:
+        return Problem("type", span, f"`{written}` is written `{meant}`: {subject} is yes/no, "
+                       "and yes/no values are written in lower case", f"write `{meant}`")
     return Problem("type", span, f"`{written}` is {what}, but {subject} is {type_phrase(value_type)}",
                    type_help(value_type))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mmdsl.diagnostics.model import Diagnostic, Severity
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.source import NO_SPAN, Span
 
 
@@ -82,6 +83,29 @@ _ENTRIES = [
          "rather than risk running out of stack in one of its stages or in the generated module.",
          "fact f = not not not … (33 times) t11_14", "Name parts of the condition as derived facts "
          "(`fact NAME = …`) and use their names, or remove the doubled `not`s."),
+    Code("MD115", "range-with-dash", E, "a range written with a dash, as `65-74`",
+         "mmdsl reads `65-74` as the number 65 followed by the number -74; a range is written with "
+         "two dots, so that a range never looks like a subtraction or a negative number.",
+         "| 65-74 | no || apixaban |", "Write the range with two dots: `65..74` (both ends included)."),
+    Code("MD116", "text-on-next-line", E, "a statement's quoted text starts on the line below it",
+         "A statement ends at the end of its line; its quoted text may run over several lines, "
+         "but it must open on the statement's own line.",
+         'note why on dose.old:\n  "because the trial said so"',
+         'Move the opening `"` up: `note why on dose.old: "because the trial said so"`.'),
+    Code("MD117", "unit-after-number", E, "a unit written after a number in a cell or a condition",
+         "The unit of a number belongs to its input and is declared once (`unit \"kg\"`); a unit "
+         "written in a cell could disagree with the declared one, and a reader could believe that "
+         "the number is converted.",
+         "| >= 60 kg || apixaban |", 'Write the number alone (`>= 60`) and declare the unit with '
+         'the input: `input weight: decimal 0..300 unit "kg"`.'),
+    Code("MD118", "reversed-comparison", E, "a comparison written `=>` or `=<`",
+         "The comparisons are written `>=` and `<=` (or `≥` and `≤`); `=>` reads as `=` followed by "
+         "a stray `>`.",
+         "| => 65 || apixaban |", "Write `>=` for 'at least' and `<=` for 'at most'."),
+    Code("MD119", "number-plus", E, "`2+` written for '2 or more'",
+         "`+` is not part of the language; a comparison says the same without doubt about whether "
+         "the number itself is included.",
+         "| 2+ || IsaPd |", "Write `>= 2`."),
     # ---- MD2xx: names ---------------------------------------------------------------------
     Code("MD200", "unknown-name", E, "a name that is not declared",
          "A misspelt input or value would otherwise silently never match.",
@@ -255,6 +279,22 @@ _ENTRIES = [
          "input stage: one of I, II, III\n| stage || plan |\n| I || observe |\n| II, III || treat |",
          "Add the rules that need the value, or record in a note on the value why none does: "
          "`note why on stage.III: \"...\"`."),
+    Code("MD608", "constant-cell", W, "a cell that every patient in scope passes",
+         "A cell that is not `-` but holds for every patient in scope says nothing, and often hides a "
+         "mistake: a threshold on the wrong side, or `or` where `and` was meant (a published MELD-Na "
+         "guideline shipped `(Na >= 125) or (Na <= 140)`).",
+         "input age: integer 18..120\n| age   || plan |\n| >= 18 || treat |",
+         "Write `-` if any patient is meant, or correct the value the cell should test."),
+    Code("MD609", "undistinguished-column", W, "a column whose cells tell no rule from another",
+         "When every rule's cell of a column holds for the same patients, the column distinguishes "
+         "nothing: it lengthens the table, and a cell meant to tell rules apart may be missing.",
+         "| stage | t11_14 || plan |\n| I     | -      || observe |\n| II    | -      || treat |",
+         "Remove the column, or write the cells that were meant to tell the rules apart."),
+    Code("MD610", "hit-policy-advice", Severity.NOTE, "a first or priority table whose rules never overlap",
+         "When no two rules can match one patient, the order of a `first` or `priority` table decides "
+         "nothing; `unique` says so to the reader and has mmdsl check it as the table changes.",
+         "hit first\n| age  || plan |\n| < 65 || treat |\n| >= 65 || observe |",
+         "Write `hit unique`."),
     # ---- MD9xx: the compiler itself ---------------------------------------------------------
     Code("MD900", "internal-error", E, "the compiler failed: a bug in mmdsl, not in the table",
          "Never expected. The compiler reports its own failure as a diagnostic instead of a "
@@ -274,8 +314,9 @@ def internal_error(path: str, stage: str, error: BaseException) -> Diagnostic:
         help="this is a bug in mmdsl, not in your table; please report it with this file")
 
 
-def lookup(name_or_code: str) -> Code:
-    """The code registered under a code (`MD200`) or a name (`unknown-name`)."""
+def lookup(name_or_code: CodeName) -> Code:
+    """The code registered under a code (`MD200`) or a name (`unknown-name`); a name that is not
+    registered fails at type check (`CodeName`)."""
     return CODES.get(name_or_code) or BY_NAME[name_or_code]
 
 

@@ -31,11 +31,10 @@ from mmdsl.dmn.report import Reporter
 from mmdsl.dmn.types import DmnType, TypeProblem, ValueType
 from mmdsl.dmn.types import resolve as resolve_type
 from mmdsl.dmn.types import value_type as to_value_type
+from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
 
-HIT_POLICIES = {"UNIQUE": "unique", "ANY": "any", "FIRST": "first", "PRIORITY": "priority",
-                "COLLECT": "collect", "RULE ORDER": "rule order", "OUTPUT ORDER": "output order"}
-AGGREGATIONS = {"SUM": "sum", "MIN": "min", "MAX": "max", "COUNT": "count"}
-SINGLE_HIT = ("unique", "any", "first", "priority")
+HIT_POLICIES = {dmn_name(policy): policy for policy in POLICIES}  # DMN's spelling to ours
+AGGREGATIONS = {dmn_name(aggregate): aggregate for aggregate in AGGREGATES}
 
 ResultKind = Literal["single", "list", "number", "fact"]
 T = TypeVar("T")
@@ -77,6 +76,7 @@ class Translation:
     # decision it belongs to: if the compiler finds it can never apply, the rules already cover
     # every case and the import leaves the default out (`importer.import_dmn`).
     default_rules: dict[int, str] = field(default_factory=dict)
+    worked: int = 0  # the examples, notes and quotes written back from the mmdsl extension
 
 
 # ---- what a column or a condition can read -------------------------------------------------------
@@ -134,16 +134,24 @@ class Plan:
     facts: list[str] = field(default_factory=list)
     scope: str | None = None
     tables: list[TablePlan] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worked examples, notes, quotes
 
 
-def translate(model: m.Model, reporter: Reporter,
-              never_default: frozenset[str] = frozenset()) -> Translation:
+TableStep = Callable[["_Translator", m.Decision, m.DecisionTable], None]
+"""Translates one decision table into the plan (`mmdsl.dmn.tables.translate_table`); passed in,
+so that this module, which the table translator imports, does not import it back."""
+
+
+def translate(model: m.Model, reporter: Reporter, never_default: frozenset[str] = frozenset(),
+              worked: bool = True, *, translate_table: TableStep) -> Translation:
     """The mmdsl text of `model`; on any error the diagnostics say why and `text` is None.
-    The decisions in `never_default` get no default rule: their rules cover every case."""
-    translator = _Translator(model, reporter, never_default)
+    The decisions in `never_default` get no default rule: their rules cover every case. With
+    `worked`, the examples, notes and quotes an mmdsl export kept are written back."""
+    translator = _Translator(model, reporter, never_default, translate_table)
     translator.run()
     translation = translator.translation
+    if worked and not reporter.failed:
+        translator.add_worked_statements()
     if not reporter.failed:
         translation.text = render(translator.plan)
         translation.default_rules = default_rule_lines(translation.text, translator.plan)
@@ -164,8 +172,10 @@ def default_rule_lines(text: str, plan: Plan) -> dict[int, str]:
 class _Translator:
     """Walks the model once, in dependency order, filling the plan and the name map."""
 
-    def __init__(self, model: m.Model, reporter: Reporter, never_default: frozenset[str]) -> None:
+    def __init__(self, model: m.Model, reporter: Reporter, never_default: frozenset[str],
+                 translate_table: TableStep) -> None:
         self.model = model
+        self.translate_table = translate_table
         self.reporter = reporter
         self.never_default = never_default
         self.top = Namespace(RESERVED)
@@ -189,6 +199,17 @@ class _Translator:
             self.add_input(data)
         for decision in dependency_order(self.model, self.reporter, self.broken):
             self.add_decision(decision)
+
+    def add_worked_statements(self) -> None:
+        from mmdsl.dmn.worked import statements
+
+        problems: list[str] = []
+        worked = list(statements(self.model.guideline, self.translation, problems))
+        self.plan.notes += worked
+        self.translation.worked = len(worked)
+        for problem in problems:
+            self.reporter.report("dmn-extension-left-out", self.model.where,
+                                 f"{problem}; it is left out")
 
     # -- enumerations from an mmdsl export --
 
@@ -296,9 +317,7 @@ class _Translator:
         if isinstance(decision.logic, m.LiteralExpression):
             self.add_fact(decision, decision.logic)
         elif isinstance(decision.logic, m.DecisionTable):
-            from mmdsl.dmn.tables import TableTranslator
-
-            TableTranslator(self, decision, decision.logic).run()
+            self.translate_table(self, decision, decision.logic)
         else:
             self.broken.add(decision.name)
 
@@ -534,7 +553,8 @@ def render(plan: Plan) -> str:
     blocks += ["\n".join(plan.facts)] if plan.facts else []
     blocks += [plan.scope] if plan.scope else []
     blocks += [_table_text(t) for t in plan.tables]
-    blocks += ["\n".join(plan.notes)] if plan.notes else []
+    blocks += ["\n".join(n for n in plan.notes if "\n" not in n)] if plan.notes else []
+    blocks += [n for n in plan.notes if "\n" in n]  # worked examples, each a block
     return "\n\n".join(blocks) + "\n"
 
 

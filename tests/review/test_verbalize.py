@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from mmdsl.backends.verbalize import Vocabulary, describe, simplify
 from mmdsl.ir.model import (
     AllOf,
     Always,
@@ -18,6 +17,7 @@ from mmdsl.ir.model import (
     OneOf,
     SetTest,
 )
+from mmdsl.ir.verbalize import Vocabulary, describe, simplify
 
 DRUGS = ("daratumumab", "lenalidomide", "bortezomib", "carfilzomib", "ixazomib", "selinexor")
 WORDS = Vocabulary(
