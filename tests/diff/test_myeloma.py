@@ -52,7 +52,7 @@ def rules_reordered() -> str:
 
 def module(text: str, tmp_path: Path, name: str) -> ModuleType:
     path = tmp_path / f"{name}.py"
-    path.write_text(render_module(published(compile_text(text).ir)), encoding="utf-8")
+    path.write_text(render_module(published(compile_text(text, str(TABLE)).ir)), encoding="utf-8")
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     loaded = importlib.util.module_from_spec(spec)
@@ -72,7 +72,7 @@ def regimens(decision: dict[str, Any]) -> list[str]:
 def test_each_edit_is_reported_with_a_witness_that_really_differs(edit: Any, kind: str, regimen: str | None,
                                                                   tmp_path: Path) -> None:
     old_text, new_text = TABLE.read_text(encoding="utf-8"), edit()
-    old, new = compile_text(old_text).ir, compile_text(new_text).ir
+    old, new = compile_text(old_text, str(TABLE)).ir, compile_text(new_text, str(TABLE)).ir
     report = compare(old, new)
     assert report.behaviour.unchecked is None
     found = [c for c in report.behaviour.changes if c.delta["change"] == kind
@@ -94,14 +94,15 @@ def test_each_edit_is_reported_with_a_witness_that_really_differs(edit: Any, kin
 def test_regions_are_said_in_the_words_of_the_table() -> None:
     """The CAR-T label's line limit changes the meaning of the table's column car_t_indicated: the
     region says so in that column's words, not drug by drug."""
-    old = compile_text(TABLE.read_text(encoding="utf-8")).ir
-    report = compare(old, compile_text(line_limit_changed()).ir)
+    old = compile_text(TABLE.read_text(encoding="utf-8"), str(TABLE)).ir
+    report = compare(old, compile_text(line_limit_changed(), str(TABLE)).ir)
     added = [c for c in report.behaviour.changes if c.delta["change"] == "added"]
     assert added
     assert all(c.regions[0].startswith("car_t_indicated (now) yes") for c in added), added[0].regions
 
 
 def test_the_statements_that_changed_are_named() -> None:
-    report = compare(compile_text(TABLE.read_text(encoding="utf-8")).ir, compile_text(rules_reordered()).ir)
+    old = compile_text(TABLE.read_text(encoding="utf-8"), str(TABLE)).ir
+    report = compare(old, compile_text(rules_reordered(), str(TABLE)).ir)
     assert [(s.kind, s.what) for s in report.statements] == [("reordered", "rules of recommendations")]
     assert report.version_unchanged_warning is not None
