@@ -1,0 +1,166 @@
+"""A decision as a clinician reads it: the view model behind `mmdsl eval --format text`, the
+decision page of `mmdsl serve` and its CDS Hooks cards.
+
+It reads the decision JSON (docs/decision.md) with the guideline's IR beside it, so that every
+value is shown by its label and every piece of evidence with its references. The options of a
+table come in the decision's own order (the order the table's `order by` gave them), never
+re-sorted here. What is shown is plain text; each consumer escapes it for its medium.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mmdsl.backends.review_build import caveat_words, evidence_words
+from mmdsl.backends.verbalize import Vocabulary, value_words, vocabulary_of
+from mmdsl.ir.model import IRGuideline, IRRule, IRTable
+
+STATUS_WORDS = {
+    "ok": "decided",
+    "out_of_scope": "outside the scope of this guideline",
+    "error": "the tables contradict each other for this patient: no safe decision",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OptionView:
+    """One row of a table's answer: its headline (the first output), the other outputs, why."""
+
+    number: int
+    headline: str
+    details: tuple[tuple[str, str], ...]  # (output name, value in words)
+    rule: str
+    evidence: str  # `KarMMa (ref 1)`, or ""
+    caveats: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TableReading:
+    name: str
+    title: str
+    options: tuple[OptionView, ...]
+    value: str  # for a number result, or "" ; "no recommendation" when nothing answered
+    empty: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WhyNotView:
+    """An option the patient did not get and why, from the decision's `why_not` part."""
+
+    option: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionReading:
+    title: str
+    version: str
+    status: str
+    status_words: str
+    reason: str
+    conflicts: tuple[str, ...]
+    tables: tuple[TableReading, ...]
+    why_not: tuple[WhyNotView, ...]
+    derived: tuple[tuple[str, str], ...]  # (fact description, yes/no)
+    trace: tuple[str, ...]
+
+    @property
+    def options(self) -> tuple[OptionView, ...]:
+        return tuple(option for table in self.tables for option in table.options)
+
+
+def read_decision(guideline: IRGuideline, decision: Mapping[str, Any]) -> DecisionReading:
+    words = vocabulary_of(guideline)
+    status = str(decision.get("status", ""))
+    conflicts = tuple(f"{e.get('table', '')}: {e.get('message', '')}"
+                      for e in decision.get("errors", []) if isinstance(e, dict))
+    tables = tuple(table_reading(guideline, table, decision[table.name], words)
+                   for table in guideline.tables if table.name in decision)
+    descriptions = {fact.name: fact.description or fact.name for fact in guideline.facts}
+    derived = tuple((descriptions.get(name, name), "yes" if value else "no")
+                    for name, value in dict(decision.get("derived", {})).items())
+    return DecisionReading(
+        title=guideline.title or guideline.name, version=guideline.version, status=status,
+        status_words=STATUS_WORDS.get(status, status), reason=str(decision.get("reason", "")),
+        conflicts=conflicts, tables=tables, why_not=why_not_views(decision.get("why_not")),
+        derived=derived, trace=tuple(str(line) for line in decision.get("trace", [])))
+
+
+def table_reading(guideline: IRGuideline, table: IRTable, result: Any, words: Vocabulary) -> TableReading:
+    title = table.title or table.name
+    if table.result_kind == "number":
+        shown = "no value" if result is None else value_words(result, table.outputs[0].type, words) \
+            if table.outputs else str(result)
+        return TableReading(table.name, title, (), shown, result is None)
+    rows = result if isinstance(result, list) else [] if result is None else [result]
+    options = tuple(option_view(guideline, table, row, number, words)
+                    for number, row in enumerate(rows, start=1) if isinstance(row, dict))
+    return TableReading(table.name, title, options, "" if options else "no recommendation",
+                        not options)
+
+
+def option_view(guideline: IRGuideline, table: IRTable, row: Mapping[str, Any], number: int,
+                words: Vocabulary) -> OptionView:
+    shown = [(output.name, value_words(row.get(output.name), output.type, words))
+             for output in table.outputs]
+    rule = _rule_named(table, str(row.get("rule", "")))
+    evidence = evidence_words(guideline, rule) if rule else ", ".join(map(str, row.get("evidence", [])))
+    caveats = tuple(caveat_words(guideline, str(text)) for text in row.get("caveats", []))
+    headline = shown[0][1] if shown else str(row.get("rule", ""))
+    return OptionView(number, headline, tuple(shown[1:]), str(row.get("rule", "")), evidence, caveats)
+
+
+def _rule_named(table: IRTable, name: str) -> IRRule | None:
+    return next((rule for rule in table.rules if rule.name == name), None)
+
+
+def why_not_views(part: object) -> tuple[WhyNotView, ...]:
+    """The `why_not` part of a decision, when the evaluator gives one: a list of entries (or a
+    mapping of tables to such lists), each naming an option and the reason it was not given."""
+    if isinstance(part, dict):
+        return tuple(view for value in part.values() for view in why_not_views(value))
+    if not isinstance(part, list):
+        return ()
+    return tuple(_why_not_entry(entry) for entry in part)
+
+
+def _why_not_entry(entry: object) -> WhyNotView:
+    if not isinstance(entry, dict):
+        return WhyNotView("", str(entry))
+    reason_keys = ("reason", "because", "why", "message")
+    reason = next((entry[k] for k in reason_keys if isinstance(entry.get(k), str | list)), "")
+    if isinstance(reason, list):
+        reason = "; ".join(map(str, reason))
+    option = ", ".join(str(v) for k, v in entry.items()
+                       if k not in reason_keys and isinstance(v, str | int | float))
+    return WhyNotView(option, str(reason))
+
+
+def render_text(reading: DecisionReading) -> str:
+    """The decision for a terminal: status, each table's options in order, why not, conflicts."""
+    lines = [f"{reading.title}" + (f" (version {reading.version})" if reading.version else ""),
+             f"status: {reading.status} ({reading.status_words})"]
+    if reading.reason:
+        lines.append(reading.reason)
+    lines += [f"conflict: {c}" for c in reading.conflicts]
+    for table in reading.tables:
+        lines += ["", f"{table.title}:"]
+        if not table.options:
+            lines.append(f"  {table.value}")
+        for option in table.options:
+            lines += option_lines(option)
+    if reading.why_not:
+        lines += ["", "Not given:"]
+        lines += [f"  - {w.option}: {w.reason}" if w.option else f"  - {w.reason}" for w in reading.why_not]
+    return "\n".join(lines) + "\n"
+
+
+def option_lines(option: OptionView) -> list[str]:
+    details = "; ".join(f"{name}: {value}" for name, value in option.details)
+    lines = [f"  {option.number}. {option.headline}" + (f" ({details})" if details else "")]
+    if option.evidence:
+        lines.append(f"     evidence: {option.evidence}")
+    lines += [f"     caveat: {caveat}" for caveat in option.caveats]
+    return lines
