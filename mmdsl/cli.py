@@ -25,6 +25,7 @@ from mmdsl.commands.dmn import import_command
 from mmdsl.commands.docs import docs
 from mmdsl.commands.export import export
 from mmdsl.commands.fmt import fmt
+from mmdsl.serve.command import serve
 
 if TYPE_CHECKING:
     from mmdsl.diagnostics import Diagnostic
@@ -150,7 +151,8 @@ def compile_command(
     """Compile table files to dependency-free Python modules.
 
     Each file without errors becomes OUTPUT/<name>.py and, beside it, OUTPUT/<name>.schema.json
-    (the JSON Schema of its patient facts), each written atomically; a file with errors leaves
+    (the JSON Schema of its patient facts) and OUTPUT/<name>.decision.schema.json (that of its
+    decisions), each written atomically; a file with errors leaves
     its previous files untouched. With --check nothing is written: the command fails if a
     generated file is missing or out of date, which is what CI wants.
 
@@ -230,9 +232,18 @@ def generated_schema(compilation: Compilation) -> str:
     return render_schema(published(compilation.guideline))
 
 
+def generated_decision_schema(compilation: Compilation) -> str:
+    from mmdsl.backends.decision_schema import render_decision_schema
+    from mmdsl.pipeline import published
+
+    assert compilation.guideline is not None
+    return render_decision_schema(published(compilation.guideline))
+
+
 GENERATED_FILES: tuple[tuple[str, Callable[[Compilation], str]], ...] = (
     (".py", generated_module),
     (".schema.json", generated_schema),
+    (".decision.schema.json", generated_decision_schema),
 )
 """What `compile` writes for each table file: OUTPUT/<name> + suffix, made by the function."""
 
@@ -466,3 +477,4 @@ main.add_command(import_command)
 main.add_command(export)
 main.add_command(docs)
 main.add_command(cohort)
+main.add_command(serve)

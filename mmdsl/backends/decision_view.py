@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mmdsl.backends.review_build import caveat_words, evidence_words
+from mmdsl.backends.review_build import caveat_words, evidence_words, rule_anchor
 from mmdsl.backends.verbalize import Vocabulary, value_words, vocabulary_of
 from mmdsl.ir.model import IRGuideline, IRRule, IRTable
 
@@ -34,6 +34,7 @@ class OptionView:
     rule: str
     evidence: str  # `KarMMa (ref 1)`, or ""
     caveats: tuple[str, ...]
+    anchor: str  # of the rule in the review document
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,9 @@ def option_view(guideline: IRGuideline, table: IRTable, row: Mapping[str, Any], 
     evidence = evidence_words(guideline, rule) if rule else ", ".join(map(str, row.get("evidence", [])))
     caveats = tuple(caveat_words(guideline, str(text)) for text in row.get("caveats", []))
     headline = shown[0][1] if shown else str(row.get("rule", ""))
-    return OptionView(number, headline, tuple(shown[1:]), str(row.get("rule", "")), evidence, caveats)
+    name = str(row.get("rule", ""))
+    return OptionView(number, headline, tuple(shown[1:]), name, evidence, caveats,
+                      rule_anchor(table.name, name))
 
 
 def _rule_named(table: IRTable, name: str) -> IRRule | None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mmdsl.ir.model import IRGuideline
 
 OK, FAILED, USAGE = 0, 1, 2
+SOME_ROWS_INVALID = 3  # the output was written for the valid rows; the others are listed
 SHOWN_PROBLEMS = 10
 
 
@@ -52,8 +53,9 @@ def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
     (docs/decision.md); the valid rows are decided in one SQL query and written to --output
     (Parquet): row number, status, reason, conflicts, each table's result and the derived
     facts, the same decision as the Python evaluator's without the trace (docs/cohort.md).
-    Rows that are not valid are left out and listed with their row number and every problem
-    (exit status 2). A progress bar shows on standard error when it is a terminal.
+    Rows that are not valid are left out and listed with their row number and every problem;
+    the decisions of the valid rows are still written, and the exit status is 3 (2 is a bad
+    command line). A progress bar shows on standard error when it is a terminal.
 
     \b
     Example:
@@ -147,7 +149,7 @@ def _decide(guideline: IRGuideline, input_path: Path, output_path: Path, input_f
     invalid = invalid_path or output_path.with_name(output_path.stem + ".invalid.jsonl")
     _write_invalid(report, invalid, explicit=invalid_path is not None)
     _summary(report, output_path, invalid, time.perf_counter() - started)
-    click.get_current_context().exit(USAGE if report.invalid_rows else OK)
+    click.get_current_context().exit(SOME_ROWS_INVALID if report.invalid_rows else OK)
 
 
 def _write_invalid(report: CohortReport, path: Path, explicit: bool) -> None:

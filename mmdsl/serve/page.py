@@ -1,0 +1,100 @@
+"""The pages for clinicians: the view models and their rendering (Jinja2, autoescaped).
+
+The templates (mmdsl/templates/serve_*.html.j2) only print what these view models hold; every
+choice of wording is made here or in mmdsl/backends/decision_view.py.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+
+from mmdsl.backends.decision_view import DecisionReading
+from mmdsl.ir.model import IRGuideline
+from mmdsl.serve.form import Entered, Field, form_fields
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    name: str
+    description: str
+    href: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    name: str
+    title: str
+    version: str
+    action: str
+    review: str
+    presets: tuple[Preset, ...]
+    fields: tuple[Field, ...]
+    form_errors: tuple[str, ...]
+    decision: DecisionReading | None
+
+
+@dataclass(frozen=True, slots=True)
+class GuidelineLink:
+    name: str
+    title: str
+    version: str
+    ok: bool
+    page: str
+    review: str
+
+
+def page_path(name: str) -> str:
+    return f"/guidelines/{quote(name)}"
+
+
+def review_path(name: str) -> str:
+    return f"/guidelines/{quote(name)}/review"
+
+
+def decision_page(guideline: IRGuideline, entered: Entered, problems: Sequence[Mapping[str, str]],
+                  decision: DecisionReading | None, preset: str | None) -> PageView:
+    name = guideline.name
+    fields = form_fields(guideline, entered, problems)
+    known = {f.name for f in fields}
+    form_errors = tuple(f"{p['field']}: {p['message']}" if p["field"] != "$" else p["message"]
+                        for p in problems if p["field"].partition("[")[0] not in known)
+    presets = tuple(Preset(e.name, e.description, f"{page_path(name)}?example={quote(e.name)}",
+                           e.name == preset) for e in guideline.examples)
+    return PageView(name, guideline.title or name, guideline.version or "(no version given)",
+                    page_path(name), review_path(name), presets, fields, form_errors, decision)
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.PackageLoader("mmdsl", "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render(template: str, **context: Any) -> str:
+    return _environment().get_template(template).render(**context)
+
+
+def render_page(view: PageView) -> str:
+    return render("serve_page.html.j2", page_title=f"{view.title}: decision", p=view)
+
+
+def render_index(guidelines: Sequence[GuidelineLink]) -> str:
+    return render("serve_index.html.j2", page_title="mmdsl: guidelines", guidelines=guidelines)
+
+
+def render_problem(heading: str, message: str, details: str = "") -> str:
+    return render("serve_problem.html.j2", page_title=heading, heading=heading, message=message,
+                  details=details)
+
+
+@functools.cache
+def stylesheet() -> bytes:
+    return resources.files("mmdsl").joinpath("templates/serve.css").read_bytes()
