@@ -79,8 +79,8 @@ def read_decision(guideline: IRGuideline, decision: Mapping[str, Any]) -> Decisi
                       for e in decision.get("errors", []) if isinstance(e, dict))
     tables = tuple(table_reading(guideline, table, decision[table.name], words)
                    for table in guideline.tables if table.name in decision)
-    descriptions = {fact.name: fact.description or fact.name for fact in guideline.facts}
-    derived = tuple((descriptions.get(name, name), "yes" if value else "no")
+    descriptions: dict[str, str] = {fact.name: fact.description or fact.name for fact in guideline.facts}
+    derived = tuple((descriptions.get(str(name), str(name)), "yes" if value else "no")
                     for name, value in dict(decision.get("derived", {})).items())
     return DecisionReading(
         title=guideline.title or guideline.name, version=guideline.version, status=status,

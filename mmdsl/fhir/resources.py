@@ -87,7 +87,8 @@ def _header(guideline: IRGuideline, kind: str, base: str, title: str) -> Json:
 
 def questionnaire(guideline: IRGuideline, base: str) -> Json:
     words = vocabulary_of(guideline)
-    resource = _header(guideline, "Questionnaire", base, f"Patient facts: {guideline.title or guideline.name}")
+    title = f"Patient facts: {guideline.title or guideline.name}"
+    resource = _header(guideline, "Questionnaire", base, title)
     resource["subjectType"] = ["Patient"]
     resource["description"] = (f"What guideline {guideline.name} reads about one patient; a "
                                f"QuestionnaireResponse to it is the facts for `mmdsl eval` and "

@@ -35,7 +35,9 @@ def is_response(value: object, guideline: IRGuideline) -> bool:
 
 def facts_from_any(guideline: IRGuideline, value: object) -> object:
     """Plain facts as they are; a QuestionnaireResponse read into facts (InputError if bad)."""
-    return facts_from_response(guideline, value) if is_response(value, guideline) else value
+    if isinstance(value, dict) and is_response(value, guideline):
+        return facts_from_response(guideline, value)
+    return value
 
 
 def facts_from_response(guideline: IRGuideline, response: dict[str, Any]) -> dict[str, JsonValue]:

@@ -6,7 +6,7 @@
 | `GET /guidelines/{name}` | the decision page: the patient form (`?example=NAME` fills it in) |
 | `POST /guidelines/{name}` | the form posted: the page with the decision, or the errors at their fields |
 | `GET /guidelines/{name}/review` | the review document |
-| `POST /guidelines/{name}/decisions` | JSON API: facts (or a QuestionnaireResponse) in, decision out; 422 with every error |
+| `POST /guidelines/{name}/decisions` | JSON API: facts (or a QuestionnaireResponse) in, the decision out |
 | `GET /guidelines` | the guidelines as JSON |
 | `GET /openapi.json` | the OpenAPI 3.1 description of the JSON API |
 | `GET /cds-services`, `POST /cds-services/{id}`, `POST /cds-services/{id}/feedback` | CDS Hooks 2.0 |
@@ -187,15 +187,16 @@ class Handlers:
                         "No such worked example", f"{guideline.name} has no example “{example}”."),
                         status_code=404)
                 entered = entered_from_facts(guideline, found.facts)
-            view = page.decision_page(guideline, entered, (), None, example)
+            view = page.decision_page(loaded.name, guideline, entered, (), None, example)
             return HTMLResponse(page.render_page(view))
         entered = _form_values(await read_body(request))
         try:
             decision = evaluate(guideline, facts_from_form(guideline, entered))
         except InputError as error:
-            view = page.decision_page(guideline, entered, error.errors, None, None)
+            view = page.decision_page(loaded.name, guideline, entered, error.errors, None, None)
             return HTMLResponse(page.render_page(view), status_code=422)
-        view = page.decision_page(guideline, entered, (), read_decision(guideline, decision), None)
+        reading = read_decision(guideline, decision)
+        view = page.decision_page(loaded.name, guideline, entered, (), reading, None)
         return HTMLResponse(page.render_page(view))
 
     async def review(self, request: Request) -> Response:
@@ -227,7 +228,7 @@ class Handlers:
         return JSONResponse({"guidelines": items})
 
     async def openapi(self, request: Request) -> Response:
-        guidelines = [g for name in self.registry.names()
+        guidelines = [(name, g) for name in self.registry.names()
                       if (loaded := self.registry.get(name)) and (g := loaded.guideline)]
         return JSONResponse(openapi_document(guidelines))
 
@@ -246,7 +247,7 @@ class Handlers:
     # ---- CDS Hooks -----------------------------------------------------------------------------------
 
     async def discovery(self, request: Request) -> Response:
-        services = [cds.service(g, self.fhir_base) for name in self.registry.names()
+        services = [cds.service(name, g, self.fhir_base) for name in self.registry.names()
                     if (loaded := self.registry.get(name)) and (g := loaded.guideline)]
         return JSONResponse({"services": services})
 
@@ -259,7 +260,7 @@ class Handlers:
             body = cds.check_request(_json_body(await read_body(request)))
         except cds.BadRequest as error:
             return _json_error(400, str(error))
-        links = cds.Links(str(request.base_url), loaded.guideline.name)
+        links = cds.Links(str(request.base_url), loaded.name)
         return JSONResponse(cds.cards_for(loaded.guideline, body, links))
 
     async def feedback(self, request: Request) -> Response:

@@ -36,11 +36,13 @@ class BadRequest(ValueError):
     """A body that is not a CDS Hooks request: the service answers 400 with this message."""
 
 
-def service(guideline: IRGuideline, fhir_base: str) -> dict[str, Any]:
+def service(service_id: str, guideline: IRGuideline, fhir_base: str) -> dict[str, Any]:
+    """The discovery entry of a guideline's service; its id is the name it is served under
+    (the table file's name, as in /guidelines/NAME)."""
     questionnaire = canonical(fhir_base, "Questionnaire", guideline.name)
     return {
         "hook": HOOK,
-        "id": guideline.name,
+        "id": service_id,
         "title": guideline.title or guideline.name,
         "description": (f"Decision support from guideline {guideline.name} (version "
                         f"{guideline.version or 'none'}), from the patient's answers to its "
@@ -88,8 +90,9 @@ def prefetched_response(prefetch: Mapping[str, Any]) -> dict[str, Any] | None:
     """The QuestionnaireResponse prefetched: the resource, or the first of a searchset Bundle."""
     value = prefetch.get(PREFETCH_KEY)
     if isinstance(value, dict) and value.get("resourceType") == "Bundle":
-        entries = value.get("entry") if isinstance(value.get("entry"), list) else []
-        resources = [e.get("resource") for e in entries if isinstance(e, dict)]
+        entries = value.get("entry")
+        resources = [e.get("resource") for e in entries if isinstance(e, dict)] \
+            if isinstance(entries, list) else []
         value = next((r for r in resources
                       if isinstance(r, dict) and r.get("resourceType") == RESOURCE_TYPE), None)
     if isinstance(value, dict) and value.get("resourceType") == RESOURCE_TYPE:

@@ -20,13 +20,14 @@ ERRORS = {
 }
 
 
-def openapi_document(guidelines: Sequence[IRGuideline]) -> dict[str, Any]:
+def openapi_document(guidelines: Sequence[tuple[str, IRGuideline]]) -> dict[str, Any]:
+    """The description for the guidelines served, each by the name it is served under."""
     schemas: dict[str, Any] = {"Errors": ERRORS}
     paths: dict[str, Any] = {}
-    for guideline in guidelines:
-        schemas[f"{guideline.name}.facts"] = _without_dialect(facts_schema(guideline))
-        schemas[f"{guideline.name}.decision"] = _without_dialect(decision_schema(guideline))
-        paths[f"/guidelines/{guideline.name}/decisions"] = {"post": decision_operation(guideline)}
+    for name, guideline in guidelines:
+        schemas[f"{name}.facts"] = _without_dialect(facts_schema(guideline))
+        schemas[f"{name}.decision"] = _without_dialect(decision_schema(guideline))
+        paths[f"/guidelines/{name}/decisions"] = {"post": decision_operation(name, guideline)}
     return {
         "openapi": "3.1.0",
         "info": {"title": "mmdsl decisions", "version": __version__,
@@ -40,10 +41,10 @@ def openapi_document(guidelines: Sequence[IRGuideline]) -> dict[str, Any]:
     }
 
 
-def decision_operation(guideline: IRGuideline) -> dict[str, Any]:
-    ref = f"#/components/schemas/{guideline.name}"
+def decision_operation(name: str, guideline: IRGuideline) -> dict[str, Any]:
+    ref = f"#/components/schemas/{name}"
     return {
-        "operationId": f"decide_{guideline.name}",
+        "operationId": f"decide_{name}",
         "summary": f"Decide: {guideline.title or guideline.name} (version {guideline.version})",
         "description": "Facts as a JSON object, or a FHIR QuestionnaireResponse to the guideline's "
                        "Questionnaire. Invalid facts get 422 with every problem, each naming its "

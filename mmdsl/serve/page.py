@@ -59,9 +59,10 @@ def review_path(name: str) -> str:
     return f"/guidelines/{quote(name)}/review"
 
 
-def decision_page(guideline: IRGuideline, entered: Entered, problems: Sequence[Mapping[str, str]],
-                  decision: DecisionReading | None, preset: str | None) -> PageView:
-    name = guideline.name
+def decision_page(name: str, guideline: IRGuideline, entered: Entered,
+                  problems: Sequence[Mapping[str, str]], decision: DecisionReading | None,
+                  preset: str | None) -> PageView:
+    """The page of the guideline served as `name` (its table file's name)."""
     fields = form_fields(guideline, entered, problems)
     known = {f.name for f in fields}
     form_errors = tuple(f"{p['field']}: {p['message']}" if p["field"] != "$" else p["message"]

@@ -70,7 +70,12 @@ class Registry:
 
     def rescan(self) -> None:
         with self._lock:
-            files = {path.stem: path for path in table_files(self._paths) if path.exists()}
+            files: dict[str, Path] = {}
+            for path in table_files(self._paths):
+                if path.stem in files:
+                    log.warning("%s: not served: %s has the same name", path, files[path.stem])
+                elif path.exists():
+                    files[path.stem] = path
             for name in list(self._loaded):
                 if name not in files:
                     log.info("%s: its file is gone; no longer served", name)

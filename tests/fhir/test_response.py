@@ -85,9 +85,10 @@ def test_an_unticked_checklist_means_none_and_groups_are_read(guideline: mmdsl.G
     assert facts["exposed"] == [] and facts["prior_lines"] == 5
 
 
-@pytest.mark.parametrize("items", ["not a list", [5], [{"linkId": 3}], [{"linkId": "t11_14", "answer": "yes"}],
-                                   [{"linkId": "t11_14", "answer": [{"valueBoolean": True, "valueString": "x"}]}],
-                                   [{"linkId": "refractory", "answer": [{"valueCoding": "daratumumab"}]}]])
+@pytest.mark.parametrize("items", [
+    "not a list", [5], [{"linkId": 3}], [{"linkId": "t11_14", "answer": "yes"}],
+    [{"linkId": "t11_14", "answer": [{"valueBoolean": True, "valueString": "x"}]}],
+    [{"linkId": "refractory", "answer": [{"valueCoding": "daratumumab"}]}]])
 def test_malformed_items_are_problems_not_crashes(guideline: mmdsl.Guideline, items: object) -> None:
     response = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": items}
     assert problems(guideline, response)

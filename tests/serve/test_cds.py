@@ -50,7 +50,8 @@ def test_a_card_for_a_response_to_the_exported_questionnaire(server: Server,
     (card,) = answer.json()["cards"]
     regimens = [r["regimen"] for r in mmdsl.load(MYELOMA).evaluate(PATIENT)["recommendations"]]
     assert len(card["summary"]) < 140 and card["indicator"] == "info"
-    assert card["source"]["label"] == "Treatment of refractory multiple myeloma post-daratumumab, version 1.0.0"
+    assert card["source"]["label"] == \
+        "Treatment of refractory multiple myeloma post-daratumumab, version 1.0.0"
     detail = card["detail"]
     positions = [detail.index(f"**{regimen}**") for regimen in regimens]
     assert positions == sorted(positions)  # the options in the decision's order
@@ -63,11 +64,13 @@ def test_a_card_for_a_response_to_the_exported_questionnaire(server: Server,
 def test_a_searchset_bundle_is_read_like_the_response(server: Server, questionnaire: dict[str, Any]) -> None:
     response = response_to(questionnaire, PATIENT)
     bundle = {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": response}]}
-    assert call(server, bundle).json()["cards"][0]["detail"] == call(server, response).json()["cards"][0]["detail"]
+    (from_bundle,) = call(server, bundle).json()["cards"]
+    assert from_bundle["detail"] == call(server, response).json()["cards"][0]["detail"]
 
 
 def test_out_of_scope_gives_an_information_card(server: Server, questionnaire: dict[str, Any]) -> None:
-    (card,) = call(server, response_to(questionnaire, {**PATIENT, "refractory": ["lenalidomide"]})).json()["cards"]
+    outside = response_to(questionnaire, {**PATIENT, "refractory": ["lenalidomide"]})
+    (card,) = call(server, outside).json()["cards"]
     assert card["indicator"] == "info" and card["summary"].startswith("Outside the scope")
 
 
