@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cohort_bench, coldstart, compilation, handwritten, report, single
+from benchmarks import cohort_bench, coldstart, compilation, handwritten, report, serve_load, single
 
 ROOT = Path(__file__).resolve().parents[1]
 MYELOMA = ROOT / "tables" / "myeloma_post_daratumumab.mmdsl"
@@ -45,11 +45,13 @@ class Sizes:
     timeout: float = 300.0  # a whole size, in its own process
     limit: float = 15.0  # one analysis
     profile_rules: int = 1000
+    serve_requests: int = 10_000  # to each endpoint of `mmdsl serve`
 
 
 QUICK = Sizes(patients=50, peer_patients=10, repeats=2, synthetic=(20, 40), growth=(20, 40),
               targets=((20, 10, 0.1), (30, 5, 1.0)), cohort=2000, differential=1000,
-              interpreter_sample=200, timeout=120.0, limit=15.0, profile_rules=20)
+              interpreter_sample=200, timeout=120.0, limit=15.0, profile_rules=20,
+              serve_requests=100)
 
 
 @dataclass
@@ -67,6 +69,7 @@ class Results:
     coldstart: dict[str, float] = field(default_factory=dict)
     cohort: dict[str, Any] = field(default_factory=dict)
     differential: dict[str, tuple[int, int, float]] = field(default_factory=dict)
+    serve: dict[str, Any] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     profile_path: Path = ROOT / "benchmarks" / "profiles" / "verify_synthetic.txt"
@@ -203,11 +206,17 @@ def run_all(results: Results, sizes: Sizes, folder: Path) -> None:
             results.differential[path.name] = cohort_bench.differential(
                 unverified.guideline, sub, sizes.differential)
 
+    def serving() -> None:
+        results.serve = serve_load.run(sizes.serve_requests, clients=4, seconds=180.0)
+        for endpoint in ("JSON API", "CDS Hooks"):
+            if results.serve[endpoint]["errors"]:
+                raise RuntimeError(f"{endpoint}: {results.serve[endpoint]['first errors']}")
+
     for name, action in (("single-patient evaluation", singles), ("compile tables/", tables),
                          ("verifier growth", growth), ("synthetic tables", synthetic),
                          ("verifier targets", targets), ("verifier profile", profile),
                          ("cold start", cold), ("cohort", cohort),
-                         ("cohort differential", differential)):
+                         ("cohort differential", differential), ("serve load", serving)):
         step(results, name, action)
 
 

@@ -72,8 +72,10 @@ class DecisionReading:
         return tuple(option for table in self.tables for option in table.options)
 
 
-def read_decision(guideline: IRGuideline, decision: Mapping[str, Any]) -> DecisionReading:
-    words = vocabulary_of(guideline)
+def read_decision(guideline: IRGuideline, decision: Mapping[str, Any],
+                  words: Vocabulary | None = None) -> DecisionReading:
+    """The decision in words; `words` (the guideline's vocabulary) when the caller keeps it."""
+    words = words or vocabulary_of(guideline)
     status = str(decision.get("status", ""))
     conflicts = tuple(f"{e.get('table', '')}: {e.get('message', '')}"
                       for e in decision.get("errors", []) if isinstance(e, dict))

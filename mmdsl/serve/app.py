@@ -37,7 +37,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mmdsl.backends.decision_view import read_decision
 from mmdsl.fhir.names import DEFAULT_BASE
 from mmdsl.fhir.response import facts_from_any
-from mmdsl.interpreter import evaluate
 from mmdsl.runtime.prelude import MAX_FACTS_SIZE, InputError, decision_json, parse_facts_json
 from mmdsl.serve import cds, page
 from mmdsl.serve.feedback import FeedbackLog
@@ -191,11 +190,11 @@ class Handlers:
             return HTMLResponse(page.render_page(view))
         entered = _form_values(await read_body(request))
         try:
-            decision = evaluate(guideline, facts_from_form(guideline, entered))
+            decision = loaded.decide(facts_from_form(guideline, entered))
         except InputError as error:
             view = page.decision_page(loaded.name, guideline, entered, error.errors, None, None)
             return HTMLResponse(page.render_page(view), status_code=422)
-        reading = read_decision(guideline, decision)
+        reading = read_decision(guideline, decision, loaded.words)
         view = page.decision_page(loaded.name, guideline, entered, (), reading, None)
         return HTMLResponse(page.render_page(view))
 
@@ -239,7 +238,7 @@ class Handlers:
         assert loaded is not None and loaded.guideline is not None
         try:
             facts = facts_from_any(loaded.guideline, parse_facts_json(await read_body(request)))
-            decision = evaluate(loaded.guideline, facts)
+            decision = loaded.decide(facts)
         except InputError as error:
             return JSONResponse({"errors": error.errors}, status_code=422)
         return Response((decision_json(decision) + "\n").encode("utf-8"), media_type="application/json")
@@ -261,7 +260,7 @@ class Handlers:
         except cds.BadRequest as error:
             return _json_error(400, str(error))
         links = cds.Links(str(request.base_url), loaded.name)
-        return JSONResponse(cds.cards_for(loaded.guideline, body, links))
+        return JSONResponse(cds.cards_for(loaded, body, links))
 
     async def feedback(self, request: Request) -> Response:
         loaded = self._loaded(request)

@@ -21,9 +21,9 @@ from typing import Any
 from mmdsl.backends.decision_view import DecisionReading, OptionView, read_decision
 from mmdsl.fhir.names import canonical
 from mmdsl.fhir.response import RESOURCE_TYPE, facts_from_response
-from mmdsl.interpreter import evaluate
 from mmdsl.ir.model import IRGuideline
 from mmdsl.runtime.prelude import InputError
+from mmdsl.serve.registry import Loaded
 
 HOOK = "patient-view"
 PREFETCH_KEY = "questionnaireResponse"
@@ -69,8 +69,10 @@ def check_request(body: object) -> dict[str, Any]:
     return body
 
 
-def cards_for(guideline: IRGuideline, request: Mapping[str, Any], links: Links) -> dict[str, Any]:
+def cards_for(loaded: Loaded, request: Mapping[str, Any], links: Links) -> dict[str, Any]:
     """The response to one hook call: {"cards": [...]}."""
+    guideline = loaded.guideline
+    assert guideline is not None
     instance = str(request["hookInstance"])
     response = prefetched_response(request.get("prefetch") or {})
     if response is None:
@@ -80,10 +82,11 @@ def cards_for(guideline: IRGuideline, request: Mapping[str, Any], links: Links) 
                      "prefetched for this patient. Answer it, or open the decision page.")
         return {"cards": [card]}
     try:
-        decision = evaluate(guideline, facts_from_response(guideline, response))
+        decision = loaded.decide(facts_from_response(guideline, response))
     except InputError as error:
         return {"cards": [invalid_card(guideline, links, instance, error)]}
-    return {"cards": decision_cards(guideline, read_decision(guideline, decision), links, instance)}
+    reading = read_decision(guideline, decision, loaded.words)
+    return {"cards": decision_cards(guideline, reading, links, instance)}
 
 
 def prefetched_response(prefetch: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -13,11 +13,15 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from mmdsl.backends.verbalize import Vocabulary, vocabulary_of
 from mmdsl.ir.model import IRGuideline
 from mmdsl.pipeline import Compilation, compile_path, published, shown_path, table_files
+from mmdsl.runtime.prelude import InputError
 
 log = logging.getLogger("mmdsl.serve")
 
@@ -31,11 +35,26 @@ class Loaded:
     stamp: tuple[int, int]
     compilation: Compilation
     guideline: IRGuideline | None = field(init=False)
+    words: Vocabulary | None = field(init=False, repr=False)
+    _module: types.ModuleType | None = field(init=False, repr=False)
     _review: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         compiled = self.compilation.guideline
         self.guideline = published(compiled) if compiled is not None else None
+        self.words = vocabulary_of(self.guideline) if self.guideline else None
+        self._module = generated_module(self.guideline) if self.guideline else None
+
+    def decide(self, facts: object) -> dict[str, Any]:
+        """The decision of the generated module itself (the text `mmdsl compile` writes, run
+        in this process), so every answer is byte for byte the module's; invalid facts raise
+        mmdsl's InputError with the module's problems."""
+        assert self._module is not None
+        try:
+            decision: dict[str, Any] = self._module.evaluate(facts)
+        except self._module.InputError as error:
+            raise InputError(error.errors) from None
+        return decision
 
     @property
     def problems(self) -> str:
@@ -52,6 +71,14 @@ class Loaded:
             documents = _documents(self.compilation, Path("."))
             self._review = documents[Path(f"{self.path.stem}.html")]
         return self._review
+
+
+def generated_module(guideline: IRGuideline) -> types.ModuleType:
+    from mmdsl.backends.python import render_module
+
+    module = types.ModuleType(f"mmdsl_served_{guideline.name}")
+    exec(compile(render_module(guideline), f"<generated {guideline.name}.py>", "exec"), module.__dict__)
+    return module
 
 
 def _stamp(path: Path) -> tuple[int, int]:
