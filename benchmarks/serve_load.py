@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "tables" / "myeloma_post_daratumumab.mmdsl"
 NAME = TABLE.stem
 STARTUP_SECONDS = 120
+WARM_UP = 1000  # requests to each endpoint before memory is read as "before"
 
 
 def _free_port() -> int:
@@ -155,10 +156,13 @@ def run(requests: int = 10_000, clients: int = 4, seconds: float = 180.0) -> dic
 
         api_url, hook_url = f"{base}/guidelines/{NAME}/decisions", f"{base}/cds-services/{NAME}"
         bodies = [facts for facts, _ in api]
-        _load(api_url, bodies, check_api, 200, clients, seconds)  # warm-up
-        _load(hook_url, hooks, check_hook, 200, clients, seconds)
+        warm_up = min(WARM_UP, requests)
+        _load(api_url, bodies, check_api, warm_up, clients, seconds)
+        _load(hook_url, hooks, check_hook, warm_up, clients, seconds)
+        found["warm-up"] = warm_up
         found["rss after warm-up MiB"] = _rss_mib(server.pid)
         found["JSON API"] = _load(api_url, bodies, check_api, requests, clients, seconds)
+        found["rss after the JSON API MiB"] = _rss_mib(server.pid)
         found["CDS Hooks"] = _load(hook_url, hooks, check_hook, requests, clients, seconds)
         found["rss after MiB"] = _rss_mib(server.pid)
         return found
@@ -199,8 +203,8 @@ def markdown(found: dict[str, Any], command: str) -> str:
         rows.append(f"| {name}: `{path}` | {r['requests']:,} of {r['asked']:,}{stopped} | "
                     f"{r['errors']} | {r['per second']:.0f} | {r['p50 ms']:.1f} ms | "
                     f"{r['p99 ms']:.1f} ms |")
-    start, warm, after = (found["rss at start MiB"], found["rss after warm-up MiB"],
-                          found["rss after MiB"])
+    start, warm, middle, after = (found["rss at start MiB"], found["rss after warm-up MiB"],
+                                  found["rss after the JSON API MiB"], found["rss after MiB"])
     total = found["JSON API"]["requests"] + found["CDS Hooks"]["requests"]
     table = "\n".join(rows)
     return f"""## Serving decisions (`mmdsl serve`)
@@ -214,9 +218,9 @@ byte against the decision, the hook's status and card) and any other answer is a
 | --- | --- | --- | --- | --- | --- |
 {table}
 
-Server memory (VmRSS): {start:.1f} MiB after start, {warm:.1f} MiB after a warm-up of 200
-requests to each endpoint, {after:.1f} MiB after the run ({after - warm:+.1f} MiB over
-{total:,} requests).
+Server memory (VmRSS): {start:.1f} MiB after start; {warm:.1f} MiB after a warm-up of
+{found['warm-up']:,} requests to each endpoint; {middle:.1f} MiB after the JSON API's requests;
+{after:.1f} MiB after the CDS Hooks requests ({after - warm:+.1f} MiB over {total:,} requests).
 Client and server share the machine's cores, so the rate is a floor for a server alone.
 """
 
