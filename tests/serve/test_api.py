@@ -121,3 +121,15 @@ def test_every_request_is_logged(server: Server) -> None:
     with server.client() as client:
         client.get("/health?probe=access-log")
     assert "GET /health?probe=access-log HTTP/1.1\" 200" in server.log.read_text("utf-8")
+
+
+@pytest.mark.parametrize("form", [
+    "prior_lines=1e999&t11_14=maybe&car_t_access=yes&refractory=zzz",
+    "prior_lines=%D9%A3&t11_14=yes&t11_14=no&car_t_access=no&refractory=daratumumab",
+    "prior_lines=" + "9" * 500, "%FF%FE=1&prior_lines=nan", "", "a" * 5000])
+def test_a_junk_form_gets_its_errors_at_the_fields_never_a_500(server: Server, form: str) -> None:
+    with server.client() as client:
+        answer = client.post(f"/guidelines/{NAME}", content=form,
+                             headers={"content-type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 422
+    assert 'class="error"' in answer.text

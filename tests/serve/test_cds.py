@@ -4,6 +4,7 @@ built from the exported Questionnaire, clear cards for bad facts, feedback appen
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +130,30 @@ def test_feedback_is_appended(server: Server, questionnaire: dict[str, Any]) -> 
 
 def lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()] if path.exists() else []
+
+
+def mutated(value: Any, chance: random.Random) -> Any:
+    """`value` with some of its parts replaced by values of another type."""
+    odd = [None, 0, -1, 2.5, True, "", "x", [], {}, [None], {"code": 1}, "daratumumab", 10**30]
+    if chance.random() < 0.15:
+        return chance.choice(odd)
+    if isinstance(value, dict):
+        return {k: mutated(v, chance) for k, v in value.items() if chance.random() > 0.05}
+    if isinstance(value, list):
+        return [mutated(v, chance) for v in value]
+    return value
+
+
+def test_random_damage_to_a_response_never_gives_a_500(server: Server, questionnaire: dict[str, Any]) -> None:
+    chance = random.Random(17)
+    valid = response_to(questionnaire, PATIENT)
+    with server.client() as client:
+        for number in range(150):
+            damaged = mutated(valid, chance)
+            body = {"hook": "patient-view", "hookInstance": f"r{number}", "prefetch":
+                    {"questionnaireResponse": damaged}}
+            hook = client.post(SERVICE, json=body)
+            assert hook.status_code == 200, (damaged, hook.text)
+            assert hook.json()["cards"][0]["indicator"] in ("info", "warning")
+            api = client.post(f"/guidelines/{NAME}/decisions", json=damaged)
+            assert api.status_code in (200, 422), (damaged, api.text)
