@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -90,7 +91,8 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     return b"".join(chunks)
 
 
-def create_app(paths: list[str], feedback_path: Path, fhir_base: str = DEFAULT_BASE) -> Starlette:
+def create_app(paths: list[str], feedback_path: Path, fhir_base: str = DEFAULT_BASE,
+               allowed_origins: tuple[str, ...] = ()) -> Starlette:
     registry = Registry(paths)
     feedback = FeedbackLog(feedback_path)
     handlers = Handlers(registry, feedback, fhir_base)
@@ -108,6 +110,9 @@ def create_app(paths: list[str], feedback_path: Path, fhir_base: str = DEFAULT_B
         Route("/cds-services/{name}/feedback", handlers.feedback, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={TooLarge: _too_large})
+    if allowed_origins:  # browser-based CDS clients (a sandbox) on other origins
+        app.add_middleware(CORSMiddleware, allow_origins=list(allowed_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -266,6 +271,10 @@ class Handlers:
         loaded = self._loaded(request)
         if (missing := self._missing_json(request, loaded)) is not None:
             return missing
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            # a web page can post a form or text to any address without asking; JSON it cannot
+            # without a CORS preflight, so no page the clinician visits can write to the log
+            return _json_error(415, "send the feedback as application/json")
         try:
             records = cds.feedback_records(request.path_params["name"],
                                            _json_body(await read_body(request)))

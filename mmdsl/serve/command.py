@@ -21,7 +21,11 @@ LOOPBACK = "127.0.0.1"
 @click.option("--base-url", "fhir_base", default=None, metavar="URL",
               help="the base of the FHIR canonical URLs, as given to `mmdsl export --to fhir "
                    "--base-url` [default: https://mmdsl.example/fhir]")
-def serve(paths: tuple[str, ...], host: str, port: int, feedback_log: Path, fhir_base: str | None) -> None:
+@click.option("--allow-origin", "allowed_origins", multiple=True, metavar="ORIGIN",
+              help="a web origin whose pages may call the services (CORS), e.g. a CDS Hooks "
+                   "sandbox; repeat for more; none by default")
+def serve(paths: tuple[str, ...], host: str, port: int, feedback_log: Path, fhir_base: str | None,
+          allowed_origins: tuple[str, ...]) -> None:
     """Serve the guidelines of table files: a decision page for clinicians, a JSON API and
     CDS Hooks 2.0 services.
 
@@ -48,7 +52,7 @@ def serve(paths: tuple[str, ...], host: str, port: int, feedback_log: Path, fhir
     import logging.config
 
     logging.config.dictConfig(_log_config())
-    app = create_app(list(paths), feedback_log, fhir_base or DEFAULT_BASE)
+    app = create_app(list(paths), feedback_log, fhir_base or DEFAULT_BASE, allowed_origins)
     if host != LOOPBACK:
         click.echo(f"warning: listening on {host}: other machines can reach this server; it has "
                    "no authentication", err=True)

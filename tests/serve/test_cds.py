@@ -121,7 +121,10 @@ def test_feedback_is_appended(server: Server, questionnaire: dict[str, Any]) -> 
         for outcome in outcomes:
             assert client.post(f"{SERVICE}/feedback", json={"feedback": [outcome]}).status_code == 200
         assert client.post(f"{SERVICE}/feedback", json={"feedback": [{"card": 1}]}).status_code == 400
-        assert client.post(f"{SERVICE}/feedback", content=b"{").status_code == 400
+        assert client.post(f"{SERVICE}/feedback", content=b"{",
+                           headers={"content-type": "application/json"}).status_code == 400
+        as_form = client.post(f"{SERVICE}/feedback", data={"feedback": "x"})  # what any page can send
+        assert as_form.status_code == 415
     added = lines(server.feedback)[len(before):]
     assert [(r["service"], r["card"], r["outcome"]) for r in added] == [
         (NAME, card["uuid"], "accepted"), (NAME, card["uuid"], "overridden")]
