@@ -66,10 +66,14 @@ class Loaded:
     def review_html(self) -> str:
         """The review document, as `mmdsl docs` writes it (made once per version of the file)."""
         if self._review is None:
-            from mmdsl.commands.docs import _documents
+            from mmdsl.backends.review import render_html, run_examples
+            from mmdsl.backends.review_coverage import fallback_coverage
+            from mmdsl.commands.docs import uncovered_cases
 
-            documents = _documents(self.compilation, Path("."))
-            self._review = documents[Path(f"{self.path.stem}.html")]
+            assert self.guideline is not None
+            self._review = render_html(self.guideline, run_examples(self.guideline),
+                                       uncovered_cases(self.compilation.diagnostics),
+                                       fallback_coverage(self.guideline))
         return self._review
 
 
