@@ -3,14 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BASE_STAMP := $(VENV)/.installed-base
 
 .PHONY: install browser demo test lint typecheck unit generate clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# What `make demo` runs needs only the package itself (lark, jinja2, click: about 30 MB); the test
+# tools, DuckDB, Spark and the peer engines come with the dev extra, installed by `make test`.
+$(BASE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(BASE_STAMP)
+
+$(STAMP): pyproject.toml $(BASE_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -22,7 +29,7 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
 	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-demo: install
+demo: $(BASE_STAMP)
 	$(BIN)/mmdsl compile tables/ -o generated/
 	$(BIN)/mmdsl eval tables/myeloma_post_daratumumab.mmdsl --facts examples/patient.json
 
@@ -32,10 +39,21 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+unit: install feelin
 	$(BIN)/pytest
 
-test: install browser lint typecheck
+# feelin, a third-party FEEL engine, for the test that evaluates exported DMN with it
+# (tests/dmn/test_feelin.py); into the repository's own node_modules/ (not committed).
+FEELIN_VERSION := 8.2.0
+FEELIN := node_modules/feelin/package.json
+
+.PHONY: feelin
+feelin: $(FEELIN)
+
+$(FEELIN):
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix . feelin@$(FEELIN_VERSION)
+
+test: install browser feelin lint typecheck
 	$(BIN)/mmdsl check tables/
 	$(BIN)/mmdsl fmt --check tables/
 	$(BIN)/mmdsl test --require-coverage tables/

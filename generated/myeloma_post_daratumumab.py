@@ -416,12 +416,9 @@ def run_as_script(evaluate_json: Callable[[bytes], dict[str, Any]], about: str =
 
 
 def script_usage(about: str) -> str:
-    """The usage of a generated module run as a script, then what its docstring says."""
+    """The usage of a generated module run as a script, then its docstring (what it does)."""
     program = sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1] or "module.py"
-    return (f"usage: python {program} < facts.json\n\n"
-            "Reads one patient's facts (a JSON object) on standard input and prints the decision "
-            "JSON on standard output (exit status 0), or every problem with the facts on standard "
-            "error (exit status 2).\n\n" + about.strip() + "\n")
+    return f"usage: python {program} < facts.json\n\n{about.strip()}\n"
 
 # ---- hit policies: how matched rules become a table's result (docs/decision.md) --------------
 
@@ -449,6 +446,7 @@ class Table(NamedTuple):
     order_by: tuple[int, ...]  # positions of the outputs that sort a list result
     distinct_by: tuple[int, ...]  # positions of the outputs whose first row alone is kept
     rules: tuple[Rule, ...]
+    complete: bool = False  # declared complete: no rule matching a patient in scope is an error
     lines: tuple[str, ...] = ()  # per rule: its trace line
     named: tuple[dict[str, Any], ...] = ()  # per rule: its outputs by name
     rank: tuple[int, ...] = ()  # per rule: its place by priority, `output order` and `order by`
@@ -637,8 +635,13 @@ def table_trace(table: Table, outcome: Outcome) -> list[str]:
 
 
 def conflict_error(table: Table, outcome: Outcome) -> dict[str, Any]:
-    return {"table": table.name, "rules": [table.rules[p].name for p in outcome.considered],
-            "message": outcome.conflict}
+    return {"table": table.name, "kind": "conflict",
+            "rules": [table.rules[p].name for p in outcome.considered], "message": outcome.conflict}
+
+
+def no_rule_error(table: Table) -> dict[str, Any]:
+    return {"table": table.name, "kind": "no_rule", "rules": [],
+            "message": f"no rule of table {table.name} matches, but the table is declared complete"}
 
 
 def decision(values: Values, trace: list[str], results: dict[str, Any],
@@ -1157,6 +1160,7 @@ TABLE_1 = prepared(
                 why='always',
             ),
         ),
+        complete=True,
     ),
 )
 
@@ -1238,6 +1242,8 @@ def evaluate(facts: object) -> dict[str, Any]:
         trace += table_trace(table, outcome)
         if outcome.conflict is not None:
             errors.append(conflict_error(table, outcome))
+        elif table.complete and not outcome.considered:
+            errors.append(no_rule_error(table))
     return decision(values, trace, results, errors)
 
 

@@ -1,9 +1,10 @@
 """The command line: `mmdsl check`, `compile`, `eval` and `test`.
 
 Exit status: 0 when all is well; 1 when the tables have errors, an example fails or generated
-files are stale; 2 for a bad command line or invalid facts. The compiler is imported inside the
-commands, so `mmdsl --help` starts without loading the parser and `mmdsl eval` without the
-templates of the back ends.
+files are stale; 2 for a bad command line or invalid facts; 3 when `mmdsl eval` or `mmdsl cohort`
+gives a decision in error (status `error`: rules in conflict, or no rule of a complete table).
+The compiler is imported inside the commands, so `mmdsl --help` starts without loading the
+parser and `mmdsl eval` without the templates of the back ends.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from mmdsl.commands.dmn import import_command
 from mmdsl.commands.docs import docs
 from mmdsl.commands.export import export
 from mmdsl.commands.fmt import fmt
+from mmdsl.commands.lsp import lsp
 from mmdsl.serve.command import serve
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from mmdsl.pipeline import Compilation
     from mmdsl.runtime.prelude import InputError
 
-OK, FAILED, USAGE = 0, 1, 2
+OK, FAILED, USAGE, DECISION_ERROR = 0, 1, 2, 3
 OutputFormat = Literal["text", "json"]
 
 format_option = click.option(
@@ -84,8 +86,9 @@ def main() -> None:
       mmdsl test tables/
 
     Exit status: 0 all is well; 1 the tables have errors, an example fails or generated files
-    are stale; 2 a bad command line or invalid facts. Colour is used on terminals unless
-    NO_COLOR is set.
+    are stale; 2 a bad command line or invalid facts; 3 a decision in error (`mmdsl eval`,
+    `mmdsl cohort`: rules in conflict, or no rule of a table declared complete). Colour is used
+    on terminals unless NO_COLOR is set.
     """
 
 
@@ -113,7 +116,9 @@ def check(paths: tuple[str, ...], output_format: OutputFormat) -> None:
     if output_format == "json":
         from mmdsl.diagnostics.render import render_json
 
-        print_utf8(render_json(diagnostics))
+        verification = {c.source.path: c.verification.to_json() for c in compilations
+                         if c.verification is not None}
+        print_utf8(render_json(diagnostics, verification))
     else:
         show_diagnostics(compilations, err=False)
         click.echo(summary(diagnostics, len(compilations)))
@@ -277,11 +282,14 @@ def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFo
     answers the guideline's Questionnaire (`mmdsl export --to fhir`). Without --format the
     decision JSON is printed, byte for byte what the generated module prints; --format text
     prints it for people: each table's options in order with their tier, evidence and
-    caveats, and what was not given and why when the decision says so.
+    caveats, and what was not given and why.
 
-    Invalid facts exit with status 2 and name every bad field (for a QuestionnaireResponse,
-    every item): on standard error, one per line, or as {"errors": [...]} on standard output
-    with --format json. Tables with errors exit with status 1 and their diagnostics (as
+    Exit status 0 for a decision whose status is ok or out_of_scope; 3 for a decision in error
+    (status error: rules of a unique or any table in conflict, or no rule of a table declared
+    complete; its `errors` name the table and the kind). Invalid facts exit with status 2 and
+    name every bad field (for a QuestionnaireResponse, every item): on standard error, one per
+    line, or as {"errors": [...]} on standard output with --format json. Tables with errors
+    exit with status 1 and their diagnostics (as
     {"diagnostics": [...]} with --format json).
 
     \b
@@ -308,6 +316,7 @@ def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFo
         print_utf8(render_text(read_decision(guideline, decision)))
     else:
         print_utf8(decision_json(decision) + "\n")
+    finish(DECISION_ERROR if decision["status"] == "error" else OK)
 
 
 def compiled_guideline(table_file: str, output_format: OutputFormat) -> IRGuideline:
@@ -378,14 +387,16 @@ def test_command(paths: tuple[str, ...], require_coverage: bool, output_format: 
 
 def examples_report(reports: Sequence[FileReport], not_run: Sequence[str],
                     require_coverage: bool, paint: Paint) -> str:
-    """One line per failed expectation, the count, the files whose examples could not run, and
-    the rules no example reaches."""
-    lines = [failure.message for report in reports for failure in report.failures]
+    """The files whose examples could not run, one line per failed expectation, the count (of
+    the files that ran: none, no count, so that `0 failed` never stands for a file that did not
+    run), and the rules no example reaches."""
+    lines = [f"{paint('error', 'error')}: {path} has errors: its examples were not run"
+             for path in not_run]
+    lines += [failure.message for report in reports for failure in report.failures]
     examples = sum(len(r.outcomes) for r in reports)
     failed = sum(len(r.failed) for r in reports)
-    lines.append(f"{plural(examples, 'example')}, {failed} failed")
-    lines += [f"{paint('error', 'error')}: {path} has errors: its examples were not run"
-              for path in not_run]
+    if reports:
+        lines.append(f"{plural(examples, 'example')}, {failed} failed")
     severity = "error" if require_coverage else "warning"
     for report in reports:
         if report.unreached:
@@ -478,3 +489,4 @@ main.add_command(export)
 main.add_command(docs)
 main.add_command(cohort)
 main.add_command(serve)
+main.add_command(lsp)

@@ -2,7 +2,7 @@
 
 An expectation names what it checks (its subject):
 
-- `status`: the decision's status (`ok`, `out_of_scope`);
+- `status`: the decision's status (`ok`, `out_of_scope`, `error`);
 - a derived fact: its value under `derived`;
 - `table.output`: for a table that gives a list (collect, rule order, output order) the list of
   that output's values across the rows, for a single-hit table that output's value or none;
@@ -56,7 +56,17 @@ class ExampleOutcome:
 
     @property
     def passed(self) -> bool:
-        return self.input_error is None and all(r.holds for r in self.results)
+        return self.input_error is None and all(r.holds for r in self.results) and not self.errors
+
+    @property
+    def errors(self) -> list[str]:
+        """The errors of a decision in error (a conflict, no rule in a complete table) that the
+        example does not expect (`status: error`): such a patient has no valid decision."""
+        if self.decision is None or self.decision.get("status") != "error":
+            return []
+        if any(r.expectation.subject == "status" for r in self.results):
+            return []  # the example's own expectation of the status says whether it holds
+        return [f"{e['table']}: {e['message']}" for e in self.decision.get("errors", [])]
 
 
 def check_example(guideline: IRGuideline, example: IRExample) -> ExampleOutcome:
@@ -197,7 +207,9 @@ def failures_of(path: str, outcome: ExampleOutcome) -> list[Failure]:
                 for problem in str(outcome.input_error).splitlines()]
     return [Failure(path, r.expectation.line, name, r.problem(), r.expectation.subject,
                     r.expectation.expected, r.actual)
-            for r in outcome.results if not r.holds]
+            for r in outcome.results if not r.holds] + [
+        Failure(path, outcome.example.line, name, f"the decision is in error: {error}", "status",
+                "ok", "error") for error in outcome.errors]
 
 
 def unreached_rules(guideline: IRGuideline, outcomes: Sequence[ExampleOutcome]) -> tuple[UnreachedRule, ...]:

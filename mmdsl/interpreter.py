@@ -232,8 +232,12 @@ class Outcomes:
         if judgement.conflict is not None:
             names = [rule.name for rule in judgement.considered]
             trace.append(f"{table.name}: conflict between rules {', '.join(names)}")
-            self.errors.append({"table": table.name, "rules": names,
+            self.errors.append({"table": table.name, "kind": "conflict", "rules": names,
                                 "message": judgement.conflict})
+        elif table.complete and not judgement.considered:
+            self.errors.append({"table": table.name, "kind": "no_rule", "rules": [],
+                                "message": f"no rule of table {table.name} matches, "
+                                           "but the table is declared complete"})
 
 
 def decision(guideline: ir.IRGuideline, values: Values, trace: list[str], outcomes: Outcomes,

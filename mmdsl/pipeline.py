@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mmdsl.check import run_checks
 from mmdsl.check.context import CheckContext, unparsed_statements
@@ -25,6 +26,9 @@ from mmdsl.semantics.symbols import Symbols, build_symbols
 from mmdsl.source import BYTE_ORDER_MARK, NO_SPAN, Source, Span, decode_text
 from mmdsl.syntax import ast
 from mmdsl.syntax.parser import parse_module
+
+if TYPE_CHECKING:
+    from mmdsl.verify.result import Verification
 
 MAX_SOURCE_SIZE = 2_000_000
 """Characters of one table file at most: a guideline takes a few tens of thousands (the myeloma
@@ -41,6 +45,7 @@ class Compilation:
     symbols: Symbols | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     guideline: IRGuideline | None = None
+    verification: Verification | None = None  # None: not verified (errors, or verify=False)
 
     @property
     def ok(self) -> bool:
@@ -163,18 +168,19 @@ def _lower_into(compilation: Compilation, symbols: Symbols) -> None:
 def _verify_into(compilation: Compilation, symbols: Symbols) -> None:
     """Gaps, overlaps, dead rules, examples that contradict the tables. Errors among them withdraw
     the IR: no evaluator is made from tables that say two things at once."""
-    from mmdsl.verify.report import verify
+    from mmdsl.verify.report import diagnostics_of, verify_guideline
 
     guideline = compilation.guideline
     assert guideline is not None
     path = compilation.source.path
     try:
-        found = verify(path, symbols, guideline)
+        compilation.verification = verify_guideline(guideline)
+        found = diagnostics_of(path, symbols, guideline, compilation.verification)
     except Exception as error:  # any failure here is a compiler bug
         found = [internal_error(path, "verification", error)]
     compilation.diagnostics = sorted_diagnostics(compilation.diagnostics + found)
     if not compilation.ok:
-        compilation.guideline = None
+        compilation.guideline = None  # the verifier's result stays: it says what was found
 
 
 def _examples_into(compilation: Compilation, symbols: Symbols) -> None:

@@ -192,6 +192,7 @@ def table_code(table: ir.IRTable) -> Node:
         "order_by": literal(tuple(positions[name] for name in table.order_by)),
         "distinct_by": literal(tuple(positions[name] for name in table.distinct_by)),
         "rules": _tuple(rule_code(rule) for rule in table.rules),
+        "complete": literal(table.complete),
     })
 
 

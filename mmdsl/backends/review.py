@@ -29,21 +29,24 @@ from mmdsl.writing import write_atomically
 
 if TYPE_CHECKING:
     from mmdsl.examples import ExampleOutcome
+    from mmdsl.verify.result import Verification
 
 
 def render_markdown(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None,
                     uncovered: Sequence[UncoveredCase] | None = None,
-                    fallbacks: Sequence[FallbackCoverage] | None = None) -> str:
+                    fallbacks: Sequence[FallbackCoverage] | None = None,
+                    verification: Verification | None = None) -> str:
     """The review document as Markdown (GitHub-flavoured: tables, fenced code)."""
-    document = build_review(guideline, example_results, uncovered, fallbacks)
+    document = build_review(guideline, example_results, uncovered, fallbacks, verification)
     return _markdown_environment().get_template("review.md.j2").render(doc=document)
 
 
 def render_html(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None,
                 uncovered: Sequence[UncoveredCase] | None = None,
-                fallbacks: Sequence[FallbackCoverage] | None = None) -> str:
+                fallbacks: Sequence[FallbackCoverage] | None = None,
+                verification: Verification | None = None) -> str:
     """The review document as one self-contained HTML file: inline CSS, no script, no network."""
-    document = build_review(guideline, example_results, uncovered, fallbacks)
+    document = build_review(guideline, example_results, uncovered, fallbacks, verification)
     return render_html_document(document)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from mmdsl.backends import review_view as view
 from mmdsl.backends.review_coverage import FallbackCoverage
@@ -38,6 +39,9 @@ from mmdsl.ir.model import (
     JsonValue,
 )
 
+if TYPE_CHECKING:  # the verifier's result is data here; the verifier itself is not needed
+    from mmdsl.verify.result import TableVerification, Verification
+
 NOT_ANALYSED = "Not yet analysed: the coverage check has not been run for this document."
 NOTHING_UNCOVERED = "The coverage check found no patient in scope that the tables leave without an answer."
 EXPLICIT_GAPS = ("The coverage check found patients in scope that a table leaves without an answer. "
@@ -54,12 +58,17 @@ FALLBACKS = ("A fallback rule is a rule that matches every patient in scope and 
 
 def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None = None,
                  uncovered: Sequence[view.UncoveredCase] | None = None,
-                 fallbacks: Sequence[FallbackCoverage] | None = None) -> view.ReviewDocument:
+                 fallbacks: Sequence[FallbackCoverage] | None = None,
+                 verification: Verification | None = None) -> view.ReviewDocument:
     """The whole document; `None` for results or coverage means "not run", never "all is well".
 
     `uncovered` are the explicit gaps the verifier found; `fallbacks` the tables' fallback rules
-    with the patients only they answer (`review_coverage.fallback_coverage`).
+    with the patients only they answer (`review_coverage.fallback_coverage`); `verification` what
+    the verifier proved of each table: a table it did not fully verify gets a notice, and no
+    sentence claims of it what was not proven.
     """
+    if verification is not None and uncovered is None:
+        uncovered = uncovered_cases(verification)
     words = vocabulary_of(guideline)
     return view.ReviewDocument(
         provenance=provenance(guideline),
@@ -70,7 +79,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
                       for c in guideline.classes),
         facts=tuple(view.FactView(f.name, anchor("fact", f.name), f.description,
                                   describe(f.condition, words), f.text) for f in guideline.facts),
-        tables=tuple(table_view(guideline, table, words) for table in guideline.tables),
+        tables=tuple(table_view(guideline, table, words, _verified(verification, table.name))
+                     for table in guideline.tables),
         references=tuple(view.ReferenceView(r.number, anchor("ref", str(r.number)), r.citation)
                          for r in guideline.references),
         evidence=tuple(evidence_view(guideline, e) for e in guideline.evidence),
@@ -83,7 +93,7 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
                        for e in guideline.examples),
         notes=tuple(view.NoteView(n.name, anchor("note", n.name), n.text, target_links(guideline, n.targets))
                     for n in guideline.notes),
-        coverage_summary=coverage_summary(uncovered),
+        coverage_summary=coverage_summary(uncovered, verification),
         uncovered=tuple(uncovered or ()),
         fallbacks_summary=FALLBACKS if fallbacks else "",
         fallbacks=tuple(fallback_view(guideline, f, words) for f in fallbacks or ()),
@@ -181,11 +191,18 @@ def json_words(value: JsonValue, value_type: IRType, words: Vocabulary) -> str:
 # ---- tables and rules -------------------------------------------------------------------------------
 
 
-def table_view(guideline: IRGuideline, table: IRTable, words: Vocabulary) -> view.TableView:
+def _verified(verification: Verification | None, table: str) -> TableVerification | None:
+    return None if verification is None else verification.of(table)
+
+
+def table_view(guideline: IRGuideline, table: IRTable, words: Vocabulary,
+               verified: TableVerification | None = None) -> view.TableView:
     return view.TableView(
         name=table.name, anchor=anchor("table", table.name), title=table.title or table.name,
         hit_policy=table.hit + (f" {table.aggregate}" if table.aggregate else ""),
-        policy_explained=explain_policy(table, words),
+        policy_explained=explain_policy(table, words, verified),
+        verification_notice=verified.notice() if verified is not None else "",
+        verification_note=verified.acknowledgement if verified is not None else "",
         columns=tuple(view.ColumnView(c.label, words.meanings.get(c.ref, c.ref)) for c in table.columns),
         outputs=tuple(view.OutputView(o.name, o.description, type_text(o.type), allowed_values(o.type))
                       for o in table.outputs),
@@ -291,7 +308,8 @@ AGGREGATE_WORDS = {
 }
 
 
-def explain_policy(table: IRTable, words: Vocabulary) -> tuple[str, ...]:
+def explain_policy(table: IRTable, words: Vocabulary,
+                   verified: TableVerification | None = None) -> tuple[str, ...]:
     """The hit policy, ordering, de-duplication and what happens when no rule matches."""
     first_output = table.outputs[0].name if table.outputs else "the output"
     sentences = [AGGREGATE_WORDS[table.aggregate].format(output=first_output) if table.aggregate
@@ -305,8 +323,22 @@ def explain_policy(table: IRTable, words: Vocabulary) -> tuple[str, ...]:
     if table.result_kind != "number":
         sentences.append(_no_match(table))
     if table.complete:
-        sentences.append("The authors declare the table complete: every patient in scope matches a rule.")
+        sentences.append(_declared_complete(verified))
     return tuple(sentences)
+
+
+def _declared_complete(verified: TableVerification | None) -> str:
+    """The authors' claim of completeness, and what the coverage check made of it: a claim that
+    was not proven is never repeated as if it were."""
+    claim = "The authors declare the table complete (every patient in scope should match a rule)"
+    if verified is None:
+        return f"{claim}; the coverage check has not been run for this document."
+    status = verified.analysis("gaps").status
+    if status == "proved":
+        return f"{claim}; the coverage check proved it."
+    if status == "found":
+        return f"{claim}, but the coverage check found patients in scope that no rule matches (see below)."
+    return f"{claim}; this is not verified: the coverage check did not run to the end."
 
 
 def _declared_order(name: str, output_type: IRType, words: Vocabulary) -> str:
@@ -492,12 +524,38 @@ def input_problems(outcome: ExampleOutcome | None) -> tuple[str, ...]:
 # ---- coverage ---------------------------------------------------------------------------------------------
 
 
-def coverage_summary(uncovered: Sequence[view.UncoveredCase] | None) -> str:
+def coverage_summary(uncovered: Sequence[view.UncoveredCase] | None,
+                     verification: Verification | None = None) -> str:
     if uncovered is None:
         return NOT_ANALYSED
+    unchecked = [] if verification is None else [
+        t.table for t in verification.tables if t.analysis("gaps").status == "not_checked"]
+    if unchecked:
+        tables = either([f"table {name}" for name in unchecked], "and")
+        found = " Where it did finish, it" + (" found the gaps below." if uncovered else
+                                              " found no patient in scope left without an answer.")
+        return (f"The coverage check did not run to the end for {tables}: which patients "
+                f"{'it leaves' if len(unchecked) == 1 else 'they leave'} without an answer is not "
+                f"verified.{found}")
     if not uncovered:
         return NOTHING_UNCOVERED
     return EXPLICIT_GAPS
+
+
+def uncovered_cases(verification: Verification) -> list[view.UncoveredCase]:
+    """The verifier's gap findings, as the review document shows them: a region, a patient."""
+    cases = []
+    for table in verification.tables:
+        for gap in table.gaps:
+            witnesses = gap.extra.get("witnesses", [])
+            assert isinstance(witnesses, list)
+            for region, witness in zip(gap.regions, witnesses, strict=True):
+                cases.append(view.UncoveredCase(table.table, f"{region}.", witness_words(witness)))
+            hidden = gap.region_total - len(gap.regions)
+            if hidden > 0:
+                cases.append(view.UncoveredCase(table.table, f"… and {hidden} more regions: run "
+                                                "`mmdsl check` for the whole list.", ()))
+    return cases
 
 
 def witness_words(facts: Mapping[str, JsonValue]) -> tuple[str, ...]:

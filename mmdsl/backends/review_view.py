@@ -115,6 +115,8 @@ class TableView:
     outputs: tuple[OutputView, ...]
     written: str
     rules: tuple[RuleView, ...]
+    verification_notice: str = ""  # "Not verified: ..." when the verifier did not finish; else ""
+    verification_note: str = ""  # the authors' note acknowledging it
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,8 +171,8 @@ def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],
     if clash:
         raise SqlUnsupported(f"a table named `{clash[0]}` would share its column with the "
                              "decision's own column of that name; rename the table")
-    conflicts = [t for t in tables if t.conflict is not None]
-    any_conflict = " OR ".join(f"_t{t.number}_x" for t in conflicts) or "FALSE"
+    errors = [error for t in tables for error in t.errors()]
+    any_conflict = " OR ".join(flag for flag, _ in errors) or "FALSE"
     yield '_row AS "row"'
     for column, name in carry:
         yield f"{identifier(column)} AS {identifier(name)}"
@@ -181,7 +181,7 @@ def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],
     reason = (string_literal("outside the scope of this guideline: " + guideline.scope.description)
               if guideline.scope else "CAST(NULL AS VARCHAR)")
     yield f"CASE WHEN NOT _in_scope THEN {reason} END AS \"reason\""
-    yield f"{_errors(conflicts, any_conflict)} AS \"errors\""
+    yield f"{_errors(errors, any_conflict)} AS \"errors\""
     for table in tables:
         yield f"CASE WHEN _in_scope THEN {table.result} END AS {identifier(table.table.name)}"
     if guideline.facts:
@@ -190,12 +190,12 @@ def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],
         yield f"{{{fields}}} AS \"derived\""
 
 
-def _errors(conflicts: list[TableQuery], any_conflict: str) -> str:
-    """The conflicts as JSON text (`[{"table": …, "rules": […], "message": …}]`), else NULL."""
-    if not conflicts:
+def _errors(errors: list[tuple[str, str]], any_error: str) -> str:
+    """The errors (conflicts, no rule in a complete table) as JSON text
+    (`[{"table": …, "kind": …, "rules": […], "message": …}]`), else NULL."""
+    if not errors:
         return "CAST(NULL AS VARCHAR)"
-    items = [(f"_t{t.number}_x", t.conflict or "") for t in conflicts]
-    return f"CASE WHEN _in_scope AND ({any_conflict}) THEN {_json_list(items)} END"
+    return f"CASE WHEN _in_scope AND ({any_error}) THEN {_json_list(errors)} END"
 
 
 # ---- refs and conditions -------------------------------------------------------------------------
@@ -309,12 +309,30 @@ class TableQuery:
     def match(self, position: int) -> str:
         return f"{self.prefix}_m{position}"
 
+    def errors(self) -> list[tuple[str, str]]:
+        """(the column that flags the error, the error as JSON text), in the interpreter's order:
+        a conflict, or no rule of a complete table (never both: a conflict needs two rules)."""
+        found = [(f"{self.prefix}_x", self.conflict)] if self.conflict is not None else []
+        if self.table.complete:
+            error = {"table": self.table.name, "kind": "no_rule", "rules": [],
+                     "message": f"no rule of table {self.table.name} matches, "
+                                "but the table is declared complete"}
+            found.append((f"{self.prefix}_g", string_literal(json.dumps(error, ensure_ascii=False))))
+        return found
+
+    def _no_rule(self) -> Iterator[str]:
+        """For a complete table, whether no rule matches (an error, as in the interpreter)."""
+        if self.table.complete:
+            matches = " OR ".join(self.match(p) for p in range(len(self.table.rules))) or "FALSE"
+            yield f"(NOT ({matches})) AS {self.prefix}_g"
+
     def match_columns(self) -> Iterator[str]:
         conditions = Conditions(self.names)
         for position, rule in enumerate(self.table.rules):
             yield f"{conditions.sql(ir.AllOf(rule.tests))} AS {self.match(position)}"
 
     def result_columns(self) -> Iterator[str]:
+        yield from self._no_rule()
         kind = self.table.result_kind
         if kind == "number":
             yield from self._number()
@@ -361,7 +379,8 @@ class TableQuery:
         return f"(({count or '0'}) > 1)"
 
     def _error_json(self) -> str:
-        """`{"table": …, "rules": [the matched rules], "message": "rules A, B all match, …"}` as
+        """`{"table": …, "kind": "conflict", "rules": [the matched rules], "message": "rules A, B
+        all match, …"}` as
         JSON text; each name enters it as JSON writes it (quoted in the list, escaped in the
         message)."""
         suffix = (" all match, but a unique table allows only one" if self.table.hit == "unique"
@@ -369,7 +388,7 @@ class TableQuery:
         table = json.dumps(self.table.name, ensure_ascii=False)
         quoted = self._matched_names(lambda name: json.dumps(name, ensure_ascii=False))
         inner = self._matched_names(_json_inner)
-        parts = [string_literal('{"table": ' + table + ', "rules": ['), quoted,
+        parts = [string_literal('{"table": ' + table + ', "kind": "conflict", "rules": ['), quoted,
                  string_literal('], "message": "rules '), inner,
                  string_literal(_json_inner(suffix) + '"}')]
         return "(" + " || ".join(parts) + ")"

@@ -17,7 +17,7 @@ from mmdsl.semantics.symbols import TableInfo
 from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, ValueType
 from mmdsl.syntax import ast
 
-STATUS = EnumT(EnumInfo("status", "", ("ok", "out_of_scope")))
+STATUS = EnumT(EnumInfo("status", "", ("ok", "out_of_scope", "error")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from mmdsl.check.context import CheckContext, quoted, suggest
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.codes import lookup
 from mmdsl.semantics.symbols import ANNOTATION_COLUMNS, RULE_COLUMN
 from mmdsl.source import Span
 from mmdsl.syntax import ast
@@ -24,7 +25,7 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         yield from repeated_columns(context, table)
         for row in table.rows:
             yield from row_cell_count(context, table, row)
-            yield from empty_cells(context, row)
+            yield from empty_cells(context, row.cells[:len(table.header)])
             yield from row_separators(context, table, row)
 
 
@@ -86,13 +87,60 @@ def repeated_columns(context: CheckContext, table: ast.TableDecl) -> Iterator[Di
 def row_cell_count(context: CheckContext, table: ast.TableDecl,
                    row: ast.Row) -> Iterator[Diagnostic]:
     have, want = len(row.cells), len(table.header)
-    if have > want:
+    if have > want and all(cell.test is None for cell in row.cells[want:]):
+        yield _extra_bars(context, row, want)
+    elif have > want:
         span = row.cells[want].span.to(row.cells[-1].span)
         yield context.report("row-cell-count", span, _cells_message(have, want),
                              "remove the extra cells, or add their columns to the header")
-    elif have < want:  # which cell is missing cannot be known: the row is shown
-        yield context.report("row-cell-count", row.span, _cells_message(have, want),
-                             "give the row one cell per column; write `-` for any value")
+    elif have < want:
+        yield _short_part(context, table, row) or context.report(
+            "row-cell-count", row.span, _cells_message(have, want),
+            "give the row one cell per column; write `-` for any value")
+
+
+def _extra_bars(context: CheckContext, row: ast.Row, want: int) -> Diagnostic:
+    """A row that ends with `| |` or `||`: extra bars with nothing between them."""
+    start = bar_after(context, row.cells[want - 1].span).end
+    end = bar_after(context, row.cells[-1].span).end
+    return lookup("row-cell-count").at(
+        context.path, context.span_of(start, end),
+        f"this row ends with an extra `{context.source.text[start:end].strip()}`",
+        help="remove it: a row ends with one `|` after its last cell",
+        fix={"start": start, "end": end, "text": ""})
+
+
+PART_NAMES = ("inputs", "outputs", "evidence and caveats")
+
+
+def _short_part(context: CheckContext, table: ast.TableDecl, row: ast.Row) -> Diagnostic | None:
+    """MD103 at the part of the row (inputs, outputs, evidence) that has fewer cells than the
+    header's part above it; None when the row's `||` do not match the header's."""
+    header_parts = [part for part in sections(table) if part]
+    row_parts = _row_parts(row)
+    if len(row_parts) != len(header_parts):
+        return None
+    for index, (cells, headings) in enumerate(zip(row_parts, header_parts, strict=True)):
+        if len(cells) < len(headings):
+            span = cells[0].span.to(cells[-1].span) if cells else row.span
+            names = ", ".join(h.subject.text for h in headings)
+            part = PART_NAMES[min(index, 2)]
+            return context.report(
+                "row-cell-count", span,
+                f"{_cells_message(len(row.cells), len(table.header))}: its {part} have "
+                f"{len(cells)} cell{'s' * (len(cells) != 1)} under {len(headings)} columns ({names})",
+                f"add the missing cell among the {part}; write `-` for "
+                f"{'any value' if index == 0 else 'none'}")
+    return None
+
+
+def _row_parts(row: ast.Row) -> list[list[ast.Cell]]:
+    parts: list[list[ast.Cell]] = [[]]
+    for cell, separator in zip(row.cells, row.separators, strict=False):
+        parts[-1].append(cell)
+        if separator == "||":
+            parts.append([])
+    return [part for part in parts if part]
 
 
 def _cells_message(have: int, want: int) -> str:
@@ -100,8 +148,9 @@ def _cells_message(have: int, want: int) -> str:
             f"column{'s' * (want != 1)}")
 
 
-def empty_cells(context: CheckContext, row: ast.Row) -> Iterator[Diagnostic]:
-    for cell in row.cells:
+def empty_cells(context: CheckContext, cells: Iterable[ast.Cell]) -> Iterator[Diagnostic]:
+    """Empty cells under the header's columns (cells beyond them are MD103's)."""
+    for cell in cells:
         if cell.test is None:
             yield context.report("empty-cell", cell.span, "this cell is empty",
                                  "write `-` for any value (for none under outputs, evidence and caveats), "

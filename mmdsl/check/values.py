@@ -99,9 +99,17 @@ def _same_kind(value: ast.Value, value_type: ValueType) -> bool:
         isinstance(value, ast.TextValue) and isinstance(value_type, TextT))
 
 
+YES_NO_SPELLINGS = {"yes": "yes", "no": "no", "true": "yes", "false": "no", "y": "yes", "n": "no"}
+"""Other ways of writing yes and no (the exact `yes` and `no` never reach here: they are values)."""
+
+
 def _mismatch(context: CheckContext, span: Span, what: str, value_type: ValueType,
               subject: str, shown: str | None = None) -> Problem:
     written = shown or context.written(span)
+    meant = YES_NO_SPELLINGS.get(written.lower()) if isinstance(value_type, BoolT) else None
+    if meant is not None:
+        return Problem("type", span, f"`{written}` is written `{meant}`: {subject} is yes/no, "
+                       "and yes/no values are written in lower case", f"write `{meant}`")
     return Problem("type", span, f"`{written}` is {what}, but {subject} is {type_phrase(value_type)}",
                    type_help(value_type))
 

@@ -43,6 +43,8 @@ class CohortReport:
     invalid_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    error_rows: int = 0  # decided with status `error` (a conflict, no rule in a complete table)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # the first few: row, errors JSON
 
 
 def input_format(path: Path, given: str | None) -> str:
@@ -91,6 +93,7 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
     report.decided = _write(connection, guideline, query, output, progress,
                             ordered=bool(checker.accepted.rows) and kind != "jsonl")
     report.seconds["evaluate and write"] = time.perf_counter() - started
+    report.error_rows, report.errors = _decisions_in_error(connection, output)
     report.invalid_rows = checker.invalid_rows
     report.problems = sorted(checker.problems, key=lambda p: p.row)
     report.rows = report.decided + report.invalid_rows
@@ -230,6 +233,18 @@ def _arrow_type(pyarrow: Any, kind: str) -> Any:
     return {"bool": pyarrow.bool_(), "integer": pyarrow.int64(), "decimal": pyarrow.float64(),
             "text": pyarrow.string(), "enum": pyarrow.string(),
             "set": pyarrow.list_(pyarrow.string())}[kind]
+
+
+SHOWN_ERRORS = 10
+
+
+def _decisions_in_error(connection: Any, output: Path) -> tuple[int, list[tuple[int, str]]]:
+    """How many patients got a decision in error, and the first few (row, the errors as JSON)."""
+    decisions = f"read_parquet({string_literal(str(output))})"
+    count = connection.execute(f"SELECT count(*) FROM {decisions} WHERE status = 'error'").fetchall()
+    first = connection.execute(f'SELECT "row", errors FROM {decisions} WHERE status = \'error\' '
+                               f'ORDER BY "row" LIMIT {SHOWN_ERRORS}').fetchall()
+    return int(count[0][0]), [(int(row), str(errors)) for row, errors in first]
 
 
 def _write(connection: Any, guideline: ir.IRGuideline, query: str, output: Path,

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from mmdsl.cohort.engine import CohortReport
     from mmdsl.ir.model import IRGuideline
 
-OK, FAILED, USAGE = 0, 1, 2
-SOME_ROWS_INVALID = 3  # the output was written for the valid rows; the others are listed
+OK, FAILED, USAGE, DECISION_ERROR = 0, 1, 2, 3
+SOME_ROWS_INVALID = 4  # the decisions of the valid rows were written; the others are listed
 SHOWN_PROBLEMS = 10
 
 
@@ -54,8 +54,9 @@ def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
     (Parquet): row number, status, reason, conflicts, each table's result and the derived
     facts, the same decision as the Python evaluator's without the trace (docs/cohort.md).
     Rows that are not valid are left out and listed with their row number and every problem;
-    the decisions of the valid rows are still written, and the exit status is 3 (2 is a bad
-    command line). A progress bar shows on standard error when it is a terminal.
+    the decisions of the valid rows are still written, and the exit status is 4 (2 is a bad
+    command line; 3, a decision in error, comes first). A progress bar shows on standard error
+    when it is a terminal.
 
     \b
     Example:
@@ -149,7 +150,8 @@ def _decide(guideline: IRGuideline, input_path: Path, output_path: Path, input_f
     invalid = invalid_path or output_path.with_name(output_path.stem + ".invalid.jsonl")
     _write_invalid(report, invalid, explicit=invalid_path is not None)
     _summary(report, output_path, invalid, time.perf_counter() - started)
-    click.get_current_context().exit(SOME_ROWS_INVALID if report.invalid_rows else OK)
+    click.get_current_context().exit(
+        DECISION_ERROR if report.error_rows else SOME_ROWS_INVALID if report.invalid_rows else OK)
 
 
 def _write_invalid(report: CohortReport, path: Path, explicit: bool) -> None:
@@ -174,6 +176,11 @@ def _summary(report: CohortReport, output: Path, invalid: Path, seconds: float) 
                   for p in report.problems[:SHOWN_PROBLEMS]]
         if len(report.problems) > SHOWN_PROBLEMS:
             lines.append(f"  … and {len(report.problems) - SHOWN_PROBLEMS:,} more problems")
+    if report.error_rows:
+        lines.append(f"error: {report.error_rows:,} patients got a decision in error (status "
+                     "`error`: rules in conflict, or no rule of a table declared complete); "
+                     "their errors are in the output's `errors` column")
+        lines += [f"  row {row}: {_printable(errors)}" for row, errors in report.errors]
     click.echo("\n".join(lines), err=True)
 
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from mmdsl.backends.review_view import UncoveredCase
-    from mmdsl.diagnostics import Diagnostic
     from mmdsl.pipeline import Compilation
 
-GAP_CODES = ("MD603", "MD604")
 DIAGNOSTICS_PAGE = Path("docs/diagnostics.md")
 
 
@@ -73,31 +69,11 @@ def _documents(compilation: Compilation, out_dir: Path) -> dict[Path, str]:
         return {}
     guideline = published(compilation.guideline)
     results = run_examples(guideline)
-    uncovered = uncovered_cases(compilation.diagnostics)
+    verification = compilation.verification
     fallbacks = fallback_coverage(guideline)
     stem = Path(compilation.source.path).stem  # as the file system names it, like compile's outputs
-    return {out_dir / f"{stem}.md": render_markdown(guideline, results, uncovered, fallbacks),
-            out_dir / f"{stem}.html": render_html(guideline, results, uncovered, fallbacks)}
-
-
-def uncovered_cases(diagnostics: Sequence[Diagnostic]) -> list[UncoveredCase]:
-    """The verifier's gap findings, as the review document shows them: a region, a patient."""
-    from mmdsl.backends.review_build import witness_words
-    from mmdsl.backends.review_view import UncoveredCase
-
-    cases = []
-    for diagnostic in diagnostics:
-        if diagnostic.code not in GAP_CODES:
-            continue
-        table = diagnostic.data.get("table", "")
-        for region, witness in zip(diagnostic.data["regions"], diagnostic.data["witnesses"],
-                                   strict=True):
-            cases.append(UncoveredCase(str(table), f"{region}.", witness_words(witness)))
-        hidden = int(diagnostic.data["region_total"]) - len(diagnostic.data["regions"])
-        if hidden > 0:
-            cases.append(UncoveredCase(str(table), f"… and {hidden} more regions: run `mmdsl check` "
-                                       "for the whole list.", ()))
-    return cases
+    return {out_dir / f"{stem}.md": render_markdown(guideline, results, None, fallbacks, verification),
+            out_dir / f"{stem}.html": render_html(guideline, results, None, fallbacks, verification)}
 
 
 def _write_or_compare(wanted: dict[Path, str], check_only: bool, rerun: str) -> bool:

@@ -82,6 +82,29 @@ _ENTRIES = [
          "rather than risk running out of stack in one of its stages or in the generated module.",
          "fact f = not not not … (33 times) t11_14", "Name parts of the condition as derived facts "
          "(`fact NAME = …`) and use their names, or remove the doubled `not`s."),
+    Code("MD115", "range-with-dash", E, "a range written with a dash, as `65-74`",
+         "mmdsl reads `65-74` as the number 65 followed by the number -74; a range is written with "
+         "two dots, so that a range never looks like a subtraction or a negative number.",
+         "| 65-74 | no || apixaban |", "Write the range with two dots: `65..74` (both ends included)."),
+    Code("MD116", "text-on-next-line", E, "a statement's quoted text starts on the line below it",
+         "A statement ends at the end of its line; its quoted text may run over several lines, "
+         "but it must open on the statement's own line.",
+         'note why on dose.old:\n  "because the trial said so"',
+         'Move the opening `"` up: `note why on dose.old: "because the trial said so"`.'),
+    Code("MD117", "unit-after-number", E, "a unit written after a number in a cell or a condition",
+         "The unit of a number belongs to its input and is declared once (`unit \"kg\"`); a unit "
+         "written in a cell could disagree with the declared one, and a reader could believe that "
+         "the number is converted.",
+         "| >= 60 kg || apixaban |", 'Write the number alone (`>= 60`) and declare the unit with '
+         'the input: `input weight: decimal 0..300 unit "kg"`.'),
+    Code("MD118", "reversed-comparison", E, "a comparison written `=>` or `=<`",
+         "The comparisons are written `>=` and `<=` (or `≥` and `≤`); `=>` reads as `=` followed by "
+         "a stray `>`.",
+         "| => 65 || apixaban |", "Write `>=` for 'at least' and `<=` for 'at most'."),
+    Code("MD119", "number-plus", E, "`2+` written for '2 or more'",
+         "`+` is not part of the language; a comparison says the same without doubt about whether "
+         "the number itself is included.",
+         "| 2+ || IsaPd |", "Write `>= 2`."),
     # ---- MD2xx: names ---------------------------------------------------------------------
     Code("MD200", "unknown-name", E, "a name that is not declared",
          "A misspelt input or value would otherwise silently never match.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from mmdsl.diagnostics.model import Diagnostic, Severity
 
@@ -86,6 +87,10 @@ def _visible(line: str) -> str:
     return "".join(ch if ch.isprintable() or ch == "\t" else f"\\u{ord(ch):04x}" for ch in line)
 
 
-def render_json(diagnostics: Iterable[Diagnostic]) -> str:
-    records = [d.to_json() for d in diagnostics]
-    return json.dumps({"diagnostics": records}, indent=2, ensure_ascii=False) + "\n"
+def render_json(diagnostics: Iterable[Diagnostic], verification: dict[str, Any] | None = None) -> str:
+    """The diagnostics as JSON; with `verification` (per file, what the verifier proved of each
+    table: see verify/result.py) as well."""
+    records: dict[str, Any] = {"diagnostics": [d.to_json() for d in diagnostics]}
+    if verification is not None:
+        records["verification"] = verification
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"

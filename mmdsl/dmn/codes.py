@@ -75,6 +75,14 @@ _ENTRIES = [
          "engine evaluating the file ignores them.",
          "order by tier", "Apply them in the program that calls the DMN engine, or keep using the "
          "mmdsl evaluator for this guideline."),
+    Code("MD440", "dmn-extension-left-out", W,
+         "a worked example, note or quote kept by an mmdsl export is not written back",
+         "`mmdsl export` keeps the worked examples, notes and quotes in mmdsl extension elements "
+         "so that `mmdsl import` loses nothing. One that names something the model no longer "
+         "has, holds a value that cannot be written exactly, or no longer compiles (a DMN "
+         "modeller changed the table it is about) is left out rather than stop the import.",
+         '<mmdsl:example name="tcr"><mmdsl:given subject="removed_input">[1]</mmdsl:given>',
+         "Write the example again for the model as it is now, in the imported mmdsl file."),
 ]
 
 for _entry in _ENTRIES:

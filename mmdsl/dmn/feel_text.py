@@ -145,6 +145,8 @@ def expression(condition: ir.Cond) -> str:
             return ref
         case ir.OneOf(ref=ref, values=(False,)):
             return f"not({ref})"
+        case ir.OneOf(ref=ref, values=(value,)):
+            return f"{ref} = {literal(value)}"
         case ir.OneOf(ref=ref, values=values):
             return f"{ref} in ({', '.join(literal(v) for v in values)})"
         case ir.SetTest(ref=ref, quantifier="none", members=members):
@@ -165,5 +167,8 @@ def _ref(condition: ir.Cond) -> str:
 
 
 def _grouped(condition: ir.Cond) -> str:
+    """An operand of `and` / `or`, in parentheses when it is itself a conjunction or disjunction
+    or an `x in ...` test: engines differ on how far `x in [1..5] and flag` reaches (feelin reads
+    it as `x in ([1..5] and flag)`), so nothing is left to their precedence rules."""
     text = expression(condition)
-    return f"({text})" if isinstance(condition, (ir.AllOf, ir.AnyOf)) else text
+    return f"({text})" if isinstance(condition, (ir.AllOf, ir.AnyOf)) or " in " in text else text

@@ -78,10 +78,32 @@ def _import(data: bytes, dmn_text: str, dmn_path: str, mmdsl_path: str) -> Impor
 def _translated(model: Model, reporter: Reporter, mmdsl_path: str,
                 never_default: frozenset[str]) -> ImportResult:
     dmn_path, dmn_text = reporter.path, reporter.text
+    before = list(reporter.diagnostics)
     translation = translate(model, reporter, never_default)
     result = ImportResult(dmn_path, dmn_text, translation, reporter.diagnostics)
     if translation.text is not None:
         result.compilation = compile_source(Source(mmdsl_path, translation.text))
+    if translation.worked and not result.ok:
+        return _without_worked_statements(model, Reporter(dmn_path, dmn_text, before),
+                                          mmdsl_path, never_default, result)
+    return result
+
+
+def _without_worked_statements(model: Model, reporter: Reporter, mmdsl_path: str,
+                               never_default: frozenset[str], failed: ImportResult) -> ImportResult:
+    """The examples, notes and quotes of an mmdsl export that no longer fit the model (a DMN
+    modeller changed what they name) must not cost the import: it is made again without them."""
+    translation = translate(model, reporter, never_default, worked=False)
+    result = ImportResult(reporter.path, reporter.text, translation, reporter.diagnostics)
+    if translation.text is None:
+        return failed
+    result.compilation = compile_source(Source(mmdsl_path, translation.text))
+    if not result.ok:
+        return failed
+    reporter.report("dmn-extension-left-out", model.where,
+                    f"the {failed.translation.worked} worked examples, notes and quotes kept in "
+                    "the mmdsl extension do not compile with the model as it now is; they are "
+                    "left out")
     return result
 
 

@@ -142,6 +142,37 @@ class Enumeration:
     classes: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, description, members)
 
 
+ExampleScalar = bool | int | float | str
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleLine:
+    """A line of a worked example: `subject: values` or `expect subject: values`; strings are
+    quoted text when `quoted`, else names (enumeration members, `ok`)."""
+
+    expect: bool
+    subject: str
+    values: tuple[ExampleScalar, ...]  # empty: `none`
+    quoted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    name: str
+    description: str
+    lines: tuple[ExampleLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Remark:
+    """A note or a quote of the clinical source, and the rules (`table.rule`) it is on."""
+
+    kind: str  # "note" or "quote"
+    name: str
+    targets: tuple[str, ...]
+    text: str
+
+
 @dataclass(frozen=True, slots=True)
 class Guideline:
     """What the mmdsl export keeps in the model's extension elements."""
@@ -155,6 +186,8 @@ class Guideline:
     evidence: tuple[Evidence, ...] = ()
     caveats: tuple[Caveat, ...] = ()
     enumerations: tuple[Enumeration, ...] = ()
+    examples: tuple[Example, ...] = ()
+    remarks: tuple[Remark, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ translation's business (`mmdsl.dmn.translate`).
 
 from __future__ import annotations
 
+import json
 import re
 
 from mmdsl.dmn import model as m
@@ -218,7 +219,32 @@ def _guideline(root: Element) -> m.Guideline | None:
         caveats=tuple(m.Caveat(e.attributes.get("name", ""), e.text,
                                _ints(e.attributes.get("refs", "")))
                       for e in found.find_all("caveat")),
-        enumerations=tuple(_enumeration(e) for e in found.find_all("enum")))
+        enumerations=tuple(_enumeration(e) for e in found.find_all("enum")),
+        examples=tuple(_example(e) for e in found.find_all("example")),
+        remarks=tuple(m.Remark(e.tag, e.attributes.get("name", ""),
+                               tuple(e.attributes.get("on", "").split()), e.text)
+                      for e in found.children if e.tag in ("note", "quote")
+                      and e.namespace == MMDSL))
+
+
+def _example(element: Element) -> m.Example:
+    lines = tuple(m.ExampleLine(e.tag == "expect", e.attributes.get("subject", ""),
+                                _example_values(e.text), e.attributes.get("quoted") == "true")
+                  for e in element.children if e.tag in ("given", "expect")
+                  and e.namespace == MMDSL)
+    return m.Example(element.attributes.get("name", ""),
+                     element.attributes.get("description", ""), lines)
+
+
+def _example_values(text: str) -> tuple[m.ExampleScalar, ...]:
+    """A JSON list of scalars; anything else reads as no valid value (the line is left out)."""
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return (float("nan"),)
+    if not isinstance(values, list):
+        return (float("nan"),)
+    return tuple(v if isinstance(v, (bool, int, float, str)) else float("nan") for v in values)
 
 
 def _evidence(element: Element) -> m.Evidence:

@@ -77,6 +77,7 @@ class Translation:
     # decision it belongs to: if the compiler finds it can never apply, the rules already cover
     # every case and the import leaves the default out (`importer.import_dmn`).
     default_rules: dict[int, str] = field(default_factory=dict)
+    worked: int = 0  # the examples, notes and quotes written back from the mmdsl extension
 
 
 # ---- what a column or a condition can read -------------------------------------------------------
@@ -134,16 +135,19 @@ class Plan:
     facts: list[str] = field(default_factory=list)
     scope: str | None = None
     tables: list[TablePlan] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worked examples, notes, quotes
 
 
 def translate(model: m.Model, reporter: Reporter,
-              never_default: frozenset[str] = frozenset()) -> Translation:
+              never_default: frozenset[str] = frozenset(), worked: bool = True) -> Translation:
     """The mmdsl text of `model`; on any error the diagnostics say why and `text` is None.
-    The decisions in `never_default` get no default rule: their rules cover every case."""
+    The decisions in `never_default` get no default rule: their rules cover every case. With
+    `worked`, the examples, notes and quotes an mmdsl export kept are written back."""
     translator = _Translator(model, reporter, never_default)
     translator.run()
     translation = translator.translation
+    if worked and not reporter.failed:
+        translator.add_worked_statements()
     if not reporter.failed:
         translation.text = render(translator.plan)
         translation.default_rules = default_rule_lines(translation.text, translator.plan)
@@ -189,6 +193,17 @@ class _Translator:
             self.add_input(data)
         for decision in dependency_order(self.model, self.reporter, self.broken):
             self.add_decision(decision)
+
+    def add_worked_statements(self) -> None:
+        from mmdsl.dmn.worked import statements
+
+        problems: list[str] = []
+        worked = list(statements(self.model.guideline, self.translation, problems))
+        self.plan.notes += worked
+        self.translation.worked = len(worked)
+        for problem in problems:
+            self.reporter.report("dmn-extension-left-out", self.model.where,
+                                 f"{problem}; it is left out")
 
     # -- enumerations from an mmdsl export --
 
@@ -534,7 +549,8 @@ def render(plan: Plan) -> str:
     blocks += ["\n".join(plan.facts)] if plan.facts else []
     blocks += [plan.scope] if plan.scope else []
     blocks += [_table_text(t) for t in plan.tables]
-    blocks += ["\n".join(plan.notes)] if plan.notes else []
+    blocks += ["\n".join(n for n in plan.notes if "\n" not in n)] if plan.notes else []
+    blocks += [n for n in plan.notes if "\n" in n]  # worked examples, each a block
     return "\n\n".join(blocks) + "\n"
 
 

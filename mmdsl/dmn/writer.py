@@ -12,6 +12,7 @@
 | rule name, evidence, caveats       | annotation columns `rule`, `evidence`, `caveats`            |
 | evidence, caveats (their texts)    | textAnnotation artifacts, associated with the decisions     |
 | bibliography, enum labels, classes | extensionElements `mmdsl:guideline`                         |
+| worked examples, notes, quotes     | `mmdsl:example`, `mmdsl:note`, `mmdsl:quote` in the same    |
 | order by, distinct by, includes,   | mmdsl extension attributes: `mmdsl import` restores them,   |
 | defaults, complete, requires ...   | a DMN engine ignores them (warning MD709)                   |
 
@@ -23,6 +24,7 @@ every attribute and text; nothing here needs anything beyond the standard librar
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -41,6 +43,7 @@ from mmdsl.source import NO_SPAN, Span
 
 HIT_POLICIES = {"unique": "UNIQUE", "any": "ANY", "first": "FIRST", "priority": "PRIORITY",
                 "collect": "COLLECT", "rule order": "RULE ORDER", "output order": "OUTPUT ORDER"}
+RANKED = ("priority", "output order")
 
 
 def tag(name: str) -> str:
@@ -118,7 +121,37 @@ class _Writer:
                         refs=" ".join(map(str, caveat.refs)))
         for enum in g.enums:
             element.append(self.enum_extension(enum))
+        for example in g.examples:
+            element.append(self.example_extension(example))
+        for kind, remarks in (("note", g.notes), ("quote", g.quotes)):
+            for remark in remarks:
+                _text_child(element, kind, remark.text, ns=ext, name=remark.name,
+                            on=" ".join(remark.targets))
         return element
+
+    def example_extension(self, example: ir.IRExample) -> ET.Element:
+        """A worked example, its values as JSON lists (`mmdsl import` writes it back)."""
+        element = ET.Element(ext("example"), name=example.name, description=example.description)
+        inputs = {i.name: i for i in self.guideline.inputs}
+        for name, value in example.facts.items():
+            given = inputs.get(name)
+            _text_child(element, "given", _json_list(value), ns=ext, subject=name,
+                        quoted=_true_if(given is not None and given.type.kind == "text"))
+        for expectation in example.expectations:
+            _text_child(element, "expect", _json_list(expectation.expected), ns=ext,
+                        subject=expectation.subject,
+                        quoted=_true_if(self.is_text(expectation.subject)))
+        return element
+
+    def is_text(self, subject: str) -> bool:
+        """Whether an expectation's subject holds text (its strings are quoted in mmdsl)."""
+        name, _, output = subject.partition(".")
+        for table in self.guideline.tables:
+            if table.name == name:
+                outputs = [o for o in table.outputs if o.name == output] if output else \
+                    list(table.outputs) if len(table.outputs) == 1 else []
+                return bool(outputs) and outputs[0].type.kind == "text"
+        return False
 
     def enum_extension(self, enum: ir.IREnum) -> ET.Element:
         element = ET.Element(ext("enum"), name=enum.name, description=enum.description)
@@ -291,6 +324,12 @@ class _Writer:
             clause = ET.SubElement(element, tag("output"), name=output.name,
                                    typeRef=self.type_ref(output.type, f"{table.name}.{output.name}"))
             _text_child(clause, "description", output.description)
+            if table.hit in RANKED and output.type.kind == "enum":
+                # A PRIORITY / OUTPUT ORDER table ranks by the output clause's list of values,
+                # not by the type's allowed values: without it an engine cannot rank.
+                values = ET.SubElement(clause, tag("outputValues"))
+                _text_child(values, "text", ", ".join(feel_text.literal(member)
+                                                      for member in output.type.members))
         for name in ("rule", "evidence", "caveats"):
             ET.SubElement(element, tag("annotation"), name=name)
         for rule in table.rules:
@@ -361,6 +400,15 @@ class _Writer:
             ET.SubElement(association, tag("sourceRef"), href=f"#{id_}")
             ET.SubElement(association, tag("targetRef"), href=f"#decision_{table}")
             yield association
+
+
+def _json_list(value: ir.JsonValue) -> str:
+    values = value if isinstance(value, list) else [] if value is None else [value]
+    return json.dumps(values, ensure_ascii=False)
+
+
+def _true_if(condition: bool) -> str:
+    return "true" if condition else "false"
 
 
 def _default_literal(default: ir.JsonValue) -> str:

@@ -66,14 +66,11 @@ class Loaded:
     def review_html(self) -> str:
         """The review document, as `mmdsl docs` writes it (made once per version of the file)."""
         if self._review is None:
-            from mmdsl.backends.review import render_html, run_examples
-            from mmdsl.backends.review_coverage import fallback_coverage
-            from mmdsl.commands.docs import uncovered_cases
+            # the one place that makes a compilation's documents, so the page is the file's
+            from mmdsl.commands.docs import _documents
 
-            assert self.guideline is not None
-            self._review = render_html(self.guideline, run_examples(self.guideline),
-                                       uncovered_cases(self.compilation.diagnostics),
-                                       fallback_coverage(self.guideline))
+            documents = _documents(self.compilation, Path("."))
+            self._review = next(text for path, text in documents.items() if path.suffix == ".html")
         return self._review
 
 

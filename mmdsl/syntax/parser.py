@@ -21,6 +21,7 @@ from mmdsl.diagnostics.codes import lookup
 from mmdsl.source import Source, Span
 from mmdsl.syntax import ast
 from mmdsl.syntax.build import AstBuilder
+from mmdsl.syntax.hints import hint_for_character, hint_for_token
 from mmdsl.syntax.messages import describe_unexpected_token
 
 STATEMENT_KEYWORDS = (
@@ -197,6 +198,10 @@ def syntax_diagnostic(source: Source, chunk: Chunk, error: UnexpectedInput) -> D
     if isinstance(error, UnexpectedCharacters):
         return _unexpected_character(source, chunk, error)
     assert isinstance(error, UnexpectedToken)
+    hint = hint_for_token(source, chunk.char_offset, chunk.text, error,
+                          functools.partial(chunk_span, source, chunk))
+    if hint is not None:
+        return hint
     token = error.token
     span = _token_span(source, chunk, token)
     message, help_text = describe_unexpected_token(token, set(error.expected), chunk.keyword,
@@ -215,6 +220,10 @@ def _unexpected_character(source: Source, chunk: Chunk, error: UnexpectedCharact
             source.path, chunk_span(source, chunk, start, end_of_line),
             "this quoted text is never closed",
             help='add the closing `"`; to write a quote inside text, write `\\"`')
+    hint = hint_for_character(source, chunk.char_offset, chunk.text, position,
+                              functools.partial(chunk_span, source, chunk))
+    if hint is not None:
+        return hint
     span = chunk_span(source, chunk, start, start + 1)
     if unicodedata.category(char) == "Cf":  # bidirectional controls, zero-width characters
         return lookup("suspicious-name").at(

@@ -15,53 +15,105 @@ from mmdsl.source import Span
 from mmdsl.verify.analyses import Finding, TableAnalysis
 from mmdsl.verify.bdd import MAX_STEPS, TooComplex
 from mmdsl.verify.encode import MAX_VARIABLES, Encoder, Unverifiable
+from mmdsl.verify.result import ANALYSES, AnalysisResult, TableVerification, Verification
 from mmdsl.verify.values import UnreadValues, unread_values
 
 MAX_OVERLAP_GROUPS = 10
 
 
 def verify(path: str, symbols: Symbols, guideline: ir.IRGuideline) -> list[Diagnostic]:
-    """Every finding of every table of a guideline that passed the checks.
+    """Every finding of every table of a guideline that passed the checks, as diagnostics."""
+    return diagnostics_of(path, symbols, guideline, verify_guideline(guideline))
+
+
+def verify_guideline(guideline: ir.IRGuideline) -> Verification:
+    """What the analyses prove, find and leave unchecked, table by table.
 
     The analysis is bounded: a table that would need more operations, nodes or variables than
-    allowed (bdd.MAX_STEPS, bdd.MAX_NODES, encode.MAX_VARIABLES) is reported as not verified
-    (MD606) instead of making the compiler hang or run out of memory.
+    allowed (bdd.MAX_STEPS, bdd.MAX_NODES, encode.MAX_VARIABLES) is not verified, and its result
+    says so (MD606) instead of making the compiler hang or run out of memory.
     """
-    values = [_unread(path, symbols, found) for found in unread_values(guideline)]
+    values = tuple(unread_values(guideline))
+    acknowledged = {target: note.text for note in guideline.notes for target in note.targets}
     with recursion_for_variables():
         try:
             encoder = Encoder(guideline)
         except TooComplex as too_complex:
-            return values + [_too_complex(path, symbols.tables[t.name], str(too_complex))
-                             for t in guideline.tables]
-        return values + [d for table in guideline.tables
-                         for d in _verify_table(path, symbols.tables[table.name], encoder, table)]
+            return Verification(tuple(_unchecked(t, _needs(str(too_complex)), acknowledged)
+                                      for t in guideline.tables), values)
+        return Verification(tuple(_verify_table(encoder, table, acknowledged)
+                                  for table in guideline.tables), values)
 
 
-def _verify_table(path: str, info: TableInfo, encoder: Encoder, table: ir.IRTable) -> list[Diagnostic]:
-    """The findings of one table. Past the budget, the findings of the analyses already done are
-    kept and MD606 says which were not (the gap analysis, the costliest, comes last)."""
+def _needs(reason: str) -> str:
+    return f"the analysis would need {reason}"
+
+
+def _applies(table: ir.IRTable, name: str) -> bool:
+    """Whether an analysis has a meaning for the table's hit policy."""
+    if name == "unreachable_rules":
+        return table.hit in ("first", "priority")
+    if name == "overlaps":
+        return table.hit in ("unique", "any")
+    if name == "redundant_rules":
+        return table.result_kind == "list"
+    return True
+
+
+def _unchecked(table: ir.IRTable, reason: str, acknowledged: dict[str, str],
+               done: tuple[AnalysisResult, ...] = ()) -> TableVerification:
+    rest = tuple(AnalysisResult(name, "not_checked", reason=reason) if _applies(table, name)
+                 else AnalysisResult(name, "not_applicable") for name, _ in ANALYSES[len(done):])
+    return TableVerification(table.name, done + rest, reason, acknowledged.get(table.name, ""))
+
+
+def _verify_table(encoder: Encoder, table: ir.IRTable, acknowledged: dict[str, str]) -> TableVerification:
+    """The result of each analysis of one table. Past the budget, the results of the analyses
+    already done are kept and the others are not checked (the gap analysis, the costliest, comes
+    last)."""
     encoder.bdd.allow(MAX_STEPS)
-    findings: list[Finding] = []
-    steps: tuple[tuple[str, str], ...] = ANALYSES
+    done: list[AnalysisResult] = []
     try:
         analysis = TableAnalysis(encoder, table, encoder.in_scope)
-        for done, (_, step) in enumerate(steps):
-            findings += getattr(analysis, step)()
-            steps = ANALYSES[done + 1:]
+        for name, _ in ANALYSES:
+            if not _applies(table, name):
+                done.append(AnalysisResult(name, "not_applicable"))
+                continue
+            findings = tuple(getattr(analysis, name)())
+            done.append(AnalysisResult(name, "found" if findings else "proved", findings))
     except Unverifiable as unverifiable:
-        return [_unverified(path, info, unverifiable.ref)]
+        reason = (f"the column `{unverifiable.ref}` reads an aggregated number that the analysis "
+                  "cannot reason about")
+        return _unchecked(table, reason, acknowledged)
     except TooComplex as too_complex:
-        kept = [_diagnostic(path, info, table, f) for f in _capped(findings)]
-        return [*kept, _too_complex(path, info, str(too_complex), [what for what, _ in steps])]
-    return [_diagnostic(path, info, table, f) for f in _capped(findings)]
+        return _unchecked(table, _needs(str(too_complex)), acknowledged, tuple(done))
+    return TableVerification(table.name, tuple(done))
 
 
-ANALYSES: tuple[tuple[str, str], ...] = (
-    ("dead rules", "dead_rules"), ("unreachable rules", "unreachable_rules"), ("overlaps", "overlaps"),
-    ("redundant rules", "redundant_rules"), ("gaps", "gaps"))
-"""In the order they run: the cheapest first, so that a table too big for the gap analysis still
-gets the other findings."""
+def diagnostics_of(path: str, symbols: Symbols, guideline: ir.IRGuideline,
+                   verification: Verification) -> list[Diagnostic]:
+    """The verifier's result as diagnostics: one per finding, MD606 per table not fully verified
+    (unless the authors acknowledged it with a note on the table), MD607 per unread value."""
+    found = [_unread(path, symbols, values) for values in verification.unread_values]
+    for table, result in zip(guideline.tables, verification.tables, strict=True):
+        info = symbols.tables[table.name]
+        found += [_diagnostic(path, info, table, f) for f in _capped(list(result.findings))]
+        if not result.fully_verified and not result.acknowledgement:
+            found.append(_not_verified(path, info, table, result))
+    return found
+
+
+def _not_verified(path: str, info: TableInfo, table: ir.IRTable, result: TableVerification) -> Diagnostic:
+    if result.reason.startswith("the column `"):
+        return _unverified(path, info, result.reason.split("`")[1])
+    reason = result.reason.removeprefix("the analysis would need ")
+    unchecked = [_STEP_WORDS[name] for name in result.unchecked]
+    applicable = [name for name, _ in ANALYSES if _applies(table, name)]
+    return _too_complex(path, info, reason, None if len(unchecked) == len(applicable) else unchecked)
+
+
+_STEP_WORDS = {"dead_rules": "dead rules", "unreachable_rules": "unreachable rules",
+               "overlaps": "overlaps", "redundant_rules": "redundant rules", "gaps": "gaps"}
 
 
 @contextlib.contextmanager
@@ -78,8 +130,8 @@ def recursion_for_variables() -> Iterator[None]:
 
 def analyse(encoder: Encoder, table: ir.IRTable) -> Iterator[Finding]:
     analysis = TableAnalysis(encoder, table, encoder.in_scope)
-    for _, step in ANALYSES:
-        yield from getattr(analysis, step)()
+    for name, _ in ANALYSES:
+        yield from getattr(analysis, name)()
 
 
 def _capped(findings: list[Finding]) -> list[Finding]:
@@ -227,7 +279,7 @@ def _unverified(path: str, info: TableInfo, ref: str) -> Diagnostic:
 
 
 def _too_complex(path: str, info: TableInfo, reason: str, unchecked: list[str] | None = None) -> Diagnostic:
-    every = unchecked is None or len(unchecked) == len(ANALYSES)
+    every = unchecked is None
     if every:
         message = f"the rules of table `{info.name}` are not verified: the analysis would need {reason}"
         help_text = ("split the table, or use fewer distinct thresholds; cover it with worked examples, "

@@ -76,7 +76,13 @@ def test_a_table_with_errors_fails(mmdsl: Run, workdir: Path) -> None:
     assert result.exit_code == 1
     assert "error[MD100]" in result.stderr
     assert result.stdout.splitlines() == [
-        "5 examples, 0 failed", "error: broken.mmdsl has errors: its examples were not run"]
+        "error: broken.mmdsl has errors: its examples were not run", "5 examples, 0 failed"]
+
+
+def test_a_file_with_errors_alone_prints_no_count(mmdsl: Run, workdir: Path) -> None:
+    result = mmdsl("test", "broken.mmdsl")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["error: broken.mmdsl has errors: its examples were not run"]
 
 
 def test_json_report(mmdsl: Run, workdir: Path, edit: Edit) -> None:

@@ -12,12 +12,11 @@ interpreter, and turn the decision JSON back into DMN results:
 - `null` is None, enumeration members become their DMN strings again, numbers are compared as
   decimals (a float's shortest repr, so 64.32 stays 64.32).
 
-The TCK folder is `MMDSL_DMN_TCK`, by default `../shared/dmn-tck` beside the repository.
+The TCK is vendored in tests/fixtures/dmn-tck (its SOURCE.txt says from where, under which licence).
 """
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mmdsl.diagnostics.model import Severity
 from mmdsl.dmn.importer import ImportResult, import_dmn
 from mmdsl.dmn.safexml import Element, parse
 from mmdsl.dmn.translate import DecisionName, Translation
@@ -38,7 +38,7 @@ Value = Decimal | str | bool | None | list["Value"] | dict[str, "Value"]
 
 
 def tck_folder() -> Path:
-    return Path(os.environ.get("MMDSL_DMN_TCK") or ROOT.parent / "shared" / "dmn-tck")
+    return ROOT / "tests" / "fixtures" / "dmn-tck"
 
 
 # ---- reading test files ----------------------------------------------------------------------------
@@ -136,24 +136,91 @@ def problems_of(result: ImportResult) -> str:
     return render_text(result.all_diagnostics, result.sources)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one case: `passed`; `wrong` (mmdsl answered and the answer differs from
+    the TCK's, or mmdsl itself failed); `refused` (the model does not import, or mmdsl rejects the
+    case's inputs, with the reason). Only `wrong` is a defect: refusing is mmdsl saying what it
+    cannot express."""
+
+    status: str
+    reason: str = ""
+
+
+_OUTCOMES: dict[tuple[str, str], Outcome] = {}
+
+
+def outcome_of(case: Case) -> Outcome:
+    """The case's outcome, once per case; never raises."""
+    key = (case.folder, case.id)
+    if key not in _OUTCOMES:
+        _OUTCOMES[key] = _outcome(case)
+    return _OUTCOMES[key]
+
+
+def _outcome(case: Case) -> Outcome:
+    """An exception in mmdsl is a wrong answer, with its text: never a crash of the runner."""
+    from mmdsl.runtime.prelude import InputError
+
+    try:
+        result = imported(case.model)
+        guideline = result.compilation.guideline if result.compilation else None
+        if guideline is None:
+            return Outcome("refused", refusal_reason(result))
+        try:
+            facts = facts_for(case, result.translation)
+            decision = evaluate(guideline, facts)
+        except (InputError, UnsupportedInput) as error:
+            return Outcome("refused", f"inputs rejected: {_first_line(error)}")
+        problem = differences(case, decision, result.translation)
+    except Exception as error:
+        return Outcome("wrong", f"mmdsl failed: {type(error).__name__}: {error}")
+    return Outcome("wrong", problem) if problem else Outcome("passed")
+
+
 def run_case(case: Case, result: ImportResult) -> str | None:
-    """None when every expected result is produced; otherwise what differs."""
-    guideline = result.compilation.guideline if result.compilation else None
-    if guideline is None:
-        return f"the model does not import:\n{problems_of(result)}"
-    decision = evaluate(guideline, facts_for(case, result.translation))
-    differences = []
+    """None when every expected result is produced; otherwise what differs or why it did not run."""
+    del result  # imported(case.model), cached
+    outcome = outcome_of(case)
+    return None if outcome.status == "passed" else f"{outcome.status}: {outcome.reason}"
+
+
+class UnsupportedInput(ValueError):
+    """A case input the translation has no place for."""
+
+
+def refusal_reason(result: ImportResult) -> str:
+    """The first error of the import, as `MD702 literal expression ...` (one line)."""
+    errors = [d for d in result.all_diagnostics if d.severity is Severity.ERROR]
+    if not errors:
+        return "does not import"
+    first = errors[0]
+    return f"{first.code} {first.message}"
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0]
+
+
+def differences(case: Case, decision: dict[str, Any], translation: Translation) -> str | None:
+    found = []
     for expected in case.expected:
-        actual = dmn_result(decision, result.translation.decisions[expected.decision])
+        mapping = translation.decisions.get(expected.decision)
+        if mapping is None:
+            found.append(f"{expected.decision}: not a decision of the import")
+            continue
+        actual = dmn_result(decision, mapping)
         if not same(expected.value, actual):
-            differences.append(f"{expected.decision}: expected {expected.value!r}, got {actual!r}")
-    return "; ".join(differences) or None
+            found.append(f"{expected.decision}: expected {expected.value!r}, got {actual!r}")
+    return "; ".join(found) or None
 
 
 def facts_for(case: Case, translation: Translation) -> dict[str, Any]:
     facts = {}
     for dmn_name, value in case.inputs.items():
-        mapping = translation.inputs[dmn_name]
+        mapping = translation.inputs.get(dmn_name)
+        if mapping is None:
+            raise UnsupportedInput(f"the model has no input `{dmn_name}`")
         facts[mapping.name] = fact_value(value, mapping.type)
     return facts
 
@@ -223,39 +290,61 @@ def same(expected: Value, actual: Value) -> bool:
 @dataclass
 class FolderTally:
     passed: int = 0
-    failed: int = 0
+    wrong: int = 0
+    refused: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     out_of_scope: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     @property
-    def run(self) -> int:
-        return self.passed + self.failed
+    def not_passed(self) -> int:
+        return self.wrong + sum(len(ids) for ids in self.refused.values())
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.not_passed
 
 
 TALLY: dict[str, FolderTally] = defaultdict(FolderTally)
 
 
 def record(case: Case, passed: bool) -> None:
+    """A case whose outcome is only passed or not (0072-feel-in's own way of running)."""
+    record_outcome(case, Outcome("passed") if passed else Outcome("wrong", "differs"))
+
+
+def record_outcome(case: Case, outcome: Outcome) -> None:
     tally = TALLY[case.folder]
-    if passed:
+    if outcome.status == "passed":
         tally.passed += 1
+    elif outcome.status == "wrong":
+        tally.wrong += 1
     else:
-        tally.failed += 1
+        tally.refused[outcome.reason].append(case.id)
 
 
 def record_out_of_scope(case: Case, reason: str) -> None:
     TALLY[case.folder].out_of_scope[reason].append(case.id)
 
 
+def group_of(folder: str) -> str:
+    """The line of the summary a folder counts in: level 2, the level-3 table models, or
+    0072-feel-in (run in its own way, case by case with the out-of-scope ones set apart)."""
+    level, name = folder.split("/")
+    if level == "compliance-level-2":
+        return "compliance-level-2"
+    return f"{level} {name}" if name == "0072-feel-in" else f"{level} (decision-table models)"
+
+
 def summary_lines() -> list[str]:
-    """`DMN TCK compliance-level-2: 51/51 passed`, a line per folder, out-of-scope reasons."""
+    """`DMN TCK compliance-level-2: 57/116 passed, 0 wrong`, then a line per folder."""
     lines: list[str] = []
-    levels: dict[str, list[str]] = defaultdict(list)
+    groups: dict[str, list[str]] = defaultdict(list)
     for folder in sorted(TALLY):
-        levels[folder.split("/")[0]].append(folder)
-    for level, folders in levels.items():
+        groups[group_of(folder)].append(folder)
+    for group, folders in groups.items():
         passed = sum(TALLY[f].passed for f in folders)
-        run = sum(TALLY[f].run for f in folders)
-        lines.append(f"DMN TCK {level}: {passed}/{run} passed")
+        total = sum(TALLY[f].total for f in folders)
+        wrong = sum(TALLY[f].wrong for f in folders)
+        lines.append(f"DMN TCK {group}: {passed}/{total} passed, {wrong} wrong")
         for folder in folders:
             lines += _folder_lines(folder, TALLY[folder])
     return lines
@@ -265,11 +354,13 @@ def _folder_lines(folder: str, tally: FolderTally) -> list[str]:
     name = folder.split("/")[-1]
     skipped = sum(len(ids) for ids in tally.out_of_scope.values())
     scope = f" ({skipped} out of scope)" if skipped else ""
-    lines = [f"  {name}: {tally.passed}/{tally.run} passed{scope}"]
+    wrong = f", {tally.wrong} wrong" if tally.wrong else ""
+    lines = [f"  {name}: {tally.passed}/{tally.total} passed{wrong}{scope}"]
+    for reason, ids in sorted(tally.refused.items()):
+        lines.append(f"    not run, {reason}: {len(ids)} ({_families(ids)})")
     for reason, ids in sorted(tally.out_of_scope.items()):
         lines.append(f"    out of scope, {reason}: {len(ids)} ({_families(ids)})")
     return lines
-
 
 def _families(ids: list[str]) -> str:
     """`number_001, number_002` when there are few; else counts by family, `date ×43`."""
@@ -278,4 +369,73 @@ def _families(ids: list[str]) -> str:
     families: dict[str, int] = defaultdict(int)
     for case_id in ids:
         families[case_id.split("_0")[0]] += 1
+    if len(families) == len(ids):
+        return f"{ids[0]} … {ids[-1]}"
     return ", ".join(f"{family} ×{count}" for family, count in families.items())
+
+
+# ---- the list of cases not passed in docs/dmn.md, generated from the runner ------------------------
+
+DOCS = ROOT / "docs" / "dmn.md"
+BEGIN = "<!-- tck-results: generated by `python -m tests.dmn.tck`; do not edit by hand -->"
+END = "<!-- end of tck-results -->"
+
+
+def level_folders(level: str) -> list[Path]:
+    return [folder for folder in sorted((tck_folder() / level).iterdir()) if folder.is_dir()]
+
+
+def table_model_folders() -> list[Path]:
+    """The level-3 folders whose model has a decision table."""
+    return [folder for folder in level_folders("compliance-level-3")
+            if any(b"decisionTable" in model.read_bytes() for model in folder.glob("*.dmn"))]
+
+
+def level_2_cases() -> list[Case]:
+    return [case for folder in level_folders("compliance-level-2") for case in cases_in(folder)]
+
+
+def level_3_table_cases() -> list[Case]:
+    return [case for folder in table_model_folders() for case in cases_in(folder)]
+
+
+def results_markdown() -> str:
+    """The counts and every case not passed with its reason, level 2 and level-3 table models."""
+    lines = [BEGIN, ""]
+    for title, cases in (("Compliance level 2", level_2_cases()),
+                         ("Compliance level 3, the models built on decision tables",
+                          level_3_table_cases())):
+        outcomes = [(case, outcome_of(case)) for case in cases]
+        passed = sum(outcome.status == "passed" for _, outcome in outcomes)
+        wrong = sum(outcome.status == "wrong" for _, outcome in outcomes)
+        lines += [f"**{title}: {passed}/{len(cases)} passed, {wrong} wrong.** Not passed:", ""]
+        lines += _not_passed_lines(outcomes) or ["(none)"]
+        lines.append("")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def _not_passed_lines(outcomes: list[tuple[Case, Outcome]]) -> list[str]:
+    grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for case, outcome in outcomes:
+        if outcome.status != "passed":
+            reason = outcome.reason.splitlines()[0] if outcome.reason else ""
+            grouped[(case.folder.split("/")[-1], outcome.status, reason)].append(case.id)
+    return [f"- {folder}, {len(ids)} case{'s' if len(ids) > 1 else ''} ({_families(ids)}): "
+            f"{'WRONG ' if status == 'wrong' else ''}{_markdown(reason)}"
+            for (folder, status, reason), ids in sorted(grouped.items())]
+
+
+def _markdown(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;")
+
+
+def docs_with_results(text: str) -> str:
+    """docs/dmn.md with its generated section replaced by the current results."""
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    return text[:start] + results_markdown() + text[end:]
+
+
+if __name__ == "__main__":
+    DOCS.write_text(docs_with_results(DOCS.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"wrote {DOCS.relative_to(ROOT)}")

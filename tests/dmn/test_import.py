@@ -336,3 +336,72 @@ def test_mutated_models_give_diagnostics_never_tracebacks() -> None:
         own_fault = [d for d in (result.compilation.diagnostics if result.compilation else [])
                      if d.code.startswith(("MD1", "MD202", "MD9"))]
         assert not own_fault, (problems(result), result.text)
+
+
+# ---- worked examples, notes and quotes kept by an mmdsl export ------------------------------------
+
+WORKED = """guideline worked "Worked"
+input age: integer 0..120 "age in years"
+input name: text "the patient's name"
+table group "Age group"
+  hit first
+  output value: one of adult, minor
+  | rule  | age  || value |
+  |-------|------||-------|
+  | adult | >= 18 || adult |
+  | minor | < 18 || minor |
+note age_note on age: "Age in completed years"
+quote adult_quote on group.adult: "Adults are 18 or older"
+example grown_up "An adult called \\"Ann\\""
+  age: 40
+  name: "Ann \\"the \\\\ first\\""
+  expect group: adult
+"""
+
+
+def exported_worked() -> str:
+    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.pipeline import compile_source
+    from mmdsl.source import Source
+
+    compilation = compile_source(Source("worked.mmdsl", WORKED))
+    assert compilation.guideline is not None, [d.message for d in compilation.diagnostics]
+    return export_dmn(compilation.guideline).text
+
+
+def test_examples_notes_and_quotes_come_back_from_the_extension() -> None:
+    result = imported(exported_worked().encode())
+    assert result.ok, problems(result)
+    assert result.text is not None
+    assert 'note age_note on age: "Age in completed years"' in result.text
+    assert 'quote adult_quote on group.adult: "Adults are 18 or older"' in result.text
+    assert ('example grown_up "An adult called \\"Ann\\""\n  age: 40\n'
+            '  name: "Ann \\"the \\\\ first\\""\n  expect group: adult') in result.text
+    assert "MD440" not in codes(result)
+
+
+def test_a_statement_naming_what_the_model_no_longer_has_is_left_out_with_a_warning() -> None:
+    text = exported_worked().replace('subject="age"', 'subject="weight"')
+    result = imported(text.encode())
+    assert result.ok, problems(result)
+    assert result.text is not None and "example grown_up" not in result.text
+    assert "note age_note" in result.text and "quote adult_quote" in result.text
+    assert codes(result).count("MD440") == 1
+
+
+def test_statements_that_no_longer_compile_are_left_out_and_the_model_still_imports() -> None:
+    """A DMN modeller renamed the output value `adult`; the example expecting it cannot compile."""
+    text = exported_worked().replace('"adult"', '"grown"').replace('["grown"]', '["adult"]')
+    result = imported(text.encode())
+    assert result.ok, problems(result)
+    assert result.text is not None and "example grown_up" not in result.text
+    assert "MD440" in codes(result)
+
+
+def test_hostile_extension_values_stay_out_of_the_mmdsl_text() -> None:
+    text = exported_worked()
+    hostile = text.replace("[40]", '["40\\n  expect status: minor"]')
+    result = imported(hostile.encode())
+    assert result.ok, problems(result)
+    assert result.text is not None and "example grown_up" not in result.text
+    assert codes(result).count("MD440") == 1

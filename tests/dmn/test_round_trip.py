@@ -116,6 +116,27 @@ def test_the_imported_guideline_has_the_same_parts(path: str, text: str) -> None
     assert [table_shape(t) for t in back.tables] == [table_shape(t) for t in original.tables]
     assert back.evidence == original.evidence and back.caveats == original.caveats
     assert back.references == original.references
+    assert [(n.name, n.targets, n.text) for n in back.notes] == \
+        [(n.name, n.targets, n.text) for n in original.notes]
+    assert [(q.name, q.targets, q.text) for q in back.quotes] == \
+        [(q.name, q.targets, q.text) for q in original.quotes]
+    assert [worked(e) for e in back.examples] == [worked(e) for e in original.examples]
+
+
+def worked(example: ir.IRExample) -> tuple[Any, ...]:
+    return (example.name, example.description, example.facts,
+            [(e.subject, e.expected) for e in example.expectations])
+
+
+@pytest.mark.parametrize("path, text", guidelines())
+def test_the_imported_worked_examples_still_pass(path: str, text: str) -> None:
+    from mmdsl.examples import run_file_examples
+
+    original = compiled(path, text)
+    before = run_file_examples(original)
+    after = run_file_examples(round_trip(original))
+    assert len(after.outcomes) == len(before.outcomes) == len(original.examples)
+    assert [o.passed for o in after.outcomes] == [o.passed for o in before.outcomes]
 
 
 def table_shape(table: ir.IRTable) -> tuple[Any, ...]:

@@ -1,16 +1,23 @@
 """The DMN TCK through `mmdsl import` and the interpreter (see tests/dmn/tck.py for how a case
-runs). The pass counts per folder are printed at the end of the session (tests/conftest.py).
+runs; the TCK is vendored in tests/fixtures/dmn-tck). The pass counts per folder, with the reason
+of every case not passed, are printed at the end of the session (tests/conftest.py).
 
-- compliance-level-2: the 17 decision-table folders, 51 test cases, every one must pass;
+- compliance-level-2: every case of every folder runs; none may be answered wrongly, and at least
+  LEVEL_2_FLOOR pass (the rest are refused by the import, each with its reason);
+- compliance-level-3, the models built on decision tables: the same, with LEVEL_3_TABLES_FLOOR;
 - compliance-level-3/0072-feel-in: every case whose expression is a literal tested against simple
   unary tests that mmdsl can state must pass; the others are recorded as out of scope with their
   reason (tests/dmn/feel_in.py).
+
+The denominators are counted here from the test files with a plain XML parser, apart from the
+runner's own reading, so a case the runner lost would show.
 """
 
 from __future__ import annotations
 
-import os
+import xml.etree.ElementTree as ET
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,44 +26,83 @@ from mmdsl.dmn.importer import import_dmn
 from mmdsl.interpreter import evaluate
 from tests.dmn import feel_in
 from tests.dmn.tck import (
+    DOCS,
     Case,
     cases_in,
-    imported,
+    docs_with_results,
+    level_2_cases,
+    level_3_table_cases,
+    outcome_of,
     problems_of,
     record,
     record_out_of_scope,
-    run_case,
+    record_outcome,
+    table_model_folders,
     tck_folder,
 )
 
 LEVEL_2 = tck_folder() / "compliance-level-2"
-FEEL_IN = tck_folder() / "compliance-level-3" / "0072-feel-in"
+LEVEL_3 = tck_folder() / "compliance-level-3"
+FEEL_IN = LEVEL_3 / "0072-feel-in"
 
-if not LEVEL_2.is_dir():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"the DMN TCK is missing at {tck_folder()}: set MMDSL_DMN_TCK")
-    pytest.skip(f"the DMN TCK is not at {tck_folder()} (set MMDSL_DMN_TCK)", allow_module_level=True)
+# Raised as the import learns more; never lowered (docs/dmn.md lists every case not passed).
+LEVEL_2_FLOOR = 57
+LEVEL_3_TABLES_FLOOR = 0
 
 
-def level_2_cases() -> list[Case]:
-    return [case for folder in sorted(LEVEL_2.iterdir()) if folder.is_dir()
-            for case in cases_in(folder)]
+def folders(level: Path) -> list[Path]:
+    return [folder for folder in sorted(level.iterdir()) if folder.is_dir()]
+
+
+def test_case_count(folder_list: list[Path]) -> int:
+    """`<testCase>` elements of the folders' test files, counted without the runner's reader."""
+    count = 0
+    for folder in folder_list:
+        for test_file in folder.glob("*-test-01.xml"):
+            count += sum(1 for element in ET.parse(test_file).iter()
+                         if element.tag.split("}")[-1] == "testCase")
+    return count
+
+
+test_case_count.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 @pytest.mark.parametrize("case", level_2_cases(), ids=lambda case: case.label)
-def test_level_2(case: Case) -> None:
-    problem = run_case(case, imported(case.model))
-    record(case, problem is None)
-    assert problem is None, problem
+def test_level_2_case_is_never_answered_wrongly(case: Case) -> None:
+    outcome = outcome_of(case)
+    record_outcome(case, outcome)
+    assert outcome.status != "wrong", outcome.reason
 
 
-def test_level_2_is_all_there() -> None:
-    """The 51 cases of 17 folders, each folder's model imported with no error at all."""
+@pytest.mark.parametrize("case", level_3_table_cases(), ids=lambda case: case.label)
+def test_level_3_table_case_is_never_answered_wrongly(case: Case) -> None:
+    outcome = outcome_of(case)
+    record_outcome(case, outcome)
+    assert outcome.status != "wrong", outcome.reason
+
+
+def test_level_2_counts() -> None:
+    """Every case of all 28 folders is counted, none wrong, at least the floor passed."""
     cases = level_2_cases()
-    assert len({case.folder for case in cases}) == 17
-    assert len(cases) == 51
-    for model in sorted({case.model for case in cases}):
-        assert imported(model).ok, problems_of(imported(model))
+    assert len(cases) == test_case_count(folders(LEVEL_2))
+    assert len({case.folder for case in cases}) == len(folders(LEVEL_2))
+    outcomes = [outcome_of(case) for case in cases]
+    assert [o for o in outcomes if o.status == "wrong"] == []
+    assert sum(o.status == "passed" for o in outcomes) >= LEVEL_2_FLOOR
+
+
+def test_level_3_table_model_counts() -> None:
+    cases = level_3_table_cases()
+    assert len(cases) == test_case_count(table_model_folders())
+    outcomes = [outcome_of(case) for case in cases]
+    assert [o for o in outcomes if o.status == "wrong"] == []
+    assert sum(o.status == "passed" for o in outcomes) >= LEVEL_3_TABLES_FLOOR
+
+
+def test_docs_list_every_case_not_passed_with_its_reason() -> None:
+    """docs/dmn.md's list is generated by the runner (`python -m tests.dmn.tck` rewrites it)."""
+    text = DOCS.read_text(encoding="utf-8")
+    assert docs_with_results(text) == text, "docs/dmn.md is stale: run `python -m tests.dmn.tck`"
 
 
 # ---- compliance-level-3/0072-feel-in ------------------------------------------------------------------
@@ -103,5 +149,5 @@ def test_feel_in_out_of_scope_cases_have_reasons() -> None:
             record_out_of_scope(case, classified)
         else:
             in_scope += 1
-    assert len(cases) == 327  # 331 in the file, 4 of them commented out
+    assert len(cases) == test_case_count([FEEL_IN])
     assert in_scope >= 50

@@ -70,7 +70,7 @@ def test_unique_reports_a_conflict_instead_of_choosing(evaluate: Evaluate) -> No
     decision = evaluate(guideline(UNIQUE), {"n": 3, "flag": True})
     assert decision["t"] is None
     assert decision["status"] == "error"
-    assert decision["errors"] == [{"table": "t", "rules": ["r1", "r2"], "message":
+    assert decision["errors"] == [{"table": "t", "kind": "conflict", "rules": ["r1", "r2"], "message":
                                    "rules r1, r2 all match, but a unique table allows only one"}]
     assert decision["trace"] == ["t: rule r1 matched (n: <= 3)",
                                  "t: rule r2 matched (n: 3..6, flag: yes)",
@@ -102,7 +102,7 @@ def test_any_reports_a_conflict_when_the_matches_disagree(evaluate: Evaluate) ->
     decision = evaluate(guideline(ANY), {"n": 9})
     assert decision["t"] is None
     assert decision["errors"] == [{
-        "table": "t", "rules": ["r1", "r2", "r3"],
+        "table": "t", "kind": "conflict", "rules": ["r1", "r2", "r3"],
         "message": "rules r1, r2, r3 match with different outputs, "
                    "but an any table needs them to agree"}]
     assert decision["trace"][-1] == "t: conflict between rules r1, r2, r3"

@@ -9,8 +9,8 @@ import pytest
 
 import mmdsl
 from mmdsl.backends.review import render_html, render_markdown
+from mmdsl.backends.review_build import uncovered_cases
 from mmdsl.backends.review_coverage import FallbackCoverage, fallback_coverage
-from mmdsl.commands.docs import uncovered_cases
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
 from tests.review.support import compiled, compiled_text
@@ -168,7 +168,8 @@ def test_a_fallback_that_is_never_alone_says_so(synthetic: dict[str, FallbackCov
 def test_a_real_gap_is_listed_as_an_explicit_gap_with_its_patient() -> None:
     compilation = compile_source(Source("inline.mmdsl", SYNTHETIC))
     assert compilation.guideline is not None
-    uncovered = uncovered_cases(compilation.diagnostics)
+    assert compilation.verification is not None
+    uncovered = uncovered_cases(compilation.verification)
     text = section_11(render_markdown(compilation.guideline, None, uncovered,
                                       fallback_coverage(compilation.guideline)))
     assert "These are explicit gaps: the table gives them no value" in text

@@ -1,0 +1,150 @@
+"""Completion: what may be written where the cursor is.
+
+In a row of a table, the column under the cursor decides: the members of its enumeration (and
+the class names after `any of`), `yes`/`no`, the values of an output, the evidence or caveat
+names; in the header, the inputs, facts and tables a column may read. Elsewhere: a statement
+keyword at the start of a line, a table's clauses, or the names a condition may read.
+
+While a row is half written its table may not parse; the server then passes the symbols of the
+last version that did (`fallback`), so the columns are still known.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lsprotocol import types
+
+from mmdsl.lsp.analysis import Analysis
+from mmdsl.lsp.features import cursor
+from mmdsl.lsp.index import column_kinds, enum_of
+from mmdsl.semantics.symbols import ANNOTATION_COLUMNS, RULE_COLUMN, Symbols, TableInfo
+from mmdsl.semantics.types import BoolT, EnumT, SetT, ValueType
+from mmdsl.syntax.parser import STATEMENT_KEYWORDS
+
+Kind = types.CompletionItemKind
+TABLE_CLAUSES = ("hit first", "hit unique", "hit any", "hit priority", "hit collect", "output",
+                 "order by", "distinct by", "complete", "requires evidence")
+CONDITION_WORDS = ("and", "or", "not", "is", "in", "has", "any of", "none of", "all of")
+_PARTIAL = re.compile(r"[\w-]*$")
+_AFTER_OF = re.compile(r"\b(?:any|none|all) of\s*\(?[\w\s,-]*$")
+
+
+def completions(analysis: Analysis, position: types.Position,
+                fallback: Symbols | None = None) -> list[types.CompletionItem]:
+    offset = cursor(analysis, position)
+    text = analysis.compilation.source.text
+    line_start = text.rfind("\n", 0, offset) + 1
+    prefix = text[line_start:offset]
+    partial = _PARTIAL.search(prefix)
+    start = offset - (len(partial.group()) if partial else 0)
+    replace = analysis.lines.range(start + analysis.shift, offset + analysis.shift)
+    symbols = analysis.compilation.symbols
+    if prefix.lstrip().startswith("|"):
+        around = _table_around(symbols, offset, fallback)
+        items = _in_row(*around, prefix, offset, text) if around is not None else []
+    elif _AFTER_OF.search(prefix):
+        items = _names(symbols.classes if symbols else (), Kind.Class, "class")
+    elif not prefix[:1].isspace() and " " not in prefix:
+        items = [_item(k, Kind.Keyword, "statement") for k in STATEMENT_KEYWORDS]
+    elif prefix[:1].isspace() and _table_around(symbols, offset, fallback) is not None:
+        items = [_item(c, Kind.Keyword, "table clause") for c in TABLE_CLAUSES]
+    else:
+        items = _readable(symbols) + [_item(w, Kind.Keyword, "condition") for w in CONDITION_WORDS]
+    for item in items:
+        item.text_edit = types.TextEdit(range=replace, new_text=item.insert_text or item.label)
+    return items
+
+
+def _item(label: str, kind: types.CompletionItemKind, detail: str,
+          documentation: str | None = None) -> types.CompletionItem:
+    return types.CompletionItem(label=label, kind=kind, detail=detail, documentation=documentation)
+
+
+def _names(names: Iterable[str], kind: types.CompletionItemKind, detail: str) -> list[types.CompletionItem]:
+    return [_item(name, kind, detail) for name in names]
+
+
+def _readable(symbols: Symbols | None) -> list[types.CompletionItem]:
+    """The inputs, facts and tables a condition or a column may read."""
+    if symbols is None:
+        return []
+    items = [_item(n, Kind.Variable, "input", _description(i.decl.description))
+             for n, i in symbols.inputs.items()]
+    items += [_item(n, Kind.Function, "fact", _description(f.description)) for n, f in symbols.facts.items()]
+    for table in symbols.tables.values():
+        items += [_item(f"{table.name}.{o}", Kind.Field, "table output") for o in table.outputs]
+    return items
+
+
+def _description(text: object) -> str | None:
+    value = getattr(text, "value", None)
+    return value if isinstance(value, str) else None
+
+
+def _table_around(symbols: Symbols | None, offset: int,
+                  fallback: Symbols | None) -> tuple[Symbols, TableInfo] | None:
+    """The table whose statement holds `offset` (in the current symbols, else the fallback's by
+    name: the table that starts last before the cursor)."""
+    for candidates in (symbols, fallback):
+        if candidates is None:
+            continue
+        before = [t for t in candidates.tables.values() if t.decl.span.start <= offset]
+        if before:
+            table = max(before, key=lambda t: t.decl.span.start)
+            if candidates is symbols and offset > table.decl.span.end + 1 and fallback is not None:
+                continue  # past the table's end: the table being typed did not parse
+            return candidates, table
+    return None
+
+
+def _in_row(symbols: Symbols, table: TableInfo, prefix: str, offset: int,
+            text: str) -> list[types.CompletionItem]:
+    """What the cell under the cursor may hold."""
+    column = len(re.findall(r"\|\|?", prefix)) - 1
+    if _is_header(table, offset, text):
+        return _readable(symbols) + [_item(c, Kind.Keyword, "column") for c in
+                                      (RULE_COLUMN, *ANNOTATION_COLUMNS)]
+    kinds = list(column_kinds(symbols, table))
+    if not 0 <= column < len(kinds):
+        return []
+    kind, value_type = kinds[column]
+    cell = prefix.rsplit("|", 1)[-1]
+    if kind == "evidence":
+        return _names(symbols.evidence, Kind.Reference, "evidence")
+    if kind == "caveats":
+        return _names(symbols.caveats, Kind.Reference, "caveat")
+    if kind == RULE_COLUMN:
+        return []
+    return _values(symbols, value_type, cell, kind == "input")
+
+
+def _values(symbols: Symbols, value_type: ValueType | None, cell: str,
+            is_input: bool) -> list[types.CompletionItem]:
+    enum = enum_of(value_type)
+    if enum is not None and _AFTER_OF.search(cell) and "(" not in cell.rsplit("of", 1)[-1]:
+        classes = [c for c, info in symbols.classes.items() if info.decl.enum.text == enum.name]
+        return _names(classes, Kind.Class, f"class of {enum.name}")
+    items: list[types.CompletionItem] = []
+    if enum is not None:
+        items = [_item(m, Kind.EnumMember, f"value of {enum.name}", enum.labels.get(m))
+                 for m in enum.members]
+    elif isinstance(value_type, BoolT):
+        items = [_item("yes", Kind.Value, "yes/no"), _item("no", Kind.Value, "yes/no")]
+    if is_input:
+        items.append(_item("-", Kind.Operator, "any value"))
+    if isinstance(value_type, SetT) and is_input:
+        items += [_item(w, Kind.Keyword, "set test") for w in ("has", "any of", "none of", "all of")]
+    elif isinstance(value_type, EnumT) and is_input:
+        items.append(_item("not", Kind.Keyword, "negation"))
+    return items
+
+
+def _is_header(table: TableInfo, offset: int, text: str) -> bool:
+    """Whether the cursor's line is the table's header row."""
+    header = table.decl.header
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line_end = len(text) if line_end < 0 else line_end
+    return bool(header) and line_start <= header[0].span.start <= line_end
