@@ -327,7 +327,7 @@ def compiled_guideline(table_file: str, output_format: OutputFormat) -> IRGuidel
     text = Path(table_file).read_bytes()
     shown = f"{os.path.abspath(table_file)}\0{os.getcwd()}"  # what shown_path depends on
     cached = compile_cache.load(text, shown)
-    if cached is not None:
+    if cached is not None and compile_cache.clinical_source_unchanged(cached, Path(table_file)):
         return cached
     from mmdsl.pipeline import compile_path, shown_path
 

@@ -94,3 +94,16 @@ def store(text: bytes, shown: str, guideline: IRGuideline) -> None:
             pickle.dump(guideline, stream, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
         return
+
+
+def clinical_source_unchanged(guideline: IRGuideline, table_file: Path) -> bool:
+    """Whether the clinical source a cached guideline was checked against is still the same file
+    (its quotes were checked and its hash taken when it was compiled)."""
+    declared = guideline.clinical_source
+    if declared is None:
+        return True
+    try:
+        raw = (table_file.parent / declared.path).read_bytes()
+    except OSError:
+        return False
+    return hashlib.sha256(raw).hexdigest() == declared.sha256

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from mmdsl.backends import why_not
 from mmdsl.ir import model as ir
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import validate_facts
@@ -40,8 +41,12 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
         reason = f"outside the scope of this guideline: {guideline.scope.description}"
         return decision(guideline, values, trace, Outcomes(), reason)
     outcomes = Outcomes()
+    plans = {plan.table: plan for plan in why_not.plans_of(guideline)}
     for table in guideline.tables:
-        outcomes.add(table, judge(table, values), trace)
+        judgement = judge(table, values)
+        outcomes.add(table, judgement, trace)
+        if table.name in plans:
+            outcomes.withheld[table.name] = withheld(table, plans[table.name], judgement, values)
         publish(table, outcomes.results[table.name], values)
     return decision(guideline, values, trace, outcomes)
 
@@ -213,6 +218,47 @@ def publish(table: ir.IRTable, result: Any, values: Values) -> None:
             values[key] = None if result is None else result[output.name]
 
 
+# ---- why not: the values a table did not give, and what stood in the way ------------------------
+
+
+def withheld(table: ir.IRTable, plan: why_not.TablePlan, judgement: Judgement,
+             values: Values) -> list[dict[str, Any]]:
+    """For each rule whose value of the first output is not in the result: why (docs/decision.md)."""
+    output = table.outputs[0].name
+    rows = judgement.result if isinstance(judgement.result, list) else [judgement.result]
+    given = {row[output] for row in rows if row is not None}
+    entries = []
+    for rule, checks in zip(table.rules, plan.rules, strict=True):
+        value = rule.outputs[0]
+        if value is None or value in given:
+            continue
+        because = first_failure(checks, values) or matched_but(table, rule, judgement)
+        entries.append({output: value, "rule": rule.name, "because": because})
+    return entries
+
+
+def first_failure(checks: tuple[why_not.Check, ...], values: Values) -> str | None:
+    """The words of the first check that fails, and of the first of its parts that fails."""
+    for check in checks:
+        if not holds(check.condition, values):
+            inner = first_failure(check.inner, values)
+            return check.failed if inner is None else check.failed + why_not.SEPARATOR + inner
+    return None
+
+
+def matched_but(table: ir.IRTable, rule: ir.IRRule, judgement: Judgement) -> str:
+    """Why a rule that matched did not give its value: the hit policy kept something else."""
+    if judgement.conflict is not None:
+        return why_not.CONFLICT.format(rules=rule_names(judgement.considered))
+    if isinstance(judgement.result, dict):
+        return why_not.CHOSEN.format(rule=judgement.result["rule"])
+    positions = output_positions(table, table.distinct_by)
+    identity = tuple(rule.outputs[i] for i in positions)
+    kept = next(row for row in judgement.result
+                if tuple(row[table.outputs[i].name] for i in positions) == identity)
+    return why_not.REPEATED.format(rule=kept["rule"], outputs=" and ".join(table.distinct_by))
+
+
 # ---- the decision ---------------------------------------------------------------------------------
 
 
@@ -222,6 +268,7 @@ class Outcomes:
     def __init__(self) -> None:
         self.results: dict[str, Any] = {}
         self.errors: list[dict[str, Any]] = []
+        self.withheld: dict[str, list[dict[str, Any]]] = {}
 
     def add(self, table: ir.IRTable, judgement: Judgement, trace: list[str]) -> None:
         self.results[table.name] = judgement.result
@@ -245,12 +292,17 @@ def decision(guideline: ir.IRGuideline, values: Values, trace: list[str], outcom
     """The decision object, its keys in the documented order."""
     status = "out_of_scope" if reason else "error" if outcomes.errors else "ok"
     result: dict[str, Any] = {"guideline": guideline.name, "version": guideline.version,
-                              "source_sha256": guideline.source_sha256, "status": status}
+                              "source_sha256": guideline.source_sha256}
+    if guideline.clinical_source is not None:
+        result["clinical_source_sha256"] = guideline.clinical_source.sha256
+    result["status"] = status
     if reason:
         result["reason"] = reason
     if outcomes.errors:
         result["errors"] = outcomes.errors
     result.update(outcomes.results)
+    if not reason:
+        result["why_not"] = outcomes.withheld
     result["derived"] = {fact.name: values[fact.name] for fact in guideline.facts}
     result["trace"] = trace
     return result

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from mmdsl.check import run_checks
 from mmdsl.check.context import CheckContext, unparsed_statements
+from mmdsl.clinical_source import ClinicalText, read_clinical_source
 from mmdsl.diagnostics import Diagnostic, has_errors
 from mmdsl.diagnostics.codes import internal_error, lookup
 from mmdsl.diagnostics.model import sorted_diagnostics
@@ -114,16 +115,20 @@ def _not_encodable(source: Source) -> Diagnostic | None:
     return None
 
 
-def compile_source(source: Source, *, verify: bool = True, run_examples: bool = False) -> Compilation:
+def compile_source(source: Source, *, verify: bool = True, run_examples: bool = False,
+                   directory: Path | None = None) -> Compilation:
     """Parse, check and (when there is no error) lower and verify one file; never raises for its
     content. `verify=False` stops after lowering (the verifier's own tests use it);
-    `run_examples=True` also reports worked examples that contradict the tables (`mmdsl check`)."""
+    `run_examples=True` also reports worked examples that contradict the tables (`mmdsl check`).
+    `directory`: the table file's folder, where a declared clinical source is looked for (by
+    default the folder of `source.path`)."""
     if len(source.text) > MAX_SOURCE_SIZE:
         return Compilation(source, diagnostics=[_too_large(source.path)])
     if (unencodable := _not_encodable(source)) is not None:
         return Compilation(source, diagnostics=[unencodable])
+    folder = Path(source.path).parent if directory is None else directory
     with _fewer_collections():
-        return _compile(source, verify, run_examples)
+        return _compile(source, verify, run_examples, folder)
 
 
 @contextlib.contextmanager
@@ -139,17 +144,18 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(first, *rest)
 
 
-def _compile(source: Source, verify: bool, run_examples: bool) -> Compilation:
+def _compile(source: Source, verify: bool, run_examples: bool, folder: Path) -> Compilation:
     try:
         module, syntax_errors = parse_module(source)
         symbols = build_symbols(module)
     except Exception as error:  # a failure of the front end is a compiler bug
         return Compilation(source, diagnostics=[internal_error(source.path, "the parser", error)])
     unparsed = unparsed_statements(source, syntax_errors)
-    checked = run_checks(CheckContext(source, module, symbols, unparsed))
+    clinical = _clinical_source(folder, symbols)
+    checked = run_checks(CheckContext(source, module, symbols, unparsed, clinical))
     compilation = Compilation(source, module, symbols, sorted_diagnostics(syntax_errors + checked))
     if compilation.ok:
-        _lower_into(compilation, symbols)
+        _lower_into(compilation, symbols, clinical)
     if verify and compilation.guideline is not None:
         _verify_into(compilation, symbols)
     if run_examples and compilation.guideline is not None:
@@ -157,10 +163,19 @@ def _compile(source: Source, verify: bool, run_examples: bool) -> Compilation:
     return compilation
 
 
-def _lower_into(compilation: Compilation, symbols: Symbols) -> None:
+def _clinical_source(folder: Path, symbols: Symbols) -> ClinicalText | str | None:
+    """The clinical source the file declares, read from beside it (or why it cannot be)."""
+    if symbols.source is None:
+        return None
+    return read_clinical_source(folder, symbols.source.path.value)
+
+
+def _lower_into(compilation: Compilation, symbols: Symbols,
+                clinical: ClinicalText | str | None) -> None:
     """Lowering a checked file must not fail; if it does, the author gets MD900, not a traceback."""
     try:
-        compilation.guideline = lower(compilation.source, symbols)
+        compilation.guideline = lower(compilation.source, symbols,
+                                      clinical if isinstance(clinical, ClinicalText) else None)
     except Exception as error:  # any failure here is a compiler bug
         compilation.diagnostics.append(internal_error(compilation.source.path, "lowering", error))
 
@@ -201,7 +216,7 @@ def compile_path(path: str | Path, shown: str | None = None, *, run_examples: bo
     source = read_source(path, shown)
     if isinstance(source, Diagnostic):
         return Compilation(Source(source.path, ""), diagnostics=[source])
-    return compile_source(source, run_examples=run_examples)
+    return compile_source(source, run_examples=run_examples, directory=Path(path).parent)
 
 
 def published(guideline: IRGuideline) -> IRGuideline:

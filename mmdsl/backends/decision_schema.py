@@ -3,9 +3,10 @@ the module as `<name>.decision.schema.json`.
 
 It states docs/decision.md ("The decision: the output") for one guideline: the provenance keys
 with their values, the status, each table's result (a row or null, a list of rows, or a number),
-every derived fact, the trace. A row has each output with its type (null for `-`), the rule's
-name, evidence, references and caveats. Tables are required unless the status is out_of_scope,
-whose decision has a reason instead. The same IR gives the same bytes.
+why the other values were not given, every derived fact, the trace. A row has each output with
+its type (null for `-`), the rule's name, evidence, references and caveats. Tables are required
+unless the status is out_of_scope, whose decision has a reason instead (and no `why_not`). The
+same IR gives the same bytes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ def decision_schema(guideline: ir.IRGuideline) -> Schema:
     tables = {table.name: result_schema(table) for table in guideline.tables}
     facts = {fact.name: {"type": "boolean", "description": fact.description or fact.name}
              for fact in guideline.facts}
+    clinical = guideline.clinical_source
+    provenance_keys: Schema = {"clinical_source_sha256": {"const": clinical.sha256}} if clinical else {}
+    explained = [t for t in guideline.tables if t.result_kind != "number"]
+    why_not: Schema = {"type": "object", "properties": {t.name: why_not_schema(t) for t in explained},
+                       "required": [t.name for t in explained], "additionalProperties": False}
+    in_scope = [*tables, "why_not"]
     return {
         "$schema": DRAFT,
         "title": f"Decision: {guideline.title or guideline.name}",
@@ -38,23 +45,23 @@ def decision_schema(guideline: ir.IRGuideline) -> Schema:
             "guideline": {"const": guideline.name},
             "version": {"const": guideline.version},
             "source_sha256": {"const": guideline.source_sha256},
+            **provenance_keys,
             "status": {"enum": ["ok", "out_of_scope", "error"]},
             "reason": {"type": "string"},
             "errors": {"type": "array", "items": CONFLICT},
             **tables,
             "derived": {"type": "object", "properties": facts, "required": list(facts),
                         "additionalProperties": False},
+            "why_not": why_not,
             "trace": {"type": "array", "items": {"type": "string"}},
-            "why_not": {"description": "what was not given and why, when the evaluator says so",
-                        "type": ["array", "object"]},
         },
-        "required": ["guideline", "version", "source_sha256", "status", "derived", "trace"],
+        "required": ["guideline", "version", "source_sha256", *provenance_keys, "status", "derived",
+                     "trace"],
         "additionalProperties": False,
         "allOf": [
             {"if": {"properties": {"status": {"const": "out_of_scope"}}},
-             "then": {"required": ["reason"], "not": {"anyOf": [{"required": [t]} for t in tables]}}
-             if tables else {"required": ["reason"]},
-             "else": {"required": list(tables), "not": {"required": ["reason"]}}},
+             "then": {"required": ["reason"], "not": {"anyOf": [{"required": [k]} for k in in_scope]}},
+             "else": {"required": in_scope, "not": {"required": ["reason"]}}},
             {"if": {"properties": {"status": {"const": "error"}}},
              "then": {"required": ["errors"]}, "else": {"not": {"required": ["errors"]}}},
         ],
@@ -63,11 +70,23 @@ def decision_schema(guideline: ir.IRGuideline) -> Schema:
 
 CONFLICT: Schema = {
     "type": "object",
-    "properties": {"table": {"type": "string"}, "rules": {"type": "array", "items": {"type": "string"}},
+    "properties": {"table": {"type": "string"}, "kind": {"enum": ["conflict", "no_rule"]},
+                   "rules": {"type": "array", "items": {"type": "string"}},
                    "message": {"type": "string"}},
-    "required": ["table", "rules", "message"],
+    "required": ["table", "kind", "rules", "message"],
     "additionalProperties": False,
 }
+
+
+def why_not_schema(table: ir.IRTable) -> Schema:
+    """The values of the table's first output that no row gave: each with a rule and why."""
+    first: Schema = {table.outputs[0].name: type_schema(table.outputs[0].type)} if table.outputs else {}
+    return {"type": "array", "items": {
+        "type": "object",
+        "properties": {**first, "rule": {"type": "string"}, "because": {"type": "string"}},
+        "required": [*first, "rule", "because"],
+        "additionalProperties": False,
+    }}
 
 
 def result_schema(table: ir.IRTable) -> Schema:

@@ -50,7 +50,8 @@ class TableReading:
 class WhyNotView:
     """An option the patient did not get and why, from the decision's `why_not` part."""
 
-    option: str
+    option: str  # the value in words
+    rule: str
     reason: str
 
 
@@ -87,7 +88,7 @@ def read_decision(guideline: IRGuideline, decision: Mapping[str, Any],
     return DecisionReading(
         title=guideline.title or guideline.name, version=guideline.version, status=status,
         status_words=STATUS_WORDS.get(status, status), reason=str(decision.get("reason", "")),
-        conflicts=conflicts, tables=tables, why_not=why_not_views(decision.get("why_not")),
+        conflicts=conflicts, tables=tables, why_not=why_not_views(guideline, decision.get("why_not"), words),
         derived=derived, trace=tuple(str(line) for line in decision.get("trace", [])))
 
 
@@ -121,26 +122,21 @@ def _rule_named(table: IRTable, name: str) -> IRRule | None:
     return next((rule for rule in table.rules if rule.name == name), None)
 
 
-def why_not_views(part: object) -> tuple[WhyNotView, ...]:
-    """The `why_not` part of a decision, when the evaluator gives one: a list of entries (or a
-    mapping of tables to such lists), each naming an option and the reason it was not given."""
-    if isinstance(part, dict):
-        return tuple(view for value in part.values() for view in why_not_views(value))
-    if not isinstance(part, list):
+def why_not_views(guideline: IRGuideline, part: object, words: Vocabulary) -> tuple[WhyNotView, ...]:
+    """The decision's `why_not` (docs/decision.md, "Why not"): per table, each value of its first
+    output that no row gave, the rule that would have given it, and the first reason it did not."""
+    if not isinstance(part, dict):
         return ()
-    return tuple(_why_not_entry(entry) for entry in part)
-
-
-def _why_not_entry(entry: object) -> WhyNotView:
-    if not isinstance(entry, dict):
-        return WhyNotView("", str(entry))
-    reason_keys = ("reason", "because", "why", "message")
-    reason = next((entry[k] for k in reason_keys if isinstance(entry.get(k), str | list)), "")
-    if isinstance(reason, list):
-        reason = "; ".join(map(str, reason))
-    option = ", ".join(str(v) for k, v in entry.items()
-                       if k not in reason_keys and isinstance(v, str | int | float))
-    return WhyNotView(option, str(reason))
+    views = []
+    for table in guideline.tables:
+        entries = part.get(table.name)
+        if not isinstance(entries, list) or not table.outputs:
+            continue
+        first = table.outputs[0]
+        views += [WhyNotView(value_words(entry.get(first.name), first.type, words),
+                             str(entry.get("rule", "")), str(entry.get("because", "")))
+                  for entry in entries if isinstance(entry, dict)]
+    return tuple(views)
 
 
 def render_text(reading: DecisionReading) -> str:
@@ -157,8 +153,8 @@ def render_text(reading: DecisionReading) -> str:
         for option in table.options:
             lines += option_lines(option)
     if reading.why_not:
-        lines += ["", "Not given:"]
-        lines += [f"  - {w.option}: {w.reason}" if w.option else f"  - {w.reason}" for w in reading.why_not]
+        lines += ["", "Not given, and why:"]
+        lines += [f"  - {w.option} (rule {w.rule}): {w.reason}" for w in reading.why_not]
     return "\n".join(lines) + "\n"
 
 

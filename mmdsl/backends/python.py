@@ -26,6 +26,8 @@ from mmdsl.backends.python_core import (
     read_facts_lines,
     scope_lines,
 )
+from mmdsl.backends.python_why_not import Explainers
+from mmdsl.backends.why_not import TablePlan, plans_of
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import refs_read
 from mmdsl.runtime.inputs import input_fields
@@ -39,7 +41,7 @@ DECIDERS = {
 AGGREGATORS = {"sum": "decide_sum", "min": "decide_min", "max": "decide_max",
                "count": "decide_count"}
 PUBLISHERS = {"single": "publish_row", "list": "publish_rows", "number": "publish_number"}
-TABLES_TYPE = "tuple[tuple[Table, Callable[[Values], Outcome]], ...]"
+TABLES_TYPE = "tuple[tuple[Table, Callable[[Values], Outcome], Explainers | None], ...]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ class TableView:
     decide: str
     publish: str  # the function that makes the result readable by later tables; "" if none reads it
     summary: str  # the docstring of the table's function
+    why_not: str  # the statement of its why-not explainers (WHY_NOT_<n>); "" for a number
+    why_not_name: str  # that constant's name, or "None"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ class ModuleView:
     fact_statements: tuple[str, ...]
     scope_statements: tuple[str, ...]
     tables: tuple[TableView, ...]
+    explainers: tuple[str, ...]  # the functions the WHY_NOT_<n> constants list
     table_list: str
 
 
@@ -98,7 +103,9 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
     read = frozenset(ref for table in guideline.tables for rule in table.rules
                      for test in rule.tests for ref in refs_read(test))
     bounds = input_bounds(guideline.inputs)
-    tables = tuple(table_view(table, number, refs, read, bounds)
+    explainers = Explainers(Refs(refs.nullable, booleans=refs.booleans))
+    plans = {plan.table: plan for plan in plans_of(guideline)}
+    tables = tuple(table_view(table, number, refs, read, bounds, explainers, plans.get(table.name))
                    for number, table in enumerate(guideline.tables, start=1))
     return ModuleView(
         mmdsl_version=comment_text(guideline.mmdsl_version),
@@ -117,15 +124,18 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
         fact_statements=tuple(fact_lines(guideline.facts, refs)),
         scope_statements=tuple(scope_lines(guideline.scope, refs)),
         tables=tables,
-        table_list=render(_tuple(Text(f"({t.constant_name}, {t.function})") for t in tables), 0,
-                          f"TABLES: {TABLES_TYPE} = "),
+        explainers=tuple(explainers.functions),
+        table_list=render(_tuple(Text(f"({t.constant_name}, {t.function}, {t.why_not_name})")
+                                 for t in tables), 0, f"TABLES: {TABLES_TYPE} = "),
     )
 
 
 def provenance(guideline: ir.IRGuideline) -> tuple[str, ...]:
+    clinical = guideline.clinical_source.sha256 if guideline.clinical_source else None
     return tuple(render(literal(value), 0, f"{name} = ") for name, value in (
         ("GUIDELINE", guideline.name), ("VERSION", guideline.version),
-        ("SOURCE_SHA256", guideline.source_sha256), ("MMDSL_VERSION", guideline.mmdsl_version)))
+        ("SOURCE_SHA256", guideline.source_sha256), ("MMDSL_VERSION", guideline.mmdsl_version),
+        ("CLINICAL_SOURCE_SHA256: str | None", clinical)))
 
 
 def comment_text(text: str) -> str:
@@ -165,7 +175,7 @@ def input_code(field: InputField) -> Node:
 
 
 def table_view(table: ir.IRTable, number: int, refs: Refs, read: frozenset[str],
-               bounds: Bounds) -> TableView:
+               bounds: Bounds, explainers: Explainers, plan: TablePlan | None) -> TableView:
     """`read`: the refs that tables read; a result no table reads is not published."""
     constant_name = f"TABLE_{number}"
     decide = AGGREGATORS[table.aggregate] if table.aggregate else DECIDERS[table.hit]
@@ -179,6 +189,8 @@ def table_view(table: ir.IRTable, number: int, refs: Refs, read: frozenset[str],
         decide=decide, publish=PUBLISHERS[table.result_kind] if keys & read else "",
         summary=f"{constant_name} decided: its core, then its hit policy"
                 + ("; its result published for later tables." if keys & read else "."),
+        why_not=explainers.table_constant(constant_name, plan) if plan else "",
+        why_not_name=f"WHY_NOT_{number}" if plan else "None",
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from mmdsl.clinical_source import ClinicalText
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
 from mmdsl.semantics.symbols import Symbols, TableInfo
@@ -75,6 +76,7 @@ class CheckContext:
     module: ast.Module
     symbols: Symbols
     unparsed: Unparsed = Unparsed()
+    clinical: ClinicalText | str | None = None  # the declared source, or why it cannot be read
 
     @property
     def path(self) -> str:

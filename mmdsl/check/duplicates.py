@@ -14,7 +14,8 @@ from mmdsl.syntax import ast
 
 # Keys of the decision that the evaluator writes next to each table's result: a table of that
 # name would overwrite them (and an example's `expect status` would become ambiguous).
-DECISION_KEYS = ("guideline", "version", "source_sha256", "status", "reason", "derived", "trace")
+DECISION_KEYS = ("guideline", "version", "source_sha256", "clinical_source_sha256", "status",
+                 "reason", "errors", "why_not", "derived", "trace")
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

@@ -54,7 +54,8 @@ def repeated_statements(context: CheckContext) -> Iterator[Diagnostic]:
                              "keep one of them")
 
 
-_ONCE_ONLY = {ast.GuidelineDecl: "guideline", ast.VersionDecl: "version", ast.ScopeDecl: "scope"}
+_ONCE_ONLY = {ast.GuidelineDecl: "guideline", ast.VersionDecl: "version", ast.ScopeDecl: "scope",
+              ast.SourceDecl: "clinical source"}
 
 
 def _what(statement: ast.Statement) -> str:

@@ -17,6 +17,7 @@ from mmdsl.check import (
     names,
     notes,
     outputs,
+    sources,
     suspicious_names,
     table_order,
     unused,
@@ -43,4 +44,5 @@ CHECKS: list[Check] = [
     examples.check,  # MD500, MD501
     expectations.check,  # MD502
     notes.check,  # MD200, MD203 for note targets
+    sources.check,  # MD430-MD432
 ]

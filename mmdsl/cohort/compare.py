@@ -14,7 +14,9 @@ from typing import Any
 from mmdsl.ir import model as ir
 
 Rules = dict[str, dict[str, dict[str, list[Any]]]]
-PROVENANCE = ("guideline", "version", "source_sha256", "trace")
+# Left out of a cohort row (docs/cohort.md): provenance (in the file's metadata), the trace and
+# the why-not explanations (they explain a decision; they do not decide).
+PROVENANCE = ("guideline", "version", "source_sha256", "clinical_source_sha256", "why_not", "trace")
 
 
 def read_rules(metadata: dict[bytes, bytes] | None) -> Rules:

@@ -195,6 +195,21 @@ _ENTRIES = [
          "a set input includes something that is not a set of the same values",
          "`includes` makes one set contain another; both must be sets of the same enumeration.",
          "input exposed: set of drug includes prior_lines", "Name a set input of the same enumeration."),
+    Code("MD430", "quote-not-in-source", E, "a quote is not found word for word in the clinical source",
+         "A quote tells the signing clinician what the source says; words the source does not "
+         "contain, shown as its words, mislead. Only line breaks and runs of spaces are normalised: "
+         "letters, case, punctuation and symbols must match.",
+         'source "sources/guideline.txt" ...\nquote q on t.r: "CAR-T is prefered"',
+         "Copy the sentence from the source file exactly; the help shows the nearest passage."),
+    Code("MD431", "unreadable-source", E, "the declared clinical source cannot be read",
+         "The quotes are checked against the source and its SHA-256 goes into every decision; "
+         "without the file neither can be done.",
+         'source "../elsewhere/guideline.txt"',
+         "Put the source file beside the table (for example `tables/sources/NAME.txt`, UTF-8) and "
+         "give its path relative to the table file, inside the table's folder."),
+    Code("MD432", "bad-source-date", E, "the date of the clinical source is not a date",
+         "The date identifies the version of the source the guideline was written from.",
+         'date "December 2026"', 'Write it as YYYY-MM-DD: `date "2026-12-04"`.'),
     # ---- MD5xx: worked examples ------------------------------------------------------------
     Code("MD500", "bad-example-fact", E, "a worked example gives a fact that is not a valid input",
          "An example is a patient; its facts must be valid input to the evaluator.",

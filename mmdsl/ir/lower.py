@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 from mmdsl import __version__
+from mmdsl.clinical_source import ClinicalText, found_lines, passages, searchable
 from mmdsl.ir import model as ir
 from mmdsl.semantics.symbols import Resolved, Symbols, TableInfo
 from mmdsl.semantics.types import BoolT, EnumT, NumberT, SetT, TextT, ValueType
@@ -21,8 +22,10 @@ class LoweringError(Exception):
     """A file that passed the checks cannot be lowered: a bug in the compiler."""
 
 
-def lower(source: Source, symbols: Symbols) -> ir.IRGuideline:
+def lower(source: Source, symbols: Symbols, clinical: ClinicalText | None = None) -> ir.IRGuideline:
+    """`clinical`: the clinical source the file declares, as read beside the table."""
     assert symbols.guideline is not None
+    quotes = lower_quotes(symbols, clinical)
     return ir.IRGuideline(
         name=symbols.guideline.name.text,
         title=symbols.guideline.title.value,
@@ -47,8 +50,29 @@ def lower(source: Source, symbols: Symbols) -> ir.IRGuideline:
         examples=tuple(lower_example(symbols, e) for e in symbols.examples.values()),
         notes=tuple(ir.IRNote(n.name.text, tuple(t.text for t in n.targets), n.text.value)
                     for n in symbols.notes.values()),
-        quotes=tuple(ir.IRQuote(q.name.text, tuple(t.text for t in q.targets), q.text.value)
-                     for q in symbols.quotes.values()),
+        quotes=quotes,
+        clinical_source=lower_clinical_source(symbols, clinical, quotes),
+    )
+
+
+def lower_quotes(symbols: Symbols, clinical: ClinicalText | None) -> tuple[ir.IRQuote, ...]:
+    searched = searchable(clinical.text) if clinical else None
+    return tuple(ir.IRQuote(q.name.text, tuple(t.text for t in q.targets), q.text.value,
+                            (found_lines(q.text.value, searched) or ()) if searched else ())
+                 for q in symbols.quotes.values())
+
+
+def lower_clinical_source(symbols: Symbols, clinical: ClinicalText | None,
+                          quotes: tuple[ir.IRQuote, ...]) -> ir.IRClinicalSource | None:
+    if clinical is None or symbols.source is None:
+        return None
+    declared = symbols.source
+    return ir.IRClinicalSource(
+        path=clinical.path, title=declared.title.value, date=declared.date.value,
+        sha256=clinical.sha256,
+        passages=tuple(ir.IRPassage(p.line, p.text, p.heading,
+                                    tuple(q.name for q in quotes if p.line in q.lines))
+                       for p in passages(clinical.text)),
     )
 
 

@@ -224,6 +224,28 @@ class IRQuote:
     name: str
     targets: tuple[str, ...]
     text: str
+    lines: tuple[int, ...] = ()  # the lines of the declared source it was found on
+
+
+@dataclass(frozen=True, slots=True)
+class IRPassage:
+    """One non-blank line of the clinical source, and the quotes found on it."""
+
+    line: int
+    text: str
+    heading: bool  # no full stop, colon or reference number at its end
+    quotes: tuple[str, ...]  # names of the quotes found on this line, in file order
+
+
+@dataclass(frozen=True, slots=True)
+class IRClinicalSource:
+    """The clinical source the guideline declares: the file as the table names it."""
+
+    path: str  # relative to the table file, as declared
+    title: str
+    date: str
+    sha256: str  # of the file's bytes
+    passages: tuple[IRPassage, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,3 +284,4 @@ class IRGuideline:
     examples: tuple[IRExample, ...]
     notes: tuple[IRNote, ...]
     quotes: tuple[IRQuote, ...]
+    clinical_source: IRClinicalSource | None = None

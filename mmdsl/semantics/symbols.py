@@ -111,6 +111,7 @@ class Symbols:
     module: ast.Module
     guideline: ast.GuidelineDecl | None = None
     version: ast.VersionDecl | None = None
+    source: ast.SourceDecl | None = None  # the clinical source the quotes come from
     scope: ast.ScopeDecl | None = None
     references: dict[int, ast.ReferenceDecl] = field(default_factory=dict)
     evidence: dict[str, ast.EvidenceDecl] = field(default_factory=dict)
@@ -218,6 +219,8 @@ def _collect(symbols: Symbols, statement: ast.Statement) -> None:
             _set_once(symbols, "guideline", statement)
         case ast.VersionDecl():
             _set_once(symbols, "version", statement)
+        case ast.SourceDecl():
+            _set_once(symbols, "source", statement)
         case ast.ScopeDecl():
             _set_once(symbols, "scope", statement)
         case ast.ReferenceDecl():

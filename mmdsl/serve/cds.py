@@ -135,8 +135,7 @@ def decision_markdown(reading: DecisionReading) -> str:
         parts += [option_markdown(o) for o in table.options] or [_escape(table.value)]
     if reading.why_not:
         parts.append("\n**Not given, and why**\n")
-        parts += [f"- {_escape(w.option)}: {_escape(w.reason)}" if w.option else f"- {_escape(w.reason)}"
-                  for w in reading.why_not]
+        parts += [f"- {_escape(w.option)}: {_escape(w.reason)}" for w in reading.why_not]
     return "\n".join(parts)
 
 

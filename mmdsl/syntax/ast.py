@@ -235,6 +235,16 @@ class VersionDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceDecl:
+    """The clinical source the quotes come from: a file, by its path relative to the table."""
+
+    path: Text
+    title: Text
+    date: Text
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class ReferenceDecl:
     number: NumberValue
     citation: Text
@@ -422,8 +432,8 @@ class QuoteDecl:
 
 
 Statement: TypeAlias = (
-    GuidelineDecl | VersionDecl | ReferenceDecl | EvidenceDecl | CaveatDecl | EnumDecl | ClassDecl
-    | InputDecl | FactDecl | ScopeDecl | TableDecl | ExampleDecl | NoteDecl | QuoteDecl
+    GuidelineDecl | VersionDecl | SourceDecl | ReferenceDecl | EvidenceDecl | CaveatDecl | EnumDecl
+    | ClassDecl | InputDecl | FactDecl | ScopeDecl | TableDecl | ExampleDecl | NoteDecl | QuoteDecl
 )
 
 

@@ -132,6 +132,10 @@ class AstBuilder(Transformer[Token, Any]):
     def version_decl(self, meta: Meta, children: list[Token]) -> ast.VersionDecl:
         return ast.VersionDecl(self.text_node(children[0]), self.span(meta))
 
+    def source_decl(self, meta: Meta, children: list[Token]) -> ast.SourceDecl:
+        path, title, date = (self.text_node(child) for child in children)
+        return ast.SourceDecl(path, title, date, self.span(meta))
+
     def reference_decl(self, meta: Meta, children: list[Token]) -> ast.ReferenceDecl:
         number = ast.NumberValue(int(children[0]), self.token_span(children[0]))
         return ast.ReferenceDecl(number, self.text_node(children[1]), self.span(meta))

@@ -24,6 +24,7 @@ STATEMENT_FORMS = {
     "example": 'example NAME "description", then lines NAME: VALUE and expect TABLE: VALUE',
     "note": 'note NAME on TABLE.RULE: "why the rule is written this way"',
     "quote": 'quote NAME on TABLE.RULE, TABLE.RULE: "a statement of the source, word for word"',
+    "source": 'source "sources/FILE.txt", then indented lines: title "…", date "YYYY-MM-DD"',
 }
 
 _DESCRIPTIONS = {

@@ -18,7 +18,7 @@ SAMPLE = (Path(__file__).parent.parent / "fixtures" / "check" / "small.mmdsl").r
 
 
 def test_an_exception_in_lowering_becomes_md900(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken_lower(source: Source, symbols: Symbols) -> ir.IRGuideline:
+    def broken_lower(source: Source, symbols: Symbols, clinical: object = None) -> ir.IRGuideline:
         raise KeyError("tier")
 
     monkeypatch.setattr(pipeline, "lower", broken_lower)

@@ -368,7 +368,7 @@ def test_a_missing_earlier_result_matches_only_dash(evaluate: Evaluate) -> None:
 def test_the_decision_keys_come_in_the_documented_order(evaluate: Evaluate) -> None:
     decision = evaluate(guideline(CHAINED), {"n": 5, "flag": True})
     assert list(decision) == ["guideline", "version", "source_sha256", "status", "first_t", "t",
-                              "derived", "trace"]
+                              "why_not", "derived", "trace"]
     assert decision["guideline"] == "policy"
     assert decision["version"] == "1"
     assert decision["status"] == "ok"

@@ -33,7 +33,7 @@ def test_health_and_the_list(server: Server) -> None:
     with server.client() as client:
         assert client.get("/health").json() == {"status": "ok", "guidelines": {NAME: "ok"}}
         (listed,) = client.get("/guidelines").json()["guidelines"]
-        assert listed["name"] == NAME and listed["version"] == "1.0.0"
+        assert listed["name"] == NAME and listed["version"] == mmdsl.load(MYELOMA).ir.version
 
 
 def test_the_decision_is_the_generated_module_s_byte_for_byte(server: Server, module: ModuleType) -> None:

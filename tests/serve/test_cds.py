@@ -51,8 +51,8 @@ def test_a_card_for_a_response_to_the_exported_questionnaire(server: Server,
     (card,) = answer.json()["cards"]
     regimens = [r["regimen"] for r in mmdsl.load(MYELOMA).evaluate(PATIENT)["recommendations"]]
     assert len(card["summary"]) < 140 and card["indicator"] == "info"
-    assert card["source"]["label"] == \
-        "Treatment of refractory multiple myeloma post-daratumumab, version 1.0.0"
+    ir = mmdsl.load(MYELOMA).ir
+    assert card["source"]["label"] == f"{ir.title}, version {ir.version}"
     detail = card["detail"]
     positions = [detail.index(f"**{regimen}**") for regimen in regimens]
     assert positions == sorted(positions)  # the options in the decision's order

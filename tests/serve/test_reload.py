@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 
+import mmdsl
 from tests.serve.conftest import MYELOMA, NAME, ROOT, Server
 
 PATIENT = json.loads((ROOT / "examples" / "patient.json").read_text("utf-8"))
@@ -24,10 +25,11 @@ def rewrite(path: os.PathLike[str], text: str) -> None:
 def test_an_edited_file_is_reloaded_and_one_with_errors_is_not_served(server: Server) -> None:
     table = server.tables / MYELOMA.name
     text = table.read_text("utf-8")
+    version = mmdsl.load(MYELOMA).ir.version
     with server.client() as client:
-        assert client.post(f"/guidelines/{NAME}/decisions", json=PATIENT).json()["version"] == "1.0.0"
-        rewrite(table, text.replace('version "1.0.0"', 'version "1.0.1"', 1))
-        assert client.post(f"/guidelines/{NAME}/decisions", json=PATIENT).json()["version"] == "1.0.1"
+        assert client.post(f"/guidelines/{NAME}/decisions", json=PATIENT).json()["version"] == version
+        rewrite(table, text.replace(f'version "{version}"', 'version "9.9.9"', 1))
+        assert client.post(f"/guidelines/{NAME}/decisions", json=PATIENT).json()["version"] == "9.9.9"
 
         rewrite(table, text.replace("hit collect", "hit colect", 1))
         refused = client.post(f"/guidelines/{NAME}/decisions", json=PATIENT)
@@ -38,7 +40,7 @@ def test_an_edited_file_is_reloaded_and_one_with_errors_is_not_served(server: Se
         assert client.get("/health").json()["guidelines"] == {NAME: "errors"}
 
         rewrite(table, text)
-        assert client.post(f"/guidelines/{NAME}/decisions", json=PATIENT).json()["version"] == "1.0.0"
+        assert client.post(f"/guidelines/{NAME}/decisions", json=PATIENT).json()["version"] == version
 
 
 def test_a_new_file_is_found(server: Server) -> None:
