@@ -132,8 +132,7 @@ def run(requests: int = 10_000, clients: int = 4, seconds: float = 180.0) -> dic
     api, hooks = _payloads()
     folder = Path(tempfile.mkdtemp(prefix="mmdsl-serve-load-"))
     tables = folder / "tables"
-    tables.mkdir()
-    shutil.copy(TABLE, tables / TABLE.name)
+    shutil.copytree(TABLE.parent, tables)  # the table files and the clinical sources they quote
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-c", "from mmdsl.cli import main; main()", "serve", str(tables),

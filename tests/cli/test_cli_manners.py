@@ -94,3 +94,13 @@ def test_every_decision_matches_the_decision_schema() -> None:
     assert list(validator.iter_errors({**decisions[0], "surprise": 1}))
     out_of_scope = next(d for d in decisions if d["status"] == "out_of_scope")
     assert list(validator.iter_errors({**out_of_scope, "recommendations": []}))
+
+
+def test_eval_text_says_what_was_not_given_and_why() -> None:
+    facts = json.loads((ROOT / "examples" / "patient.json").read_text("utf-8"))
+    decision = mmdsl.load(MYELOMA).evaluate(facts)
+    entries = decision["why_not"]["recommendations"]
+    assert entries  # the patient gets some regimens and not others
+    out = eval_text(facts, "--format", "text")[1]
+    shown = out.split("Not given, and why:\n", 1)[1].splitlines()
+    assert shown == [f"  - {e['regimen']} (rule {e['rule']}): {e['because']}" for e in entries]

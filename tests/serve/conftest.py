@@ -43,8 +43,9 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_server(folder: Path) -> Iterator[Server]:
     tables = folder / "tables"
-    tables.mkdir()
-    shutil.copy(MYELOMA, tables / MYELOMA.name)
+    # the one guideline, and the clinical sources its quotes are checked against
+    shutil.copytree(MYELOMA.parent, tables, ignore=lambda where, names: [
+        n for n in names if n.endswith(".mmdsl") and Path(where, n) != MYELOMA])
     port = free_port()
     log = folder / "server.log"
     feedback = folder / "feedback.jsonl"

@@ -104,8 +104,11 @@ def test_the_page_posts_without_javascript_and_has_no_external_asset(server: Ser
         links = re.findall(r'(?:href|src|action)="([^"]*)"', html)
         assert links and all(link.startswith(("/", "#")) for link in links), links
     assert answer.status_code == 200
+    decision = mmdsl.load(MYELOMA).evaluate(facts)
     rules = re.findall(r'<li class="option" data-rule="([^"]+)"', answer.text)
-    assert rules == [row["rule"] for row in mmdsl.load(MYELOMA).evaluate(facts)["recommendations"]]
+    assert rules == [row["rule"] for row in decision["recommendations"]]
+    not_given = re.findall(r'<li data-rule="([^"]+)"><strong>', answer.text)
+    assert not_given == [entry["rule"] for entry in decision["why_not"]["recommendations"]]
 
 
 def test_the_review_document_is_served_with_its_own_strict_policy(server: Server) -> None:

@@ -57,6 +57,10 @@ def test_a_card_for_a_response_to_the_exported_questionnaire(server: Server,
     positions = [detail.index(f"**{regimen}**") for regimen in regimens]
     assert positions == sorted(positions)  # the options in the decision's order
     assert "Evidence: KarMMa" in detail and "Caveat: The prognosis" in detail
+    not_given = detail.split("**Not given, and why**", 1)[1]
+    why_not = mmdsl.load(MYELOMA).evaluate(PATIENT)["why_not"]["recommendations"]
+    assert [line.split(":")[0] for line in not_given.splitlines() if line.startswith("- ")] == \
+        [f"- {entry['regimen']}" for entry in why_not]
     review = card["source"]["url"]
     assert review in detail and review.endswith(f"/guidelines/{NAME}/review")
     assert httpx.get(review).status_code == 200
