@@ -95,14 +95,19 @@ def read_decision(guideline: IRGuideline, decision: Mapping[str, Any],
 def table_reading(guideline: IRGuideline, table: IRTable, result: Any, words: Vocabulary) -> TableReading:
     title = table.title or table.name
     if table.result_kind == "number":
-        shown = "no value" if result is None else value_words(result, table.outputs[0].type, words) \
-            if table.outputs else str(result)
-        return TableReading(table.name, title, (), shown, result is None)
+        return TableReading(table.name, title, (), number_words_of(table, result, words), result is None)
     rows = result if isinstance(result, list) else [] if result is None else [result]
     options = tuple(option_view(guideline, table, row, number, words)
                     for number, row in enumerate(rows, start=1) if isinstance(row, dict))
     return TableReading(table.name, title, options, "" if options else "no recommendation",
                         not options)
+
+
+def number_words_of(table: IRTable, result: Any, words: Vocabulary) -> str:
+    """An aggregated table's number, with the unit of the output it adds up."""
+    if result is None:
+        return "no value"
+    return value_words(result, table.outputs[0].type, words) if table.outputs else str(result)
 
 
 def option_view(guideline: IRGuideline, table: IRTable, row: Mapping[str, Any], number: int,

@@ -104,3 +104,31 @@ def test_eval_text_says_what_was_not_given_and_why() -> None:
     out = eval_text(facts, "--format", "text")[1]
     shown = out.split("Not given, and why:\n", 1)[1].splitlines()
     assert shown == [f"  - {e['regimen']} (rule {e['rule']}): {e['because']}" for e in entries]
+
+
+
+POLICIES = ROOT / "tests" / "fixtures" / "backend" / "policies.mmdsl"
+
+
+def test_the_text_reads_every_kind_of_table_and_a_conflict() -> None:
+    """Every hit policy (the fixture overlaps on purpose, so it is compiled unverified)."""
+    from mmdsl.backends.decision_view import read_decision, render_text
+    from mmdsl.interpreter import evaluate
+    from mmdsl.pipeline import compile_source
+    from mmdsl.source import Source
+
+    source = Source("policies.mmdsl", POLICIES.read_text("utf-8"))
+    guideline = compile_source(source, verify=False).guideline
+    assert guideline is not None
+    facts = {"lines": 3, "dose": 8.0, "fit": True, "grade_now": "high",
+             "refractory": ["bort", "lena"], "exposed": ["dara"]}
+    decision = evaluate(guideline, facts)
+    assert decision["status"] == "error"  # rules of the `any` table disagree for this patient
+    out = render_text(read_decision(guideline, decision))
+    (conflict,) = decision["errors"]
+    assert "status: error" in out and f"conflict: {conflict['table']}: {conflict['message']}" in out
+    for table in guideline.tables:
+        assert f"{table.title}:" in out
+        if table.result_kind == "number" and decision[table.name] is not None:
+            number = f"  {decision[table.name]!r}"
+            assert any(line.startswith(number) for line in out.splitlines()), (table.name, out)
