@@ -119,7 +119,9 @@ def option_view(guideline: IRGuideline, table: IRTable, row: Mapping[str, Any], 
     caveats = tuple(caveat_words(guideline, str(text)) for text in row.get("caveats", []))
     headline = shown[0][1] if shown else str(row.get("rule", ""))
     name = str(row.get("rule", ""))
-    return OptionView(number, headline, tuple(shown[1:]), name, evidence, caveats,
+    details = tuple(shown_output for shown_output, output in zip(shown[1:], table.outputs[1:], strict=True)
+                    if row.get(output.name) is not None)  # an output left `-` says nothing here
+    return OptionView(number, headline, details, name, evidence, caveats,
                       rule_anchor(table.name, name))
 
 
