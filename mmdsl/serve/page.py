@@ -29,6 +29,14 @@ class Preset:
 
 
 @dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem with the facts, for the summary above the form; `anchor` is its field's."""
+
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
 class PageView:
     name: str
     title: str
@@ -37,7 +45,7 @@ class PageView:
     review: str
     presets: tuple[Preset, ...]
     fields: tuple[Field, ...]
-    form_errors: tuple[str, ...]
+    problems: tuple[Problem, ...]
     decision: DecisionReading | None
 
 
@@ -64,13 +72,13 @@ def decision_page(name: str, guideline: IRGuideline, entered: Entered,
                   preset: str | None) -> PageView:
     """The page of the guideline served as `name` (its table file's name)."""
     fields = form_fields(guideline, entered, problems)
-    known = {f.name for f in fields}
-    form_errors = tuple(f"{p['field']}: {p['message']}" if p["field"] != "$" else p["message"]
-                        for p in problems if p["field"].partition("[")[0] not in known)
+    ids = {f.name: f.id for f in fields}
+    listed = tuple(Problem(f"{p['field']}: {p['message']}" if p["field"] != "$" else p["message"],
+                           ids.get(p["field"].partition("[")[0], "")) for p in problems)
     presets = tuple(Preset(e.name, e.description, f"{page_path(name)}?example={quote(e.name)}",
                            e.name == preset) for e in guideline.examples)
     return PageView(name, guideline.title or name, guideline.version or "(no version given)",
-                    page_path(name), review_path(name), presets, fields, form_errors, decision)
+                    page_path(name), review_path(name), presets, fields, listed, decision)
 
 
 @functools.cache

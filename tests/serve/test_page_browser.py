@@ -51,6 +51,7 @@ def test_three_worked_examples_read_the_options_of_mmdsl_eval(server: Server, pa
     examples = {e.name: e for e in mmdsl.load(MYELOMA).ir.examples}
     for name in EXAMPLES:
         page.goto(f"{server.url}/guidelines/{NAME}")
+        page.click("#presets summary")  # the worked examples, folded away until asked for
         page.click(f"#preset-{name}")  # fills the form in with the example's facts
         page.click("button[type=submit]")
         options = page.locator("ol.options > li.option")
@@ -84,6 +85,8 @@ def test_an_invalid_value_shows_its_error_at_its_field(server: Server, page: Pag
     assert page.locator("input[name=prior_lines]").input_value() == "99"  # kept as entered
     assert page.locator(".field .error").count() == 1  # only that field
     assert page.locator("#decision").count() == 0
+    summary = page.locator("#form-errors a")  # above the form, linked to the field
+    assert summary.count() == 1 and summary.get_attribute("href") == "#field-prior_lines"
 
 
 def test_the_page_runs_under_its_policy_without_violations(server: Server, browser: Browser) -> None:
