@@ -22,6 +22,7 @@ import click
 
 from mmdsl import __version__
 from mmdsl.commands.cohort import cohort
+from mmdsl.commands.diff import diff
 from mmdsl.commands.dmn import import_command
 from mmdsl.commands.docs import docs
 from mmdsl.commands.export import export
@@ -490,3 +491,4 @@ main.add_command(docs)
 main.add_command(cohort)
 main.add_command(serve)
 main.add_command(lsp)
+main.add_command(diff)

@@ -77,7 +77,7 @@ def test_summary_counts_errors_and_warnings() -> None:
     assert summary([], 1) == "no problems in 1 file"
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["compile"], ["eval"], ["test"]])
+@pytest.mark.parametrize("command", [[], ["check"], ["compile"], ["eval"], ["test"], ["diff"]])
 def test_every_help_shows_an_example(mmdsl: Run, command: list[str]) -> None:
     result = mmdsl(*command, "--help")
     assert result.exit_code == 0
