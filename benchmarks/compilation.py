@@ -194,3 +194,10 @@ def profile_verifier(rules: int, width: int, output: Path) -> str:
     text: str = profiler.output_text(unicode=False, color=False)
     output.write_text(text, "utf-8")
     return text
+
+
+def score_verification(flags: int, ranged: int) -> dict[str, Any]:
+    """A points score of `flags` yes/no and `ranged` ranged items, verified (benchmarks/scores.py)."""
+    from benchmarks.scores import verification
+
+    return verification(flags, ranged)

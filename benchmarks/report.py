@@ -16,7 +16,8 @@ PEER_NAMES = ("rule-engine", "cel-python", "business-rules")
 
 def markdown(results: Any) -> str:
     parts = [_header(results), _targets(results), _single(results), _compile(results),
-             _verification(results), _coldstart(results), _cohort(results), _differential(results),
+             _verification(results), _scores(results), _coldstart(results), _cohort(results),
+             _differential(results),
              serve_load.markdown(results.serve, f"{results.command}, step serve load"),
              _failures(results)]
     return "\n".join(p for p in parts if p).rstrip() + "\n"
@@ -211,6 +212,31 @@ def _verification(results: Any) -> str:
                    "table, the top of the call tree (the whole profile is in "
                    "benchmarks/profiles/verify_synthetic.txt):\n\n```text\n" + top + "\n```\n")
     out.append(VERIFIER_NOTE)
+    return "\n".join(out) + "\n"
+
+
+def _scores(results: Any) -> str:
+    """Score tables: a collect sum of points read by a complete table (issue 12)."""
+    found = getattr(results, "scores", {})
+    if not found:
+        return ""
+    from benchmarks.scores import TARGET
+
+    out = ["## Score tables\n",
+           "A points score (`collect sum` of yes/no items of 1 or 2 points and ranged items of 0, 1 "
+           "or 2 points, benchmarks/scores.py) read by a `unique` table declared complete; the "
+           "whole verification of both tables (`verify_guideline`), median of 3. The score is "
+           f"verified value by value; the target is {TARGET[0]} yes/no and {TARGET[1]} ranged "
+           f"items in under {TARGET[2]:g} s.\n",
+           "| yes/no items | ranged items | values of the score | verified | findings | seconds | target |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    for (flags, ranged), row in found.items():
+        if "error" in row:
+            out.append(f"| {flags} | {ranged} | | | | {row['error']} | |")
+            continue
+        met = (row["seconds"] < TARGET[2] and row["fully verified"]) if (flags, ranged) == TARGET[:2] else None
+        out.append(f"| {flags} | {ranged} | {row['values']} | {'yes' if row['fully verified'] else 'no'} "
+                   f"| {row['findings']} | {row['seconds']:.3f} | {_verdict(met) if met is not None else ''} |")
     return "\n".join(out) + "\n"
 
 

@@ -46,12 +46,13 @@ class Sizes:
     limit: float = 15.0  # one analysis
     profile_rules: int = 1000
     serve_requests: int = 10_000  # to each endpoint of `mmdsl serve`
+    scores: tuple[tuple[int, int], ...] = ((8, 0), (15, 3), (20, 3), (30, 5))
 
 
 QUICK = Sizes(patients=50, peer_patients=10, repeats=2, synthetic=(20, 40), growth=(20, 40),
               targets=((20, 10, 0.1), (30, 5, 1.0)), cohort=2000, differential=1000,
               interpreter_sample=200, timeout=120.0, limit=15.0, profile_rules=20,
-              serve_requests=100)
+              serve_requests=100, scores=((15, 3),))
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Results:
     cohort: dict[str, Any] = field(default_factory=dict)
     differential: dict[str, tuple[int, int, float]] = field(default_factory=dict)
     serve: dict[str, Any] = field(default_factory=dict)
+    scores: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     profile_path: Path = ROOT / "benchmarks" / "profiles" / "verify_synthetic.txt"
@@ -172,6 +174,11 @@ def run_all(results: Results, sizes: Sizes, folder: Path) -> None:
                 f"analyses({rules}, {width}, limit={sizes.limit})", sizes.timeout)
             results.targets.append((rules, width, limit, found))
 
+    def score_tables() -> None:
+        for flags, ranged in sizes.scores:
+            results.scores[(flags, ranged)] = compilation.in_subprocess(
+                f"score_verification({flags}, {ranged})", sizes.timeout)
+
     def profile() -> None:
         results.profile_path.parent.mkdir(exist_ok=True)
         results.profile = compilation.profile_verifier(sizes.profile_rules, 10,
@@ -214,7 +221,8 @@ def run_all(results: Results, sizes: Sizes, folder: Path) -> None:
 
     for name, action in (("single-patient evaluation", singles), ("compile tables/", tables),
                          ("verifier growth", growth), ("synthetic tables", synthetic),
-                         ("verifier targets", targets), ("verifier profile", profile),
+                         ("verifier targets", targets), ("score tables", score_tables),
+                         ("verifier profile", profile),
                          ("cold start", cold), ("cohort", cohort),
                          ("cohort differential", differential), ("serve load", serving)):
         step(results, name, action)

@@ -65,9 +65,12 @@ def load(path_or_text: str | Path) -> Guideline:
     return _guideline(compile_path(path_or_text, shown_path(path_or_text)))
 
 
-def compile_text(text: str, path: str = "<memory>") -> Guideline:
-    """A guideline from table text; `path` names it in diagnostics and in its decisions."""
-    return _guideline(compile_source(Source(path, text)))
+def compile_text(text: str, path: str = "<memory>", directory: str | Path | None = None) -> Guideline:
+    """A guideline from table text; `path` names it in diagnostics and in its decisions;
+    `directory` is where a clinical source it declares is read from (by default the folder of
+    `path`)."""
+    folder = None if directory is None else Path(directory)
+    return _guideline(compile_source(Source(path, text), directory=folder))
 
 
 def _guideline(compilation: Compilation) -> Guideline:

@@ -16,7 +16,7 @@ from typing import Any, cast
 from mmdsl.backends import why_not
 from mmdsl.ir import model as ir
 from mmdsl.runtime.inputs import input_fields
-from mmdsl.runtime.prelude import validate_facts
+from mmdsl.runtime.prelude import reject_impossible, validate_facts
 
 Values = dict[str, Any]  # a value by its ref: inputs, facts, "table.output", aggregated tables
 
@@ -33,6 +33,8 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
     values = validate_facts(facts, input_fields(guideline.inputs))
     for fact in guideline.facts:
         values[fact.name] = holds(fact.condition, values)
+    reject_impossible([(i.name, i.description) for i in guideline.impossible
+                       if holds(i.condition, values)])
     in_scope = guideline.scope is None or holds(guideline.scope.condition, values)
     trace = scope_trace(guideline.scope, in_scope) + [
         f"fact {fact.name}: {yes_no(values[fact.name])}" for fact in guideline.facts]

@@ -24,7 +24,7 @@ def render_schema(guideline: ir.IRGuideline) -> str:
 
 
 def facts_schema(guideline: ir.IRGuideline) -> dict[str, Any]:
-    return {
+    schema = {
         "$schema": DRAFT,
         "title": f"Patient facts: {guideline.title}",
         "description": description(guideline),
@@ -34,6 +34,27 @@ def facts_schema(guideline: ir.IRGuideline) -> dict[str, Any]:
         "required": [item.name for item in guideline.inputs if item.required],
         "additionalProperties": False,
     }
+    excluded = [found for i in guideline.impossible if (found := _impossible_schema(guideline, i))]
+    if excluded:
+        schema["allOf"] = excluded
+    return schema
+
+
+def _impossible_schema(guideline: ir.IRGuideline, impossible: ir.IRImpossible) -> dict[str, Any] | None:
+    """`not` the combination, when it is values of inputs given together (`sex is male and
+    pregnant`); None for a condition JSON Schema cannot say (the description names it)."""
+    inputs = {item.name: item for item in guideline.inputs}
+    condition = impossible.condition
+    tests = condition.items if isinstance(condition, ir.AllOf) else (condition,)
+    properties: dict[str, Any] = {}
+    for test in tests:
+        if not isinstance(test, ir.OneOf) or test.ref not in inputs or test.ref in properties:
+            return None
+        if inputs[test.ref].type.kind == "set":
+            return None
+        properties[test.ref] = {"enum": list(test.values)}
+    return {"$comment": f"impossible {impossible.name}: {impossible.description}",
+            "not": {"properties": properties, "required": list(properties)}}
 
 
 def description(guideline: ir.IRGuideline) -> str:
@@ -42,6 +63,9 @@ def description(guideline: ir.IRGuideline) -> str:
     if guideline.scope is not None:
         text += (f" Facts of a patient outside its scope ({guideline.scope.description}) are "
                  f"valid; the decision for them is out_of_scope.")
+    for impossible in guideline.impossible:
+        text += (f" Facts in the impossible combination {impossible.name} ({impossible.description}:"
+                 f" {impossible.text}) are invalid.")
     return text
 
 

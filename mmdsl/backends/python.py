@@ -16,7 +16,7 @@ from importlib import resources
 import jinja2
 
 from mmdsl.backends.pycode import Group, Node, Text, call, literal, render
-from mmdsl.backends.python_conditions import Refs
+from mmdsl.backends.python_conditions import Refs, condition_code
 from mmdsl.backends.python_core import (
     Bounds,
     core_lines,
@@ -73,6 +73,8 @@ class ModuleView:
     read_facts: tuple[str, ...]
     fact_statements: tuple[str, ...]
     scope_statements: tuple[str, ...]
+    impossible: str
+    impossible_statement: str
     tables: tuple[TableView, ...]
     explainers: tuple[str, ...]  # the functions the WHY_NOT_<n> constants list
     table_list: str
@@ -123,6 +125,10 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
         read_facts=tuple(read_facts_lines(fields)),
         fact_statements=tuple(fact_lines(guideline.facts, refs)),
         scope_statements=tuple(scope_lines(guideline.scope, refs)),
+        impossible=render(literal(tuple((i.name, i.description) for i in guideline.impossible)), 0,
+                          "IMPOSSIBLE: tuple[tuple[str, str], ...] = "),
+        impossible_statement=render(_tuple(condition_code(i.condition, refs)
+                                           for i in guideline.impossible), 4, "held: tuple[bool, ...] = "),
         tables=tables,
         explainers=tuple(explainers.functions),
         table_list=render(_tuple(Text(f"({t.constant_name}, {t.function}, {t.why_not_name})")

@@ -87,7 +87,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         caveats=tuple(caveat_view(guideline, c) for c in guideline.caveats),
         quotes=tuple(view.QuoteView(q.name, anchor("quote", q.name), q.text,
                                     target_links(guideline, q.targets)) for q in guideline.quotes),
-        unquoted_rules=unquoted_rules(guideline),
+        unquoted_rules=unquoted_rules(guideline) if guideline.clinical_source else (),
+        clinical_source=clinical_source_view(guideline),
         examples_summary=examples_summary(guideline, example_results),
         examples=tuple(example_view(guideline, e, _outcome_of(e, example_results), words)
                        for e in guideline.examples),
@@ -97,6 +98,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         uncovered=tuple(uncovered or ()),
         fallbacks_summary=FALLBACKS if fallbacks else "",
         fallbacks=tuple(fallback_view(guideline, f, words) for f in fallbacks or ()),
+        impossible=tuple(view.ImpossibleView(i.name, i.description, describe(i.condition, words), i.text)
+                         for i in guideline.impossible),
     )
 
 
@@ -410,6 +413,24 @@ def target_anchor(guideline: IRGuideline, target: str) -> str:
     return next((anchor(kind, target) for kind, names in kinds if target in names), "")
 
 
+def clinical_source_view(guideline: IRGuideline) -> view.ClinicalSourceView | None:
+    """The declared source, line by line, with the quotes found on each line and their rules."""
+    declared = guideline.clinical_source
+    if declared is None:
+        return None
+    by_name = {quote.name: quote for quote in guideline.quotes}
+    passages = []
+    for passage in declared.passages:
+        targets = tuple(dict.fromkeys(t for name in passage.quotes for t in by_name[name].targets))
+        passages.append(view.PassageView(
+            passage.line, passage.text, passage.heading,
+            tuple(view.Link(name, anchor("quote", name)) for name in passage.quotes),
+            target_links(guideline, targets)))
+    unquoted = sum(1 for p in passages if not p.heading and not p.quotes)
+    return view.ClinicalSourceView(declared.title, declared.date, declared.path, declared.sha256,
+                                   tuple(passages), unquoted)
+
+
 def unquoted_rules(guideline: IRGuideline) -> tuple[view.Link, ...]:
     """Rules that no statement of the source is mapped to: each needs a quote or a note."""
     targets = {t for quote in guideline.quotes for t in quote.targets}
@@ -442,6 +463,7 @@ def example_view(guideline: IRGuideline, example: IRExample, outcome: ExampleOut
         example.name, anchor("example", example.name), example.description, example.line,
         given=given_views(guideline, example, words), checks=check_views(example, outcome),
         problems=input_problems(outcome), decision=decision_lines(guideline, outcome),
+        why_not=why_not_lines(guideline, outcome),
         verdict=result, tone=tone,
     )
 
@@ -486,6 +508,19 @@ def decision_lines(guideline: IRGuideline, outcome: ExampleOutcome | None) -> tu
     lines += [f"{key}: {_problem_words(decision[key])}" for key in ("reason", "errors") if key in decision]
     lines += [f"{t.name}: {result_words(t, decision[t.name])}"
               for t in guideline.tables if t.name in decision]
+    return tuple(lines)
+
+
+def why_not_lines(guideline: IRGuideline, outcome: ExampleOutcome | None) -> tuple[str, ...]:
+    """`ide-cel (rule ide_cel): not “…”`: each value a table did not give, and why."""
+    decision = outcome.decision if outcome else None
+    withheld = decision.get("why_not", {}) if isinstance(decision, dict) else {}
+    lines = []
+    for table in guideline.tables:
+        output = table.outputs[0].name if table.outputs else ""
+        for entry in withheld.get(table.name, ()):
+            lines.append(f"{shown_value(entry.get(output))} (rule {entry.get('rule')}): "
+                         f"{entry.get('because')}")
     return tuple(lines)
 
 

@@ -36,6 +36,16 @@ class ScopeView:
 
 
 @dataclass(frozen=True, slots=True)
+class ImpossibleView:
+    """A combination of facts the authors declare cannot occur."""
+
+    name: str
+    description: str
+    in_words: str
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
 class InputView:
     name: str
     anchor: str
@@ -156,6 +166,29 @@ class QuoteView:
 
 
 @dataclass(frozen=True, slots=True)
+class PassageView:
+    """One line of the clinical source and what quotes it: the quotes and their rules."""
+
+    line: int
+    text: str
+    heading: bool  # a heading (no full stop, colon or reference number at its end)
+    quotes: tuple[Link, ...]
+    rules: tuple[Link, ...]  # the rules that those quotes name, each once
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicalSourceView:
+    """The clinical source the guideline declares, as the compiler read and checked it."""
+
+    title: str
+    date: str
+    path: str  # relative to the table file
+    sha256: str
+    passages: tuple[PassageView, ...]
+    unquoted: int  # statements (passages that are not headings) that no quote comes from
+
+
+@dataclass(frozen=True, slots=True)
 class GivenView:
     subject: str
     value: str
@@ -180,6 +213,7 @@ class ExampleView:
     checks: tuple[CheckView, ...]
     problems: tuple[str, ...]  # facts the evaluator rejected
     decision: tuple[str, ...]  # what the evaluator decided, one line per table (empty: not run)
+    why_not: tuple[str, ...]  # each value not given, the rule and its first failed test, in words
     verdict: str
     tone: str
 
@@ -239,7 +273,8 @@ class ReviewDocument:
     evidence: tuple[EvidenceView, ...]
     caveats: tuple[CaveatView, ...]
     quotes: tuple[QuoteView, ...]
-    unquoted_rules: tuple[Link, ...]
+    unquoted_rules: tuple[Link, ...]  # empty when no clinical source is declared
+    clinical_source: ClinicalSourceView | None  # None: the file declares no source
     examples_summary: str
     examples: tuple[ExampleView, ...]
     notes: tuple[NoteView, ...]
@@ -247,3 +282,4 @@ class ReviewDocument:
     uncovered: tuple[UncoveredCase, ...]
     fallbacks_summary: str  # what a fallback rule is, or "" when no table has one
     fallbacks: tuple[FallbackView, ...]
+    impossible: tuple[ImpossibleView, ...] = ()  # combinations of facts that cannot occur

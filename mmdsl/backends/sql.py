@@ -14,6 +14,7 @@ authored string reaches the SQL through `string_literal`, every name through `id
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -104,6 +105,7 @@ class QueryView:
     steps: tuple[Step, ...]
     last: str
     outputs: tuple[str, ...]  # `expression AS "name"`
+    where: str = ""  # rows left out: the facts in a combination declared impossible
 
 
 def render_sql(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> str:
@@ -146,6 +148,9 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
     for position, fact in enumerate(guideline.facts):
         add(f"_f{position}", (f"{Conditions(names).sql(fact.condition)} AS _f{position}",))
         names.refs[fact.name] = f"_f{position}"
+    if guideline.impossible:  # facts that cannot occur: refused, as the evaluators refuse them
+        add("_i", tuple(f"{Conditions(names).sql(i.condition)} AS _i{position}"
+                        for position, i in enumerate(guideline.impossible)))
     scope = Conditions(names).sql(guideline.scope.condition) if guideline.scope else "TRUE"
     add("_s", (f"{scope} AS _in_scope",))
     read = {ref for condition in conditions(guideline) for part in parts(condition)
@@ -161,7 +166,21 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
         guideline=guideline.name.encode("unicode_escape").decode("ascii"),
         steps=tuple(steps), last=steps[-1].name,
         outputs=tuple(_outputs(guideline, tables, carry)),
+        where=f"NOT ({_any_impossible(guideline)})" if guideline.impossible else "",
     )
+
+
+def _any_impossible(guideline: ir.IRGuideline) -> str:
+    return " OR ".join(f"_i{position}" for position in range(len(guideline.impossible)))
+
+
+def render_impossible_sql(guideline: ir.IRGuideline) -> str:
+    """The rows of `patients` whose facts fall in a combination declared impossible: `row` and
+    one flag per declaration, `_i0`, `_i1`, … (in declaration order)."""
+    view = query_view(guideline)
+    flags = tuple(f"_i{position}" for position in range(len(guideline.impossible)))
+    return _template().render(q=dataclasses.replace(
+        view, outputs=('_row AS "row"', *flags), where=_any_impossible(guideline) or "FALSE"))
 
 
 def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],

@@ -126,9 +126,9 @@ class CheckContext:
                 yield split_row(table, row)
 
     def expressions(self) -> Iterator[ast.Expr]:
-        """The conditions of every derived fact and of the scope."""
+        """The conditions of every derived fact, of the scope and of the impossible combinations."""
         for statement in self.module.statements:
-            if isinstance(statement, ast.FactDecl | ast.ScopeDecl):
+            if isinstance(statement, ast.FactDecl | ast.ScopeDecl | ast.ImpossibleDecl):
                 yield statement.expr
 
 

@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mmdsl.backends.sql import SQL_TYPES, identifier, render_sql, rules_description, string_literal
+from mmdsl.backends.sql import (
+    SQL_TYPES,
+    identifier,
+    render_impossible_sql,
+    render_sql,
+    rules_description,
+    string_literal,
+)
 from mmdsl.cohort.checks import checked_input
 from mmdsl.cohort.extras import require
 from mmdsl.cohort.progress import Progress
@@ -86,6 +93,7 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
                                        progress)
     _register(connection, guideline, checker, id_type if id_column else None,
               with_plain_rows=kind != "jsonl")
+    _refuse_impossible(connection, guideline, checker)
     report.seconds["read and check"] = time.perf_counter() - started
     started = time.perf_counter()
     carry = [("_id", id_column)] if id_column else []
@@ -236,6 +244,18 @@ def _arrow_type(pyarrow: Any, kind: str) -> Any:
 
 
 SHOWN_ERRORS = 10
+
+
+def _refuse_impossible(connection: Any, guideline: ir.IRGuideline, checker: RowChecker) -> None:
+    """Rows whose facts fall in a combination declared impossible are invalid, as the evaluators
+    say (one problem per declaration); the decision query leaves them out."""
+    if not guideline.impossible:
+        return
+    for row, *flags in connection.execute(render_impossible_sql(guideline)).fetchall():
+        checker.invalid_rows += 1
+        checker.problems += [Problem(int(row), i.name, f"the facts are an impossible combination: "
+                                                       f"{i.description}")
+                             for i, held in zip(guideline.impossible, flags, strict=True) if held]
 
 
 def _decisions_in_error(connection: Any, output: Path) -> tuple[int, list[tuple[int, str]]]:

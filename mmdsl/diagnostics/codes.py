@@ -261,11 +261,16 @@ _ENTRIES = [
          "the two rules.",
          "hit collect\n| prior_lines || regimen |\n| >= 2 || IsaPd |\n| >= 3 || IsaPd |",
          "Remove the rule, or change what distinguishes it."),
-    Code("MD606", "unverified", W, "a table the analysis cannot reason about",
-         "A column that reads an aggregated number (collect sum, min, max, count) is beyond the exact "
-         "analysis; rather than skip the table silently, mmdsl says so.",
-         "| risk_score || action |   (risk_score is a collect sum table)",
-         "Cover the table with worked examples; its gaps and overlaps are not checked."),
+    Code("MD606", "unverified", W, "a table the analysis could not verify to the end",
+         "The analysis is exact but bounded: a table that would need more operations, nodes or "
+         "variables than its budget, or a column reading a number that can take more than 1,024 "
+         "values, is not (fully) verified. Rather than pass it silently, mmdsl says so, and the review "
+         "document shows the table as not verified and claims no coverage for it. Points scores "
+         "(collect sum, count, min, max) are verified value by value within that bound.",
+         "| risk_score || action |   (risk_score sums points 1, 2, 4, ..., 2048: 4,096 values)",
+         "Split the table or the score, or cover the table with worked examples; a note on the table "
+         "(`note why on TABLE: \"...\"`) acknowledges it (the review document still shows the notice). "
+         "At run time a table declared complete that no rule of which matches gives status error."),
     Code("MD607", "unread-value", W, "a value of an input that no rule, fact or scope can tell apart",
          "A member of a set that no condition reads never changes a decision: a patient refractory to it "
          "is treated exactly like one who is not. Members of an enumeration that every condition takes "

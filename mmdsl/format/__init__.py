@@ -27,6 +27,7 @@ PRINTERS: dict[str | None, Printer] = {
     "table": table_lines,
     "fact": condition_lines,
     "scope": condition_lines,
+    "impossible": condition_lines,
 }
 
 

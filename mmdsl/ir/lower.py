@@ -52,6 +52,9 @@ def lower(source: Source, symbols: Symbols, clinical: ClinicalText | None = None
                     for n in symbols.notes.values()),
         quotes=quotes,
         clinical_source=lower_clinical_source(symbols, clinical, quotes),
+        impossible=tuple(ir.IRImpossible(i.name.text, i.description.value, lower_expr(symbols, i.expr),
+                                         written(source, i.expr.span))
+                         for i in symbols.impossible.values()),
     )
 
 

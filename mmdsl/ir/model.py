@@ -113,6 +113,17 @@ class IRScope:
 
 
 @dataclass(frozen=True, slots=True)
+class IRImpossible:
+    """Facts that cannot occur together: the verifier reports nothing inside them, and the
+    evaluators refuse such facts naming the declaration."""
+
+    name: str
+    description: str
+    condition: Cond
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class IRColumn:
     ref: str
     label: str  # the heading as written
@@ -285,3 +296,4 @@ class IRGuideline:
     notes: tuple[IRNote, ...]
     quotes: tuple[IRQuote, ...]
     clinical_source: IRClinicalSource | None = None
+    impossible: tuple[IRImpossible, ...] = ()  # combinations of facts that cannot occur

@@ -9,10 +9,12 @@ from mmdsl.ir import model as ir
 
 
 def conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
-    """The whole conditions of a guideline: each derived fact's, the scope's, each cell's test."""
+    """The whole conditions of a guideline: each derived fact's, the scope's, each impossible
+    combination's, each cell's test."""
     yield from (fact.condition for fact in guideline.facts)
     if guideline.scope is not None:
         yield guideline.scope.condition
+    yield from (impossible.condition for impossible in guideline.impossible)
     yield from (test for table in guideline.tables for rule in table.rules for test in rule.tests)
 
 

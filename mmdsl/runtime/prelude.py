@@ -97,6 +97,14 @@ def validate_facts(facts: object, spec: tuple[InputField, ...]) -> dict[str, Any
     return values
 
 
+def reject_impossible(found: list[tuple[str, str]]) -> None:
+    """Facts that fall in combinations declared impossible (`impossible NAME "..." = ...`) are
+    refused: one problem per declaration, named by it, with its description."""
+    if found:
+        raise InputError([_problem(name, f"the facts are an impossible combination: {description}")
+                          for name, description in found])
+
+
 def _check_field(field: InputField, facts: dict[Any, Any], values: dict[str, Any]
                  ) -> list[dict[str, str]]:
     """Store the value of one input in `values`; return its problems."""

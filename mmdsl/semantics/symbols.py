@@ -120,6 +120,7 @@ class Symbols:
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     inputs: dict[str, InputInfo] = field(default_factory=dict)
     facts: dict[str, ast.FactDecl] = field(default_factory=dict)
+    impossible: dict[str, ast.ImpossibleDecl] = field(default_factory=dict)
     tables: dict[str, TableInfo] = field(default_factory=dict)
     examples: dict[str, ast.ExampleDecl] = field(default_factory=dict)
     notes: dict[str, ast.NoteDecl] = field(default_factory=dict)
@@ -243,6 +244,8 @@ def _collect(symbols: Symbols, statement: ast.Statement) -> None:
             _declare_value(symbols, statement.name, "input", info_in)
         case ast.FactDecl():
             _declare_value(symbols, statement.name, "fact", statement)
+        case ast.ImpossibleDecl():
+            _declare(symbols, symbols.impossible, statement.name, "impossible combination", statement)
         case ast.TableDecl():
             _declare_value(symbols, statement.name, "table", _table_info(symbols, statement))
         case ast.ExampleDecl():

@@ -319,6 +319,16 @@ class ScopeDecl:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class ImpossibleDecl:
+    """A combination of facts that cannot occur (`impossible man_pregnant "..." = ...`)."""
+
+    name: Name
+    description: Text
+    expr: Expr
+    span: Span
+
+
 # ---- tables ---------------------------------------------------------------------------------------
 
 
@@ -433,7 +443,8 @@ class QuoteDecl:
 
 Statement: TypeAlias = (
     GuidelineDecl | VersionDecl | SourceDecl | ReferenceDecl | EvidenceDecl | CaveatDecl | EnumDecl
-    | ClassDecl | InputDecl | FactDecl | ScopeDecl | TableDecl | ExampleDecl | NoteDecl | QuoteDecl
+    | ClassDecl | InputDecl | FactDecl | ScopeDecl | ImpossibleDecl | TableDecl | ExampleDecl
+    | NoteDecl | QuoteDecl
 )
 
 

@@ -244,6 +244,10 @@ class AstBuilder(Transformer[Token, Any]):
     def scope_decl(self, meta: Meta, children: list[Any]) -> ast.ScopeDecl:
         return ast.ScopeDecl(self.text_node(children[0]), children[-1], self.span(meta))
 
+    def impossible_decl(self, meta: Meta, children: list[Any]) -> ast.ImpossibleDecl:
+        return ast.ImpossibleDecl(self.name(children[0]), self.text_node(children[1]), children[-1],
+                                  self.span(meta))
+
     def _operands(self, children: list[Any]) -> tuple[ast.Expr, ...]:
         return tuple(c for c in children if not isinstance(c, Token))
 

@@ -19,6 +19,7 @@ STATEMENT_FORMS = {
              'decimal 0..10 unit "mg/dL", text, one of ENUM, set of ENUM',
     "fact": 'fact NAME "description" = CONDITION (for example: refractory has any of PI)',
     "scope": 'scope "description" = CONDITION',
+    "impossible": 'impossible NAME "why these facts cannot occur together" = CONDITION',
     "table": 'table NAME "title", then clauses (hit first, output NAME: TYPE), '
              "a header row | inputs || outputs |, and one row per rule",
     "example": 'example NAME "description", then lines NAME: VALUE and expect TABLE: VALUE',

@@ -26,7 +26,7 @@ from mmdsl.syntax.messages import describe_unexpected_token
 
 STATEMENT_KEYWORDS = (
     "guideline", "version", "reference", "evidence", "caveat", "enum", "class", "input", "fact",
-    "scope", "table", "example", "note", "quote", "source",
+    "scope", "impossible", "table", "example", "note", "quote", "source",
 )
 _STATEMENT_START = re.compile(r"(" + "|".join(STATEMENT_KEYWORDS) + r")(?![\w-])")
 

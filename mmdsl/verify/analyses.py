@@ -161,7 +161,7 @@ class TableAnalysis:
         shown = cubes[:MAX_REGIONS]
         yield Finding(
             "gap", self.table.name, (), witness=self.witness(uncovered),
-            regions=tuple(view.describe(cube) for cube in shown),
+            regions=tuple(view.describe(cube, uncovered) for cube in shown),
             region_total=len(cubes),
             suggestions=tuple(view.suggested_row(cube, uncovered) for cube in shown),
             extra={"witnesses": [view.witness(cube, uncovered) for cube in shown],

@@ -187,17 +187,49 @@ class ColumnView:
     def cube_function(self, cube: dict[int, bool]) -> int:
         return self.bdd.cube(cube)
 
-    def describe(self, cube: dict[int, bool]) -> str:
-        """A region in the table's words: `triple_class_refractory no, prior_lines 0-3`."""
+    def describe(self, cube: dict[int, bool], uncovered: int | None = None) -> str:
+        """A region in the table's words: `triple_class_refractory no, prior_lines 0-3`; a column
+        that reads a score by the score's values in the region: `cha2ds2_vasc 1`."""
         fixed = self.encoder.fixed_by_scope
         parts: list[str] = []
-        for index in range(len(self.table.columns)):
+        for index, column in enumerate(self.table.columns):
+            number = self._number_table(column)
+            if number is not None and uncovered is not None:
+                parts.append(f"{column.label} {self._values_in(number, cube, uncovered)}")
+                continue
             parts += [a.words(cube[a.var]) for a in self.atoms if a.column == index and a.var in cube]
             if index in self.visible:
                 visible = {v: b for v, b in cube.items() if fixed.get(v) is not b}
                 text = describe_dimension(self.visible[index], visible)
                 parts += [text] if text else []
         return ", ".join(parts) if parts else "every patient in scope"
+
+    def _number_table(self, column: ir.IRColumn) -> ir.IRTable | None:
+        return next((t for t in self.encoder.guideline.tables
+                     if t.name == column.ref and t.result_kind == "number"), None)
+
+    def _values_in(self, table: ir.IRTable, cube: dict[int, bool], uncovered: int) -> str:
+        """The values the score takes for the patients of a region: `1`, `1, 3`, `no value`."""
+        region = self.patients(cube, uncovered)
+        found = [value for value, patients in self.encoder.numbers(table).items()
+                 if self.bdd.intersects(patients, region)]
+        numbers = sorted(float(v) for v in found if isinstance(v, int | float))
+        words = [f"{v:g}" for v in numbers] + (["no value"] if None in found else [])
+        return ", ".join(words)
+
+    def _number_cell(self, table: ir.IRTable, region: int) -> str:
+        """A cell for the values a score takes in a region: `1`, or a run of whole numbers `1..3`."""
+        found = [value for value, patients in self.encoder.numbers(table).items()
+                 if self.bdd.intersects(patients, region)]
+        numbers = sorted(float(v) for v in found if isinstance(v, int | float))
+        if len(numbers) != len(found) or not found:  # no value for some: no cell says "missing"
+            return "-"
+        if len(numbers) == 1:
+            return f"{float(numbers[0]):g}"
+        whole = all(v.is_integer() for v in numbers)
+        if whole and numbers == [float(n) for n in range(int(numbers[0]), int(numbers[-1]) + 1)]:
+            return f"{numbers[0]:g}..{numbers[-1]:g}"
+        return "-"
 
     def suggested_row(self, cube: dict[int, bool], uncovered: int) -> str:
         """A row whose cells hold for every patient of the region: adding it closes the gap."""
@@ -207,6 +239,9 @@ class ColumnView:
         return "| " + " | ".join(cells) + " || " + " | ".join(outputs) + " |"
 
     def _cell(self, index: int, column: ir.IRColumn, region: int) -> str:
+        number = self._number_table(column)
+        if number is not None:
+            return self._number_cell(number, region)
         tests = [a for a in self.atoms if a.column == index and not a.is_fact]
         if not tests:
             return self.encoder.cell_for_region(column, region)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
 
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, parts, refs_read
@@ -26,12 +28,19 @@ MAX_VARIABLES = 2_000
 per variable, and more would be beyond what the analysis can do in reasonable time anyway."""
 
 
-class Unverifiable(Exception):
-    """A condition reads a value the analysis cannot reason about (an aggregated table's number)."""
+MAX_NUMBER_VALUES = 1_024
+"""Distinct values an aggregating table's number may take for the analysis to reason about it
+value by value: a points score of 15 yes/no items and 3 ranged ones takes a few dozen; a sum of
+points 1, 2, 4, ..., 1024 (every subset a different number) is beyond it."""
 
-    def __init__(self, ref: str) -> None:
+
+class Unverifiable(Exception):
+    """A condition reads a value the analysis cannot reason about."""
+
+    def __init__(self, ref: str, why: str = "") -> None:
         super().__init__(ref)
         self.ref = ref
+        self.why = why or "an aggregated number that the analysis cannot reason about"
 
 
 @dataclass
@@ -78,8 +87,13 @@ class Encoder:
         self._tables = {t.name: t for t in guideline.tables}
         self._matches: dict[str, list[int]] = {}
         self._selections: dict[str, list[int]] = {}
+        self._numbers: dict[str, dict[ir.Scalar | None, int]] = {}
         scope = guideline.scope
-        self.scope = self.condition(scope.condition) if scope else TRUE
+        # patients in an impossible combination are no patients: they count as outside the scope
+        # (so that no input they read becomes an axis of verify/boxes.py, whose exactness needs it)
+        possible = self.bdd.negate(self.bdd.any_of([self.condition(i.condition)
+                                                    for i in guideline.impossible]))
+        self.scope = self.bdd.conjoin(self.condition(scope.condition) if scope else TRUE, possible)
         self.in_scope = self.bdd.conjoin(self.domain, self.scope)
         self.fixed_by_scope = self._fixed_by_scope()
 
@@ -296,6 +310,8 @@ class Encoder:
         return self._selections[table.name]
 
     def _is_set(self, ref: str) -> int:
+        if self._tables.get(ref) is not None:
+            return self._number_test(self._tables[ref], ir.IsSet(ref))
         table, output = self._table_output(ref)
         index = [o.name for o in table.outputs].index(output)
         chosen = [s for rule, s in zip(table.rules, self.selections(table), strict=True)
@@ -310,6 +326,8 @@ class Encoder:
         return table, output
 
     def _output_test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
+        if self._tables.get(cond.ref) is not None:
+            return self._number_test(self._tables[cond.ref], cond)
         table, output = self._table_output(cond.ref)
         index = [o.name for o in table.outputs].index(output)
         if table.result_kind == "single":
@@ -327,6 +345,24 @@ class Encoder:
             return bdd.all_of(contains)
         found = bdd.any_of(contains)
         return bdd.negate(found) if cond.quantifier == "none" else found
+
+    # ---- numbers of aggregating tables (collect sum, count, min, max) ------------------------------
+
+    def numbers(self, table: ir.IRTable) -> dict[ir.Scalar | None, int]:
+        """Every value the table's number can take, with the patients who get it (None: no
+        value). The values are finite: a sum of some of the rules' points, a count of distinct
+        outputs, one rule's value; so a test on the number is the union of the patients of the
+        values that pass it, exact as any other condition."""
+        if table.name not in self._numbers:
+            self._numbers[table.name] = _number_values(self.bdd, table, self.matches(table))
+        return self._numbers[table.name]
+
+    def _number_test(self, table: ir.IRTable, cond: ir.Cond) -> int:
+        values = self.numbers(table)
+        if isinstance(cond, ir.IsSet):
+            return self.bdd.any_of([f for value, f in values.items() if value is not None])
+        assert isinstance(cond, ir.Compare | ir.OneOf)
+        return self.bdd.any_of([f for value, f in values.items() if _value_passes(value, cond)])
 
 
     def with_implied_thresholds(self, cube: dict[int, bool]) -> dict[int, bool]:
@@ -514,6 +550,64 @@ def rank(table: ir.IRTable, rule: ir.IRRule) -> tuple[int, ...]:
             members = output.type.members
             key.append(members.index(str(value)) if value in members else len(members))
     return tuple(key)
+
+
+def _number_values(bdd: BDD, table: ir.IRTable, matches: list[int]) -> dict[ir.Scalar | None, int]:
+    """The values of an aggregating table's number, each with the patients who get it, as the
+    interpreter computes it (docs/decision.md): `sum` of the present values (exact: decimals are
+    added as fractions and rounded once, as math.fsum does), `count` of the distinct present
+    values (0 when none), `min` and `max`; None when no rule with a value matches."""
+    present = [(rule.outputs[0], match) for rule, match in zip(table.rules, matches, strict=True)
+               if rule.outputs[0] is not None]
+    by_value: dict[ir.Scalar, int] = {}
+    for value, match in present:  # the patients for whom some rule gives the value
+        by_value[value] = bdd.disjoin(by_value.get(value, FALSE), match)
+    if table.aggregate == "sum":
+        return _sums(bdd, table, present)
+    if table.aggregate == "count":
+        counts: dict[ir.Scalar | None, int] = {0: TRUE}
+        for given in by_value.values():
+            counts = _add(bdd, counts, given, lambda n: int(n or 0) + 1, table.name)
+        return counts
+    ordered = sorted(by_value, key=float, reverse=table.aggregate == "max")
+    found: dict[ir.Scalar | None, int] = {}
+    beaten = FALSE  # the patients who already get a smaller (larger, for max) value
+    for value in ordered:
+        found[value] = bdd.conjoin(by_value[value], bdd.negate(beaten))
+        beaten = bdd.disjoin(beaten, by_value[value])
+    found[None] = bdd.negate(beaten)
+    return {v: f for v, f in found.items() if f != FALSE}
+
+
+def _sums(bdd: BDD, table: ir.IRTable, present: list[tuple[ir.Scalar, int]]) -> dict[ir.Scalar | None, int]:
+    decimal = table.outputs[0].type.kind == "decimal"
+    exact: dict[Any, int] = {None: TRUE}  # partial sums (None: no value yet), exact
+    for value, match in present:
+        point: Any = Fraction(str(value)) if decimal else value
+        exact = _add(bdd, exact, match, _plus(point), table.name)
+    rounded: dict[ir.Scalar | None, int] = {}
+    for total, patients in exact.items():  # two exact sums may round to one float
+        key: ir.Scalar | None = None if total is None else float(total) if decimal else total
+        rounded[key] = bdd.disjoin(rounded.get(key, FALSE), patients)
+    return rounded
+
+
+def _plus(point: Any) -> Callable[[Any], Any]:
+    return lambda total: point if total is None else total + point
+
+
+def _add(bdd: BDD, values: dict[Any, int], holds: int, step: Callable[[Any], Any],
+         table: str) -> dict[Any, int]:
+    """The values after one more term: where `holds`, each value stepped; elsewhere unchanged."""
+    found: dict[Any, int] = {}
+    for value, patients in values.items():
+        for key, part in ((value, bdd.conjoin(patients, bdd.negate(holds))),
+                          (step(value), bdd.conjoin(patients, holds))):
+            if part != FALSE:
+                found[key] = bdd.disjoin(found.get(key, FALSE), part)
+    if len(found) > MAX_NUMBER_VALUES:
+        raise Unverifiable(table, f"a number that can take more than {MAX_NUMBER_VALUES:,} values")
+    return found
 
 
 def _selections(bdd: BDD, table: ir.IRTable, matches: list[int]) -> Iterator[int]:

@@ -6,6 +6,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
@@ -82,9 +83,8 @@ def _verify_table(encoder: Encoder, table: ir.IRTable, acknowledged: dict[str, s
             findings = tuple(getattr(analysis, name)())
             done.append(AnalysisResult(name, "found" if findings else "proved", findings))
     except Unverifiable as unverifiable:
-        reason = (f"the column `{unverifiable.ref}` reads an aggregated number that the analysis "
-                  "cannot reason about")
-        return _unchecked(table, reason, acknowledged)
+        reason = f"the column `{unverifiable.ref}` reads {unverifiable.why}"
+        return replace(_unchecked(table, reason, acknowledged), column=unverifiable.ref)
     except TooComplex as too_complex:
         return _unchecked(table, _needs(str(too_complex)), acknowledged, tuple(done))
     return TableVerification(table.name, tuple(done))
@@ -104,8 +104,8 @@ def diagnostics_of(path: str, symbols: Symbols, guideline: ir.IRGuideline,
 
 
 def _not_verified(path: str, info: TableInfo, table: ir.IRTable, result: TableVerification) -> Diagnostic:
-    if result.reason.startswith("the column `"):
-        return _unverified(path, info, result.reason.split("`")[1])
+    if result.column:
+        return _unverified(path, info, result.column, result.reason)
     reason = result.reason.removeprefix("the analysis would need ")
     unchecked = [_STEP_WORDS[name] for name in result.unchecked]
     applicable = [name for name, _ in ANALYSES if _applies(table, name)]
@@ -267,15 +267,15 @@ def _listed(names: tuple[str, ...]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def _unverified(path: str, info: TableInfo, ref: str) -> Diagnostic:
+def _unverified(path: str, info: TableInfo, ref: str, reason: str) -> Diagnostic:
     header = next((h for h in info.layout.inputs if ref in (h.subject.text, h.subject.name.text)),
                   None)
     span = header.span if header else info.decl.name.span
     return lookup("unverified").at(
         path, span,
-        f"the rules of table `{info.name}` are not verified: the column `{ref}` reads an aggregated "
-        "number that the analysis cannot reason about",
-        help="test the table with worked examples; gaps and overlaps are not checked for it")
+        f"the rules of table `{info.name}` are not verified: {reason}",
+        help="test the table with worked examples; gaps and overlaps are not checked for it "
+             f"(a note on the table, `note why on {info.name}: \"...\"`, records that this is known)")
 
 
 def _too_complex(path: str, info: TableInfo, reason: str, unchecked: list[str] | None = None) -> Diagnostic:

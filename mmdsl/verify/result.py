@@ -59,6 +59,7 @@ class TableVerification:
     analyses: tuple[AnalysisResult, ...]
     reason: str = ""  # why some analyses were not checked, in plain words
     acknowledgement: str = ""  # the authors' note on the table, when it is not fully verified
+    column: str = ""  # the column that reads a value beyond the analysis, if that is the reason
 
     def analysis(self, name: str) -> AnalysisResult:
         return next(a for a in self.analyses if a.name == name)

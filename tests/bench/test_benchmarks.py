@@ -56,3 +56,11 @@ def test_the_report_names_every_target(tmp_path: Path) -> None:
     results.targets.append((20, 10, 0.1, compilation.analyses(20, 10, repeats=1)))
     text = report.markdown(results)
     assert "decision core ≥ hand-written" in text and "every analysis" in text
+
+
+def test_the_report_gives_the_score_table_target() -> None:
+    results = run.Results(run.QUICK, "test")
+    results.scores[(15, 3)] = compilation.score_verification(15, 3)
+    text = report.markdown(results)
+    assert "## Score tables" in text
+    assert "| 15 | 3 | 29 | yes | 0 |" in text and "**met**" in text.split("## Score tables")[1]

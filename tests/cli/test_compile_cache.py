@@ -87,3 +87,20 @@ def test_an_entry_others_could_have_written_is_never_loaded(cache: Path, tmp_pat
     entry.chmod(0o600)
     evaluate(table)
     assert len(loads) == 1
+
+
+def test_a_changed_clinical_source_is_checked_again(cache: Path, tmp_path: Path) -> None:
+    """The table is unchanged but its source is not: the cached quotes check and hash are stale."""
+    (tmp_path / "sources").mkdir()
+    source = tmp_path / "sources" / "text.txt"
+    source.write_text("Bortezomib first. 1\n", "utf-8")
+    table = tmp_path / "small.mmdsl"
+    declared = ('version "1.0"\nsource "sources/text.txt"\n  title "Text"\n  date "2026-01-01"\n'
+                'quote first on options.late: "Bortezomib first."\n')
+    text = SMALL.read_text("utf-8")
+    assert 'version "1.0"\n' in text
+    table.write_text(text.replace('version "1.0"\n', declared, 1), "utf-8")
+    status, output = evaluate(table)
+    assert status == 0 and '"clinical_source_sha256"' in output
+    source.write_text("Carfilzomib first. 1\n", "utf-8")
+    assert evaluate(table)[0] == 1  # MD430: the quote is no longer in the source

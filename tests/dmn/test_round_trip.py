@@ -75,9 +75,11 @@ def round_trip(guideline: ir.IRGuideline) -> ir.IRGuideline:
 
 
 def comparable(decision: dict[str, Any]) -> dict[str, Any]:
-    """The decision but for its source hash and the cells quoted in the trace."""
+    """The decision but for its source hashes (DMN does not carry the clinical source) and the
+    cells quoted in the trace."""
     decision = dict(decision)
     decision.pop("source_sha256")
+    decision.pop("clinical_source_sha256", None)
     decision["trace"] = [re.sub(r" \(.*\)$", "", line) for line in decision["trace"]]
     return decision
 

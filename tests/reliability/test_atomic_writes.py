@@ -103,6 +103,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (tmp_path / "tables").mkdir()
     shutil.copy(TRIAGE, tmp_path / "tables" / "triage.mmdsl")
     shutil.copy(ROOT / "tables" / "myeloma_post_daratumumab.mmdsl", tmp_path / "tables")
+    shutil.copytree(ROOT / "tables" / "sources", tmp_path / "tables" / "sources")
     monkeypatch.chdir(tmp_path)
     yield tmp_path
 

@@ -10,6 +10,7 @@ from mmdsl.backends.review import render_html, render_markdown
 from mmdsl.backends.review_build import build_review
 from mmdsl.backends.review_view import UncoveredCase
 from mmdsl.examples import ExampleOutcome, ExpectationResult
+from mmdsl.ir.model import IRClinicalSource, IRPassage
 from tests.review.support import DEMO_SHOWN, demo, demo_results
 
 SECTIONS = ["## 1. Scope", "## 2. Patient facts (inputs)", "## 3. Vocabulary", "## 4. Derived facts",
@@ -51,10 +52,24 @@ def test_written_tables_are_shown_as_authored() -> None:
 
 
 def test_quotes_map_to_rules_and_unquoted_rules_are_listed() -> None:
-    document = build_review(demo())
+    demo_without_source = demo()
+    document = build_review(demo_without_source)
     quotes = {quote.name: [link.text for link in quote.targets] for quote in document.quotes}
     assert quotes == {"q_start": ["plan.apixaban", "plan.warfarin"], "q_dose": ["dose"]}
+    # no source declared: nothing to hold the rules against, so no rule is listed as unquoted
+    assert document.clinical_source is None and document.unquoted_rules == ()
+    assert "no source statement" not in render_markdown(demo_without_source, None)
+    with_source = dataclasses.replace(demo_without_source, clinical_source=IRClinicalSource(
+        "sources/demo.txt", "Demo", "2026-01-01", "0" * 64,
+        (IRPassage(1, "Demo", True, ()), IRPassage(2, "Start an anticoagulant. 1", False, ("q_start",)),
+         IRPassage(3, "Something else. 2", False, ()))))
+    document = build_review(with_source)
     assert [link.text for link in document.unquoted_rules] == ["plan.low_score"]  # dose: whole table
+    assert document.clinical_source is not None and document.clinical_source.unquoted == 1
+    line_two = document.clinical_source.passages[1]
+    assert [link.text for link in line_two.rules] == ["plan.apixaban", "plan.warfarin"]
+    assert "not quoted" in render_markdown(with_source, None)
+    assert "0" * 64 in render_html(with_source, None)
 
 
 def test_caveats_and_evidence_name_the_rules_they_attach_to() -> None:

@@ -5,6 +5,7 @@ it. Anywhere else U+FEFF stays what it was, an invisible character (MD202)."""
 from __future__ import annotations
 
 import codecs
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ def positions(path: Path) -> list[tuple[str, int, int, int, int, int, int]]:
 
 
 def test_a_file_with_a_byte_order_mark_compiles_as_without_it(tmp_path: Path) -> None:
+    shutil.copytree(SHIPPED.parent / "sources", tmp_path / "sources")  # the clinical source
     marked = tmp_path / "marked.mmdsl"
     marked.write_bytes(BOM + SHIPPED.read_bytes())
     with_mark, without = compile_path(marked, "t.mmdsl"), compile_path(SHIPPED, "t.mmdsl")
@@ -74,7 +76,8 @@ def test_a_byte_order_mark_anywhere_else_is_still_reported(tmp_path: Path, where
 
 def test_text_handed_over_by_a_program_is_taken_as_it_is() -> None:
     """Only the bytes of a file lose their mark: a string from the Python API is the text."""
-    compilation = compile_source(Source("t.mmdsl", "\ufeff" + SHIPPED.read_text("utf-8")))
+    compilation = compile_source(Source("t.mmdsl", "\ufeff" + SHIPPED.read_text("utf-8")),
+                                 directory=SHIPPED.parent)
     assert [(d.code, d.span.start) for d in compilation.diagnostics] == [("MD202", 0)]
 
 

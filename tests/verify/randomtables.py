@@ -50,6 +50,47 @@ def random_source(seed: int, columns: tuple[int, int] = (1, 3), rows: tuple[int,
     return HEADER + scope + table
 
 
+AGGREGATES = ("sum", "count", "min", "max")
+SCORE_CELLS = ["-", ">= 2", "< 3", "1..3", "0", "not 2", ">= 4", "3, 5"]
+
+
+def random_score_source(seed: int) -> str:
+    """A random guideline whose last table reads the number of a random `collect sum` (count,
+    min, max) table of 2..7 rules of 0..3 points (or none)."""
+    rng = random.Random(seed)
+    aggregate = rng.choice(AGGREGATES)
+    scored = rng.sample(COLUMNS, rng.randint(1, 3))
+    points = [rng.choice(["0", "1", "2", "3", "1", "2", "-"]) for _ in range(rng.randint(2, 7))]
+    score_rows = "".join(f"  | {' | '.join(random_cell(rng, c) for c in scored)} || {p} |\n"
+                         for p in points)
+    score = (f"table score\n  hit collect {aggregate}\n  output points: integer 0..30\n"
+             f"  | {' | '.join(scored)} || points |\n" + score_rows)
+    others = rng.sample(COLUMNS, rng.randint(0, 2))
+    policy = rng.choice(POLICIES)
+    lines = [" | ".join([rng.choice(SCORE_CELLS), *(random_cell(rng, c) for c in others)])
+             + " || " + rng.choice(["a", "b", "c"]) for _ in range(rng.randint(1, 6))]
+    table = (f"table t\n  hit {policy}\n  output o: one of a, b, c\n"
+             f"  | {' | '.join(['score', *others])} || o |\n" + "".join(f"  | {r} |\n" for r in lines))
+    return HEADER + score + table
+
+
+IMPOSSIBLE = (
+    "count = 0 and flag", "colour is red and drugs has blue", "hot and level >= 1",
+    "count >= 4 or colour is green", "more has green and not flag",
+    "drugs has none of (red, green, blue) and count > 2",
+)
+
+
+def random_impossible_source(seed: int) -> str:
+    """A random guideline (as random_source) with one or two combinations declared impossible."""
+    rng = random.Random(seed)
+    declared = rng.sample(IMPOSSIBLE, rng.randint(1, 2))
+    lines = "".join(f'impossible i{n} "cannot occur" = {c}\n' for n, c in enumerate(declared))
+    source = random_source(seed + 10_000, columns=(1, 4), rows=(2, 10))
+    at = source.index("table t")
+    return source[:at] + lines + source[at:]
+
+
 def every_patient() -> Iterator[dict[str, ir.JsonValue]]:
     """Every valid patient of HEADER, up to the values the random cells can tell apart."""
     colours = ["red", "green", "blue"]

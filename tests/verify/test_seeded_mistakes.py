@@ -32,7 +32,7 @@ def without(keyword: str, text: str) -> str:
 
 
 def findings(text: str) -> list[Diagnostic]:
-    compilation = compile_source(Source("seeded.mmdsl", text))
+    compilation = compile_source(Source("seeded.mmdsl", text), directory=ROOT / "tables")
     return [d for d in compilation.diagnostics if d.code.startswith("MD6")]
 
 
@@ -48,7 +48,7 @@ def test_a_rule_made_dead() -> None:
     # ide-cel for triple-class refractory disease that is also PI-sensitive: impossible.
     row = row_of("ide_cel")
     cells = row.split("|")
-    cells[10] = cells[10].replace("-  ", "yes", 1)  # the pi_sensitive column
+    cells[11] = cells[11].replace("-  ", "yes", 1)  # the pi_sensitive column
     found = findings(GUIDELINE.replace(row, "|".join(cells)))
     assert codes(found) == ["MD600"]
     assert found[0].data["rule"] == "ide_cel"
@@ -71,11 +71,14 @@ def test_a_deleted_row() -> None:
     found = findings(text)
     assert codes(found) == ["MD604"]  # the table says it is complete
     assert found[0].data["table"] == "recommendations"
-    guideline = compile_source(Source("seeded.mmdsl", text), verify=False).guideline
+    guideline = compile_source(Source("seeded.mmdsl", text), verify=False,
+                               directory=ROOT / "tables").guideline
     assert guideline is not None
     for witness in [found[0].data["witness"], *found[0].data["witnesses"]]:
         decision = evaluate(guideline, witness)  # really in scope and really without an answer
-        assert decision["status"] == "ok" and decision["recommendations"] == []
+        assert decision["recommendations"] == []
+        assert decision["status"] == "error"  # the table is declared complete
+        assert [(e["table"], e["kind"]) for e in decision["errors"]] == [("recommendations", "no_rule")]
 
 
 def test_a_rule_placed_after_a_broader_one() -> None:
@@ -87,5 +90,5 @@ def test_a_rule_placed_after_a_broader_one() -> None:
     text = re.sub(r"^  (order|distinct) by \w+\n", "", text, count=2, flags=re.MULTILINE)
     found = findings(without("example", text))
     unreachable = [d for d in found if d.code == "MD601"]
-    assert len(unreachable) == 14
+    assert len(unreachable) == 17
     assert all(d.data["covered_by"] == ["clinical_trial_fallback"] for d in unreachable)
