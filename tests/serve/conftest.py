@@ -31,7 +31,7 @@ class Server:
     process: subprocess.Popen[bytes]
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30)
+        return httpx.Client(base_url=self.url, timeout=120)  # the machine may be very busy
 
 
 def free_port() -> int:

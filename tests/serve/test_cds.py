@@ -63,7 +63,8 @@ def test_a_card_for_a_response_to_the_exported_questionnaire(server: Server,
         [f"- {entry['regimen']}" for entry in why_not]
     review = card["source"]["url"]
     assert review in detail and review.endswith(f"/guidelines/{NAME}/review")
-    assert httpx.get(review).status_code == 200
+    with server.client() as client:
+        assert client.get(review).status_code == 200  # made on first request: allow for a busy machine
 
 
 def test_a_searchset_bundle_is_read_like_the_response(server: Server, questionnaire: dict[str, Any]) -> None:
