@@ -52,38 +52,41 @@ def myeloma_recommendations(v: dict[str, Any]) -> list[int]:
     len_refractory = v["lenalidomide_refractory"]
     pi_sensitive = v["pi_sensitive"]
     heavy = v["heavily_pretreated"]
+    bcma = v["prior_bcma_therapy"]
+    venvd_fits = len_refractory and pi_sensitive and "venetoclax" not in refractory
     matched = []
-    if tcr and car_t:
-        matched.append(0)
-    if tcr and car_t:
-        matched.append(1)
-    if tcr:
-        matched.append(2)
-    if lines >= 2 and isa_population and "isatuximab" not in refractory \
-            and "pomalidomide" not in refractory:
-        matched.append(3)
-    if 1 <= lines <= 3 and isa_population and "isatuximab" not in refractory \
-            and "carfilzomib" not in refractory:
+    if tcr and car_t and not bcma:
+        matched += [0, 1]  # ide-cel, cilta-cel
+    if tcr and car_t and bcma:
+        matched += [2, 3]  # the same after belantamab mafodotin
+    if venvd_fits and v["t11_14"]:
         matched.append(4)
+    if tcr:
+        matched.append(5)
     if lines >= 2 and len_pi and "elotuzumab" not in refractory \
             and "pomalidomide" not in refractory:
-        matched.append(5)
-    if not tce and "selinexor" not in refractory and "bortezomib" not in refractory:
         matched.append(6)
-    if not tce and "selinexor" not in refractory and "carfilzomib" not in refractory:
+    if not tce and "selinexor" not in refractory and "bortezomib" not in refractory:
         matched.append(7)
-    if len_refractory and pi_sensitive and v["t11_14"] and "venetoclax" not in refractory:
+    if not tce and "selinexor" not in refractory and "carfilzomib" not in refractory:
         matched.append(8)
-    if len_refractory and pi_sensitive and not v["t11_14"] and v["bcl2_high"] \
-            and "venetoclax" not in refractory:
+    if lines >= 2 and isa_population and "isatuximab" not in refractory \
+            and "pomalidomide" not in refractory:
         matched.append(9)
-    if not tcr and heavy:
+    if 1 <= lines <= 3 and isa_population and "isatuximab" not in refractory \
+            and "carfilzomib" not in refractory:
         matched.append(10)
-    if not tce and "selinexor" not in refractory:
+    if not tcr and heavy:
         matched.append(11)
-    if not car_t and heavy and "selinexor" not in refractory:
-        matched.append(12)
     if v["on_belantamab"] and "belantamab_mafodotin" not in refractory:
+        matched.append(12)
+    if not tce and "selinexor" not in refractory:
         matched.append(13)
-    matched.append(14)  # the fallback: a clinical trial for every patient in scope
+    if tcr and not car_t and heavy and "selinexor" not in refractory:
+        matched.append(14)
+    if not tcr and heavy and "selinexor" not in refractory:
+        matched.append(15)
+    matched.append(16)  # the fallback: a clinical trial for every patient in scope
+    if venvd_fits and not v["t11_14"] and v["bcl2_high"]:
+        matched.append(17)
     return matched

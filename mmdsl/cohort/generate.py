@@ -106,11 +106,14 @@ class InputModel:
 
 
 def generate(guideline: ir.IRGuideline, count: int, seed: int = 0,
-             in_scope: Callable[[dict[str, Any]], bool] | None = None) -> Columns:
+             in_scope: Callable[[dict[str, Any]], bool] | None = None,
+             possible: Callable[[dict[str, Any]], bool] | None = None) -> Columns:
     """`count` patients as columns (one list per input, None where an input is left out).
 
     `in_scope`, given the facts of a patient, says whether the patient is inside the scope
     (the cohort command passes the compiled evaluator's test); without it scope is ignored.
+    `possible` says whether the facts are outside every combination the guideline declares
+    impossible: a patient who is not is drawn again (a plausible patient is a possible one).
     """
     rng = random.Random(seed)
     named = named_values(guideline)
@@ -123,7 +126,8 @@ def generate(guideline: ir.IRGuideline, count: int, seed: int = 0,
         facts = _patient(models, rng)
         want_inside = in_scope is not None and rng.random() < IN_SCOPE_SHARE
         tries = 1
-        while want_inside and in_scope is not None and not in_scope(facts) and tries < MAX_TRIES:
+        while tries < MAX_TRIES and ((possible is not None and not possible(facts)) or (
+                want_inside and in_scope is not None and not in_scope(facts))):
             facts = _patient(models, rng)
             tries += 1
         for name, column in columns.items():

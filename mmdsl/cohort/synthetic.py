@@ -23,7 +23,13 @@ def patients(guideline: ir.IRGuideline, count: int, seed: int) -> Columns:
         module.derive_facts(values)
         return bool(module.scope_holds(values))
 
-    return generate(guideline, count, seed=seed, in_scope=in_scope)
+    def possible(facts: dict[str, Any]) -> bool:
+        values = module.read_facts(facts)
+        module.derive_facts(values)
+        return not module.impossible_found(values)
+
+    return generate(guideline, count, seed=seed, in_scope=in_scope,
+                    possible=possible if guideline.impossible else None)
 
 
 def write_patients(guideline: ir.IRGuideline, count: int, seed: int, path: Path) -> None:

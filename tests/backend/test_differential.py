@@ -20,7 +20,7 @@ import pytest
 
 from mmdsl.interpreter import evaluate as interpret
 from mmdsl.ir import model as ir
-from mmdsl.runtime.prelude import decision_json
+from mmdsl.runtime.prelude import InputError, decision_json
 from tests.backend.facts import corrupted, named_values, random_facts
 from tests.backend.support import FIXTURES, ROOT, compile_file, load_module, write_module
 
@@ -53,7 +53,14 @@ def patients(guideline: ir.IRGuideline, seed: int, count: int) -> Iterator[dict[
 def compare(guideline: ir.IRGuideline, module: ModuleType, count: int, seed: int = 7) -> Run:
     run = Run()
     for facts in patients(guideline, seed, count):
-        expected = interpret(guideline, facts)
+        try:
+            expected = interpret(guideline, facts)
+        except InputError as refused:  # an impossible combination: both must refuse it alike
+            with pytest.raises(ValueError) as also:
+                module.evaluate(facts)
+            assert also.value.errors == refused.errors  # type: ignore[attr-defined]
+            run.statuses.add("refused")
+            continue
         actual = decision_json(module.evaluate(facts))
         assert actual == decision_json(expected), f"the two disagree for {facts!r}"
         record(run, expected)
