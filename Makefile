@@ -35,6 +35,7 @@ demo: $(BASE_STAMP)
 
 lint: install
 	$(BIN)/ruff check mmdsl tests
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

@@ -11,7 +11,7 @@ from typing import Any
 
 from benchmarks.peers import PEERS
 from benchmarks.timing import Measure, side_by_side
-from mmdsl.backends.python import render_module
+from mmdsl.backends.python import render_module, table_identifier
 from mmdsl.cohort.synthetic import patients
 from mmdsl.interpreter import evaluate as interpret
 from mmdsl.ir import model as ir
@@ -64,7 +64,7 @@ def run(path: Path, handwritten: Callable[[dict[str, Any]], object], folder: Pat
         copy = dict(values)
         module.derive_facts(copy)
         with_facts.append(copy)
-    core = module.table_1_core
+    core = getattr(module, f"{table_identifier(1, table.name)}_core")
     result = SingleResult(table.name, len(table.rules), len(table.columns), table.hit, notes=notes)
     _agree(result, "hand-written", [core(v) for v in with_facts], [handwritten(v) for v in with_facts])
     contenders: dict[str, tuple[Callable[[Any], object], list[Any]]] = {

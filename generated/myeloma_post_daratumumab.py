@@ -442,6 +442,7 @@ class Rule(NamedTuple):
     refs: tuple[int, ...]
     caveats: tuple[str, ...]
     why: str
+    line: int  # in the table file
 
 
 class Table(NamedTuple):
@@ -476,7 +477,8 @@ def prepared(table: Table) -> Table:
     rules = table.rules
     by_rank = sorted(range(len(rules)), key=lambda position: sort_key(table, position))
     return table._replace(
-        lines=tuple(f"{table.name}: rule {rule.name} matched ({rule.why})" for rule in rules),
+        lines=tuple(f"{table.name}: rule {rule.name} (line {rule.line}) matched ({rule.why})"
+                    for rule in rules),
         named=tuple(dict(zip(table.outputs, rule.outputs, strict=True)) for rule in rules),
         rank=tuple(by_rank.index(position) for position in range(len(rules))),
         identity=tuple(tuple(rule.outputs[i] for i in table.distinct_by) for rule in rules),
@@ -1216,7 +1218,7 @@ def explain_20(values: Values) -> str | None:
     return None
 
 
-TABLE_1 = prepared(
+TABLE_1_RECOMMENDATIONS = prepared(
     Table(
         name='recommendations',
         hit='collect',
@@ -1259,6 +1261,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_refractory: yes, car_t_indicated: yes, prior_bcma_therapy: no',
+                line=307,
             ),
             Rule(
                 name='cilta_cel',
@@ -1278,6 +1281,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_refractory: yes, car_t_indicated: yes, prior_bcma_therapy: no',
+                line=308,
             ),
             Rule(
                 name='ide_cel_after_belantamab',
@@ -1303,6 +1307,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_refractory: yes, car_t_indicated: yes, prior_bcma_therapy: yes',
+                line=310,
             ),
             Rule(
                 name='cilta_cel_after_belantamab',
@@ -1328,6 +1333,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_refractory: yes, car_t_indicated: yes, prior_bcma_therapy: yes',
+                line=311,
             ),
             Rule(
                 name='venvd_t11_14',
@@ -1350,6 +1356,7 @@ TABLE_1 = prepared(
                     'lenalidomide_refractory: yes, pi_sensitive: yes, t11_14: yes, refractory: '
                     'none of (venetoclax)'
                 ),
+                line=313,
             ),
             Rule(
                 name='clinical_trial_triple_class_refractory',
@@ -1364,6 +1371,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_refractory: yes',
+                line=315,
             ),
             Rule(
                 name='elopd',
@@ -1381,6 +1389,7 @@ TABLE_1 = prepared(
                     'prior_lines: >= 2, exposed_to_len_and_pi: yes, refractory: none of '
                     '(elotuzumab, pomalidomide)'
                 ),
+                line=317,
             ),
             Rule(
                 name='svd',
@@ -1400,6 +1409,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_exposed: no, refractory: none of (selinexor, bortezomib)',
+                line=319,
             ),
             Rule(
                 name='skd',
@@ -1419,6 +1429,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_exposed: no, refractory: none of (selinexor, carfilzomib)',
+                line=320,
             ),
             Rule(
                 name='isapd',
@@ -1444,6 +1455,7 @@ TABLE_1 = prepared(
                     'prior_lines: >= 2, isatuximab_population: yes, refractory: none of '
                     '(isatuximab, pomalidomide)'
                 ),
+                line=323,
             ),
             Rule(
                 name='isakd',
@@ -1469,6 +1481,7 @@ TABLE_1 = prepared(
                     'prior_lines: 1..3, isatuximab_population: yes, refractory: none of '
                     '(isatuximab, carfilzomib)'
                 ),
+                line=324,
             ),
             Rule(
                 name='clinical_trial_heavily_pretreated',
@@ -1484,6 +1497,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_refractory: no, heavily_pretreated: yes',
+                line=326,
             ),
             Rule(
                 name='belantamab_continuation',
@@ -1502,6 +1516,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='on_belantamab: yes, refractory: none of (belantamab_mafodotin)',
+                line=328,
             ),
             Rule(
                 name='sdd',
@@ -1527,6 +1542,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='triple_class_exposed: no, refractory: none of (selinexor)',
+                line=330,
             ),
             Rule(
                 name='sd',
@@ -1548,6 +1564,7 @@ TABLE_1 = prepared(
                     'triple_class_refractory: yes, car_t_indicated: no, heavily_pretreated: yes, '
                     'refractory: none of (selinexor)'
                 ),
+                line=332,
             ),
             Rule(
                 name='sd_not_triple_class_refractory',
@@ -1574,6 +1591,7 @@ TABLE_1 = prepared(
                     'triple_class_refractory: no, heavily_pretreated: yes, refractory: none of '
                     '(selinexor)'
                 ),
+                line=333,
             ),
             Rule(
                 name='clinical_trial_fallback',
@@ -1591,6 +1609,7 @@ TABLE_1 = prepared(
                     ),
                 ),
                 why='always',
+                line=335,
             ),
             Rule(
                 name='venvd_bcl2_high',
@@ -1620,6 +1639,7 @@ TABLE_1 = prepared(
                     'lenalidomide_refractory: yes, pi_sensitive: yes, t11_14: no, bcl2_high: yes, '
                     'refractory: none of (venetoclax)'
                 ),
+                line=337,
             ),
         ),
         complete=True,
@@ -1627,8 +1647,8 @@ TABLE_1 = prepared(
 )
 
 
-def table_1_core(values: Values) -> list[int]:
-    """The positions of the rules of TABLE_1 that match (hit policy collect)."""
+def table_1_recommendations_core(values: Values) -> list[int]:
+    """The positions of the rules of TABLE_1_RECOMMENDATIONS that match (hit policy collect)."""
     v0 = values['triple_class_refractory']
     v1 = values['car_t_indicated']
     v2 = values['prior_bcma_therapy']
@@ -1643,53 +1663,53 @@ def table_1_core(values: Values) -> list[int]:
     matched: list[int] = []
     if v0 and v1:
         if not v2:
-            matched.extend((0, 1))
+            matched.extend((0, 1))  # lines 307, 308
         if v2:
-            matched.extend((2, 3))
+            matched.extend((2, 3))  # lines 310, 311
     if v3 and v4 and v5 and 'venetoclax' not in v6:
-        matched.append(4)
+        matched.append(4)  # line 313
     if v0:
-        matched.append(5)
+        matched.append(5)  # line 315
     if (
         values['exposed_to_len_and_pi']
         and v7 >= 2
         and ('elotuzumab' not in v6 and 'pomalidomide' not in v6)
     ):
-        matched.append(6)
+        matched.append(6)  # line 317
     if not v8:
         if 'selinexor' not in v6 and 'bortezomib' not in v6:
-            matched.append(7)
+            matched.append(7)  # line 319
         if 'selinexor' not in v6 and 'carfilzomib' not in v6:
-            matched.append(8)
+            matched.append(8)  # line 320
     if v9:
         if v7 >= 2 and ('isatuximab' not in v6 and 'pomalidomide' not in v6):
-            matched.append(9)
+            matched.append(9)  # line 323
         if v7 >= 1 and v7 <= 3 and ('isatuximab' not in v6 and 'carfilzomib' not in v6):
-            matched.append(10)
+            matched.append(10)  # line 324
     if not v0 and v10:
-        matched.append(11)
+        matched.append(11)  # line 326
     if values['on_belantamab'] and 'belantamab_mafodotin' not in v6:
-        matched.append(12)
+        matched.append(12)  # line 328
     if 'selinexor' not in v6:
         if not v8:
-            matched.append(13)
+            matched.append(13)  # line 330
         if v10:
             if v0 and not v1:
-                matched.append(14)
+                matched.append(14)  # line 332
             if not v0:
-                matched.append(15)
-    matched.append(16)
+                matched.append(15)  # line 333
+    matched.append(16)  # line 335
     if v3 and v4 and not v5 and values['bcl2_high'] and 'venetoclax' not in v6:
-        matched.append(17)
+        matched.append(17)  # line 337
     return matched
 
 
-def table_1(values: Values) -> Outcome:
-    """TABLE_1 decided: its core, then its hit policy."""
-    return decide_in_rule_order(TABLE_1, table_1_core(values))
+def table_1_recommendations(values: Values) -> Outcome:
+    """TABLE_1_RECOMMENDATIONS decided: its core, then its hit policy."""
+    return decide_in_rule_order(TABLE_1_RECOMMENDATIONS, table_1_recommendations_core(values))
 
 
-WHY_NOT_1: Explainers = (
+WHY_NOT_1_RECOMMENDATIONS: Explainers = (
     explain_5,
     explain_5,
     explain_6,
@@ -1712,7 +1732,7 @@ WHY_NOT_1: Explainers = (
 
 
 TABLES: tuple[tuple[Table, Callable[[Values], Outcome], Explainers | None], ...] = (
-    (TABLE_1, table_1, WHY_NOT_1),
+    (TABLE_1_RECOMMENDATIONS, table_1_recommendations, WHY_NOT_1_RECOMMENDATIONS),
 )
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from mmdsl.version import __version__
+
 __all__ = ["CompileError", "Guideline", "__version__", "compile_text", "load"]
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mmdsl import __version__
+from mmdsl.version import __version__
 from mmdsl.writing import replacing
 
 if TYPE_CHECKING:

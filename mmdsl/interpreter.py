@@ -17,10 +17,9 @@ from mmdsl.backends import why_not
 from mmdsl.ir import model as ir
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import reject_impossible, validate_facts
+from mmdsl.semantics.policies import LIST_POLICIES
 
 Values = dict[str, Any]  # a value by its ref: inputs, facts, "table.output", aggregated tables
-
-LIST_POLICIES = ("collect", "rule order", "output order")
 
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt,
@@ -274,7 +273,7 @@ class Outcomes:
 
     def add(self, table: ir.IRTable, judgement: Judgement, trace: list[str]) -> None:
         self.results[table.name] = judgement.result
-        trace += [f"{table.name}: rule {rule.name} matched ({rule.why})"
+        trace += [f"{table.name}: rule {rule.name} (line {rule.line}) matched ({rule.why})"
                   for rule in judgement.considered]
         if not judgement.considered:
             trace.append(f"{table.name}: no rule matched")

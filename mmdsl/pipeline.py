@@ -201,7 +201,7 @@ def _verify_into(compilation: Compilation, symbols: Symbols) -> None:
 def _examples_into(compilation: Compilation, symbols: Symbols) -> None:
     """Worked examples that contradict the tables are errors of the file, but the evaluator stays:
     `mmdsl test` needs it to show what the tables say instead."""
-    from mmdsl.verify.contradictions import contradicting_examples
+    from mmdsl.contradictions import contradicting_examples
 
     guideline = compilation.guideline
     assert guideline is not None

@@ -8,6 +8,8 @@ depends on the IR alone: no clock, no hash order, no absolute path of our own.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +29,7 @@ from mmdsl.backends.python_core import (
     scope_lines,
 )
 from mmdsl.backends.python_why_not import Explainers
+from mmdsl.backends.templates import template_environment
 from mmdsl.backends.why_not import TablePlan, plans_of
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import refs_read
@@ -46,8 +49,8 @@ TABLES_TYPE = "tuple[tuple[Table, Callable[[Values], Outcome], Explainers | None
 
 @dataclass(frozen=True, slots=True)
 class TableView:
-    constant_name: str  # TABLE_<n>: names come from positions, never from authored text
-    function: str
+    constant_name: str  # TABLE_<n>_<NAME>: see table_identifier
+    function: str  # table_<n>_<name>; its decision core is <function>_core
     constant: str  # the statement that defines the table's data
     core: tuple[str, ...]  # the body of the decision core: the positions of the matching rules
     core_returns: str  # its return type
@@ -87,12 +90,7 @@ def render_module(guideline: ir.IRGuideline) -> str:
 
 @cache
 def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("mmdsl", "templates"), autoescape=False,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return environment.get_template("python_module.py.j2")
+    return template_environment().get_template("python_module.py.j2")
 
 
 def prelude_text() -> str:
@@ -107,7 +105,8 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
     bounds = input_bounds(guideline.inputs)
     explainers = Explainers(Refs(refs.nullable, booleans=refs.booleans))
     plans = {plan.table: plan for plan in plans_of(guideline)}
-    tables = tuple(table_view(table, number, refs, read, bounds, explainers, plans.get(table.name))
+    tables = tuple(table_view(table, table_identifier(number, table.name), refs, read, bounds,
+                              explainers, plans.get(table.name))
                    for number, table in enumerate(guideline.tables, start=1))
     return ModuleView(
         mmdsl_version=comment_text(guideline.mmdsl_version),
@@ -180,14 +179,24 @@ def input_code(field: InputField) -> Node:
 # ---- tables ---------------------------------------------------------------------------------------
 
 
-def table_view(table: ir.IRTable, number: int, refs: Refs, read: frozenset[str],
+def table_identifier(number: int, name: str) -> str:
+    """`table_<n>_<name>`: a traceback or a reader finds the table by its name, while the position
+    keeps the identifier unique and apart from every name the module defines. Authored text
+    reaches the identifier only as ASCII letters, digits and `_` (`café` -> `cafe`); a name with
+    none of them leaves `table_<n>`."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"[^A-Za-z0-9_]+", "_", ascii_name).strip("_")
+    return f"table_{number}_{plain}" if plain else f"table_{number}"
+
+
+def table_view(table: ir.IRTable, function: str, refs: Refs, read: frozenset[str],
                bounds: Bounds, explainers: Explainers, plan: TablePlan | None) -> TableView:
     """`read`: the refs that tables read; a result no table reads is not published."""
-    constant_name = f"TABLE_{number}"
+    constant_name = function.upper()
     decide = AGGREGATORS[table.aggregate] if table.aggregate else DECIDERS[table.hit]
     keys = {table.name} | {f"{table.name}.{output.name}" for output in table.outputs}
     return TableView(
-        constant_name=constant_name, function=f"table_{number}",
+        constant_name=constant_name, function=function,
         constant=render(Group("prepared(", (table_code(table),), ")"), 0, f"{constant_name} = "),
         core=tuple(core_lines(table, refs, bounds)),
         core_returns="int | None" if table.hit == "first" else "list[int]",
@@ -196,7 +205,7 @@ def table_view(table: ir.IRTable, number: int, refs: Refs, read: frozenset[str],
         summary=f"{constant_name} decided: its core, then its hit policy"
                 + ("; its result published for later tables." if keys & read else "."),
         why_not=explainers.table_constant(constant_name, plan) if plan else "",
-        why_not_name=f"WHY_NOT_{number}" if plan else "None",
+        why_not_name=f"WHY_NOT_{constant_name.removeprefix('TABLE_')}" if plan else "None",
     )
 
 
@@ -223,5 +232,5 @@ def rule_code(rule: ir.IRRule) -> Node:
     return call("Rule", {
         "name": literal(rule.name), "outputs": literal(rule.outputs),
         "evidence": literal(rule.evidence), "refs": literal(rule.refs),
-        "caveats": literal(rule.caveats), "why": literal(rule.why),
+        "caveats": literal(rule.caveats), "why": literal(rule.why), "line": literal(rule.line),
     })

@@ -43,14 +43,6 @@ def _hoist(refs: Refs, condition: ir.Cond, lines: list[str],
     return replace(refs, names=names)
 
 
-def _if(condition: Node, body: str) -> list[str]:
-    return [render(condition, 4, "if ") + ":", f"        {body}"]
-
-
-def _always(node: Node) -> bool:
-    return isinstance(node, Text) and node.code == "True"
-
-
 # ---- decision cores --------------------------------------------------------------------------------
 
 
@@ -60,6 +52,7 @@ class Candidate:
 
     position: int
     tests: tuple[ir.Cond, ...]
+    line: int  # the rule's line in the table file, for the comment beside its position
 
 
 def core_lines(table: ir.IRTable, refs: Refs, bounds: Bounds) -> list[str]:
@@ -75,7 +68,7 @@ def core_lines(table: ir.IRTable, refs: Refs, bounds: Bounds) -> list[str]:
     for position, rule in enumerate(table.rules):
         tests = tuple(t for t in (simplified(t, bounds) for t in rule.tests)
                       if not isinstance(t, ir.Always))
-        candidates.append(Candidate(position, tuple(sorted(tests, key=cost))))
+        candidates.append(Candidate(position, tuple(sorted(tests, key=cost)), rule.line))
         if first and not tests:
             break  # the rules below can never be chosen
     reused = _read_by_several(candidates)
@@ -110,13 +103,13 @@ def _tree(candidates: list[Candidate], refs: Refs, indent: int, first: bool,
         if indent == 4:
             refs = _hoist(refs, ir.AllOf(tuple(t for c in group for t in c.tests)), lines, reused)
         shared = group[0].tests if len(group) == 1 else _shared(group)
-        inner = [Candidate(c.position, tuple(t for t in c.tests if t not in shared)) for c in group]
+        inner = [Candidate(c.position, tuple(t for t in c.tests if t not in shared), c.line)
+                 for c in group]
         if shared:
             lines.append(render(condition_code(ir.AllOf(shared), refs), indent, "if ") + ":")
         block_pad = pad + "    " if shared else pad
         if (len(inner) == 1 and not inner[0].tests) or (all(not c.tests for c in inner) and not first):
-            positions = [c.position for c in inner]
-            lines.append(block_pad + _take(positions, first))
+            lines.append(block_pad + _take(inner, first))
             if first and not shared:
                 return lines, True
         else:
@@ -128,12 +121,15 @@ def _tree(candidates: list[Candidate], refs: Refs, indent: int, first: bool,
     return lines, False
 
 
-def _take(positions: list[int], first: bool) -> str:
+def _take(chosen: list[Candidate], first: bool) -> str:
+    """The statement that takes the chosen rules, with their lines in the table file."""
+    positions = [c.position for c in chosen]
+    where = f"  # line{'s' if len(chosen) > 1 else ''} {', '.join(str(c.line) for c in chosen)}"
     if first:
-        return f"return {positions[0]}"
+        return f"return {positions[0]}  # line {chosen[0].line}"
     if len(positions) == 1:
-        return f"matched.append({positions[0]})"
-    return f"matched.extend({one_line(literal(tuple(positions)))})"
+        return f"matched.append({positions[0]}){where}"
+    return f"matched.extend({one_line(literal(tuple(positions)))}){where}"
 
 
 def _group(candidates: list[Candidate], index: int) -> list[Candidate]:

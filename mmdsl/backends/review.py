@@ -24,6 +24,7 @@ import jinja2
 from mmdsl.backends.review_build import build_review
 from mmdsl.backends.review_coverage import FallbackCoverage
 from mmdsl.backends.review_view import ReviewDocument, UncoveredCase
+from mmdsl.backends.templates import template_environment
 from mmdsl.ir.model import IRGuideline
 from mmdsl.writing import write_atomically
 
@@ -84,21 +85,14 @@ def run_examples(guideline: IRGuideline) -> list[ExampleOutcome]:
 # ---- the two template environments ----------------------------------------------------------
 
 
-def _loader() -> jinja2.BaseLoader:
-    return jinja2.PackageLoader("mmdsl", "templates")
-
-
 @cache
 def _html_environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=_loader(), autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return template_environment(autoescape=True)
 
 
 @cache
 def _markdown_environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=_loader(), autoescape=False, undefined=jinja2.StrictUndefined, finalize=markdown_text,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment = template_environment(finalize=markdown_text)
     environment.filters["code"] = markdown_code
     environment.filters["fenced"] = markdown_fenced
     return environment

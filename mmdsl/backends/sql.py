@@ -24,8 +24,10 @@ from functools import cache
 
 import jinja2
 
+from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, parts
+from mmdsl.semantics.policies import RANKED_POLICIES
 
 MAX_EXACT_SUM_RULES = 12  # `collect sum` of decimals: one precomputed sum per set of rules
 RESERVED_COLUMNS = ("row", "status", "reason", "errors", "derived")
@@ -119,7 +121,7 @@ def transpiled(guideline: ir.IRGuideline, dialect: str) -> str:
     query = render_sql(guideline)
     if dialect == "duckdb":
         return query
-    from mmdsl.cohort.extras import require
+    from mmdsl.extras import require
 
     sqlglot = require("sqlglot", "sql")
     statements = sqlglot.transpile(query, read="duckdb", write=dialect, pretty=True)
@@ -128,12 +130,7 @@ def transpiled(guideline: ir.IRGuideline, dialect: str) -> str:
 
 @cache
 def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("mmdsl", "templates"), autoescape=False,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return environment.get_template("sql_query.sql.j2")
+    return template_environment().get_template("sql_query.sql.j2")
 
 
 def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
@@ -511,7 +508,7 @@ def rank_order(table: ir.IRTable) -> list[int]:
     """Rule positions in the order of a list result or a priority choice (docs/decision.md):
     by `order by`, then by output priority (priority and output order), then by position."""
     positions = {o.name: i for i, o in enumerate(table.outputs)}
-    by_priority = table.hit in ("priority", "output order")
+    by_priority = table.hit in RANKED_POLICIES
 
     def key(position: int) -> tuple[object, ...]:
         rule = table.rules[position]

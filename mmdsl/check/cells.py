@@ -11,7 +11,13 @@ from collections.abc import Iterator
 from mmdsl.check.context import CheckContext
 from mmdsl.check.values import CELL_CODES, test_problems
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = (
+    "type-mismatch", "unknown-member", "out-of-range", "empty-range", "bad-integer",
+)
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

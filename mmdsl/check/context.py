@@ -4,21 +4,25 @@ that let each check stay a few lines long (reporting, walking tables, rows and c
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from mmdsl.clinical_source import ClinicalText
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import Symbols, TableInfo
 from mmdsl.source import Source, Span
 from mmdsl.syntax import ast
 from mmdsl.syntax.parser import split_statements
+from mmdsl.syntax.walk import conditions as conditions  # the AST walkers, re-exported for the checks
+from mmdsl.syntax.walk import inner_tests as inner_tests
+from mmdsl.syntax.walk import names_in_test as names_in_test
+from mmdsl.syntax.walk import walk as walk
 
 StatementT = TypeVar("StatementT", bound=ast.Statement)
 
@@ -88,7 +92,7 @@ class CheckContext:
         """Whether a name is unknown only because its declaration did not parse."""
         return name in self.unparsed.names
 
-    def report(self, code: str, span: Span, message: str, help: str | None = None) -> Diagnostic:
+    def report(self, code: CodeName, span: Span, message: str, help: str | None = None) -> Diagnostic:
         """A diagnostic of `code` (a code such as `MD200` or its name) in this file."""
         return lookup(code).at(self.path, span, message, help=help)
 
@@ -147,57 +151,6 @@ def split_row(table: TableInfo, row: ast.Row) -> RowCells:
         tuple(zip(layout.outputs, cells[n_in:n_in + n_out], strict=True)),
         tuple(zip(layout.annotations, cells[n_in + n_out:], strict=True)),
     )
-
-
-def conditions(expr: ast.Expr) -> Iterator[ast.Condition]:
-    """The conditions (subject and test) inside an expression, left to right."""
-    match expr:
-        case ast.Condition():
-            yield expr
-        case ast.And() | ast.Or():
-            for item in expr.items:
-                yield from conditions(item)
-        case ast.Not():
-            yield from conditions(expr.item)
-
-
-def inner_tests(test: ast.Test) -> Iterator[ast.Test]:
-    """A test and every test nested in it (`not (…)`, lists of alternatives)."""
-    yield test
-    if isinstance(test, ast.NotTest | ast.OneOfTest):
-        for inner in test.tests:
-            yield from inner_tests(inner)
-
-
-def walk(node: Any) -> Iterator[Any]:
-    """Every syntax node below `node` (itself included), depth first in field order."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        yield item
-        if isinstance(item, tuple):
-            stack.extend(reversed(item))
-        else:
-            stack.extend(getattr(item, name) for name in reversed(_field_names(item.__class__)))
-
-
-@functools.cache
-def _field_names(node_type: Any) -> tuple[str, ...]:
-    """The fields of a syntax node's class (none for spans, text and numbers)."""
-    if node_type is Span or not dataclasses.is_dataclass(node_type):
-        return ()
-    return tuple(field.name for field in dataclasses.fields(node_type))
-
-
-def names_in_test(test: ast.Test) -> Iterator[ast.Name]:
-    """The names a test mentions: members, classes, values written as words."""
-    for inner in inner_tests(test):
-        if isinstance(inner, ast.ValueTest) and isinstance(inner.value, ast.NameValue):
-            yield inner.value.name
-        elif isinstance(inner, ast.HasTest):
-            yield inner.member
-        elif isinstance(inner, ast.QuantifiedTest):
-            yield from inner.members
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:

@@ -10,7 +10,11 @@ from collections.abc import Iterable, Iterator
 
 from mmdsl.check.context import CheckContext
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("duplicate-name", "duplicate-rule")
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 # Keys of the decision that the evaluator writes next to each table's result: a table of that
 # name would overwrite them (and an example's `expect status` would become ambiguous).
@@ -58,7 +62,7 @@ def duplicate_rule_names(context: CheckContext) -> Iterator[Diagnostic]:
 
 
 def _repeated(context: CheckContext, names: Iterable[ast.Name], what: str, fix: str,
-              code: str = "duplicate-name") -> Iterator[Diagnostic]:
+              code: CodeName = "duplicate-name") -> Iterator[Diagnostic]:
     """Every name after the first with the same text."""
     seen: dict[str, ast.Name] = {}
     for name in names:

@@ -11,9 +11,15 @@ from collections.abc import Iterator
 
 from mmdsl.check.context import CheckContext, RowCells, suggest
 from mmdsl.diagnostics import Diagnostic
-from mmdsl.ir.lower import names_in_cell
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import TableInfo
 from mmdsl.syntax import ast
+from mmdsl.syntax.walk import names_in_cell
+
+EMITS: tuple[CodeName, ...] = (
+    "unknown-evidence", "unknown-reference", "unknown-caveat", "missing-evidence", "type-mismatch",
+)
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
@@ -57,7 +63,7 @@ def names_only(context: CheckContext, cell: ast.Cell) -> Iterator[Diagnostic]:
 
 # Each annotation column: its diagnostic code, the keyword that declares its names, and the
 # column where a name of the other kind belongs.
-CITATIONS = {"evidence": ("unknown-evidence", "evidence", "caveats"),
+CITATIONS: dict[str, tuple[CodeName, str, str]] = {"evidence": ("unknown-evidence", "evidence", "caveats"),
              "caveats": ("unknown-caveat", "caveat", "evidence")}
 
 

@@ -12,9 +12,13 @@ from collections.abc import Iterator
 from mmdsl.check.context import CheckContext, quoted, suggest
 from mmdsl.check.values import value_problems
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.types import SetT
 from mmdsl.source import Span
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("bad-example-fact", "incomplete-example")
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from mmdsl.check.context import CheckContext, suggest
 from mmdsl.check.values import value_problems
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import TableInfo
 from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, ValueType
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("bad-expectation",)
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 STATUS = EnumT(EnumInfo("status", "", ("ok", "out_of_scope", "error")))
 

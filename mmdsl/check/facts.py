@@ -10,7 +10,11 @@ from collections.abc import Iterator
 
 from mmdsl.check.context import CheckContext, conditions
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("fact-cycle",)
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

@@ -10,8 +10,12 @@ from collections.abc import Iterator
 
 from mmdsl.check.context import CheckContext
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.source import Span
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("missing-guideline", "misplaced-statement")
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

@@ -12,11 +12,15 @@ from collections.abc import Iterator
 from mmdsl.check.context import CheckContext, quoted, suggest
 from mmdsl.check.values import type_phrase
 from mmdsl.diagnostics import Diagnostic
-from mmdsl.semantics.symbols import HIT_POLICIES, TableInfo
+from mmdsl.diagnostics.names import CodeName
+from mmdsl.semantics.policies import HIT_POLICIES, RANKED_POLICIES
+from mmdsl.semantics.symbols import TableInfo
 from mmdsl.semantics.types import EnumT, NumberT
 from mmdsl.syntax import ast
 
-RANKED_POLICIES = ("priority", "output order")
+EMITS: tuple[CodeName, ...] = ("hit-policy", "bad-clause")
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
+
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

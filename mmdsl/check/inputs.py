@@ -13,8 +13,15 @@ from mmdsl.check.context import CheckContext, suggest
 from mmdsl.check.values import CELL_CODES, bounds_problems, type_phrase, value_problems
 from mmdsl.check.vocabulary import unknown_enumeration
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.types import SetT
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = (
+    "unknown-name", "bad-default", "bad-set-reference", "type-mismatch", "unknown-member",
+    "out-of-range", "empty-range", "bad-integer",
+)
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

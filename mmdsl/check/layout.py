@@ -12,9 +12,13 @@ from collections.abc import Iterable, Iterator
 from mmdsl.check.context import CheckContext, quoted, suggest
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import ANNOTATION_COLUMNS, RULE_COLUMN
 from mmdsl.source import Span
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("row-cell-count", "empty-cell", "table-layout", "duplicate-name")
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

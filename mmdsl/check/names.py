@@ -12,10 +12,14 @@ from collections.abc import Iterator
 from mmdsl.check.context import CheckContext, conditions, suggest
 from mmdsl.check.values import type_phrase
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import RULE_COLUMN, TableInfo
 from mmdsl.semantics.types import BoolT, EnumT, NumberT, SetT, ValueType
 from mmdsl.source import Span
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("unknown-name", "wrong-kind-of-name")
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

@@ -13,9 +13,13 @@ from collections.abc import Iterator
 
 from mmdsl.check.context import CheckContext, suggest
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import TableInfo
 from mmdsl.semantics.types import EnumT, SetT
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("unknown-name",)
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

@@ -14,8 +14,15 @@ from mmdsl.check.context import CheckContext, suggest
 from mmdsl.check.inputs import bad_bounds
 from mmdsl.check.values import CELL_CODES, value_problems
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import TableInfo
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = (
+    "bad-output", "bad-output-type", "table-layout", "unknown-name", "type-mismatch", "unknown-member",
+    "out-of-range", "empty-range", "bad-integer",
+)
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

@@ -14,7 +14,11 @@ from collections.abc import Iterator
 
 from mmdsl.check.context import CheckContext, walk
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("suspicious-name",)
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
 # Letters that render as nothing (Hangul fillers): word characters, so the lexer accepts them.

@@ -10,6 +10,10 @@ from collections.abc import Iterator
 
 from mmdsl.check.context import CheckContext
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
+
+EMITS: tuple[CodeName, ...] = ("bad-table-reference",)
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

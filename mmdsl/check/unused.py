@@ -13,8 +13,12 @@ from collections.abc import Iterable, Iterator
 
 from mmdsl.check.context import CheckContext, conditions, names_in_test
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.types import EnumT, SetT
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("unused-declaration",)
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

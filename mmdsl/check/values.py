@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 from mmdsl.check.context import CheckContext, quoted, suggest
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, SetT, TextT, ValueType
 from mmdsl.source import Span
 from mmdsl.syntax import ast
@@ -20,7 +21,7 @@ from mmdsl.syntax import ast
 ProblemKind = Literal["type", "member", "range", "integer", "empty-range"]
 
 # The code of each kind of problem in a table cell or a condition.
-CELL_CODES: dict[ProblemKind, str] = {
+CELL_CODES: dict[ProblemKind, CodeName] = {
     "type": "type-mismatch", "member": "unknown-member", "range": "out-of-range",
     "integer": "bad-integer", "empty-range": "empty-range",
 }

@@ -11,7 +11,11 @@ from collections.abc import Iterator
 from mmdsl.check.context import CheckContext, suggest
 from mmdsl.check.values import enum_phrase
 from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.syntax import ast
+
+EMITS: tuple[CodeName, ...] = ("unknown-name", "wrong-kind-of-name", "unknown-member")
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

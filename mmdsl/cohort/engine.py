@@ -28,9 +28,9 @@ from mmdsl.backends.sql import (
     string_literal,
 )
 from mmdsl.cohort.checks import checked_input
-from mmdsl.cohort.extras import require
 from mmdsl.cohort.progress import Progress
 from mmdsl.cohort.rows import Problem, RowChecker, evaluator, facts_from_cells, json_lines
+from mmdsl.extras import require
 from mmdsl.ir import model as ir
 from mmdsl.writing import replacing
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mmdsl.cohort.extras import require
 from mmdsl.cohort.generate import Columns, generate
 from mmdsl.cohort.rows import evaluator
+from mmdsl.extras import require
 from mmdsl.ir import model as ir
 from mmdsl.writing import replacing, write_atomically
 

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from mmdsl.commands.common import DECISION_ERROR, FAILED, OK, USAGE
+
 if TYPE_CHECKING:
     from mmdsl.cohort.engine import CohortReport
     from mmdsl.ir.model import IRGuideline
 
-OK, FAILED, USAGE, DECISION_ERROR = 0, 1, 2, 3
 SOME_ROWS_INVALID = 4  # the decisions of the valid rows were written; the others are listed
 SHOWN_PROBLEMS = 10
 
@@ -64,7 +65,7 @@ def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
       mmdsl cohort tables/x.mmdsl --input patients.parquet -o decisions.parquet
       mmdsl cohort tables/x.mmdsl --emit-sql --dialect spark
     """
-    from mmdsl.cohort.extras import MissingExtra
+    from mmdsl.extras import MissingExtra
 
     modes = sum([input_path is not None, generate_count is not None, emit_sql])
     if modes != 1:
@@ -88,7 +89,7 @@ def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
 
 def _guideline(table_file: str) -> IRGuideline:
     """The compiled table (from the compile cache when unchanged, as `mmdsl eval` does)."""
-    from mmdsl.cli import compiled_guideline
+    from mmdsl.commands.common import compiled_guideline
 
     return compiled_guideline(table_file, "text")
 

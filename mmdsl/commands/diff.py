@@ -64,8 +64,8 @@ def diff(old_file: str, new_file: str | None, from_rev: str | None, to_rev: str 
 
 def _cohort(old: IRGuideline, new: IRGuideline, path: str) -> CohortCounts:
     from mmdsl.cohort.engine import CohortError
-    from mmdsl.cohort.extras import MissingExtra
     from mmdsl.diff.cohort import cohort_counts
+    from mmdsl.extras import MissingExtra
 
     try:
         return cohort_counts(old, new, Path(path))

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from mmdsl.commands.common import FAILED, OK
+
 if TYPE_CHECKING:
     from mmdsl.diagnostics import Diagnostic
-    from mmdsl.ir.model import IRGuideline
-
-OK, FAILED = 0, 1
 
 
 @click.command(name="import")
@@ -60,25 +59,11 @@ def import_command(dmn_file: str, output: str, output_format: str) -> None:
     click.get_current_context().exit(OK if result.ok else FAILED)
 
 
-def export_dmn_text(guideline: IRGuideline) -> tuple[str, list[object]]:
-    """The DMN 1.5 document of a compiled guideline and the warnings about it (for `export`);
-    the warnings point into the guideline's file when it can be read."""
-    from mmdsl.dmn.writer import export_dmn
-    from mmdsl.source import decode_text
-
-    try:
-        source_text = decode_text(Path(guideline.source_path).read_bytes())
-    except (OSError, UnicodeDecodeError):
-        source_text = ""
-    exported = export_dmn(guideline, source_text)
-    return exported.text, list(exported.diagnostics)
-
-
 def _show(diagnostics: Sequence[Diagnostic], sources: dict[str, str], output_format: str) -> None:
     """The problems: as JSON on standard output, or rendered on standard error."""
     import sys
 
-    from mmdsl.cli import painter
+    from mmdsl.commands.common import painter
     from mmdsl.diagnostics.render import render_json, render_text
 
     if output_format == "json":

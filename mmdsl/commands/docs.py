@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from mmdsl.pipeline import Compilation
 
 DIAGNOSTICS_PAGE = Path("docs/diagnostics.md")
+CODE_NAMES_MODULE = Path("mmdsl/diagnostics/names.py")  # the codes as a type, for mypy
 
 
 @click.command(name="docs")
@@ -38,7 +39,7 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
       mmdsl docs --check tables/ -o generated/docs
       mmdsl docs --diagnostics
     """
-    from mmdsl.cli import FAILED, OK, compile_files, finish, show_diagnostics
+    from mmdsl.commands.common import FAILED, OK, compile_files, finish, show_diagnostics
 
     if not paths and not diagnostics_page:
         raise click.UsageError("name table files or folders, or give --diagnostics")
@@ -55,9 +56,9 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
 
 
 def _diagnostics_page() -> dict[Path, str]:
-    from mmdsl.diagnostics.docs import render_diagnostics_markdown
+    from mmdsl.diagnostics.docs import render_code_names, render_diagnostics_markdown
 
-    return {DIAGNOSTICS_PAGE: render_diagnostics_markdown()}
+    return {DIAGNOSTICS_PAGE: render_diagnostics_markdown(), CODE_NAMES_MODULE: render_code_names()}
 
 
 def _documents(compilation: Compilation, out_dir: Path) -> dict[Path, str]:

@@ -1,7 +1,7 @@
 """`mmdsl export --to FORMAT`: a guideline for other tools (JSON Schema of its facts, DMN, FHIR).
 
 Each format is a function from a compiled guideline to the text of a file and the warnings about
-it; the DMN one lives with the rest of DMN (`mmdsl.commands.dmn`) and is imported only when used.
+it; the DMN writer (`mmdsl.dmn.writer`) is imported only when used.
 """
 
 from __future__ import annotations
@@ -27,9 +27,17 @@ def json_schema_text(guideline: IRGuideline) -> tuple[str, list[object]]:
 
 
 def dmn_text(guideline: IRGuideline) -> tuple[str, list[object]]:
-    from mmdsl.commands.dmn import export_dmn_text
+    """The DMN 1.5 document of a compiled guideline and the warnings about it; the warnings point
+    into the guideline's file when it can be read."""
+    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.source import decode_text
 
-    return export_dmn_text(guideline)
+    try:
+        source_text = decode_text(Path(guideline.source_path).read_bytes())
+    except (OSError, UnicodeDecodeError):
+        source_text = ""
+    exported = export_dmn(guideline, source_text)
+    return exported.text, list(exported.diagnostics)
 
 
 EXPORTERS: dict[str, Exporter] = {"json-schema": json_schema_text, "dmn": dmn_text}
@@ -115,7 +123,7 @@ def _write(output: str, text: str) -> None:
 
 
 def _show_diagnostics(diagnostics: list[object], sources: dict[str, str]) -> None:
-    from mmdsl.cli import painter
+    from mmdsl.commands.common import painter
     from mmdsl.diagnostics import Diagnostic
     from mmdsl.diagnostics.render import render_text
 

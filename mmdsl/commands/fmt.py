@@ -126,7 +126,7 @@ def _format_stdin() -> None:
 
 
 def _show_problems(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> None:
-    from mmdsl.cli import painter
+    from mmdsl.commands.common import painter
     from mmdsl.diagnostics.render import render_text
 
     click.echo(render_text(diagnostics, sources, painter(sys.stderr)), err=True)
@@ -141,7 +141,7 @@ def unified_diff(path: str, before: str, after: str) -> str:
 
 def summary(results: Sequence[FileResult], dry_run: bool) -> str:
     """`1 file reformatted, 2 files left unchanged, 1 file with errors`."""
-    from mmdsl.cli import plural
+    from mmdsl.commands.common import plural
 
     changed = sum(r.status in ("reformatted", "would change") for r in results)
     unchanged = sum(r.status == "unchanged" for r in results)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mmdsl.diagnostics.model import Diagnostic, Severity
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.source import NO_SPAN, Span
 
 
@@ -278,6 +279,22 @@ _ENTRIES = [
          "input stage: one of I, II, III\n| stage || plan |\n| I || observe |\n| II, III || treat |",
          "Add the rules that need the value, or record in a note on the value why none does: "
          "`note why on stage.III: \"...\"`."),
+    Code("MD608", "constant-cell", W, "a cell that every patient in scope passes",
+         "A cell that is not `-` but holds for every patient in scope says nothing, and often hides a "
+         "mistake: a threshold on the wrong side, or `or` where `and` was meant (a published MELD-Na "
+         "guideline shipped `(Na >= 125) or (Na <= 140)`).",
+         "input age: integer 18..120\n| age   || plan |\n| >= 18 || treat |",
+         "Write `-` if any patient is meant, or correct the value the cell should test."),
+    Code("MD609", "undistinguished-column", W, "a column whose cells tell no rule from another",
+         "When every rule's cell of a column holds for the same patients, the column distinguishes "
+         "nothing: it lengthens the table, and a cell meant to tell rules apart may be missing.",
+         "| stage | t11_14 || plan |\n| I     | -      || observe |\n| II    | -      || treat |",
+         "Remove the column, or write the cells that were meant to tell the rules apart."),
+    Code("MD610", "hit-policy-advice", Severity.NOTE, "a first or priority table whose rules never overlap",
+         "When no two rules can match one patient, the order of a `first` or `priority` table decides "
+         "nothing; `unique` says so to the reader and has mmdsl check it as the table changes.",
+         "hit first\n| age  || plan |\n| < 65 || treat |\n| >= 65 || observe |",
+         "Write `hit unique`."),
     # ---- MD9xx: the compiler itself ---------------------------------------------------------
     Code("MD900", "internal-error", E, "the compiler failed: a bug in mmdsl, not in the table",
          "Never expected. The compiler reports its own failure as a diagnostic instead of a "
@@ -297,8 +314,9 @@ def internal_error(path: str, stage: str, error: BaseException) -> Diagnostic:
         help="this is a bug in mmdsl, not in your table; please report it with this file")
 
 
-def lookup(name_or_code: str) -> Code:
-    """The code registered under a code (`MD200`) or a name (`unknown-name`)."""
+def lookup(name_or_code: CodeName) -> Code:
+    """The code registered under a code (`MD200`) or a name (`unknown-name`); a name that is not
+    registered fails at type check (`CodeName`)."""
     return CODES.get(name_or_code) or BY_NAME[name_or_code]
 
 

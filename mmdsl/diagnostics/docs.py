@@ -5,6 +5,9 @@ Deterministic: codes in order, every registering module imported first, no dates
 the committed page equal to this output; write it with
 
     python -m mmdsl.diagnostics.docs > docs/diagnostics.md
+
+`mmdsl docs --diagnostics` writes the page and, from the same registry, the module
+`mmdsl/diagnostics/names.py` (`render_code_names`): every code and name as a `Literal` type.
 """
 
 from __future__ import annotations
@@ -95,6 +98,28 @@ def anchor(entry: Code) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
+
+
+CODE_NAMES_HEADER = '''\
+"""Every diagnostic code and name as a type, so that a misspelt `lookup("unkown-name")` fails at
+type check (mypy), not when the mistake is first reported. Generated from the registry (codes.py,
+dmn/codes.py), which stays the one home of what each code means: after adding a code, run
+`mmdsl docs --diagnostics` (`--check` fails while this file is stale). Do not edit by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+CodeName = Literal[
+'''
+
+
+def render_code_names() -> str:
+    """The text of mmdsl/diagnostics/names.py: each registered code and its name, in code order."""
+    members = "".join(f'    "{entry.code}", "{entry.name}",\n' for entry in all_codes())
+    return (CODE_NAMES_HEADER + members + "]\n"
+            '"""A code (`MD200`) or its name (`unknown-name`): what `lookup` and the reporters accept."""\n')
 
 
 if __name__ == "__main__":

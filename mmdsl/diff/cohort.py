@@ -52,7 +52,7 @@ def _decided(guideline: ir.IRGuideline, patients: Path, output: Path,
     """(rows refused, the clinical summary of each decided row by its row number)."""
     from mmdsl.cohort.compare import as_decision, read_rules
     from mmdsl.cohort.engine import evaluate_cohort
-    from mmdsl.cohort.extras import require
+    from mmdsl.extras import require
 
     report = evaluate_cohort(guideline, patients, output, fmt=fmt)
     table = require("pyarrow.parquet").read_table(output)

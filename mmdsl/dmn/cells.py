@@ -24,15 +24,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.dmn import feel
 from mmdsl.dmn.mmdsltext import number_text, quote_exact
 from mmdsl.dmn.types import ValueType
+from mmdsl.syntax.parser import MAX_DIGITS, digit_count
 
 
 class CellProblem(Exception):
     """A test or value that mmdsl cannot write with the same meaning; `code` names the MD7xx."""
 
-    def __init__(self, message: str, code: str = "dmn-unsupported-feel") -> None:
+    def __init__(self, message: str, code: CodeName = "dmn-unsupported-feel") -> None:
         super().__init__(message)
         self.message, self.code = message, code
 
@@ -47,9 +49,8 @@ class Column:
 
 
 NUMBERS = ("decimal", "integer")
-# mmdsl numbers have at most 15 digits, so that each is exact as a binary float (the parser's
-# MD308); a longer DMN number is refused at its place in the DMN file rather than there.
-MAX_DIGITS = 15
+# mmdsl numbers have at most MAX_DIGITS digits, so that each is exact as a binary float (the
+# parser's MD308); a longer DMN number is refused at its place in the DMN file rather than there.
 
 
 # ---- cells ----------------------------------------------------------------------------------------
@@ -151,16 +152,10 @@ def _number(literal: feel.Literal) -> str:
     if not isinstance(literal.value, Decimal):
         raise CellProblem(f"compares a number with {_literal_words(literal)}")
     text = number_text(literal.value)
-    if significant_digits(text) > MAX_DIGITS:
+    if digit_count(text) > MAX_DIGITS:
         raise CellProblem(f"`{text}` has more than {MAX_DIGITS} digits, which mmdsl numbers cannot "
                           "hold exactly")
     return text
-
-
-def significant_digits(number: str) -> int:
-    """The digits that carry the value: no sign, leading zeros or trailing decimal zeros."""
-    whole, _, fraction = number.lstrip("-").partition(".")
-    return len(whole.lstrip("0")) + len(fraction.rstrip("0")) or 1
 
 
 def _literal_words(literal: feel.Literal) -> str:

@@ -14,6 +14,7 @@ from mmdsl.diagnostics.codes import internal_error
 from mmdsl.dmn.model import Model
 from mmdsl.dmn.reader import read_model
 from mmdsl.dmn.report import Reporter
+from mmdsl.dmn.tables import translate_table
 from mmdsl.dmn.translate import Translation, translate
 from mmdsl.pipeline import Compilation, compile_source
 from mmdsl.source import Source
@@ -79,7 +80,7 @@ def _translated(model: Model, reporter: Reporter, mmdsl_path: str,
                 never_default: frozenset[str]) -> ImportResult:
     dmn_path, dmn_text = reporter.path, reporter.text
     before = list(reporter.diagnostics)
-    translation = translate(model, reporter, never_default)
+    translation = translate(model, reporter, never_default, translate_table=translate_table)
     result = ImportResult(dmn_path, dmn_text, translation, reporter.diagnostics)
     if translation.text is not None:
         result.compilation = compile_source(Source(mmdsl_path, translation.text))
@@ -93,7 +94,8 @@ def _without_worked_statements(model: Model, reporter: Reporter, mmdsl_path: str
                                never_default: frozenset[str], failed: ImportResult) -> ImportResult:
     """The examples, notes and quotes of an mmdsl export that no longer fit the model (a DMN
     modeller changed what they name) must not cost the import: it is made again without them."""
-    translation = translate(model, reporter, never_default, worked=False)
+    translation = translate(model, reporter, never_default, worked=False,
+                            translate_table=translate_table)
     result = ImportResult(reporter.path, reporter.text, translation, reporter.diagnostics)
     if translation.text is None:
         return failed

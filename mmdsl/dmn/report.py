@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.dmn import codes as _codes  # noqa: F401  (registers the MD7xx codes)
 from mmdsl.dmn.model import Position, Text
 from mmdsl.source import Span
@@ -18,7 +19,7 @@ class Reporter:
         self.line_starts = _line_starts(text)
         self.diagnostics: list[Diagnostic] = list(diagnostics or [])
 
-    def report(self, code: str, where: Position | Text, message: str, *,
+    def report(self, code: CodeName, where: Position | Text, message: str, *,
                help: str | None = None) -> Diagnostic:
         diagnostic = lookup(code).at(self.path, self.span(where), message, help=help)
         self.diagnostics.append(diagnostic)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mmdsl.diagnostics import Severity
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.dmn import feel
 from mmdsl.dmn import model as m
 from mmdsl.dmn.cells import CellProblem, cell_text, condition_text, output_text
@@ -15,7 +16,6 @@ from mmdsl.dmn.names import RESERVED, Namespace, is_plain_name
 from mmdsl.dmn.translate import (
     AGGREGATIONS,
     HIT_POLICIES,
-    SINGLE_HIT,
     DecisionName,
     OutputName,
     Readable,
@@ -26,6 +26,7 @@ from mmdsl.dmn.translate import (
 from mmdsl.dmn.types import DmnType, TypeProblem, ValueType, element_type, infer_from_outputs
 from mmdsl.dmn.types import resolve as resolve_type
 from mmdsl.dmn.types import value_type as to_value_type
+from mmdsl.semantics.policies import SINGLE_HIT
 
 if TYPE_CHECKING:
     from mmdsl.dmn.translate import _Translator
@@ -42,6 +43,11 @@ class Output:
     type: ValueType
     default: feel.Literal | None
     clause: m.OutputClause
+
+
+def translate_table(owner: _Translator, decision: m.Decision, table: m.DecisionTable) -> None:
+    """One decision table into the owner's plan (the `TableStep` that `translate` is given)."""
+    TableTranslator(owner, decision, table).run()
 
 
 class TableTranslator:
@@ -438,6 +444,6 @@ class TableTranslator:
                                      nullable=result == "single", listed=result == "list",
                                      is_table=True)
 
-    def report(self, code: str, where: m.Position | m.Text, message: str, *,
+    def report(self, code: CodeName, where: m.Position | m.Text, message: str, *,
                help: str | None = None) -> None:
         self.reporter.report(code, where, message, help=help)

@@ -31,11 +31,10 @@ from mmdsl.dmn.report import Reporter
 from mmdsl.dmn.types import DmnType, TypeProblem, ValueType
 from mmdsl.dmn.types import resolve as resolve_type
 from mmdsl.dmn.types import value_type as to_value_type
+from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
 
-HIT_POLICIES = {"UNIQUE": "unique", "ANY": "any", "FIRST": "first", "PRIORITY": "priority",
-                "COLLECT": "collect", "RULE ORDER": "rule order", "OUTPUT ORDER": "output order"}
-AGGREGATIONS = {"SUM": "sum", "MIN": "min", "MAX": "max", "COUNT": "count"}
-SINGLE_HIT = ("unique", "any", "first", "priority")
+HIT_POLICIES = {dmn_name(policy): policy for policy in POLICIES}  # DMN's spelling to ours
+AGGREGATIONS = {dmn_name(aggregate): aggregate for aggregate in AGGREGATES}
 
 ResultKind = Literal["single", "list", "number", "fact"]
 T = TypeVar("T")
@@ -138,12 +137,17 @@ class Plan:
     notes: list[str] = field(default_factory=list)  # worked examples, notes, quotes
 
 
-def translate(model: m.Model, reporter: Reporter,
-              never_default: frozenset[str] = frozenset(), worked: bool = True) -> Translation:
+TableStep = Callable[["_Translator", m.Decision, m.DecisionTable], None]
+"""Translates one decision table into the plan (`mmdsl.dmn.tables.translate_table`); passed in,
+so that this module, which the table translator imports, does not import it back."""
+
+
+def translate(model: m.Model, reporter: Reporter, never_default: frozenset[str] = frozenset(),
+              worked: bool = True, *, translate_table: TableStep) -> Translation:
     """The mmdsl text of `model`; on any error the diagnostics say why and `text` is None.
     The decisions in `never_default` get no default rule: their rules cover every case. With
     `worked`, the examples, notes and quotes an mmdsl export kept are written back."""
-    translator = _Translator(model, reporter, never_default)
+    translator = _Translator(model, reporter, never_default, translate_table)
     translator.run()
     translation = translator.translation
     if worked and not reporter.failed:
@@ -168,8 +172,10 @@ def default_rule_lines(text: str, plan: Plan) -> dict[int, str]:
 class _Translator:
     """Walks the model once, in dependency order, filling the plan and the name map."""
 
-    def __init__(self, model: m.Model, reporter: Reporter, never_default: frozenset[str]) -> None:
+    def __init__(self, model: m.Model, reporter: Reporter, never_default: frozenset[str],
+                 translate_table: TableStep) -> None:
         self.model = model
+        self.translate_table = translate_table
         self.reporter = reporter
         self.never_default = never_default
         self.top = Namespace(RESERVED)
@@ -311,9 +317,7 @@ class _Translator:
         if isinstance(decision.logic, m.LiteralExpression):
             self.add_fact(decision, decision.logic)
         elif isinstance(decision.logic, m.DecisionTable):
-            from mmdsl.dmn.tables import TableTranslator
-
-            TableTranslator(self, decision, decision.logic).run()
+            self.translate_table(self, decision, decision.logic)
         else:
             self.broken.add(decision.name)
 

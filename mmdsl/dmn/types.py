@@ -154,10 +154,10 @@ def number_bounds(text: m.Text | None) -> tuple[Decimal | None, Decimal | None]:
     test = tests.tests[0]
     if isinstance(test, feel.Interval) and test.low_closed and test.high_closed \
             and isinstance(test.low.value, Decimal) and isinstance(test.high.value, Decimal):
-        from mmdsl.dmn.cells import MAX_DIGITS, significant_digits
         from mmdsl.dmn.mmdsltext import number_text
+        from mmdsl.syntax.parser import MAX_DIGITS, digit_count
 
-        if any(significant_digits(number_text(v)) > MAX_DIGITS
+        if any(digit_count(number_text(v)) > MAX_DIGITS
                for v in (test.low.value, test.high.value)):
             raise TypeProblem(f"a bound has more than {MAX_DIGITS} digits")
         return test.low.value, test.high.value

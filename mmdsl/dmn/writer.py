@@ -30,7 +30,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from mmdsl import __version__
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
 from mmdsl.dmn import codes as _codes  # noqa: F401  (registers the MD7xx codes)
@@ -39,11 +38,11 @@ from mmdsl.dmn.model import DMN15, FEEL15, MMDSL_NAMESPACE
 from mmdsl.dmn.names import Namespace
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import refs_read
+from mmdsl.semantics.policies import POLICIES, RANKED_POLICIES, dmn_name
 from mmdsl.source import NO_SPAN, Span
+from mmdsl.version import __version__
 
-HIT_POLICIES = {"unique": "UNIQUE", "any": "ANY", "first": "FIRST", "priority": "PRIORITY",
-                "collect": "COLLECT", "rule order": "RULE ORDER", "output order": "OUTPUT ORDER"}
-RANKED = ("priority", "output order")
+HIT_POLICIES = {policy: dmn_name(policy) for policy in POLICIES}
 
 
 def tag(name: str) -> str:
@@ -324,7 +323,7 @@ class _Writer:
             clause = ET.SubElement(element, tag("output"), name=output.name,
                                    typeRef=self.type_ref(output.type, f"{table.name}.{output.name}"))
             _text_child(clause, "description", output.description)
-            if table.hit in RANKED and output.type.kind == "enum":
+            if table.hit in RANKED_POLICIES and output.type.kind == "enum":
                 # A PRIORITY / OUTPUT ORDER table ranks by the output clause's list of values,
                 # not by the type's allowed values: without it an engine cannot rank.
                 values = ET.SubElement(clause, tag("outputValues"))

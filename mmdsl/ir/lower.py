@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from mmdsl import __version__
 from mmdsl.clinical_source import ClinicalText, found_lines, passages, searchable
 from mmdsl.ir import model as ir
 from mmdsl.semantics.symbols import Resolved, Symbols, TableInfo
 from mmdsl.semantics.types import BoolT, EnumT, NumberT, SetT, TextT, ValueType
 from mmdsl.source import Source, Span
 from mmdsl.syntax import ast
+from mmdsl.syntax.walk import names_in_cell
+from mmdsl.version import __version__
 
 
 class LoweringError(Exception):
@@ -368,15 +369,6 @@ def _output_value(table: TableInfo, header: ast.HeaderCell, cell: ast.Cell) -> i
     info = table.outputs[header.subject.text]
     assert info.type is not None
     return scalar_value(cell.test.value, info.type)
-
-
-def names_in_cell(cell: ast.Cell | None) -> list[ast.Name]:
-    """The names listed in an annotation cell (`-` or empty lists none)."""
-    if cell is None or cell.test is None:
-        return []
-    tests = cell.test.tests if isinstance(cell.test, ast.OneOfTest) else (cell.test,)
-    return [t.value.name for t in tests
-            if isinstance(t, ast.ValueTest) and isinstance(t.value, ast.NameValue)]
 
 
 def _names_in(cell: ast.Cell | None) -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+from mmdsl.semantics.policies import SINGLE_HIT, Aggregate, HitPolicy
+
 Scalar: TypeAlias = bool | int | float | str
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 
@@ -154,10 +156,6 @@ class IRRule:
     caveat_names: tuple[str, ...] = ()
 
 
-HitPolicy = Literal["unique", "any", "first", "priority", "collect", "rule order", "output order"]
-Aggregate = Literal["sum", "min", "max", "count"]
-
-
 @dataclass(frozen=True, slots=True)
 class IRTable:
     name: str
@@ -176,7 +174,7 @@ class IRTable:
     def result_kind(self) -> Literal["single", "list", "number"]:
         if self.aggregate is not None:
             return "number"
-        return "single" if self.hit in ("unique", "any", "first", "priority") else "list"
+        return "single" if self.hit in SINGLE_HIT else "list"
 
 
 # ---- documentation and examples ------------------------------------------------------------------

@@ -10,23 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from mmdsl.semantics.policies import HIT_POLICIES, SINGLE_HIT
 from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, SetT, TextT, ValueType
 from mmdsl.syntax import ast
 
-HIT_POLICIES = {
-    ("unique",): ("unique", None),
-    ("any",): ("any", None),
-    ("first",): ("first", None),
-    ("priority",): ("priority", None),
-    ("collect",): ("collect", None),
-    ("collect", "sum"): ("collect", "sum"),
-    ("collect", "min"): ("collect", "min"),
-    ("collect", "max"): ("collect", "max"),
-    ("collect", "count"): ("collect", "count"),
-    ("rule", "order"): ("rule order", None),
-    ("output", "order"): ("output order", None),
-}
-SINGLE_HIT = {"unique", "any", "first", "priority"}
 ANNOTATION_COLUMNS = ("evidence", "caveats")
 RULE_COLUMN = "rule"
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mmdsl import __version__
 from mmdsl.backends.decision_schema import decision_schema
 from mmdsl.backends.json_schema import facts_schema
 from mmdsl.ir.model import IRGuideline
+from mmdsl.version import __version__
 
 ERRORS = {
     "type": "object",

@@ -92,7 +92,7 @@ def parse_chunk(source: Source, chunk: Chunk) -> tuple[list[ast.Statement], Diag
 
 def split_statements(text: str) -> list[Chunk]:
     """Cut the text before each line that starts a statement; quoted text is never cut."""
-    starts = [0] + [offset for offset in _line_starts_outside_text(text)
+    starts = [0] + [offset for offset in scan_text(text).line_starts
                     if offset and _STATEMENT_START.match(text, offset)]
     bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
     chunks = []
@@ -105,24 +105,34 @@ def split_statements(text: str) -> list[Chunk]:
     return [c for c in chunks if c.text.strip() or c.char_offset == 0]
 
 
-def _line_starts_outside_text(text: str) -> list[int]:
-    """Offsets of the lines that do not begin inside quoted text."""
-    starts = []
+@dataclass(frozen=True, slots=True)
+class TextScan:
+    line_starts: list[int]  # offsets of the lines that do not begin inside quoted text
+    comment_starts: list[int]  # offsets of the `#` that start comments
+
+
+def scan_text(text: str) -> TextScan:
+    """The one reading of quoted text and comments, shared by the statement splitter and the
+    comment finder (`mmdsl.syntax.comments`): a `#` inside quotes is text, a `"` inside a comment
+    is comment, and a quote left open stops at the next line that starts a statement."""
+    line_starts: list[int] = []
+    comment_starts: list[int] = []
     in_text = in_comment = escaped = False
     for offset, char in enumerate(text):
         if in_text:
             in_text, escaped = _advance_text(char, escaped)
         elif char == '"' and not in_comment:
             in_text = True
-        elif char == "#":
+        elif char == "#" and not in_comment:
             in_comment = True
+            comment_starts.append(offset)
         if char == "\n":
             in_comment = False
             if in_text and _STATEMENT_START.match(text, offset + 1):
                 in_text = escaped = False  # an unclosed quote stops at the next statement
             if not in_text:
-                starts.append(offset + 1)
-    return starts
+                line_starts.append(offset + 1)
+    return TextScan(line_starts, comment_starts)
 
 
 def _advance_text(char: str, escaped: bool) -> tuple[bool, bool]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mmdsl.ir import model as ir
-from mmdsl.verify.bdd import FALSE
+from mmdsl.verify.bdd import FALSE, TRUE
 from mmdsl.verify.boxes import Boxes
 from mmdsl.verify.columns import ColumnView
 from mmdsl.verify.encode import Encoder, rank
@@ -52,6 +52,8 @@ class TableAnalysis:
         self.boxes = Boxes(encoder, table, in_scope)
         self.live = [self.boxes.is_live(i) for i in range(len(table.rules))]
         self.live_rules = [i for i, live in enumerate(self.live) if live]
+        self._axis_of = {axis.column: k for k, axis in enumerate(self.boxes.axes)}
+        self._cell_meanings: dict[ir.Cond, object] = {}
 
     def witness(self, function: int) -> dict[str, ir.JsonValue]:
         return typical_patient(self.encoder, self.bdd.conjoin(function, self.in_scope))
@@ -167,6 +169,52 @@ class TableAnalysis:
             extra={"witnesses": [view.witness(cube, uncovered) for cube in shown],
                    "capped": len(cubes) >= MAX_COUNTED_REGIONS},  # counting stopped there
         )
+
+    # ---- the taxonomy: constant cells, columns no rule distinguishes, hit-policy advice -----------
+
+    def constant_cells(self) -> Iterator[Finding]:
+        """Cells (not `-`) that every patient in scope passes: they say nothing (MD608). A cell no
+        patient passes makes its rule dead (MD600) and is reported there."""
+        for index, rule in enumerate(self.table.rules):
+            if not self.live[index]:
+                continue
+            for column, test in enumerate(rule.tests):
+                if not isinstance(test, ir.Always) and self._meaning(index, column) == TRUE:
+                    yield Finding("constant", self.table.name, (index,), cells=(column,))
+
+    def undistinguished_columns(self) -> Iterator[Finding]:
+        """Columns whose cells hold for the same patients in scope in every rule: the column tells
+        no rule from another (MD609). Tables of one rule, or of no patient in scope, are left to
+        the other findings."""
+        if len(self.table.rules) < 2 or self.in_scope == FALSE:
+            return
+        for column in range(len(self.table.columns)):
+            if len({self._meaning(index, column) for index in range(len(self.table.rules))}) == 1:
+                yield Finding("undistinguished", self.table.name, (), cells=(column,))
+
+    def _meaning(self, index: int, column: int) -> object:
+        """What a cell says about the patients in scope, as a value that is equal for two cells
+        exactly when they hold for the same patients in scope (TRUE when it holds for all): on an
+        axis its mask of atoms, elsewhere its BDD within the scope seen off the axes (exact for
+        the reasons of verify/boxes.py: no axis input is read off its column or by the scope)."""
+        boxes = self.boxes
+        axis = self._axis_of.get(column)
+        if axis is not None:
+            mask = boxes.masks[index][axis]
+            return TRUE if mask == boxes.everything[axis] else ("mask", mask)
+        test = self.table.rules[index].tests[column]
+        if test not in self._cell_meanings:
+            within = self.bdd.conjoin(self.encoder.condition(test), boxes.rest)
+            self._cell_meanings[test] = TRUE if within == boxes.rest else within
+        return self._cell_meanings[test]
+
+    def hit_policy_advice(self) -> Iterator[Finding]:
+        """A `first` or `priority` table whose rules never overlap: the order decides nothing, and
+        `unique` would say so and have mmdsl check it (MD610)."""
+        if self.table.hit not in ("first", "priority") or len(self.live_rules) < 2:
+            return
+        if not self.boxes.overlapping_pairs(self.live_rules, lambda i, j: True):
+            yield Finding("advice", self.table.name, ())
 
     # ---- redundancy ------------------------------------------------------------------------------------
 

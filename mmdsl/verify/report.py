@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
+from mmdsl.diagnostics.names import CodeName
 from mmdsl.ir import model as ir
 from mmdsl.semantics.symbols import Symbols, TableInfo
 from mmdsl.source import Span
@@ -58,6 +59,8 @@ def _applies(table: ir.IRTable, name: str) -> bool:
         return table.hit in ("unique", "any")
     if name == "redundant_rules":
         return table.result_kind == "list"
+    if name == "hit_policy_advice":
+        return table.hit in ("first", "priority")
     return True
 
 
@@ -113,7 +116,9 @@ def _not_verified(path: str, info: TableInfo, table: ir.IRTable, result: TableVe
 
 
 _STEP_WORDS = {"dead_rules": "dead rules", "unreachable_rules": "unreachable rules",
-               "overlaps": "overlaps", "redundant_rules": "redundant rules", "gaps": "gaps"}
+               "overlaps": "overlaps", "redundant_rules": "redundant rules", "gaps": "gaps",
+               "constant_cells": "constant cells", "undistinguished_columns": "columns",
+               "hit_policy_advice": "hit policy"}
 
 
 @contextlib.contextmanager
@@ -126,12 +131,6 @@ def recursion_for_variables() -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(limit)
-
-
-def analyse(encoder: Encoder, table: ir.IRTable) -> Iterator[Finding]:
-    analysis = TableAnalysis(encoder, table, encoder.in_scope)
-    for name, _ in ANALYSES:
-        yield from getattr(analysis, name)()
 
 
 def _capped(findings: list[Finding]) -> list[Finding]:
@@ -150,7 +149,8 @@ def _capped(findings: list[Finding]) -> list[Finding]:
 
 def _diagnostic(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
     build = {"dead": _dead, "unreachable": _unreachable, "overlap": _overlap, "gap": _gap,
-             "redundant": _redundant}[finding.kind]
+             "redundant": _redundant, "constant": _constant, "undistinguished": _undistinguished,
+             "advice": _advice}[finding.kind]
     return build(path, info, table, finding)
 
 
@@ -220,7 +220,7 @@ def _overlap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) ->
 
 
 def _gap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
-    code = "incomplete-table" if table.complete else "gap"
+    code: CodeName = "incomplete-table" if table.complete else "gap"
     count = finding.region_total
     shown = "\n".join(f"not covered: {region}; a row like `{row}` would close it"
                       for region, row in zip(finding.regions, finding.suggestions, strict=True))
@@ -245,6 +245,38 @@ def _redundant(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) 
         "already give the same outputs to every patient it matches",
         help="remove the rule, or change what distinguishes it",
         rule=table.rules[index].name, covered_by=[table.rules[i].name for i in finding.others])
+
+
+def _constant(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    index, column = finding.rules[0], finding.cells[0]
+    cell = table.rules[index].cells[column]
+    return lookup("constant-cell").at(
+        path, _cells_span(info, index, (column,)),
+        f"the cell `{cell}` of rule {_names(table, finding.rules)} holds for every patient in scope "
+        f"(column {table.columns[column].label}): it says nothing",
+        help="write `-` if any patient is meant, or correct the value the cell should test",
+        rule=table.rules[index].name, column=table.columns[column].label, cell=cell)
+
+
+def _undistinguished(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    column = finding.cells[0]
+    header = info.layout.inputs[column] if column < len(info.layout.inputs) else None
+    span = header.span if header is not None else info.decl.name.span
+    return lookup("undistinguished-column").at(
+        path, span,
+        f"the column {table.columns[column].label} of table `{table.name}` tells no rule from "
+        "another: its cells hold for the same patients in every rule",
+        help="remove the column, or write the cells that were meant to tell the rules apart",
+        table=table.name, column=table.columns[column].label)
+
+
+def _advice(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    return lookup("hit-policy-advice").at(
+        path, info.decl.name.span,
+        f"no two rules of table `{table.name}` overlap: its order (hit policy {table.hit}) decides "
+        "nothing",
+        help="write `hit unique`: it says that each patient matches one rule, and mmdsl checks it",
+        table=table.name, hit=table.hit)
 
 
 def _unread(path: str, symbols: Symbols, found: UnreadValues) -> Diagnostic:

@@ -29,6 +29,9 @@ ANALYSES: tuple[tuple[str, str], ...] = (
     ("unreachable_rules", "rules that never decide"),
     ("overlaps", "overlapping rules"),
     ("redundant_rules", "rules that add nothing"),
+    ("constant_cells", "cells that every patient passes"),
+    ("undistinguished_columns", "columns that tell no rule apart"),
+    ("hit_policy_advice", "the hit policy the rules imply"),
     ("gaps", "patients the table leaves without an answer"),
 )
 """Each analysis by its key and in the words of a review document, in the order they run: the

@@ -70,7 +70,7 @@ def compare(guideline: ir.IRGuideline, module: ModuleType, count: int, seed: int
 def record(run: Run, decision: dict[str, Any]) -> None:
     run.statuses.add(decision["status"])
     for line in decision["trace"]:
-        if (match := re.match(r"(\S+): rule (\S+) matched", line)) is not None:
+        if (match := re.match(r"(\S+): rule (\S+) \(line \d+\) matched", line)) is not None:
             run.matched.add(f"{match[1]}.{match[2]}")
         elif (match := re.match(r"(\S+): no rule matched", line)) is not None:
             run.empty_tables.add(match[1])

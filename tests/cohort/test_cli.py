@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mmdsl import extras
 from mmdsl.cli import main
-from mmdsl.cohort import extras
 from mmdsl.cohort.progress import Progress
 from tests.cohort.support import FIXTURES, ROOT, decisions
 

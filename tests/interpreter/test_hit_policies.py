@@ -58,7 +58,7 @@ table t
 def test_unique_gives_the_one_matching_row(evaluate: Evaluate) -> None:
     assert table_result(evaluate, UNIQUE, n=1) == {
         "o": "a", "rule": "r1", "evidence": [], "refs": [], "caveats": []}
-    assert trace(evaluate, UNIQUE, n=1) == ["t: rule r1 matched (n: <= 3)"]
+    assert trace(evaluate, UNIQUE, n=1) == ["t: rule r1 (line 11) matched (n: <= 3)"]
 
 
 def test_unique_gives_none_when_no_rule_matches(evaluate: Evaluate) -> None:
@@ -72,8 +72,8 @@ def test_unique_reports_a_conflict_instead_of_choosing(evaluate: Evaluate) -> No
     assert decision["status"] == "error"
     assert decision["errors"] == [{"table": "t", "kind": "conflict", "rules": ["r1", "r2"], "message":
                                    "rules r1, r2 all match, but a unique table allows only one"}]
-    assert decision["trace"] == ["t: rule r1 matched (n: <= 3)",
-                                 "t: rule r2 matched (n: 3..6, flag: yes)",
+    assert decision["trace"] == ["t: rule r1 (line 11) matched (n: <= 3)",
+                                 "t: rule r2 (line 12) matched (n: 3..6, flag: yes)",
                                  "t: conflict between rules r1, r2"]
 
 
@@ -94,8 +94,8 @@ table t
 
 def test_any_gives_the_first_row_when_the_matches_agree(evaluate: Evaluate) -> None:
     assert table_result(evaluate, ANY, n=7)["rule"] == "r1"
-    assert trace(evaluate, ANY, n=7) == ["t: rule r1 matched (n: >= 5)",
-                                         "t: rule r2 matched (n: >= 7)"]
+    assert trace(evaluate, ANY, n=7) == ["t: rule r1 (line 12) matched (n: >= 5)",
+                                         "t: rule r2 (line 13) matched (n: >= 7)"]
 
 
 def test_any_reports_a_conflict_when_the_matches_disagree(evaluate: Evaluate) -> None:
@@ -132,7 +132,7 @@ def test_first_gives_the_first_match(evaluate: Evaluate, n: int, rule: str) -> N
 
 
 def test_first_traces_only_the_chosen_rule(evaluate: Evaluate) -> None:
-    assert trace(evaluate, FIRST, n=6) == ["t: rule r1 matched (n: >= 5)"]
+    assert trace(evaluate, FIRST, n=6) == ["t: rule r1 (line 11) matched (n: >= 5)"]
 
 
 # ---- priority -------------------------------------------------------------------------------------
@@ -161,8 +161,8 @@ def test_priority_ranks_by_member_order_output_by_output(evaluate: Evaluate) -> 
 
 def test_priority_traces_every_match(evaluate: Evaluate) -> None:
     assert trace(evaluate, PRIORITY, n=5) == [
-        "t: rule r1 matched (always)", "t: rule r2 matched (n: >= 3)",
-        "t: rule r3 matched (n: >= 3)", "t: rule r4 matched (n: >= 3)"]
+        "t: rule r1 (line 12) matched (always)", "t: rule r2 (line 13) matched (n: >= 3)",
+        "t: rule r3 (line 14) matched (n: >= 3)", "t: rule r4 (line 15) matched (n: >= 3)"]
 
 
 # ---- collect, rule order, output order ------------------------------------------------------------
@@ -192,8 +192,8 @@ def test_collect_sorts_by_order_by_then_keeps_the_first_of_each_distinct(
 
 def test_collect_traces_every_match_in_rule_order(evaluate: Evaluate) -> None:
     assert trace(evaluate, COLLECT, n=7) == [
-        "t: rule r1 matched (always)", "t: rule r2 matched (n: >= 2)",
-        "t: rule r3 matched (n: >= 4)", "t: rule r4 matched (n: >= 6)"]
+        "t: rule r1 (line 14) matched (always)", "t: rule r2 (line 15) matched (n: >= 2)",
+        "t: rule r3 (line 16) matched (n: >= 4)", "t: rule r4 (line 17) matched (n: >= 6)"]
 
 
 RULE_ORDER = """
@@ -374,8 +374,8 @@ def test_the_decision_keys_come_in_the_documented_order(evaluate: Evaluate) -> N
     assert decision["status"] == "ok"
     assert decision["derived"] == {"big": True}
     assert decision["trace"] == ["scope: flagged patients: yes", "fact big: yes",
-                                 "first_t: rule R1 matched (big: yes)",
-                                 "t: rule r1 matched (first_t.o: a)"]
+                                 "first_t: rule R1 (line 13) matched (big: yes)",
+                                 "t: rule r1 (line 19) matched (first_t.o: a)"]
 
 
 def test_outside_the_scope_no_table_answers(evaluate: Evaluate) -> None:

@@ -136,7 +136,8 @@ async def test_diagnostics_of_a_broken_table_carry_the_codes_spans_and_help_of_c
 
 @pytest.mark.asyncio
 async def test_the_verifiers_findings_come_after_a_pause(client: LanguageClient) -> None:
-    gap = TABLE.replace("  | other   | -     | -      | -            || start  || ARISTOTLE | -       |\n", "")
+    other_row = "  | other   | -     | -      | -            || start  || ARISTOTLE | -       |\n"
+    gap = TABLE.replace(other_row, "")
     waiting = next_publication(client)
     open_document(client, gap)
     quick = (await asyncio.wait_for(waiting, 30)).diagnostics

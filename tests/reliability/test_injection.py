@@ -89,6 +89,7 @@ PYTHON_NAMES = sorted(
     {*keyword.kwlist, *keyword.softkwlist, *dir(builtins), *HOSTILE_NAMES,
      "evaluate", "evaluate_json", "validate", "read_facts", "derive_facts", "scope_holds",
      "TABLES", "TABLE_1", "table_1", "table_1_core", "INPUTS", "FACTS", "SCOPE", "GUIDELINE",
+     "table_1_t", "table_1_t_core", "TABLE_1_T", "table_trace", "trace",
      "VERSION", "Values", "Rule", "Table", "Outcome", "InputField", "InputError", "prepared",
      "decision", "values", "facts", "f0", "v0", "self", "cls", "__file__", "__spec__", "__loader__"}
     - MMDSL_WORDS)

@@ -243,3 +243,39 @@ def test_the_covering_rules_named_really_cover(seed: int) -> None:
         chosen = set(boxes.cover(index, others))
         assert chosen <= set(others)
         assert all(rules & chosen for rules in matched if index in rules)
+
+
+def taxonomy_by_brute_force(guideline: ir.IRGuideline) -> dict[str, set[Any]]:
+    """Constant cells (MD608), columns no rule distinguishes (MD609), and whether a first or
+    priority table's live rules never overlap (MD610), over every patient in scope."""
+    table = guideline.tables[-1]
+    patients = [v for v in (with_facts(guideline, p) for p in every_patient()) if in_scope(guideline, v)]
+    passes = {(i, c): frozenset(n for n, v in enumerate(patients) if holds(t, v))
+              for i, rule in enumerate(table.rules) for c, t in enumerate(rule.tests)}
+    live = {i for i in range(len(table.rules))
+            if any(all(holds(t, v) for t in table.rules[i].tests) for v in patients)}
+    everyone = frozenset(range(len(patients)))
+    constant = {(i, c) for (i, c), found in passes.items() if i in live
+                and not isinstance(table.rules[i].tests[c], ir.Always) and found == everyone}
+    columns = {c for c in range(len(table.columns)) if len(table.rules) > 1 and patients
+               and len({passes[(i, c)] for i in range(len(table.rules))}) == 1}
+    matched = [set(matching_rules(table, v)) for v in patients]
+    overlap = any(len(m & live) > 1 for m in matched)
+    advice = {table.name} if table.hit in ("first", "priority") and len(live) > 1 and not overlap else set()
+    return {"constant": constant, "undistinguished": columns, "advice": advice}
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_the_taxonomy_is_exactly_what_brute_force_finds(seed: int) -> None:
+    source = random_source(seed + 20_000, columns=(1, 4), rows=(1, 8)) if seed % 2 else \
+        random_impossible_source(seed + 30_000)
+    # cells that hold for every patient: `count <= 5`, `level <= 2` (the inputs' bounds)
+    source = source.replace("| < 3 |", "| <= 5 |").replace("| < 0.5 |", "| <= 2 |")
+    guideline = compile_source(Source("random.mmdsl", source), verify=False).guideline
+    assert guideline is not None
+    encoder = Encoder(guideline)
+    analysis = TableAnalysis(encoder, guideline.tables[-1], encoder.in_scope)
+    truth = taxonomy_by_brute_force(guideline)
+    assert {(f.rules[0], f.cells[0]) for f in analysis.constant_cells()} == truth["constant"]
+    assert {f.cells[0] for f in analysis.undistinguished_columns()} == truth["undistinguished"]
+    assert {f.table for f in analysis.hit_policy_advice()} == truth["advice"]

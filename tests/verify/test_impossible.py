@@ -24,19 +24,18 @@ TEXT = """\
 guideline g "G"
 input sex: one of male, female "sex"
 input pregnant: yes/no "pregnant"
-input lines: integer 0..10 "prior lines"
 impossible pregnant_man "a man cannot be pregnant" = sex is male and pregnant
 table t "T"
   hit unique
   complete
   output o: one of a, b, c
-  | sex    | pregnant | lines || o |
-  | female | yes      | -     || a |
-  | female | no       | -     || b |
-  | male   | no       | -     || c |
+  | sex    | pregnant || o |
+  | female | yes      || a |
+  | female | no       || b |
+  | male   | no       || c |
 """
 WITHOUT = TEXT.replace('impossible pregnant_man "a man cannot be pregnant" = sex is male and pregnant\n', "")
-PREGNANT_MAN = {"sex": "male", "pregnant": True, "lines": 1}
+PREGNANT_MAN = {"sex": "male", "pregnant": True}
 REFUSED = [{"field": "pregnant_man", "message": "the facts are an impossible combination: "
                                                 "a man cannot be pregnant"}]
 
@@ -50,8 +49,8 @@ def test_no_gap_is_reported_inside_an_impossible_combination() -> None:
 
 def test_no_overlap_is_reported_inside_one() -> None:
     # `male, -` and `-, pregnant` meet only in pregnant men
-    rows = TEXT.replace("| female | yes      | -     || a |", "| -      | yes      | -     || a |")
-    rows = rows.replace("| male   | no       | -     || c |", "| male   | -        | -     || c |")
+    rows = TEXT.replace("| female | yes      || a |", "| -      | yes      || a |")
+    rows = rows.replace("| male   | no       || c |", "| male   | -        || c |")
     assert compile_source(Source("g.mmdsl", rows)).diagnostics == []
     (overlap,) = [d for d in compile_source(Source("g.mmdsl", rows.replace(
         'impossible pregnant_man "a man cannot be pregnant" = sex is male and pregnant\n', ""))).diagnostics

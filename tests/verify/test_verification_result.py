@@ -50,7 +50,9 @@ def test_a_verified_table_is_proved_analysis_by_analysis() -> None:
     (result,) = compilation.verification.tables
     statuses = {a.name: a.status for a in result.analyses}
     assert statuses == {"dead_rules": "found", "unreachable_rules": "not_applicable",
-                        "overlaps": "found", "redundant_rules": "not_applicable", "gaps": "found"}
+                        "overlaps": "found", "redundant_rules": "not_applicable", "gaps": "found",
+                        "constant_cells": "proved", "undistinguished_columns": "proved",
+                        "hit_policy_advice": "not_applicable"}
     assert result.fully_verified and result.notice() == ""
 
 

@@ -1,7 +1,8 @@
 """Worked examples that contradict the tables: each failing expectation is an error (MD503).
 
 `mmdsl test` reports the same failures in its own format; here they become diagnostics, so that
-`mmdsl check` and an editor show them at the line of the expectation.
+`mmdsl check` and an editor show them at the line of the expectation. A pipeline step above the
+verifier and the examples runner (the verifier proves; it does not run examples).
 """
 
 from __future__ import annotations
