@@ -6,6 +6,7 @@ import statistics
 import time
 from typing import Any
 
+from benchmarks import serve_load
 from benchmarks.timing import micro, ms, rate
 
 FAST_CONTENDERS = ("generated decision core", "hand-written if/elif", "generated evaluate()",
@@ -15,7 +16,9 @@ PEER_NAMES = ("rule-engine", "cel-python", "business-rules")
 
 def markdown(results: Any) -> str:
     parts = [_header(results), _targets(results), _single(results), _compile(results),
-             _verification(results), _scores(results), _coldstart(results), _cohort(results), _differential(results),
+             _verification(results), _scores(results), _coldstart(results), _cohort(results),
+             _differential(results),
+             serve_load.markdown(results.serve, f"{results.command}, step serve load"),
              _failures(results)]
     return "\n".join(p for p in parts if p).rstrip() + "\n"
 

@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cohort_bench, coldstart, compilation, handwritten, report, single
+from benchmarks import cohort_bench, coldstart, compilation, handwritten, report, serve_load, single
 
 ROOT = Path(__file__).resolve().parents[1]
 MYELOMA = ROOT / "tables" / "myeloma_post_daratumumab.mmdsl"
@@ -45,13 +45,14 @@ class Sizes:
     timeout: float = 300.0  # a whole size, in its own process
     limit: float = 15.0  # one analysis
     profile_rules: int = 1000
+    serve_requests: int = 10_000  # to each endpoint of `mmdsl serve`
     scores: tuple[tuple[int, int], ...] = ((8, 0), (15, 3), (20, 3), (30, 5))
 
 
 QUICK = Sizes(patients=50, peer_patients=10, repeats=2, synthetic=(20, 40), growth=(20, 40),
               targets=((20, 10, 0.1), (30, 5, 1.0)), cohort=2000, differential=1000,
               interpreter_sample=200, timeout=120.0, limit=15.0, profile_rules=20,
-              scores=((15, 3),))
+              serve_requests=100, scores=((15, 3),))
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Results:
     coldstart: dict[str, float] = field(default_factory=dict)
     cohort: dict[str, Any] = field(default_factory=dict)
     differential: dict[str, tuple[int, int, float]] = field(default_factory=dict)
+    serve: dict[str, Any] = field(default_factory=dict)
     scores: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -211,12 +213,18 @@ def run_all(results: Results, sizes: Sizes, folder: Path) -> None:
             results.differential[path.name] = cohort_bench.differential(
                 unverified.guideline, sub, sizes.differential)
 
+    def serving() -> None:
+        results.serve = serve_load.run(sizes.serve_requests, clients=4, seconds=180.0)
+        for endpoint in ("JSON API", "CDS Hooks"):
+            if results.serve[endpoint]["errors"]:
+                raise RuntimeError(f"{endpoint}: {results.serve[endpoint]['first errors']}")
+
     for name, action in (("single-patient evaluation", singles), ("compile tables/", tables),
                          ("verifier growth", growth), ("synthetic tables", synthetic),
                          ("verifier targets", targets), ("score tables", score_tables),
                          ("verifier profile", profile),
                          ("cold start", cold), ("cohort", cohort),
-                         ("cohort differential", differential)):
+                         ("cohort differential", differential), ("serve load", serving)):
         step(results, name, action)
 
 

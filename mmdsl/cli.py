@@ -45,6 +45,7 @@ from mmdsl.commands.docs import docs
 from mmdsl.commands.export import export
 from mmdsl.commands.fmt import fmt
 from mmdsl.commands.lsp import lsp
+from mmdsl.serve.command import serve
 from mmdsl.version import __version__
 
 if TYPE_CHECKING:
@@ -154,7 +155,8 @@ def compile_command(
     """Compile table files to dependency-free Python modules.
 
     Each file without errors becomes OUTPUT/<name>.py and, beside it, OUTPUT/<name>.schema.json
-    (the JSON Schema of its patient facts), each written atomically; a file with errors leaves
+    (the JSON Schema of its patient facts) and OUTPUT/<name>.decision.schema.json (that of its
+    decisions), each written atomically; a file with errors leaves
     its previous files untouched. With --check nothing is written: the command fails if a
     generated file is missing or out of date, which is what CI wants.
 
@@ -234,9 +236,18 @@ def generated_schema(compilation: Compilation) -> str:
     return render_schema(published(compilation.guideline))
 
 
+def generated_decision_schema(compilation: Compilation) -> str:
+    from mmdsl.backends.decision_schema import render_decision_schema
+    from mmdsl.pipeline import published
+
+    assert compilation.guideline is not None
+    return render_decision_schema(published(compilation.guideline))
+
+
 GENERATED_FILES: tuple[tuple[str, Callable[[Compilation], str]], ...] = (
     (".py", generated_module),
     (".schema.json", generated_schema),
+    (".decision.schema.json", generated_decision_schema),
 )
 """What `compile` writes for each table file: OUTPUT/<name> + suffix, made by the function."""
 
@@ -258,33 +269,52 @@ def report_output(source: str, target: str, outcome: Outcome, rerun: str) -> Non
 @main.command(name="eval")
 @click.argument("table_file", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.option("--facts", "facts_file", required=True, type=click.File("rb"),
-              help="a JSON file of patient facts, or - for standard input")
-@format_option
-def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFormat) -> None:
-    """Print the decision for one patient's facts as JSON.
+              help="a JSON file of patient facts or a FHIR QuestionnaireResponse, or - for "
+                   "standard input")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default=None,
+              help="text: the decision as a clinician reads it; json: the decision JSON, and "
+                   "invalid facts as {\"errors\": [...]} [default: the decision JSON]")
+def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFormat | None) -> None:
+    """Print the decision for one patient's facts.
+
+    The facts are the JSON object of docs/decision.md, or a FHIR QuestionnaireResponse that
+    answers the guideline's Questionnaire (`mmdsl export --to fhir`). Without --format the
+    decision JSON is printed, byte for byte what the generated module prints; --format text
+    prints it for people: each table's options in order with their tier, evidence and
+    caveats, and what was not given and why.
 
     Exit status 0 for a decision whose status is ok or out_of_scope; 3 for a decision in error
     (status error: rules of a unique or any table in conflict, or no rule of a table declared
     complete; its `errors` name the table and the kind). Invalid facts exit with status 2 and
-    name every bad field: on standard error, one per line, or as {"errors": [...]} on standard
-    output with --format json. Tables with errors exit with status 1 and their diagnostics (as
+    name every bad field (for a QuestionnaireResponse, every item): on standard error, one per
+    line, or as {"errors": [...]} on standard output with --format json. Tables with errors
+    exit with status 1 and their diagnostics (as
     {"diagnostics": [...]} with --format json).
 
     \b
     Example:
       mmdsl eval tables/myeloma_post_daratumumab.mmdsl --facts examples/patient.json
+      mmdsl eval tables/myeloma_post_daratumumab.mmdsl --facts response.json --format text
       echo '{"prior_lines": 4, ...}' | mmdsl eval tables/x.mmdsl --facts -
     """
-    guideline = compiled_guideline(table_file, output_format)
+    shown_format: OutputFormat = output_format or "text"
+    guideline = compiled_guideline(table_file, shown_format)
+    from mmdsl.fhir.response import facts_from_any
     from mmdsl.interpreter import evaluate
     from mmdsl.runtime.prelude import MAX_FACTS_SIZE, InputError, decision_json, parse_facts_json
 
     try:
-        decision = evaluate(guideline, parse_facts_json(facts_file.read(MAX_FACTS_SIZE + 1)))
+        facts = facts_from_any(guideline, parse_facts_json(facts_file.read(MAX_FACTS_SIZE + 1)))
+        decision = evaluate(guideline, facts)
     except InputError as error:
-        report_invalid_facts(error, output_format)
+        report_invalid_facts(error, shown_format)
         finish(USAGE)
-    print_utf8(decision_json(decision) + "\n")
+    if output_format == "text":
+        from mmdsl.backends.decision_view import read_decision, render_text
+
+        print_utf8(render_text(read_decision(guideline, decision)))
+    else:
+        print_utf8(decision_json(decision) + "\n")
     finish(DECISION_ERROR if decision["status"] == "error" else OK)
 
 
@@ -372,5 +402,6 @@ main.add_command(import_command)
 main.add_command(export)
 main.add_command(docs)
 main.add_command(cohort)
+main.add_command(serve)
 main.add_command(lsp)
 main.add_command(diff)

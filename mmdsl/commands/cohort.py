@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from mmdsl.cohort.engine import CohortReport
     from mmdsl.ir.model import IRGuideline
 
+SOME_ROWS_INVALID = 4  # the decisions of the valid rows were written; the others are listed
 SHOWN_PROBLEMS = 10
 
 
@@ -53,8 +54,10 @@ def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
     (docs/decision.md); the valid rows are decided in one SQL query and written to --output
     (Parquet): row number, status, reason, conflicts, each table's result and the derived
     facts, the same decision as the Python evaluator's without the trace (docs/cohort.md).
-    Rows that are not valid are left out and listed with their row number and every problem
-    (exit status 2). A progress bar shows on standard error when it is a terminal.
+    Rows that are not valid are left out and listed with their row number and every problem;
+    the decisions of the valid rows are still written, and the exit status is 4 (2 is a bad
+    command line; 3, a decision in error, comes first). A progress bar shows on standard error
+    when it is a terminal.
 
     \b
     Example:
@@ -149,7 +152,7 @@ def _decide(guideline: IRGuideline, input_path: Path, output_path: Path, input_f
     _write_invalid(report, invalid, explicit=invalid_path is not None)
     _summary(report, output_path, invalid, time.perf_counter() - started)
     click.get_current_context().exit(
-        USAGE if report.invalid_rows else DECISION_ERROR if report.error_rows else OK)
+        DECISION_ERROR if report.error_rows else SOME_ROWS_INVALID if report.invalid_rows else OK)
 
 
 def _write_invalid(report: CohortReport, path: Path, explicit: bool) -> None:

@@ -1,4 +1,4 @@
-"""`mmdsl export --to FORMAT`: a guideline for other tools (JSON Schema of its facts, DMN).
+"""`mmdsl export --to FORMAT`: a guideline for other tools (JSON Schema of its facts, DMN, FHIR).
 
 Each format is a function from a compiled guideline to the text of a file and the warnings about
 it; the DMN writer (`mmdsl.dmn.writer`) is imported only when used.
@@ -41,28 +41,38 @@ def dmn_text(guideline: IRGuideline) -> tuple[str, list[object]]:
 
 
 EXPORTERS: dict[str, Exporter] = {"json-schema": json_schema_text, "dmn": dmn_text}
+FHIR = "fhir"  # three resources: a folder of files, or one Bundle on standard output
 
 
 @click.command(name="export")
 @click.argument("table_file", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option("--to", "target_format", required=True, type=click.Choice(list(EXPORTERS)),
-              help="json-schema: a JSON Schema (2020-12) of the patient facts; dmn: a DMN 1.5 model")
+@click.option("--to", "target_format", required=True, type=click.Choice([*EXPORTERS, FHIR]),
+              help="json-schema: a JSON Schema (2020-12) of the patient facts; dmn: a DMN 1.5 "
+                   "model; fhir: a FHIR R4 Questionnaire, PlanDefinition and Library")
 @click.option("-o", "--output", default="-", show_default=True,
-              type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
-              help="the file to write (atomically), or - for standard output")
-def export(table_file: str, target_format: str, output: str) -> None:
+              type=click.Path(allow_dash=True, path_type=str),
+              help="the file to write (atomically), or - for standard output; for fhir, a folder")
+@click.option("--base-url", default=None, metavar="URL",
+              help="fhir: the base of the resources' canonical URLs [default: "
+                   "https://mmdsl.example/fhir]")
+def export(table_file: str, target_format: str, output: str, base_url: str | None) -> None:
     """Export a guideline for other tools.
 
     --to json-schema writes the JSON Schema (draft 2020-12) of the guideline's patient facts:
     descriptions, types, enumerations, ranges, defaults and required fields, for the systems
     that send facts to the generated module (`mmdsl compile` writes it too, next to the
-    module). --to dmn writes a DMN 1.5 model of its tables. A file with errors exports nothing
-    (exit status 1).
+    module). --to dmn writes a DMN 1.5 model of its tables. --to fhir writes FHIR R4 resources
+    into the folder -o names: NAME.Questionnaire.json (one item per input; a
+    QuestionnaireResponse to it is facts for `mmdsl eval` and `mmdsl serve`),
+    NAME.PlanDefinition.json (one action per rule, its condition in words, evidence and
+    caveats) and NAME.Library.json (the table file, base64); with -o - they are printed as one
+    collection Bundle. A file with errors exports nothing (exit status 1).
 
     \b
     Example:
       mmdsl export --to json-schema tables/x.mmdsl -o generated/x.schema.json
       mmdsl export --to dmn tables/x.mmdsl -o x.dmn
+      mmdsl export --to fhir tables/x.mmdsl -o fhir/
     """
     from mmdsl.pipeline import compile_path, shown_path
 
@@ -71,9 +81,33 @@ def export(table_file: str, target_format: str, output: str) -> None:
     if compilation.guideline is None:
         _show_diagnostics(list(compilation.diagnostics), sources)
         click.get_current_context().exit(1)
+    if target_format == FHIR:
+        _show_diagnostics(list(compilation.diagnostics), sources)
+        _export_fhir(compilation.guideline, compilation.source.text, output, base_url)
+        return
+    if base_url is not None:
+        raise click.UsageError("--base-url is for --to fhir")
+    if output != "-" and Path(output).is_dir():
+        raise click.UsageError(f"{output} is a folder: name the file to write")
     text, warnings = EXPORTERS[target_format](compilation.guideline)
     _show_diagnostics([*compilation.diagnostics, *warnings], sources)
     _write(output, text)
+
+
+def _export_fhir(guideline: IRGuideline, source_text: str, output: str, base_url: str | None) -> None:
+    from mmdsl.fhir.names import DEFAULT_BASE
+    from mmdsl.fhir.resources import fhir_bundle_text, fhir_files
+    from mmdsl.pipeline import published
+
+    base = base_url or DEFAULT_BASE
+    if output == "-":
+        _write(output, fhir_bundle_text(published(guideline), source_text, base))
+        return
+    if Path(output).exists() and not Path(output).is_dir():
+        raise click.UsageError(f"--to fhir writes three files: -o names a folder, and {output} "
+                               f"is a file")
+    for name, text in fhir_files(published(guideline), source_text, base).items():
+        _write(str(Path(output) / name), text)
 
 
 def _write(output: str, text: str) -> None:

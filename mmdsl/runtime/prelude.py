@@ -391,8 +391,17 @@ def decision_json(decision: dict[str, Any]) -> str:
     return json.dumps(decision, indent=2, ensure_ascii=False)
 
 
-def run_as_script(evaluate_json: Callable[[bytes], dict[str, Any]]) -> int:
-    """Facts JSON on stdin, the decision on stdout (exit 0); invalid facts on stderr (exit 2)."""
+def run_as_script(evaluate_json: Callable[[bytes], dict[str, Any]], about: str = "") -> int:
+    """Facts JSON on stdin, the decision on stdout (exit 0); invalid facts on stderr (exit 2).
+    `--help` prints the usage (exit 0); any other argument is a usage error (exit 2)."""
+    arguments = sys.argv[1:]
+    if arguments in (["-h"], ["--help"]):
+        sys.stdout.write(script_usage(about))
+        return 0
+    if arguments:
+        sys.stderr.write(f"error: unexpected argument {arguments[0]!r}: the facts are read from "
+                         f"standard input\n\n{script_usage(about)}")
+        return 2
     try:
         decision = evaluate_json(sys.stdin.buffer.read(MAX_FACTS_SIZE + 1))
     except InputError as error:
@@ -400,3 +409,9 @@ def run_as_script(evaluate_json: Callable[[bytes], dict[str, Any]]) -> int:
         return 2
     sys.stdout.buffer.write((decision_json(decision) + "\n").encode("utf-8"))
     return 0
+
+
+def script_usage(about: str) -> str:
+    """The usage of a generated module run as a script, then its docstring (what it does)."""
+    program = sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1] or "module.py"
+    return f"usage: python {program} < facts.json\n\n{about.strip()}\n"

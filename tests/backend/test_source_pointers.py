@@ -41,7 +41,7 @@ def test_a_table_identifier_is_its_position_and_its_name_in_ascii(number: int, n
 def test_each_table_function_is_named_after_its_table(tmp_path: Path) -> None:
     guideline = compile_file(FIXTURES / "small.mmdsl")
     module = generated(guideline, tmp_path)
-    for number, (table, (data, function)) in enumerate(
+    for number, (table, (data, function, *_)) in enumerate(
             zip(guideline.tables, module.TABLES, strict=True), start=1):
         assert function.__name__ == f"table_{number}_{table.name}"
         assert callable(getattr(module, f"{function.__name__}_core"))

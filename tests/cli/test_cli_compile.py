@@ -31,7 +31,9 @@ def test_compile_writes_one_module_per_table(mmdsl: Run, workdir: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "wrote generated/triage.py" in result.stdout
     assert "wrote generated/triage.schema.json" in result.stdout
-    assert sorted(os.listdir("generated")) == ["triage.py", "triage.schema.json"]
+    assert "wrote generated/triage.decision.schema.json" in result.stdout
+    assert sorted(os.listdir("generated")) == ["triage.decision.schema.json", "triage.py",
+                                               "triage.schema.json"]
     assert MODULE.read_text(encoding="utf-8") == expected_module("tables/triage.mmdsl",
                                                                  "triage.mmdsl")
 
@@ -98,7 +100,8 @@ def test_a_table_with_errors_leaves_the_previous_module_untouched(
     assert "error[MD100]" in result.stderr
     assert "tables/triage.mmdsl has errors: generated/triage.py was left as it was" in result.stderr
     assert MODULE.read_bytes() == before
-    assert sorted(os.listdir("generated")) == ["triage.py", "triage.schema.json"]
+    assert sorted(os.listdir("generated")) == ["triage.decision.schema.json", "triage.py",
+                                               "triage.schema.json"]
 
 
 def test_a_table_with_errors_fails_the_check_too(mmdsl: Run, workdir: Path) -> None:
@@ -133,8 +136,12 @@ def test_json_reports_each_file(mmdsl: Run, workdir: Path) -> None:
         {"source": "tables/triage.mmdsl", "output": "generated/triage.py", "status": "written"},
         {"source": "tables/triage.mmdsl", "output": "generated/triage.schema.json",
          "status": "written"},
+        {"source": "tables/triage.mmdsl", "output": "generated/triage.decision.schema.json",
+         "status": "written"},
         {"source": "broken.mmdsl", "output": "generated/broken.py", "status": "errors"},
         {"source": "broken.mmdsl", "output": "generated/broken.schema.json", "status": "errors"},
+        {"source": "broken.mmdsl", "output": "generated/broken.decision.schema.json",
+         "status": "errors"},
     ]
     assert [d["code"] for d in report["diagnostics"]] == ["MD100", "MD101"]
 

@@ -43,12 +43,13 @@ def test_the_same_seed_gives_the_same_patients(tmp_path: Path) -> None:
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
 
 
-def test_invalid_rows_are_listed_and_exit_2(tmp_path: Path) -> None:
+def test_invalid_rows_are_listed_and_exit_4(tmp_path: Path) -> None:
+    """Some rows invalid, the others decided and written: 4, told apart from a bad command line (2)."""
     patients = tmp_path / "p.jsonl"
     good = {"lines": 2, "refractory": ["dara"], "exposed": [], "weight": 60}
     patients.write_text(json.dumps(good) + "\n" + json.dumps(good | {"lines": 99}) + "\n", "utf-8")
     status, _, err = run("cohort", SMALL, "--input", str(patients), "-o", str(tmp_path / "d.parquet"))
-    assert status == 2
+    assert status == 4
     assert "row 2: lines: expected a whole number from 0 to 10, got 99" in err
     listed = (tmp_path / "d.invalid.jsonl").read_text("utf-8").splitlines()
     assert [json.loads(line) for line in listed] == [

@@ -95,7 +95,8 @@ def test_every_way_of_compiling_gives_the_same_bytes(runs: dict[str, dict[str, b
     first, *others = runs.items()
     assert sorted(first[1]) == sorted(
         f"{folder}{stem}{suffix}" for stem in ("myeloma_post_daratumumab", "triage", "triagé")
-        for folder, suffixes in (("", (".py", ".schema.json")), ("docs/", (".md", ".html")))
+        for folder, suffixes in (("", (".py", ".schema.json", ".decision.schema.json")),
+                                 ("docs/", (".md", ".html")))
         for suffix in suffixes)
     assert "from triagé.mmdsl." in first[1]["triagé.py"].decode("utf-8")
     for way, files in others:
