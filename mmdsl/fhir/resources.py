@@ -24,7 +24,7 @@ import json
 from typing import Any
 
 from mmdsl.backends.review_build import caveat_words, refs_words, rule_sentence
-from mmdsl.backends.verbalize import Vocabulary, describe, vocabulary_of
+from mmdsl.ir.verbalize import Vocabulary, describe, vocabulary_of
 from mmdsl.fhir.names import MMDSL_MEDIA_TYPE, canonical, computable_name, resource_id
 from mmdsl.ir.model import AllOf, Always, IRGuideline, IRInput, IRRule, IRTable, IRType
 

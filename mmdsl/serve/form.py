@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from mmdsl.backends.review_build import number_range
-from mmdsl.backends.verbalize import Vocabulary, member_words, vocabulary_of
+from mmdsl.ir.verbalize import Vocabulary, member_words, vocabulary_of
 from mmdsl.ir.model import IRGuideline, IRInput, JsonValue
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import InputError, validate_facts

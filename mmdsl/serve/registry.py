@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mmdsl.backends.verbalize import Vocabulary, vocabulary_of
+from mmdsl.ir.verbalize import Vocabulary, vocabulary_of
 from mmdsl.ir.model import IRGuideline
 from mmdsl.pipeline import Compilation, compile_path, published, shown_path, table_files
 from mmdsl.runtime.prelude import InputError
