@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mmdsl.backends.review_build import caveat_words, evidence_words, rule_anchor
-from mmdsl.ir.verbalize import Vocabulary, value_words, vocabulary_of
 from mmdsl.ir.model import IRGuideline, IRRule, IRTable
+from mmdsl.ir.verbalize import Vocabulary, value_words, vocabulary_of
 
 STATUS_WORDS = {
     "ok": "decided",

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from mmdsl.backends.review_build import number_range
-from mmdsl.ir.verbalize import Vocabulary, member_words, vocabulary_of
 from mmdsl.ir.model import IRGuideline, IRInput, JsonValue
+from mmdsl.ir.verbalize import Vocabulary, member_words, vocabulary_of
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import InputError, validate_facts
 

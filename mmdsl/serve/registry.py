@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mmdsl.ir.verbalize import Vocabulary, vocabulary_of
 from mmdsl.ir.model import IRGuideline
+from mmdsl.ir.verbalize import Vocabulary, vocabulary_of
 from mmdsl.pipeline import Compilation, compile_path, published, shown_path, table_files
 from mmdsl.runtime.prelude import InputError
 
