@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -89,26 +88,21 @@ def _texts(old_file: str, new_file: str | None, from_rev: str | None,
 
 
 def _read(path: str) -> str:
+    from mmdsl.diff.revisions import RevisionError, read_text
+
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        _usage(f"cannot read {path}: {error}")
+        return read_text(path)
+    except RevisionError as error:
+        _usage(str(error))
 
 
 def _at_revision(path: str, revision: str) -> str:
-    """The file's text at a git revision (`git show REV:./FILE`, run in the file's folder)."""
-    where = Path(path).resolve().parent
+    from mmdsl.diff.revisions import RevisionError, text_at_revision
+
     try:
-        shown = subprocess.run(["git", "show", f"{revision}:./{Path(path).name}"], cwd=where,
-                               capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        _usage(f"cannot run git to read {path} at {revision}: {error}")
-    if shown.returncode != 0:
-        _usage(f"git cannot show {path} at {revision}: {shown.stderr.decode(errors='replace').strip()}")
-    try:
-        return shown.stdout.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        _usage(f"{path} at {revision} is not UTF-8 text")
+        return text_at_revision(path, revision)
+    except RevisionError as error:
+        _usage(str(error))
 
 
 def _compiled(text: str, name: str) -> IRGuideline:

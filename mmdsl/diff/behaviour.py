@@ -106,7 +106,7 @@ class _Comparison:
             if count > MAX_CLASSES:
                 return Behaviour((), unchecked=f"more than {MAX_CLASSES:,} classes of patients to compare",
                                  classes=count)
-            before, after = _valid_or_not(self._summary(self.combined.old, patient),
+            before, after = valid_or_not(self._summary(self.combined.old, patient),
                                           self._summary(self.combined.new, patient))
             for change in decision_changes(before, after):
                 gathered.setdefault(json.dumps(change, sort_keys=True), (change, []))[1].append(region)
@@ -188,7 +188,7 @@ INVALID = {"status": "invalid facts"}
 VALID_FACTS = {"status": "valid facts (decided as usual)"}
 
 
-def _valid_or_not(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def valid_or_not(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Where one version refuses the facts, the class was not split along the other's tables:
     say only that the other takes them."""
     if before == INVALID and after != INVALID:

@@ -35,8 +35,11 @@ def combine(old: ir.IRGuideline, new: ir.IRGuideline) -> Combined:
     facts = (*_version_facts(OLD, old, merged), *_version_facts(NEW, new, merged))
     tables = (*(_renamed_table(OLD, t, old) for t in old.tables),
               *(_renamed_table(NEW, t, new) for t in new.tables))
+    # Each version's impossible combinations are part of its own validity (a question of the
+    # comparison), not of the combined space: a combination one version refuses and the other
+    # decides is a change of decision like any other.
     guideline = replace(new, name="combined", inputs=inputs, facts=facts, scope=None, tables=tables,
-                        examples=old.examples + new.examples, notes=(), quotes=())
+                        examples=old.examples + new.examples, notes=(), quotes=(), impossible=())
     return Combined(guideline, old, new)
 
 
@@ -97,7 +100,11 @@ def _version_facts(prefix: str, version: ir.IRGuideline,
     scope = version.scope.condition if version.scope else ir.Always()
     own = tuple(replace(f, name=prefix + f.name, condition=renamer.cond(f.condition))
                 for f in version.facts)
-    return (ir.IRFact(prefix + VALID, "", _validity(version, merged), ""),
+    valid = _validity(version, merged)
+    if version.impossible:
+        possible = ir.Not(ir.AnyOf(tuple(renamer.cond(i.condition) for i in version.impossible)))
+        valid = ir.AllOf((valid, possible))
+    return (ir.IRFact(prefix + VALID, "", valid, ""),
             *own, ir.IRFact(prefix + SCOPE, "", renamer.cond(scope), ""))
 
 

@@ -23,14 +23,21 @@ def statement_changes(old: ir.IRGuideline, new: ir.IRGuideline) -> list[Statemen
     found: list[StatementChange] = []
     if old.version != new.version:
         found.append(StatementChange("changed", "version", f"{old.version} -> {new.version}"))
+    if old.title != new.title:
+        found.append(StatementChange("changed", "title", f"{old.title} -> {new.title}"))
+    found += _clinical_source(old.clinical_source, new.clinical_source)
+    found += _named("enumeration", old.enums, new.enums, _enum_text)
+    found += _named("class", old.classes, new.classes, lambda c: f"{c.enum}: {', '.join(c.members)}")
     found += _named("input", old.inputs, new.inputs, _input_text)
     found += _named("fact", old.facts, new.facts, lambda f: f.text)
     found += _scope(old.scope, new.scope)
+    found += _named("impossible combination", old.impossible, new.impossible, lambda i: i.text)
     found += _named("table", old.tables, new.tables, _table_text)
     for table in new.tables:
         before = next((t for t in old.tables if t.name == table.name), None)
         if before is not None:
             found += _rules(before, table)
+    found += _references(old.references, new.references)
     found += _named("evidence", old.evidence, new.evidence, _evidence_text)
     found += _named("caveat", old.caveats, new.caveats, lambda c: c.text)
     found += _named("note", old.notes, new.notes, lambda n: f"on {', '.join(n.targets)}: {n.text}")
@@ -60,6 +67,34 @@ def _name(item: object) -> str:
 def _scope(old: ir.IRScope | None, new: ir.IRScope | None) -> list[StatementChange]:
     before, after = (old.text if old else "(none)"), (new.text if new else "(none)")
     return [] if before == after else [StatementChange("changed", "scope", f"{before} -> {after}")]
+
+
+def _clinical_source(old: ir.IRClinicalSource | None,
+                     new: ir.IRClinicalSource | None) -> list[StatementChange]:
+    before, after = _source_text(old), _source_text(new)
+    return [] if before == after else [StatementChange("changed", "clinical source", f"{before} -> {after}")]
+
+
+def _source_text(source: ir.IRClinicalSource | None) -> str:
+    if source is None:
+        return "(none)"
+    return f"{source.path} ({source.title}, {source.date}; sha256 {source.sha256[:12]})"
+
+
+def _references(old: tuple[ir.IRReference, ...], new: tuple[ir.IRReference, ...]) -> list[StatementChange]:
+    before = {r.number: r.citation for r in old}
+    after = {r.number: r.citation for r in new}
+    found = [StatementChange("added", f"reference {n}", text) for n, text in after.items() if n not in before]
+    found += [StatementChange("changed", f"reference {n}", f"{before[n]} -> {text}")
+              for n, text in after.items() if n in before and before[n] != text]
+    found += [StatementChange("removed", f"reference {n}", text)
+              for n, text in before.items() if n not in after]
+    return found
+
+
+def _enum_text(item: ir.IREnum) -> str:
+    labels = dict(item.labels)
+    return ", ".join(f"{m} {labels[m]!r}" if m in labels else m for m in item.members)
 
 
 def _input_text(item: ir.IRInput) -> str:

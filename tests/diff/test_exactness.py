@@ -8,16 +8,25 @@ import random
 
 import pytest
 
-from mmdsl.diff.behaviour import Behaviour, behaviour_change, clinical_summary, decision_changes
+from mmdsl.diff.behaviour import (
+    INVALID,
+    Behaviour,
+    behaviour_change,
+    clinical_summary,
+    decision_changes,
+    valid_or_not,
+)
 from mmdsl.diff.regions import grow_regions, patient_assignment
 from mmdsl.interpreter import evaluate
 from mmdsl.ir import model as ir
 from mmdsl.pipeline import compile_source
+from mmdsl.runtime.prelude import InputError
 from mmdsl.source import Source
-from tests.verify.randomtables import every_patient, random_source
+from tests.verify.randomtables import IMPOSSIBLE, every_patient, random_source
 
 PATIENTS = list(every_patient())
 PAIRS = 24  # 8,748 patients each, both versions: about 15 s in all
+IMPOSSIBLE_PAIRS = 8
 
 
 def mutated(source: str, seed: int) -> str:
@@ -41,11 +50,28 @@ def mutated(source: str, seed: int) -> str:
     return "".join(lines)
 
 
+def with_impossible(source: str, rng: random.Random) -> str:
+    """The guideline with one or two combinations declared impossible (refused as invalid facts)."""
+    declared = rng.sample(IMPOSSIBLE, rng.randint(1, 2))
+    lines = "".join(f'impossible i{n} "cannot occur" = {c}\n' for n, c in enumerate(declared))
+    at = source.index("table t")
+    return source[:at] + lines + source[at:]
+
+
 def pairs() -> list[tuple[int, str, str]]:
     found = []
     for seed in range(PAIRS):
         old = random_source(seed, columns=(1, 3), rows=(1, 5))
         found.append((seed, old, mutated(old, seed)))
+    # A version declaring combinations impossible that the other decides (either way round, or
+    # both versions with their own): refusing the facts is a change of decision.
+    for seed in range(PAIRS, PAIRS + IMPOSSIBLE_PAIRS):
+        rng = random.Random(seed)
+        old = random_source(seed, columns=(1, 3), rows=(1, 5))
+        new = mutated(old, seed) if rng.random() < 0.5 else old
+        old, new = [(with_impossible(old, rng), new), (old, with_impossible(new, rng)),
+                    (with_impossible(old, rng), with_impossible(new, rng))][seed % 3]
+        found.append((seed, old, new))
     return found
 
 
@@ -57,14 +83,21 @@ def compiled(text: str) -> ir.IRGuideline:
 
 
 def summary(guideline: ir.IRGuideline, patient: dict[str, ir.JsonValue]) -> dict[str, object]:
-    return clinical_summary(guideline, evaluate(guideline, patient))
+    try:
+        return clinical_summary(guideline, evaluate(guideline, patient))
+    except InputError:  # an impossible combination: refused as invalid facts
+        return dict(INVALID)
+
+
+def truth(old: ir.IRGuideline, new: ir.IRGuideline, patient: dict[str, ir.JsonValue]) -> set[str]:
+    return keys(decision_changes(*valid_or_not(summary(old, patient), summary(new, patient))))
 
 
 def keys(changes: list[dict[str, object]]) -> set[str]:
     return {json.dumps(c, sort_keys=True) for c in changes}
 
 
-@pytest.mark.parametrize(("seed", "old_text", "new_text"), pairs(), ids=[f"pair{s}" for s in range(PAIRS)])
+@pytest.mark.parametrize(("seed", "old_text", "new_text"), pairs(), ids=[f"pair{s}" for s in range(PAIRS + IMPOSSIBLE_PAIRS)])
 def test_every_reported_change_happens_and_every_change_is_reported(seed: int, old_text: str,
                                                                    new_text: str) -> None:
     old, new = compiled(old_text), compiled(new_text)
@@ -75,16 +108,15 @@ def test_every_reported_change_happens_and_every_change_is_reported(seed: int, o
     assert behaviour.encoder is not None
     bdd = behaviour.encoder.bdd
     for patient in PATIENTS:
-        truth = keys(decision_changes(summary(old, patient), summary(new, patient)))
-        happened |= truth
+        changed = truth(old, new, patient)
+        happened |= changed
         assignment = patient_assignment(behaviour.encoder, patient)
         claimed = {key for key, change in reported.items() if bdd.holds(change.patients, assignment)}
-        assert claimed == truth, (patient, claimed ^ truth)
+        assert claimed == changed, (patient, claimed ^ changed)
     assert set(reported) == happened
     for change in behaviour.changes:
         _regions_cover_exactly(behaviour, change.patients)
-        witness_truth = keys(decision_changes(summary(old, change.witness), summary(new, change.witness)))
-        assert json.dumps(change.delta, sort_keys=True) in witness_truth
+        assert json.dumps(change.delta, sort_keys=True) in truth(old, new, change.witness)
 
 
 def _regions_cover_exactly(behaviour: Behaviour, patients: int) -> None:

@@ -106,3 +106,24 @@ def test_the_statements_that_changed_are_named() -> None:
     report = compare(old, compile_text(rules_reordered(), str(TABLE)).ir)
     assert [(s.kind, s.what) for s in report.statements] == [("reordered", "rules of recommendations")]
     assert report.version_unchanged_warning is not None
+
+
+def test_a_combination_declared_impossible_in_one_version_is_a_change_of_decision() -> None:
+    """Facts one version refuses as impossible and the other decides: every such patient is in
+    the change (statuses before and after), and the declaration is among the statements."""
+    text = TABLE.read_text(encoding="utf-8")
+    assert re.search(r"^impossible untreated_refractory\b", text, flags=re.MULTILINE), \
+        "the guideline no longer declares untreated_refractory"
+    older = re.sub(r"^impossible untreated_refractory\b.*?(?=^\S)", "", text, count=1,
+                   flags=re.MULTILINE | re.DOTALL)
+    older = re.sub(r"\(impossible combination untreated_refractory\)", "", older)
+    old, new = compile_text(older, str(TABLE)).ir, compile_text(text, str(TABLE)).ir
+    report = compare(old, new)
+    assert ("added", "impossible combination untreated_refractory") in \
+        [(s.kind, s.what) for s in report.statements]
+    refused = [c for c in report.behaviour.changes if c.delta["change"] == "status"]
+    assert len(refused) == 1, [c.delta for c in report.behaviour.changes]
+    change = refused[0]
+    assert change.delta["after"] == "invalid facts"
+    assert change.witness["prior_lines"] == 0 and "daratumumab" in change.witness["refractory"]
+    assert change.before["status"] == "ok" and change.after["status"] == "invalid facts"
