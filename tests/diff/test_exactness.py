@@ -97,7 +97,8 @@ def keys(changes: list[dict[str, object]]) -> set[str]:
     return {json.dumps(c, sort_keys=True) for c in changes}
 
 
-@pytest.mark.parametrize(("seed", "old_text", "new_text"), pairs(), ids=[f"pair{s}" for s in range(PAIRS + IMPOSSIBLE_PAIRS)])
+@pytest.mark.parametrize(("seed", "old_text", "new_text"), pairs(),
+                         ids=[f"pair{s}" for s in range(PAIRS + IMPOSSIBLE_PAIRS)])
 def test_every_reported_change_happens_and_every_change_is_reported(seed: int, old_text: str,
                                                                    new_text: str) -> None:
     old, new = compiled(old_text), compiled(new_text)

@@ -129,8 +129,9 @@ def patients_of(guideline: ir.IRGuideline) -> list[dict[str, Any]]:
             [random_facts(guideline, rng, named) for _ in range(PATIENTS)]:
         try:
             values = validate_facts(facts, fields)
+            evaluate(guideline, facts)  # also refuses a combination declared impossible
         except InputError:
-            continue
+            continue  # mmdsl decides nothing for these facts: nothing to compare
         found.append({item.name: dmn_input(values[item.name], item) for item in guideline.inputs})
     return found
 
