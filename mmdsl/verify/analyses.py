@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from mmdsl.ir import model as ir
 from mmdsl.verify.bdd import FALSE, TRUE
-from mmdsl.verify.boxes import Boxes
+from mmdsl.verify.boxes import AXIS_KINDS, Boxes, axis_of_cells, mask_of_cell, runs
 from mmdsl.verify.columns import ColumnView
 from mmdsl.verify.encode import Encoder, rank
 from mmdsl.verify.witness import typical_patient
@@ -209,12 +209,95 @@ class TableAnalysis:
         return self._cell_meanings[test]
 
     def hit_policy_advice(self) -> Iterator[Finding]:
-        """A `first` or `priority` table whose rules never overlap: the order decides nothing, and
-        `unique` would say so and have mmdsl check it (MD610)."""
-        if self.table.hit not in ("first", "priority") or len(self.live_rules) < 2:
+        """The hit policy the rules imply (MD610): a `first` or `priority` table whose rules never
+        overlap (its order decides nothing: `unique`), or whose overlapping rules always agree
+        (`any`); an `any` table whose rules never overlap (`unique`); a collect table into a list
+        whose rules never overlap, so that it never gives more than one result (`unique`)."""
+        if not advice_applies(self.table) or len(self.live_rules) < 2:
+            return
+        rules = self.table.rules
+        disagreeing = self.boxes.overlapping_pairs(self.live_rules,
+                                                   lambda i, j: rules[i].outputs != rules[j].outputs)
+        if disagreeing:
             return
         if not self.boxes.overlapping_pairs(self.live_rules, lambda i, j: True):
-            yield Finding("advice", self.table.name, ())
+            yield Finding("advice", self.table.name, (), extra={"advice": "unique"})
+        elif self.table.hit in ("first", "priority"):
+            yield Finding("advice", self.table.name, (), extra={"advice": "any"})
+
+    # ---- subsumed and mergeable rules ---------------------------------------------------------------
+
+    def subsumed_rules(self) -> Iterator[Finding]:
+        """A rule whose every patient in scope one other rule with the same outputs matches: under
+        unique, any and collect count/min/max, removing it changes no result (MD611). Under
+        collect into a list MD605 says it (also when several rules cover one); under collect sum
+        the smaller rule adds its points a second time; under first and priority a broader rule
+        that wins takes it (MD601)."""
+        if not subsumption_applies(self.table):
+            return
+        rules = self.table.rules
+        for index in self.live_rules:
+            same = [j for j in self.live_rules if j != index and rules[j].outputs == rules[index].outputs]
+            self.bdd.spend(len(same))
+            # of two rules that match the same patients, only the later one is reported
+            broader = next((j for j in same if self.boxes.inside(index, j)
+                            and (j < index or not self.boxes.inside(j, index))), None)
+            if broader is not None:
+                yield Finding("subsumed", self.table.name, (index,), (broader,))
+
+    def mergeable_rules(self) -> Iterator[Finding]:
+        """Two rules with the same outputs, evidence and caveats (one merged rule cites one set)
+        whose cells hold for the same patients in scope in every column but one, where their cells
+        share no value of an input (or no patient, in other columns) and together make one cell:
+        one rule says it (MD612). Under first and priority, and collect into a list, no rule
+        between the two may match a patient of the later one, so that the merged rule (in the
+        place of the earlier) gives every patient the same result."""
+        rules, columns = self.table.rules, range(len(self.table.columns))
+        for column in columns:
+            groups: dict[object, list[int]] = {}
+            for index in self.live_rules:
+                key = (_said(rules[index]), tuple(self._meaning(index, c) for c in columns if c != column))
+                groups.setdefault(key, []).append(index)
+            for group in groups.values():
+                self.bdd.spend(len(group) ** 2)
+                for position, first in enumerate(group):
+                    for second in group[position + 1:]:
+                        if self._meaning(first, column) == self._meaning(second, column):
+                            continue  # equal rules: MD611 or MD605 says it
+                        merged = self._merged_cell(first, second, column)
+                        if merged is not None and self._order_allows_merge(first, second):
+                            yield Finding("mergeable", self.table.name, (first, second), cells=(column,),
+                                          extra={"cell": merged})
+
+    def _merged_cell(self, first: int, second: int, column: int) -> str | None:
+        """The one cell that says what the two rules' cells of `column` say together, if they share
+        no value (of an input) or no patient in scope (of a fact, a set, an earlier table)."""
+        encoder, bdd = self.encoder, self.bdd
+        tests = [self.table.rules[i].tests[column] for i in (first, second)]
+        cells = [encoder.condition(t) for t in tests]
+        ref = self.table.columns[column].ref
+        dimension = encoder.dimensions.get(ref)
+        support = bdd.support(cells[0]) | bdd.support(cells[1])
+        if (dimension is not None and dimension.kind in AXIS_KINDS
+                and support <= set(dimension.variables())):
+            axis = axis_of_cells(column, dimension, support)
+            masks = [mask_of_cell(bdd, axis, cell) for cell in cells]
+            if masks[0] & masks[1] or (axis.ordered and len(list(runs(masks[0] | masks[1]))) != 1):
+                return None  # a shared value, or a hole between the two ranges
+            if masks[0] | masks[1] == (1 << axis.size) - 1:
+                return "-"
+            region = bdd.conjoin(bdd.disjoin(*cells), encoder.domain)  # thresholds in their order
+            return encoder.cell_for_region(self.table.columns[column], region)
+        within = [bdd.conjoin(cell, self.in_scope) for cell in cells]
+        if bdd.conjoin(*within) == FALSE and bdd.disjoin(*within) == self.in_scope:
+            return "-"
+        return None
+
+    def _order_allows_merge(self, first: int, second: int) -> bool:
+        if self.table.hit in ("unique", "any") or self.table.aggregate is not None:
+            return True  # the result does not depend on the order of the rules
+        return not any(self.boxes.meet(between, second) for between in range(first + 1, second)
+                       if self.live[between])
 
     # ---- redundancy ------------------------------------------------------------------------------------
 
@@ -246,6 +329,19 @@ class TableAnalysis:
         rules = self.table.rules
         return (rules[other].outputs == rules[index].outputs
                 and (other < index or not self.boxes.inside(other, index)))
+
+
+def _said(rule: ir.IRRule) -> tuple[object, ...]:
+    """What a rule says besides its cells: its outputs, the evidence it cites, its caveats."""
+    return rule.outputs, rule.evidence_names, rule.evidence, rule.caveat_names, rule.caveats
+
+
+def advice_applies(table: ir.IRTable) -> bool:
+    return table.hit in ("first", "priority", "any") or table.result_kind == "list"
+
+
+def subsumption_applies(table: ir.IRTable) -> bool:
+    return table.hit in ("unique", "any") or table.aggregate in ("count", "min", "max")
 
 
 def merge_cubes(cubes: list[dict[int, bool]]) -> list[dict[int, bool]]:

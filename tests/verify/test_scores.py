@@ -101,7 +101,7 @@ def test_eval_exits_3_for_a_complete_table_the_verifier_could_not_check(tmp_path
 
 def test_an_overlap_of_a_unique_table_reading_the_score_is_found_by_check() -> None:
     text = af_text().replace("| woman_high         | >= 3 ", "| woman_high         | >= 2 ")
-    (overlap,) = compiled(text).diagnostics
+    (overlap,) = [d for d in compiled(text).diagnostics if d.code != "MD612"]  # also mergeable
     assert overlap.code == "MD602"
     witness = overlap.data["witness"]
     lowered = compiled(text, verify=False).guideline

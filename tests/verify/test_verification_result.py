@@ -52,7 +52,8 @@ def test_a_verified_table_is_proved_analysis_by_analysis() -> None:
     assert statuses == {"dead_rules": "found", "unreachable_rules": "not_applicable",
                         "overlaps": "found", "redundant_rules": "not_applicable", "gaps": "found",
                         "constant_cells": "proved", "undistinguished_columns": "proved",
-                        "hit_policy_advice": "not_applicable"}
+                        "hit_policy_advice": "not_applicable", "subsumed_rules": "proved",
+                        "mergeable_rules": "found"}
     assert result.fully_verified and result.notice() == ""
 
 
