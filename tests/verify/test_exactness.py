@@ -8,14 +8,17 @@ verifier must report exactly the dead rules, unreachable rules, overlaps and gap
 from __future__ import annotations
 
 import operator
+import random
 from typing import Any
 
 import pytest
 
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import refs_read
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
 from mmdsl.verify.analyses import Finding, TableAnalysis, advice_applies, subsumption_applies
+from mmdsl.verify.conditions import constant_conditions
 from mmdsl.verify.encode import Encoder, rank
 from tests.verify.randomtables import (
     every_patient,
@@ -385,3 +388,83 @@ def test_the_random_tables_have_subsumed_and_mergeable_rules() -> None:
         if mergeable_by_brute_force(guideline):
             policies["mergeable"].add(guideline.tables[-1].hit)
     assert len(policies["subsumed"]) >= 2 and len(policies["mergeable"]) >= 4
+
+
+CONSTANT_PARTS = ["count <= 5", "level >= 0", "(count >= 2 or count < 3)", "(count > 3 and count < 2)",
+                  "(colour is red or colour is not red)", "flag", "count >= 2", "colour is green",
+                  "drugs has red", "hot", "level < 1", "more has blue", "not flag"]
+
+
+def random_condition(rng: random.Random, depth: int = 0) -> str:
+    if depth >= 2 or rng.random() < 0.35:
+        return rng.choice(CONSTANT_PARTS)
+    if rng.random() < 0.15:
+        return f"not ({random_condition(rng, depth + 1)})"
+    joiner = rng.choice([" and ", " or "])
+    return "(" + joiner.join(random_condition(rng, depth + 1) for _ in range(rng.randint(2, 3))) + ")"
+
+
+def random_conditions_source(seed: int) -> str:
+    """A random guideline with two random facts (the second may read the first), perhaps a
+    random scope, and perhaps combinations declared impossible."""
+    rng = random.Random(seed)
+    source = random_impossible_source(seed) if seed % 2 else random_source(seed, (1, 3), (1, 4))
+    first = random_condition(rng)
+    second = random_condition(rng).replace("hot", "g1") if rng.random() < 0.5 else random_condition(rng)
+    facts = f"fact g1 = {first}\nfact g2 = {second}\n"
+    if rng.random() < 0.5:
+        source = source.replace('scope "some" = count <= 4\n', "").replace(
+            'scope "warm" = not hot or flag\n', "")
+        facts += f'scope "random" = {random_condition(rng)}\n'
+    at = source.index("table t")
+    return source[:at] + facts + source[at:]
+
+
+def constant_by_brute_force(guideline: ir.IRGuideline) -> set[tuple[str, tuple[int, ...], bool]]:
+    """Facts and scope, and their parts joined by and/or/not across subjects, that hold for every
+    valid patient or none (the outermost such part), over every valid patient."""
+    valid = [v for v in (with_facts(guideline, p) for p in every_patient())
+             if not any(holds(i.condition, v) for i in guideline.impossible)]
+    found: set[tuple[str, tuple[int, ...], bool]] = set()
+
+    def walk(owner: str, cond: ir.Cond, path: tuple[int, ...]) -> None:
+        values = {holds(cond, v) for v in valid}
+        if len(values) == 1:
+            found.add((owner, path, values.pop()))
+            return
+        if len(set(refs_read(cond))) < 2:
+            return
+        if isinstance(cond, ir.AllOf | ir.AnyOf):
+            for index, item in enumerate(cond.items):
+                walk(owner, item, (*path, index))
+        elif isinstance(cond, ir.Not):
+            walk(owner, cond.item, (*path, 0))
+
+    if not valid:
+        return found
+    for fact in guideline.facts:
+        walk(fact.name, fact.condition, ())
+    if guideline.scope is not None:
+        walk("", guideline.scope.condition, ())
+    return found
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_constant_facts_and_scopes_are_exactly_what_brute_force_finds(seed: int) -> None:
+    """MD613 against brute force: random facts and scopes with parts that always hold, never
+    hold or depend on the patient, with and without impossible combinations."""
+    source = random_conditions_source(seed + 70_000)
+    guideline = compile_source(Source("random.mmdsl", source), verify=False).guideline
+    assert guideline is not None, source
+    found = {(c.owner, c.path, c.value) for c in constant_conditions(Encoder(guideline))}
+    assert found == constant_by_brute_force(guideline)
+
+
+def test_the_random_conditions_have_constant_parts_of_both_kinds() -> None:
+    kinds: set[tuple[bool, bool]] = set()  # (a part rather than the whole, always true)
+    for seed in range(80):
+        guideline = compile_source(Source("r.mmdsl", random_conditions_source(seed + 70_000)),
+                                   verify=False).guideline
+        assert guideline is not None
+        kinds |= {(bool(path), value) for _, path, value in constant_by_brute_force(guideline)}
+    assert kinds == {(False, False), (False, True), (True, False), (True, True)}
