@@ -18,7 +18,7 @@ from mmdsl.syntax import ast
 from mmdsl.verify.analyses import Finding, TableAnalysis, advice_applies, subsumption_applies
 from mmdsl.verify.bdd import MAX_STEPS, TooComplex
 from mmdsl.verify.conditions import ConstantCondition, constant_conditions
-from mmdsl.verify.encode import MAX_VARIABLES, Encoder, Unverifiable
+from mmdsl.verify.encode import MAX_VARIABLES, Encoder, Unverifiable, rank
 from mmdsl.verify.result import ANALYSES, AnalysisResult, TableVerification, Verification
 from mmdsl.verify.values import UnreadValues, unread_values
 
@@ -210,13 +210,27 @@ def _dead(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Di
 
 def _unreachable(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
     index = finding.rules[0]
-    order = "come first" if table.hit == "first" else "rank higher"
+    order = "come first" if table.hit == "first" else _outrank(table, index, finding.others)
     return lookup("unreachable-rule").at(
         path, _row_span(info, index),
         f"rule {_names(table, finding.rules)} never decides: {_names(table, finding.others)} "
         f"{order} and take every patient it matches (hit policy {table.hit})",
-        help="move the rule above the rules that take its patients, narrow them, or remove it",
+        help=("move the rule above the rules that take its patients, narrow them, or remove it"
+              if table.hit == "first" else "narrow the rules that take its patients, or remove it "
+              "(under priority the order of the output's values decides; between equal values, "
+              "the earlier rule)"),
         rule=table.rules[index].name, covered_by=[table.rules[i].name for i in finding.others])
+
+
+def _outrank(table: ir.IRTable, index: int, winners: tuple[int, ...]) -> str:
+    """How the winners beat a masked rule under priority: by the order of their outputs' values,
+    or (for equal values) by coming first."""
+    mine = rank(table, table.rules[index])
+    if all(rank(table, table.rules[w]) < mine for w in winners):
+        return "rank higher"
+    if all(rank(table, table.rules[w]) == mine for w in winners):
+        return "rank as high but come first"
+    return "rank higher (or as high and come first)"
 
 
 def _overlap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
