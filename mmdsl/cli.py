@@ -274,7 +274,12 @@ def report_output(source: str, target: str, outcome: Outcome, rerun: str) -> Non
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default=None,
               help="text: the decision as a clinician reads it; json: the decision JSON, and "
                    "invalid facts as {\"errors\": [...]} [default: the decision JSON]")
-def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFormat | None) -> None:
+@click.option("--despite-findings", is_flag=True,
+              help="evaluate tables whose only errors are the verifier's findings (a gap in a "
+                   "complete table, an overlap), as written: to try the witness patient a finding "
+                   "names; the findings are shown on standard error")
+def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFormat | None,
+                 despite_findings: bool) -> None:
     """Print the decision for one patient's facts.
 
     The facts are the JSON object of docs/decision.md, or a FHIR QuestionnaireResponse that
@@ -289,7 +294,9 @@ def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFo
     name every bad field (for a QuestionnaireResponse, every item): on standard error, one per
     line, or as {"errors": [...]} on standard output with --format json. Tables with errors
     exit with status 1 and their diagnostics (as
-    {"diagnostics": [...]} with --format json).
+    {"diagnostics": [...]} with --format json), unless --despite-findings is given and their
+    only errors are the verifier's findings (MD6xx): then the tables as written are evaluated,
+    and a patient the finding names gets the status the run-time checks give (exit 3).
 
     \b
     Example:
@@ -298,7 +305,7 @@ def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFo
       echo '{"prior_lines": 4, ...}' | mmdsl eval tables/x.mmdsl --facts -
     """
     shown_format: OutputFormat = output_format or "text"
-    guideline = compiled_guideline(table_file, shown_format)
+    guideline = compiled_guideline(table_file, shown_format, despite_findings)
     from mmdsl.fhir.response import facts_from_any
     from mmdsl.interpreter import evaluate
     from mmdsl.runtime.prelude import MAX_FACTS_SIZE, InputError, decision_json, parse_facts_json

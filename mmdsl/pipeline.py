@@ -47,6 +47,9 @@ class Compilation:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     guideline: IRGuideline | None = None
     verification: Verification | None = None  # None: not verified (errors, or verify=False)
+    # the IR withdrawn for the verifier's findings alone (a gap in a complete table, an overlap):
+    # `mmdsl eval --despite-findings` evaluates it, to try the witness patient a finding names
+    as_written: IRGuideline | None = None
 
     @property
     def ok(self) -> bool:
@@ -196,6 +199,8 @@ def _verify_into(compilation: Compilation, symbols: Symbols) -> None:
     compilation.diagnostics = sorted_diagnostics(compilation.diagnostics + found)
     if not compilation.ok:
         compilation.guideline = None  # the verifier's result stays: it says what was found
+        if not any(d.code == "MD900" for d in found):
+            compilation.as_written = guideline
 
 
 def _examples_into(compilation: Compilation, symbols: Symbols) -> None:

@@ -44,10 +44,13 @@ SHOWN_PROBLEMS = 10
 @click.option("--dialect", default="duckdb", show_default=True,
               help="with --emit-sql: the SQL dialect (spark, and the others sqlglot writes)")
 @click.option("--threads", type=click.IntRange(min=1), help="DuckDB threads (default: all cores)")
+@click.option("--despite-findings", is_flag=True,
+              help="decide with tables whose only errors are the verifier's findings (a gap in a "
+                   "complete table, an overlap), as written; the findings are shown on standard error")
 def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
            input_format: str | None, id_column: str | None, invalid_path: Path | None,
            generate_count: int | None, seed: int, emit_sql: bool, dialect: str,
-           threads: int | None) -> None:
+           threads: int | None, despite_findings: bool) -> None:
     """Decide for a whole cohort of patients at once, through SQL (DuckDB).
 
     Each row of --input is one patient's facts, checked by the same rules as `mmdsl eval`
@@ -72,7 +75,7 @@ def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
         raise click.UsageError("give one of --input, --generate N or --emit-sql")
     if not emit_sql and output_path is None:
         raise click.UsageError("give the file to write with -o/--output")
-    guideline = _guideline(table_file)
+    guideline = _guideline(table_file, despite_findings)
     try:
         if emit_sql:
             _emit_sql(guideline, dialect, output_path)
@@ -87,11 +90,11 @@ def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
         _fail(str(error), USAGE)
 
 
-def _guideline(table_file: str) -> IRGuideline:
+def _guideline(table_file: str, despite_findings: bool = False) -> IRGuideline:
     """The compiled table (from the compile cache when unchanged, as `mmdsl eval` does)."""
     from mmdsl.commands.common import compiled_guideline
 
-    return compiled_guideline(table_file, "text")
+    return compiled_guideline(table_file, "text", despite_findings)
 
 
 def _fail(message: str, status: int) -> NoReturn:

@@ -35,9 +35,12 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def compiled_guideline(table_file: str, output_format: OutputFormat) -> IRGuideline:
+def compiled_guideline(table_file: str, output_format: OutputFormat,
+                       despite_findings: bool = False) -> IRGuideline:
     """The IR of a table file without errors, from the compile cache when the file and the
-    compiler are unchanged (mmdsl/compile_cache.py); tables with errors fail with status 1."""
+    compiler are unchanged (mmdsl/compile_cache.py); tables with errors fail with status 1.
+    With `despite_findings`, tables whose only errors are the verifier's findings give their IR
+    as written, their diagnostics shown on standard error."""
     from mmdsl import compile_cache
 
     text = Path(table_file).read_bytes()
@@ -48,6 +51,9 @@ def compiled_guideline(table_file: str, output_format: OutputFormat) -> IRGuidel
     from mmdsl.pipeline import compile_path, shown_path
 
     compilation = compile_path(table_file, shown_path(table_file))
+    if compilation.guideline is None and despite_findings and compilation.as_written is not None:
+        show_diagnostics([compilation], err=True)
+        return compilation.as_written
     if compilation.guideline is None:
         fail_with_diagnostics([compilation], output_format)
     if compilation.source.text.encode("utf-8") == text.removeprefix(codecs.BOM_UTF8):

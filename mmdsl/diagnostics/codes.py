@@ -290,11 +290,39 @@ _ENTRIES = [
          "nothing: it lengthens the table, and a cell meant to tell rules apart may be missing.",
          "| stage | t11_14 || plan |\n| I     | -      || observe |\n| II    | -      || treat |",
          "Remove the column, or write the cells that were meant to tell the rules apart."),
-    Code("MD610", "hit-policy-advice", Severity.NOTE, "a first or priority table whose rules never overlap",
+    Code("MD610", "hit-policy-advice", Severity.NOTE, "a hit policy that says less than the rules do",
          "When no two rules can match one patient, the order of a `first` or `priority` table decides "
-         "nothing; `unique` says so to the reader and has mmdsl check it as the table changes.",
+         "nothing; `unique` says so to the reader and has mmdsl check it as the table changes. The same "
+         "holds for an `any` table whose rules never overlap, and for a collect table whose rules never "
+         "overlap (it never gives more than one result). A `first` or `priority` table whose "
+         "overlapping rules always give the same outputs is an `any` table.",
          "hit first\n| age  || plan |\n| < 65 || treat |\n| >= 65 || observe |",
-         "Write `hit unique`."),
+         "Write `hit unique` (or `hit any`, as the message says)."),
+    Code("MD611", "subsumed-rule", W, "a rule that another rule with the same outputs contains",
+         "Under `unique`, `any` and `collect count`, `min` or `max`, a rule whose every patient another "
+         "rule with the same outputs matches changes no result: removing it changes nothing, and often "
+         "one of the two rules was meant to differ. (Under collect into a list MD605 says it; under "
+         "`first` and `priority` MD601; under `collect sum` the smaller rule adds its points twice.)",
+         "hit any\n| age  || plan |\n| >= 65 || treat |\n| >= 75 || treat |",
+         "Remove the smaller rule, or change what distinguishes it."),
+    Code("MD612", "mergeable-rules", Severity.NOTE, "two rules that could be written as one",
+         "Two rules with the same outputs, evidence and caveats that differ in one column only, "
+         "where their cells share no value and together make one cell (`< 65` and `>= 65` make `-`; "
+         "`I` and `II` make `I, II`), "
+         "are one rule written twice: the table is longer to review than it needs to be. Under "
+         "`first`, `priority` and collect into a list, no rule between the two may match a patient of "
+         "the later one, so that the merged rule gives every patient the same result.",
+         "| stage | age  || plan |\n| I     | < 65 || treat |\n| I     | >= 65 || treat |",
+         "Write one rule with the merged cell (the help line gives it) in place of both."),
+    Code("MD613", "constant-condition", W, "a derived fact or scope, or part of one, that is always true or "
+         "always false",
+         "A fact that holds for every patient in scope, or for none, says nothing, and a part of a "
+         "condition that always holds (or never does) usually hides a mistake: a published MELD-Na "
+         "guideline shipped `(Na >= 125) or (Na <= 140)`. A scope that every valid patient meets "
+         "excludes nobody. Facts are judged on the patients in scope, the scope on valid patients "
+         "(outside the combinations declared impossible).",
+         "input sodium: integer 100..180\nfact normal_sodium = sodium >= 125 or sodium <= 140",
+         "Correct the condition (here `and` was meant), or remove the fact or the part that says nothing."),
     # ---- MD9xx: the compiler itself ---------------------------------------------------------
     Code("MD900", "internal-error", E, "the compiler failed: a bug in mmdsl, not in the table",
          "Never expected. The compiler reports its own failure as a diagnostic instead of a "

@@ -7,12 +7,12 @@ diagnostics with positions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mmdsl.ir import model as ir
 from mmdsl.verify.bdd import FALSE, TRUE
-from mmdsl.verify.boxes import Boxes
+from mmdsl.verify.boxes import AXIS_KINDS, Boxes, axis_of_cells, mask_of_cell, runs
 from mmdsl.verify.columns import ColumnView
 from mmdsl.verify.encode import Encoder, rank
 from mmdsl.verify.witness import typical_patient
@@ -54,6 +54,7 @@ class TableAnalysis:
         self.live_rules = [i for i, live in enumerate(self.live) if live]
         self._axis_of = {axis.column: k for k, axis in enumerate(self.boxes.axes)}
         self._cell_meanings: dict[ir.Cond, object] = {}
+        self._own_domains: dict[str, int] = {}
 
     def witness(self, function: int) -> dict[str, ir.JsonValue]:
         return typical_patient(self.encoder, self.bdd.conjoin(function, self.in_scope))
@@ -209,12 +210,130 @@ class TableAnalysis:
         return self._cell_meanings[test]
 
     def hit_policy_advice(self) -> Iterator[Finding]:
-        """A `first` or `priority` table whose rules never overlap: the order decides nothing, and
-        `unique` would say so and have mmdsl check it (MD610)."""
-        if self.table.hit not in ("first", "priority") or len(self.live_rules) < 2:
+        """The hit policy the rules imply (MD610): a `first` or `priority` table whose rules never
+        overlap (its order decides nothing: `unique`), or whose overlapping rules always agree
+        (`any`); an `any` table whose rules never overlap (`unique`); a collect table into a list
+        whose rules never overlap, so that it never gives more than one result (`unique`)."""
+        if not advice_applies(self.table) or len(self.live_rules) < 2:
+            return
+        rules = self.table.rules
+        disagreeing = self.boxes.overlapping_pairs(self.live_rules,
+                                                   lambda i, j: rules[i].outputs != rules[j].outputs)
+        if disagreeing:
             return
         if not self.boxes.overlapping_pairs(self.live_rules, lambda i, j: True):
-            yield Finding("advice", self.table.name, ())
+            yield Finding("advice", self.table.name, (), extra={"advice": "unique"})
+        elif self.table.hit in ("first", "priority"):
+            yield Finding("advice", self.table.name, (), extra={"advice": "any"})
+
+    # ---- subsumed and mergeable rules ---------------------------------------------------------------
+
+    def subsumed_rules(self) -> Iterator[Finding]:
+        """A rule whose every patient in scope one other rule with the same outputs matches: under
+        unique, any and collect count/min/max, removing it changes no result (MD611). Under
+        collect into a list MD605 says it (also when several rules cover one); under collect sum
+        the smaller rule adds its points a second time; under first and priority a broader rule
+        that wins takes it (MD601)."""
+        if not subsumption_applies(self.table):
+            return
+        rules = self.table.rules
+        wider = self._wider_boxes()
+        outputs: dict[object, int] = {}
+        for index in self.live_rules:
+            outputs[rules[index].outputs] = outputs.get(rules[index].outputs, 0) | 1 << index
+        for index in self.live_rules:
+            candidates = outputs[rules[index].outputs] & wider(index) & ~(1 << index)
+            self.bdd.spend(1 + candidates.bit_count())
+            # of two rules that match the same patients, only the later one is reported
+            broader = next((j for j in _bits(candidates) if self.boxes.inside(index, j)
+                            and (j < index or not self.boxes.inside(j, index))), None)
+            if broader is not None:
+                yield Finding("subsumed", self.table.name, (index,), (broader,))
+
+    def _wider_boxes(self) -> Callable[[int], int]:
+        """For a rule, the live rules whose box contains its box, as a bit set: per axis and atom,
+        the rules whose cell holds on the atom, intersected over the rule's atoms (a few
+        operations on integers of one bit per rule, where comparing every pair of a table of
+        5,000 rules took seconds)."""
+        boxes = self.boxes
+        holding = [[0] * axis.size for axis in boxes.axes]
+        for index in self.live_rules:
+            for k, mask in enumerate(boxes.masks[index]):
+                for atom in _bits(mask):
+                    holding[k][atom] |= 1 << index
+        live = sum(1 << i for i in self.live_rules)
+
+        def wider(index: int) -> int:
+            found = live
+            for k, mask in enumerate(boxes.masks[index]):
+                for atom in _bits(mask):
+                    found &= holding[k][atom]
+            return found
+        return wider
+
+    def mergeable_rules(self) -> Iterator[Finding]:
+        """Two rules with the same outputs, evidence and caveats (one merged rule cites one set)
+        whose cells hold for the same patients in scope in every column but one, where their cells
+        share no value of an input (or no patient, in other columns) and together make one cell:
+        one rule says it (MD612). Under first and priority, and collect into a list, no rule
+        between the two may match a patient of the later one, so that the merged rule (in the
+        place of the earlier) gives every patient the same result."""
+        rules, columns = self.table.rules, range(len(self.table.columns))
+        meanings = {index: [self._meaning(index, c) for c in columns] for index in self.live_rules}
+        for column in columns:
+            groups: dict[object, list[int]] = {}
+            for index in self.live_rules:
+                key = (_said(rules[index]), *meanings[index][:column], *meanings[index][column + 1:])
+                groups.setdefault(key, []).append(index)
+            for group in groups.values():
+                self.bdd.spend(len(group) ** 2)
+                for position, first in enumerate(group):
+                    for second in group[position + 1:]:
+                        if meanings[first][column] == meanings[second][column]:
+                            continue  # equal rules: MD611 or MD605 says it
+                        merged = self._merged_cell(first, second, column)
+                        if merged is not None and self._order_allows_merge(first, second):
+                            yield Finding("mergeable", self.table.name, (first, second), cells=(column,),
+                                          extra={"cell": merged})
+
+    def _merged_cell(self, first: int, second: int, column: int) -> str | None:
+        """The one cell that says what the two rules' cells of `column` say together, if they share
+        no value (of an input) or no patient in scope (of a fact, a set, an earlier table)."""
+        encoder, bdd = self.encoder, self.bdd
+        tests = [self.table.rules[i].tests[column] for i in (first, second)]
+        cells = [encoder.condition(t) for t in tests]
+        ref = self.table.columns[column].ref
+        dimension = encoder.dimensions.get(ref)
+        support = bdd.support(cells[0]) | bdd.support(cells[1])
+        if (dimension is not None and dimension.kind in AXIS_KINDS
+                and support <= set(dimension.variables())):
+            axis = axis_of_cells(column, dimension, support)
+            masks = [mask_of_cell(bdd, axis, cell) for cell in cells]
+            if masks[0] & masks[1] or (axis.ordered and len(list(runs(masks[0] | masks[1]))) != 1):
+                return None  # a shared value, or a hole between the two ranges
+            if masks[0] | masks[1] == (1 << axis.size) - 1:
+                return "-"
+            region = bdd.conjoin(bdd.disjoin(*cells), self._own_domain(ref))  # thresholds in order
+            return encoder.cell_for_region(self.table.columns[column], region)
+        within = [bdd.conjoin(cell, self.in_scope) for cell in cells]
+        if bdd.conjoin(*within) == FALSE and bdd.disjoin(*within) == self.in_scope:
+            return "-"
+        return None
+
+    def _own_domain(self, ref: str) -> int:
+        """The domain's constraints on one input alone (its thresholds in order, one member):
+        small, where the whole domain makes every question about a region slow."""
+        if ref not in self._own_domains:
+            own = set(self.encoder.dimensions[ref].variables())
+            others = set(range(self.encoder.variable_count)) - own
+            self._own_domains[ref] = self.bdd.exists(self.encoder.domain, others)
+        return self._own_domains[ref]
+
+    def _order_allows_merge(self, first: int, second: int) -> bool:
+        if self.table.hit in ("unique", "any") or self.table.aggregate is not None:
+            return True  # the result does not depend on the order of the rules
+        return not any(self.boxes.meet(between, second) for between in range(first + 1, second)
+                       if self.live[between])
 
     # ---- redundancy ------------------------------------------------------------------------------------
 
@@ -246,6 +365,27 @@ class TableAnalysis:
         rules = self.table.rules
         return (rules[other].outputs == rules[index].outputs
                 and (other < index or not self.boxes.inside(other, index)))
+
+
+def _bits(mask: int) -> Iterator[int]:
+    """The positions of the set bits, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _said(rule: ir.IRRule) -> tuple[object, ...]:
+    """What a rule says besides its cells: its outputs, the evidence it cites, its caveats."""
+    return rule.outputs, rule.evidence_names, rule.evidence, rule.caveat_names, rule.caveats
+
+
+def advice_applies(table: ir.IRTable) -> bool:
+    return table.hit in ("first", "priority", "any") or table.result_kind == "list"
+
+
+def subsumption_applies(table: ir.IRTable) -> bool:
+    return table.hit in ("unique", "any") or table.aggregate in ("count", "min", "max")
 
 
 def merge_cubes(cubes: list[dict[int, bool]]) -> list[dict[int, bool]]:

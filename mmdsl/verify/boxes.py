@@ -62,8 +62,8 @@ class Boxes:
         cells = [[encoder.condition(test) for test in rule.tests] for rule in table.rules]
         self.axes = _axes(encoder, table, cells)
         on_axis = {axis.column for axis in self.axes}
-        self.masks: list[Region] = [tuple(_mask(self.bdd, axis, row[axis.column]) for axis in self.axes)
-                                    for row in cells]
+        self.masks: list[Region] = [
+            tuple(mask_of_cell(self.bdd, axis, row[axis.column]) for axis in self.axes) for row in cells]
         self.residuals = [self.bdd.all_of([f for c, f in enumerate(row) if c not in on_axis])
                           for row in cells]
         axis_variables = {v for axis in self.axes for v in axis.dimension.variables()}
@@ -314,11 +314,11 @@ def _axes(encoder: Encoder, table: ir.IRTable, cells: list[list[int]]) -> list[A
         dimension = encoder.dimensions[table.columns[index].ref]
         if read_elsewhere & set(dimension.variables()):
             continue
-        axes.append(_axis(index, dimension, supports[index]))
+        axes.append(axis_of_cells(index, dimension, supports[index]))
     return axes
 
 
-def _axis(column: int, dimension: Dimension, support: set[int]) -> Axis:
+def axis_of_cells(column: int, dimension: Dimension, support: set[int]) -> Axis:
     if dimension.kind in ("integer", "decimal"):
         chain = tuple(v for _, v in dimension.thresholds if v in support)  # in threshold order
         return Axis(column, dimension, True, chain)
@@ -330,7 +330,7 @@ def _axis(column: int, dimension: Dimension, support: set[int]) -> Axis:
 # ---- cells as masks, masks as BDDs ----------------------------------------------------------------------
 
 
-def _mask(bdd: BDD, axis: Axis, function: int) -> int:
+def mask_of_cell(bdd: BDD, axis: Axis, function: int) -> int:
     """The atoms of `axis` where the cell's BDD holds."""
     if function in (FALSE, TRUE):
         return (1 << axis.size) - 1 if function == TRUE else 0
@@ -357,15 +357,15 @@ def _mask_function(bdd: BDD, axis: Axis, mask: int) -> int:
             flag = bdd.variable(axis.variables[0])
             return {0: FALSE, 1: bdd.negate(flag), 2: flag}[mask]
         return bdd.any_of([bdd.variable(v) for i, v in enumerate(axis.variables) if mask >> i & 1])
-    runs = []
-    for first, last in _runs(mask):
+    pieces = []
+    for first, last in runs(mask):
         above = bdd.variable(axis.variables[first - 1]) if first else TRUE
         below = bdd.negate(bdd.variable(axis.variables[last])) if last < len(axis.variables) else TRUE
-        runs.append(bdd.conjoin(above, below))
-    return bdd.any_of(runs)
+        pieces.append(bdd.conjoin(above, below))
+    return bdd.any_of(pieces)
 
 
-def _runs(mask: int) -> Iterator[tuple[int, int]]:
+def runs(mask: int) -> Iterator[tuple[int, int]]:
     """The maximal runs of set bits: (first, last) atom indexes."""
     index = 0
     while mask:

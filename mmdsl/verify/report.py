@@ -14,9 +14,11 @@ from mmdsl.diagnostics.names import CodeName
 from mmdsl.ir import model as ir
 from mmdsl.semantics.symbols import Symbols, TableInfo
 from mmdsl.source import Span
-from mmdsl.verify.analyses import Finding, TableAnalysis
+from mmdsl.syntax import ast
+from mmdsl.verify.analyses import Finding, TableAnalysis, advice_applies, subsumption_applies
 from mmdsl.verify.bdd import MAX_STEPS, TooComplex
-from mmdsl.verify.encode import MAX_VARIABLES, Encoder, Unverifiable
+from mmdsl.verify.conditions import ConstantCondition, constant_conditions
+from mmdsl.verify.encode import MAX_VARIABLES, Encoder, Unverifiable, rank
 from mmdsl.verify.result import ANALYSES, AnalysisResult, TableVerification, Verification
 from mmdsl.verify.values import UnreadValues, unread_values
 
@@ -44,7 +46,17 @@ def verify_guideline(guideline: ir.IRGuideline) -> Verification:
             return Verification(tuple(_unchecked(t, _needs(str(too_complex)), acknowledged)
                                       for t in guideline.tables), values)
         return Verification(tuple(_verify_table(encoder, table, acknowledged)
-                                  for table in guideline.tables), values)
+                                  for table in guideline.tables), values, _constants(encoder))
+
+
+def _constants(encoder: Encoder) -> tuple[ConstantCondition, ...]:
+    """The facts and scope that are always true or false; none claimed when past the budget
+    (nothing reads their absence as a proof)."""
+    encoder.bdd.allow(MAX_STEPS)
+    try:
+        return tuple(constant_conditions(encoder))
+    except TooComplex:
+        return ()
 
 
 def _needs(reason: str) -> str:
@@ -60,7 +72,9 @@ def _applies(table: ir.IRTable, name: str) -> bool:
     if name == "redundant_rules":
         return table.result_kind == "list"
     if name == "hit_policy_advice":
-        return table.hit in ("first", "priority")
+        return advice_applies(table)
+    if name == "subsumed_rules":
+        return subsumption_applies(table)
     return True
 
 
@@ -98,6 +112,7 @@ def diagnostics_of(path: str, symbols: Symbols, guideline: ir.IRGuideline,
     """The verifier's result as diagnostics: one per finding, MD606 per table not fully verified
     (unless the authors acknowledged it with a note on the table), MD607 per unread value."""
     found = [_unread(path, symbols, values) for values in verification.unread_values]
+    found += [_constant_condition(path, symbols, c) for c in verification.constant_conditions]
     for table, result in zip(guideline.tables, verification.tables, strict=True):
         info = symbols.tables[table.name]
         found += [_diagnostic(path, info, table, f) for f in _capped(list(result.findings))]
@@ -118,7 +133,8 @@ def _not_verified(path: str, info: TableInfo, table: ir.IRTable, result: TableVe
 _STEP_WORDS = {"dead_rules": "dead rules", "unreachable_rules": "unreachable rules",
                "overlaps": "overlaps", "redundant_rules": "redundant rules", "gaps": "gaps",
                "constant_cells": "constant cells", "undistinguished_columns": "columns",
-               "hit_policy_advice": "hit policy"}
+               "hit_policy_advice": "hit policy", "subsumed_rules": "subsumed rules",
+               "mergeable_rules": "mergeable rules"}
 
 
 @contextlib.contextmanager
@@ -150,7 +166,7 @@ def _capped(findings: list[Finding]) -> list[Finding]:
 def _diagnostic(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
     build = {"dead": _dead, "unreachable": _unreachable, "overlap": _overlap, "gap": _gap,
              "redundant": _redundant, "constant": _constant, "undistinguished": _undistinguished,
-             "advice": _advice}[finding.kind]
+             "advice": _advice, "subsumed": _subsumed, "mergeable": _mergeable}[finding.kind]
     return build(path, info, table, finding)
 
 
@@ -194,13 +210,27 @@ def _dead(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Di
 
 def _unreachable(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
     index = finding.rules[0]
-    order = "come first" if table.hit == "first" else "rank higher"
+    order = "come first" if table.hit == "first" else _outrank(table, index, finding.others)
     return lookup("unreachable-rule").at(
         path, _row_span(info, index),
         f"rule {_names(table, finding.rules)} never decides: {_names(table, finding.others)} "
         f"{order} and take every patient it matches (hit policy {table.hit})",
-        help="move the rule above the rules that take its patients, narrow them, or remove it",
+        help=("move the rule above the rules that take its patients, narrow them, or remove it"
+              if table.hit == "first" else "narrow the rules that take its patients, or remove it "
+              "(under priority the order of the output's values decides; between equal values, "
+              "the earlier rule)"),
         rule=table.rules[index].name, covered_by=[table.rules[i].name for i in finding.others])
+
+
+def _outrank(table: ir.IRTable, index: int, winners: tuple[int, ...]) -> str:
+    """How the winners beat a masked rule under priority: by the order of their outputs' values,
+    or (for equal values) by coming first."""
+    mine = rank(table, table.rules[index])
+    if all(rank(table, table.rules[w]) < mine for w in winners):
+        return "rank higher"
+    if all(rank(table, table.rules[w]) == mine for w in winners):
+        return "rank as high but come first"
+    return "rank higher (or as high and come first)"
 
 
 def _overlap(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
@@ -271,12 +301,75 @@ def _undistinguished(path: str, info: TableInfo, table: ir.IRTable, finding: Fin
 
 
 def _advice(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    advice = finding.extra["advice"]
+    if table.hit in ("first", "priority"):
+        what = (f"no two rules of table `{table.name}` overlap" if advice == "unique"
+                else f"the rules of table `{table.name}` that overlap always give the same outputs")
+        message = f"{what}: its order (hit policy {table.hit}) decides nothing"
+    elif table.hit == "any":
+        message = f"no two rules of table `{table.name}` overlap (hit policy any)"
+    else:
+        message = (f"no two rules of table `{table.name}` overlap: it never gives more than one result "
+                   f"(hit policy {table.hit})")
+    fixes = {"unique": "write `hit unique`: it says that each patient matches one rule, and mmdsl checks it",
+             "any": "write `hit any`: it says that rules that overlap agree, and mmdsl checks it"}
+    if table.result_kind == "list":
+        fixes["unique"] += " (what reads the table then reads one value, not a list)"
     return lookup("hit-policy-advice").at(
-        path, info.decl.name.span,
-        f"no two rules of table `{table.name}` overlap: its order (hit policy {table.hit}) decides "
-        "nothing",
-        help="write `hit unique`: it says that each patient matches one rule, and mmdsl checks it",
-        table=table.name, hit=table.hit)
+        path, info.decl.name.span, message, help=fixes[str(advice)],
+        table=table.name, hit=table.hit, advice=advice)
+
+
+def _subsumed(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    index, broader = finding.rules[0], finding.others[0]
+    return lookup("subsumed-rule").at(
+        path, _row_span(info, index),
+        f"rule {_names(table, finding.rules)} adds nothing: rule `{table.rules[broader].name}` gives "
+        f"the same outputs to every patient it matches (hit policy {table.hit}{_aggregate(table)})",
+        help=f"remove the rule, or change what distinguishes it from `{table.rules[broader].name}`",
+        rule=table.rules[index].name, subsumed_by=table.rules[broader].name)
+
+
+def _aggregate(table: ir.IRTable) -> str:
+    return f" {table.aggregate}" if table.aggregate else ""
+
+
+def _mergeable(path: str, info: TableInfo, table: ir.IRTable, finding: Finding) -> Diagnostic:
+    first, second = finding.rules
+    column = finding.cells[0]
+    label = table.columns[column].label
+    cells = [table.rules[i].cells[column] for i in (first, second)]
+    merged = finding.extra["cell"]
+    return lookup("mergeable-rules").at(
+        path, _row_span(info, second),
+        f"rules {_names(table, finding.rules)} could be one rule: they say the same (outputs, "
+        f"evidence, caveats) and differ only in the column {label} (`{cells[0]}` and `{cells[1]}`)",
+        help=f"write one rule with `{merged}` in the column {label} in place of both",
+        rules=[table.rules[i].name for i in finding.rules], column=label, cell=merged)
+
+
+def _constant_condition(path: str, symbols: Symbols, found: ConstantCondition) -> Diagnostic:
+    decl = symbols.facts[found.owner] if found.owner else symbols.scope
+    assert decl is not None
+    expr = decl.expr
+    for index in found.path:  # an operand of `and`, `or`, `not`, as written
+        match expr:
+            case ast.And() | ast.Or():
+                expr = expr.items[index]
+            case ast.Not():
+                expr = expr.item
+    whose = f"the fact `{found.owner}`" if found.owner else "the scope"
+    what = "part of " + whose + " (marked)" if found.path else whose
+    if found.value:
+        says = ("holds for every valid patient: it excludes nobody" if not found.owner and not found.path
+                else "holds for every valid patient: it says nothing")
+    else:
+        says = "holds for no valid patient"
+    return lookup("constant-condition").at(
+        path, expr.span, f"{what} {says}",
+        help="correct the condition (was `and` meant for `or`, or a threshold on the wrong side?), "
+             "or remove what says nothing",
+        fact=found.owner or None, always=found.value)
 
 
 def _unread(path: str, symbols: Symbols, found: UnreadValues) -> Diagnostic:

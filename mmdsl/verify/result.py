@@ -20,6 +20,7 @@ from typing import Literal
 
 from mmdsl.ir import model as ir
 from mmdsl.verify.analyses import Finding
+from mmdsl.verify.conditions import ConstantCondition
 from mmdsl.verify.values import UnreadValues
 
 Status = Literal["proved", "found", "not_checked", "not_applicable"]
@@ -33,9 +34,12 @@ ANALYSES: tuple[tuple[str, str], ...] = (
     ("undistinguished_columns", "columns that tell no rule apart"),
     ("hit_policy_advice", "the hit policy the rules imply"),
     ("gaps", "patients the table leaves without an answer"),
+    ("subsumed_rules", "rules that another rule with the same outputs contains"),
+    ("mergeable_rules", "rules that could be merged into one"),
 )
 """Each analysis by its key and in the words of a review document, in the order they run: the
-cheapest first, so that a table too big for the gap analysis still gets the other findings."""
+cheapest first, so that a table too big for the gap analysis still gets the other findings;
+the advice on subsumed and mergeable rules after the gaps, so that it never costs their check."""
 
 WORDS = dict(ANALYSES)
 
@@ -113,6 +117,7 @@ class Verification:
 
     tables: tuple[TableVerification, ...]
     unread_values: tuple[UnreadValues, ...] = ()
+    constant_conditions: tuple[ConstantCondition, ...] = ()  # facts and scope (MD613)
 
     def of(self, table: str) -> TableVerification | None:
         return next((t for t in self.tables if t.table == table), None)

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from mmdsl.verify.bdd import BDD, FALSE, TRUE
-from mmdsl.verify.boxes import _runs
+from mmdsl.verify.boxes import runs
 
 VARIABLES = 5
 ASSIGNMENTS = [dict(enumerate(bits)) for bits in itertools.product([False, True], repeat=VARIABLES)]
@@ -59,10 +59,10 @@ def test_a_chain_holds_exactly_for_prefixes_of_true_variables() -> None:
 
 @pytest.mark.parametrize("mask", [0, 1, 0b1011, 0b111000, 0b1010101, (1 << 70) - 1])
 def test_runs_are_the_maximal_runs_of_set_bits(mask: int) -> None:
-    runs = list(_runs(mask))
-    rebuilt = sum((1 << (last + 1)) - (1 << first) for first, last in runs)
+    found = list(runs(mask))
+    rebuilt = sum((1 << (last + 1)) - (1 << first) for first, last in found)
     assert rebuilt == mask
-    assert all(b[0] > a[1] + 1 for a, b in itertools.pairwise(runs))  # maximal: never adjacent
+    assert all(b[0] > a[1] + 1 for a, b in itertools.pairwise(found))  # maximal: never adjacent
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -21,5 +21,6 @@ table t0 "T"
 def test_an_empty_scope_makes_every_rule_dead_and_says_why() -> None:
     diagnostics = compile_source(Source("g.mmdsl", SOURCE)).diagnostics
     assert [(d.code, d.message) for d in diagnostics] == [
+        ("MD613", "the scope holds for no valid patient"),
         ("MD600", "rule `R1` can never apply to a patient in scope: no patient is in scope at all "
                   "(the scope's conditions cannot hold together)")]

@@ -8,14 +8,17 @@ verifier must report exactly the dead rules, unreachable rules, overlaps and gap
 from __future__ import annotations
 
 import operator
+import random
 from typing import Any
 
 import pytest
 
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import refs_read
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
-from mmdsl.verify.analyses import Finding, TableAnalysis
+from mmdsl.verify.analyses import Finding, TableAnalysis, advice_applies, subsumption_applies
+from mmdsl.verify.conditions import constant_conditions
 from mmdsl.verify.encode import Encoder, rank
 from tests.verify.randomtables import (
     every_patient,
@@ -259,10 +262,77 @@ def taxonomy_by_brute_force(guideline: ir.IRGuideline) -> dict[str, set[Any]]:
                 and not isinstance(table.rules[i].tests[c], ir.Always) and found == everyone}
     columns = {c for c in range(len(table.columns)) if len(table.rules) > 1 and patients
                and len({passes[(i, c)] for i in range(len(table.rules))}) == 1}
-    matched = [set(matching_rules(table, v)) for v in patients]
-    overlap = any(len(m & live) > 1 for m in matched)
-    advice = {table.name} if table.hit in ("first", "priority") and len(live) > 1 and not overlap else set()
+    matched = [set(matching_rules(table, v)) & live for v in patients]
+    overlap = any(len(m) > 1 for m in matched)
+    disagree = any(len({table.rules[i].outputs for i in m}) > 1 for m in matched)
+    advice: set[Any] = set()
+    if advice_applies(table) and len(live) > 1 and not disagree:
+        if not overlap:
+            advice = {"unique"}
+        elif table.hit in ("first", "priority"):
+            advice = {"any"}
     return {"constant": constant, "undistinguished": columns, "advice": advice}
+
+
+def subsumed_by_brute_force(guideline: ir.IRGuideline) -> set[int]:
+    """Under unique, any and collect count/min/max: live rules whose patients in scope one other
+    live rule with the same outputs matches (of two with the same patients, the later one)."""
+    table = guideline.tables[-1]
+    if not subsumption_applies(table):
+        return set()
+    mine = patients_of_rules(guideline)
+    live = [i for i, found in mine.items() if found]
+    return {i for i in live for j in live if j != i
+            and table.rules[j].outputs == table.rules[i].outputs and mine[i] <= mine[j]
+            and (j < i or not mine[j] <= mine[i])}
+
+
+def patients_of_rules(guideline: ir.IRGuideline) -> dict[int, frozenset[int]]:
+    table = guideline.tables[-1]
+    patients = [v for v in (with_facts(guideline, p) for p in every_patient()) if in_scope(guideline, v)]
+    return {i: frozenset(n for n, v in enumerate(patients) if all(holds(t, v) for t in rule.tests))
+            for i, rule in enumerate(table.rules)}
+
+
+VALUES: dict[str, list[Any]] = {"count": list(range(6)), "level": [q / 4 for q in range(9)],
+                                "colour": ["red", "green", "blue"], "flag": [False, True]}
+ORDERED = ("count", "level")
+
+
+def mergeable_by_brute_force(guideline: ir.IRGuideline) -> set[tuple[int, int, int]]:
+    """Pairs of live rules saying the same that differ in one column only (patients in scope
+    passing each cell), where the two cells share no value of an input (and make one range of a
+    number), or share no patient and together pass everyone (any other column); under an order,
+    no live rule between them matches a patient of the later one."""
+    table = guideline.tables[-1]
+    patients = [v for v in (with_facts(guideline, p) for p in every_patient()) if in_scope(guideline, v)]
+    everyone = frozenset(range(len(patients)))
+    passes = {(i, c): frozenset(n for n, v in enumerate(patients) if holds(t, v))
+              for i, rule in enumerate(table.rules) for c, t in enumerate(rule.tests)}
+    mine = patients_of_rules(guideline)
+    live = [i for i in range(len(table.rules)) if mine[i]]
+    said = [(r.outputs, r.evidence_names, r.evidence, r.caveat_names, r.caveats) for r in table.rules]
+    found = set()
+    for i, j in ((i, j) for i in live for j in live if i < j and said[i] == said[j]):
+        differing = [c for c in range(len(table.columns)) if passes[(i, c)] != passes[(j, c)]]
+        if len(differing) != 1:
+            continue
+        c = differing[0]
+        ref = table.columns[c].ref
+        if ref in VALUES:
+            first, second = ([holds(rule.tests[c], {ref: v}) for v in VALUES[ref]]
+                             for rule in (table.rules[i], table.rules[j]))
+            either = [a or b for a, b in zip(first, second, strict=True)]
+            holes = "".join("x" if e else "." for e in either).strip(".")
+            if any(a and b for a, b in zip(first, second, strict=True)) or (ref in ORDERED and "." in holes):
+                continue
+        elif passes[(i, c)] & passes[(j, c)] or passes[(i, c)] | passes[(j, c)] != everyone:
+            continue
+        ordered = not (table.hit in ("unique", "any") or table.aggregate is not None)
+        if ordered and any(mine[k] & mine[j] for k in range(i + 1, j)):
+            continue
+        found.add((i, j, c))
+    return found
 
 
 @pytest.mark.parametrize("seed", range(80))
@@ -278,4 +348,123 @@ def test_the_taxonomy_is_exactly_what_brute_force_finds(seed: int) -> None:
     truth = taxonomy_by_brute_force(guideline)
     assert {(f.rules[0], f.cells[0]) for f in analysis.constant_cells()} == truth["constant"]
     assert {f.cells[0] for f in analysis.undistinguished_columns()} == truth["undistinguished"]
-    assert {f.table for f in analysis.hit_policy_advice()} == truth["advice"]
+    assert {f.extra["advice"] for f in analysis.hit_policy_advice()} == truth["advice"]
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_subsumed_and_mergeable_rules_are_exactly_what_brute_force_finds(seed: int) -> None:
+    """MD611 and MD612 on random tables of every hit policy, also reading a score and with
+    impossible combinations, against brute force over every patient."""
+    if seed % 3 == 0:
+        source = random_score_source(seed + 40_000)
+    elif seed % 3 == 1:
+        source = random_impossible_source(seed + 50_000)
+    else:
+        source = random_source(seed + 60_000, columns=(1, 4), rows=(2, 10))
+    guideline = compile_source(Source("random.mmdsl", source), verify=False).guideline
+    assert guideline is not None
+    encoder = Encoder(guideline)
+    analysis = TableAnalysis(encoder, guideline.tables[-1], encoder.in_scope)
+    subsumed = list(analysis.subsumed_rules())
+    assert {f.rules[0] for f in subsumed} == subsumed_by_brute_force(guideline)
+    mine = patients_of_rules(guideline)
+    for finding in subsumed:  # the rule named really contains it
+        assert mine[finding.rules[0]] <= mine[finding.others[0]]
+    merged = {(*f.rules, f.cells[0]) for f in analysis.mergeable_rules()}
+    assert merged == mergeable_by_brute_force(guideline)
+
+
+def test_the_random_tables_have_subsumed_and_mergeable_rules() -> None:
+    """The exactness test above is not vacuous: its tables have both findings, under several
+    hit policies."""
+    policies: dict[str, set[str]] = {"subsumed": set(), "mergeable": set()}
+    for seed in range(120):
+        source = (random_score_source(seed + 40_000) if seed % 3 == 0 else random_impossible_source(
+            seed + 50_000) if seed % 3 == 1 else random_source(seed + 60_000, (1, 4), (2, 10)))
+        guideline = compile_source(Source("random.mmdsl", source), verify=False).guideline
+        assert guideline is not None
+        if subsumed_by_brute_force(guideline):
+            policies["subsumed"].add(guideline.tables[-1].hit)
+        if mergeable_by_brute_force(guideline):
+            policies["mergeable"].add(guideline.tables[-1].hit)
+    assert len(policies["subsumed"]) >= 2 and len(policies["mergeable"]) >= 4
+
+
+CONSTANT_PARTS = ["count <= 5", "level >= 0", "(count >= 2 or count < 3)", "(count > 3 and count < 2)",
+                  "(colour is red or colour is not red)", "flag", "count >= 2", "colour is green",
+                  "drugs has red", "hot", "level < 1", "more has blue", "not flag"]
+
+
+def random_condition(rng: random.Random, depth: int = 0) -> str:
+    if depth >= 2 or rng.random() < 0.35:
+        return rng.choice(CONSTANT_PARTS)
+    if rng.random() < 0.15:
+        return f"not ({random_condition(rng, depth + 1)})"
+    joiner = rng.choice([" and ", " or "])
+    return "(" + joiner.join(random_condition(rng, depth + 1) for _ in range(rng.randint(2, 3))) + ")"
+
+
+def random_conditions_source(seed: int) -> str:
+    """A random guideline with two random facts (the second may read the first), perhaps a
+    random scope, and perhaps combinations declared impossible."""
+    rng = random.Random(seed)
+    source = random_impossible_source(seed) if seed % 2 else random_source(seed, (1, 3), (1, 4))
+    first = random_condition(rng)
+    second = random_condition(rng).replace("hot", "g1") if rng.random() < 0.5 else random_condition(rng)
+    facts = f"fact g1 = {first}\nfact g2 = {second}\n"
+    if rng.random() < 0.5:
+        source = source.replace('scope "some" = count <= 4\n', "").replace(
+            'scope "warm" = not hot or flag\n', "")
+        facts += f'scope "random" = {random_condition(rng)}\n'
+    at = source.index("table t")
+    return source[:at] + facts + source[at:]
+
+
+def constant_by_brute_force(guideline: ir.IRGuideline) -> set[tuple[str, tuple[int, ...], bool]]:
+    """Facts and scope, and their parts joined by and/or/not across subjects, that hold for every
+    valid patient or none (the outermost such part), over every valid patient."""
+    valid = [v for v in (with_facts(guideline, p) for p in every_patient())
+             if not any(holds(i.condition, v) for i in guideline.impossible)]
+    found: set[tuple[str, tuple[int, ...], bool]] = set()
+
+    def walk(owner: str, cond: ir.Cond, path: tuple[int, ...]) -> None:
+        values = {holds(cond, v) for v in valid}
+        if len(values) == 1:
+            found.add((owner, path, values.pop()))
+            return
+        if len(set(refs_read(cond))) < 2:
+            return
+        if isinstance(cond, ir.AllOf | ir.AnyOf):
+            for index, item in enumerate(cond.items):
+                walk(owner, item, (*path, index))
+        elif isinstance(cond, ir.Not):
+            walk(owner, cond.item, (*path, 0))
+
+    if not valid:
+        return found
+    for fact in guideline.facts:
+        walk(fact.name, fact.condition, ())
+    if guideline.scope is not None:
+        walk("", guideline.scope.condition, ())
+    return found
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_constant_facts_and_scopes_are_exactly_what_brute_force_finds(seed: int) -> None:
+    """MD613 against brute force: random facts and scopes with parts that always hold, never
+    hold or depend on the patient, with and without impossible combinations."""
+    source = random_conditions_source(seed + 70_000)
+    guideline = compile_source(Source("random.mmdsl", source), verify=False).guideline
+    assert guideline is not None, source
+    found = {(c.owner, c.path, c.value) for c in constant_conditions(Encoder(guideline))}
+    assert found == constant_by_brute_force(guideline)
+
+
+def test_the_random_conditions_have_constant_parts_of_both_kinds() -> None:
+    kinds: set[tuple[bool, bool]] = set()  # (a part rather than the whole, always true)
+    for seed in range(80):
+        guideline = compile_source(Source("r.mmdsl", random_conditions_source(seed + 70_000)),
+                                   verify=False).guideline
+        assert guideline is not None
+        kinds |= {(bool(path), value) for _, path, value in constant_by_brute_force(guideline)}
+    assert kinds == {(False, False), (False, True), (True, False), (True, True)}

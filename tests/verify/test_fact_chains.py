@@ -8,7 +8,7 @@ from mmdsl.source import Source
 
 
 def chain(length: int) -> str:
-    facts = ["fact f0 = x >= 5"] + [f"fact f{i} = f{i - 1} and x <= {10 - i % 3}" for i in range(1, length)]
+    facts = ["fact f0 = x >= 5"] + [f"fact f{i} = f{i - 1} and x <= {9 - i % 3}" for i in range(1, length)]
     return ('guideline g "G"\ninput x: integer 0..10 "x"\n' + "\n".join(facts) + "\n"
             f"table t\n  output o: one of a, b\n  | f{length - 1} || o |\n  | yes || a |\n  | no || b |\n")
 

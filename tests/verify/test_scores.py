@@ -79,6 +79,43 @@ def test_mmdsl_check_refuses_the_seeded_gap_and_eval_will_not_run_it(tmp_path: P
     seeded.write_text(without_row(af_text(), "man_intermediate"), "utf-8")
     result = CliRunner().invoke(main, ["check", str(seeded)])
     assert result.exit_code == 1 and "MD604" in result.stdout
+    facts = tmp_path / "witness.json"
+    facts.write_text("{}", "utf-8")
+    refused = CliRunner().invoke(main, ["eval", str(seeded), "--facts", str(facts)])
+    assert refused.exit_code == 1 and "MD604" in refused.output
+
+
+def test_the_witness_of_the_seeded_gap_through_the_command_line(tmp_path: Path) -> None:
+    """What `mmdsl check` reports, the author tries: `mmdsl eval --despite-findings` and `mmdsl
+    cohort --despite-findings` evaluate the tables as written (their only errors are the
+    verifier's findings); the witness gets status error (exit 3) naming the complete table."""
+    seeded = tmp_path / "af.mmdsl"
+    seeded.write_text(without_row(af_text(), "man_intermediate"), "utf-8")
+    checked = CliRunner().invoke(main, ["check", str(seeded), "--format", "json"])
+    (gap,) = json.loads(checked.stdout)["diagnostics"]
+    facts = tmp_path / "witness.json"
+    facts.write_text(json.dumps(gap["data"]["witness"]), "utf-8")
+    result = CliRunner().invoke(main, ["eval", str(seeded), "--facts", str(facts), "--despite-findings"])
+    assert result.exit_code == 3, result.output
+    decision = json.loads(result.stdout)
+    assert decision["status"] == "error" and decision["anticoagulation"] is None
+    assert [(e["table"], e["kind"]) for e in decision["errors"]] == [("anticoagulation", "no_rule")]
+    assert "MD604" in result.stderr  # the finding is not hidden
+    patients = tmp_path / "patients.jsonl"
+    patients.write_text(json.dumps(gap["data"]["witness"]) + "\n", "utf-8")
+    cohort = CliRunner().invoke(main, ["cohort", str(seeded), "--input", str(patients), "-o",
+                                       str(tmp_path / "decisions.parquet"), "--despite-findings"])
+    assert cohort.exit_code == 3, cohort.output
+    assert "MD604" in cohort.stderr
+
+
+def test_despite_findings_does_not_evaluate_tables_with_other_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "af.mmdsl"
+    broken.write_text(af_text().replace("| woman_high ", "| woman_high | 99 ", 1), "utf-8")
+    facts = tmp_path / "facts.json"
+    facts.write_text("{}", "utf-8")
+    result = CliRunner().invoke(main, ["eval", str(broken), "--facts", str(facts), "--despite-findings"])
+    assert result.exit_code == 1
 
 
 def test_eval_exits_3_for_a_complete_table_the_verifier_could_not_check(tmp_path: Path) -> None:
@@ -101,7 +138,7 @@ def test_eval_exits_3_for_a_complete_table_the_verifier_could_not_check(tmp_path
 
 def test_an_overlap_of_a_unique_table_reading_the_score_is_found_by_check() -> None:
     text = af_text().replace("| woman_high         | >= 3 ", "| woman_high         | >= 2 ")
-    (overlap,) = compiled(text).diagnostics
+    (overlap,) = [d for d in compiled(text).diagnostics if d.code != "MD612"]  # also mergeable
     assert overlap.code == "MD602"
     witness = overlap.data["witness"]
     lowered = compiled(text, verify=False).guideline
