@@ -50,12 +50,14 @@ EXPLICIT_GAPS = ("The coverage check found patients in scope that a table leaves
                  "These are explicit gaps: the table gives them no value (or an empty list), and no "
                  "fallback rule catches them. Each is given in the table's own column words, with "
                  "an example patient:")
-FALLBACKS = ("A fallback rule is a rule that matches every patient in scope and decides only when "
-             "no other rule of its table matches. It gives every patient an answer, so the check "
-             "above does not count the patients it alone answers; but for them the rest of the "
-             "table says nothing. Below, for each fallback rule: what it gives, the authors' notes "
-             "on it, and the patients in scope for whom it is the only answer (the gaps its table "
-             "would have without it), each with an example patient.")
+FALLBACKS = ("A fallback rule is a rule that matches every patient in scope. In a table that "
+             "collects every matching rule it adds its row beside the rows of the other rules that "
+             "match, at its place in the table's order; in a single-hit table it decides only when "
+             "no other rule matches. Either way it gives every patient an answer, so the check above "
+             "does not count the patients it alone answers; but for them the rest of the table says "
+             "nothing. Below, for each fallback rule: what it gives, and every group of patients in "
+             "scope for whom it is the only answer (the gaps its table would have without it), each "
+             "with an example patient.")
 
 
 def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None = None,
