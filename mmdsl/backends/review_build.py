@@ -146,7 +146,7 @@ def recommendation_views(guideline: IRGuideline, words: Vocabulary,
             heading = f"{values[0]} ({', '.join(values[1:])})" if len(values) > 1 else (values or [""])[0]
             found.append(view.RecommendationView(
                 number=number, anchor=signing.recommendation_anchor(number), heading=heading,
-                sentence=signing.patients_words(table, rule, words, False),
+                sentence=signing.patients_words(table, rule.tests, words, False),
                 evidence=evidence_words(guideline, rule) or "none cited",
                 caveats=tuple(f"warning {caveat_numbers[c]}" if c in caveat_numbers else c
                               for c in rule.caveats),
@@ -219,7 +219,10 @@ def catch_all_views(guideline: IRGuideline, coverage: FallbackCoverage, words: V
         else:
             how += (f" For the {coverage.region_total} groups of patients below it is the only option: "
                     "nothing else in the algorithm fits them.")
+        only = (f"; for {coverage.region_total} groups of patients it is the only option"
+                if coverage.region_total else "; it is never the only option")
         found.append(view.CatchAllView(
+            short=f"{heading} is offered to every patient{only}.",
             heading=heading, anchor=signing.recommendation_anchor(number), behaviour=how,
             groups=tuple(f"{describe(c, words)}." for c in coverage.conditions),
             notes=tuple(view.Link(note_title(n.name), anchor("note", n.name)) for n in guideline.notes

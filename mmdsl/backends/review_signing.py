@@ -25,6 +25,7 @@ from mmdsl.ir.model import (
     IRRule,
     IRTable,
     JsonValue,
+    OneOf,
 )
 from mmdsl.ir.verbalize import Vocabulary, describe, either, member_words, value_words
 
@@ -62,19 +63,50 @@ def summary_views(guideline: IRGuideline, words: Vocabulary, fallbacks: Sequence
 
 def summary_view(guideline: IRGuideline, table: IRTable, words: Vocabulary,
                  catch_all: set[tuple[str, str]], numbers: dict[str, int]) -> view.SummaryView:
-    rows = tuple(view.SummaryRow(
-        number=numbers[f"{table.name}.{rule.name}"],
-        anchor=recommendation_anchor(numbers[f"{table.name}.{rule.name}"]),
-        values=tuple(output_value_words(table, rule, i, words) for i in range(len(table.outputs))),
-        patients=patients_words(table, rule, words, (table.name, rule.name) in catch_all),
-        evidence=main_evidence(guideline, rule),
-    ) for rule in option_order(table))
+    rows = []
+    for group in merged(option_order(table)):
+        first, shown = group[0], [numbers[f"{table.name}.{rule.name}"] for rule in group]
+        tests = first.tests if len(group) == 1 else _without_column(first, group[1])
+        rows.append(view.SummaryRow(
+            number=shown[0], anchor=recommendation_anchor(shown[0]),
+            values=tuple(output_value_words(table, first, i, words) for i in range(len(table.outputs))),
+            patients=patients_words(table, tests, words, (table.name, first.name) in catch_all),
+            evidence=main_evidence(guideline, first),
+            label=" and ".join(str(n) for n in shown)))
     return view.SummaryView(
         title=table.title or table.name.replace("_", " "),
         headings=tuple(o.description or o.name.replace("_", " ") for o in table.outputs),
         how=how_options_are_given(table, words),
-        rows=rows,
+        rows=tuple(rows),
     )
+
+
+def merged(rules: Sequence[IRRule]) -> list[list[IRRule]]:
+    """The rules, two merged where they give the same and differ only in one yes/no column that
+    one requires yes and the other no: for the summary, they are one group of patients."""
+    groups: list[list[IRRule]] = []
+    for rule in rules:
+        partner = next((g for g in groups if len(g) == 1 and _complementary(g[0], rule)), None)
+        if partner is None:
+            groups.append([rule])
+        else:
+            partner.append(rule)
+    return groups
+
+
+def _complementary(a: IRRule, b: IRRule) -> bool:
+    if (a.outputs, a.evidence) != (b.outputs, b.evidence):
+        return False
+    differ = [i for i, (x, y) in enumerate(zip(a.tests, b.tests, strict=True)) if x != y]
+    if len(differ) != 1:
+        return False
+    x, y = a.tests[differ[0]], b.tests[differ[0]]
+    return (isinstance(x, OneOf) and isinstance(y, OneOf) and x.ref == y.ref
+            and {x.values, y.values} == {(True,), (False,)})
+
+
+def _without_column(a: IRRule, b: IRRule) -> tuple[Cond, ...]:
+    return tuple(x if x == y else Always() for x, y in zip(a.tests, b.tests, strict=True))
 
 
 def recommendation_anchor(number: int) -> str:
@@ -86,8 +118,8 @@ def output_value_words(table: IRTable, rule: IRRule, index: int, words: Vocabula
     return "—" if value is None else value_words(value, table.outputs[index].type, words)
 
 
-def patients_words(table: IRTable, rule: IRRule, words: Vocabulary, catch_all: bool) -> str:
-    tests = [t for t in rule.tests if not isinstance(t, Always)]
+def patients_words(table: IRTable, cells: Sequence[Cond], words: Vocabulary, catch_all: bool) -> str:
+    tests = [t for t in cells if not isinstance(t, Always)]
     if catch_all and table.result_kind == "list":
         return "every patient, beside the other options that fit"
     if catch_all:
@@ -96,8 +128,8 @@ def patients_words(table: IRTable, rule: IRRule, words: Vocabulary, catch_all: b
 
 
 def main_evidence(guideline: IRGuideline, rule: IRRule) -> str:
-    """The evidence the rule cites, by title (the figures are in the evidence section)."""
-    return either(list(rule.evidence), "and") if rule.evidence else "none cited"
+    """The first evidence the rule cites, by title (all of it, with figures, in the details)."""
+    return rule.evidence[0] if rule.evidence else "none cited"
 
 
 def how_options_are_given(table: IRTable, words: Vocabulary) -> str:
@@ -192,7 +224,8 @@ def example_grid(guideline: IRGuideline, examples: Sequence[view.ExampleView],
                           for item in guideline.inputs
                           if (value := _given(example, item)) != usual[item.name]),
             result=_result_text(guideline, outcome, words),
-            why_not=shown.why_not, verdict=shown.verdict, tone=shown.tone, problems=shown.problems))
+            why_not=_why_not(guideline, outcome, words), verdict=shown.verdict, tone=shown.tone,
+            problems=shown.problems))
     return view.ExampleGrid(
         usual=tuple(f"{_input_words(item)}: {_value_text(usual[item.name], item, words)}"
                     for item in guideline.inputs),
@@ -246,6 +279,23 @@ def _result_text(guideline: IRGuideline, outcome: ExampleOutcome | None, words: 
         if not rows and result is not None and not isinstance(result, list):
             parts.append(str(result))
     return "; ".join(parts) or "nothing offered"
+
+
+def _why_not(guideline: IRGuideline, outcome: ExampleOutcome | None, words: Vocabulary) -> tuple[str, ...]:
+    """`ide-cel: not “CAR-T can be given now”`: each option not offered and the first reason."""
+    decision = outcome.decision if outcome else None
+    withheld = decision.get("why_not", {}) if isinstance(decision, dict) else {}
+    lines = []
+    for table in guideline.tables:
+        if not table.outputs:
+            continue
+        output = table.outputs[0]
+        for entry in withheld.get(table.name, ()):
+            value = entry.get(output.name)
+            scalar = isinstance(value, str | int | float | bool)
+            shown = value_words(value, output.type, words) if scalar else "—"
+            lines.append(f"{shown}: {entry.get('because')}")
+    return tuple(lines)
 
 
 def clinical_conditions(conditions: Sequence[Cond], words: Vocabulary) -> tuple[str, ...]:

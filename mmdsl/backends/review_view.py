@@ -274,6 +274,7 @@ class SummaryRow:
     values: tuple[str, ...]  # one per output, in words
     patients: str
     evidence: str
+    label: str = ""  # the numbers of the recommendations it stands for: `1 and 3`
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +322,7 @@ class CatchAllView:
     behaviour: str
     groups: tuple[str, ...]
     notes: tuple[Link, ...]
+    short: str = ""  # one sentence for the summary
 
 
 @dataclass(frozen=True, slots=True)
