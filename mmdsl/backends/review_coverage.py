@@ -147,14 +147,30 @@ def region_condition(view: ColumnView, cube: dict[int, bool]) -> Cond:
             parts += [OneOf(name, (m,)) if held[v] else Not(OneOf(name, (m,)))
                       for m, v in dimension.members.items() if v in held]
         elif kind in ("integer", "decimal"):
-            parts += [_threshold(name, kind, key, held[v]) for key, v in dimension.thresholds if v in held]
+            parts += _bounds(name, [_threshold(name, kind, key, held[v])
+                                    for key, v in dimension.thresholds if v in held])
     return AllOf(tuple(parts))
+
+
+def _bounds(name: str, tests: list[Compare]) -> list[Cond]:
+    """The tightest bounds; `is 4` for a range of one whole number."""
+    lows = [t for t in tests if t.op in (">", ">=")]
+    highs = [t for t in tests if t.op in ("<", "<=")]
+    low = max(lows, key=lambda t: (t.value, t.op == ">"), default=None)
+    high = min(highs, key=lambda t: (t.value, t.op == "<="), default=None)
+    if (low is not None and high is not None and low.op == ">=" and high.op == "<="
+            and low.value == high.value):
+        return [OneOf(name, (low.value,))]
+    return [t for t in (low, high) if t is not None]
 
 
 def _threshold(name: str, kind: str, key: tuple[float, bool], above: bool) -> Compare:
     """A threshold variable: the value is at least `key` (above it when strict), or not."""
     value: int | float = int(key[0]) if kind == "integer" and float(key[0]).is_integer() else key[0]
     strict = key[1]
+    if kind == "integer" and isinstance(value, int):  # whole numbers: `< 5` reads better as `<= 4`
+        return Compare(name, ">=", value + 1 if strict else value) if above else \
+            Compare(name, "<=", value if strict else value - 1)
     if above:
         return Compare(name, ">" if strict else ">=", value)
     return Compare(name, "<=" if strict else "<", value)

@@ -224,12 +224,19 @@ def example_grid(guideline: IRGuideline, examples: Sequence[view.ExampleView],
                           for item in guideline.inputs
                           if (value := _given(example, item)) != usual[item.name]),
             result=_result_text(guideline, outcome, words),
-            why_not=_why_not(guideline, outcome, words), verdict=shown.verdict, tone=shown.tone,
+            why_not=_why_not(guideline, outcome, words), verdict=_verdict(shown), tone=shown.tone,
             problems=shown.problems))
     return view.ExampleGrid(
         usual=tuple(f"{_input_words(item)}: {_value_text(usual[item.name], item, words)}"
                     for item in guideline.inputs),
         rows=tuple(rows))
+
+
+def _verdict(shown: view.ExampleView) -> str:
+    """`pass`, `not run`, or `FAIL: plan.drug expected apixaban, got warfarin` for each failed check."""
+    failed = [f"{c.subject} expected {c.expected}, got {c.actual}"
+              for c in shown.checks if c.verdict == "FAIL"]
+    return f"{shown.verdict}: {'; '.join(failed)}" if failed else shown.verdict
 
 
 def _given(example: IRExample, item: IRInput) -> JsonValue:

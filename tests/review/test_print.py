@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from playwright import sync_api as playwright
 
 from mmdsl.backends import review_pdf
 from mmdsl.commands.docs import docs
 from tests.review.support import compiled, demo, demo_results
 from tests.review.test_signing import html as myeloma_html
 from tests.review.test_signing import markdown as myeloma_markdown
-
-playwright = pytest.importorskip("playwright.sync_api")  # a test extra; `make test` installs it
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
