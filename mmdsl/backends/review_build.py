@@ -78,6 +78,7 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
     examples = tuple(example_view(guideline, e, _outcome_of(e, example_results), words)
                      for e in guideline.examples)
     gaps_summary, gaps = clinical_gaps(guideline, uncovered, verification, words)
+    note_numbers = signing.note_numbers(guideline)
     return view.ReviewDocument(
         provenance=provenance(guideline),
         scope=scope_view(guideline, words),
@@ -99,8 +100,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         clinical_source=clinical_source_view(guideline, numbers),
         examples_summary=examples_summary(guideline, example_results),
         examples=examples,
-        notes=tuple(view.NoteView(n.name, anchor("note", n.name), n.text, target_links(guideline, n.targets))
-                    for n in guideline.notes),
+        notes=tuple(view.NoteView(n.name, anchor("note", n.name), n.text, target_links(guideline, n.targets),
+                                  note_numbers.get(n.name, 0)) for n in guideline.notes),
         coverage_summary=coverage_summary(uncovered, verification),
         uncovered=tuple(uncovered or ()),
         fallbacks_summary=FALLBACKS if fallbacks else "",
@@ -114,9 +115,9 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         gaps_summary=gaps_summary,
         catch_all=tuple(c for f in fallbacks or () for c in catch_all_views(guideline, f, words, numbers)),
         clinical_notes=tuple(
-            view.NoteView(n.name, anchor("note", n.name), n.text,
+            view.NoteView(f"Note {note_numbers[n.name]}", anchor("note", n.name), n.text,
                           signing.recommendation_links(n.targets, numbers, guideline))
-            for n in guideline.notes if n.name not in signing.defining_notes(guideline)),
+            for n in guideline.notes if n.name in note_numbers),
         grid=signing.example_grid(guideline, examples, example_results, words),
         written=tuple(written_table(t) for t in guideline.tables),
     )
@@ -129,10 +130,11 @@ def class_view(guideline: IRGuideline, item: IRClass, words: Vocabulary) -> view
                           ", ".join(labels.get(m) or m for m in item.members))
 
 
-def note_title(name: str) -> str:
-    """A note's name as a heading: `car_t_label` -> `Car t label`."""
-    text = name.replace("_", " ").replace("-", " ").strip()
-    return text[:1].upper() + text[1:]
+def note_links(guideline: IRGuideline, table: str, rule: str) -> tuple[view.Link, ...]:
+    """The notes on a rule as the clinician finds them: `note 4`."""
+    numbers = signing.note_numbers(guideline)
+    return tuple(view.Link(f"note {numbers[n.name]}", anchor("note", n.name)) for n in guideline.notes
+                 if n.name in numbers and _names_rule(n.targets, table, rule))
 
 
 def recommendation_views(guideline: IRGuideline, words: Vocabulary,
@@ -140,18 +142,18 @@ def recommendation_views(guideline: IRGuideline, words: Vocabulary,
     found = []
     caveat_numbers = {c.text: n for n, c in enumerate(guideline.caveats, start=1)}
     for table in guideline.tables:
+        only_when = signing.distinguishing(table, words)
         for rule in signing.option_order(table):
             number = numbers[f"{table.name}.{rule.name}"]
             values = [signing.output_value_words(table, rule, i, words) for i in range(len(table.outputs))]
             heading = f"{values[0]} ({', '.join(values[1:])})" if len(values) > 1 else (values or [""])[0]
             found.append(view.RecommendationView(
                 number=number, anchor=signing.recommendation_anchor(number), heading=heading,
-                sentence=signing.patients_words(table, rule.tests, words, False),
+                sentence=only_when.get(rule.name, ""),
                 evidence=evidence_words(guideline, rule) or "none cited",
-                caveats=tuple(f"warning {caveat_numbers[c]}" if c in caveat_numbers else c
-                              for c in rule.caveats),
-                notes=tuple(view.Link(note_title(n.name), anchor("note", n.name)) for n in guideline.notes
-                            if _names_rule(n.targets, table.name, rule.name))))
+                caveats=tuple(f"warning {n}" for n in sorted(caveat_numbers[c] for c in rule.caveats
+                                                             if c in caveat_numbers)),
+                notes=note_links(guideline, table.name, rule.name)))
     return tuple(found)
 
 
@@ -225,8 +227,7 @@ def catch_all_views(guideline: IRGuideline, coverage: FallbackCoverage, words: V
             short=f"{heading} is offered to every patient{only}.",
             heading=heading, anchor=signing.recommendation_anchor(number), behaviour=how,
             groups=tuple(f"{describe(c, words)}." for c in coverage.conditions),
-            notes=tuple(view.Link(note_title(n.name), anchor("note", n.name)) for n in guideline.notes
-                        if f"{table.name}.{rule.name}" in n.targets)))
+            notes=note_links(guideline, table.name, rule.name)))
     return found
 
 

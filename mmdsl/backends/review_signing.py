@@ -105,6 +105,24 @@ def _complementary(a: IRRule, b: IRRule) -> bool:
             and {x.values, y.values} == {(True,), (False,)})
 
 
+def distinguishing(table: IRTable, words: Vocabulary) -> dict[str, str]:
+    """For rules merged in the summary, what tells each from its twin: `“has received X”`."""
+    found = {}
+    for group in merged(option_order(table)):
+        if len(group) == 2:
+            for rule, other in (group, group[::-1]):
+                found[rule.name] = " and ".join(describe(x, words) for x, y in
+                                                zip(rule.tests, other.tests, strict=True) if x != y)
+    return found
+
+
+def note_numbers(guideline: IRGuideline) -> dict[str, int]:
+    """The notes the clinician reads, numbered in the order written (definitions are not among them)."""
+    defining = defining_notes(guideline)
+    kept = [n.name for n in guideline.notes if n.name not in defining]
+    return {name: number for number, name in enumerate(kept, start=1)}
+
+
 def _without_column(a: IRRule, b: IRRule) -> tuple[Cond, ...]:
     return tuple(x if x == y else Always() for x, y in zip(a.tests, b.tests, strict=True))
 

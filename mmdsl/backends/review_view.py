@@ -226,6 +226,7 @@ class NoteView:
     anchor: str
     text: str
     targets: tuple[Link, ...]
+    number: int = 0  # "note 4", as the clinician's part numbers it (0: a definition, not numbered)
 
 
 @dataclass(frozen=True, slots=True)
