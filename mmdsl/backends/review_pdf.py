@@ -8,11 +8,12 @@ Its bytes hold a creation time, so unlike the Markdown and HTML it is not compar
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from mmdsl.writing import replacing
 
 BROWSER_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -33,20 +34,16 @@ def find_chromium() -> str | None:
 
 
 def print_pdf(html: Path, pdf: Path, chromium: str, timeout: float = 120) -> Path:
-    """Print `html` to `pdf` with `chromium`, in a fresh profile that is removed afterwards."""
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="mmdsl-pdf-") as scratch:
-        printed = Path(scratch) / "out.pdf"
+    """Print `html` to `pdf` with `chromium`, in a fresh profile that is removed afterwards; the
+    PDF replaces `pdf` in one step (`writing.replacing`), or nothing is written."""
+    with tempfile.TemporaryDirectory(prefix="mmdsl-pdf-") as scratch, replacing(pdf) as temporary:
         command = [chromium, *BROWSER_FLAGS, f"--user-data-dir={Path(scratch) / 'profile'}",
-                   f"--print-to-pdf={printed}", html.resolve().as_uri()]
+                   f"--print-to-pdf={temporary}", html.resolve().as_uri()]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
         except (OSError, subprocess.TimeoutExpired) as problem:
             raise PdfError(f"chromium could not print {html}: {problem}") from problem
-        if done.returncode != 0 or not printed.exists() or not printed.read_bytes().startswith(b"%PDF"):
+        if done.returncode != 0 or not temporary.read_bytes().startswith(b"%PDF"):
             raise PdfError(f"chromium could not print {html} (exit {done.returncode}): "
                            f"{done.stderr.strip()[-500:]}")
-        temporary = pdf.with_name(f".{pdf.name}.{os.getpid()}.tmp")
-        shutil.copyfile(printed, temporary)
-        os.replace(temporary, pdf)
     return pdf

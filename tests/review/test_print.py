@@ -118,3 +118,11 @@ def test_mmdsl_docs_pdf_refuses_clearly_without_chromium(tmp_path: Path,
     assert done.exit_code == 2
     assert "needs headless Chromium" in done.output and "chromium" in done.output
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_a_failed_print_writes_nothing(tmp_path: Path) -> None:
+    page = tmp_path / "review.html"
+    page.write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(review_pdf.PdfError, match="could not print"):
+        review_pdf.print_pdf(page, tmp_path / "review.pdf", "/bin/false")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["review.html"]
