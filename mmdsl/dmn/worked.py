@@ -80,14 +80,19 @@ def _input(name: str, translation: Translation) -> str:
 
 
 def _subject(subject: str, translation: Translation) -> str:
-    """`status`, an input or `input.member`, a fact, a table, `table.output` or `table.rule`,
-    under the imported names."""
+    """`status`, an input or `input.member`, a fact, a table, `table.output`, `table.rule` or
+    `output.value` (a note defining an output's value), under the imported names."""
     if subject == "status":
         return subject
     table, _, part = subject.partition(".")
     if table in translation.inputs:  # an input, or a member of a set input
         return translation.inputs[table].name + (f".{_plain(part)}" if part else "")
     decision = translation.decisions.get(table)
+    if decision is None and part:  # a value of a decision's output: a note defining it
+        named = [o.name for d in translation.decisions.values() for o in d.outputs
+                 if table in (o.dmn_name, o.name)]
+        if named:
+            return f"{named[0]}.{_plain(part)}"
     if decision is None:
         raise LeftOut(f"the model has no decision `{table}`")
     if not part:

@@ -41,7 +41,7 @@ from mmdsl.source import Source
 TEMPLATE_TAGS = frozenset({
     "a", "body", "br", "code", "div", "h1", "h2", "h3", "h4", "head", "header", "html", "li",
     "meta", "nav", "ol", "p", "pre", "section", "small", "span", "strong", "style", "table",
-    "tbody", "td", "th", "thead", "title", "tr", "ul",
+    "tbody", "td", "th", "thead", "title", "tr", "ul", "main", "col", "colgroup", "dl", "dt", "dd",
 })
 EXAMPLE_FAILED = "MD503"
 

@@ -13,10 +13,11 @@ from mmdsl.examples import ExampleOutcome, ExpectationResult
 from mmdsl.ir.model import IRClinicalSource, IRPassage
 from tests.review.support import DEMO_SHOWN, demo, demo_results
 
-SECTIONS = ["## 1. Scope", "## 2. Patient facts (inputs)", "## 3. Vocabulary", "## 4. Derived facts",
-            "## 5. Decision tables", "## 6. Bibliography", "## 7. Caveats",
-            "## 8. Source statements and the rules that carry them", "## 9. Worked examples",
-            "## 10. Authoring notes", "## 11. What this algorithm does not cover", "## Sign-off"]
+SECTIONS = ["## Summary for sign-off", "### Sign-off", "## 1. The recommendations in detail",
+            "## 2. The patient facts the algorithm reads", "## 3. Evidence and references", "## 4. Warnings",
+            "## 5. The authors' notes", "## 6. Patients the algorithm does not fully cover",
+            "# Appendix A. Worked examples", "# Appendix B. Patients offered only one option",
+            "# Appendix C. The clinical source, statement by statement", "# Appendix D. Technical appendix"]
 
 
 def test_sections_come_in_the_documented_order() -> None:
@@ -25,12 +26,14 @@ def test_sections_come_in_the_documented_order() -> None:
     assert positions == sorted(positions)
 
 
-def test_provenance_heads_the_document() -> None:
-    head = render_markdown(demo(), None).split("## 1. Scope")[0]
+def test_provenance_heads_the_document_and_the_technical_appendix() -> None:
+    text = render_markdown(demo(), None)
+    head, technical = text.split("## Summary for sign-off")[0], text.split("# Appendix D.")[1]
     guideline = demo()
-    for value in (guideline.title, guideline.version, DEMO_SHOWN, guideline.source_sha256,
-                  guideline.mmdsl_version):
+    for value in (guideline.title, guideline.version, guideline.source_sha256):
         assert value in head
+    for value in (guideline.name, DEMO_SHOWN, guideline.source_sha256, guideline.mmdsl_version):
+        assert value in technical
 
 
 def test_each_rule_is_a_sentence_with_its_evidence() -> None:
@@ -45,10 +48,16 @@ def test_each_rule_is_a_sentence_with_its_evidence() -> None:
         "If “80 years or older, or creatinine clearance below 30 mL/min”, then mg is 2.5.")
 
 
-def test_written_tables_are_shown_as_authored() -> None:
-    text = render_markdown(demo(), None)
-    for table in demo().tables:
-        assert table.written in text
+def test_written_tables_are_shown_as_authored_cell_by_cell() -> None:
+    written = {table.name: table for table in build_review(demo()).written}
+    plan = written["plan"]
+    assert plan.headings == ("rule", "high_risk", "score", "intolerant", "prior_bleed", "dose", "taking",
+                             "drug", "strength", "evidence", "caveats")
+    assert plan.rows[0] == ("apixaban", "yes", "-", "none of (apixaban)", "-", ">= 2.5", "-",
+                            "apixaban", "recommended", "TRIAL-A", "bleeding, renal")
+    html = render_html(demo(), None)
+    assert "<td>none of (apixaban)</td>" in html and "<td>&gt;= 2.5</td>" in html
+    assert "<pre>" not in html
 
 
 def test_quotes_map_to_rules_and_unquoted_rules_are_listed() -> None:
@@ -67,7 +76,8 @@ def test_quotes_map_to_rules_and_unquoted_rules_are_listed() -> None:
     assert [link.text for link in document.unquoted_rules] == ["plan.low_score"]  # dose: whole table
     assert document.clinical_source is not None and document.clinical_source.unquoted == 1
     line_two = document.clinical_source.passages[1]
-    assert [link.text for link in line_two.rules] == ["plan.apixaban", "plan.warfarin"]
+    # the clinician reads the recommendations by their numbers in the summary
+    assert [link.text for link in line_two.rules] == ["recommendation 3", "recommendation 4"]
     assert "not quoted" in render_markdown(with_source, None)
     assert "0" * 64 in render_html(with_source, None)
 
@@ -75,9 +85,12 @@ def test_quotes_map_to_rules_and_unquoted_rules_are_listed() -> None:
 def test_caveats_and_evidence_name_the_rules_they_attach_to() -> None:
     document = build_review(demo())
     assert {c.name: [r.text for r in c.rules] for c in document.caveats} == {
-        "bleeding": ["plan.apixaban", "plan.warfarin"], "renal": ["plan.apixaban"]}
+        "bleeding": ["recommendation 3", "recommendation 4"], "renal": ["recommendation 3"]}
     assert {e.name: [r.text for r in e.rules] for e in document.evidence} == {
-        "TRIAL-A": ["plan.apixaban", "plan.warfarin"], "registry": ["plan.low_score"]}
+        "TRIAL-A": ["recommendation 3", "recommendation 4"], "registry": ["recommendation 5"]}
+    numbered = {r.number: r.heading for r in document.recommendations}
+    assert numbered == {1: "2.5", 2: "5.0", 3: "apixaban (recommended)", 4: "warfarin (possible)",
+                        5: "review (possible)"}
 
 
 def test_notes_link_their_rules_and_general_notes_stand_alone() -> None:
@@ -108,9 +121,9 @@ def test_a_failing_example_is_loud() -> None:
     results: tuple[ExampleOutcome, ...] = (wrong, *demo_results()[1:])
     text = render_markdown(demo(), results)
     assert "1 of 2 worked examples do NOT give the expected results: typical." in text
-    assert "### typical: FAIL" in text
-    assert "| plan.drug | apixaban | warfarin | FAIL |" in text
-    assert 'class="verdict tone-fail">FAIL<' in render_html(demo(), results)
+    assert "FAIL: plan.drug expected apixaban, got warfarin |" in text
+    loud = 'class="verdict tone-fail">FAIL: plan.drug expected apixaban, got warfarin<'
+    assert loud in render_html(demo(), results)
 
 
 def test_coverage_is_not_analysed_until_findings_are_given() -> None:
@@ -127,4 +140,4 @@ def test_coverage_is_not_analysed_until_findings_are_given() -> None:
 def test_examples_show_the_whole_decision(render: object) -> None:
     assert callable(render)
     text = render(demo(), demo_results())
-    assert "plan: drug apixaban, strength recommended (rule apixaban)" in text
+    assert "5.0; apixaban (recommended)" in text

@@ -19,7 +19,7 @@ from tests.review.support import HOSTILE, compiled
 TEMPLATES = Path(__file__).resolve().parents[2] / "mmdsl" / "templates"
 SAFE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "nav", "section", "h1", "h2",
              "h3", "h4", "p", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "pre",
-             "code", "span", "small", "strong", "div", "br"}
+             "code", "span", "small", "strong", "div", "br", "main", "col", "colgroup", "dl", "dt", "dd"}
 
 
 class Tags(HTMLParser):
@@ -57,7 +57,8 @@ def test_markup_quotes_and_template_syntax_are_printed_as_text() -> None:
     assert ("Title &lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} &#34;quoted&#34; &#39;single&#39; "
             "&amp; more") in html
     assert "49" not in html.split("<body>")[1].split("Source SHA-256")[0]  # {{ 7*7 }} was not evaluated
-    assert "# comment &lt;script&gt;alert(&#39;table&#39;)&lt;/script&gt; ``` inside" in html
+    assert "<td>table &lt;title&gt;x&lt;/title&gt;</td>" not in html  # the title is not a cell
+    assert "<h3>table &lt;title&gt;x&lt;/title&gt;</h3>" in html  # the summary's heading, escaped
     assert "quote &lt;a href=&#34;javascript:alert(1)&#34;&gt;click&lt;/a&gt;" in html
     assert "fact {{ config }}" in html
 
@@ -71,10 +72,10 @@ def test_templates_never_mark_a_value_safe() -> None:
 def test_markdown_escapes_markup_and_keeps_code_intact() -> None:
     text = render_markdown(compiled(HOSTILE), None)
     assert "# Title \\<script\\>alert(1)\\</script\\> \\{\\{ 7\\*7 \\}\\}" in text
-    before_code = text.split("The table as written")[0]
+    before_code = text.split("# Appendix D.")[0]
     assert not re.search(r"(?<!\\)<", before_code)  # every < outside code is escaped
-    assert "| q1 | quote \\<a href=\"javascript:alert(1)\"\\>click\\</a\\> | t.r1, t.r2 |" in text
-    assert "````text\ntable t \"table <title>x</title>\"" in text  # a longer fence than the ``` inside
+    assert "- quote `q1` on t.r1, t.r2: quote \\<a href=\"javascript:alert(1)\"\\>click\\</a\\>" in text
+    assert "\n| r1 | yes | \\- | a1 | E1 | c1 |\n" in text  # the table as written, cell by cell
 
 
 @pytest.mark.parametrize(("authored", "shown"), [

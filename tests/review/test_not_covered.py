@@ -1,5 +1,7 @@
-"""Section 11, "What this algorithm does not cover": explicit gaps and the patients only a fallback
-rule answers, each with a witness patient that gets exactly what the section says."""
+"""What the algorithm does not cover: explicit gaps and the patients only a fallback rule answers.
+The clinician reads them in clinical words (section 6 and Appendix B: every group, never "and N
+more"); the technical appendix has them in the table's column words, each with a witness patient
+that gets exactly what it says."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from tests.review.support import compiled, compiled_text
 ROOT = Path(__file__).resolve().parents[2]
 MYELOMA = ROOT / "tables" / "myeloma_post_daratumumab.mmdsl"
 MYELOMA_DOC = ROOT / "generated" / "docs" / "myeloma_post_daratumumab.md"
-SECTION = "## 11. What this algorithm does not cover"
+SECTION = "The coverage check in its own terms"
+CLINICAL = "## 6. Patients the algorithm does not fully cover"
 
 # Made up, not clinical advice: one table per case the section distinguishes.
 SYNTHETIC = """\
@@ -79,7 +82,12 @@ note refer_reason on advice.refer: "Everyone else is referred <script>alert(1)</
 
 
 def section_11(text: str) -> str:
-    return text.split(SECTION)[1].split("## Sign-off")[0]
+    """The technical appendix's coverage section (the old section 11)."""
+    return text.split(SECTION)[1]
+
+
+def clinical(text: str) -> str:
+    return text.split(CLINICAL)[1].split("# Appendix A.")[0]
 
 
 def by_table(coverage: list[FallbackCoverage]) -> dict[str, FallbackCoverage]:
@@ -99,7 +107,8 @@ def test_myeloma_fallback_is_found_with_the_regions_only_it_covers(
     _, coverage = myeloma
     [fallback] = coverage
     assert (fallback.table, fallback.rules) == ("recommendations", ("clinical_trial_fallback",))
-    assert 0 < len(fallback.regions) == len(fallback.witnesses) < fallback.region_total
+    assert 8 < len(fallback.regions) == len(fallback.witnesses) == len(fallback.conditions) \
+        == fallback.region_total  # every region, not the verifier's first few
 
 
 def test_each_myeloma_witness_gets_the_fallback_alone(
@@ -115,20 +124,22 @@ def test_each_myeloma_witness_gets_the_fallback_alone(
 def test_the_committed_myeloma_review_lists_them(
         myeloma: tuple[mmdsl.api.Guideline, list[FallbackCoverage]]) -> None:
     _, [fallback] = myeloma
-    section = section_11(MYELOMA_DOC.read_text(encoding="utf-8"))
+    text = MYELOMA_DOC.read_text(encoding="utf-8")
+    section = section_11(text)
     assert "### Table recommendations: fallback rule clinical_trial_fallback" in section
     assert ("Rule clinical_trial_fallback: In every case, regimen is clinical-trial and tier is "
             "other") in section
-    assert "Note clinical_trial_fallback: The source is silent on some" in section
+    assert "Note clinical_trial_for_everyone: The source names no regimen" in section
     assert "with a documented fallback" in section
-    assert f"The coverage check finds {fallback.region_total} regions of such patients; " \
-           f"the first {len(fallback.regions)}, each with an example patient:" in section
-    bullets = [line for line in section.splitlines() if line.startswith("- ")]
-    assert len(bullets) == len(fallback.regions) + 1
-    for bullet, witness in zip(bullets, fallback.witnesses, strict=False):
-        assert f"For example: prior_lines: {witness['prior_lines']};" in bullet
-    hidden = fallback.region_total - len(fallback.regions)
-    assert bullets[-1] == f"- … and {hidden} more regions ({fallback.region_total} in all)."
+    assert f"The coverage check finds {fallback.region_total} regions of such patients" in section
+    numbered = [line for line in section.splitlines() if line[:1].isdigit()]
+    assert len(numbered) == fallback.region_total
+    for line, witness in zip(numbered, fallback.witnesses, strict=True):
+        assert f"For example: prior_lines: {witness['prior_lines']};" in line
+    assert "more region" not in text
+    only = text.split("# Appendix B.")[1].split("# Appendix C.")[0]
+    assert len([line for line in only.splitlines() if line[:1].isdigit()]) == fallback.region_total
+    assert f"For the {fallback.region_total} groups of patients" in clinical(text)
 
 
 # ---- the definition of a fallback rule, on a synthetic guideline ---------------------------------------
@@ -163,6 +174,7 @@ def test_a_fallback_that_is_never_alone_says_so(synthetic: dict[str, FallbackCov
     text = render_markdown(compiled_text(SYNTHETIC), None, [], fallback_coverage(compiled_text(SYNTHETIC)))
     assert ("Every patient in scope also matches another rule of table redundant: rule every is "
             "never the only answer.") in section_11(text)
+    assert "Every patient also gets another option: it is never the only one." in clinical(text)
 
 
 def test_a_real_gap_is_listed_as_an_explicit_gap_with_its_patient() -> None:
@@ -175,17 +187,23 @@ def test_a_real_gap_is_listed_as_an_explicit_gap_with_its_patient() -> None:
     assert "These are explicit gaps: the table gives them no value" in text
     assert "- Table band: score 4. For example: score: 4; bleed: no." in text
     assert mmdsl.compile_text(SYNTHETIC).evaluate({"score": 4, "bleed": False})["band"] is None
+    words = clinical(render_markdown(compilation.guideline, None, uncovered,
+                                     fallback_coverage(compilation.guideline)))
+    assert "These patients are given no answer at all by the algorithm:" in words
+    assert "- “risk score” is 4." in words
 
 
 def test_the_fallback_section_in_html_is_escaped_and_linked() -> None:
     guideline = compiled_text(SYNTHETIC)
     html = render_html(guideline, None, [], fallback_coverage(guideline))
-    section = html.split('<section id="not-covered">')[1].split("</section>")[0]
+    section = html.split("The coverage check in its own terms")[1]
     assert "<script" not in section and "<b>" not in section
     assert "referred &lt;script&gt;alert(1)&lt;/script&gt;." in section
     assert "Caveat: Referral &lt;b&gt;waits&lt;/b&gt; &amp; {{ 7*7 }}" in section
     assert '<a href="#rule-advice-refer">refer</a>' in section
     assert "<li>score 2-9, bleed yes. For example: score: 2; bleed: yes.</li>" in section
+    only = html.split('id="only-option"')[1].split('id="traceability"')[0]
+    assert "<li>“risk score” is at least 2 and “major bleeding in the past”.</li>" in only
 
 
 def test_the_section_is_the_same_every_time() -> None:
@@ -195,7 +213,7 @@ def test_the_section_is_the_same_every_time() -> None:
     assert first == render_markdown(again, None, [], fallback_coverage(again))
 
 
-def test_mmdsl_docs_writes_both_kinds_into_section_11(tmp_path: Path) -> None:
+def test_mmdsl_docs_writes_both_kinds_into_the_technical_appendix(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from mmdsl.cli import main
@@ -207,5 +225,5 @@ def test_mmdsl_docs_writes_both_kinds_into_section_11(tmp_path: Path) -> None:
     section = section_11((tmp_path / "docs" / "fallback_demo.md").read_text(encoding="utf-8"))
     assert "- Table band: score 4. For example: score: 4; bleed: no." in section
     assert "### Table advice: fallback rule refer" in section
-    assert "- score 2-9, bleed yes. For example: score: 2; bleed: yes." in section
+    assert "1. score 2-9, bleed yes. For example: score: 2; bleed: yes." in section
     assert "middle" not in section

@@ -84,7 +84,9 @@ def test_the_review_document_lists_them_and_the_schema_excludes_them() -> None:
     compilation = compile_source(Source("g.mmdsl", TEXT))
     assert compilation.guideline is not None
     text = render_markdown(compilation.guideline, None, None, None, compilation.verification)
-    assert "- `pregnant_man`: a man cannot be pregnant." in text.split("## 2.")[0]
+    summary, technical = text.split("## 1.")[0], text.split("# Appendix D.")[1]
+    assert "refuses as contradictory, to be corrected first: a man cannot be pregnant." in summary
+    assert "- `pregnant_man`: `" in technical
     schema = facts_schema(compilation.guideline)
     assert schema["allOf"] == [{"$comment": "impossible pregnant_man: a man cannot be pregnant",
                                 "not": {"properties": {"sex": {"enum": ["male"]},

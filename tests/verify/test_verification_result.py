@@ -66,7 +66,7 @@ def test_a_table_past_the_budget_is_shown_not_verified_and_claims_no_coverage(
     assert not result.fully_verified and "gaps" in result.unchecked
     assert [d.code for d in compilation.diagnostics] == ["MD606"]
     text = review(compilation)
-    section = text.split("### 5.1 Table decide: A synthetic decision")[1].split("\n### ")[0]
+    section = text.split("## D.2 Table decide")[1].split("\n## ")[0]
     assert section.lstrip().startswith("> **Not verified: the check for")
     notice = section.split("did not run to the end")[0]
     assert "patients the table leaves without an answer" in notice
@@ -74,6 +74,9 @@ def test_a_table_past_the_budget_is_shown_not_verified_and_claims_no_coverage(
     assert "proved it" not in text
     assert "this is not verified: the coverage check did not run to the end" in section
     assert "The coverage check did not run to the end for table decide" in text
+    clinical = text.split("# Appendix A.")[0]  # the clinician is told too, in words
+    assert "it is not verified that every patient gets an answer" in clinical
+    assert "every patient this algorithm applies to is given an answer" not in clinical
 
 
 def test_a_gap_in_a_complete_table_is_not_called_proved() -> None:
