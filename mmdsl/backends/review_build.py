@@ -12,13 +12,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from mmdsl.backends import review_signing as signing
 from mmdsl.backends import review_view as view
-from mmdsl.backends.review_coverage import FallbackCoverage
+from mmdsl.backends.review_coverage import FallbackCoverage, table_gaps
 from mmdsl.examples import ExampleOutcome, shown_value
 from mmdsl.ir.model import (
     AllOf,
     Always,
     IRCaveat,
+    IRClass,
     IREnum,
     IREvidence,
     IRExample,
@@ -48,12 +50,14 @@ EXPLICIT_GAPS = ("The coverage check found patients in scope that a table leaves
                  "These are explicit gaps: the table gives them no value (or an empty list), and no "
                  "fallback rule catches them. Each is given in the table's own column words, with "
                  "an example patient:")
-FALLBACKS = ("A fallback rule is a rule that matches every patient in scope and decides only when "
-             "no other rule of its table matches. It gives every patient an answer, so the check "
-             "above does not count the patients it alone answers; but for them the rest of the "
-             "table says nothing. Below, for each fallback rule: what it gives, the authors' notes "
-             "on it, and the patients in scope for whom it is the only answer (the gaps its table "
-             "would have without it), each with an example patient.")
+FALLBACKS = ("A fallback rule is a rule that matches every patient in scope. In a table that "
+             "collects every matching rule it adds its row beside the rows of the other rules that "
+             "match, at its place in the table's order; in a single-hit table it decides only when "
+             "no other rule matches. Either way it gives every patient an answer, so the check above "
+             "does not count the patients it alone answers; but for them the rest of the table says "
+             "nothing. Below, for each fallback rule: what it gives, and every group of patients in "
+             "scope for whom it is the only answer (the gaps its table would have without it), each "
+             "with an example patient.")
 
 
 def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None = None,
@@ -68,30 +72,33 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
     sentence claims of it what was not proven.
     """
     if verification is not None and uncovered is None:
-        uncovered = uncovered_cases(verification)
+        uncovered = uncovered_cases(verification, guideline)
     words = vocabulary_of(guideline)
+    numbers = signing.numbering(guideline)
+    examples = tuple(example_view(guideline, e, _outcome_of(e, example_results), words)
+                     for e in guideline.examples)
+    gaps_summary, gaps = clinical_gaps(guideline, uncovered, verification, words)
     return view.ReviewDocument(
         provenance=provenance(guideline),
         scope=scope_view(guideline, words),
         inputs=tuple(input_view(item, words) for item in guideline.inputs),
         enums=tuple(enum_view(e) for e in guideline.enums),
-        classes=tuple(view.ClassView(c.name, c.enum, c.description, ", ".join(c.members))
-                      for c in guideline.classes),
+        classes=tuple(class_view(guideline, c, words) for c in guideline.classes),
         facts=tuple(view.FactView(f.name, anchor("fact", f.name), f.description,
                                   describe(f.condition, words), f.text) for f in guideline.facts),
         tables=tuple(table_view(guideline, table, words, _verified(verification, table.name))
                      for table in guideline.tables),
         references=tuple(view.ReferenceView(r.number, anchor("ref", str(r.number)), r.citation)
                          for r in guideline.references),
-        evidence=tuple(evidence_view(guideline, e) for e in guideline.evidence),
-        caveats=tuple(caveat_view(guideline, c) for c in guideline.caveats),
+        evidence=tuple(evidence_view(guideline, e, numbers) for e in guideline.evidence),
+        caveats=tuple(caveat_view(guideline, c, numbers, n)
+                      for n, c in enumerate(guideline.caveats, start=1)),
         quotes=tuple(view.QuoteView(q.name, anchor("quote", q.name), q.text,
                                     target_links(guideline, q.targets)) for q in guideline.quotes),
         unquoted_rules=unquoted_rules(guideline) if guideline.clinical_source else (),
-        clinical_source=clinical_source_view(guideline),
+        clinical_source=clinical_source_view(guideline, numbers),
         examples_summary=examples_summary(guideline, example_results),
-        examples=tuple(example_view(guideline, e, _outcome_of(e, example_results), words)
-                       for e in guideline.examples),
+        examples=examples,
         notes=tuple(view.NoteView(n.name, anchor("note", n.name), n.text, target_links(guideline, n.targets))
                     for n in guideline.notes),
         coverage_summary=coverage_summary(uncovered, verification),
@@ -100,7 +107,124 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         fallbacks=tuple(fallback_view(guideline, f, words) for f in fallbacks or ()),
         impossible=tuple(view.ImpossibleView(i.name, i.description, describe(i.condition, words), i.text)
                          for i in guideline.impossible),
+        summaries=signing.summary_views(guideline, words, fallbacks or (), numbers),
+        definitions=signing.definitions(guideline, words),
+        recommendations=recommendation_views(guideline, words, numbers),
+        gaps_clinical=gaps,
+        gaps_summary=gaps_summary,
+        catch_all=tuple(c for f in fallbacks or () for c in catch_all_views(guideline, f, words, numbers)),
+        clinical_notes=tuple(
+            view.NoteView(n.name, anchor("note", n.name), n.text,
+                          signing.recommendation_links(n.targets, numbers, guideline))
+            for n in guideline.notes if n.name not in signing.defining_notes(guideline)),
+        grid=signing.example_grid(guideline, examples, example_results, words),
+        written=tuple(written_table(t) for t in guideline.tables),
     )
+
+
+def class_view(guideline: IRGuideline, item: IRClass, words: Vocabulary) -> view.ClassView:
+    enum = next((e for e in guideline.enums if e.name == item.enum), None)
+    labels = dict(enum.labels) if enum else {}
+    return view.ClassView(item.name, item.enum, item.description,
+                          ", ".join(labels.get(m) or m for m in item.members))
+
+
+def note_title(name: str) -> str:
+    """A note's name as a heading: `car_t_label` -> `Car t label`."""
+    text = name.replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def recommendation_views(guideline: IRGuideline, words: Vocabulary,
+                         numbers: dict[str, int]) -> tuple[view.RecommendationView, ...]:
+    found = []
+    caveat_numbers = {c.text: n for n, c in enumerate(guideline.caveats, start=1)}
+    for table in guideline.tables:
+        for rule in signing.option_order(table):
+            number = numbers[f"{table.name}.{rule.name}"]
+            values = [signing.output_value_words(table, rule, i, words) for i in range(len(table.outputs))]
+            heading = f"{values[0]} ({', '.join(values[1:])})" if len(values) > 1 else (values or [""])[0]
+            found.append(view.RecommendationView(
+                number=number, anchor=signing.recommendation_anchor(number), heading=heading,
+                sentence=signing.patients_words(table, rule, words, False),
+                evidence=evidence_words(guideline, rule) or "none cited",
+                caveats=tuple(f"warning {caveat_numbers[c]}" if c in caveat_numbers else c
+                              for c in rule.caveats),
+                notes=tuple(view.Link(note_title(n.name), anchor("note", n.name)) for n in guideline.notes
+                            if _names_rule(n.targets, table.name, rule.name))))
+    return tuple(found)
+
+
+def written_table(table: IRTable) -> view.WrittenTable:
+    """The table as its authors wrote it, a cell per column, for the technical appendix."""
+    headings = ("rule", *(c.label for c in table.columns), *(o.name for o in table.outputs),
+                "evidence", "caveats")
+    rows = tuple((rule.name, *rule.cells, *("-" if v is None else shown_value(v) for v in rule.outputs),
+                  ", ".join(rule.evidence_names or rule.evidence), ", ".join(rule.caveat_names))
+                 for rule in table.rules)
+    return view.WrittenTable(table.name, headings, rows)
+
+
+GAPS_NOT_CHECKED = ("Not yet checked: which patients the algorithm leaves without an answer has not "
+                    "been worked out for this document.")
+GAPS_NONE = ("Checked over every combination of the facts it reads: every patient this algorithm "
+             "applies to is given an answer.")
+GAPS_FOUND = "These patients are given no answer at all by the algorithm:"
+
+
+def clinical_gaps(guideline: IRGuideline, uncovered: Sequence[view.UncoveredCase] | None,
+                  verification: Verification | None, words: Vocabulary) -> tuple[str, tuple[str, ...]]:
+    """The patients left without an answer, every group of them, in clinical words."""
+    if uncovered is None:
+        return GAPS_NOT_CHECKED, ()
+    unchecked = [] if verification is None else [
+        t.table for t in verification.tables if t.analysis("gaps").status == "not_checked"]
+    groups: list[str] = []
+    for name in dict.fromkeys(case.table for case in uncovered):
+        found = table_gaps(guideline, name)
+        if found is not None and found.region_total:
+            groups += [f"{describe(c, words)}." for c in found.conditions]
+        else:
+            groups += [case.summary for case in uncovered if case.table == name]
+    if unchecked:
+        titles = either([_table_title(guideline, name) for name in unchecked], "and")
+        return (f"The check of which patients get no answer did not finish for {titles}: it is not "
+                "verified that every patient gets an answer." + (" Where it finished, it found these:"
+                                                                  if groups else "")), tuple(groups)
+    return (GAPS_FOUND if groups else GAPS_NONE), tuple(groups)
+
+
+def _table_title(guideline: IRGuideline, name: str) -> str:
+    table = next((t for t in guideline.tables if t.name == name), None)
+    return f"“{table.title}”" if table is not None and table.title else f"“{name.replace('_', ' ')}”"
+
+
+def catch_all_views(guideline: IRGuideline, coverage: FallbackCoverage, words: Vocabulary,
+                    numbers: dict[str, int]) -> list[view.CatchAllView]:
+    """An option every patient gets, said as it behaves, and the patients it alone answers."""
+    table = next(t for t in guideline.tables if t.name == coverage.table)
+    found = []
+    for rule in (r for name in coverage.rules for r in table.rules if r.name == name):
+        number = numbers[f"{table.name}.{rule.name}"]
+        values = [signing.output_value_words(table, rule, i, words) for i in range(len(table.outputs))]
+        extra = f" ({', '.join(values[1:])})" if values[1:] else ""
+        heading = f"Recommendation {number}: {values[0]}{extra}"
+        if table.result_kind == "list":
+            how = ("It is offered to every patient, beside the other options that fit, at its place "
+                   "in the order.")
+        else:
+            how = "It is the answer for every patient that no other line fits."
+        if coverage.region_total == 0:
+            how += " Every patient also gets another option: it is never the only one."
+        else:
+            how += (f" For the {coverage.region_total} groups of patients below it is the only option: "
+                    "nothing else in the algorithm fits them.")
+        found.append(view.CatchAllView(
+            heading=heading, anchor=signing.recommendation_anchor(number), behaviour=how,
+            groups=tuple(f"{describe(c, words)}." for c in coverage.conditions),
+            notes=tuple(view.Link(note_title(n.name), anchor("note", n.name)) for n in guideline.notes
+                        if f"{table.name}.{rule.name}" in n.targets)))
+    return found
 
 
 def enum_view(enum: IREnum) -> view.EnumView:
@@ -131,9 +255,11 @@ def scope_view(guideline: IRGuideline, words: Vocabulary) -> view.ScopeView | No
 
 
 def input_view(item: IRInput, words: Vocabulary) -> view.InputView:
+    labelled = (", ".join(member_words(m, item.type, words) for m in item.type.members)
+                if item.type.kind in ("enum", "set") else allowed_values(item.type))
     return view.InputView(item.name, anchor("input", item.name), item.description,
                           type_text(item.type), allowed_values(item.type),
-                          required_text(item, words), includes_text(item, words))
+                          required_text(item, words), includes_text(item, words), labelled)
 
 
 def type_text(value_type: IRType) -> str:
@@ -178,7 +304,7 @@ def includes_text(item: IRInput, words: Vocabulary) -> str:
     if item.includes is None:
         return ""
     other = words.meanings.get(item.includes, item.includes)
-    return f"Every value of {item.includes} ({other}) counts here too, whether listed or not."
+    return f"Every value of “{other}” counts here too, whether listed or not."
 
 
 def json_words(value: JsonValue, value_type: IRType, words: Vocabulary) -> str:
@@ -368,18 +494,19 @@ def _no_match(table: IRTable) -> str:
 # ---- bibliography, caveats and traceability ---------------------------------------------------------
 
 
-def evidence_view(guideline: IRGuideline, entry: IREvidence) -> view.EvidenceView:
-    heading = entry.title if entry.title == entry.name else f"{entry.title} ({entry.name})"
+def evidence_view(guideline: IRGuideline, entry: IREvidence, numbers: dict[str, int]) -> view.EvidenceView:
+    keys = [link.text for link in rules_where(guideline, lambda _, rule: entry.title in rule.evidence)]
     return view.EvidenceView(
-        entry.name, anchor("evidence", entry.name), heading, entry.design, entry.population,
-        entry.findings, ref_links(entry.refs),
-        rules_where(guideline, lambda _, rule: entry.title in rule.evidence),
+        entry.name, anchor("evidence", entry.name), entry.title, entry.design, entry.population,
+        entry.findings, ref_links(entry.refs), signing.recommendation_links(keys, numbers, guideline),
     )
 
 
-def caveat_view(guideline: IRGuideline, caveat: IRCaveat) -> view.CaveatView:
+def caveat_view(guideline: IRGuideline, caveat: IRCaveat, numbers: dict[str, int],
+                number: int) -> view.CaveatView:
+    keys = [link.text for link in rules_where(guideline, lambda _, rule: caveat.text in rule.caveats)]
     return view.CaveatView(caveat.name, anchor("caveat", caveat.name), caveat.text, ref_links(caveat.refs),
-                           rules_where(guideline, lambda _, rule: caveat.text in rule.caveats))
+                           signing.recommendation_links(keys, numbers, guideline), number)
 
 
 def ref_links(refs: Iterable[int]) -> tuple[view.Link, ...]:
@@ -413,7 +540,8 @@ def target_anchor(guideline: IRGuideline, target: str) -> str:
     return next((anchor(kind, target) for kind, names in kinds if target in names), "")
 
 
-def clinical_source_view(guideline: IRGuideline) -> view.ClinicalSourceView | None:
+def clinical_source_view(guideline: IRGuideline,
+                         numbers: dict[str, int]) -> view.ClinicalSourceView | None:
     """The declared source, line by line, with the quotes found on each line and their rules."""
     declared = guideline.clinical_source
     if declared is None:
@@ -425,7 +553,7 @@ def clinical_source_view(guideline: IRGuideline) -> view.ClinicalSourceView | No
         passages.append(view.PassageView(
             passage.line, passage.text, passage.heading,
             tuple(view.Link(name, anchor("quote", name)) for name in passage.quotes),
-            target_links(guideline, targets)))
+            signing.recommendation_links(targets, numbers, guideline)))
     unquoted = sum(1 for p in passages if not p.heading and not p.quotes)
     return view.ClinicalSourceView(declared.title, declared.date, declared.path, declared.sha256,
                                    tuple(passages), unquoted)
@@ -577,19 +705,22 @@ def coverage_summary(uncovered: Sequence[view.UncoveredCase] | None,
     return EXPLICIT_GAPS
 
 
-def uncovered_cases(verification: Verification) -> list[view.UncoveredCase]:
-    """The verifier's gap findings, as the review document shows them: a region, a patient."""
+def uncovered_cases(verification: Verification,
+                    guideline: IRGuideline | None = None) -> list[view.UncoveredCase]:
+    """The verifier's gap findings, as the review document shows them: a region, a patient; all
+    of them (the verifier reports the first few: the rest are worked out again here)."""
     cases = []
     for table in verification.tables:
         for gap in table.gaps:
             witnesses = gap.extra.get("witnesses", [])
             assert isinstance(witnesses, list)
-            for region, witness in zip(gap.regions, witnesses, strict=True):
+            regions, patients = list(gap.regions), list(witnesses)
+            if gap.region_total > len(regions) and guideline is not None:
+                found = table_gaps(guideline, table.table)
+                if found is not None and found.region_total >= len(regions):
+                    regions, patients = list(found.regions), list(found.witnesses)
+            for region, witness in zip(regions, patients, strict=True):
                 cases.append(view.UncoveredCase(table.table, f"{region}.", witness_words(witness)))
-            hidden = gap.region_total - len(gap.regions)
-            if hidden > 0:
-                cases.append(view.UncoveredCase(table.table, f"… and {hidden} more regions: run "
-                                                "`mmdsl check` for the whole list.", ()))
     return cases
 
 
@@ -616,7 +747,7 @@ def fallback_view(guideline: IRGuideline, coverage: FallbackCoverage, words: Voc
         handling=fallback_handling(table, named, kind, coverage, documented=bool(notes)),
         regions=tuple(view.RegionView(region, witness_words(witness))
                       for region, witness in zip(coverage.regions, coverage.witnesses, strict=True)),
-        more=_more_regions(coverage),
+        more="",
     )
 
 
@@ -638,11 +769,3 @@ def fallback_handling(table: IRTable, named: str, kind: str, coverage: FallbackC
     return (f"The guideline handles the patients below with {how}: {kind} {named} "
             f"{'is' if kind == 'rule' else 'are'} their only answer from table {table.name}, "
             f"since no other rule of the table matches them. The coverage check finds {found}:")
-
-
-def _more_regions(coverage: FallbackCoverage) -> str:
-    hidden = coverage.region_total - len(coverage.regions)
-    if hidden <= 0:
-        return ""
-    return f"… and {hidden} more region{'s' if hidden != 1 else ''} ({coverage.region_total} in all)."
-

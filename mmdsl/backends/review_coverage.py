@@ -12,7 +12,9 @@ patients no other rule of its table matches:
 Such a rule makes its table complete, but for some patients it is the table's only answer: the
 gaps the table would have without its fallback rules. They are found by the verifier's own gap
 analysis, run on a copy of the table without those rules; the regions are in the table's column
-words, each with a witness patient, at most `analyses.MAX_REGIONS` of them with the total.
+words, each with a witness patient and the condition it stands for (an IR condition, which the
+review document puts in clinical words): all of them, not the first few the verifier reports,
+because the clinicians who sign the document must read every group.
 Tables whose result is an aggregated number have no fallback in this sense.
 """
 
@@ -22,9 +24,10 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mmdsl.ir.model import IRGuideline, IRTable, JsonValue
+from mmdsl.ir.model import AllOf, Compare, Cond, IRGuideline, IRTable, JsonValue, Not, OneOf
 
 if TYPE_CHECKING:  # the verifier loads only when the documents are made
+    from mmdsl.verify.columns import ColumnView
     from mmdsl.verify.encode import Encoder
 
 
@@ -37,6 +40,7 @@ class FallbackCoverage:
     regions: tuple[str, ...]  # in the table's column words; the first few of `region_total`
     witnesses: tuple[dict[str, JsonValue], ...]  # one patient per region, as facts for `mmdsl eval`
     region_total: int  # 0: every patient in scope also matches another rule
+    conditions: tuple[Cond, ...] = ()  # what each region asks, to be put in words
 
 
 def fallback_coverage(guideline: IRGuideline) -> list[FallbackCoverage]:
@@ -84,9 +88,76 @@ def _table_coverage(encoder: Encoder, table: IRTable) -> FallbackCoverage | None
     names = tuple(table.rules[index].name for index in fallbacks)
     if gap is None:
         return FallbackCoverage(table.name, names, (), (), 0)
-    witnesses = gap.extra.get("witnesses", [])
-    assert isinstance(witnesses, list)
-    return FallbackCoverage(table.name, names, tuple(gap.regions), tuple(witnesses), gap.region_total)
+    regions, witnesses, conditions = every_region(encoder, rest)
+    return FallbackCoverage(table.name, names, regions, witnesses, len(regions), conditions)
+
+
+def table_gaps(guideline: IRGuideline, table_name: str) -> FallbackCoverage | None:
+    """Every region of patients in scope that no rule of the table answers (no fallback removed);
+    None when the table cannot be analysed."""
+    from mmdsl.verify.bdd import MAX_STEPS, TooComplex
+    from mmdsl.verify.encode import Encoder, Unverifiable
+    from mmdsl.verify.report import recursion_for_variables
+
+    table = next((t for t in guideline.tables if t.name == table_name), None)
+    if table is None or table.result_kind == "number":
+        return None
+    with recursion_for_variables():
+        try:
+            encoder = Encoder(guideline)
+            encoder.bdd.allow(MAX_STEPS)
+            regions, witnesses, conditions = every_region(encoder, table)
+        except (TooComplex, Unverifiable):
+            return None
+    return FallbackCoverage(table.name, (), regions, witnesses, len(regions), conditions)
+
+
+def every_region(encoder: Encoder, table: IRTable) -> tuple[tuple[str, ...], tuple[dict[str, JsonValue], ...],
+                                                             tuple[Cond, ...]]:
+    """All regions of the patients in scope that no rule of `table` matches, largest first."""
+    from mmdsl.verify.analyses import MAX_COUNTED_REGIONS
+    from mmdsl.verify.bdd import FALSE
+    from mmdsl.verify.columns import ColumnView
+
+    bdd = encoder.bdd
+    uncovered = bdd.conjoin(encoder.in_scope, bdd.negate(bdd.any_of(encoder.matches(table))))
+    view = ColumnView(encoder, table)
+    cubes = view.regions(uncovered, MAX_COUNTED_REGIONS) if uncovered != FALSE else []
+    return (tuple(view.describe(cube, uncovered) for cube in cubes),
+            tuple(view.witness(cube, uncovered) for cube in cubes),
+            tuple(region_condition(view, cube) for cube in cubes))
+
+
+def region_condition(view: ColumnView, cube: dict[int, bool]) -> Cond:
+    """What a region asks, as a condition on the facts the table's columns read."""
+    parts: list[Cond] = []
+    fixed = view.encoder.fixed_by_scope
+    for atom in view.atoms:
+        if atom.var not in cube:
+            continue
+        column = view.table.columns[atom.column]
+        test: Cond = atom.test if atom.test is not None else OneOf(column.ref, (True,))
+        parts.append(test if cube[atom.var] else Not(test))
+    for dimension in view.visible.values():
+        name, kind = dimension.input.name, dimension.kind
+        held = {v: b for v, b in cube.items() if fixed.get(v) is not b}
+        if kind == "bool" and dimension.flag in held:
+            parts.append(OneOf(name, (held[dimension.flag],)))
+        elif kind in ("enum", "text"):
+            parts += [OneOf(name, (m,)) if held[v] else Not(OneOf(name, (m,)))
+                      for m, v in dimension.members.items() if v in held]
+        elif kind in ("integer", "decimal"):
+            parts += [_threshold(name, kind, key, held[v]) for key, v in dimension.thresholds if v in held]
+    return AllOf(tuple(parts))
+
+
+def _threshold(name: str, kind: str, key: tuple[float, bool], above: bool) -> Compare:
+    """A threshold variable: the value is at least `key` (above it when strict), or not."""
+    value: int | float = int(key[0]) if kind == "integer" and float(key[0]).is_integer() else key[0]
+    strict = key[1]
+    if above:
+        return Compare(name, ">" if strict else ">=", value)
+    return Compare(name, "<=" if strict else "<", value)
 
 
 def fallback_rules(encoder: Encoder, table: IRTable) -> list[int]:

@@ -54,6 +54,7 @@ class InputView:
     allowed: str
     required: str
     remark: str  # what else holds for the value (a set that includes another), or ""
+    allowed_words: str = ""  # the allowed values by their labels, for the clinician
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +156,7 @@ class CaveatView:
     text: str
     refs: tuple[Link, ...]
     rules: tuple[Link, ...]
+    number: int = 0  # "warning 3": how the recommendations point at it
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +262,96 @@ class FallbackView:
     more: str  # how many regions are not listed, or ""
 
 
+# ---- the clinician's part: summary, recommendations, groups not covered, examples grid ----------
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """One option as the patient meets it: its number, its values (option, strength), for whom."""
+
+    number: int
+    anchor: str
+    values: tuple[str, ...]  # one per output, in words
+    patients: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryView:
+    title: str
+    headings: tuple[str, ...]  # the outputs' descriptions
+    how: str  # how the patient's answer is read off the rows
+    rows: tuple[SummaryRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ValueDefinition:
+    term: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionView:
+    """The authors' definitions of an output's values (tiers), from notes on `output.value`."""
+
+    term: str  # the output's name, to tell definitions apart
+    heading: str
+    values: tuple[ValueDefinition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationView:
+    """One option in detail, in clinical words: for whom, what, why, with what warning."""
+
+    number: int
+    anchor: str
+    heading: str  # `ide-cel (preferred)`
+    sentence: str
+    evidence: str
+    caveats: tuple[str, ...]
+    notes: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CatchAllView:
+    """An option every patient is offered, and the patients for whom it is the only one."""
+
+    heading: str
+    anchor: str  # the recommendation it is
+    behaviour: str
+    groups: tuple[str, ...]
+    notes: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleRow:
+    number: int
+    name: str
+    anchor: str
+    description: str
+    differs: tuple[str, ...]  # `fact: value` for each fact that is not the usual one
+    result: str
+    why_not: tuple[str, ...]
+    verdict: str
+    tone: str
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleGrid:
+    usual: tuple[str, ...]  # `fact: value`, the most common value of each fact
+    rows: tuple[ExampleRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenTable:
+    """A decision table as written, cell by cell, for a real (wrapping) HTML table."""
+
+    name: str
+    headings: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewDocument:
     provenance: Provenance
@@ -283,3 +375,12 @@ class ReviewDocument:
     fallbacks_summary: str  # what a fallback rule is, or "" when no table has one
     fallbacks: tuple[FallbackView, ...]
     impossible: tuple[ImpossibleView, ...] = ()  # combinations of facts that cannot occur
+    summaries: tuple[SummaryView, ...] = ()
+    definitions: tuple[DefinitionView, ...] = ()
+    recommendations: tuple[RecommendationView, ...] = ()
+    gaps_clinical: tuple[str, ...] = ()  # patients no option answers, in clinical words
+    gaps_summary: str = ""  # the coverage result in clinical words
+    catch_all: tuple[CatchAllView, ...] = ()
+    clinical_notes: tuple[NoteView, ...] = ()  # the notes, less the definitions, in clinical links
+    grid: ExampleGrid | None = None
+    written: tuple[WrittenTable, ...] = ()

@@ -1,6 +1,8 @@
 """Notes and quotes point at things that exist: a rule as `table.rule`, or a table, a derived
 fact or an input by its name; a note may also point at one value of an enumeration or set input
-as `input.value` (to say why no rule names it, see MD607).
+as `input.value` (to say why no rule names it, see MD607), or at one value of a table's
+enumerated output as `output.value` (to say what the value means: what "preferred" promises a
+patient; the review document defines each value by its note).
 
 A note explains to reviewers why a rule is written as it is, and a quote maps a statement of
 the clinical source to the rules that carry it out; pointed at a misspelt rule, either would
@@ -38,6 +40,12 @@ def target_problems(context: CheckContext, target: ast.Subject) -> Iterator[Diag
             yield context.report("unknown-name", member.span, f"input `{name}` has no value `{member.text}`",
                                  suggest(member.text, list(values)))
         return
+    outputs = output_values(context, name)
+    if member is not None and outputs is not None and name not in symbols.tables:
+        if member.text not in outputs:
+            yield context.report("unknown-name", member.span, f"output `{name}` has no value `{member.text}`",
+                                 suggest(member.text, list(outputs)))
+        return
     table = symbols.tables.get(name)
     if member is None and (table or name in symbols.facts or name in symbols.inputs):
         return
@@ -56,6 +64,18 @@ def input_values(context: CheckContext, name: str) -> tuple[str, ...] | None:
     if info is None or not isinstance(info.type, EnumT | SetT):
         return None
     return tuple(info.type.enum.members)
+
+
+def output_values(context: CheckContext, name: str) -> tuple[str, ...] | None:
+    """The values of the enumerated outputs called `name`, of every table (None: no such output)."""
+    found: dict[str, None] = {}
+    named = False
+    for table in context.symbols.tables.values():
+        info = table.outputs.get(name)
+        if info is not None and isinstance(info.type, EnumT):
+            named = True
+            found |= dict.fromkeys(info.type.enum.members)
+    return tuple(found) if named else None
 
 
 def _candidates(context: CheckContext) -> list[str]:

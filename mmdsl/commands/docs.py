@@ -24,7 +24,9 @@ CODE_NAMES_MODULE = Path("mmdsl/diagnostics/names.py")  # the codes as a type, f
               help="write nothing; fail if a document is missing or out of date")
 @click.option("--diagnostics", "diagnostics_page", is_flag=True,
               help=f"also write the page of diagnostic codes, {DIAGNOSTICS_PAGE}")
-def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_page: bool) -> None:
+@click.option("--pdf", "pdf", is_flag=True,
+              help="also print each HTML document to an A4 PDF with headless Chromium (must be installed)")
+def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_page: bool, pdf: bool) -> None:
     """Write the review documents of guidelines: Markdown and one self-contained HTML file each.
 
     Each document holds the scope, inputs, every table as written and every rule as a sentence,
@@ -38,11 +40,19 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
       mmdsl docs tables/ -o generated/docs
       mmdsl docs --check tables/ -o generated/docs
       mmdsl docs --diagnostics
+      mmdsl docs --pdf tables/ -o generated/docs
     """
+    from mmdsl.backends.review_pdf import find_chromium
     from mmdsl.commands.common import FAILED, OK, compile_files, finish, show_diagnostics
 
     if not paths and not diagnostics_page:
         raise click.UsageError("name table files or folders, or give --diagnostics")
+    chromium = find_chromium() if pdf else None
+    if pdf and check_only:
+        raise click.UsageError("--pdf prints documents; it cannot be combined with --check")
+    if pdf and chromium is None:
+        raise click.UsageError("--pdf needs headless Chromium, and no `chromium` was found on PATH; "
+                               "install it (Debian: apt-get install chromium) or leave out --pdf")
     wanted = _diagnostics_page() if diagnostics_page else {}
     compilations = compile_files(paths, machine_independent_names=True) if paths else []
     show_diagnostics([c for c in compilations if not c.ok], err=True)
@@ -51,8 +61,24 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
     rerun = shlex.join(["mmdsl", "docs", *paths, "-o", out_dir]
                        + (["--diagnostics"] if diagnostics_page else []))
     stale = _write_or_compare(wanted, check_only, rerun)
+    if chromium is not None and not _print_pdfs(wanted, chromium):
+        stale = True
     failed = stale or any(not c.ok for c in compilations)
     finish(FAILED if failed else OK)
+
+
+def _print_pdfs(wanted: dict[Path, str], chromium: str) -> bool:
+    """Print every HTML document just written to a PDF beside it; False if one failed."""
+    from mmdsl.backends.review_pdf import PdfError, print_pdf
+
+    ok = True
+    for path in (p for p in wanted if p.suffix == ".html"):
+        try:
+            click.echo(f"wrote {print_pdf(path, path.with_suffix('.pdf'), chromium)}", err=True)
+        except PdfError as problem:
+            click.echo(f"error: {problem}", err=True)
+            ok = False
+    return ok
 
 
 def _diagnostics_page() -> dict[Path, str]:
