@@ -51,6 +51,10 @@ def render_html(guideline: IRGuideline, example_results: Sequence[ExampleOutcome
     return render_html_document(document)
 
 
+def render_markdown_document(document: ReviewDocument) -> str:
+    return _markdown_environment().get_template("review.md.j2").render(doc=document)
+
+
 def render_html_document(document: ReviewDocument) -> str:
     return _html_environment().get_template("review.html.j2").render(doc=document)
 

@@ -21,7 +21,9 @@ class DecisionChangeView:
 
 @dataclass(frozen=True, slots=True)
 class ChangesView:
-    since: str  # "version 1.0.0 (tables/x.mmdsl at v1.0.0)"
+    since: str  # "version 1.0.0"
+    compared_with: str  # the earlier file as named: "tables/x.mmdsl at v1.0.0"
+    summary: str  # one sentence for the summary's checks
     checked: bool  # the comparison ran to the end; without it nothing is claimed
     not_checked_because: str
     decisions: tuple[DecisionChangeView, ...]

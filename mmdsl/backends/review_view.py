@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mmdsl.backends.review_changes import ChangesView
+
 
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -387,3 +389,4 @@ class ReviewDocument:
     clinical_notes: tuple[NoteView, ...] = ()  # the notes, less the definitions, in clinical links
     grid: ExampleGrid | None = None
     written: tuple[WrittenTable, ...] = ()
+    changes: ChangesView | None = None  # with `mmdsl docs --since`: what changed since that version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from mmdsl.backends.review_changes import ChangesView
     from mmdsl.pipeline import Compilation
 
 DIAGNOSTICS_PAGE = Path("docs/diagnostics.md")
@@ -26,7 +28,12 @@ CODE_NAMES_MODULE = Path("mmdsl/diagnostics/names.py")  # the codes as a type, f
               help=f"also write the page of diagnostic codes, {DIAGNOSTICS_PAGE}")
 @click.option("--pdf", "pdf", is_flag=True,
               help="also print each HTML document to an A4 PDF with headless Chromium (must be installed)")
-def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_page: bool, pdf: bool) -> None:
+@click.option("--since", "since", metavar="REV|FILE",
+              help="add what changed since an earlier version: the git revision REV of each table "
+                   "file, or the earlier table FILE (one table only); the patients whose "
+                   "recommendations change are found exactly, as `mmdsl diff` finds them")
+def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_page: bool, pdf: bool,
+         since: str | None) -> None:
     """Write the review documents of guidelines: Markdown and one self-contained HTML file each.
 
     Each document holds the scope, inputs, every table as written and every rule as a sentence,
@@ -41,6 +48,7 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
       mmdsl docs --check tables/ -o generated/docs
       mmdsl docs --diagnostics
       mmdsl docs --pdf tables/ -o generated/docs
+      mmdsl docs tables/ -o review/ --since v1.0.0     # for re-signing: what changed since then
     """
     from mmdsl.backends.review_pdf import find_chromium
     from mmdsl.commands.common import FAILED, OK, compile_files, finish, show_diagnostics
@@ -56,10 +64,14 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
     wanted = _diagnostics_page() if diagnostics_page else {}
     compilations = compile_files(paths, machine_independent_names=True) if paths else []
     show_diagnostics([c for c in compilations if not c.ok], err=True)
-    for compilation in compilations:
-        wanted |= _documents(compilation, Path(out_dir))
+    files = _table_files(paths, since)
+    for file, compilation in zip(files, compilations, strict=True):
+        wanted_changes = since is not None and compilation.guideline is not None
+        changes = _changes(file, compilation, since) if since is not None and wanted_changes else None
+        wanted |= _documents(compilation, Path(out_dir), changes)
     rerun = shlex.join(["mmdsl", "docs", *paths, "-o", out_dir]
-                       + (["--diagnostics"] if diagnostics_page else []))
+                       + (["--diagnostics"] if diagnostics_page else [])
+                       + (["--since", since] if since is not None else []))
     stale = _write_or_compare(wanted, check_only, rerun)
     if chromium is not None and not _print_pdfs(wanted, chromium):
         stale = True
@@ -87,8 +99,44 @@ def _diagnostics_page() -> dict[Path, str]:
     return {DIAGNOSTICS_PAGE: render_diagnostics_markdown(), CODE_NAMES_MODULE: render_code_names()}
 
 
-def _documents(compilation: Compilation, out_dir: Path) -> dict[Path, str]:
-    from mmdsl.backends.review import render_html, render_markdown, run_examples
+def _table_files(paths: tuple[str, ...], since: str | None) -> list[Path]:
+    """The table files in the order `compile_files` compiles them."""
+    from mmdsl.pipeline import table_files
+
+    files = list(dict.fromkeys(table_files(list(paths)))) if paths else []
+    if since is not None and Path(since).is_file() and len(files) != 1:
+        raise click.UsageError(f"--since {since} names one earlier table: give exactly one table file")
+    return files
+
+
+def _changes(file: Path, compilation: Compilation, since: str) -> ChangesView:
+    """What changed since the earlier version, for the document's "Changes since" section."""
+    from mmdsl.diff.report import compare
+    from mmdsl.diff.review import changes_view
+    from mmdsl.diff.revisions import RevisionError, earlier_text
+    from mmdsl.pipeline import compile_source
+    from mmdsl.source import Source
+
+    try:
+        text, name = earlier_text(str(file), since)
+    except RevisionError as error:
+        raise click.UsageError(str(error)) from error
+    earlier = compile_source(Source(name, text), verify=False, directory=file.parent)
+    if earlier.guideline is None:
+        raise click.UsageError(f"{name} has errors (`mmdsl check` shows them): the changes since it "
+                               "cannot be described")
+    assert compilation.guideline is not None
+    return changes_view(compare(earlier.guideline, compilation.guideline), name)
+
+
+def _documents(compilation: Compilation, out_dir: Path,
+               changes: ChangesView | None = None) -> dict[Path, str]:
+    from mmdsl.backends.review import (
+        render_html_document,
+        render_markdown_document,
+        run_examples,
+    )
+    from mmdsl.backends.review_build import build_review
     from mmdsl.backends.review_coverage import fallback_coverage
     from mmdsl.pipeline import published
 
@@ -99,8 +147,11 @@ def _documents(compilation: Compilation, out_dir: Path) -> dict[Path, str]:
     verification = compilation.verification
     fallbacks = fallback_coverage(guideline)
     stem = Path(compilation.source.path).stem  # as the file system names it, like compile's outputs
-    return {out_dir / f"{stem}.md": render_markdown(guideline, results, None, fallbacks, verification),
-            out_dir / f"{stem}.html": render_html(guideline, results, None, fallbacks, verification)}
+    document = build_review(guideline, results, None, fallbacks, verification)
+    if changes is not None:
+        document = dataclasses.replace(document, changes=changes)
+    return {out_dir / f"{stem}.md": render_markdown_document(document),
+            out_dir / f"{stem}.html": render_html_document(document)}
 
 
 def _write_or_compare(wanted: dict[Path, str], check_only: bool, rerun: str) -> bool:

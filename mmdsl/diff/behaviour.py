@@ -18,12 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from mmdsl.backends.review_coverage import region_condition
 from mmdsl.diff.combine import NEW, OLD, SCOPE, VALID, Combined, NotComparable, combine
-from mmdsl.diff.regions import grow_regions, table_regions
+from mmdsl.diff.regions import grow_regions, input_condition, table_cubes
 from mmdsl.interpreter import evaluate
 from mmdsl.ir import model as ir
 from mmdsl.runtime.prelude import InputError
 from mmdsl.verify.bdd import FALSE, TooComplex
+from mmdsl.verify.columns import ColumnView
 from mmdsl.verify.encode import Encoder, Unverifiable
 from mmdsl.verify.witness import describe_region, typical_patient
 
@@ -31,6 +33,9 @@ MAX_CLASSES = 20_000
 """Classes of patients evaluated at most; past it the change in behaviour is reported as not
 checked (never as "no change")."""
 MAX_REGIONS = 200  # regions listed per change; past it the report says that there are more
+COMPARISON_NODES = 2_000_000  # nodes of both versions at once: about 600 MB at most
+TABLE_WORDS_NODES = 1_000_000  # nodes the regions of a change in its table's words may add
+# (the myeloma guideline with the CAR-T label's line limit changed needs 0.7 M, 2.3 s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,10 @@ class Change:
     before: dict[str, Any]
     after: dict[str, Any]
     patients: int = field(default=0, compare=False)  # the BDD of every patient it happens to
+    # The regions as conditions (on the table's columns, facts prefixed `old:`/`new:` as in the
+    # comparison, or on the inputs), for the review document to put in clinical words; empty
+    # when some region has no such condition.
+    conditions: tuple[ir.Cond, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,7 @@ def behaviour_change(old: ir.IRGuideline, new: ir.IRGuideline) -> Behaviour:
     try:
         combined = combine(old, new)
         encoder = Encoder(combined.guideline)
+        encoder.bdd.max_nodes = COMPARISON_NODES
         _shared_scope(encoder)
         return _Comparison(combined, encoder).run()
     except NotComparable as error:
@@ -97,6 +107,7 @@ class _Comparison:
         self.bdd = encoder.bdd
         self.old_inputs = {i.name for i in combined.old.inputs}
         self.new_inputs = {i.name for i in combined.new.inputs}
+        self.table_words = True  # regions in the tables' words until that proves too large
 
     def run(self) -> Behaviour:
         gathered: dict[str, tuple[dict[str, Any], list[int]]] = {}
@@ -164,24 +175,45 @@ class _Comparison:
 
     def _change(self, delta: dict[str, Any], regions: list[int]) -> Change:
         changed = self.bdd.any_of(regions)
-        described = self._in_words(delta, changed)
+        described, conditions = self._in_words(delta, changed)
         witness = typical_patient(self.encoder, changed)
         return Change(delta, tuple(described[:MAX_REGIONS]), len(described), witness,
                       self._summary(self.combined.old, witness), self._summary(self.combined.new, witness),
-                      changed)
+                      changed, tuple(conditions[:MAX_REGIONS]))
 
-    def _in_words(self, delta: dict[str, Any], changed: int) -> list[str]:
-        """The regions of a change in its table's words where they say it exactly, else in the
-        inputs' words (at most MAX_REGIONS + 1: one more tells that there are more)."""
+    def _in_words(self, delta: dict[str, Any], changed: int) -> tuple[list[str], list[ir.Cond]]:
+        """The regions of a change in its table's words where they say it exactly (with each as
+        a condition), else in the inputs' words (at most MAX_REGIONS + 1: one more tells that
+        there are more)."""
         name = delta.get("table")
-        if name is not None:
-            tables = {t.name: t for t in self.combined.guideline.tables}
-            in_table = table_regions(self.encoder, tables.get(OLD + name), tables.get(NEW + name),
-                                     changed, MAX_REGIONS + 1)
-            if in_table is not None:
-                return in_table
+        if name is not None and self.table_words:
+            found = self._table_cubes(name, changed)
+            if found is not None:
+                view, cubes = found
+                return [view.describe(c) for c in cubes], [region_condition(view, c) for c in cubes]
         cubes = grow_regions(self.encoder, changed, MAX_REGIONS + 1)
-        return [describe_region(self.encoder, c) for c in cubes]
+        conditions = [input_condition(self.encoder, c) for c in cubes]
+        described = [describe_region(self.encoder, c) for c in cubes]
+        return described, [c for c in conditions if c is not None] if None not in conditions else []
+
+    def _table_cubes(self, name: str, changed: int) -> tuple[ColumnView, list[dict[int, bool]]] | None:
+        """The regions in the table's words, within a node allowance of their own: where many
+        facts change meaning, linking the columns of both versions can grow past any budget,
+        while the inputs' words stay cheap. Past the allowance the comparison goes on in the
+        inputs' words (the nodes built so far are unreachable, never wrong: the caches keep only
+        finished results)."""
+        tables = {t.name: t for t in self.combined.guideline.tables}
+        bdd = self.bdd
+        budget = bdd.max_nodes
+        bdd.max_nodes = min(budget, bdd.size + TABLE_WORDS_NODES)
+        try:
+            return table_cubes(self.encoder, tables.get(OLD + name), tables.get(NEW + name),
+                               changed, MAX_REGIONS + 1)
+        except TooComplex:
+            self.table_words = False
+            return None
+        finally:
+            bdd.max_nodes = budget
 
 
 INVALID = {"status": "invalid facts"}

@@ -60,6 +60,17 @@ def table_regions(encoder: Encoder, old: ir.IRTable | None, new: ir.IRTable | No
     facts such as "triple-class refractory", cells of sets), over the columns of both versions of
     the table; None when the change cannot be said exactly in those words (it depends on
     something else, such as the scope), so that the caller falls back to the inputs' words."""
+    found = table_cubes(encoder, old, new, patients, limit)
+    if found is None:
+        return None
+    view, cubes = found
+    return [view.describe(cube) for cube in cubes]
+
+
+def table_cubes(encoder: Encoder, old: ir.IRTable | None, new: ir.IRTable | None, patients: int,
+                limit: int) -> tuple[ColumnView, list[dict[int, bool]]] | None:
+    """The regions of `table_regions` as cubes over the columns of both versions of the table
+    (the view tells what each variable is), or None when they do not say the change exactly."""
     table = _both_versions(encoder, old, new)
     if table is None:
         return None
@@ -71,7 +82,7 @@ def table_regions(encoder: Encoder, old: ir.IRTable | None, new: ir.IRTable | No
     exact = all(bdd.implies(bdd.conjoin(within, bdd.cube(c)), patients) for c in cubes)
     if not exact or not bdd.implies(bdd.conjoin(patients, within), shown):
         return None
-    return [view.describe(cube) for cube in cubes]
+    return view, cubes
 
 
 def _both_versions(encoder: Encoder, old: ir.IRTable | None, new: ir.IRTable | None) -> ir.IRTable | None:
@@ -120,3 +131,39 @@ def _spread(rule: ir.IRRule, which: int, position: dict[tuple[int, int], int], w
         if table == which:
             tests[at], cells[at] = rule.tests[index], rule.cells[index]
     return replace(rule, tests=tuple(tests), cells=tuple(cells))
+
+
+def input_condition(encoder: Encoder, cube: dict[int, bool]) -> ir.Cond | None:
+    """A region over the inputs' variables as a condition on the inputs, for putting it in the
+    guideline's own words; None where a variable has no such condition (then the region is shown
+    as `describe_region` words it). What the scope says of every patient is left out."""
+    held = {v: b for v, b in cube.items() if encoder.fixed_by_scope.get(v) is not b}
+    parts: list[ir.Cond] = []
+    for dimension in encoder.dimensions.values():
+        name, kind = dimension.input.name, dimension.kind
+        if kind == "bool":
+            if dimension.flag in held:
+                parts.append(ir.OneOf(name, (held[dimension.flag],)))
+        elif kind in ("enum", "text", "set"):
+            for member, var in dimension.members.items():
+                if var not in held:
+                    continue
+                if member == OTHER_TEXT:
+                    return None
+                test: ir.Cond = ir.SetTest(name, "any", (member,)) if kind == "set" \
+                    else ir.OneOf(name, (member,))
+                parts.append(test if held[var] else ir.Not(test))
+        elif kind in ("integer", "decimal"):
+            parts += [_threshold(name, kind, key, held[var])
+                      for key, var in dimension.thresholds if var in held]
+        elif any(var in held for var in dimension.variables()):
+            return None  # a kind of value this wording does not know
+    return ir.AllOf(tuple(parts))
+
+
+def _threshold(name: str, kind: str, key: tuple[float, bool], above: bool) -> ir.Compare:
+    """A threshold variable as a comparison: the value is at least `key` (above it when strict)."""
+    value: int | float = int(key[0]) if kind == "integer" and float(key[0]).is_integer() else key[0]
+    if above:
+        return ir.Compare(name, ">" if key[1] else ">=", value)
+    return ir.Compare(name, "<=" if key[1] else "<", value)

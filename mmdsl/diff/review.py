@@ -8,20 +8,40 @@ from typing import Any
 
 from mmdsl.backends.review_changes import ChangesView, DecisionChangeView
 from mmdsl.diff.behaviour import Change
+from mmdsl.diff.combine import NEW, OLD
 from mmdsl.diff.report import DiffReport
 from mmdsl.ir import model as ir
-from mmdsl.ir.verbalize import Vocabulary, subject_words, value_words, vocabulary_of
+from mmdsl.ir.verbalize import Vocabulary, describe, simplify, subject_words, value_words, vocabulary_of
+from mmdsl.verify.bdd import TooComplex
 
 NOT_SHOWN = ("evidence", "refs", "caveats", "rule")
+NOW, BEFORE = " (as this version defines it)", " (as the earlier version defined it)"
 
 
-def changes_view(report: DiffReport, since: str) -> ChangesView:
+def changes_view(report: DiffReport, compared_with: str) -> ChangesView:
+    """The review document's account of what changed since the version in `compared_with`."""
     words = vocabulary_of(report.new)
     behaviour = report.behaviour
+    both = _both_vocabularies(report.old, report.new, _redefined(report))
     decisions = () if behaviour.unchecked else tuple(
-        _decision_view(group, report.new, words) for group in _grouped(behaviour.changes))
+        _decision_view(group, report.new, words, _groups_in_words(group[0], both))
+        for group in _grouped(behaviour.changes))
     statements = tuple(f"{s.kind} {s.what}: {s.detail}" for s in report.statements)
-    return ChangesView(since, behaviour.unchecked is None, behaviour.unchecked or "", decisions, statements)
+    since = f"version {report.old.version}" if report.old.version else compared_with
+    return ChangesView(since, compared_with, _summary(report, since, len(decisions)),
+                       behaviour.unchecked is None, behaviour.unchecked or "", decisions, statements)
+
+
+def _summary(report: DiffReport, since: str, changes: int) -> str:
+    behaviour = report.behaviour
+    if behaviour.unchecked:
+        return (f"Changes since {since}: not checked ({behaviour.unchecked}); nothing is said here "
+                "about which patients' recommendations changed.")
+    if not changes:
+        return (f"Changes since {since}: no patient's recommendations change (every patient was "
+                f"compared); {len(report.statements)} statements of the text changed.")
+    return (f"Changes since {since}: {changes} change{'s' if changes != 1 else ''} of "
+            "recommendations, each with the patients it concerns and an example.")
 
 
 def _grouped(changes: tuple[Change, ...]) -> list[list[Change]]:
@@ -34,11 +54,12 @@ def _grouped(changes: tuple[Change, ...]) -> list[list[Change]]:
     return list(groups.values())
 
 
-def _decision_view(group: list[Change], guideline: ir.IRGuideline, words: Vocabulary) -> DecisionChangeView:
+def _decision_view(group: list[Change], guideline: ir.IRGuideline, words: Vocabulary,
+                   groups: tuple[str, ...] | None) -> DecisionChangeView:
     first = group[0]
     return DecisionChangeView(
         what=_what(group, guideline),
-        groups=first.regions,
+        groups=first.regions if groups is None else groups,
         groups_not_listed=first.region_total - len(first.regions),
         example=patient_words(first.witness, guideline, words),
         before=decision_words(first.before, guideline),
@@ -56,9 +77,19 @@ def _what(group: list[Change], guideline: ir.IRGuideline) -> str:
         return f"{title}: the same options, in another order"
     if kind == "result":
         return f"{title}: {row_words(delta['before'])} becomes {row_words(delta['after'])}"
-    rows = " and ".join(row_words(change.delta["row"]) for change in group)
+    shown = sorted(group, key=lambda change: _position(change, delta["table"]))
+    rows = " and ".join(row_words(change.delta["row"]) for change in shown)
     verb = "offered" if kind == "added" else "no longer offered"
     return f"{title}: {rows} {'are' if len(group) > 1 else 'is'} now {verb}"
+
+
+def _position(change: Change, table: str) -> int:
+    """Where an option comes in the decision that has it (after for one added, before for one
+    removed), so that options are named in the order the patient gets them."""
+    decision = change.after if change.delta["change"] == "added" else change.before
+    rows = decision.get(table)
+    row = change.delta.get("row")
+    return rows.index(row) if isinstance(rows, list) and row in rows else 0
 
 
 def _table_title(name: str, guideline: ir.IRGuideline) -> str:
@@ -111,3 +142,46 @@ def _value(value: ir.JsonValue, value_type: ir.IRType, words: Vocabulary) -> str
     if isinstance(value, dict):
         return str(value)
     return value_words(value, value_type, words)
+
+
+# ---- the patients of a change in clinical words --------------------------------------------------
+
+
+def _groups_in_words(change: Change, words: Vocabulary) -> tuple[str, ...] | None:
+    """The regions of a change to a table's result in clinical words: the table's columns (a
+    derived fact by its description, "as this version defines it" where its meaning changed);
+    None where the comparison said them in the inputs' words (those are shown as they are)."""
+    if not change.conditions:
+        return None
+    return tuple(describe(simplify(condition), words) for condition in change.conditions)
+
+
+def _redefined(report: DiffReport) -> set[str]:
+    """The derived facts of both versions that mean something else now (their own condition, or
+    a fact they read, changed): one BDD each in the comparison, so equal nodes, equal meaning."""
+    encoder = report.behaviour.encoder
+    shared = {f.name for f in report.new.facts} & {f.name for f in report.old.facts}
+    if encoder is None:
+        return shared
+    try:
+        return {name for name in shared if encoder.fact(OLD + name) != encoder.fact(NEW + name)}
+    except (TooComplex, RecursionError):
+        return shared  # not known: each is said to be the earlier or the current definition
+
+
+def _both_vocabularies(old: ir.IRGuideline, new: ir.IRGuideline, changed: set[str]) -> Vocabulary:
+    """The words of both versions under the comparison's names: `new:fact` and `old:fact` by their
+    descriptions (said to be the earlier or the current definition where they differ), inputs
+    as the new version names them."""
+    mine, theirs = vocabulary_of(new), vocabulary_of(old)
+    subjects, meanings, types = dict(mine.subjects), dict(mine.meanings), dict(mine.types)
+    for prefix, vocabulary in ((NEW, mine), (OLD, theirs)):
+        for key, text in vocabulary.meanings.items():
+            if key in vocabulary.types and key not in {i.name for i in new.inputs}:
+                when = "" if key not in changed else NOW if prefix == NEW else BEFORE
+                meanings[prefix + key] = text + when
+                subjects[prefix + key] = f"“{text}”{when}"
+                types[prefix + key] = vocabulary.types[key]
+    return Vocabulary(subjects, meanings, types, {**theirs.labels, **mine.labels},
+                      mine.classes + tuple(c for c in theirs.classes if c not in mine.classes))
+

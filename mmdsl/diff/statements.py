@@ -108,7 +108,7 @@ def _input_text(item: ir.IRInput) -> str:
 
 def _table_text(table: ir.IRTable) -> str:
     complete = ", complete" if table.complete else ""
-    return f"hit {table.hit}{complete}; outputs {', '.join(o.name for o in table.outputs)}"
+    return f"“{table.title}”, hit {table.hit}{complete}; outputs {', '.join(o.name for o in table.outputs)}"
 
 
 def _rules(old: ir.IRTable, new: ir.IRTable) -> list[StatementChange]:
