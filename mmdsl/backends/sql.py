@@ -134,6 +134,7 @@ def _template() -> jinja2.Template:
 
 
 def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
+    distinct_columns(guideline)
     names = Names(guideline)
     steps: list[Step] = []
 
@@ -167,6 +168,23 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
     )
 
 
+def distinct_columns(guideline: ir.IRGuideline) -> None:
+    """Refuse names that SQL would take as one: DuckDB and Spark compare column and struct field
+    names without regard to case, so inputs `A` and `a` would silently read one column (check's
+    MD204 refuses them first; this keeps the back end safe on its own)."""
+    groups = [("an input", [i.name for i in guideline.inputs]),
+              ("a table", [t.name for t in guideline.tables]),
+              ("a fact", [f.name for f in guideline.facts]),
+              *((f"an output of `{t.name}`", [o.name for o in t.outputs]) for t in guideline.tables)]
+    for what, names in groups:
+        seen: dict[str, str] = {}
+        for name in names:
+            other = seen.setdefault(name.casefold(), name)
+            if other != name:
+                raise SqlUnsupported(f"`{name}` and `{other}` ({what}) differ only in case, and "
+                                     "SQL takes them as one column; rename one of them")
+
+
 def _any_impossible(guideline: ir.IRGuideline) -> str:
     return " OR ".join(f"_i{position}" for position in range(len(guideline.impossible)))
 
@@ -182,11 +200,12 @@ def render_impossible_sql(guideline: ir.IRGuideline) -> str:
 
 def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],
              carry: Sequence[tuple[str, str]]) -> Iterator[str]:
-    taken = [*RESERVED_COLUMNS, *(name for _, name in carry)]
-    clash = [t.name for t in guideline.tables if t.name in taken]
+    taken = {name.casefold(): name for name in (*RESERVED_COLUMNS, *(name for _, name in carry))}
+    clash = [t.name for t in guideline.tables if t.name.casefold() in taken]
     if clash:
         raise SqlUnsupported(f"a table named `{clash[0]}` would share its column with the "
-                             "decision's own column of that name; rename the table")
+                             f"decision's own column `{taken[clash[0].casefold()]}` (SQL ignores "
+                             "case); rename the table")
     errors = [error for t in tables for error in t.errors()]
     any_conflict = " OR ".join(flag for flag, _ in errors) or "FALSE"
     yield '_row AS "row"'

@@ -120,6 +120,12 @@ _ENTRIES = [
     Code("MD203", "wrong-kind-of-name", E, "a name is used where a different kind of thing is expected",
          "An input cannot stand where evidence is expected, a caveat cannot be a column, and so on.",
          "class PI of prior_lines = bortezomib", "Use a name of the expected kind (the message says which)."),
+    Code("MD204", "names-differ-in-case", E, "two names differ only in upper and lower case",
+         "SQL engines (DuckDB, Spark) read column names without regard to case, as do other tools "
+         "the decisions reach: inputs `A` and `a` would become one column, and a cohort would "
+         "decide on the wrong value. Two such names are almost always a mistake.",
+         'input PI: yes/no "prior proteasome inhibitor"\ninput pi: yes/no "prior PI, any line"',
+         "Rename one of them so that the two differ in more than case, or use one name."),
     # ---- MD3xx: types and values ----------------------------------------------------------
     Code("MD300", "type-mismatch", E, "a value or test does not fit the type of its column or input",
          "A yes/no column tested with a number, or a number compared with text, never matches as intended.",

@@ -28,6 +28,7 @@ CodeName = Literal[
     "MD201", "duplicate-name",
     "MD202", "suspicious-name",
     "MD203", "wrong-kind-of-name",
+    "MD204", "names-differ-in-case",
     "MD300", "type-mismatch",
     "MD301", "unknown-member",
     "MD302", "out-of-range",
