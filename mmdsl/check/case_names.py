@@ -4,9 +4,10 @@ mmdsl tells them apart, but much of where names go does not: SQL engines (DuckDB
 column names without regard to case, so two inputs `A` and `a` would become one column and a
 cohort would decide on the wrong value; JSON keys folded by other tools, HTML ids and file names
 on case-insensitive file systems collide the same way. Two such names are almost always a
-mistake, so this check refuses them where they are written: among the declarations of the file
-(inputs, facts, tables, enumerations, classes, …), among the outputs of one table and among the
-members of one enumeration.
+mistake, so this check refuses them where they are written: among the names a cell can read
+(inputs, facts and tables: one namespace, and the columns of SQL), among the declarations of
+each other kind (enumerations, classes, evidence, caveats, examples, …), among the outputs of
+one table and among the members of one enumeration.
 """
 
 from __future__ import annotations
@@ -23,8 +24,13 @@ EMITS: tuple[CodeName, ...] = ("names-differ-in-case",)
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    statements = context.module.statements
-    yield from _folded_clashes(context, _declared(statements), "is declared")
+    groups: dict[str, list[ast.Name]] = {}
+    for statement in context.module.statements:
+        name = getattr(statement, "name", None)
+        if isinstance(name, ast.Name):
+            groups.setdefault(_namespace(statement), []).append(name)
+    for names in groups.values():
+        yield from _folded_clashes(context, names, "is declared")
     for table in context.statements(ast.TableDecl):
         yield from _folded_clashes(context, (o.name for o in table.outputs),
                                    f"is an output of `{table.name.text}`")
@@ -33,12 +39,13 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
                                    f"is listed in `{enum.name.text}`")
 
 
-def _declared(statements: Iterable[ast.Statement]) -> Iterator[ast.Name]:
-    """The name of each statement that declares one, in file order."""
-    for statement in statements:
-        name = getattr(statement, "name", None)
-        if isinstance(name, ast.Name):
-            yield name
+VALUE_DECLARATIONS = (ast.InputDecl, ast.FactDecl, ast.TableDecl, ast.ImpossibleDecl)
+
+
+def _namespace(statement: ast.Statement) -> str:
+    """Inputs, facts and tables share one namespace (and become SQL columns); the other kinds
+    each have their own (evidence `E1` and example `e1` never meet)."""
+    return "value" if isinstance(statement, VALUE_DECLARATIONS) else type(statement).__name__
 
 
 def fold(name: str) -> str:

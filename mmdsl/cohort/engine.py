@@ -98,7 +98,7 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
     started = time.perf_counter()
     carry = [("_id", id_column)] if id_column else []
     query = render_sql(guideline, carry=carry)
-    report.decided = _write(connection, guideline, query, output, progress,
+    report.decided = _write(connection, guideline, query, (output, source), progress,
                             ordered=bool(checker.accepted.rows) and kind != "jsonl")
     report.seconds["evaluate and write"] = time.perf_counter() - started
     report.error_rows, report.errors = _decisions_in_error(connection, output)
@@ -267,16 +267,18 @@ def _decisions_in_error(connection: Any, output: Path) -> tuple[int, list[tuple[
     return int(count[0][0]), [(int(row), str(errors)) for row, errors in first]
 
 
-def _write(connection: Any, guideline: ir.IRGuideline, query: str, output: Path,
+def _write(connection: Any, guideline: ir.IRGuideline, query: str, files: tuple[Path, Path],
            progress: Progress, ordered: bool) -> int:
-    """COPY the decisions to Parquet next to `output`, then move the file into place."""
+    """COPY the decisions to Parquet next to `output`, then move the file into place (never
+    over `source`, the patients: mmdsl/writing.py)."""
+    output, source = files
     metadata = ", ".join(f"{key}: {string_literal(value)}" for key, value in (
         ("mmdsl_guideline", guideline.name), ("mmdsl_version", guideline.version),
         ("mmdsl_source_sha256", guideline.source_sha256),
         ("mmdsl_compiler", guideline.mmdsl_version),
         ("mmdsl_rules", json.dumps(rules_description(guideline), ensure_ascii=False))))
     ordering = ' ORDER BY "row"' if ordered else ""
-    with replacing(output) as partial:  # the whole file or none (mmdsl/writing.py)
+    with replacing(output, reads=[source]) as partial:  # the whole file or none (mmdsl/writing.py)
         copy = (f"COPY (SELECT * FROM ({query}){ordering}) TO {string_literal(str(partial))} "
                 f"(FORMAT parquet, KV_METADATA {{{metadata}}})")
         with progress.polling("evaluating", lambda: _fraction(connection)):
