@@ -6,6 +6,7 @@ from mmdsl.check import (
     case_names,
     cells,
     conditions,
+    control_characters,
     duplicates,
     evidence,
     examples,
@@ -30,6 +31,7 @@ CHECKS: list[Check] = [
     guideline.check,  # MD107, MD108
     layout.check,  # MD103, MD104, MD105 (and MD201 for a repeated column)
     duplicates.check,  # MD201, MD406
+    control_characters.check,  # MD110
     suspicious_names.check,  # MD202
     case_names.check,  # MD204
     vocabulary.check,  # MD200, MD203, MD301 in classes

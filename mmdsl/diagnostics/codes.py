@@ -106,6 +106,12 @@ _ENTRIES = [
          "`+` is not part of the language; a comparison says the same without doubt about whether "
          "the number itself is included.",
          "| 2+ || IsaPd |", "Write `>= 2`."),
+    Code("MD110", "control-character", E, "a control character in quoted text or a comment",
+         "Control characters (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF) are "
+         "invisible in editors and review documents, so no reviewer sees them, and XML 1.0 cannot "
+         "carry them at all: a DMN export holding one would be a file no parser reads.",
+         'input note: text "free text␁"   # where ␁ stands for U+0001, which no page can show',
+         "Delete the character; write a space or a line break instead."),
     # ---- MD2xx: names ---------------------------------------------------------------------
     Code("MD200", "unknown-name", E, "a name that is not declared",
          "A misspelt input or value would otherwise silently never match.",

@@ -19,6 +19,7 @@ CodeName = Literal[
     "MD107", "missing-guideline",
     "MD108", "misplaced-statement",
     "MD109", "nesting-too-deep",
+    "MD110", "control-character",
     "MD115", "range-with-dash",
     "MD116", "text-on-next-line",
     "MD117", "unit-after-number",
