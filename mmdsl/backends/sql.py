@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import jinja2
 
@@ -118,14 +119,39 @@ def render_sql(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
 
 def transpiled(guideline: ir.IRGuideline, dialect: str) -> str:
     """The decision query for another SQL dialect, translated by sqlglot (an optional extra)."""
-    query = render_sql(guideline)
+    return translated(render_sql(guideline), dialect)
+
+
+def translated(query: str, dialect: str) -> str:
+    """DuckDB SQL (as this back end writes it) in another dialect, through sqlglot."""
     if dialect == "duckdb":
         return query
     from mmdsl.extras import require
 
     sqlglot = require("sqlglot", "sql")
-    statements = sqlglot.transpile(query, read="duckdb", write=dialect, pretty=True)
+    trees = [tree for tree in sqlglot.parse(query, read="duckdb") if tree is not None]
+    if dialect in CHR_MOD_256:
+        trees = [tree.transform(_spark_text) for tree in trees]
+    statements = [tree.sql(dialect=dialect, pretty=True) for tree in trees]
     return ";\n".join(statements) + "\n"
+
+
+CHR_MOD_256 = ("spark", "spark2", "databricks")
+"""Dialects whose `chr(n)` is `chr(n % 256)`: U+2028 would become `(`."""
+
+
+def _spark_text(node: Any) -> Any:
+    """`chr(n)` above U+00FF as a Spark string literal with a Unicode escape (`'\\u2028'`,
+    `'\\U0010FFFF'`): Spark's chr keeps only the low byte, its literals read Java's escapes."""
+    from sqlglot import exp
+
+    argument = node.expressions[0] if isinstance(node, exp.Chr) and node.expressions else None
+    if argument is None or len(node.expressions) != 1 or not argument.is_int:
+        return node
+    code = int(argument.name)
+    if code <= 0xFF:
+        return node
+    return exp.Var(this=f"'\\u{code:04X}'" if code <= 0xFFFF else f"'\\U{code:08X}'")
 
 
 @cache
