@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 SOME_ROWS_INVALID = 4  # the decisions of the valid rows were written; the others are listed
 SHOWN_PROBLEMS = 10
+MAX_THREADS = 1024  # DuckDB aborts the process (SIGABRT) asked for 100,000 threads
 
 
 @click.command(name="cohort")
@@ -43,7 +44,8 @@ SHOWN_PROBLEMS = 10
 @click.option("--emit-sql", is_flag=True, help="print the decision query instead of running it")
 @click.option("--dialect", default="duckdb", show_default=True,
               help="with --emit-sql: the SQL dialect (spark, and the others sqlglot writes)")
-@click.option("--threads", type=click.IntRange(min=1), help="DuckDB threads (default: all cores)")
+@click.option("--threads", type=click.IntRange(min=1, max=MAX_THREADS),
+              help=f"DuckDB threads, 1 to {MAX_THREADS} (default: all cores)")
 def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
            input_format: str | None, id_column: str | None, invalid_path: Path | None,
            generate_count: int | None, seed: int, emit_sql: bool, dialect: str,
