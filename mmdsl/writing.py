@@ -89,15 +89,17 @@ def write_atomically(path: Path, text: str, *, reads: Iterable[str | Path] = ())
 
 
 @contextlib.contextmanager
-def replacing(path: Path, *, reads: Iterable[str | Path] = ()) -> Iterator[Path]:
+def replacing(path: Path, *, reads: Iterable[str | Path] = (),
+              mode: int | None = None) -> Iterator[Path]:
     """A temporary file beside `path` to write, for writers that need a file name of their own
     (DuckDB's COPY, pyarrow): when the block ends it replaces `path` in one step, with the
     permissions `path` had; when the block fails it is removed and `path` is left as it was.
-    `path` is first checked by `target` (RefusedOutput), and a symbolic link is written through."""
+    `path` is first checked by `target` (RefusedOutput), and a symbolic link is written through.
+    `mode`: the permissions to give it whatever the umask (the compile cache's private 0600)."""
     path = target(path, reads)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path)
-    mode = _mode_for(path)
+    mode = _mode_for(path) if mode is None else mode
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
                                     suffix=TEMPORARY_SUFFIX)
     os.close(handle)
