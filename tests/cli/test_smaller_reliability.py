@@ -54,3 +54,16 @@ def test_cohort_threads_are_bounded(tmp_path: Path, table: Path) -> None:
     result = CliRunner().invoke(main, ["cohort", str(table), "--input", str(patients), "-o",
                                        str(tmp_path / "d.parquet"), "--threads", "100000"])
     assert result.exit_code == 2 and "1<=x<=1024" in result.stderr
+
+
+@pytest.mark.parametrize("cell", [" 5", "5 ", '"  7"'])
+def test_a_csv_cell_with_white_space_is_not_a_number(tmp_path: Path, table: Path,
+                                                     cell: str) -> None:
+    pytest.importorskip("duckdb")
+    patients = tmp_path / "p.csv"
+    patients.write_text(f"A\n{cell}\n", "utf-8")
+    out = tmp_path / "d.parquet"
+    result = CliRunner().invoke(main, ["cohort", str(table), "--input", str(patients), "-o",
+                                       str(out)])
+    assert result.exit_code == 4, result.stderr  # the row is listed as invalid, not decided
+    assert "expected a whole number" in result.stderr
