@@ -205,8 +205,9 @@ def run(args: argparse.Namespace) -> list[Result]:
             random_batch, [(args.seed * 100_000 + n, 200) for n in range(args.facts // 200)],
             args.jobs, deadline, out)),
         ("case names", lambda: hostile("names differing in case, control characters in text: "
-                                       f"{args.inputs // 20:,} guidelines",
-                                       lambda: case_names(args.seed, args.inputs // 20), deadline)),
+                                       f"{max(10, args.inputs // 20):,} guidelines",
+                                       lambda: case_names(args.seed, max(10, args.inputs // 20)),
+                                       deadline)),
         ("special outputs", lambda: hostile("outputs that are special files or the input",
                                             special_outputs, deadline)),
     ]
