@@ -128,6 +128,8 @@ def _read_table(connection: Any, guideline: ir.IRGuideline, module: Any, source:
     except Exception as error:  # DuckDB's own errors: unreadable, not Parquet, bad CSV
         raise CohortError(f"cannot read {source} as {kind}: {error}") from error
     _check_columns(guideline, columns, id_column)
+    if kind == "parquet":
+        _refuse_durations(source, guideline)
     checks = {item.name: checked_input(item, columns.get(item.name), kind == "csv")
               for item in guideline.inputs}
     plain = " AND ".join(c.plain for c in checks.values()) or "TRUE"
@@ -147,6 +149,21 @@ def _read_table(connection: Any, guideline: ir.IRGuideline, module: Any, source:
     connection.execute(f"CREATE TEMP VIEW plain_rows AS SELECT _row{carried}{values} "
                        f"FROM source{where}")
     return checker, columns.get(id_column, "VARCHAR") if id_column else "VARCHAR"
+
+
+def _refuse_durations(source: Path, guideline: ir.IRGuideline) -> None:
+    """DuckDB reads a Parquet `duration` column as a bare BIGINT whose meaning depends on its
+    unit (7 seconds and 7 milliseconds both read 7): an input must not take such a number."""
+    parquet = require("pyarrow.parquet")
+    try:
+        schema = parquet.read_schema(source)
+    except Exception as error:  # pyarrow's own errors: DuckDB read it, so this is rare
+        raise CohortError(f"cannot read the schema of {source}: {error}") from error
+    names = {item.name for item in guideline.inputs}
+    for column in schema:
+        if column.name in names and str(column.type).startswith("duration"):
+            raise CohortError(f"the column `{column.name}` is a duration ({column.type}); give "
+                              "the input as a plain number of the unit the table means")
 
 
 def _check_columns(guideline: ir.IRGuideline, columns: dict[str, str], id_column: str | None) -> None:

@@ -67,3 +67,17 @@ def test_a_csv_cell_with_white_space_is_not_a_number(tmp_path: Path, table: Path
                                        str(out)])
     assert result.exit_code == 4, result.stderr  # the row is listed as invalid, not decided
     assert "expected a whole number" in result.stderr
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_a_parquet_duration_column_is_refused(tmp_path: Path, table: Path, unit: str) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pytest.importorskip("duckdb")
+    patients = tmp_path / "p.parquet"
+    pq.write_table(pa.table({"A": pa.array([7], pa.duration(unit))}), patients)
+    out = tmp_path / "d.parquet"
+    result = CliRunner().invoke(main, ["cohort", str(table), "--input", str(patients), "-o",
+                                       str(out)])
+    assert result.exit_code == 2 and "is a duration" in result.stderr
+    assert not out.exists()
