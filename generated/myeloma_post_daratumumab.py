@@ -20,6 +20,7 @@ or the problems with the facts on standard error (exit 2).
 import difflib
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -414,13 +415,40 @@ def run_as_script(evaluate_json: Callable[[bytes], dict[str, Any]], about: str =
         sys.stderr.write(f"error: unexpected argument {arguments[0]!r}: the facts are read from "
                          f"standard input\n\n{script_usage(about)}")
         return 2
+    if sys.stdin is None or sys.stdout is None:  # started with the descriptor closed
+        return _script_error(f"standard {'input' if sys.stdin is None else 'output'} is closed")
     try:
         decision = evaluate_json(sys.stdin.buffer.read(MAX_FACTS_SIZE + 1))
     except InputError as error:
         sys.stderr.write(f"{error}\n")
         return 2
-    sys.stdout.buffer.write((decision_json(decision) + "\n").encode("utf-8"))
+    except OSError as error:
+        return _script_error(f"cannot read the facts: {error.strerror or error}")
+    try:
+        sys.stdout.buffer.write((decision_json(decision) + "\n").encode("utf-8"))
+        sys.stdout.flush()
+    except OSError as error:  # a full disk (/dev/full), a closed pipe
+        _discard_stdout()
+        return _script_error(f"cannot write the decision: {error.strerror or error}")
     return 0
+
+
+def _script_error(message: str) -> int:
+    """An input/output failure of the script: one line on standard error (if open), exit 1."""
+    if sys.stderr is not None:
+        sys.stderr.write(f"error: {message}\n")
+    return 1
+
+
+def _discard_stdout() -> None:
+    """What is left in standard output's buffer goes nowhere, so that Python's flush at exit
+    does not fail a second time with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def script_usage(about: str) -> str:

@@ -47,6 +47,7 @@ from mmdsl.commands.fmt import fmt
 from mmdsl.commands.lsp import lsp
 from mmdsl.serve.command import serve
 from mmdsl.version import __version__
+from mmdsl.writing import RefusedOutput
 
 if TYPE_CHECKING:
     from mmdsl.diagnostics import Diagnostic
@@ -67,6 +68,9 @@ class Commands(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             ctx.exit(FAILED)
+        except RefusedOutput as error:  # an output file the tool must not replace (writing.py)
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(USAGE)
         except Exception as error:
             if os.environ.get("MMDSL_DEBUG"):
                 raise
@@ -158,7 +162,9 @@ def compile_command(
     (the JSON Schema of its patient facts) and OUTPUT/<name>.decision.schema.json (that of its
     decisions), each written atomically; a file with errors leaves
     its previous files untouched. With --check nothing is written: the command fails if a
-    generated file is missing or out of date, which is what CI wants.
+    generated file is missing or out of date, which is what CI wants. A generated file that
+    is a device, a FIFO, a folder or read-only is refused (exit status 2), not replaced; a
+    symbolic link is written through to its target.
 
     \b
     Example:

@@ -90,7 +90,9 @@ def store(text: bytes, shown: str, guideline: IRGuideline) -> None:
         return
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with replacing(entry) as temporary, temporary.open("wb") as stream:  # whole or not at all
+        # 0600 whatever the umask: under umask 002 an entry was 0664, which `_private` then
+        # refused to load, every time
+        with replacing(entry, mode=0o600) as temporary, temporary.open("wb") as stream:
             pickle.dump(guideline, stream, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
         return

@@ -15,35 +15,91 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 TEMPORARY_SUFFIX = ".tmp"
 
+class RefusedOutput(Exception):
+    """An output file the tool must not replace; the message says which and why."""
+
+
+def target(path: Path, reads: Iterable[str | Path] = ()) -> Path:
+    """The file that writing `path` replaces, or RefusedOutput. One rule for every file the tool
+    writes: a symbolic link is followed (written through to its target, as editors do, so the
+    link stays a link); the target must be a regular file or absent (the rename would otherwise
+    replace a device node, a FIFO or a folder: run as root, `-o /dev/null` once replaced the
+    system's /dev/null); a read-only file is not silently replaced; nor is any file the command
+    reads (`reads`: the table, the patients), which it would destroy."""
+    resolved = Path(os.path.realpath(path))
+    try:
+        status = resolved.stat()
+    except FileNotFoundError:
+        return resolved
+    except OSError as error:
+        raise RefusedOutput(f"cannot write {path}: {error.strerror or error}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise RefusedOutput(f"refusing to write {path}: it is {_kind(status.st_mode)}, "
+                            "not a regular file; name a file")
+    if not status.st_mode & 0o222:
+        raise RefusedOutput(f"refusing to write {path}: the file is read-only; make it writable "
+                            "(chmod u+w) or name another file")
+    for read in reads:
+        if _same_file(resolved, status, Path(read)):
+            raise RefusedOutput(f"refusing to write {path}: the command reads it ({read}), and "
+                                "writing it would destroy it; name another file")
+    return resolved
+
+
+def _kind(mode: int) -> str:
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISSOCK, "a socket")]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _same_file(resolved: Path, status: os.stat_result, read: Path) -> bool:
+    try:
+        other = read.stat()
+    except OSError:
+        return False
+    return (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino)
+
 
 def is_up_to_date(path: Path, text: str) -> bool:
-    """Whether `path` already holds exactly `text` (UTF-8, line endings as given)."""
+    """Whether `path` already holds exactly `text` (UTF-8, line endings as given). Only a regular
+    file of the right size is read: a device (a copy of /dev/zero) or a FIFO never ends."""
+    data = text.encode("utf-8")
     try:
-        return path.read_bytes() == text.encode("utf-8")
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+            return False
+        return path.read_bytes() == data
     except OSError:
         return False
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step, leaving no temporary file behind on failure."""
-    with replacing(path) as temporary:
+def write_atomically(path: Path, text: str, *, reads: Iterable[str | Path] = ()) -> None:
+    """Replace `path` with `text` in one step, leaving no temporary file behind on failure
+    (RefusedOutput for what `target` refuses)."""
+    with replacing(path, reads=reads) as temporary:
         temporary.write_bytes(text.encode("utf-8"))
 
 
 @contextlib.contextmanager
-def replacing(path: Path) -> Iterator[Path]:
+def replacing(path: Path, *, reads: Iterable[str | Path] = (),
+              mode: int | None = None) -> Iterator[Path]:
     """A temporary file beside `path` to write, for writers that need a file name of their own
     (DuckDB's COPY, pyarrow): when the block ends it replaces `path` in one step, with the
-    permissions `path` had; when the block fails it is removed and `path` is left as it was."""
+    permissions `path` had; when the block fails it is removed and `path` is left as it was.
+    `path` is first checked by `target` (RefusedOutput), and a symbolic link is written through.
+    `mode`: the permissions to give it whatever the umask (the compile cache's private 0600)."""
+    path = target(path, reads)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path)
-    mode = _mode_for(path)
+    mode = _mode_for(path) if mode is None else mode
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
                                     suffix=TEMPORARY_SUFFIX)
     os.close(handle)

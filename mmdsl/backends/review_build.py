@@ -243,9 +243,15 @@ def provenance(guideline: IRGuideline) -> view.Provenance:
 
 
 def anchor(kind: str, *parts: str) -> str:
-    """A stable, ASCII-only HTML id: `rule-recommendations-ide_cel`."""
-    text = "-".join((kind, *parts))
-    return re.sub(r"[^A-Za-z0-9_-]", lambda m: f".{ord(m.group()):x}", text)
+    """A stable, ASCII-only HTML id: `rule-recommendations-ide_cel`. Injective: inside a part
+    every character but letters, digits and `_` is written `.<hex>.` (`-` is `.2d.`), so `-`
+    only separates the parts; table `a-b` rule `c` and table `a` rule `b-c` no longer share
+    `rule-a-b-c`, and `.2` followed by `d` is not `-`."""
+    return "-".join((kind, *(_ANCHOR_ESCAPE.sub(lambda m: f".{ord(m.group()):x}.", part)
+                             for part in parts)))
+
+
+_ANCHOR_ESCAPE = re.compile(r"[^A-Za-z0-9_]")
 
 
 # ---- scope and inputs -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import jinja2
 
@@ -118,14 +119,39 @@ def render_sql(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
 
 def transpiled(guideline: ir.IRGuideline, dialect: str) -> str:
     """The decision query for another SQL dialect, translated by sqlglot (an optional extra)."""
-    query = render_sql(guideline)
+    return translated(render_sql(guideline), dialect)
+
+
+def translated(query: str, dialect: str) -> str:
+    """DuckDB SQL (as this back end writes it) in another dialect, through sqlglot."""
     if dialect == "duckdb":
         return query
     from mmdsl.extras import require
 
     sqlglot = require("sqlglot", "sql")
-    statements = sqlglot.transpile(query, read="duckdb", write=dialect, pretty=True)
+    trees = [tree for tree in sqlglot.parse(query, read="duckdb") if tree is not None]
+    if dialect in CHR_MOD_256:
+        trees = [tree.transform(_spark_text) for tree in trees]
+    statements = [tree.sql(dialect=dialect, pretty=True) for tree in trees]
     return ";\n".join(statements) + "\n"
+
+
+CHR_MOD_256 = ("spark", "spark2", "databricks")
+"""Dialects whose `chr(n)` is `chr(n % 256)`: U+2028 would become `(`."""
+
+
+def _spark_text(node: Any) -> Any:
+    """`chr(n)` above U+00FF as a Spark string literal with a Unicode escape (`'\\u2028'`,
+    `'\\U0010FFFF'`): Spark's chr keeps only the low byte, its literals read Java's escapes."""
+    from sqlglot import exp
+
+    argument = node.expressions[0] if isinstance(node, exp.Chr) and node.expressions else None
+    if argument is None or len(node.expressions) != 1 or not argument.is_int:
+        return node
+    code = int(argument.name)
+    if code <= 0xFF:
+        return node
+    return exp.Var(this=f"'\\u{code:04X}'" if code <= 0xFFFF else f"'\\U{code:08X}'")
 
 
 @cache
@@ -134,6 +160,7 @@ def _template() -> jinja2.Template:
 
 
 def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
+    distinct_columns(guideline)
     names = Names(guideline)
     steps: list[Step] = []
 
@@ -167,6 +194,23 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
     )
 
 
+def distinct_columns(guideline: ir.IRGuideline) -> None:
+    """Refuse names that SQL would take as one: DuckDB and Spark compare column and struct field
+    names without regard to case, so inputs `A` and `a` would silently read one column (check's
+    MD204 refuses them first; this keeps the back end safe on its own)."""
+    groups = [("an input", [i.name for i in guideline.inputs]),
+              ("a table", [t.name for t in guideline.tables]),
+              ("a fact", [f.name for f in guideline.facts]),
+              *((f"an output of `{t.name}`", [o.name for o in t.outputs]) for t in guideline.tables)]
+    for what, names in groups:
+        seen: dict[str, str] = {}
+        for name in names:
+            other = seen.setdefault(name.casefold(), name)
+            if other != name:
+                raise SqlUnsupported(f"`{name}` and `{other}` ({what}) differ only in case, and "
+                                     "SQL takes them as one column; rename one of them")
+
+
 def _any_impossible(guideline: ir.IRGuideline) -> str:
     return " OR ".join(f"_i{position}" for position in range(len(guideline.impossible)))
 
@@ -182,11 +226,12 @@ def render_impossible_sql(guideline: ir.IRGuideline) -> str:
 
 def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],
              carry: Sequence[tuple[str, str]]) -> Iterator[str]:
-    taken = [*RESERVED_COLUMNS, *(name for _, name in carry)]
-    clash = [t.name for t in guideline.tables if t.name in taken]
+    taken = {name.casefold(): name for name in (*RESERVED_COLUMNS, *(name for _, name in carry))}
+    clash = [t.name for t in guideline.tables if t.name.casefold() in taken]
     if clash:
         raise SqlUnsupported(f"a table named `{clash[0]}` would share its column with the "
-                             "decision's own column of that name; rename the table")
+                             f"decision's own column `{taken[clash[0].casefold()]}` (SQL ignores "
+                             "case); rename the table")
     errors = [error for t in tables for error in t.errors()]
     any_conflict = " OR ".join(flag for flag, _ in errors) or "FALSE"
     yield '_row AS "row"'

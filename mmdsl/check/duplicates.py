@@ -46,9 +46,15 @@ def duplicate_members(context: CheckContext) -> Iterator[Diagnostic]:
 def reserved_names(context: CheckContext) -> Iterator[Diagnostic]:
     for statement in context.module.statements:
         reserved = DECISION_KEYS if isinstance(statement, ast.TableDecl) else ("status",)
-        if isinstance(statement, ast.TableDecl | ast.FactDecl) and statement.name.text in reserved:
+        if not isinstance(statement, ast.TableDecl | ast.FactDecl):
+            continue
+        name = statement.name.text
+        # Case-insensitively: SQL engines take `Status` for the decision's `status` column.
+        key = next((key for key in reserved if key == name.casefold()), None)
+        if key is not None:
+            same = "" if key == name else f" (as `{key}`: SQL engines ignore case)"
             yield context.report("duplicate-name", statement.name.span,
-                                 f"`{statement.name.text}` is a name the decision already uses",
+                                 f"`{name}` is a name the decision already uses{same}",
                                  "choose another name")
 
 

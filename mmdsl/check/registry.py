@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from mmdsl.check import (
+    case_names,
     cells,
     conditions,
+    control_characters,
     duplicates,
     evidence,
     examples,
@@ -29,7 +31,9 @@ CHECKS: list[Check] = [
     guideline.check,  # MD107, MD108
     layout.check,  # MD103, MD104, MD105 (and MD201 for a repeated column)
     duplicates.check,  # MD201, MD406
+    control_characters.check,  # MD110
     suspicious_names.check,  # MD202
+    case_names.check,  # MD204
     vocabulary.check,  # MD200, MD203, MD301 in classes
     inputs.check,  # MD200, MD303, MD305, MD306, MD410
     names.check,  # MD200, MD203 for column headings and conditions

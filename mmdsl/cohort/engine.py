@@ -98,7 +98,7 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
     started = time.perf_counter()
     carry = [("_id", id_column)] if id_column else []
     query = render_sql(guideline, carry=carry)
-    report.decided = _write(connection, guideline, query, output, progress,
+    report.decided = _write(connection, guideline, query, (output, source), progress,
                             ordered=bool(checker.accepted.rows) and kind != "jsonl")
     report.seconds["evaluate and write"] = time.perf_counter() - started
     report.error_rows, report.errors = _decisions_in_error(connection, output)
@@ -128,6 +128,8 @@ def _read_table(connection: Any, guideline: ir.IRGuideline, module: Any, source:
     except Exception as error:  # DuckDB's own errors: unreadable, not Parquet, bad CSV
         raise CohortError(f"cannot read {source} as {kind}: {error}") from error
     _check_columns(guideline, columns, id_column)
+    if kind == "parquet":
+        _refuse_durations(source, guideline)
     checks = {item.name: checked_input(item, columns.get(item.name), kind == "csv")
               for item in guideline.inputs}
     plain = " AND ".join(c.plain for c in checks.values()) or "TRUE"
@@ -147,6 +149,21 @@ def _read_table(connection: Any, guideline: ir.IRGuideline, module: Any, source:
     connection.execute(f"CREATE TEMP VIEW plain_rows AS SELECT _row{carried}{values} "
                        f"FROM source{where}")
     return checker, columns.get(id_column, "VARCHAR") if id_column else "VARCHAR"
+
+
+def _refuse_durations(source: Path, guideline: ir.IRGuideline) -> None:
+    """DuckDB reads a Parquet `duration` column as a bare BIGINT whose meaning depends on its
+    unit (7 seconds and 7 milliseconds both read 7): an input must not take such a number."""
+    parquet = require("pyarrow.parquet")
+    try:
+        schema = parquet.read_schema(source)
+    except Exception as error:  # pyarrow's own errors: DuckDB read it, so this is rare
+        raise CohortError(f"cannot read the schema of {source}: {error}") from error
+    names = {item.name for item in guideline.inputs}
+    for column in schema:
+        if column.name in names and str(column.type).startswith("duration"):
+            raise CohortError(f"the column `{column.name}` is a duration ({column.type}); give "
+                              "the input as a plain number of the unit the table means")
 
 
 def _check_columns(guideline: ir.IRGuideline, columns: dict[str, str], id_column: str | None) -> None:
@@ -267,16 +284,18 @@ def _decisions_in_error(connection: Any, output: Path) -> tuple[int, list[tuple[
     return int(count[0][0]), [(int(row), str(errors)) for row, errors in first]
 
 
-def _write(connection: Any, guideline: ir.IRGuideline, query: str, output: Path,
+def _write(connection: Any, guideline: ir.IRGuideline, query: str, files: tuple[Path, Path],
            progress: Progress, ordered: bool) -> int:
-    """COPY the decisions to Parquet next to `output`, then move the file into place."""
+    """COPY the decisions to Parquet next to `output`, then move the file into place (never
+    over `source`, the patients: mmdsl/writing.py)."""
+    output, source = files
     metadata = ", ".join(f"{key}: {string_literal(value)}" for key, value in (
         ("mmdsl_guideline", guideline.name), ("mmdsl_version", guideline.version),
         ("mmdsl_source_sha256", guideline.source_sha256),
         ("mmdsl_compiler", guideline.mmdsl_version),
         ("mmdsl_rules", json.dumps(rules_description(guideline), ensure_ascii=False))))
     ordering = ' ORDER BY "row"' if ordered else ""
-    with replacing(output) as partial:  # the whole file or none (mmdsl/writing.py)
+    with replacing(output, reads=[source]) as partial:  # the whole file or none (mmdsl/writing.py)
         copy = (f"COPY (SELECT * FROM ({query}){ordering}) TO {string_literal(str(partial))} "
                 f"(FORMAT parquet, KV_METADATA {{{metadata}}})")
         with progress.polling("evaluating", lambda: _fraction(connection)):

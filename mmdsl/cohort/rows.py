@@ -103,7 +103,9 @@ def facts_from_cells(names: list[str], kinds: Mapping[str, str], cells: tuple[An
     for name, cell in zip(names, cells, strict=True):
         if cell is None:
             continue
-        if text_cells and kinds[name] not in ("text", "enum"):
+        # JSON allows white space around a value, a CSV cell does not: `" 5"` is text, not 5
+        # (the plain-row check in SQL refuses it too, and both paths must agree)
+        if text_cells and kinds[name] not in ("text", "enum") and cell == cell.strip():
             with contextlib.suppress(ValueError):
                 cell = parse(cell)
         facts[name] = cell

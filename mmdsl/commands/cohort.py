@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 SOME_ROWS_INVALID = 4  # the decisions of the valid rows were written; the others are listed
 SHOWN_PROBLEMS = 10
+MAX_THREADS = 1024  # DuckDB aborts the process (SIGABRT) asked for 100,000 threads
 
 
 @click.command(name="cohort")
@@ -43,7 +44,8 @@ SHOWN_PROBLEMS = 10
 @click.option("--emit-sql", is_flag=True, help="print the decision query instead of running it")
 @click.option("--dialect", default="duckdb", show_default=True,
               help="with --emit-sql: the SQL dialect (spark, and the others sqlglot writes)")
-@click.option("--threads", type=click.IntRange(min=1), help="DuckDB threads (default: all cores)")
+@click.option("--threads", type=click.IntRange(min=1, max=MAX_THREADS),
+              help=f"DuckDB threads, 1 to {MAX_THREADS} (default: all cores)")
 @click.option("--despite-findings", is_flag=True,
               help="decide with tables whose only errors are the verifier's findings (a gap in a "
                    "complete table, an overlap), as written; the findings are shown on standard error")
@@ -62,6 +64,10 @@ def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
     command line; 3, a decision in error, comes first). A progress bar shows on standard error
     when it is a terminal.
 
+    Output files: -o or --invalid that names a device, a FIFO, a folder, a read-only file or a
+    file the command reads (the table, --input) is refused before anything is decided, and
+    nothing is written (exit status 2); a symbolic link is written through to its target.
+
     \b
     Example:
       mmdsl cohort tables/x.mmdsl --generate 1000000 -o patients.parquet
@@ -75,19 +81,37 @@ def cohort(table_file: str, input_path: Path | None, output_path: Path | None,
         raise click.UsageError("give one of --input, --generate N or --emit-sql")
     if not emit_sql and output_path is None:
         raise click.UsageError("give the file to write with -o/--output")
+    reads: list[str | Path] = [table_file, *([input_path] if input_path is not None else [])]
+    _refuse_unsafe_outputs(output_path, invalid_path, input_path, reads)
     guideline = _guideline(table_file, despite_findings)
     try:
         if emit_sql:
-            _emit_sql(guideline, dialect, output_path)
+            _emit_sql(guideline, dialect, output_path, reads)
         elif generate_count is not None:
             assert output_path is not None
             _generate(guideline, generate_count, seed, output_path)
         else:
             assert input_path is not None and output_path is not None
             _decide(guideline, input_path, output_path, input_format, id_column,
-                    invalid_path, threads)
+                    invalid_path, threads, reads)
     except MissingExtra as error:
         _fail(str(error), USAGE)
+
+
+def _refuse_unsafe_outputs(output: Path | None, invalid: Path | None, input_path: Path | None,
+                           reads: list[str | Path]) -> None:
+    """Every file this run may write, checked before any work (mmdsl/writing.py): a refusal
+    leaves everything as it was, the patients and the table above all."""
+    from mmdsl.writing import target
+
+    if output is not None:
+        target(output, reads)
+        if input_path is not None:
+            target(invalid or _default_invalid(output), [*reads, output])
+
+
+def _default_invalid(output: Path) -> Path:
+    return output.with_name(output.stem + ".invalid.jsonl")
 
 
 def _guideline(table_file: str, despite_findings: bool = False) -> IRGuideline:
@@ -105,7 +129,8 @@ def _fail(message: str, status: int) -> NoReturn:
 # ---- --emit-sql -------------------------------------------------------------------------------------
 
 
-def _emit_sql(guideline: IRGuideline, dialect: str, output_path: Path | None) -> None:
+def _emit_sql(guideline: IRGuideline, dialect: str, output_path: Path | None,
+              reads: list[str | Path]) -> None:
     from mmdsl.backends.sql import SqlUnsupported, transpiled
 
     try:
@@ -119,7 +144,7 @@ def _emit_sql(guideline: IRGuideline, dialect: str, output_path: Path | None) ->
     else:
         from mmdsl.writing import write_atomically
 
-        write_atomically(output_path, text)
+        write_atomically(output_path, text, reads=reads)
 
 
 # ---- --generate -----------------------------------------------------------------------------------
@@ -129,7 +154,7 @@ def _generate(guideline: IRGuideline, count: int, seed: int, output_path: Path) 
     from mmdsl.cohort.synthetic import write_patients
 
     started = time.perf_counter()
-    write_patients(guideline, count, seed, output_path)
+    write_patients(guideline, count, seed, output_path)  # checked: _refuse_unsafe_outputs
     click.echo(f"wrote {count:,} synthetic patients to {output_path} "
                f"in {time.perf_counter() - started:.1f} s", err=True)
 
@@ -138,7 +163,8 @@ def _generate(guideline: IRGuideline, count: int, seed: int, output_path: Path) 
 
 
 def _decide(guideline: IRGuideline, input_path: Path, output_path: Path, input_format: str | None,
-            id_column: str | None, invalid_path: Path | None, threads: int | None) -> None:
+            id_column: str | None, invalid_path: Path | None, threads: int | None,
+            reads: list[str | Path]) -> None:
     from mmdsl.backends.sql import SqlUnsupported
     from mmdsl.cohort.engine import CohortError, evaluate_cohort
     from mmdsl.cohort.progress import Progress
@@ -151,22 +177,23 @@ def _decide(guideline: IRGuideline, input_path: Path, output_path: Path, input_f
         _fail(str(error), USAGE)
     except SqlUnsupported as error:
         _fail(str(error), FAILED)
-    invalid = invalid_path or output_path.with_name(output_path.stem + ".invalid.jsonl")
-    _write_invalid(report, invalid, explicit=invalid_path is not None)
+    invalid = invalid_path or _default_invalid(output_path)
+    _write_invalid(report, invalid, explicit=invalid_path is not None, reads=[*reads, output_path])
     _summary(report, output_path, invalid, time.perf_counter() - started)
     click.get_current_context().exit(
         DECISION_ERROR if report.error_rows else SOME_ROWS_INVALID if report.invalid_rows else OK)
 
 
-def _write_invalid(report: CohortReport, path: Path, explicit: bool) -> None:
+def _write_invalid(report: CohortReport, path: Path, explicit: bool,
+                   reads: list[str | Path]) -> None:
     """The problems, one JSON object a line; no file when every row was valid (a stale default
     file from an earlier run is removed, so that it cannot be mistaken for this run's)."""
     from mmdsl.writing import write_atomically
 
     if report.problems or explicit:
         write_atomically(path, "".join(json.dumps(p.to_json(), ensure_ascii=False) + "\n"
-                                       for p in report.problems))
-    elif path.exists():
+                                       for p in report.problems), reads=reads)
+    elif path.is_file():  # checked before the run (`_refuse_unsafe_outputs`): never an input
         path.unlink()
 
 

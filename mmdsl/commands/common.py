@@ -115,8 +115,13 @@ def print_json(value: object) -> None:
 
 
 def print_utf8(text: str) -> None:
-    """Text for programs on standard output: UTF-8 whatever the locale, as given."""
-    click.echo(text.encode("utf-8"), nl=False)
+    """Text for programs on standard output: UTF-8 whatever the locale, as given. A lone
+    surrogate (a JSON key `"\\ud800"` read from the facts) has no UTF-8: it is written as the
+    escape `\\ud800`, which is what JSON writes for it. A closed standard output is an error,
+    not a silent success."""
+    if sys.stdout is None:
+        raise click.ClickException("standard output is closed: the result could not be written")
+    click.echo(text.encode("utf-8", "backslashreplace"), nl=False)
 
 
 def _silence_stdout() -> None:

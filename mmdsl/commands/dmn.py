@@ -37,14 +37,20 @@ def import_command(dmn_file: str, output: str, output_format: str) -> None:
     Example:
       mmdsl import approval.dmn -o tables/approval.mmdsl
       mmdsl import approval.dmn -o - --format json
+
+    Output files: -o that names a device, a FIFO, a folder, a read-only file or the DMN file is
+    refused and nothing is written (exit status 2); a symbolic link is written through.
     """
     from mmdsl.dmn.importer import import_dmn
     from mmdsl.pipeline import shown_path
+    from mmdsl.writing import target as writable
     from mmdsl.writing import write_atomically
 
     if output == "-" and output_format == "json":
         raise click.UsageError("--format json writes the problems to standard output: "
                                "give the mmdsl file with -o FILE")
+    if output != "-":
+        writable(Path(output), [dmn_file])  # refused before any work (mmdsl/writing.py)
     data = Path(dmn_file).read_bytes()
     target = "<stdout>" if output == "-" else shown_path(output)
     result = import_dmn(data, shown_path(dmn_file), target)
@@ -52,7 +58,7 @@ def import_command(dmn_file: str, output: str, output_format: str) -> None:
         if output == "-":
             click.echo(result.text.encode("utf-8"), nl=False)
         else:
-            write_atomically(Path(output), result.text)
+            write_atomically(Path(output), result.text, reads=[dmn_file])
     _show(result.all_diagnostics, result.sources, output_format)
     if result.text is not None and output != "-":
         click.echo(f"wrote {target}", err=True)

@@ -40,7 +40,9 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
     the evidence and caveats, the worked examples with their results, the authors' notes, and
     what the algorithm does not cover (from the verifier): the explicit gaps, and the patients
     only a fallback rule answers, each with an example patient. With --check nothing is written and
-    the command fails when a document is stale, which is what CI wants.
+    the command fails when a document is stale, which is what CI wants. A document file that
+    is a device, a FIFO, a folder or read-only is refused (exit status 2), not replaced; a
+    symbolic link is written through to its target.
 
     \b
     Example:

@@ -73,8 +73,15 @@ def export(table_file: str, target_format: str, output: str, base_url: str | Non
       mmdsl export --to json-schema tables/x.mmdsl -o generated/x.schema.json
       mmdsl export --to dmn tables/x.mmdsl -o x.dmn
       mmdsl export --to fhir tables/x.mmdsl -o fhir/
+
+    Output files: -o that names a device, a FIFO, a read-only file or the table file is refused
+    and nothing is written (exit status 2); a symbolic link is written through to its target.
     """
     from mmdsl.pipeline import compile_path, shown_path
+    from mmdsl.writing import target
+
+    if output != "-" and target_format != FHIR and not Path(output).is_dir():
+        target(Path(output), [table_file])  # refused before any work (mmdsl/writing.py)
 
     compilation = compile_path(table_file, shown_path(table_file))
     sources = {compilation.source.path: compilation.source.text}
@@ -83,7 +90,7 @@ def export(table_file: str, target_format: str, output: str, base_url: str | Non
         click.get_current_context().exit(1)
     if target_format == FHIR:
         _show_diagnostics(list(compilation.diagnostics), sources)
-        _export_fhir(compilation.guideline, compilation.source.text, output, base_url)
+        _export_fhir(compilation.guideline, compilation.source.text, output, base_url, [table_file])
         return
     if base_url is not None:
         raise click.UsageError("--base-url is for --to fhir")
@@ -91,26 +98,27 @@ def export(table_file: str, target_format: str, output: str, base_url: str | Non
         raise click.UsageError(f"{output} is a folder: name the file to write")
     text, warnings = EXPORTERS[target_format](compilation.guideline)
     _show_diagnostics([*compilation.diagnostics, *warnings], sources)
-    _write(output, text)
+    _write(output, text, [table_file])
 
 
-def _export_fhir(guideline: IRGuideline, source_text: str, output: str, base_url: str | None) -> None:
+def _export_fhir(guideline: IRGuideline, source_text: str, output: str, base_url: str | None,
+                 reads: list[str]) -> None:
     from mmdsl.fhir.names import DEFAULT_BASE
     from mmdsl.fhir.resources import fhir_bundle_text, fhir_files
     from mmdsl.pipeline import published
 
     base = base_url or DEFAULT_BASE
     if output == "-":
-        _write(output, fhir_bundle_text(published(guideline), source_text, base))
+        _write(output, fhir_bundle_text(published(guideline), source_text, base), reads)
         return
     if Path(output).exists() and not Path(output).is_dir():
         raise click.UsageError(f"--to fhir writes three files: -o names a folder, and {output} "
                                f"is a file")
     for name, text in fhir_files(published(guideline), source_text, base).items():
-        _write(str(Path(output) / name), text)
+        _write(str(Path(output) / name), text, reads)
 
 
-def _write(output: str, text: str) -> None:
+def _write(output: str, text: str, reads: list[str]) -> None:
     from mmdsl.writing import is_up_to_date, write_atomically
 
     if output == "-":
@@ -118,7 +126,7 @@ def _write(output: str, text: str) -> None:
     elif is_up_to_date(Path(output), text):
         click.echo(f"{output} is up to date", err=True)
     else:
-        write_atomically(Path(output), text)
+        write_atomically(Path(output), text, reads=reads)
         click.echo(f"wrote {output}", err=True)
 
 

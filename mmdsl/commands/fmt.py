@@ -37,7 +37,8 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     to standard output. Only the layout changes: comments stay where they were, quoted text
     and the text of cells stay as written, and each file is checked to read the same after
     formatting as before. A file with syntax errors is left as it is (exit status 1). Files
-    are replaced in one step, never half-written.
+    are replaced in one step, never half-written; a symbolic link is written through to the
+    file it points to, and a read-only file is refused (exit status 2), not replaced.
 
     \b
     Example:
@@ -88,7 +89,7 @@ def format_file(path: Path, dry_run: bool, show_diff: bool) -> FileResult:
     if dry_run:
         click.echo(f"would reformat {path}", err=show_diff)
         return FileResult(str(path), "would change")
-    write_atomically(path, formatted)
+    write_atomically(path, formatted)  # a symbolic link is written through (mmdsl/writing.py)
     click.echo(f"reformatted {path}")
     return FileResult(str(path), "reformatted")
 

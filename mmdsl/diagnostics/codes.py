@@ -106,6 +106,12 @@ _ENTRIES = [
          "`+` is not part of the language; a comparison says the same without doubt about whether "
          "the number itself is included.",
          "| 2+ || IsaPd |", "Write `>= 2`."),
+    Code("MD110", "control-character", E, "a control character in quoted text or a comment",
+         "Control characters (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF) are "
+         "invisible in editors and review documents, so no reviewer sees them, and XML 1.0 cannot "
+         "carry them at all: a DMN export holding one would be a file no parser reads.",
+         'input note: text "free text␁"   # where ␁ stands for U+0001, which no page can show',
+         "Delete the character; write a space or a line break instead."),
     # ---- MD2xx: names ---------------------------------------------------------------------
     Code("MD200", "unknown-name", E, "a name that is not declared",
          "A misspelt input or value would otherwise silently never match.",
@@ -120,6 +126,12 @@ _ENTRIES = [
     Code("MD203", "wrong-kind-of-name", E, "a name is used where a different kind of thing is expected",
          "An input cannot stand where evidence is expected, a caveat cannot be a column, and so on.",
          "class PI of prior_lines = bortezomib", "Use a name of the expected kind (the message says which)."),
+    Code("MD204", "names-differ-in-case", E, "two names differ only in upper and lower case",
+         "SQL engines (DuckDB, Spark) read column names without regard to case, as do other tools "
+         "the decisions reach: inputs `A` and `a` would become one column, and a cohort would "
+         "decide on the wrong value. Two such names are almost always a mistake.",
+         'input PI: yes/no "prior proteasome inhibitor"\ninput pi: yes/no "prior PI, any line"',
+         "Rename one of them so that the two differ in more than case, or use one name."),
     # ---- MD3xx: types and values ----------------------------------------------------------
     Code("MD300", "type-mismatch", E, "a value or test does not fit the type of its column or input",
          "A yes/no column tested with a number, or a number compared with text, never matches as intended.",

@@ -42,6 +42,8 @@ from mmdsl.semantics.policies import POLICIES, RANKED_POLICIES, dmn_name
 from mmdsl.source import NO_SPAN, Span
 from mmdsl.version import __version__
 
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""What XML 1.0 cannot carry, not even as a character reference."""
 HIT_POLICIES = {policy: dmn_name(policy) for policy in POLICIES}
 
 
@@ -69,6 +71,8 @@ def export_dmn(guideline: ir.IRGuideline, source_text: str = "") -> Export:
     ET.register_namespace("mmdsl", MMDSL_NAMESPACE)
     ET.indent(root, space="  ")
     text = ET.tostring(root, encoding="unicode", xml_declaration=False)
+    if NOT_XML.search(text):  # check refuses them (MD110): never write a file no parser reads
+        raise ValueError("a control character reached the DMN writer; XML 1.0 cannot hold it")
     return Export('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n", writer.warnings)
 
 

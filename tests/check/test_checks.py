@@ -100,7 +100,7 @@ CASES = [
          "`>= 3` is a test on numbers, but `t11_14` is yes/no"),
     Case("scope-bound-out-of-range", 'scope "treated" = prior_lines in 1..40\n', "MD302", 1,
          "`40` is outside the range of `prior_lines`"),
-    Case("fact-misspells-a-member", "fact pi = last_drug in (bortezomib, carfilzomb)\n", "MD301",
+    Case("fact-misspells-a-member", "fact pi_last = last_drug in (bortezomib, carfilzomb)\n", "MD301",
          1, "did you mean `carfilzomib`?"),
     Case("fact-defined-through-itself", "fact a = a or t11_14\n", "MD400", 1,
          "depends on itself: a → a"),

@@ -3,6 +3,7 @@ cache, a changed table compiled afresh, errors never cached, a corrupt entry ign
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -104,3 +105,20 @@ def test_a_changed_clinical_source_is_checked_again(cache: Path, tmp_path: Path)
     assert status == 0 and '"clinical_source_sha256"' in output
     source.write_text("Carfilzomib first. 1\n", "utf-8")
     assert evaluate(table)[0] == 1  # MD430: the quote is no longer in the source
+
+
+def test_entries_written_under_umask_002_are_loaded(cache: Path, tmp_path: Path) -> None:
+    """Issue 14: under umask 002 an entry was written 0664, which the loader refuses (others
+    could have written it), so the cache never hit."""
+    from mmdsl import compile_cache
+
+    text = SMALL.read_bytes()
+    previous = os.umask(0o002)
+    try:
+        evaluate(SMALL)
+    finally:
+        os.umask(previous)
+    entries = list(cache.glob("*.pickle"))
+    assert entries and all(e.stat().st_mode & 0o777 == 0o600 for e in entries)
+    shown = f"{os.path.abspath(SMALL)}\0{os.getcwd()}"
+    assert compile_cache.load(text, shown) is not None

@@ -13,11 +13,21 @@ from typing import Any
 
 import pytest
 
-from mmdsl.backends.sql import transpiled
+from mmdsl.backends.sql import string_literal, translated, transpiled
 from mmdsl.cohort.engine import evaluate_cohort
 from mmdsl.cohort.rows import evaluator
 from mmdsl.cohort.synthetic import arrow_type
-from tests.cohort.support import FIXTURES, ROOT, decisions, lowered, pa, patients, pq, write_parquet
+from tests.cohort.support import (
+    FIXTURES,
+    ROOT,
+    decisions,
+    lowered,
+    lowered_text,
+    pa,
+    patients,
+    pq,
+    write_parquet,
+)
 
 pytest.importorskip("pyspark")
 pytest.importorskip("sqlglot")
@@ -77,3 +87,35 @@ def test_spark_decides_as_duckdb(spark: Any, tmp_path: Path) -> None:
         assert len(rows) == len(duck)
         wrong = [(s, d) for s, d in zip(rows, duck, strict=True) if comparable(s) != comparable(d)]
         assert not wrong, (path.stem, [{k: (s[k], d[k]) for k in s if s[k] != d[k]} for s, d in wrong[:3]])
+
+
+# Issue 14, item 6: Spark's chr(n) is chr(n % 256), so `CHR(8232)` read back as `(`; the text
+# above U+00FF that string_literal joins in with chr() is written for Spark as a Unicode escape.
+WIDE = ["\u2028", "\u2029", "\ufffe", "\uffff", "\ud7ff", "\ue000", "\U000fffff", "\U0010ffff"]
+NARROW = ["\x01", "\x1f", "\x7f", "\x85", "a'b", "back\\slash"]
+
+
+def test_spark_reads_each_literal_back_as_the_text(spark: Any) -> None:
+    texts = [*WIDE, *NARROW, "x" + "".join(WIDE) + "y"]
+    query = "SELECT " + ", ".join(f"{string_literal(t)} AS c{i}" for i, t in enumerate(texts))
+    row = spark.sql(translated(query, "spark").rstrip().rstrip(";")).collect()[0]
+    assert [row[f"c{i}"] for i in range(len(texts))] == texts
+
+
+def test_spark_decides_wide_text_outputs_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    authored = [t for t in WIDE if t not in "\ufffe\uffff"]  # those two: MD110
+    rows = "\n".join(f'  | {i} || "o{t}" |' for i, t in enumerate(authored))
+    guideline = lowered_text(f'guideline w "w"\ninput n: integer 0..9 "n"\ntable t "t"\n'
+                             f'  hit first\n  output o: text\n  | n || o |\n{rows}\n'
+                             f'  | - || "none" |\n')
+    source = tmp_path / "p.parquet"
+    pq.write_table(pa.table({"n": pa.array(list(range(10)), pa.int64())}), source)
+    out = tmp_path / "d.parquet"
+    evaluate_cohort(guideline, source, out)
+    duck, _ = decisions(out)
+    checked_patients(guideline, source, tmp_path / "spark_input.parquet")
+    spark.read.parquet(str(tmp_path / "spark_input.parquet")).createOrReplaceTempView("patients")
+    result = spark.sql(transpiled(guideline, "spark").rstrip().rstrip(";"))
+    spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
+    assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
+    assert [json.loads(r["t"])["o"] for r in duck[:len(authored)]] == ["o" + t for t in authored]

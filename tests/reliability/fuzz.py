@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 from tests.reliability.big_inputs import CASES, run_case
 from tests.reliability.corpus import seeds
 from tests.reliability.differential import Tally, compare_random, compare_shipped, shipped_tables
+from tests.reliability.hostile_campaigns import Outcome, case_names, special_outputs
 from tests.reliability.mutate import mutant
 from tests.reliability.promises import TimeLimit, run_whole_pipeline
 
@@ -167,6 +168,14 @@ def differential(name: str, work: Callable[[Any], Tally], items: list[Any], jobs
     return result
 
 
+def hostile(name: str, work: Callable[[], Outcome], deadline: float) -> Result:
+    """A campaign of tests/reliability/hostile_campaigns.py, in this process."""
+    outcome = work()
+    if time.monotonic() > deadline:
+        raise TimeoutError
+    return Result(name, tried=outcome.tried, failures=outcome.failures)
+
+
 def save(out: Path, name: str, data: bytes, problems: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
@@ -195,6 +204,12 @@ def run(args: argparse.Namespace) -> list[Result]:
             f"random guidelines: {args.facts // 200:,} guidelines x 200 facts",
             random_batch, [(args.seed * 100_000 + n, 200) for n in range(args.facts // 200)],
             args.jobs, deadline, out)),
+        ("case names", lambda: hostile("names differing in case, control characters in text: "
+                                       f"{max(10, args.inputs // 20):,} guidelines",
+                                       lambda: case_names(args.seed, max(10, args.inputs // 20)),
+                                       deadline)),
+        ("special outputs", lambda: hostile("outputs that are special files or the input",
+                                            special_outputs, deadline)),
     ]
     results = []
     for name, campaign in campaigns:

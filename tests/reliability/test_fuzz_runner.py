@@ -34,7 +34,8 @@ def test_a_clean_run_prints_its_totals_and_exits_0(tmp_path: Path,
     output = capsys.readouterr().out
     tried = [int(n.replace(",", "")) for n in re.findall(r"^ +([\d,]+) tried +0 failed", output,
                                                          re.MULTILINE)]
-    assert len(tried) == 4 and tried[:2] == [12, 1]  # the four campaigns, none failed
+    assert len(tried) == 6 and tried[:2] == [12, 1]  # the six campaigns, none failed
+    assert tried[4:] == [10, 24]  # names differing in case; special outputs
     assert totals(output) == (sum(tried), 0)
     assert not (tmp_path / "failures").exists()
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from mmdsl.backends.python import render_module
 from mmdsl.backends.review import render_html, render_markdown, run_examples
+from mmdsl.check.control_characters import CONTROL
 from mmdsl.interpreter import evaluate as interpret
 from mmdsl.ir.model import IRGuideline
 from mmdsl.pipeline import compile_source
@@ -176,7 +177,16 @@ def assert_escaped_in_markdown(guideline: IRGuideline) -> None:
 # ---- hostile text ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("payload", HOSTILE_TEXTS, ids=repr)
+@pytest.mark.parametrize("payload", [t for t in HOSTILE_TEXTS if CONTROL.search(t)], ids=repr)
+def test_a_control_character_in_every_slot_is_refused(payload: str) -> None:
+    """Control characters cannot be exported (XML 1.0) nor seen by a reviewer: MD110, no IR."""
+    texts = {slot: f"{slot.lower()} {payload}" for slot in TEXT_SLOTS}
+    compilation = compile_source(Source("hostile.mmdsl", fill(texts, {})), verify=False)
+    assert compilation.guideline is None
+    assert {d.code for d in compilation.diagnostics} == {"MD110"}
+
+
+@pytest.mark.parametrize("payload", [t for t in HOSTILE_TEXTS if not CONTROL.search(t)], ids=repr)
 def test_hostile_text_in_every_slot_stays_text(payload: str) -> None:
     texts = {slot: f"{slot.lower()} {payload}" for slot in TEXT_SLOTS}
     guideline = compiled(fill(texts, {}))
@@ -193,12 +203,13 @@ def test_hostile_text_in_every_slot_stays_text(payload: str) -> None:
 
 
 TEXTS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cf", "Cs"]),
-                max_size=40).map(lambda t: t.replace("\r", " "))
+                max_size=40).map(lambda t: CONTROL.sub(" ", t.replace("\r", " ")))  # MD110
 
 
 @settings(max_examples=40, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
-@given(st.fixed_dictionaries({slot: st.one_of(TEXTS, st.sampled_from(HOSTILE_TEXTS))
+@given(st.fixed_dictionaries({slot: st.one_of(TEXTS, st.sampled_from(
+    [t for t in HOSTILE_TEXTS if not CONTROL.search(t)]))
                               for slot in TEXT_SLOTS}))
 def test_any_text_in_any_slot_stays_text(texts: dict[str, str]) -> None:
     texts = {slot: value for slot, value in texts.items()
