@@ -121,7 +121,8 @@ class Growth:
         return self.big_seconds / max(self.small_seconds, 1e-3)
 
 
-def growth(dimension: Dimension, size: int | None = None, runs: int = 3) -> Growth:
+def growth(dimension: Dimension, size: int | None = None, runs: int = 3,
+           limit: float = 5.5) -> Growth:
     """The import of the file of `size` and of `4 * size`, timed; problems if it is not linear
     or the import gives an internal error."""
     size = size or dimension.size
@@ -131,8 +132,28 @@ def growth(dimension: Dimension, size: int | None = None, runs: int = 3) -> Grow
     problems = [f"internal error: {d.message}" for d in result.all_diagnostics
                 if d.code == "MD900"]
     measured = Growth(dimension.name, size, len(small), len(big), small_seconds, big_seconds, ())
-    if measured.ratio > 5 and big_seconds > 0.05:
+    if measured.ratio > limit and big_seconds > 0.05:
         problems.append(f"{dimension.name}: {len(small):,} bytes in {small_seconds:.3f} s, "
                         f"{len(big):,} bytes in {big_seconds:.3f} s ({measured.ratio:.1f}x)")
     return Growth(dimension.name, size, len(small), len(big), small_seconds, big_seconds,
                   tuple(problems))
+
+
+MICROSECONDS_PER_BYTE = 10.0  # the import's CPU time per byte of file (measured: 0.2 to 2)
+
+
+def campaign(scale: float = 2, runs: int = 2) -> tuple[int, list[str], list[str]]:
+    """Every dimension grown from `scale` times its test size to four times that: (files
+    imported, problems, one line of figures per dimension). A problem is an internal error, a
+    growth past about 5x, or more than MICROSECONDS_PER_BYTE of CPU time per byte."""
+    problems, figures = [], []
+    for dimension in DIMENSIONS:
+        measured = growth(dimension, max(int(dimension.size * scale), 1), runs, limit=6)  # 16x if quadratic
+        problems += measured.problems
+        per_byte = measured.big_seconds / measured.big_bytes * 1e6
+        if per_byte > MICROSECONDS_PER_BYTE:
+            problems.append(f"{dimension.name}: {per_byte:.1f} µs per byte")
+        figures.append(f"{dimension.name}: {measured.big_bytes / 1e6:.1f} MB in "
+                       f"{measured.big_seconds:.2f} s ({measured.ratio:.1f}x for 4x the size, "
+                       f"{per_byte:.2f} µs/byte)")
+    return 2 * runs * len(DIMENSIONS), problems, figures
