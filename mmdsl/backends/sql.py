@@ -30,6 +30,7 @@ from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, parts
 from mmdsl.semantics.policies import RANKED_POLICIES
 
+MAX_STEPS_PER_QUERY = 200  # DuckDB binds a chain of CTEs recursively, to a depth of 1,000
 MAX_EXACT_SUM_RULES = 12  # `collect sum` of decimals: one precomputed sum per set of rules
 RESERVED_COLUMNS = ("row", "status", "reason", "errors", "derived")
 SQL_TYPES = {"bool": "BOOLEAN", "integer": "BIGINT", "decimal": "DOUBLE", "text": "VARCHAR",
@@ -215,13 +216,42 @@ def _any_impossible(guideline: ir.IRGuideline) -> str:
     return " OR ".join(f"_i{position}" for position in range(len(guideline.impossible)))
 
 
-def render_impossible_sql(guideline: ir.IRGuideline) -> str:
+def render_impossible_sql(guideline: ir.IRGuideline, view: QueryView | None = None) -> str:
     """The rows of `patients` whose facts fall in a combination declared impossible: `row` and
-    one flag per declaration, `_i0`, `_i1`, … (in declaration order)."""
-    view = query_view(guideline)
+    one flag per declaration, `_i0`, `_i1`, … (in declaration order). `view`: the query to
+    read them from (the last part of a staged query), the whole query by default."""
+    view = view or query_view(guideline)
     flags = tuple(f"_i{position}" for position in range(len(guideline.impossible)))
     return _template().render(q=dataclasses.replace(
         view, outputs=('_row AS "row"', *flags), where=_any_impossible(guideline) or "FALSE"))
+
+
+def render_view(view: QueryView) -> str:
+    return _template().render(q=view)
+
+
+def staged(view: QueryView, name: str = "_stage",
+           limit: int | None = None) -> tuple[list[tuple[str, QueryView]], QueryView]:
+    """The query split where its chain of steps is too long for one query: (table name, query)
+    for each stage, whose result the engine keeps as a temporary table that the next stage
+    reads, and the last part, which reads the last stage. A guideline of a thousand chained
+    facts or tables is valid; the chain is what DuckDB cannot bind in one query. A query of at
+    most `limit` steps comes back whole, with no stage."""
+    limit = limit or MAX_STEPS_PER_QUERY
+    steps, source = list(view.steps), "patients"
+    stages: list[tuple[str, QueryView]] = []
+    while len(steps) > limit:
+        chunk, steps = _reading(steps[:limit], source), steps[limit:]
+        source = f"{name}{len(stages) + 1}"
+        stages.append((source, QueryView(view.guideline, tuple(chunk), chunk[-1].name, ("*",))))
+    last = _reading(steps, source)
+    return stages, dataclasses.replace(view, steps=tuple(last),
+                                       last=last[-1].name if last else source)
+
+
+def _reading(steps: list[Step], source: str) -> list[Step]:
+    """`steps` with the first reading `source`."""
+    return [dataclasses.replace(steps[0], source=source), *steps[1:]] if steps else []
 
 
 def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],
@@ -426,18 +456,18 @@ class TableQuery:
             yield f"{_case_of(chosen, values)} AS {self.prefix}_o{index}"
 
     def _unique_conflict(self) -> str:
-        count = " + ".join(f"CASE WHEN {self.match(p)} THEN 1 ELSE 0 END"
-                           for p in range(len(self.table.rules)))
-        return f"(({count or '0'}) > 1)"
+        count = balanced_sum([f"CASE WHEN {self.match(p)} THEN 1 ELSE 0 END"
+                        for p in range(len(self.table.rules))])
+        return f"({count} > 1)"
 
     def _any_conflict(self) -> str:
         groups: dict[tuple[ir.Scalar | None, ...], list[int]] = {}
         for position, rule in enumerate(self.table.rules):
             groups.setdefault(rule.outputs, []).append(position)
-        count = " + ".join(
+        count = balanced_sum([
             "CASE WHEN " + " OR ".join(self.match(p) for p in members) + " THEN 1 ELSE 0 END"
-            for members in groups.values())
-        return f"(({count or '0'}) > 1)"
+            for members in groups.values()])
+        return f"({count} > 1)"
 
     def _error_json(self) -> str:
         """`{"table": …, "kind": "conflict", "rules": [the matched rules], "message": "rules A, B
@@ -504,7 +534,7 @@ class TableQuery:
             for match, value in present:
                 by_value.setdefault(value, []).append(match)
             terms = [f"CASE WHEN {' OR '.join(ms)} THEN 1 ELSE 0 END" for ms in by_value.values()]
-            number = "(" + " + ".join(terms) + ")" if terms else "0"
+            number = balanced_sum(terms)
         elif aggregate in ("min", "max"):
             cases = [f"CASE WHEN {m} THEN {literal(v, kind)} END" for m, v in present]
             function = "LEAST" if aggregate == "min" else "GREATEST"
@@ -588,6 +618,19 @@ def _case_of(subject: str, cases: list[tuple[str, str]]) -> str:
     return f"CASE {subject} " + " ".join(f"WHEN {k} THEN {v}" for k, v in cases) + " END"
 
 
+def balanced_sum(terms: list[str]) -> str:
+    """`(a + b + c)` grouped as a balanced tree, `((a + b) + (c + d))`: SQL parses `+` two
+    operands at a time, so a flat sum over a thousand rules is a thousand levels deep, past
+    what DuckDB accepts (1,000); balanced, it is ten. AND and OR lists stay flat: the parser
+    reads them as one list."""
+    if not terms:
+        return "0"
+    while len(terms) > 2:
+        terms = [f"({' + '.join(terms[i:i + 2])})" if i + 1 < len(terms) else terms[i]
+                 for i in range(0, len(terms), 2)]
+    return f"({' + '.join(terms)})"
+
+
 def _json_list(items: list[tuple[str, str]]) -> str:
     """A JSON array of the JSON texts whose condition holds, in order (concat_ws skips NULLs)."""
     if not items:
@@ -616,7 +659,7 @@ def _sum(present: list[tuple[str, ir.Scalar]], kind: str) -> str:
         return f"CAST(NULL AS {SQL_TYPES[kind]})"
     if kind != "decimal":
         any_match = " OR ".join(m for m, _ in present)
-        terms = " + ".join(f"CASE WHEN {m} THEN {literal(v)} ELSE 0 END" for m, v in present)
+        terms = balanced_sum([f"CASE WHEN {m} THEN {literal(v)} ELSE 0 END" for m, v in present])
         return f"CASE WHEN {any_match} THEN CAST({terms} AS BIGINT) END"
     if len(present) > MAX_EXACT_SUM_RULES:
         raise SqlUnsupported(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mmdsl.backends.sql import identifier, list_literal, literal, string_literal
+from mmdsl.backends.sql import balanced_sum, identifier, list_literal, literal, string_literal
 from mmdsl.ir import model as ir
 
 INTEGER_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
@@ -128,6 +128,6 @@ def _set_plain(value: str, item: ir.IRInput) -> str:
     """Every item a member, none twice (nor NULL): as many items as members the list contains.
     (One `list_contains` per member is several times faster in DuckDB than `list_has_all` and
     `list_unique`.)"""
-    held = " + ".join(f"CASE WHEN list_contains({value}, {string_literal(m)}) THEN 1 ELSE 0 END"
-                      for m in item.type.members) or "0"
-    return f"({value} IS NOT NULL AND len({value}) = ({held}))"
+    held = balanced_sum([f"CASE WHEN list_contains({value}, {string_literal(m)}) THEN 1 ELSE 0 END"
+                         for m in item.type.members])  # balanced: thousands of members nest
+    return f"({value} IS NOT NULL AND len({value}) = {held})"

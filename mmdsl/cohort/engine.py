@@ -21,10 +21,13 @@ from typing import Any
 
 from mmdsl.backends.sql import (
     SQL_TYPES,
+    QueryView,
     identifier,
+    query_view,
     render_impossible_sql,
-    render_sql,
+    render_view,
     rules_description,
+    staged,
     string_literal,
 )
 from mmdsl.cohort.checks import checked_input
@@ -93,11 +96,12 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
                                        progress)
     _register(connection, guideline, checker, id_type if id_column else None,
               with_plain_rows=kind != "jsonl")
-    _refuse_impossible(connection, guideline, checker)
+    carry = [("_id", id_column)] if id_column else []
+    view = _staged(connection, query_view(guideline, carry=carry))
+    _refuse_impossible(connection, guideline, checker, view)
     report.seconds["read and check"] = time.perf_counter() - started
     started = time.perf_counter()
-    carry = [("_id", id_column)] if id_column else []
-    query = render_sql(guideline, carry=carry)
+    query = render_view(view)
     report.decided = _write(connection, guideline, query, (output, source), progress,
                             ordered=bool(checker.accepted.rows) and kind != "jsonl")
     report.seconds["evaluate and write"] = time.perf_counter() - started
@@ -263,12 +267,22 @@ def _arrow_type(pyarrow: Any, kind: str) -> Any:
 SHOWN_ERRORS = 10
 
 
-def _refuse_impossible(connection: Any, guideline: ir.IRGuideline, checker: RowChecker) -> None:
+def _staged(connection: Any, view: QueryView) -> QueryView:
+    """The decision query of a guideline whose chain of facts and tables is too long for one
+    query: its first stages computed into temporary tables; the rest, to run, comes back."""
+    stages, last = staged(view)
+    for name, stage in stages:
+        connection.execute(f"CREATE TEMP TABLE {name} AS {render_view(stage)}")
+    return last
+
+
+def _refuse_impossible(connection: Any, guideline: ir.IRGuideline, checker: RowChecker,
+                       view: QueryView) -> None:
     """Rows whose facts fall in a combination declared impossible are invalid, as the evaluators
     say (one problem per declaration); the decision query leaves them out."""
     if not guideline.impossible:
         return
-    for row, *flags in connection.execute(render_impossible_sql(guideline)).fetchall():
+    for row, *flags in connection.execute(render_impossible_sql(guideline, view)).fetchall():
         checker.invalid_rows += 1
         checker.problems += [Problem(int(row), i.name, f"the facts are an impossible combination: "
                                                        f"{i.description}")

@@ -60,6 +60,7 @@ class RowChecker:
     def __init__(self, guideline: ir.IRGuideline, module: types.ModuleType) -> None:
         self.module = module
         self.names = [item.name for item in guideline.inputs]
+        self.kinds = {item.name: item.type.kind for item in guideline.inputs}
         self.accepted = Accepted(values={name: [] for name in self.names})
         self.problems: list[Problem] = []
         self.invalid_rows = 0
@@ -68,24 +69,73 @@ class RowChecker:
         try:
             values = self.module.read_facts(facts)
         except ValueError as error:  # the module's InputError
+            self.refuse(row, error)
+            return
+        beyond = [Problem(row, name, message) for name, value in values.items()
+                  if (message := beyond_the_engine(self.kinds.get(name, ""), value))]
+        if beyond:
             self.invalid_rows += 1
-            self.problems += [Problem(row, p["field"], p["message"])
-                              for p in getattr(error, "errors", [])]
+            self.problems += beyond
             return
         self.accepted.add(row, values, identity)
+
+    def refuse(self, row: int, error: ValueError) -> None:
+        self.invalid_rows += 1
+        self.problems += [Problem(row, shown(p["field"]), shown(p["message"]))
+                          for p in getattr(error, "errors", [])]
 
     def check_json_line(self, row: int, line: bytes, id_key: str | None) -> None:
         try:
             facts = self.module.parse_facts_json(line)
         except ValueError as error:
-            self.invalid_rows += 1
-            self.problems += [Problem(row, p["field"], p["message"])
-                              for p in getattr(error, "errors", [])]
+            self.refuse(row, error)
             return
         identity = None
         if id_key is not None and isinstance(facts, dict):
             identity = facts.pop(id_key, None)
+            if isinstance(identity, str) and not _is_unicode(identity):
+                self.invalid_rows += 1
+                self.problems.append(Problem(row, id_key, f"the identifier \"{shown(identity)}\" "
+                                             "holds a lone surrogate, which is not Unicode text"))
+                return
         self.check(row, facts, identity)
+
+
+INT64 = range(-2 ** 63, 2 ** 63)
+EXACT_IN_DOUBLE = 2 ** 53
+
+
+def beyond_the_engine(kind: str, value: Any) -> str | None:
+    """Why a value the evaluator accepts cannot be decided by the SQL engine, or None.
+
+    Python's integers have no bound and its strings may hold lone surrogates; DuckDB computes
+    with 64-bit integers and doubles and stores UTF-8. Such a value is refused with its field
+    (exit status 4) rather than changed or allowed to stop the whole cohort.
+    """
+    if kind == "integer" and isinstance(value, int) and value not in INT64:
+        return (f"{value} is beyond the 64-bit integers the cohort engine computes with "
+                f"(-2^63 to 2^63 - 1); decide this patient with `mmdsl eval`")
+    if kind == "decimal" and isinstance(value, int) and abs(value) > EXACT_IN_DOUBLE:
+        return (f"{value} is beyond the numbers the cohort engine holds exactly (up to 2^53 in "
+                "size); decide this patient with `mmdsl eval`")
+    if kind == "text" and isinstance(value, str) and not _is_unicode(value):
+        return (f"\"{shown(value)}\" holds a lone surrogate, which is not Unicode text and cannot "
+                "be stored; correct the text at its source")
+    return None
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown(text: str) -> str:
+    """`text` with lone surrogates written as escapes (`\\ud800`), so that it can be printed and
+    written as UTF-8 in the list of invalid rows."""
+    return text if _is_unicode(text) else text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def json_lines(data: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:

@@ -18,11 +18,14 @@ the caller turns it into a diagnostic. Numbers stay Decimal, exactly as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal as TypingLiteral
 from typing import TypeAlias
+
+from mmdsl.syntax.parser import MAX_NESTING
 
 # ---- the syntax tree -----------------------------------------------------------------------
 
@@ -148,31 +151,71 @@ _UNSUPPORTED = "@{}+*/.:;'"  # date-time literals, contexts, arithmetic, paths
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
 
 
-def tokenize(text: str, names: Collection[str] = ()) -> list[Token]:
+class NameIndex:
+    """The names a text may mention, arranged so that finding one costs nothing like their number.
+
+    A plain word (`Age`) is read as a name token anyway, so only names that hold a space or
+    another character a word cannot (`Risk level`, `Approved/Declined`) need looking for; they
+    are kept by their first character and length, so a token is matched by looking up a slice of
+    the text for each length, longest first, instead of comparing it with every name (which made
+    a model with thousands of decisions quadratic in its size).
+    """
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.all: set[str] = set()
+        self._lengths: dict[str, list[int]] = {}  # by first character, longest first
+        self._special: set[str] = set()
+        for name in names:
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        self.all.add(name)
+        if not name.strip() or _WORD.fullmatch(name) or name in self._special:
+            return
+        self._special.add(name)
+        lengths = self._lengths.setdefault(name[0], [])
+        if len(name) not in lengths:
+            lengths.append(len(name))
+            lengths.sort(reverse=True)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.all
+
+    def match(self, text: str, offset: int) -> str | None:
+        """The longest name with a space or a sign in it that starts at `offset` as a whole word."""
+        for length in self._lengths.get(text[offset], ()):
+            candidate = text[offset:offset + length]
+            if candidate in self._special and not _continues_word(text, offset + length):
+                return candidate
+        return None
+
+
+def tokenize(text: str, names: Collection[str] | NameIndex = ()) -> list[Token]:
     """The tokens of `text`; a name from `names` may contain spaces (FEEL names can)."""
     tokens: list[Token] = []
-    longest_first = sorted((n for n in names if n.strip()), key=len, reverse=True)
+    index = names if isinstance(names, NameIndex) else NameIndex(names)
     offset = 0
     while offset < len(text):
         if text[offset].isspace():
             offset += 1
             continue
-        token = _next_token(text, offset, longest_first)
+        token = _next_token(text, offset, index)
         tokens.append(token)
         offset += len(token.text)
     tokens.append(Token("end", "", len(text)))
     return tokens
 
 
-def _next_token(text: str, offset: int, names: list[str]) -> Token:
+def _next_token(text: str, offset: int, names: NameIndex) -> Token:
     char = text[offset]
     if char == '"':
         return _string(text, offset)
     if number := _NUMBER.match(text, offset):
         return Token("number", number.group(), offset, Decimal(number.group()))
-    for name in names:
-        if text.startswith(name, offset) and not _continues_word(text, offset + len(name)):
-            return Token("name", name, offset, name)
+    # a name with a space or a sign in it is longer than the word it starts with, so it wins;
+    # a plain name is exactly the word read below
+    if name := names.match(text, offset):
+        return Token("name", name, offset, name)
     if word := _WORD.match(text, offset):
         return Token("name", word.group(), offset, word.group())
     for op in _OPERATORS:
@@ -241,9 +284,10 @@ def parse_literal(text: str) -> Literal | None:
     return literal
 
 
-def parse_expression(text: str, names: Collection[str]) -> Expr:
+def parse_expression(text: str, names: Collection[str] | NameIndex) -> Expr:
     """A boolean literal expression over the values called `names`."""
-    parser = _Parser(tokenize(text, names), frozenset(names))
+    index = names if isinstance(names, NameIndex) else NameIndex(names)
+    parser = _Parser(tokenize(text, index), index.all)
     expr = parser.disjunction()
     parser.expect_end()
     return expr
@@ -252,10 +296,11 @@ def parse_expression(text: str, names: Collection[str]) -> Expr:
 class _Parser:
     """Recursive descent over the tokens; each method reads one construct or raises FeelError."""
 
-    def __init__(self, tokens: list[Token], names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, tokens: list[Token], names: AbstractSet[str] = frozenset()) -> None:
         self.tokens = tokens
         self.position = 0
         self.names = names
+        self.depth = 0  # brackets and `not(` open around the condition being read
 
     # -- token helpers --
 
@@ -432,19 +477,26 @@ class _Parser:
     def condition(self) -> Expr:
         if self.at("not") and self.peek().text == "(":
             self.advance()
-            self.take("(")
-            inner = self.disjunction()
-            self.take(")")
-            return Not(inner)
+            return Not(self.bracketed())
         if self.at("("):
-            self.advance()
-            inner = self.disjunction()
-            self.take(")")
-            return inner
+            return self.bracketed()
         if self.at("list", "some", "every") and self.token.text not in self.names:
             name, test = self.quantified(None) if self.at("some", "every") else self.list_contains(None)
             return Check(name, UnaryTests((test,)))
         return self.named_condition()
+
+    def bracketed(self) -> Expr:
+        """`( condition )`: nesting is bounded, so that a hostile file cannot exhaust the stack
+        (the mmdsl text would be refused beyond the same depth anyway, MD109)."""
+        if self.depth >= MAX_NESTING:
+            raise self.error(f"brackets and `not(` nest more than {MAX_NESTING} levels deep, "
+                             "more than mmdsl reads")
+        self.depth += 1
+        self.take("(")
+        inner = self.disjunction()
+        self.take(")")
+        self.depth -= 1
+        return inner
 
     def named_condition(self) -> Expr:
         token = self.token

@@ -11,11 +11,14 @@ element tree are bounded as well, so the tree walkers above never recurse withou
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 256
+_DECLARATION_BYTES = 200
+_DECLARED_ENCODING = re.compile(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
 
 
 class XmlRefused(Exception):
@@ -43,6 +46,11 @@ class Element:
     text: str = ""
     text_line: int = 0
     text_column: int = 0
+    # The chunks of text while the element is open: expat hands text over in many small pieces
+    # (one per line or character reference), so they are joined once at the end tag; adding
+    # each piece to `text` would copy the text so far every time, quadratic in its length.
+    chunks: list[str] = field(default_factory=list, repr=False)
+    has_text: bool = field(default=False, repr=False)  # a chunk with a non-blank character seen
 
     def find(self, tag: str, namespace: str | None = None) -> Element | None:
         """The first child called `tag` (in this element's namespace unless another is given)."""
@@ -69,6 +77,13 @@ def parse(data: bytes) -> Element:
     except expat.ExpatError as error:
         raise XmlRefused(f"not well-formed XML: {expat.ErrorString(error.code)}",
                          error.lineno, error.offset + 1) from None
+    except (LookupError, ValueError):
+        # expat asks Python for the codec the XML declaration names: an unknown name is a
+        # LookupError, a codec expat cannot drive (UTF-7, the CJK multi-byte ones) a ValueError
+        declared = _DECLARED_ENCODING.match(data[:_DECLARATION_BYTES])
+        name = declared.group(1).decode("ascii", "replace") if declared else "?"
+        raise XmlRefused(f"the XML declaration names the encoding `{name}`, which cannot be "
+                         "read; save the file as UTF-8", 1, 1) from None
     assert builder.root is not None  # expat refuses a document without a root element
     return builder.root
 
@@ -121,19 +136,24 @@ class _TreeBuilder:
         self.stack.append(element)
 
     def _end(self, _name: str) -> None:
-        self.stack.pop()
+        element = self.stack.pop()
+        element.text = "".join(element.chunks)
+        element.chunks = []
 
     def _characters(self, data: str) -> None:
         if not self.stack:
             return
         element = self.stack[-1]
-        if not element.text.strip() and data.strip():
+        if not element.has_text and data.strip():
+            # the first non-blank chunk: where the element's text starts (each chunk is looked
+            # at once, so this costs time linear in the text)
+            element.has_text = True
             line, column = self._position()
             leading = data[:len(data) - len(data.lstrip())]
             element.text_line = line + leading.count("\n")
             element.text_column = len(leading) - leading.rfind("\n") if "\n" in leading \
                 else column + len(leading)
-        element.text += data
+        element.chunks.append(data)
 
 
 def _split(name: str) -> tuple[str, str]:

@@ -169,6 +169,25 @@ def default_rule_lines(text: str, plan: Plan) -> dict[int, str]:
     return found
 
 
+class Readables(dict[str, Readable]):
+    """The values columns and facts can read, by DMN name; beside them, kept up to date as they
+    are added, the ones a fact may read (not a table's result) and their FEEL name index, so
+    that each fact of a model with thousands does not copy and sort them all again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.for_facts: dict[str, Readable] = {}
+        self.fact_index = feel.NameIndex()
+
+    def __setitem__(self, key: str, value: Readable) -> None:
+        super().__setitem__(key, value)
+        if not value.is_table:
+            self.for_facts[key] = value
+            self.fact_index.add(key)
+        elif self.for_facts.pop(key, None) is not None:  # a name taken again (reported elsewhere)
+            self.fact_index = feel.NameIndex(self.for_facts)
+
+
 class _Translator:
     """Walks the model once, in dependency order, filling the plan and the name map."""
 
@@ -179,7 +198,7 @@ class _Translator:
         self.reporter = reporter
         self.never_default = never_default
         self.top = Namespace(RESERVED)
-        self.readable: dict[str, Readable] = {}  # by DMN name (`Decision.Output` for components)
+        self.readable = Readables()  # by DMN name (`Decision.Output` for components)
         self.broken: set[str] = set()  # DMN names already reported as unusable
         self.translation = Translation()
         info = model.guideline or m.Guideline()
@@ -322,8 +341,7 @@ class _Translator:
             self.broken.add(decision.name)
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
-        names = {n: r for n, r in self.readable.items() if not r.is_table}
-        condition = self.fact_condition(decision, logic, names)
+        condition = self.fact_condition(decision, logic, self.readable.for_facts)
         if condition is None:
             self.broken.add(decision.name)
             return
@@ -346,7 +364,8 @@ class _Translator:
                                  help="compute the value in a decision table")
             return None
         try:
-            return expression_text(feel.parse_expression(logic.text.value, names), names)
+            index = self.readable.fact_index
+            return expression_text(feel.parse_expression(logic.text.value, index), names)
         except feel.FeelError as error:
             self.reporter.report("dmn-unsupported-feel", shifted(logic.text, error.offset),
                                  f"decision `{decision.name}`: {error.message}",
@@ -453,46 +472,81 @@ def _grouped(expr: feel.Expr, names: dict[str, Readable]) -> str:
 
 
 def dependency_order(model: m.Model, reporter: Reporter, broken: set[str]) -> list[m.Decision]:
-    """The decisions, each after those it reads (document order otherwise); cycles reported."""
+    """The decisions, each after those it reads (document order otherwise); cycles reported.
+
+    A depth-first walk with its own stack: a chain of thousands of decisions, each reading the
+    one before, must not exhaust Python's."""
     by_name = {d.name: d for d in model.decisions}
+    reads = _Reads(by_name)
     ordered: list[m.Decision] = []
     state: dict[str, str] = {}
 
-    def visit(decision: m.Decision) -> None:
-        if state.get(decision.name) == "done":
-            return
-        if state.get(decision.name) == "visiting":
-            reporter.report("dmn-broken-reference", decision.where,
-                            f"decision `{decision.name}` depends on itself through the decisions "
-                            "it reads", help="break the cycle: a decision cannot read its own result")
-            broken.add(decision.name)
-            return
-        state[decision.name] = "visiting"
-        for name in read_names(decision, by_name):
-            visit(by_name[name])
-        state[decision.name] = "done"
-        ordered.append(decision)
+    def walk(root: m.Decision) -> None:
+        state[root.name] = "visiting"
+        stack = [(root, iter(reads.of(root)))]
+        while stack:
+            decision, pending = stack[-1]
+            for name in pending:
+                read = by_name[name]
+                if state.get(name) == "visiting":
+                    reporter.report("dmn-broken-reference", read.where,
+                                    f"decision `{read.name}` depends on itself through the "
+                                    "decisions it reads",
+                                    help="break the cycle: a decision cannot read its own result")
+                    broken.add(read.name)
+                elif state.get(name) != "done":
+                    state[name] = "visiting"
+                    stack.append((read, iter(reads.of(read))))
+                    break
+            else:
+                stack.pop()
+                state[decision.name] = "done"
+                ordered.append(decision)
 
     for decision in model.decisions:
-        visit(decision)
+        if state.get(decision.name) != "done":
+            walk(decision)
     return ordered
 
 
-def read_names(decision: m.Decision, decisions: dict[str, m.Decision]) -> list[str]:
-    """The names of the other decisions that a decision reads."""
-    logic = decision.logic
-    if isinstance(logic, m.DecisionTable):
-        texts = [c.expression.value for c in logic.inputs]
-        return [n for n in decisions if n != decision.name
-                and any(t == n or t.startswith(f"{n}.") for t in texts)]
-    if isinstance(logic, m.LiteralExpression):
-        try:
-            tokens = feel.tokenize(logic.text.value, decisions)
-        except feel.FeelError:
-            return []
-        return [n for n in decisions if n != decision.name
-                and any(t.kind == "name" and t.text == n for t in tokens)]
-    return []
+class _Reads:
+    """Which other decisions a decision reads; the names are indexed once for the whole model,
+    so that the work grows with the size of the model rather than its square."""
+
+    def __init__(self, decisions: dict[str, m.Decision]) -> None:
+        self.decisions = decisions
+        self.order = {name: place for place, name in enumerate(decisions)}
+        self.index = feel.NameIndex(decisions)
+        self.lengths = sorted({len(name) for name in decisions})
+
+    def of(self, decision: m.Decision) -> list[str]:
+        """The names of the other decisions that `decision` reads, in document order."""
+        return sorted(self.found(decision) - {decision.name}, key=self.order.__getitem__)
+
+    def found(self, decision: m.Decision) -> set[str]:
+        logic = decision.logic
+        if isinstance(logic, m.DecisionTable):
+            # a column reads `Name` or a component `Name.output` (a name may hold dots itself)
+            texts = [c.expression.value for c in logic.inputs]
+            return {prefix for t in texts for prefix in self.dotted_prefixes(t)
+                    if prefix in self.decisions}
+        if isinstance(logic, m.LiteralExpression):
+            try:
+                tokens = feel.tokenize(logic.text.value, self.index)
+            except feel.FeelError:
+                return set()
+            return {t.text for t in tokens if t.kind == "name" and t.text in self.decisions}
+        return set()
+
+    def dotted_prefixes(self, text: str) -> Iterator[str]:
+        """`text` itself and each part of it before a dot that is as long as some decision's
+        name: the names `text` may be a path from (a text with many dots costs no more)."""
+        yield text
+        for length in self.lengths:
+            if length >= len(text):
+                break
+            if text[length] == ".":
+                yield text[:length]
 
 
 # ---- what an mmdsl export keeps: the bibliography ------------------------------------------------------

@@ -19,6 +19,10 @@ from mmdsl.ir import model as ir
 from mmdsl.ir.verbalize import Vocabulary, describe, range_words, vocabulary_of
 
 SEPARATOR = ": "  # between a failed condition and the part of it that failed first
+# How many derived facts deep the words go: a chain of a thousand facts, each defined by the one
+# before, is valid mmdsl, but neither the recursion that plans it nor a reader needs the whole
+# chain; below this depth the fact's own words say what failed.
+MAX_FACT_DEPTH = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,46 +58,46 @@ class _Planner:
     def __init__(self, words: Vocabulary, facts: dict[str, ir.Cond]) -> None:
         self.words = words
         self.facts = facts
-        self.known: dict[tuple[ir.Cond, bool], Check] = {}
+        self.known: dict[tuple[ir.Cond, bool, int], Check] = {}
 
     def rule(self, rule: ir.IRRule) -> tuple[Check, ...]:
         return tuple(self.required(test, True) for test in rule.tests
                      if not isinstance(test, ir.Always))
 
-    def required(self, condition: ir.Cond, must_hold: bool) -> Check:
-        """The check that `condition` comes out as `must_hold`."""
-        key = (condition, must_hold)
+    def required(self, condition: ir.Cond, must_hold: bool, depth: int = 0) -> Check:
+        """The check that `condition` comes out as `must_hold`, `depth` facts down."""
+        key = (condition, must_hold, depth)
         if key not in self.known:
-            inner = self.inner(condition, must_hold)
+            inner = self.inner(condition, must_hold, depth) if depth < MAX_FACT_DEPTH else ()
             self.known[key] = (Check(condition, describe(ir.Not(condition), self.words), inner)
                                if must_hold else
                                Check(ir.Not(condition), describe(condition, self.words), inner))
         return self.known[key]
 
-    def inner(self, condition: ir.Cond, must_hold: bool) -> tuple[Check, ...]:
+    def inner(self, condition: ir.Cond, must_hold: bool, depth: int) -> tuple[Check, ...]:
         """The finer checks of a condition that did not come out as `must_hold`: for a test of
         a derived fact, its definition."""
         match condition:
             case ir.OneOf(ref=ref, values=(bool() as wanted,)) if ref in self.facts:
-                return self.parts(self.facts[ref], must_hold == wanted)
+                return self.parts(self.facts[ref], must_hold == wanted, depth + 1)
             case ir.Not(item=item):
-                return self.inner(item, not must_hold)
+                return self.inner(item, not must_hold, depth)
         return ()
 
-    def parts(self, condition: ir.Cond, must_hold: bool) -> tuple[Check, ...]:
+    def parts(self, condition: ir.Cond, must_hold: bool, depth: int) -> tuple[Check, ...]:
         """A definition, split where one part alone decides: `a and b` that must hold fails at
         its first part that fails; `a or b` that must not hold fails at its first part that
         holds; a definition that is another fact goes on into that fact. Anything else (a test
         of one value, an `or` all of whose parts failed…) the fact's own words have said."""
         match condition:
             case ir.Not(item=item):
-                return self.parts(item, not must_hold)
+                return self.parts(item, not must_hold, depth)
             case ir.AllOf(items=items) if must_hold and _separate(items):
-                return tuple(self.required(item, True) for item in items)
+                return tuple(self.required(item, True, depth) for item in items)
             case ir.AnyOf(items=items) if not must_hold and _separate(items):
-                return tuple(self.required(item, False) for item in items)
+                return tuple(self.required(item, False, depth) for item in items)
             case ir.OneOf(ref=ref, values=(bool(),)) if ref in self.facts:
-                return (self.required(condition, must_hold),)
+                return (self.required(condition, must_hold, depth),)
         return ()
 
 

@@ -69,6 +69,10 @@ class Boxes:
         axis_variables = {v for axis in self.axes for v in axis.dimension.variables()}
         self.rest = self.bdd.exists(in_scope, axis_variables)  # the scope, seen off the axes
         self.everything: Region = tuple((1 << axis.size) - 1 for axis in self.axes)
+        # the axes each rule narrows (a `-` cell leaves an axis whole): only those can be cut
+        self.narrowed = [tuple(i for i, (mask, whole) in enumerate(zip(row, self.everything,
+                                                                        strict=True))
+                               if mask != whole) for row in self.masks]
         self._without: dict[tuple[int, tuple[int, ...]], int] = {}
         self._both: dict[tuple[int, int, int], bool] = {}
         self._inside: dict[tuple[int, int], bool] = {}
@@ -95,8 +99,10 @@ class Boxes:
 
     def function(self, region: Region) -> int:
         """The BDD of the patients in a region of the axes (the domain makes it exact)."""
+        self.bdd.spend(len(self.axes))  # a gap of 65,000 pieces is 65,000 conjunctions
         return self.bdd.all_of([_mask_function(self.bdd, axis, mask)
-                                for axis, mask in zip(self.axes, region, strict=True)])
+                                for axis, mask, whole in zip(self.axes, region, self.everything,
+                                                             strict=True) if mask != whole])
 
     def rule_function(self, rule: int) -> int:
         return self.bdd.conjoin(self.function(self.masks[rule]), self.residuals[rule])
@@ -161,6 +167,8 @@ class Boxes:
         while stack:
             region, rules, target = stack.pop()
             self.bdd.spend(1 + len(rules))
+            if pairs and self._all_found(rules, pairs, conflict):
+                continue  # nothing new to find here: the pieces would only find these pairs again
             full, partial = self._classify(region, rules)
             self.bdd.spend(len(full) * len(rules))  # every pair of a wide rule and another
             for wide in full:  # it meets every rule here wherever the residuals meet
@@ -171,6 +179,14 @@ class Boxes:
                 stack += self._pieces(region, target, partial)
 
         return pairs
+
+    def _all_found(self, rules: list[int], pairs: set[tuple[int, int]],
+                   conflict: Callable[[int, int], bool]) -> bool:
+        """Whether every pair of `rules` in conflict is among `pairs` already."""
+        self.bdd.spend(len(rules) * len(rules) // 2)
+        ordered = sorted(rules)
+        return all((first, second) in pairs or not conflict(first, second)
+                   for index, first in enumerate(ordered) for second in ordered[index + 1:])
 
     def leaves(self, rules: list[int],
                settled: Callable[[list[int]], bool]) -> Iterator[tuple[list[int], int]]:
@@ -199,8 +215,8 @@ class Boxes:
         """The rules that cover the region along every axis, and the others."""
         full, partial = [], []
         masks = self.masks
-        for rule in rules:
-            if all(a & b == b for a, b in zip(masks[rule], region)):  # noqa: B905 (equal lengths)
+        for rule in rules:  # along an axis the rule leaves whole, it covers every region
+            if all(masks[rule][i] & region[i] == region[i] for i in self.narrowed[rule]):
                 full.append(rule)
             else:
                 partial.append(rule)
@@ -208,8 +224,14 @@ class Boxes:
 
     def _best_cut(self, region: Region, partial: list[int]) -> tuple[tuple[int, int], int, int] | None:
         best: tuple[tuple[int, int], int, int] | None = None
-        for index, axis in enumerate(self.axes):
-            whole = region[index]
+        # only an axis that some partial rule narrows can be cut (along the others every rule
+        # covers the region); the search looks at each such axis for each partial rule, and is
+        # charged for it before it starts, or a table whose pieces multiply (16 pairs of
+        # `yes | yes` columns) spends a minute on searches the budget counted as a step each
+        candidates = sorted({index for rule in partial for index in self.narrowed[rule]})
+        self.bdd.spend(len(partial) * (1 + len(candidates)))
+        for index in candidates:
+            axis, whole = self.axes[index], region[index]
             masks = [self.masks[r][index] & whole for r in partial]
             if masks.count(whole) == len(masks):
                 continue  # every rule covers the region along this axis: nothing to cut

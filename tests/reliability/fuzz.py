@@ -2,13 +2,17 @@
 
     python -m tests.reliability.fuzz [--inputs N] [--facts N] [--seed S] [--jobs J] [--minutes M]
 
-Four campaigns (docs/reliability.md):
+Six campaigns (docs/reliability.md):
 
 1. front end: N mutants of the corpus (`mutate.mutant`), each through the whole pipeline, each
    within a time limit, every worker within a memory limit (`promises.py`);
 2. big inputs: every case of `big_inputs.CASES` in its own measured process;
 3. shipped guidelines: N random valid facts per file of tables/, module against interpreter;
-4. random guidelines: N facts over random guidelines (`guidelines.py`), a tenth of them broken.
+4. random guidelines: N facts over random guidelines (`guidelines.py`), a tenth of them broken;
+5. DMN import: files grown 4x along every dimension (`dmn_growth.py`), within about 5x the time
+   and a bound per byte;
+6. cohort extremes: N/5 rows at every type's extremes through DuckDB, against the evaluator
+   (`cohort_extremes.py`).
 
 It prints how many inputs each campaign tried and how many failed, and exits with status 1 if
 any failed or the run went past its time limit. Input `i` of the front end is always the same
@@ -44,6 +48,7 @@ from tests.reliability.promises import TimeLimit, run_whole_pipeline
 INPUT_SECONDS = 30  # one mutant, whole pipeline: a hang beyond this is a failure
 WORKER_MEGABYTES = 3000  # the address space of each worker process
 BATCH = 250
+DMN_SCALE = 2.0  # the DMN growth campaign's sizes, in multiples of its test's sizes
 T = TypeVar("T")
 
 
@@ -174,6 +179,36 @@ def hostile(name: str, work: Callable[[], Outcome], deadline: float) -> Result:
     if time.monotonic() > deadline:
         raise TimeoutError
     return Result(name, tried=outcome.tried, failures=outcome.failures)
+def dmn_growth() -> Result:
+    from tests.reliability.dmn_growth import campaign
+
+    result = Result("DMN import: files grown 4x along every dimension, time per byte")
+    result.tried, result.failures, figures = campaign(DMN_SCALE)
+    result.detail = "; ".join(figures)
+    return result
+
+
+def cohort_extremes(count: int, seed: int, jobs: int, deadline: float) -> Result:
+    from tests.reliability.cohort_extremes import Tally
+
+    result = Result("cohort rows at every type's extremes: DuckDB against eval")
+    total = Tally()
+    batches = [(seed * 1000 + n, 500) for n in range(max(count // 500, 1))]
+    for tally in in_pool(jobs, _extremes_batch, batches, deadline):
+        total.rows += tally.rows
+        total.decided += tally.decided
+        total.refused += tally.refused
+        total.failures += tally.failures
+    result.tried, result.failures = total.rows, total.failures
+    result.detail = (f"{total.decided:,} decided alike, {total.refused:,} refused for values "
+                     "DuckDB cannot hold, the others invalid in both")
+    return result
+
+
+def _extremes_batch(job: tuple[int, int]) -> Any:
+    from tests.reliability.cohort_extremes import run_batch
+
+    return run_batch(*job)
 
 
 def save(out: Path, name: str, data: bytes, problems: str) -> None:
@@ -210,6 +245,9 @@ def run(args: argparse.Namespace) -> list[Result]:
                                        deadline)),
         ("special outputs", lambda: hostile("outputs that are special files or the input",
                                             special_outputs, deadline)),
+        ("dmn growth", dmn_growth),
+        ("cohort extremes", lambda: cohort_extremes(args.facts // 5, args.seed, args.jobs,
+                                                    deadline)),
     ]
     results = []
     for name, campaign in campaigns:
