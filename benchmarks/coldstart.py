@@ -20,12 +20,22 @@ print(time.perf_counter() - started)
 """
 
 
+def _deployed(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of an installed program: bytecode cached. With PYTHONDONTWRITEBYTECODE set
+    (as in some shells and containers) a source tree without __pycache__ compiles every module of
+    mmdsl on every run, which an installed package (whose bytecode pip writes) never does."""
+    deployed = dict(os.environ if env is None else env)
+    deployed.pop("PYTHONDONTWRITEBYTECODE", None)
+    return deployed
+
+
 def _wall(command: list[str], repeats: int, cwd: Path, env: dict[str, str] | None = None
           ) -> list[float]:
     runs = []
     for _ in range(repeats):
         started = time.perf_counter()
-        subprocess.run(command, cwd=cwd, capture_output=True, check=True, timeout=120, env=env)
+        subprocess.run(command, cwd=cwd, capture_output=True, check=True, timeout=120,
+                       env=_deployed(env))
         runs.append(time.perf_counter() - started)
     return runs
 
@@ -38,9 +48,10 @@ def import_times(module: Path, repeats: int = 9) -> dict[str, float]:
         stale.unlink()
     code = IMPORT.format(path=str(module))
     first = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 check=True, timeout=120).stdout)
+                                 check=True, timeout=120, env=_deployed()).stdout)
     warm = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 check=True, timeout=120).stdout) for _ in range(repeats)]
+                                 check=True, timeout=120, env=_deployed()).stdout)
+            for _ in range(repeats)]
     interpreter = _wall([sys.executable, "-c", "pass"], repeats, module.parent)
     return {"first import (compiles bytecode)": first, "import": statistics.median(warm),
             "python -c pass (interpreter start, for scale)": statistics.median(interpreter)}
@@ -51,6 +62,7 @@ def cli_times(root: Path, table: Path, facts: Path, repeats: int = 7) -> dict[st
     every call after the first; and with an empty compile cache (parse, check, verify)."""
     mmdsl = str(Path(sys.executable).with_name("mmdsl"))
     command = [mmdsl, "eval", str(table), "--facts", str(facts)]
+    _wall([mmdsl, "--help"], 1, root)  # writes the bytecode of every command's module
     with tempfile.TemporaryDirectory() as folder:
         cached = os.environ | {"MMDSL_CACHE_DIR": folder}
         _wall(command, 1, root, cached)  # fills the cache, warms the disk cache
@@ -61,3 +73,26 @@ def cli_times(root: Path, table: Path, facts: Path, repeats: int = 7) -> dict[st
         "mmdsl eval (one patient)": statistics.median(hits),
         "mmdsl eval, compile cache empty (parse, check, verify)": statistics.median(misses),
     }
+
+
+def main() -> None:
+    """`python -m benchmarks.coldstart [REPEATS]`: the cold-start rows alone, measured as `make
+    bench` measures them (which writes them to RESULTS.md), printed in milliseconds."""
+    from benchmarks import single
+    from mmdsl.backends.python import render_module
+
+    root = Path(__file__).resolve().parents[1]
+    table = Path("tables/myeloma_post_daratumumab.mmdsl")
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    with tempfile.TemporaryDirectory() as folder:
+        module = Path(folder) / "myeloma_post_daratumumab.py"
+        guideline, _ = single.load_guideline(root / table)
+        module.write_text(render_module(guideline), "utf-8")
+        times = {**import_times(module, max(repeats, 9)),
+                 **cli_times(root, table, Path("examples/patient.json"), repeats)}
+    for what, seconds in times.items():
+        print(f"{what}: {seconds * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
