@@ -15,13 +15,13 @@ and the folder is created private (0700). A cache folder shared with others is n
 
 from __future__ import annotations
 
-import hashlib
+import importlib
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from mmdsl.version import __version__
 
@@ -29,6 +29,30 @@ if TYPE_CHECKING:
     from mmdsl.ir.model import IRGuideline
 
 PACKAGE = Path(__file__).resolve().parent
+
+
+class Digest(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+
+    def hexdigest(self) -> str: ...
+
+
+def _sha256_constructor() -> Callable[[bytes], Digest]:
+    """SHA-256 from CPython's own module (`_sha256`, `_sha2` from 3.12): importing hashlib loads
+    OpenSSL first: 2.5 ms of CPU on every `mmdsl eval`, whose whole start is some 60. The digests
+    are the same; hashlib where neither module exists."""
+    for name in ("_sha256", "_sha2"):
+        try:
+            constructor: Callable[[bytes], Digest] = importlib.import_module(name).sha256
+        except (ImportError, AttributeError):
+            continue
+        return constructor
+    import hashlib
+
+    return hashlib.sha256
+
+
+sha256 = _sha256_constructor()
 
 
 def cache_dir() -> Path | None:
@@ -43,7 +67,7 @@ def cache_dir() -> Path | None:
 
 @cache
 def compiler_fingerprint() -> str:
-    digest = hashlib.sha256(__version__.encode())
+    digest = sha256(__version__.encode())
     for parts, stat in sorted(_compiler_files(str(PACKAGE), ())):
         digest.update(f"{'/'.join(parts)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
@@ -68,7 +92,7 @@ def _entry(text: bytes, shown: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    key = hashlib.sha256(compiler_fingerprint().encode() + b"\0" + shown.encode("utf-8", "replace")
+    key = sha256(compiler_fingerprint().encode() + b"\0" + shown.encode("utf-8", "replace")
                          + b"\0" + text).hexdigest()
     return folder / f"{key}.pickle"
 
@@ -121,4 +145,4 @@ def clinical_source_unchanged(guideline: IRGuideline, table_file: Path) -> bool:
         raw = (table_file.parent / declared.path).read_bytes()
     except OSError:
         return False
-    return hashlib.sha256(raw).hexdigest() == declared.sha256
+    return sha256(raw).hexdigest() == declared.sha256

@@ -136,8 +136,9 @@ def test_eval_does_not_load_the_templates(workdir: Path) -> None:
 
 def test_eval_from_the_compile_cache_loads_only_what_it_runs(workdir: Path) -> None:
     """With the guideline in the compile cache, `mmdsl eval` imports its own command and the
-    interpreter: no other command, no parser, checks, verifier or templates, and not the cache's
-    writer (tempfile) -- each would add to the start-up of every call (benchmarks/coldstart.py)."""
+    interpreter: no other command, no parser, checks, verifier or templates, not the cache's
+    writer (tempfile) nor hashlib (OpenSSL) -- each would add to the start-up of every call
+    (benchmarks/coldstart.py)."""
     cached = os.environ | {"MMDSL_CACHE_DIR": str(workdir / "cache")}
     command = ["eval", "tables/triage.mmdsl", "--facts", write_facts(PATIENT)]
     compiled = modules_loaded_by(command, workdir, cached)  # compiles, and fills the cache
@@ -148,7 +149,7 @@ def test_eval_from_the_compile_cache_loads_only_what_it_runs(workdir: Path) -> N
         "mmdsl.commands.eval", "mmdsl.commands.common"}
     assert others == set()
     heavy = {"lark", "jinja2", "mmdsl.pipeline", "mmdsl.syntax", "mmdsl.check", "mmdsl.verify",
-             "mmdsl.backends", "mmdsl.writing", "tempfile"}
+             "mmdsl.backends", "mmdsl.writing", "tempfile", "hashlib"}
     assert heavy & loaded == set()
 
 

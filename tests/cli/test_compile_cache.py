@@ -104,3 +104,13 @@ def test_a_changed_clinical_source_is_checked_again(cache: Path, tmp_path: Path)
     assert status == 0 and '"clinical_source_sha256"' in output
     source.write_text("Carfilzomib first. 1\n", "utf-8")
     assert evaluate(table)[0] == 1  # MD430: the quote is no longer in the source
+
+
+def test_the_keys_are_sha256_digests() -> None:
+    """The cache hashes with CPython's own SHA-256 (no OpenSSL to load): the same digests."""
+    import hashlib
+
+    from mmdsl import compile_cache
+
+    for data in (b"", b"abc", "guideline ≥".encode() * 1000):
+        assert compile_cache.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
