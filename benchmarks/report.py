@@ -285,7 +285,10 @@ def _coldstart(results: Any) -> str:
 
 Medians of fresh processes. The import is timed inside a fresh interpreter (its own start
 excluded, shown for scale); the commands are wall time of the whole process, interpreter start
-included. The module is tables/myeloma_post_daratumumab.py as `mmdsl compile` writes it.
+included, with bytecode cached as in an installed package. The module is
+tables/myeloma_post_daratumumab.py as `mmdsl compile` writes it. The rows "of mmdsl eval" are
+CPU time inside one `mmdsl eval` with a warm compile cache, after the interpreter started (the
+least of several runs): what bounds its start. Run alone: `python -m benchmarks.coldstart`.
 
 | what | time |
 | --- | --- |
