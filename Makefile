@@ -54,7 +54,7 @@ feelin: $(FEELIN)
 $(FEELIN):
 	npm install --no-save --no-package-lock --no-audit --no-fund --prefix . feelin@$(FEELIN_VERSION)
 
-test: install browser feelin lint typecheck
+test: install browser feelin lint typecheck vscode-test
 	$(BIN)/mmdsl check tables/
 	$(BIN)/mmdsl fmt --check tables/
 	$(BIN)/mmdsl test --require-coverage tables/
@@ -62,13 +62,31 @@ test: install browser feelin lint typecheck
 	$(BIN)/mmdsl docs --check --diagnostics tables/ -o generated/docs
 	$(BIN)/pytest
 
+# The VS Code extension (editors/vscode/): its npm development dependencies (the grammar test
+# runner, the packager) into editors/vscode/node_modules/ from package-lock.json; its tests (the
+# TextMate grammar's, and the client's against this repository's `mmdsl lsp`); `make vscode`
+# packages editors/vscode/mmdsl.vsix (`code --install-extension editors/vscode/mmdsl.vsix`).
+VSCODE := editors/vscode
+VSCODE_MODULES := $(VSCODE)/node_modules/.package-lock.json
+
+.PHONY: vscode vscode-test
+$(VSCODE_MODULES): $(VSCODE)/package.json $(VSCODE)/package-lock.json
+	cd $(VSCODE) && npm install --no-audit --no-fund
+	touch $(VSCODE_MODULES)
+
+vscode-test: install $(VSCODE_MODULES)
+	cd $(VSCODE) && MMDSL_PROGRAM=$(abspath $(BIN)/mmdsl) npm test
+
+vscode: $(VSCODE_MODULES)
+	cd $(VSCODE) && npm run package
+
 # Rewrite everything generated from tables/ (commit the result: `make test` checks it is fresh).
 generate: install
 	$(BIN)/mmdsl compile tables/ -o generated/
 	$(BIN)/mmdsl docs --diagnostics tables/ -o generated/docs
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache editors/vscode/node_modules editors/vscode/*.vsix
 
 # The benchmark suite of issue 6 (benchmarks/, under 10 minutes on 2 cores): measures everything
 # side by side in one run and rewrites benchmarks/RESULTS.md.

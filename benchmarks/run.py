@@ -190,9 +190,10 @@ def run_all(results: Results, sizes: Sizes, folder: Path) -> None:
 
         guideline, _ = single.load_guideline(MYELOMA)
         module.write_text(render_module(guideline), "utf-8")
+        table, facts = MYELOMA.relative_to(ROOT), Path("examples/patient.json")
         results.coldstart = {**coldstart.import_times(module),
-                             **coldstart.cli_times(ROOT, MYELOMA.relative_to(ROOT),
-                                                   Path("examples/patient.json"))}
+                             **coldstart.cli_times(ROOT, table, facts),
+                             **coldstart.eval_parts(ROOT, table, facts)}
 
     def cohort() -> None:
         guideline, _ = single.load_guideline(MYELOMA)

@@ -1,1 +1,1 @@
-"""Commands of the `mmdsl` program that live in their own modules; `mmdsl.cli` registers them."""
+"""The commands of the `mmdsl` program, one module each; `mmdsl.cli` registers them."""

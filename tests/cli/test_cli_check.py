@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mmdsl import __version__
-from mmdsl.cli import summary
+from mmdsl.commands.check import summary
 from mmdsl.diagnostics.codes import lookup
 from mmdsl.source import NO_SPAN
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -110,13 +111,13 @@ def test_a_table_with_errors_as_json(mmdsl: Run, workdir: Path) -> None:
 # ---- start-up: only what a command needs is imported ---------------------------------------------
 
 
-def modules_loaded_by(args: list[str], cwd: Path) -> set[str]:
+def modules_loaded_by(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> set[str]:
     """The modules a command imports (run in a fresh interpreter, as the console script does)."""
     script = ("import sys\nfrom mmdsl.cli import main\n"
               "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
               "sys.stderr.write('\\n'.join(sorted(sys.modules)))\n")
     done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
-                          cwd=cwd, check=False, timeout=60)
+                          cwd=cwd, check=False, timeout=60, env=env)
     return set(done.stderr.split("\n"))
 
 
@@ -131,6 +132,25 @@ def test_eval_does_not_load_the_templates(workdir: Path) -> None:
                                workdir)
     assert "mmdsl.interpreter" in loaded
     assert "jinja2" not in loaded
+
+
+def test_eval_from_the_compile_cache_loads_only_what_it_runs(workdir: Path) -> None:
+    """With the guideline in the compile cache, `mmdsl eval` imports its own command and the
+    interpreter: no other command, no parser, checks, verifier or templates, not the cache's
+    writer (tempfile) nor hashlib (OpenSSL) -- each would add to the start-up of every call
+    (benchmarks/coldstart.py)."""
+    cached = os.environ | {"MMDSL_CACHE_DIR": str(workdir / "cache")}
+    command = ["eval", "tables/triage.mmdsl", "--facts", write_facts(PATIENT)]
+    compiled = modules_loaded_by(command, workdir, cached)  # compiles, and fills the cache
+    assert "mmdsl.pipeline" in compiled and "lark" in compiled
+    loaded = modules_loaded_by(command, workdir, cached)
+    assert {"mmdsl.commands.eval", "mmdsl.interpreter", "mmdsl.compile_cache"} <= loaded
+    others = {m for m in loaded if m.startswith("mmdsl.commands.")} - {
+        "mmdsl.commands.eval", "mmdsl.commands.common"}
+    assert others == set()
+    heavy = {"lark", "jinja2", "mmdsl.pipeline", "mmdsl.syntax", "mmdsl.check", "mmdsl.verify",
+             "mmdsl.backends", "mmdsl.writing", "tempfile", "hashlib"}
+    assert heavy & loaded == set()
 
 
 def test_importing_the_package_loads_neither_parser_nor_click() -> None:

@@ -122,3 +122,13 @@ def test_entries_written_under_umask_002_are_loaded(cache: Path, tmp_path: Path)
     assert entries and all(e.stat().st_mode & 0o777 == 0o600 for e in entries)
     shown = f"{os.path.abspath(SMALL)}\0{os.getcwd()}"
     assert compile_cache.load(text, shown) is not None
+
+
+def test_the_keys_are_sha256_digests() -> None:
+    """The cache hashes with CPython's own SHA-256 (no OpenSSL to load): the same digests."""
+    import hashlib
+
+    from mmdsl import compile_cache
+
+    for data in (b"", b"abc", "guideline ≥".encode() * 1000):
+        assert compile_cache.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()

@@ -104,7 +104,8 @@ def test_the_core_install_imports_no_cohort_dependency() -> None:
     import subprocess
     import sys
 
-    probe = ("import sys, mmdsl.cli; "
+    probe = ("import sys, click, mmdsl.cli; "  # every command loaded, as `mmdsl --help` does
+             "[mmdsl.cli.main.get_command(click.Context(mmdsl.cli.main), n) for n in mmdsl.cli.COMMANDS]; "
              "print(sorted(m for m in ('duckdb', 'pyarrow', 'sqlglot') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True, timeout=60)
