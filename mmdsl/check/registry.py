@@ -5,6 +5,7 @@ from __future__ import annotations
 from mmdsl.check import (
     cells,
     conditions,
+    dates,
     duplicates,
     evidence,
     examples,
@@ -35,6 +36,7 @@ CHECKS: list[Check] = [
     names.check,  # MD200, MD203 for column headings and conditions
     cells.check,  # MD300-MD303, MD306 in input and rule cells
     conditions.check,  # MD300-MD303, MD306 in facts and the scope
+    dates.check,  # MD312, MD314, MD315
     outputs.check,  # MD304, MD307 (and MD105, MD200 for output columns)
     facts.check,  # MD400
     evidence.check,  # MD401-MD404

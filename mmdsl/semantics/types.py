@@ -60,4 +60,30 @@ class SetT:
         return f"set of {self.enum.name}"
 
 
-ValueType: TypeAlias = BoolT | NumberT | TextT | EnumT | SetT
+@dataclass(frozen=True, slots=True)
+class DateT:
+    evaluation: bool = False  # the evaluation date: the day the decision is made
+
+    def describe(self) -> str:
+        return "evaluation date" if self.evaluation else "date"
+
+
+@dataclass(frozen=True, slots=True)
+class DurationT:
+    """The time between two date inputs (an interval fact), tested in days, weeks, months or
+    years."""
+
+    start: str
+    end: str
+
+    def describe(self) -> str:
+        return "duration"
+
+
+ValueType: TypeAlias = BoolT | NumberT | TextT | EnumT | SetT | DateT | DurationT
+
+DAY_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+MONTH_UNITS = {"month": 1, "months": 1, "year": 12, "years": 12}
+DURATION_UNITS = (*DAY_UNITS, *MONTH_UNITS)
+"""The units of a duration: days and weeks count days; months and years count completed calendar
+months (semantics/calendar.py)."""
