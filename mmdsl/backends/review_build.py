@@ -137,7 +137,8 @@ def input_view(item: IRInput, words: Vocabulary) -> view.InputView:
 
 
 def type_text(value_type: IRType) -> str:
-    names = {"bool": "yes/no", "integer": "whole number", "decimal": "number", "text": "text"}
+    names = {"bool": "yes/no", "integer": "whole number", "decimal": "number", "text": "text",
+             "date": "date"}
     if value_type.kind == "enum" and "." in (value_type.enum_name or "."):
         return "one of the values listed"  # an enumeration declared with its output
     if value_type.kind == "enum":
@@ -153,7 +154,8 @@ def allowed_values(value_type: IRType) -> str:
         return ", ".join(value_type.members)
     if value_type.kind in ("integer", "decimal"):
         return number_range(value_type)
-    return {"bool": "yes or no", "text": "any text"}[value_type.kind]
+    return {"bool": "yes or no", "text": "any text",
+            "date": "a date, year-month-day"}[value_type.kind]
 
 
 def number_range(value_type: IRType) -> str:
