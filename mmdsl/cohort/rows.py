@@ -9,6 +9,7 @@ Accepted rows come back as columns of typed values, ready to join the plain rows
 from __future__ import annotations
 
 import contextlib
+import datetime
 import types
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -103,7 +104,9 @@ def facts_from_cells(names: list[str], kinds: Mapping[str, str], cells: tuple[An
     for name, cell in zip(names, cells, strict=True):
         if cell is None:
             continue
-        if text_cells and kinds[name] not in ("text", "enum"):
+        if isinstance(cell, datetime.date):  # a DATE column: the facts write dates as text
+            cell = cell.isoformat()
+        if text_cells and kinds[name] not in ("text", "enum", "date"):
             with contextlib.suppress(ValueError):
                 cell = parse(cell)
         facts[name] = cell

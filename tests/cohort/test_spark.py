@@ -24,7 +24,8 @@ pytest.importorskip("sqlglot")
 if shutil.which("java") is None:
     pytest.skip("java is not installed", allow_module_level=True)
 
-GUIDELINES = [FIXTURES / "policies.mmdsl", ROOT / "tables" / "myeloma_post_daratumumab.mmdsl"]
+GUIDELINES = [FIXTURES / "policies.mmdsl", ROOT / "tables" / "myeloma_post_daratumumab.mmdsl",
+              ROOT / "examples" / "second_dose.mmdsl"]  # durations: date_diff, last_day
 
 
 @pytest.fixture(scope="module")
