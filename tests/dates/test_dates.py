@@ -169,3 +169,24 @@ def test_the_worked_guideline_is_proved_complete_and_a_day_threshold_leaves_a_re
     assert decision["status"] == "ok" and decision["second_dose"] is None  # a real patient
     first, today = (date.fromisoformat(str(witness[k])) for k in ("first_dose", "evaluation_date"))
     assert calendar.days(first, today) > 180 and calendar.months(first, today) <= 6
+
+
+@pytest.mark.parametrize("months", [(6, 7), (1, 2, 12, 13, 60, 61), (0, 1, 24, 25, 240, 241)])
+def test_a_few_end_dates_place_month_thresholds_as_a_whole_400_year_cycle(
+        months: tuple[int, ...]) -> None:
+    from mmdsl.verify.time import _representative_ends, representative_ends_over_a_cycle
+
+    placed = {tuple(calendar.month_threshold_in_days(end, m) for m in months)
+              for end in _representative_ends(months)}
+    assert placed == representative_ends_over_a_cycle(months)
+
+
+def test_a_scope_on_a_duration_the_verifier_cannot_reason_about_is_not_checked() -> None:
+    text = ('guideline g "G"\ninput a: date "a"\ninput b: date "b"\n'
+            'input today: evaluation date "today"\n'
+            'fact ab = time from a to b\nfact b_now = time from b to today\n'
+            'scope "s" = ab < 6 weeks\n'
+            'table t\n  hit first\n  output ok: yes/no\n  | b_now || ok |\n'
+            '  | < 3 months || yes |\n  | - || no |\n')
+    compilation = compile_source(Source("t.mmdsl", text))
+    assert [d.code for d in compilation.diagnostics] == ["MD606"]
