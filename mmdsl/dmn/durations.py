@@ -4,7 +4,8 @@ calendar months, written in plain FEEL so that any engine counts them as mmdsl d
 FEEL's own `years and months duration` is not used: engines count it as Java's `Period` does, in
 which 31 January to 29 February is no month (mmdsl, like an age in months, counts one: the month
 is completed on the last day of a shorter month, semantics/calendar.py). The months are spelt out
-from the dates' year, month and day instead. A table column that reads a duration becomes one
+from the dates' year, month and day instead; weeks and years, when the guideline writes them,
+are the days divided by 7 and the months by 12. A table column that reads a duration becomes one
 DMN column per unit its cells use; a cell that tests both units at once (`4 weeks..6 months`) is
 split between them when it is a conjunction, and refused when it is not (`< 4 weeks, > 6 months`
 cannot be split into two columns).
@@ -14,9 +15,12 @@ from __future__ import annotations
 
 from mmdsl.dmn.feel_text import ExportProblem
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import refs_read
+from mmdsl.ir.walk import conditions, refs_read
 
-UNITS = ("days", "months")
+UNITS = ("days", "weeks", "months", "years")
+BASE = {"days": "days", "weeks": "days", "months": "months", "years": "months"}
+WRITTEN = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "month": "months",
+           "months": "months", "year": "years", "years": "years"}
 
 
 def days_feel(start: str, end: str) -> str:
@@ -35,19 +39,41 @@ def _forward(a: str, b: str) -> str:
 
 
 def feel(interval: ir.IRInterval, unit: str) -> str:
+    """Days and months from the dates; weeks and years from those decisions, as fractions
+    (`< 4` weeks is `< 28` days exactly: 29 / 7 is more than 4)."""
+    if unit == "weeks":
+        return f"{interval.name}_days / 7"
+    if unit == "years":
+        return f"{interval.name}_months / 12"
     return (days_feel if unit == "days" else months_feel)(interval.start, interval.end)
 
 
+def written_unit(test: ir.Elapsed) -> str:
+    """The unit as the author wrote it (`6 weeks`: weeks), in the plural."""
+    return WRITTEN[test.written.split()[1]]
+
+
+def written_amount(test: ir.Elapsed) -> int:
+    return int(test.written.split()[0])
+
+
+def units_used(guideline: ir.IRGuideline, interval: str) -> list[str]:
+    """The units a duration is written in anywhere, days and months always (weeks and years are
+    computed from them)."""
+    found = {written_unit(p) for c in conditions(guideline) for p in _elapsed(c) if p.ref == interval}
+    return [unit for unit in UNITS if unit in found or unit in ("days", "months")]
+
+
 def units_read(tests: list[ir.Cond]) -> list[str]:
-    """The units a column's cells test, in the order days, months."""
-    found = {p.unit for test in tests for p in _elapsed(test)}
+    """The units a column's cells are written in, in the order days, weeks, months, years."""
+    found = {written_unit(p) for test in tests for p in _elapsed(test)}
     return [unit for unit in UNITS if unit in found]
 
 
 def split(test: ir.Cond, unit: str) -> ir.Cond:
     """The part of a cell that tests `unit` (Always when it tests only the other unit), as a
     comparison of the column's number; ExportProblem when the cell cannot be split."""
-    units = {p.unit for p in _elapsed(test)}
+    units = {written_unit(p) for p in _elapsed(test)}
     if not units:
         return test
     if units == {unit}:
@@ -55,7 +81,7 @@ def split(test: ir.Cond, unit: str) -> ir.Cond:
     if len(units) == 1:
         return ir.Always()
     if not isinstance(test, ir.AllOf) \
-            or any(len({q.unit for q in _elapsed(item)}) > 1 for item in test.items):
+            or any(len({written_unit(q) for q in _elapsed(item)}) > 1 for item in test.items):
         raise ExportProblem("a cell that tests days and months in one alternative has no DMN "
                             "form of one column per unit")
     kept = [p for p in (split(item, unit) for item in test.items) if not isinstance(p, ir.Always)]
@@ -65,8 +91,8 @@ def split(test: ir.Cond, unit: str) -> ir.Cond:
 def as_compare(test: ir.Cond) -> ir.Cond:
     """Each duration test as a comparison of the number of its unit."""
     match test:
-        case ir.Elapsed(ref=ref, unit=unit, op=op, amount=amount):
-            return ir.Compare(f"{ref}_{unit}", op, amount)
+        case ir.Elapsed(ref=ref, op=op):
+            return ir.Compare(f"{ref}_{written_unit(test)}", op, written_amount(test))
         case ir.Not(item=item):
             return ir.Not(as_compare(item))
         case ir.AllOf(items=items):

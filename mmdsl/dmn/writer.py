@@ -242,6 +242,8 @@ class _Writer:
             yield element
 
     def input_extras(self, element: ET.Element, data: ir.IRInput) -> None:
+        if data.name == self.guideline.evaluation_date:
+            element.set(ext("evaluation"), "true")  # the day of the decision (`evaluation date`)
         if data.includes:
             element.set(ext("includes"), data.includes)
             self.warn(f"`{data.name}` includes `{data.includes}`: a DMN engine does not add "
@@ -256,16 +258,20 @@ class _Writer:
     def intervals(self) -> Iterator[ET.Element]:
         """Each duration as two number decisions: its days and its completed months."""
         for interval in self.guideline.intervals:
-            for unit in durations.UNITS:
+            for unit in durations.units_used(self.guideline, interval.name):
                 name = f"{interval.name}_{unit}"
                 self.ids[name] = f"decision_{name}"
                 element = ET.Element(tag("decision"), id=f"decision_{name}", name=name)
                 element.set(ext("duration"), interval.name)
                 element.set(ext("unit"), unit)
+                element.set(ext("start"), interval.start)
+                element.set(ext("end"), interval.end)
                 _text_child(element, "description", f"{interval.description or interval.name}"
                                                     f", in {unit}")
                 ET.SubElement(element, tag("variable"), name=name, typeRef="number")
-                self.requirements(element, [interval.start, interval.end])
+                base = durations.BASE[unit]
+                self.requirements(element, [interval.start, interval.end] if base == unit
+                                  else [f"{interval.name}_{base}"])
                 literal = ET.SubElement(element, tag("literalExpression"))
                 _text_child(literal, "text", durations.feel(interval, unit))
                 yield element

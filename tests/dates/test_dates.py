@@ -190,3 +190,31 @@ def test_a_scope_on_a_duration_the_verifier_cannot_reason_about_is_not_checked()
             '  | < 3 months || yes |\n  | - || no |\n')
     compilation = compile_source(Source("t.mmdsl", text))
     assert [d.code for d in compilation.diagnostics] == ["MD606"]
+
+
+# ---- DMN --------------------------------------------------------------------------------------
+
+
+def test_dmn_export_writes_a_column_per_unit_and_import_joins_them_back() -> None:
+    from mmdsl.dmn.importer import import_dmn
+    from mmdsl.dmn.writer import export_dmn
+
+    exported = export_dmn(compile_file(SECOND_DOSE)).text
+    assert "<text>since_first_weeks</text>" in exported and "since_first_days / 7" in exported
+    back = import_dmn(exported.encode("utf-8"), "x.dmn", "x.mmdsl")
+    assert back.ok and back.text is not None
+    assert "| on_time  | < 12 months  | [4 weeks..6 months] || now     |" in back.text
+    assert "fact since_first \"time since the first dose\" = time from first_dose to " \
+           "evaluation_date" in back.text
+
+
+def test_a_cell_in_days_or_months_cannot_be_exported_and_nothing_is_written(tmp_path: Path) -> None:
+    text = SECOND_DOSE.read_text(encoding="utf-8").replace("hit unique", "hit first").replace(
+        "| < 4 weeks         |", "| < 4 weeks, > 5 years |")
+    source = tmp_path / "mixed.mmdsl"
+    source.write_text(text, encoding="utf-8")
+    command = [sys.executable, "-c", "from mmdsl.cli import main; main()", "export", "--to",
+               "dmn", str(source), "-o", str(tmp_path / "mixed.dmn")]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 1 and "days and months in one alternative" in done.stderr
+    assert not (tmp_path / "mixed.dmn").exists()
