@@ -218,3 +218,35 @@ def test_a_cell_in_days_or_months_cannot_be_exported_and_nothing_is_written(tmp_
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 1 and "days and months in one alternative" in done.stderr
     assert not (tmp_path / "mixed.dmn").exists()
+
+
+# ---- FHIR and the decision page -----------------------------------------------------------------
+
+
+def test_a_questionnaire_asks_dates_and_a_response_with_them_decides(tmp_path: Path) -> None:
+    from mmdsl.fhir.response import facts_from_response
+    from tests.fhir.support import export_fhir, response_to
+
+    resources = export_fhir(SECOND_DOSE, tmp_path)
+    questionnaire = resources["Questionnaire"]
+    assert {i["linkId"]: i["type"] for i in questionnaire["item"]} == {
+        "evaluation_date": "date", "birth_date": "date", "first_dose": "date"}
+    guideline = compile_file(SECOND_DOSE)
+    facts = {"evaluation_date": "2024-08-31", "birth_date": "2024-01-01", "first_dose": "2024-01-31"}
+    read = facts_from_response(guideline, response_to(questionnaire, facts))
+    assert given(interpret(guideline, read)) == "restart"
+    wrong = response_to(questionnaire, {**facts, "first_dose": "2024-02-30"})
+    with pytest.raises(InputError) as raised:
+        facts_from_response(guideline, wrong)
+    assert [e["field"] for e in raised.value.errors] == ["first_dose"]
+
+
+def test_the_decision_page_asks_dates_with_a_date_field() -> None:
+    from mmdsl.serve.form import facts_from_form, form_fields
+
+    guideline = compile_file(SECOND_DOSE)
+    widgets = {f.name: f.widget for f in form_fields(guideline, {})}
+    assert widgets == {"evaluation_date": "date", "birth_date": "date", "first_dose": "date"}
+    facts = facts_from_form(guideline, {"evaluation_date": ["2024-08-01"],
+                                        "birth_date": ["2024-01-01"], "first_dose": ["2024-01-31"]})
+    assert given(interpret(guideline, facts)) == "now"
