@@ -24,6 +24,7 @@ from mmdsl.ir.model import (
     IRExample,
     IRGuideline,
     IRInput,
+    IRInterval,
     IRRule,
     IRTable,
     IRType,
@@ -35,6 +36,7 @@ from mmdsl.ir.verbalize import (
     either,
     member_words,
     number_words,
+    subject_words,
     value_words,
     vocabulary_of,
 )
@@ -78,7 +80,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         classes=tuple(view.ClassView(c.name, c.enum, c.description, ", ".join(c.members))
                       for c in guideline.classes),
         facts=tuple(view.FactView(f.name, anchor("fact", f.name), f.description,
-                                  describe(f.condition, words), f.text) for f in guideline.facts),
+                                  describe(f.condition, words), f.text) for f in guideline.facts)
+        + tuple(duration_view(i, words) for i in guideline.intervals),
         tables=tuple(table_view(guideline, table, words, _verified(verification, table.name))
                      for table in guideline.tables),
         references=tuple(view.ReferenceView(r.number, anchor("ref", str(r.number)), r.citation)
@@ -121,6 +124,15 @@ def anchor(kind: str, *parts: str) -> str:
 
 
 # ---- scope and inputs -----------------------------------------------------------------------------
+
+
+def duration_view(interval: IRInterval, words: Vocabulary) -> view.FactView:
+    """A duration among the derived facts: the time between its two dates, in words."""
+    return view.FactView(
+        interval.name, anchor("fact", interval.name), interval.description,
+        f"the time from {subject_words(interval.start, words)} to "
+        f"{subject_words(interval.end, words)}, in days, weeks, completed months or years",
+        f"time from {interval.start} to {interval.end}")
 
 
 def scope_view(guideline: IRGuideline, words: Vocabulary) -> view.ScopeView | None:

@@ -250,3 +250,11 @@ def test_the_decision_page_asks_dates_with_a_date_field() -> None:
     facts = facts_from_form(guideline, {"evaluation_date": ["2024-08-01"],
                                         "birth_date": ["2024-01-01"], "first_dose": ["2024-01-31"]})
     assert given(interpret(guideline, facts)) == "now"
+
+
+def test_the_review_document_lists_durations_with_the_derived_facts() -> None:
+    from mmdsl.backends.review import render_markdown
+
+    text = render_markdown(compile_file(SECOND_DOSE), None)
+    assert "### since_first: time since the first dose" in text
+    assert "the time from “date of the first dose” to “the day the decision is made”" in text
