@@ -25,6 +25,10 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
     for interval in context.statements(ast.IntervalDecl):
         for end in (interval.start, interval.end):
             yield from _date_end(context, end)
+        if interval.start.text == interval.end.text:
+            yield context.report("bad-interval", interval.end.span,
+                                 f"the time from `{interval.start.text}` to itself is always 0",
+                                 "count to another date, such as the evaluation date")
     yield from _evaluation_dates(context)
     for decl in context.statements(ast.InputDecl):
         if isinstance(decl.type, ast.DateType) and decl.default is not None:

@@ -319,6 +319,9 @@ class AstBuilder(Transformer[Token, Any]):
     def compare_test(self, meta: Meta, children: list[Any]) -> ast.CompareTest:
         return ast.CompareTest(children[0], children[1], self.span(meta))
 
+    def duration_equal_test(self, meta: Meta, children: list[Any]) -> ast.CompareTest:
+        return ast.CompareTest("=", children[0], self.span(meta))
+
     def closed_range(self, meta: Meta, children: list[Any]) -> ast.RangeTest:
         return ast.RangeTest(children[0], children[1], True, True, self.span(meta))
 

@@ -258,3 +258,23 @@ def test_the_review_document_lists_durations_with_the_derived_facts() -> None:
     text = render_markdown(compile_file(SECOND_DOSE), None)
     assert "### since_first: time since the first dose" in text
     assert "the time from “date of the first dose” to “the day the decision is made”" in text
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ("fact z = time from last_dose to last_dose\n", "MD312"),
+    ("table u\n  hit first\n  output d: date\n  | since_dose || d |\n  | < 1 day || 2024-01-01 |\n",
+     "MD307"),
+])
+def test_a_duration_from_a_date_to_itself_and_a_date_output_are_refused(body: str, code: str) -> None:
+    text = HEAD + "  | - | - || yes |\n" + body
+    assert code in [c for c, _ in codes(text)]
+
+
+def test_a_duration_alone_in_a_cell_is_exactly_that_long() -> None:
+    text = HEAD + "  | 6 weeks | - || no |\n  | - | - || yes |\n"
+    guideline = compile_source(Source("t.mmdsl", text), verify=False).guideline
+    assert guideline is not None
+    for days, expected in ((41, True), (42, False), (43, True)):
+        facts = {"evaluation_date": "2024-03-01", "weight": 1,
+                 "last_dose": (date(2024, 3, 1) - timedelta(days=days)).isoformat()}
+        assert interpret(guideline, facts)["t"]["ok"] is expected
