@@ -82,8 +82,4 @@ class DurationT:
 
 ValueType: TypeAlias = BoolT | NumberT | TextT | EnumT | SetT | DateT | DurationT
 
-DAY_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
-MONTH_UNITS = {"month": 1, "months": 1, "year": 12, "years": 12}
-DURATION_UNITS = (*DAY_UNITS, *MONTH_UNITS)
-"""The units of a duration: days and weeks count days; months and years count completed calendar
-months (semantics/calendar.py)."""
+DAY_UNITS, MONTH_UNITS, DURATION_UNITS = ast.DAY_UNITS, ast.MONTH_UNITS, ast.DURATION_UNITS

@@ -79,6 +79,13 @@ class DateValue:
     span: Span
 
 
+DAY_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+MONTH_UNITS = {"month": 1, "months": 1, "year": 12, "years": 12}
+DURATION_UNITS = (*DAY_UNITS, *MONTH_UNITS)
+"""The units of a duration: days and weeks count days; months and years count completed calendar
+months (semantics/calendar.py)."""
+
+
 @dataclass(frozen=True, slots=True)
 class DurationValue:
     """`6 weeks`: a whole number and a unit as written (the checks hold it to days, weeks,
