@@ -278,3 +278,17 @@ def test_a_duration_alone_in_a_cell_is_exactly_that_long() -> None:
         facts = {"evaluation_date": "2024-03-01", "weight": 1,
                  "last_dose": (date(2024, 3, 1) - timedelta(days=days)).isoformat()}
         assert interpret(guideline, facts)["t"]["ok"] is expected
+
+
+def test_decisions_with_an_evaluation_date_fit_the_decision_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    from mmdsl.backends.decision_schema import decision_schema
+
+    guideline = compile_file(SECOND_DOSE)
+    schema = decision_schema(guideline)
+    assert "evaluation_date" in schema["required"]
+    validator = Draft202012Validator(schema)
+    rng = random.Random(5)
+    for _ in range(200):
+        assert list(validator.iter_errors(interpret(guideline, random_facts(rng)))) == []
