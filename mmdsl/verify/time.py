@@ -30,10 +30,10 @@ from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions
 from mmdsl.semantics import calendar
 
-CYCLE_START = date(2000, 1, 1)
+CYCLE_START = date(2000, 1, 1)  # the end dates tried are of 2000 to 2399: witnesses read as dates
 MAX_DAYS = 200 * 366
-"""Thresholds longer than this (200 years) are not needed by any guideline; the dates that would
-realise them would fall before year 1600 of the cycle tried."""
+"""Thresholds longer than this (200 years) are not needed by any guideline; beyond it the start
+dates that realise them could fall before year 1 (the end dates tried start in 2000)."""
 
 Predicate = tuple[str, str, int]  # (unit, op, amount) of an Elapsed test
 
@@ -190,7 +190,7 @@ def _end_dates(tests: tuple[tuple[Predicate, ...], ...]) -> list[date]:
     months = sorted({amount + extra for own in tests for unit, _, amount in own if unit == "months"
                      for extra in (0, 1)})
     if not months:
-        return [CYCLE_START + timedelta(days=MAX_DAYS)]
+        return [CYCLE_START]
     return list(_representative_ends(tuple(months)))
 
 
@@ -205,7 +205,7 @@ def _representative_ends(months: tuple[int, ...]) -> tuple[date, ...]:
     placing that any end date gives, in a few thousand tries instead of 146,097.
     """
     back = max(months) // 12 + 2
-    first = (CYCLE_START + timedelta(days=MAX_DAYS)).year + back
+    first = CYCLE_START.year  # witnesses dated from 2000 on: starts stay after 1800 (MAX_DAYS)
     years: dict[tuple[bool, ...], int] = {}
     for year in range(first, first + 400):
         years.setdefault(tuple(calendar.month_length(y, 2) == 29
