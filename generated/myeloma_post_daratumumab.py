@@ -15,8 +15,10 @@ or the problems with the facts on standard error (exit 2).
 # every generated evaluator (which embeds it right after its docstring), so both check facts
 # the same way by construction. It holds no decision logic. Rules for editing it:
 #   - standard library only, and no module docstring (it would land in the middle of a module);
-#   - generated code after it uses these names it imports: Any, Callable, NamedTuple, math, sys.
+#   - generated code after it uses these names it imports: Any, Callable, NamedTuple, math, sys,
+#     datetime.
 
+import datetime
 import difflib
 import json
 import math
@@ -55,7 +57,7 @@ class InputField(NamedTuple):
     """One input of a guideline, as validation needs it."""
 
     name: str
-    kind: str  # "bool", "integer", "decimal", "text", "enum" or "set"
+    kind: str  # "bool", "integer", "decimal", "text", "enum", "set" or "date"
     required: bool
     default: Any  # the value of an optional input left out (a tuple of members for a set)
     members: tuple[str, ...] = ()  # enum and set: the allowed members, in declared order
@@ -262,6 +264,20 @@ def _item_problem(field: InputField, where: str, item: object) -> dict[str, str]
     return problem or _problem(where, f"{describe(item)} is listed more than once")
 
 
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _check_date(field: InputField, value: object) -> Checked:
+    """A date is written as JSON text, year-month-day (`"2024-03-01"`), and must exist."""
+    if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value), []
+        except ValueError:
+            return None, [_problem(field.name, f"{describe(value)} is not a date that exists")]
+    return None, [_problem(field.name, "expected a date written year-month-day, such as "
+                                       f'"2024-03-01", got {describe(value)}')]
+
+
 CHECKS: dict[str, Callable[[InputField, object], Checked]] = {
     "bool": _check_bool,
     "integer": _check_integer,
@@ -269,6 +285,7 @@ CHECKS: dict[str, Callable[[InputField, object], Checked]] = {
     "text": _check_text,
     "enum": _check_enum,
     "set": _check_set,
+    "date": _check_date,
 }
 
 

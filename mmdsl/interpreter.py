@@ -17,6 +17,7 @@ from mmdsl.ir import model as ir
 from mmdsl.ir import why_not
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import reject_impossible, validate_facts
+from mmdsl.semantics import calendar
 from mmdsl.semantics.policies import LIST_POLICIES
 
 Values = dict[str, Any]  # a value by its ref: inputs, facts, "table.output", aggregated tables
@@ -35,7 +36,7 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
     reject_impossible([(i.name, i.description) for i in guideline.impossible
                        if holds(i.condition, values)])
     in_scope = guideline.scope is None or holds(guideline.scope.condition, values)
-    trace = scope_trace(guideline.scope, in_scope) + [
+    trace = interval_trace(guideline, values) + scope_trace(guideline.scope, in_scope) + [
         f"fact {fact.name}: {yes_no(values[fact.name])}" for fact in guideline.facts]
     if not in_scope:
         assert guideline.scope is not None
@@ -54,6 +55,16 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
 
 def yes_no(value: bool) -> str:
     return "yes" if value else "no"
+
+
+def interval_trace(guideline: ir.IRGuideline, values: Values) -> list[str]:
+    """Each duration fact as the trace shows it: `fact since_dose: 45 days (1 month)`."""
+    lines = []
+    for interval in guideline.intervals:
+        start, end = values[interval.start], values[interval.end]
+        lines.append(f"fact {interval.name}: {calendar.days(start, end)} days "
+                     f"({calendar.months(start, end)} months)")
+    return lines
 
 
 def scope_trace(scope: ir.IRScope | None, in_scope: bool) -> list[str]:
@@ -82,7 +93,16 @@ def holds(condition: ir.Cond, values: Values) -> bool:
             return all(holds(item, values) for item in items)
         case ir.AnyOf(items=items):
             return any(holds(item, values) for item in items)
+        case ir.Elapsed():
+            return elapsed(condition, values)
     raise TypeError(f"not a condition: {condition!r}")
+
+
+def elapsed(condition: ir.Elapsed, values: Values) -> bool:
+    """Whole days, or completed calendar months, from the start date to the end date."""
+    count = calendar.days if condition.unit == "days" else calendar.months
+    return COMPARISONS[condition.op](count(values[condition.start], values[condition.end]),
+                                     condition.amount)
 
 
 def set_test(condition: ir.SetTest, value: frozenset[str] | None) -> bool:
@@ -296,6 +316,8 @@ def decision(guideline: ir.IRGuideline, values: Values, trace: list[str], outcom
                               "source_sha256": guideline.source_sha256}
     if guideline.clinical_source is not None:
         result["clinical_source_sha256"] = guideline.clinical_source.sha256
+    if guideline.evaluation_date is not None:  # the day the decision is made, as the caller gave it
+        result["evaluation_date"] = values[guideline.evaluation_date].isoformat()
     result["status"] = status
     if reason:
         result["reason"] = reason

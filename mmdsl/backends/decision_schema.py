@@ -30,6 +30,8 @@ def decision_schema(guideline: ir.IRGuideline) -> Schema:
              for fact in guideline.facts}
     clinical = guideline.clinical_source
     provenance_keys: Schema = {"clinical_source_sha256": {"const": clinical.sha256}} if clinical else {}
+    if guideline.evaluation_date is not None:  # the day of the decision, as the caller gave it
+        provenance_keys["evaluation_date"] = {"type": "string", "format": "date"}
     explained = [t for t in guideline.tables if t.result_kind != "number"]
     why_not: Schema = {"type": "object", "properties": {t.name: why_not_schema(t) for t in explained},
                        "required": [t.name for t in explained], "additionalProperties": False}

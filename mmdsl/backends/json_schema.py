@@ -100,6 +100,8 @@ def type_schema(value_type: ir.IRType) -> dict[str, Any]:
     if value_type.kind == "set":
         return {"type": "array", "items": {"type": "string", "enum": list(value_type.members)},
                 "uniqueItems": True}
+    if value_type.kind == "date":  # year-month-day, an existing date (RFC 3339 full-date)
+        return {"type": "string", "format": "date"}
     schema: dict[str, Any] = {"type": TYPES[value_type.kind]}
     if value_type.low is not None:
         schema["minimum"] = value_type.low

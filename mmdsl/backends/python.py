@@ -8,6 +8,7 @@ depends on the IR alone: no clock, no hash order, no absolute path of our own.
 
 from __future__ import annotations
 
+import inspect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -35,6 +36,7 @@ from mmdsl.ir.walk import refs_read
 from mmdsl.ir.why_not import TablePlan, plans_of
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import InputField
+from mmdsl.semantics import calendar
 
 DECIDERS = {
     "unique": "decide_unique", "any": "decide_any", "first": "decide_first",
@@ -81,6 +83,9 @@ class ModuleView:
     tables: tuple[TableView, ...]
     explainers: tuple[str, ...]  # the functions the WHY_NOT_<n> constants list
     table_list: str
+    calendar: str = ""  # the calendar functions, pasted when the guideline has durations
+    intervals: str = ""  # INTERVALS: each duration's name, start and end
+    evaluation_date: str = ""  # the repr of the evaluation date's input, if declared
 
 
 def render_module(guideline: ir.IRGuideline) -> str:
@@ -95,6 +100,23 @@ def _template() -> jinja2.Template:
 
 def prelude_text() -> str:
     return resources.files("mmdsl.runtime").joinpath("prelude.py").read_text("utf-8").rstrip()
+
+
+def calendar_text() -> str:
+    """The functions of semantics/calendar.py that durations need, text for text."""
+    functions = [inspect.getsource(getattr(calendar, name)).rstrip()
+                 for name in calendar.RUNTIME_FUNCTIONS]
+    return ("# ---- durations between dates: mmdsl/semantics/calendar.py --------------------------"
+            "----------\n\ndate = datetime.date\n\n\n" + "\n\n\n".join(functions))
+
+
+def _time_parts(guideline: ir.IRGuideline) -> dict[str, str]:
+    if not guideline.intervals:
+        return {}
+    intervals = literal(tuple((i.name, i.start, i.end) for i in guideline.intervals))
+    return {"calendar": calendar_text(),
+            "intervals": render(intervals, 0, "INTERVALS: tuple[tuple[str, str, str], ...] = "),
+            "evaluation_date": repr(guideline.evaluation_date) if guideline.evaluation_date else ""}
 
 
 def module_view(guideline: ir.IRGuideline) -> ModuleView:
@@ -132,6 +154,7 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
         explainers=tuple(explainers.functions),
         table_list=render(_tuple(Text(f"({t.constant_name}, {t.function}, {t.why_not_name})")
                                  for t in tables), 0, f"TABLES: {TABLES_TYPE} = "),
+        **_time_parts(guideline),
     )
 
 

@@ -58,6 +58,8 @@ def condition_code(condition: ir.Cond, refs: Refs) -> Node:
             return _all_of(items, refs)
         case ir.AnyOf(items=items):
             return _any_of(items, refs)
+        case ir.Elapsed(start=start, end=end, unit=unit, op=op, amount=amount):
+            return Text(f"{unit}({refs.value_of(start)}, {refs.value_of(end)}) {op} {amount!r}")
     raise TypeError(f"not a condition: {condition!r}")
 
 

@@ -262,6 +262,8 @@ def _helper_call(field: InputField, name: str, position: int) -> str | None:
         return f"member_set({{}}, MEMBERS_{position})"
     if field.kind == "decimal":
         return f"decimal_value({{}}, {field.low!r}, {field.high!r})"
+    if field.kind == "date":
+        return "date_value({})"
     return None
 
 

@@ -26,6 +26,7 @@ from mmdsl.ir.model import (
     IRExample,
     IRGuideline,
     IRInput,
+    IRInterval,
     IRRule,
     IRTable,
     IRType,
@@ -37,6 +38,7 @@ from mmdsl.ir.verbalize import (
     either,
     member_words,
     number_words,
+    subject_words,
     value_words,
     vocabulary_of,
 )
@@ -86,7 +88,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         enums=tuple(enum_view(e) for e in guideline.enums),
         classes=tuple(class_view(guideline, c, words) for c in guideline.classes),
         facts=tuple(view.FactView(f.name, anchor("fact", f.name), f.description,
-                                  describe(f.condition, words), f.text) for f in guideline.facts),
+                                  describe(f.condition, words), f.text) for f in guideline.facts)
+        + tuple(duration_view(i, words) for i in guideline.intervals),
         tables=tuple(table_view(guideline, table, words, _verified(verification, table.name))
                      for table in guideline.tables),
         references=tuple(view.ReferenceView(r.number, anchor("ref", str(r.number)), r.citation)
@@ -257,6 +260,15 @@ _ANCHOR_ESCAPE = re.compile(r"[^A-Za-z0-9_]")
 # ---- scope and inputs -----------------------------------------------------------------------------
 
 
+def duration_view(interval: IRInterval, words: Vocabulary) -> view.FactView:
+    """A duration among the derived facts: the time between its two dates, in words."""
+    return view.FactView(
+        interval.name, anchor("fact", interval.name), interval.description,
+        f"the time from {subject_words(interval.start, words)} to "
+        f"{subject_words(interval.end, words)}, in days, weeks, completed months or years",
+        f"time from {interval.start} to {interval.end}")
+
+
 def scope_view(guideline: IRGuideline, words: Vocabulary) -> view.ScopeView | None:
     scope = guideline.scope
     if scope is None:
@@ -273,7 +285,8 @@ def input_view(item: IRInput, words: Vocabulary) -> view.InputView:
 
 
 def type_text(value_type: IRType) -> str:
-    names = {"bool": "yes/no", "integer": "whole number", "decimal": "number", "text": "text"}
+    names = {"bool": "yes/no", "integer": "whole number", "decimal": "number", "text": "text",
+             "date": "date"}
     if value_type.kind == "enum" and "." in (value_type.enum_name or "."):
         return "one of the values listed"  # an enumeration declared with its output
     if value_type.kind == "enum":
@@ -289,7 +302,8 @@ def allowed_values(value_type: IRType) -> str:
         return ", ".join(value_type.members)
     if value_type.kind in ("integer", "decimal"):
         return number_range(value_type)
-    return {"bool": "yes or no", "text": "any text"}[value_type.kind]
+    return {"bool": "yes or no", "text": "any text",
+            "date": "a date, year-month-day"}[value_type.kind]
 
 
 def number_range(value_type: IRType) -> str:

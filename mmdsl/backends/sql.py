@@ -34,7 +34,7 @@ MAX_STEPS_PER_QUERY = 200  # DuckDB binds a chain of CTEs recursively, to a dept
 MAX_EXACT_SUM_RULES = 12  # `collect sum` of decimals: one precomputed sum per set of rules
 RESERVED_COLUMNS = ("row", "status", "reason", "errors", "derived")
 SQL_TYPES = {"bool": "BOOLEAN", "integer": "BIGINT", "decimal": "DOUBLE", "text": "VARCHAR",
-             "enum": "VARCHAR", "set": "VARCHAR[]"}
+             "enum": "VARCHAR", "set": "VARCHAR[]", "date": "DATE"}
 
 
 class SqlUnsupported(Exception):
@@ -170,6 +170,8 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
 
     if names.members:
         add("_h", names.member_columns())
+    if guideline.intervals:
+        add("_d", names.duration_columns(guideline))
     for position, fact in enumerate(guideline.facts):
         add(f"_f{position}", (f"{Conditions(names).sql(fact.condition)} AS _f{position}",))
         names.refs[fact.name] = f"_f{position}"
@@ -302,11 +304,20 @@ class Names:
         self.nullable: set[str] = set()  # refs that may be NULL (single-hit outputs, sums…)
         sets = {item.name for item in guideline.inputs if item.type.kind == "set"}
         self.members: dict[tuple[str, str], str] = {}
+        self.durations: dict[str, tuple[str, str]] = {}  # duration -> (days, months) columns
         for condition in conditions(guideline):
             for part in parts(condition):
                 if isinstance(part, ir.SetTest) and part.ref in sets:
                     for member in part.members:
                         self.members.setdefault((part.ref, member), f"_h{len(self.members)}")
+
+    def duration_columns(self, guideline: ir.IRGuideline) -> Iterator[str]:
+        """Each duration once per patient, in days and in completed calendar months."""
+        for position, interval in enumerate(guideline.intervals):
+            start, end = self.refs[interval.start], self.refs[interval.end]
+            yield f"date_diff('day', {start}, {end}) AS _d{position}"
+            yield f"{completed_months(start, end)} AS _m{position}"
+            self.durations[interval.name] = (f"_d{position}", f"_m{position}")
 
     def member_columns(self) -> Iterator[str]:
         for (ref, member), column in self.members.items():
@@ -333,6 +344,10 @@ class Conditions:
                 return self._chain(" OR ", items, "FALSE")
             case ir.Compare() | ir.OneOf() | ir.SetTest():
                 return self._test(condition)
+            case ir.Elapsed(ref=ref, unit=unit, op=op, amount=amount):
+                days, months = self.names.durations[ref]
+                column = days if unit == "days" else months
+                return f"({column} {'<>' if op == '!=' else '=' if op == '==' else op} {amount})"
         raise TypeError(f"not a condition: {condition!r}")
 
     def _chain(self, joiner: str, items: tuple[ir.Cond, ...], empty: str) -> str:
@@ -355,6 +370,15 @@ class Conditions:
         if condition.ref in self.names.nullable:
             return f"COALESCE({test}, FALSE)"  # a test on a missing value is false
         return test
+
+
+def completed_months(start: str, end: str) -> str:
+    """semantics/calendar.py's `months` in SQL: completed calendar months, a month completed on
+    the same day of a later month or on the last day of a shorter one; negative backwards."""
+    def forward(a: str, b: str) -> str:
+        return (f"((year({b}) - year({a})) * 12 + month({b}) - month({a}) - CASE WHEN "
+                f"day({b}) < day({a}) AND {b} <> last_day({b}) THEN 1 ELSE 0 END)")
+    return f"CASE WHEN {end} >= {start} THEN {forward(start, end)} ELSE -{forward(end, start)} END"
 
 
 def _atom(column: str, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mmdsl.check.context import CheckContext
-from mmdsl.check.values import CELL_CODES, test_problems
+from mmdsl.check.values import TEST_CODES, test_problems
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
 from mmdsl.syntax import ast
 
 EMITS: tuple[CodeName, ...] = (
     "type-mismatch", "unknown-member", "out-of-range", "empty-range", "bad-integer",
+    "unit-after-number", "unknown-duration-unit", "date-tested-directly",
 )
 """The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
@@ -34,7 +35,8 @@ def cell_problems(context: CheckContext, subject: ast.Subject,
     if resolved is None or cell.test is None:
         return  # an unknown column or an empty cell: reported by names and layout
     for problem in test_problems(context, cell.test, resolved.type, f"`{subject.text}`"):
-        yield context.report(CELL_CODES[problem.kind], problem.span, problem.message, problem.help)
+        yield context.report(TEST_CODES[problem.kind], problem.span, problem.message, problem.help,
+                             **({"fix": problem.fix} if problem.fix else {}))
 
 
 def rule_name(context: CheckContext, cell: ast.Cell | None) -> Iterator[Diagnostic]:

@@ -9,7 +9,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from mmdsl.clinical_source import ClinicalText
 from mmdsl.diagnostics import Diagnostic
@@ -92,9 +92,10 @@ class CheckContext:
         """Whether a name is unknown only because its declaration did not parse."""
         return name in self.unparsed.names
 
-    def report(self, code: CodeName, span: Span, message: str, help: str | None = None) -> Diagnostic:
+    def report(self, code: CodeName, span: Span, message: str, help: str | None = None,
+               **data: Any) -> Diagnostic:
         """A diagnostic of `code` (a code such as `MD200` or its name) in this file."""
-        return lookup(code).at(self.path, span, message, help=help)
+        return lookup(code).at(self.path, span, message, help=help, **data)
 
     def written(self, span: Span) -> str:
         """The source text of a span, on one line (for quoting it in a message)."""

@@ -17,7 +17,7 @@ from mmdsl.semantics.types import SetT
 from mmdsl.source import Span
 from mmdsl.syntax import ast
 
-EMITS: tuple[CodeName, ...] = ("bad-example-fact", "incomplete-example")
+EMITS: tuple[CodeName, ...] = ("bad-example-fact", "incomplete-example", "invalid-date")
 """The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
@@ -41,7 +41,9 @@ def given_problems(context: CheckContext, given: ast.Given) -> Iterator[Diagnost
         for value in given.values:
             for problem in value_problems(context, value, info.type, f"`{given.name.text}`",
                                           classes=False):
-                yield context.report("bad-example-fact", problem.span, problem.message, problem.help)
+                code: CodeName = "invalid-date" if problem.kind == "invalid-date" \
+                    else "bad-example-fact"
+                yield context.report(code, problem.span, problem.message, problem.help)
 
 
 def unknown_input(context: CheckContext, name: ast.Name) -> Diagnostic:

@@ -14,7 +14,7 @@ from mmdsl.check.values import type_phrase
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import RULE_COLUMN, TableInfo
-from mmdsl.semantics.types import BoolT, EnumT, NumberT, SetT, ValueType
+from mmdsl.semantics.types import BoolT, DateT, DurationT, EnumT, NumberT, SetT, ValueType
 from mmdsl.source import Span
 from mmdsl.syntax import ast
 
@@ -57,6 +57,11 @@ def bare_condition_help(name: str, value_type: ValueType) -> str:
             return f"test its value, such as `{name} is {value_type.enum.members[0]}`"
         case NumberT():
             return f"compare it, such as `{name} >= 1`"
+        case DurationT():
+            return f"compare it with a duration, such as `{name} >= 6 weeks`"
+        case DateT():
+            return (f"count the time since it with a fact, `fact since_{name} = time from {name} "
+                    "to evaluation_date`, and compare that, such as `>= 6 weeks`")
     return f'compare it, such as `{name} is "…"`'
 
 

@@ -44,6 +44,11 @@ def set_output(context: CheckContext, output: ast.OutputDecl) -> Iterator[Diagno
                              "an output holds one value per rule, not a set",
                              "write `one of …`; a `collect` table gathers the values of "
                              "several rules")
+    if isinstance(output.type, ast.DateType):
+        yield context.report("bad-output-type", output.type.span,
+                             "a table's result is a decision, not a date",
+                             "give the decision as `one of …` (`resume`, `wait`), and keep the "
+                             "dates as inputs")
 
 
 def undeclared_columns(context: CheckContext, table: TableInfo) -> Iterator[Diagnostic]:

@@ -7,6 +7,7 @@ from mmdsl.check import (
     cells,
     conditions,
     control_characters,
+    dates,
     duplicates,
     evidence,
     examples,
@@ -39,6 +40,7 @@ CHECKS: list[Check] = [
     names.check,  # MD200, MD203 for column headings and conditions
     cells.check,  # MD300-MD303, MD306 in input and rule cells
     conditions.check,  # MD300-MD303, MD306 in facts and the scope
+    dates.check,  # MD312, MD314, MD315
     outputs.check,  # MD304, MD307 (and MD105, MD200 for output columns)
     facts.check,  # MD400
     evidence.check,  # MD401-MD404

@@ -48,7 +48,8 @@ def read_names(context: CheckContext) -> set[str]:
     headers = [h.subject for t in context.symbols.tables.values() for h in t.decl.header]
     tested = [c.subject for e in context.expressions() for c in conditions(e)]
     included = [d.includes.text for d in context.statements(ast.InputDecl) if d.includes]
-    return {s.name.text for s in headers + tested if s.member is None} | set(included)
+    dated = [n.text for d in context.statements(ast.IntervalDecl) for n in (d.start, d.end)]
+    return {s.name.text for s in headers + tested if s.member is None} | set(included) | set(dated)
 
 
 def cell_names(context: CheckContext) -> set[str]:

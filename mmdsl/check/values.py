@@ -9,22 +9,43 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from mmdsl.check.context import CheckContext, quoted, suggest
 from mmdsl.diagnostics.names import CodeName
-from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, SetT, TextT, ValueType
+from mmdsl.semantics.types import (
+    DAY_UNITS,
+    DURATION_UNITS,
+    MONTH_UNITS,
+    BoolT,
+    DateT,
+    DurationT,
+    EnumInfo,
+    EnumT,
+    NumberT,
+    SetT,
+    TextT,
+    ValueType,
+)
 from mmdsl.source import Span
 from mmdsl.syntax import ast
 
-ProblemKind = Literal["type", "member", "range", "integer", "empty-range"]
+ProblemKind = Literal["type", "member", "range", "integer", "empty-range", "unit", "time-unit",
+                      "date", "invalid-date"]
 
 # The code of each kind of problem in a table cell or a condition.
 CELL_CODES: dict[ProblemKind, CodeName] = {
     "type": "type-mismatch", "member": "unknown-member", "range": "out-of-range",
     "integer": "bad-integer", "empty-range": "empty-range",
 }
+# ... and of the problems only a test written with a unit, or a date, can have.
+TIME_CODES: dict[ProblemKind, CodeName] = {
+    "unit": "unit-after-number", "time-unit": "unknown-duration-unit",
+    "date": "date-tested-directly",
+}
+TEST_CODES: dict[ProblemKind, CodeName] = {**CELL_CODES, **TIME_CODES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +54,7 @@ class Problem:
     span: Span
     message: str
     help: str | None = None
+    fix: dict[str, object] | None = None  # a replacement of the file's text that removes it
 
 
 # ---- describing types and values in a clinician's words --------------------------------------
@@ -46,6 +68,10 @@ def type_phrase(value_type: ValueType) -> str:
             return f"a set of {enum_phrase(value_type.enum)}"
         case NumberT():
             return value_type.describe()
+        case DurationT():
+            return "a duration"
+        case DateT():
+            return "a date"
     return value_type.describe()
 
 
@@ -64,6 +90,8 @@ def value_phrase(value: ast.Value) -> str:
             return "a number"
         case ast.TextValue():
             return "text"
+        case ast.DateValue():
+            return "a date"
     return "a name"
 
 
@@ -78,6 +106,10 @@ def type_help(value_type: ValueType) -> str:
             return 'write the text in quotes, like "…"'
         case EnumT() | SetT():
             return f"write a member of {enum_phrase(value_type.enum)}, such as `{value_type.enum.members[0]}`"
+        case DateT():
+            return "write a date as year-month-day, such as `2024-03-01`"
+        case DurationT():
+            return "write an amount of time with its unit, such as `6 weeks` or `< 60 days`"
     return "write a value of the right type"
 
 
@@ -91,6 +123,8 @@ def value_problems(context: CheckContext, value: ast.Value, value_type: ValueTyp
         yield from _member(context, value.name, value_type.enum, classes)
     elif isinstance(value, ast.NumberValue) and isinstance(value_type, NumberT):
         yield from number_problems(context, value, value_type, subject)
+    elif isinstance(value, ast.DateValue) and isinstance(value_type, DateT):
+        yield from date_problems(value)
     elif not _same_kind(value, value_type):
         yield _mismatch(context, value.span, value_phrase(value), value_type, subject)
 
@@ -126,6 +160,20 @@ def number_problems(context: CheckContext, value: ast.NumberValue, number: Numbe
         yield Problem("range", value.span, f"`{written}` is outside the range of {subject} "
                       f"({number.low}..{number.high})",
                       f"use a number from {number.low} to {number.high}")
+
+
+def date_problems(value: ast.DateValue) -> Iterator[Problem]:
+    """A date written YYYY-MM-DD must exist (2024-02-30 does not)."""
+    if parse_date(value.text) is None:
+        yield Problem("invalid-date", value.span, f"`{value.text}` is not a date that exists",
+                      "write an existing date as year-month-day, such as `2024-02-29`")
+
+
+def parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def _within(value: int | Decimal, number: NumberT) -> bool:
@@ -168,11 +216,17 @@ def _classes_of(context: CheckContext, enum: EnumInfo) -> Iterator[str]:
 def test_problems(context: CheckContext, test: ast.Test, value_type: ValueType,
                   subject: str) -> Iterator[Problem]:
     """Every problem of a test (and the tests inside it) against the type of its subject."""
+    if isinstance(value_type, DateT) and not isinstance(test, ast.AnyTest):
+        yield _date_tested(test, subject)
+        return
     match test:
         case ast.NotTest() | ast.OneOfTest():
             for inner in test.tests:
                 yield from test_problems(context, inner, value_type, subject)
+        case ast.CompareTest() | ast.RangeTest() if _about_time(test, value_type):
+            yield from duration_problems(context, test, value_type, subject)
         case ast.CompareTest():
+            assert isinstance(test.value, ast.NumberValue)
             yield from _numbers(context, test, (test.value,), value_type, subject)
         case ast.RangeTest():
             yield from _range(context, test, value_type, subject)
@@ -188,7 +242,8 @@ def _numbers(context: CheckContext, test: ast.Test, values: tuple[ast.NumberValu
              value_type: ValueType, subject: str) -> Iterator[Problem]:
     if not isinstance(value_type, NumberT):
         # `t11_14 >= 3` in a condition: the test's span holds only the number, so show the operator
-        shown = f"{test.op} {test.value.value}" if isinstance(test, ast.CompareTest) else None
+        shown = f"{test.op} {context.written(test.value.span)}" \
+            if isinstance(test, ast.CompareTest) else None
         yield _mismatch(context, test.span, "a test on numbers", value_type, subject, shown)
         return
     for value in values:
@@ -197,6 +252,7 @@ def _numbers(context: CheckContext, test: ast.Test, values: tuple[ast.NumberValu
 
 def _range(context: CheckContext, test: ast.RangeTest, value_type: ValueType,
            subject: str) -> Iterator[Problem]:
+    assert isinstance(test.low, ast.NumberValue) and isinstance(test.high, ast.NumberValue)
     if range_is_empty(test.low.value, test.high.value, test.low_closed, test.high_closed):
         yield Problem("empty-range", test.span, f"the range `{context.written(test.span)}` "
                       "contains no value", "write the low end first, and include at least one value")
@@ -247,3 +303,87 @@ def bounds_problems(context: CheckContext, type_expr: ast.TypeExpr) -> Iterator[
     if low.value > high.value:
         yield Problem("empty-range", low.span.to(high.span), f"the bounds `{low.value}..{high.value}` "
                       "contain no value", f"write the low end first: `{high.value}..{low.value}`")
+
+
+# ---- dates and durations ------------------------------------------------------------------------
+
+
+def _about_time(test: ast.CompareTest | ast.RangeTest, value_type: ValueType) -> bool:
+    """A test on a duration, or a test written with a unit after its number."""
+    values = (test.value,) if isinstance(test, ast.CompareTest) else (test.low, test.high)
+    return isinstance(value_type, DurationT) or any(isinstance(v, ast.DurationValue) for v in values)
+
+
+def _date_tested(test: ast.Test, subject: str) -> Problem:
+    name = subject.strip("`")
+    return Problem("date", test.span, f"{subject} is a date, which a cell cannot test by itself",
+                   f"declare the time since it as a fact, `fact since_{name} = time from {name} "
+                   "to evaluation_date`, and test that: `< 60 days`, `>= 18 years`")
+
+
+def duration_problems(context: CheckContext, test: ast.CompareTest | ast.RangeTest,
+                      value_type: ValueType, subject: str) -> Iterator[Problem]:
+    values = (test.value,) if isinstance(test, ast.CompareTest) else (test.low, test.high)
+    if not isinstance(value_type, DurationT):
+        yield from (_unit_after_number(context, v, value_type, subject) for v in values
+                    if isinstance(v, ast.DurationValue))
+        return
+    problems = [p for v in values for p in _duration_value(context, v, subject)]
+    yield from problems
+    if not problems and isinstance(test, ast.RangeTest) and _empty_durations(test):
+        yield Problem("empty-range", test.span, f"the range `{context.written(test.span)}` "
+                      "contains no duration", "write the shorter duration first")
+
+
+def _unit_after_number(context: CheckContext, value: ast.DurationValue, value_type: ValueType,
+                       subject: str) -> Problem:
+    """`>= 60 kg` on a number: the unit belongs to the input's declaration (MD117)."""
+    word, amount = value.unit.text, value.amount
+    if not isinstance(value_type, NumberT):
+        return _mismatch(context, value.span, "a duration", value_type, subject)
+    if word in DURATION_UNITS:
+        help_text = (f"write {amount} alone; to count time, declare a date input and a fact "
+                     "`time from … to evaluation_date`, and test that in days, weeks, months or years")
+    else:
+        help_text = f'write {amount} alone; a unit is declared once, with its input: unit "{word}"'
+    number_end = value.span.start + len(str(amount))
+    return Problem("unit", value.unit.span,
+                   f"`{word}` after the number {amount}: a number is written without its unit",
+                   help_text, {"start": number_end, "end": value.unit.span.end, "text": ""})
+
+
+def _duration_value(context: CheckContext, value: ast.NumberValue | ast.DurationValue,
+                    subject: str) -> Iterator[Problem]:
+    if isinstance(value, ast.NumberValue):
+        written = context.written(value.span)
+        yield Problem("type", value.span, f"`{written}` is a number, but {subject} is a duration",
+                      f"write the unit after the number: `{written} days`, `{written} weeks`, "
+                      f"`{written} months` or `{written} years`")
+        return
+    if value.unit.text not in DURATION_UNITS:
+        yield Problem("time-unit", value.unit.span,
+                      f"`{value.unit.text}` is not a unit of time",
+                      suggest(value.unit.text, DURATION_UNITS)
+                      or "write days, weeks, months or years")
+    if value.amount < 0:
+        yield Problem("range", value.span, f"`{context.written(value.span)}` is a negative "
+                      "duration", "write a duration of 0 or more")
+
+
+def in_days_or_months(value: ast.DurationValue) -> tuple[str, int]:
+    """A duration as ("days", n) or ("months", n): weeks are 7 days, years 12 months."""
+    unit = value.unit.text
+    if unit in DAY_UNITS:
+        return "days", value.amount * DAY_UNITS[unit]
+    return "months", value.amount * MONTH_UNITS[unit]
+
+
+def _empty_durations(test: ast.RangeTest) -> bool:
+    """`3 months..6 weeks`: empty for every pair of dates (a month is 28 to 31 days)."""
+    assert isinstance(test.low, ast.DurationValue) and isinstance(test.high, ast.DurationValue)
+    low, high = in_days_or_months(test.low), in_days_or_months(test.high)
+    if low[0] == high[0]:
+        return range_is_empty(low[1], high[1], test.low_closed, test.high_closed)
+    shortest_low = low[1] * 28 if low[0] == "months" else low[1]
+    longest_high = high[1] * 31 if high[0] == "months" else high[1]
+    return shortest_low > longest_high

@@ -30,6 +30,7 @@ JSON_NAME = r'"[^"\\\x00-\x1f]*"'
 JSON_NAMES = rf"\[{JSON_SPACE}({JSON_NAME}{JSON_SPACE}(,{JSON_SPACE}{JSON_NAME}{JSON_SPACE})*)?\]"
 JSON_INTEGER = r"-?(0|[1-9][0-9]{0,17})"
 JSON_NUMBER = r"-?(0|[1-9][0-9]{0,99})(\.[0-9]+)?([eE][+-]?[0-9]+)?"
+DATE_TEXT = r"(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}"  # year 1 on
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,19 @@ def _typed_cell(item: ir.IRInput, column: str, column_type: str) -> Checked | No
         return Checked(column, _member(column, item) if kind == "enum" else "TRUE")
     if kind == "set" and column_type == "VARCHAR[]":
         return Checked(column, _set_plain(column, item))
+    if kind == "date" and column_type == "DATE":
+        return Checked(column, f"({column} >= DATE '0001-01-01' AND {column} <= DATE '9999-12-31')")
+    if kind == "date" and column_type == "VARCHAR":
+        return _date_text(column)
     return None
+
+
+def _date_text(column: str) -> Checked:
+    """A date written year-month-day that exists (TRY_CAST gives NULL for 2024-02-30)."""
+    date = f"TRY_CAST({column} AS DATE)"
+    shaped = f"regexp_full_match({column}, {string_literal(DATE_TEXT)})"
+    return Checked(f"CASE WHEN {shaped} THEN {date} END",
+                   f"CASE WHEN {shaped} THEN {date} IS NOT NULL ELSE FALSE END")
 
 
 def _text_cell(item: ir.IRInput, column: str) -> Checked:
@@ -101,6 +114,8 @@ def _text_cell(item: ir.IRInput, column: str) -> Checked:
                                f"AND isfinite({number}) AND {_within(number, item.type)})")
     if kind in ("text", "enum"):
         return Checked(column, _member(column, item) if kind == "enum" else "TRUE")
+    if kind == "date":
+        return _date_text(column)
     # CASE, not AND: the cast must run only on cells that are such arrays
     names = f"CAST(json({column}) AS VARCHAR[])"
     shaped = f"regexp_full_match({column}, {string_literal(JSON_NAMES)})"

@@ -15,8 +15,10 @@ from mmdsl.ir import model as ir
 
 Rules = dict[str, dict[str, dict[str, list[Any]]]]
 # Left out of a cohort row (docs/cohort.md): provenance (in the file's metadata), the trace and
-# the why-not explanations (they explain a decision; they do not decide).
-PROVENANCE = ("guideline", "version", "source_sha256", "clinical_source_sha256", "why_not", "trace")
+# the why-not explanations (they explain a decision; they do not decide); the evaluation date is
+# an input of the patient's row, in the input file.
+PROVENANCE = ("guideline", "version", "source_sha256", "clinical_source_sha256", "evaluation_date",
+              "why_not", "trace")
 
 
 def read_rules(metadata: dict[bytes, bytes] | None) -> Rules:

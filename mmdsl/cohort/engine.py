@@ -261,7 +261,7 @@ def _id_text(value: Any) -> str | None:
 def _arrow_type(pyarrow: Any, kind: str) -> Any:
     return {"bool": pyarrow.bool_(), "integer": pyarrow.int64(), "decimal": pyarrow.float64(),
             "text": pyarrow.string(), "enum": pyarrow.string(),
-            "set": pyarrow.list_(pyarrow.string())}[kind]
+            "set": pyarrow.list_(pyarrow.string()), "date": pyarrow.date32()}[kind]
 
 
 SHOWN_ERRORS = 10

@@ -21,6 +21,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from mmdsl.ir import model as ir
@@ -28,6 +29,7 @@ from mmdsl.ir.walk import conditions, parts
 
 IN_SCOPE_SHARE = 0.9
 OPTIONAL_LEFT_OUT = 0.2
+DATE_WINDOW = date(2024, 1, 1)  # end dates fall in the year from it
 MAX_TRIES = 20
 
 Columns = dict[str, list[Any]]
@@ -42,6 +44,9 @@ def named_values(guideline: ir.IRGuideline) -> dict[str, list[ir.Scalar]]:
                 found.setdefault(part.ref, []).append(part.value)
             elif isinstance(part, ir.OneOf):
                 found.setdefault(part.ref, []).extend(part.values)
+            elif isinstance(part, ir.Elapsed):  # the start date: the length tested, in days
+                found.setdefault(part.start, []).append(
+                    part.amount * (31 if part.unit == "months" else 1))
     return found
 
 
@@ -73,6 +78,8 @@ class InputModel:
 
     def draw(self, rng: random.Random, inside: frozenset[str] = frozenset()) -> Any:
         kind = self.item.type.kind
+        if kind == "date":
+            return self._date(rng)
         if kind == "bool":
             return rng.random() < self.share
         if kind in ("integer", "decimal"):
@@ -85,6 +92,16 @@ class InputModel:
         members = self.item.type.members
         return [m for m, w in zip(members, self.weights, strict=True)
                 if m in inside or rng.random() < w]
+
+    def _date(self, rng: random.Random) -> str:
+        """An end date within a year; a start date before it by up to a little more than the
+        longest duration tested from it (`named` holds those lengths in days), so that every
+        threshold is crossed both ways."""
+        if not self.named:
+            return (DATE_WINDOW + timedelta(days=rng.randrange(366))).isoformat()
+        longest = max(int(v) for v in self.named if isinstance(v, int | float))
+        back = rng.randrange(-30, int(longest * 1.3) + 60)
+        return (DATE_WINDOW + timedelta(days=183 - back)).isoformat()
 
     def _number(self, rng: random.Random) -> int | float:
         low, high = self._region(rng.random() < 0.8)

@@ -9,6 +9,7 @@ Accepted rows come back as columns of typed values, ready to join the plain rows
 from __future__ import annotations
 
 import contextlib
+import datetime
 import types
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -153,9 +154,11 @@ def facts_from_cells(names: list[str], kinds: Mapping[str, str], cells: tuple[An
     for name, cell in zip(names, cells, strict=True):
         if cell is None:
             continue
+        if isinstance(cell, datetime.date):  # a DATE column: the facts write dates as text
+            cell = cell.isoformat()
         # JSON allows white space around a value, a CSV cell does not: `" 5"` is text, not 5
         # (the plain-row check in SQL refuses it too, and both paths must agree)
-        if text_cells and kinds[name] not in ("text", "enum") and cell == cell.strip():
+        if text_cells and kinds[name] not in ("text", "enum", "date") and cell == cell.strip():
             with contextlib.suppress(ValueError):
                 cell = parse(cell)
         facts[name] = cell

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -47,17 +48,24 @@ def write_patients(guideline: ir.IRGuideline, count: int, seed: int, path: Path)
 def arrow_type(pyarrow: Any, kind: str) -> Any:
     return {"bool": pyarrow.bool_(), "integer": pyarrow.int64(), "decimal": pyarrow.float64(),
             "text": pyarrow.string(), "enum": pyarrow.string(),
-            "set": pyarrow.list_(pyarrow.string())}[kind]
+            "set": pyarrow.list_(pyarrow.string()), "date": pyarrow.date32()}[kind]
 
 
 def write_parquet(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:
     pyarrow = require("pyarrow")
     parquet = require("pyarrow.parquet")
-    table = pyarrow.table({item.name: pyarrow.array(columns[item.name],
+    table = pyarrow.table({item.name: pyarrow.array(_typed(columns[item.name], item.type.kind),
                                                     arrow_type(pyarrow, item.type.kind))
                            for item in guideline.inputs})
     with replacing(path) as partial:  # the whole file or none (mmdsl/writing.py)
         parquet.write_table(table, partial)
+
+
+def _typed(column: list[Any], kind: str) -> list[Any]:
+    """Dates, drawn as the facts write them (text), as dates for a DATE column."""
+    if kind != "date":
+        return column
+    return [None if v is None else datetime.date.fromisoformat(v) for v in column]
 
 
 def write_csv(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:
@@ -77,7 +85,7 @@ def write_csv(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:
 def _cell(value: Any, kind: str) -> str:
     if value is None:
         return ""
-    return value if kind in ("text", "enum") else json.dumps(value, ensure_ascii=False)
+    return value if kind in ("text", "enum", "date") else json.dumps(value, ensure_ascii=False)
 
 
 def write_jsonl(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:

@@ -29,6 +29,7 @@ def json_schema_text(guideline: IRGuideline) -> tuple[str, list[object]]:
 def dmn_text(guideline: IRGuideline) -> tuple[str, list[object]]:
     """The DMN 1.5 document of a compiled guideline and the warnings about it; the warnings point
     into the guideline's file when it can be read."""
+    from mmdsl.dmn.feel_text import ExportProblem
     from mmdsl.dmn.writer import export_dmn
     from mmdsl.source import decode_text
 
@@ -36,7 +37,11 @@ def dmn_text(guideline: IRGuideline) -> tuple[str, list[object]]:
         source_text = decode_text(Path(guideline.source_path).read_bytes())
     except (OSError, UnicodeDecodeError):
         source_text = ""
-    exported = export_dmn(guideline, source_text)
+    try:
+        exported = export_dmn(guideline, source_text)
+    except ExportProblem as problem:  # a cell DMN cannot hold (dmn/durations.py): nothing written
+        raise click.ClickException(f"cannot export {guideline.source_path} to DMN: {problem}") \
+            from problem
     return exported.text, list(exported.diagnostics)
 
 

@@ -168,6 +168,35 @@ _ENTRIES = [
          "input creatinine: decimal 0.1..20.0000000000000001", "Write at most 15 digits (leading zeros "
          "and trailing decimal zeros do not count); a very large or very small quantity reads better "
          "in another unit."),
+    Code("MD310", "unknown-duration-unit", E, "a duration written with a unit that is not a unit of time",
+         "A duration counts days, weeks, months or years; any other word would leave the compiler "
+         "guessing how long the threshold is.",
+         "| < 6 wekks || resume |", "Write the amount with `days`, `weeks`, `months` or `years` "
+         "(singular or plural): `< 6 weeks`."),
+    Code("MD311", "date-tested-directly", E, "a date input is tested in a cell or a condition",
+         "A rule about time is about the time between two dates (since the last dose, an age); "
+         "a date alone says nothing until it is compared with the day of the decision.",
+         "| last_dose || resume |\n| < 60 days || no |", "Declare the duration as a fact, "
+         "`fact since_last_dose = time from last_dose to evaluation_date`, and test it: "
+         "`| since_last_dose || resume |`."),
+    Code("MD312", "bad-interval", E, "a duration that is not between two date inputs",
+         "`time from A to B` counts the days, months and years from one date to another; both "
+         "ends must be inputs of type `date` (or `evaluation date`).",
+         "fact age = time from birth_year to evaluation_date", "Name two date inputs: declare "
+         "`input birth_date: date` and write `time from birth_date to evaluation_date`."),
+    Code("MD313", "invalid-date", E, "a date that does not exist or is not written YYYY-MM-DD",
+         "A date such as 2024-02-30 does not exist; evaluating a worked example with it could only "
+         "fail.", "  last_dose: 2024-02-30", "Write an existing date as year-month-day: `2024-02-29`."),
+    Code("MD314", "several-evaluation-dates", E, "more than one input is declared `evaluation date`",
+         "The evaluation date is the day the decision is made, recorded in its provenance; a "
+         "decision is made on one day.",
+         "input today: evaluation date\ninput now: evaluation date", "Keep one evaluation date; "
+         "declare other dates as `date`."),
+    Code("MD315", "date-default", E, "a date input with a default",
+         "A default date is a guess: for the evaluation date it would be a day other than today, "
+         "and for a clinical date it would invent a history. The caller gives every date.",
+         "input evaluation_date: evaluation date default 2024-01-01", "Remove the default; the "
+         "decision's caller supplies the date (the evaluation date is never taken from the clock)."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",

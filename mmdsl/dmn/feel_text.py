@@ -17,7 +17,9 @@ from mmdsl.ir import model as ir
 
 
 class ExportProblem(Exception):
-    """A condition that has no FEEL form here (never produced by the mmdsl language today)."""
+    """A condition that has no FEEL form here: a cell that tests a duration in days and in months
+    in one alternative (`< 4 weeks, > 6 months`, dmn/durations.py); nothing else the language
+    writes today."""
 
 
 # ---- values ------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from mmdsl.dmn.translate import (
     TablePlan,
     names_key,
     shifted,
+    with_unit,
 )
 from mmdsl.dmn.types import DmnType, TypeProblem, ValueType, element_type, infer_from_outputs
 from mmdsl.dmn.types import resolve as resolve_type
@@ -72,6 +73,7 @@ class TableTranslator:
             self.owner.broken.add(self.decision.name)
             return
         rows = [self.row(rule, columns, outputs) for rule in self.table.rules]
+        columns, rows = self.merged_durations(columns, rows)
         if self.error_count() > self.errors_before:
             self.owner.broken.add(self.decision.name)
             return
@@ -133,6 +135,37 @@ class TableTranslator:
                         "an input or a decision's result by name",
                         help="compute the value in its own decision or input")
         return None
+
+    def merged_durations(self, columns: list[tuple[str, Readable]], rows: list[list[str]]
+                         ) -> tuple[list[tuple[str, Readable]], list[list[str]]]:
+        """The columns of one duration in days and in months (an mmdsl export's) as one column
+        again; a rule that tests both gives the range they bound (`28 days..6 months`)."""
+        refs = [ref for ref, readable in columns if readable.time_unit]
+        twice = [ref for ref in dict.fromkeys(refs) if refs.count(ref) > 1]
+        for ref in twice:
+            first, second = [i for i, (r, _) in enumerate(columns) if r == ref][:2]
+            for row in rows:
+                if row:
+                    row[first] = self.both(row[first], row.pop(second))
+            columns = columns[:second] + columns[second + 1:]
+        return columns, rows
+
+    def both(self, one: str, other: str) -> str:
+        if "-" in (one, other):
+            return other if one == "-" else one
+        bounds = {}
+        for cell in (one, other):
+            found = re.fullmatch(r"(>=|>|<=|<) (\d+ \w+)", cell)
+            if found is None:
+                break
+            bounds["low" if found.group(1).startswith(">") else "high"] = found.groups()
+        if set(bounds) != {"low", "high"}:
+            self.report("dmn-unsupported-construct", self.table.where,
+                        f"a rule tests a duration as `{one}` and `{other}` at once, which is "
+                        "no single mmdsl cell")
+            return "-"
+        (low_op, low), (high_op, high) = bounds["low"], bounds["high"]
+        return f"{'[' if low_op == '>=' else ']'}{low}..{high}{']' if high_op == '<=' else '['}"
 
     # -- outputs --
 
@@ -250,7 +283,9 @@ class TableTranslator:
 
     def input_cell(self, entry: m.Text, readable: Readable) -> str:
         try:
-            return cell_text(feel.parse_unary_tests(entry.value), readable.column)
+            text = cell_text(feel.parse_unary_tests(entry.value), readable.column)
+            return with_unit(text, readable.time_unit) if readable.time_unit and text != "-" \
+                else text
         except feel.FeelError as error:
             self.report("dmn-unsupported-feel", shifted(entry, error.offset),
                         f"`{entry.value}` is not a simple unary test: {error.message}")

@@ -18,6 +18,7 @@ rule, last, that gives the defaults exactly when no other rule applies:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
@@ -91,6 +92,7 @@ class Readable:
     nullable: bool = False
     listed: bool = False
     is_table: bool = False  # a table's result: facts cannot read it
+    time_unit: str | None = None  # a duration counted in days or months (an mmdsl export's)
 
     @property
     def column(self) -> Column:
@@ -199,6 +201,7 @@ class _Translator:
         self.never_default = never_default
         self.top = Namespace(RESERVED)
         self.readable = Readables()  # by DMN name (`Decision.Output` for components)
+        self.durations: dict[str, str] = {}  # a duration exported by mmdsl -> its mmdsl name
         self.broken: set[str] = set()  # DMN names already reported as unusable
         self.translation = Translation()
         info = model.guideline or m.Guideline()
@@ -262,7 +265,9 @@ class _Translator:
         self.readable[names_key(data.name)] = Readable(name, value_type)
         extras = dict(data.extras)
         description = self.describe(data.name, name, data.description, data.where)
-        self.plan.inputs.append(f"input {name}: {self.type_text(value_type)}"
+        type_text = "evaluation date" if value_type.kind == "date" \
+            and extras.get("evaluation") == "true" else self.type_text(value_type)
+        self.plan.inputs.append(f"input {name}: {type_text}"
                                 f"{input_extras(extras, value_type)}{description}")
 
     def clause_type(self, name: str) -> str | None:
@@ -308,6 +313,8 @@ class _Translator:
             return "yes/no"
         if kind == "text":
             return "text"
+        if kind == "date":
+            return "date"
         if kind in ("integer", "decimal"):
             bounds = "" if value_type.low is None or value_type.high is None else \
                 f" {number_text(value_type.low)}..{number_text(value_type.high)}"
@@ -333,12 +340,36 @@ class _Translator:
     # -- decisions --
 
     def add_decision(self, decision: m.Decision) -> None:
-        if isinstance(decision.logic, m.LiteralExpression):
+        extras = dict(decision.extras)
+        if "duration" in extras and extras.get("unit") in ("days", "weeks", "months", "years"):
+            self.add_duration(decision, extras)
+        elif isinstance(decision.logic, m.LiteralExpression):
             self.add_fact(decision, decision.logic)
         elif isinstance(decision.logic, m.DecisionTable):
             self.translate_table(self, decision, decision.logic)
         else:
             self.broken.add(decision.name)
+
+    def add_duration(self, decision: m.Decision, extras: dict[str, str]) -> None:
+        """A duration an mmdsl export wrote as two decisions (its days, its months): one
+        `fact NAME = time from START to END`, which both decisions' readers read."""
+        dates = [self.translation.inputs.get(extras.get(end, "")) for end in ("start", "end")]
+        description = decision.description.removesuffix(f", in {extras['unit']}")
+        if any(d is None or d.type.kind != "date" for d in dates):
+            self.reporter.report("dmn-unsupported-construct", decision.where,
+                                 f"decision `{decision.name}` counts the time between values "
+                                 "that are not date inputs of the model")
+            self.broken.add(decision.name)
+            return
+        name = self.durations.get(extras["duration"])
+        if name is None:
+            name = self.top.claim(extras["duration"], f"duration_{len(self.durations) + 1}")
+            self.durations[extras["duration"]] = name
+            start, end = (d.name for d in dates if d is not None)
+            described = self.describe(extras["duration"], name, description, decision.where)
+            self.plan.facts.append(f"fact {name}{described} = time from {start} to {end}")
+        self.readable[names_key(decision.name)] = Readable(name, ValueType("integer"),
+                                                           time_unit=extras["unit"])
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
         condition = self.fact_condition(decision, logic, self.readable.for_facts)
@@ -453,6 +484,8 @@ def expression_text(expr: feel.Expr, names: dict[str, Readable]) -> str:
             condition = condition_text(readable.ref, tests, readable.type)
             if condition is None:
                 raise CellProblem("a test that always holds (`-`) is not a condition")
+            if readable.time_unit:  # `age >= 42` of `age_days` is `age >= 42 days`
+                return readable.ref + with_unit(condition[len(readable.ref):], readable.time_unit)
             return condition
         case feel.And(items=items):
             return " and ".join(_grouped(i, names) for i in items)
@@ -461,6 +494,13 @@ def expression_text(expr: feel.Expr, names: dict[str, Readable]) -> str:
         case feel.Not(item=item):
             return f"not ({expression_text(item, names)})"
     raise CellProblem("not a condition")
+
+
+def with_unit(text: str, unit: str) -> str:
+    """Each number of a test written as a duration: `[28..42[` in days is `[28 days..42 days[`."""
+    def written(number: re.Match[str]) -> str:
+        return f"{number.group()} {unit[:-1] if number.group() == '1' else unit}"
+    return re.sub(r"-?\d+(?:\.\d+)?", written, text)
 
 
 def _grouped(expr: feel.Expr, names: dict[str, Readable]) -> str:

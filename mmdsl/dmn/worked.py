@@ -11,6 +11,7 @@ left out whole, with a warning (MD440); so is the lot when the compiler refuses 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -101,6 +102,9 @@ def _subject(subject: str, translation: Translation) -> str:
     return f"{decision.name}.{outputs.get(part) or _plain(part)}"
 
 
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _values(line: m.ExampleLine) -> str:
     return ", ".join(_value(v, line.quoted) for v in line.values) or "none"
 
@@ -114,6 +118,8 @@ def _value(value: m.ExampleScalar, quoted: bool) -> str:
         if not math.isfinite(value):
             raise LeftOut("a value is not a number, a name or text")
         return number_text(Decimal(repr(value)))
+    if not quoted and DATE.fullmatch(value):
+        return value  # a date, written as a worked example writes it
     text = quote_exact(value) if quoted else value if is_plain_name(value) else None
     if text is None:
         raise LeftOut(f"the value {value!r} cannot be written exactly")

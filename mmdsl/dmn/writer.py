@@ -28,16 +28,15 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
 from mmdsl.dmn import codes as _codes  # noqa: F401  (registers the MD7xx codes)
-from mmdsl.dmn import feel_text
+from mmdsl.dmn import durations, feel_text
 from mmdsl.dmn.model import DMN15, FEEL15, MMDSL_NAMESPACE
 from mmdsl.dmn.names import Namespace
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import refs_read
 from mmdsl.semantics.policies import POLICIES, RANKED_POLICIES, dmn_name
 from mmdsl.source import NO_SPAN, Span
 from mmdsl.version import __version__
@@ -98,7 +97,8 @@ class _Writer:
         _text_child(root, "description", g.title)
         extension = ET.SubElement(root, tag("extensionElements"))
         extension.append(self.guideline_extension())
-        elements = list(self.inputs()) + list(self.facts()) + list(self.tables())
+        elements = list(self.inputs()) + list(self.intervals()) + list(self.facts()) \
+            + list(self.tables())
         root.extend(self.items)
         root.extend(elements)
         root.extend(self.annotations())
@@ -190,6 +190,10 @@ class _Writer:
             return "boolean"
         if kind == "text":
             return "string"
+        if kind == "date":
+            return "date"
+        if kind == "duration":  # a column of a duration reads one of its counts (dmn/durations.py)
+            return "number"
         if kind == "decimal" and value_type.low is None and value_type.unit is None:
             return "number"
         key = repr((kind, value_type.members, value_type.enum_name, value_type.low,
@@ -242,6 +246,8 @@ class _Writer:
             yield element
 
     def input_extras(self, element: ET.Element, data: ir.IRInput) -> None:
+        if data.name == self.guideline.evaluation_date:
+            element.set(ext("evaluation"), "true")  # the day of the decision (`evaluation date`)
         if data.includes:
             element.set(ext("includes"), data.includes)
             self.warn(f"`{data.name}` includes `{data.includes}`: a DMN engine does not add "
@@ -252,6 +258,27 @@ class _Writer:
             element.set(ext("default"), text)
             self.warn(f"`{data.name}` has the default {text}: a DMN engine has no defaults, so "
                       "the caller must give it", rf"input\s+{re.escape(data.name)}\b")
+
+    def intervals(self) -> Iterator[ET.Element]:
+        """Each duration as two number decisions: its days and its completed months."""
+        for interval in self.guideline.intervals:
+            for unit in durations.units_used(self.guideline, interval.name):
+                name = f"{interval.name}_{unit}"
+                self.ids[name] = f"decision_{name}"
+                element = ET.Element(tag("decision"), id=f"decision_{name}", name=name)
+                element.set(ext("duration"), interval.name)
+                element.set(ext("unit"), unit)
+                element.set(ext("start"), interval.start)
+                element.set(ext("end"), interval.end)
+                _text_child(element, "description", f"{interval.description or interval.name}"
+                                                    f", in {unit}")
+                ET.SubElement(element, tag("variable"), name=name, typeRef="number")
+                base = durations.BASE[unit]
+                self.requirements(element, [interval.start, interval.end] if base == unit
+                                  else [f"{interval.name}_{base}"])
+                literal = ET.SubElement(element, tag("literalExpression"))
+                _text_child(literal, "text", durations.feel(interval, unit))
+                yield element
 
     def facts(self) -> Iterator[ET.Element]:
         for fact in self.guideline.facts:
@@ -265,9 +292,9 @@ class _Writer:
         element = ET.Element(tag("decision"), id=f"decision_{name}", name=name)
         _text_child(element, "description", description)
         ET.SubElement(element, tag("variable"), name=name, typeRef="boolean")
-        self.requirements(element, sorted(refs_read(condition)))
+        self.requirements(element, sorted(durations.refs(condition)))
         literal = ET.SubElement(element, tag("literalExpression"))
-        _text_child(literal, "text", feel_text.expression(condition))
+        _text_child(literal, "text", feel_text.expression(durations.as_compare(condition)))
         return element
 
     def requirements(self, element: ET.Element, refs: list[str]) -> None:
@@ -289,7 +316,8 @@ class _Writer:
         if table.title:
             element.set("label", table.title)
         ET.SubElement(element, tag("variable"), name=table.name, typeRef=self.result_type(table))
-        self.requirements(element, [c.ref for c in table.columns])
+        self.requirements(element, [ref for column, _ in self.dmn_columns(table)
+                                    for ref in [column.ref]])
         element.append(self.decision_table(table))
         return element
 
@@ -318,7 +346,7 @@ class _Writer:
         if table.aggregate:
             element.set("aggregation", table.aggregate.upper())
         self.table_extras(element, table)
-        for column in table.columns:
+        for column, _ in self.dmn_columns(table):
             clause = ET.SubElement(element, tag("input"), label=column.label)
             expression = ET.SubElement(clause, tag("inputExpression"),
                                        typeRef=self.type_ref(column.type, column.ref))
@@ -350,6 +378,19 @@ class _Writer:
         if table.complete:
             element.set(ext("complete"), "true")
 
+    def dmn_columns(self, table: ir.IRTable) -> list[tuple[ir.IRColumn, int]]:
+        """The table's columns as DMN has them, each with the mmdsl column it comes from: a
+        duration becomes one number column per unit its cells test (dmn/durations.py)."""
+        found: list[tuple[ir.IRColumn, int]] = []
+        for index, column in enumerate(table.columns):
+            if column.type.kind != "duration":
+                found.append((column, index))
+                continue
+            units = durations.units_read([rule.tests[index] for rule in table.rules]) or ["days"]
+            found += [(replace(column, ref=f"{column.ref}_{unit}",
+                               label=f"{column.label} ({unit})"), index) for unit in units]
+        return found
+
     def column_expression(self, column: ir.IRColumn) -> str:
         """What a column reads, as DMN names it: a single-output table's result is the table."""
         name, _, output = column.ref.partition(".")
@@ -360,7 +401,10 @@ class _Writer:
 
     def rule(self, table: ir.IRTable, rule: ir.IRRule) -> ET.Element:
         element = ET.Element(tag("rule"), id=f"rule_{table.name}_{rule.index}")
-        for column, test in zip(table.columns, rule.tests, strict=True):
+        for column, index in self.dmn_columns(table):
+            test = rule.tests[index]
+            if table.columns[index].type.kind == "duration":
+                test = durations.split(test, column.ref.rsplit("_", 1)[1])
             entry = ET.SubElement(element, tag("inputEntry"))
             _text_child(entry, "text", feel_text.unary_tests(test, column.nullable))
         for value in rule.outputs:

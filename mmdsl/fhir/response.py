@@ -21,7 +21,8 @@ from mmdsl.runtime.prelude import InputError, validate_facts
 RESOURCE_TYPE = "QuestionnaireResponse"
 ANSWER_KEYS = {"bool": ("valueBoolean",), "integer": ("valueInteger",),
                "decimal": ("valueDecimal", "valueInteger"), "text": ("valueString",),
-               "enum": ("valueCoding", "valueString"), "set": ("valueCoding", "valueString")}
+               "enum": ("valueCoding", "valueString"), "set": ("valueCoding", "valueString"),
+               "date": ("valueDate",)}  # FHIR's date is the facts' text: "2024-03-01"
 NOT_ANSWERED = "required item is not answered"
 
 Problems = list[dict[str, str]]

@@ -12,7 +12,18 @@ from decimal import Decimal
 from mmdsl.clinical_source import ClinicalText, found_lines, passages, searchable
 from mmdsl.ir import model as ir
 from mmdsl.semantics.symbols import Resolved, Symbols, TableInfo
-from mmdsl.semantics.types import BoolT, EnumT, NumberT, SetT, TextT, ValueType
+from mmdsl.semantics.types import (
+    DAY_UNITS,
+    MONTH_UNITS,
+    BoolT,
+    DateT,
+    DurationT,
+    EnumT,
+    NumberT,
+    SetT,
+    TextT,
+    ValueType,
+)
 from mmdsl.source import Source, Span
 from mmdsl.syntax import ast
 from mmdsl.syntax.walk import names_in_cell
@@ -56,6 +67,10 @@ def lower(source: Source, symbols: Symbols, clinical: ClinicalText | None = None
         impossible=tuple(ir.IRImpossible(i.name.text, i.description.value, lower_expr(symbols, i.expr),
                                          written(source, i.expr.span))
                          for i in symbols.impossible.values()),
+        intervals=tuple(ir.IRInterval(i.name.text, _text(i.description), i.start.text, i.end.text)
+                        for i in symbols.intervals.values()),
+        evaluation_date=next((n for n, i in symbols.inputs.items()
+                              if isinstance(i.type, DateT) and i.type.evaluation), None),
     )
 
 
@@ -103,6 +118,10 @@ def lower_type(value_type: ValueType) -> ir.IRType:
             return ir.IRType("enum", value_type.enum.members, enum_name=value_type.enum.name)
         case SetT():
             return ir.IRType("set", value_type.enum.members, enum_name=value_type.enum.name)
+        case DateT():
+            return ir.IRType("date")
+        case DurationT():
+            return ir.IRType("duration")
     raise LoweringError(f"no IR type for {value_type!r}")
 
 
@@ -143,6 +162,8 @@ def scalar_value(value: ast.Value, value_type: ValueType) -> ir.Scalar:
             return value.value
         case ast.NameValue():
             return value.name.text
+        case ast.DateValue():
+            return value.text
     raise LoweringError(f"no value for {value!r}")
 
 
@@ -236,6 +257,8 @@ def guard(resolved: Resolved, cond: ir.Cond) -> ir.Cond:
 
 def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
     ref, value_type = subject.key, subject.type
+    if isinstance(value_type, DurationT) and isinstance(test, ast.CompareTest | ast.RangeTest):
+        return _elapsed(ref, value_type, test)
     match test:
         case ast.AnyTest():
             return ir.Always()
@@ -260,11 +283,29 @@ def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
     raise LoweringError(f"no condition for test {test!r}")
 
 
+def _elapsed(ref: str, interval: DurationT, test: ast.CompareTest | ast.RangeTest) -> ir.Cond:
+    """`< 60 days`, `6 weeks..3 months`: comparisons of the time between the interval's dates."""
+    def compare(op: str, value: ast.NumberValue | ast.DurationValue) -> ir.Elapsed:
+        if not isinstance(value, ast.DurationValue):
+            raise LoweringError(f"a duration compared with {value!r}")
+        unit = value.unit.text
+        days = unit in DAY_UNITS
+        amount = value.amount * (DAY_UNITS[unit] if days else MONTH_UNITS[unit])
+        return ir.Elapsed(ref, interval.start, interval.end, "days" if days else "months",
+                          op, amount, f"{value.amount} {unit}")  # type: ignore[arg-type]
+    if isinstance(test, ast.CompareTest):
+        return compare("==" if test.op == "=" else test.op, test.value)
+    return ir.AllOf((compare(">=" if test.low_closed else ">", test.low),
+                     compare("<=" if test.high_closed else "<", test.high)))
+
+
 def _any_of(items: list[ir.Cond]) -> ir.Cond:
     return items[0] if len(items) == 1 else ir.AnyOf(tuple(items))
 
 
-def _number(value: ast.NumberValue, value_type: ValueType) -> int | float:
+def _number(value: ast.NumberValue | ast.DurationValue, value_type: ValueType) -> int | float:
+    if isinstance(value, ast.DurationValue):
+        raise LoweringError(f"a unit after a number outside a duration: {value!r}")
     if isinstance(value_type, NumberT) and value_type.kind == "decimal":
         return float(value.value)
     if isinstance(value.value, Decimal) and value.value != int(value.value):
@@ -443,4 +484,6 @@ def _plain_value(value: ast.Value) -> ir.Scalar:
             return value.value if isinstance(value.value, int) else float(value.value)
         case ast.NameValue():
             return value.name.text
+        case ast.DateValue():
+            return value.text
     raise LoweringError(f"no value for {value!r}")

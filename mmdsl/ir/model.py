@@ -16,7 +16,7 @@ JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, 
 
 # ---- types ------------------------------------------------------------------------------------
 
-TypeKind = Literal["bool", "integer", "decimal", "text", "enum", "set"]
+TypeKind = Literal["bool", "integer", "decimal", "text", "enum", "set", "date", "duration"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +94,22 @@ class AnyOf:
     items: tuple[Cond, ...]
 
 
-Cond: TypeAlias = Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | AnyOf
+@dataclass(frozen=True, slots=True)
+class Elapsed:
+    """The time from one date input to another against an amount (`since_dose < 60 days`): in
+    whole days, or in completed calendar months (semantics/calendar.py); weeks are counted as 7
+    days and years as 12 months. The dates are required inputs, so they are never missing."""
+
+    ref: str  # the duration fact (`fact since_dose = time from last_dose to evaluation_date`)
+    start: str
+    end: str
+    unit: Literal["days", "months"]
+    op: Literal["<", "<=", ">", ">=", "==", "!="]
+    amount: int
+    written: str  # the amount as the author wrote it: `6 weeks`
+
+
+Cond: TypeAlias = Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | AnyOf | Elapsed
 
 # ---- facts, scope, tables --------------------------------------------------------------------------
 
@@ -105,6 +120,16 @@ class IRFact:
     description: str
     condition: Cond
     text: str  # the condition as written, for documents
+
+
+@dataclass(frozen=True, slots=True)
+class IRInterval:
+    """A duration fact: the time from the date input `start` to the date input `end`."""
+
+    name: str
+    description: str
+    start: str
+    end: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,3 +320,5 @@ class IRGuideline:
     quotes: tuple[IRQuote, ...]
     clinical_source: IRClinicalSource | None = None
     impossible: tuple[IRImpossible, ...] = ()  # combinations of facts that cannot occur
+    intervals: tuple[IRInterval, ...] = ()  # durations between date inputs
+    evaluation_date: str | None = None  # the input declared `evaluation date`, if any

@@ -22,6 +22,7 @@ from mmdsl.ir.model import (
     AnyOf,
     Compare,
     Cond,
+    Elapsed,
     IRClass,
     IRGuideline,
     IRTable,
@@ -56,6 +57,9 @@ def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
         meanings[item.name], types[item.name] = item.description or item.name, item.type
     for fact in guideline.facts:
         meanings[fact.name], types[fact.name] = fact.description or fact.name, IRType("bool")
+    for interval in guideline.intervals:
+        meanings[interval.name] = interval.description or interval.name
+        types[interval.name] = IRType("duration")
     subjects = {key: quoted(text) for key, text in meanings.items()}
     for table in guideline.tables:  # a table's value: its own words, then the table's title
         subjects |= _table_subjects(table)
@@ -291,6 +295,9 @@ def predicate(cond: Cond, value_type: IRType, words: Vocabulary, negated: bool) 
             return f"has {'no' if negated else 'a'} value"
         case Compare(op=op, value=value):
             return f"is {comparison(INVERSE[op] if negated else op, value)}"
+        case Elapsed(op=op, written=written):
+            wording = COMPARISON_WORDS[INVERSE[op] if negated else op]
+            return f"is {wording} {written}" if wording else f"is {written}"
         case OneOf(values=values):
             return one_of_words(values, value_type, words, negated)
         case SetTest():
@@ -472,7 +479,8 @@ def _only_ref(cond: Cond) -> set[str]:
 def refs_of(cond: Cond) -> set[str]:
     """The keys of the values a condition reads."""
     match cond:
-        case IsSet(ref=ref) | Compare(ref=ref) | OneOf(ref=ref) | SetTest(ref=ref):
+        case IsSet(ref=ref) | Compare(ref=ref) | OneOf(ref=ref) | SetTest(ref=ref) \
+                | Elapsed(ref=ref):
             return {ref}
         case Not(item):
             return refs_of(item)

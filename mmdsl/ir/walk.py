@@ -33,6 +33,9 @@ def refs_read(condition: ir.Cond) -> Iterator[str]:
     match condition:
         case ir.IsSet(ref=ref) | ir.Compare(ref=ref) | ir.OneOf(ref=ref) | ir.SetTest(ref=ref):
             yield ref
+        case ir.Elapsed(start=start, end=end):  # a duration reads its two dates
+            yield start
+            yield end
         case ir.Not(item=item):
             yield from refs_read(item)
         case ir.AllOf(items=items) | ir.AnyOf(items=items):

@@ -73,6 +73,8 @@ def _readable(symbols: Symbols | None) -> list[types.CompletionItem]:
     items = [_item(n, Kind.Variable, "input", _description(i.decl.description))
              for n, i in symbols.inputs.items()]
     items += [_item(n, Kind.Function, "fact", _description(f.description)) for n, f in symbols.facts.items()]
+    items += [_item(n, Kind.Function, "duration", _description(d.description))
+              for n, d in symbols.intervals.items()]
     for table in symbols.tables.values():
         items += [_item(f"{table.name}.{o}", Kind.Field, "table output") for o in table.outputs]
     return items

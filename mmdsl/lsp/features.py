@@ -195,6 +195,11 @@ def describe(analysis: Analysis, symbols: Symbols, key: Key) -> str | None:
             return _describe_input(symbols, name)
         case "fact" if name in symbols.facts:
             return _describe_fact(analysis, symbols.facts[name])
+        case "fact" if name in symbols.intervals:
+            interval = symbols.intervals[name]
+            return (f"**duration** `{name}`{_described(interval.description)}\n\n"
+                    f"`time from {interval.start.text} to {interval.end.text}`: tested in days, "
+                    "weeks, completed months or years")
         case "class" if name in symbols.classes:
             found = symbols.classes[name]
             return (f"**class** `{name}` of `{found.decl.enum.text}`{_described(found.decl.description)}"
@@ -348,6 +353,7 @@ def document_symbols(analysis: Analysis) -> list[types.DocumentSymbol]:
 _KINDS: dict[type, types.SymbolKind] = {
     ast.InputDecl: types.SymbolKind.Variable,
     ast.FactDecl: types.SymbolKind.Function,
+    ast.IntervalDecl: types.SymbolKind.Function,
     ast.EnumDecl: types.SymbolKind.Enum,
     ast.ClassDecl: types.SymbolKind.Class,
     ast.EvidenceDecl: types.SymbolKind.Object,

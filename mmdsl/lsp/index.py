@@ -95,6 +95,10 @@ class _Indexer:
             case ast.FactDecl():
                 self.add(("fact", statement.name.text), statement.name, definition=True)
                 self.expr(statement.expr)
+            case ast.IntervalDecl():  # a duration: a fact, between two date inputs
+                self.add(("fact", statement.name.text), statement.name, definition=True)
+                for end in (statement.start, statement.end):
+                    self.add(("input", end.text), end)
             case ast.ScopeDecl():
                 self.expr(statement.expr)
             case ast.TableDecl():
@@ -177,6 +181,7 @@ class _Indexer:
             return table.outputs[name].type
         if subject.member is None:
             kind = next((k for k, names in (("input", self.symbols.inputs), ("fact", self.symbols.facts),
+                                            ("fact", self.symbols.intervals),
                                             ("table", self.symbols.tables)) if name in names), None)
             if kind is not None:
                 self.add((kind, name), subject.name)

@@ -27,7 +27,6 @@ one cycle, and a verifier that checks each such order checks every end date.
 
 from __future__ import annotations
 
-import calendar as _calendar
 from datetime import date, timedelta
 
 # The Gregorian calendar repeats every 400 years: 146,097 days, a whole number of weeks.
@@ -35,7 +34,10 @@ CYCLE_DAYS = 146_097
 
 
 def month_length(year: int, month: int) -> int:
-    return _calendar.monthrange(year, month)[1]
+    # `date` arithmetic only: the generated module pastes these functions (backends/python.py)
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
 
 
 def is_last_day(day: date) -> bool:
@@ -51,6 +53,10 @@ def add_months(start: date, months: int) -> date:
 
 def days(start: date, end: date) -> int:
     return end.toordinal() - start.toordinal()
+
+
+RUNTIME_FUNCTIONS = ("month_length", "is_last_day", "days", "months")
+"""What the generated module needs of this file, pasted text for text."""
 
 
 def months(start: date, end: date) -> int:

@@ -11,13 +11,23 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from mmdsl.semantics.policies import HIT_POLICIES, SINGLE_HIT
-from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, SetT, TextT, ValueType
+from mmdsl.semantics.types import (
+    BoolT,
+    DateT,
+    DurationT,
+    EnumInfo,
+    EnumT,
+    NumberT,
+    SetT,
+    TextT,
+    ValueType,
+)
 from mmdsl.syntax import ast
 
 ANNOTATION_COLUMNS = ("evidence", "caveats")
 RULE_COLUMN = "rule"
 
-SubjectKind = Literal["input", "fact", "output", "aggregate"]
+SubjectKind = Literal["input", "fact", "interval", "output", "aggregate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,7 @@ class Symbols:
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     inputs: dict[str, InputInfo] = field(default_factory=dict)
     facts: dict[str, ast.FactDecl] = field(default_factory=dict)
+    intervals: dict[str, ast.IntervalDecl] = field(default_factory=dict)  # durations
     impossible: dict[str, ast.ImpossibleDecl] = field(default_factory=dict)
     tables: dict[str, TableInfo] = field(default_factory=dict)
     examples: dict[str, ast.ExampleDecl] = field(default_factory=dict)
@@ -119,7 +130,7 @@ class Symbols:
 
     def value_names(self) -> list[str]:
         """Every name a column or condition may read: inputs, facts, table outputs."""
-        names = list(self.inputs) + list(self.facts)
+        names = list(self.inputs) + list(self.facts) + list(self.intervals)
         for table in self.tables.values():
             names += [f"{table.name}.{o}" for o in table.outputs] + [table.name]
         return names
@@ -142,6 +153,10 @@ class Symbols:
             return None if input_type is None else Resolved(name, "input", input_type, False)
         if name in self.facts:
             return Resolved(name, "fact", BoolT(), False)
+        if name in self.intervals:
+            interval = self.intervals[name]
+            return Resolved(name, "interval", DurationT(interval.start.text, interval.end.text),
+                            False)
         table = self.tables.get(name)
         if table is None:
             return None
@@ -231,6 +246,8 @@ def _collect(symbols: Symbols, statement: ast.Statement) -> None:
             _declare_value(symbols, statement.name, "input", info_in)
         case ast.FactDecl():
             _declare_value(symbols, statement.name, "fact", statement)
+        case ast.IntervalDecl():
+            _declare_value(symbols, statement.name, "interval", statement)
         case ast.ImpossibleDecl():
             _declare(symbols, symbols.impossible, statement.name, "impossible combination", statement)
         case ast.TableDecl():
@@ -262,12 +279,12 @@ def _declare_vocabulary(symbols: Symbols, name: ast.Name, info: ClassInfo) -> No
 
 def _declare_value(symbols: Symbols, name: ast.Name, kind: str, value: object) -> None:
     """Inputs, facts and tables share one namespace: each may head a column."""
-    for other in (symbols.inputs, symbols.facts, symbols.tables):
+    for other in (symbols.inputs, symbols.facts, symbols.intervals, symbols.tables):
         if name.text in other:
             symbols.duplicates.append(Duplicate(kind, _name_of(other[name.text]), name))
             return
     targets: dict[str, dict[str, Any]] = {"input": symbols.inputs, "fact": symbols.facts,
-                                          "table": symbols.tables}
+                                          "interval": symbols.intervals, "table": symbols.tables}
     targets[kind][name.text] = value
 
 
@@ -291,6 +308,8 @@ def resolve_type(symbols: Symbols, type_expr: ast.TypeExpr, owner: str | None, *
             return BoolT()
         case ast.TextType():
             return TextT()
+        case ast.DateType():
+            return DateT(type_expr.evaluation)
         case ast.NumberType():
             low = type_expr.low.value if type_expr.low else None
             high = type_expr.high.value if type_expr.high else None

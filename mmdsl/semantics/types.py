@@ -60,4 +60,26 @@ class SetT:
         return f"set of {self.enum.name}"
 
 
-ValueType: TypeAlias = BoolT | NumberT | TextT | EnumT | SetT
+@dataclass(frozen=True, slots=True)
+class DateT:
+    evaluation: bool = False  # the evaluation date: the day the decision is made
+
+    def describe(self) -> str:
+        return "evaluation date" if self.evaluation else "date"
+
+
+@dataclass(frozen=True, slots=True)
+class DurationT:
+    """The time between two date inputs (an interval fact), tested in days, weeks, months or
+    years."""
+
+    start: str
+    end: str
+
+    def describe(self) -> str:
+        return "duration"
+
+
+ValueType: TypeAlias = BoolT | NumberT | TextT | EnumT | SetT | DateT | DurationT
+
+DAY_UNITS, MONTH_UNITS, DURATION_UNITS = ast.DAY_UNITS, ast.MONTH_UNITS, ast.DURATION_UNITS

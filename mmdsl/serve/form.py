@@ -23,7 +23,7 @@ from mmdsl.runtime.prelude import InputError, validate_facts
 Entered = dict[str, list[str]]  # a field's name -> the values posted for it, in order
 
 WIDGETS = {"set": "checklist", "bool": "yesno", "integer": "number", "decimal": "number",
-           "enum": "select", "text": "text"}
+           "enum": "select", "text": "text", "date": "date"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ class Choice:
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str
-    widget: str  # checklist, yesno, number, select, text
+    widget: str  # checklist, yesno, number, select, text, date
     label: str
     hint: str  # unit and range, whether required
     choices: tuple[Choice, ...]
@@ -84,6 +84,8 @@ def hint(item: IRInput) -> str:
         parts.append(("whole number, " if item.type.kind == "integer" else "") + number_range(item.type))
     if item.type.kind == "set":
         parts.append("tick every one that applies; none ticked means none")
+    if item.type.kind == "date":
+        parts.append("a date, year-month-day")
     if not item.required:
         parts.append("optional")
     return "; ".join(parts)

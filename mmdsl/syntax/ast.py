@@ -71,7 +71,32 @@ class NameValue:
     span: Span
 
 
-Value: TypeAlias = NumberValue | BoolValue | TextValue | NameValue
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A calendar date written `2024-03-01` (checked to exist by the checks, not the parser)."""
+
+    text: str
+    span: Span
+
+
+DAY_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+MONTH_UNITS = {"month": 1, "months": 1, "year": 12, "years": 12}
+DURATION_UNITS = (*DAY_UNITS, *MONTH_UNITS)
+"""The units of a duration: days and weeks count days; months and years count completed calendar
+months (semantics/calendar.py)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DurationValue:
+    """`6 weeks`: a whole number and a unit as written (the checks hold it to days, weeks,
+    months or years)."""
+
+    amount: int
+    unit: Name
+    span: Span
+
+
+Value: TypeAlias = NumberValue | BoolValue | TextValue | NameValue | DateValue
 
 # ---- tests: what a table cell (or a condition) checks about its subject ---------------------
 
@@ -89,14 +114,14 @@ class AnyTest:
 @dataclass(frozen=True, slots=True)
 class CompareTest:
     op: CompareOp
-    value: NumberValue
+    value: NumberValue | DurationValue
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class RangeTest:
-    low: NumberValue
-    high: NumberValue
+    low: NumberValue | DurationValue
+    high: NumberValue | DurationValue
     low_closed: bool
     high_closed: bool
     span: Span
@@ -216,7 +241,16 @@ class SetType:
     span: Span
 
 
-TypeExpr: TypeAlias = BoolType | NumberType | TextType | EnumType | SetType
+@dataclass(frozen=True, slots=True)
+class DateType:
+    """`date`, or `evaluation date`: the day the decision is made, which the caller supplies
+    (never the wall clock) and the decision's provenance records."""
+
+    evaluation: bool
+    span: Span
+
+
+TypeExpr: TypeAlias = BoolType | NumberType | TextType | EnumType | SetType | DateType
 
 # ---- declarations -------------------------------------------------------------------------------
 
@@ -309,6 +343,18 @@ class FactDecl:
     name: Name
     description: Text | None
     expr: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalDecl:
+    """`fact since_dose = time from last_dose to evaluation_date`: a duration between two date
+    inputs, which cells test in days, weeks, months or years (`< 60 days`, `>= 18 years`)."""
+
+    name: Name
+    description: Text | None
+    start: Name
+    end: Name
     span: Span
 
 
@@ -443,7 +489,7 @@ class QuoteDecl:
 
 Statement: TypeAlias = (
     GuidelineDecl | VersionDecl | SourceDecl | ReferenceDecl | EvidenceDecl | CaveatDecl | EnumDecl
-    | ClassDecl | InputDecl | FactDecl | ScopeDecl | ImpossibleDecl | TableDecl | ExampleDecl
+    | ClassDecl | InputDecl | FactDecl | IntervalDecl | ScopeDecl | ImpossibleDecl | TableDecl | ExampleDecl
     | NoteDecl | QuoteDecl
 )
 

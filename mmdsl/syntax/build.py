@@ -101,6 +101,12 @@ class AstBuilder(Transformer[Token, Any]):
     def no_value(self, meta: Meta, children: list[Token]) -> ast.BoolValue:
         return ast.BoolValue(False, self.token_span(children[0]))
 
+    def date_value(self, meta: Meta, children: list[Token]) -> ast.DateValue:
+        return ast.DateValue(str(children[0]), self.token_span(children[0]))
+
+    def duration(self, meta: Meta, children: list[Token]) -> ast.DurationValue:
+        return ast.DurationValue(int(children[0]), self.name(children[1]), self.span(meta))
+
     def name_value(self, meta: Meta, children: list[Token]) -> ast.NameValue:
         name = self.name(children[0])
         return ast.NameValue(name, name.span)
@@ -211,6 +217,12 @@ class AstBuilder(Transformer[Token, Any]):
     def unit(self, meta: Meta, children: list[Token]) -> ast.Text:
         return self.text_node(children[0])
 
+    def date_type(self, meta: Meta, children: list[Any]) -> ast.DateType:
+        return ast.DateType(False, self.span(meta))
+
+    def evaluation_date_type(self, meta: Meta, children: list[Any]) -> ast.DateType:
+        return ast.DateType(True, self.span(meta))
+
     def text_type(self, meta: Meta, children: list[Any]) -> ast.TextType:
         return ast.TextType(self.span(meta))
 
@@ -240,6 +252,12 @@ class AstBuilder(Transformer[Token, Any]):
         strings = self._strings(children)
         return ast.FactDecl(self.name(children[0]), strings[0] if strings else None, children[-1],
                             self.span(meta))
+
+    def interval_decl(self, meta: Meta, children: list[Any]) -> ast.IntervalDecl:
+        strings = self._strings(children)
+        names = [c for c in children if isinstance(c, Token) and c.type == "NAME"]
+        return ast.IntervalDecl(self.name(names[0]), strings[0] if strings else None,
+                                self.name(names[1]), self.name(names[2]), self.span(meta))
 
     def scope_decl(self, meta: Meta, children: list[Any]) -> ast.ScopeDecl:
         return ast.ScopeDecl(self.text_node(children[0]), children[-1], self.span(meta))
@@ -300,6 +318,9 @@ class AstBuilder(Transformer[Token, Any]):
 
     def compare_test(self, meta: Meta, children: list[Any]) -> ast.CompareTest:
         return ast.CompareTest(children[0], children[1], self.span(meta))
+
+    def duration_equal_test(self, meta: Meta, children: list[Any]) -> ast.CompareTest:
+        return ast.CompareTest("=", children[0], self.span(meta))
 
     def closed_range(self, meta: Meta, children: list[Any]) -> ast.RangeTest:
         return ast.RangeTest(children[0], children[1], True, True, self.span(meta))

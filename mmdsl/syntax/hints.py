@@ -16,6 +16,7 @@ from lark import Token, UnexpectedToken
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
 from mmdsl.source import Source, Span
+from mmdsl.syntax import ast
 
 SpanOf = Callable[[int, int], Span]
 """The span of the file's characters `start` to `end`."""
@@ -91,6 +92,11 @@ def _unit_after_number(source: Source, base: int, text: str, position: int,
         return None  # not a unit, or a keyword misspelt before its quoted text
     number_end = position - (len(before) - len(before.rstrip(" \t")))
     start, end = base + position, base + unit.end()
+    if word in ast.DURATION_UNITS and not re.fullmatch(r"-?[0-9]+", number.group(1)):
+        return lookup("unit-after-number").at(
+            source.path, span_of(start, end),
+            f"`{number.group(1)} {word}`: a duration is a whole number of days, weeks, months "
+            "or years", help="write it in a smaller unit, such as `45 days` for 1.5 months")
     return lookup("unit-after-number").at(
         source.path, span_of(start, end),
         f"`{word}` after the number {number.group(1)}: a number is written without its unit",

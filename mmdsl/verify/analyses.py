@@ -47,6 +47,7 @@ class TableAnalysis:
     def __init__(self, encoder: Encoder, table: ir.IRTable, in_scope: int) -> None:
         self.encoder = encoder
         self.bdd = encoder.bdd
+        table = encoder.time.table(table)  # durations as the encoder reads them (verify/time.py)
         self.table = table
         self.in_scope = in_scope  # domain and scope
         self.boxes = Boxes(encoder, table, in_scope)

@@ -51,7 +51,7 @@ class ColumnView:
     def __init__(self, encoder: Encoder, table: ir.IRTable) -> None:
         self.encoder = encoder
         self.bdd = encoder.bdd
-        self.table = table
+        self.table = encoder.time.table(table)  # durations as the encoder reads them
         self.atoms: list[Atom] = []
         self._gap_patients: tuple[int, int] | None = None
         self.visible: dict[int, Dimension] = {}  # column index -> input dimension

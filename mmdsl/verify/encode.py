@@ -21,6 +21,7 @@ from typing import Any
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, parts, refs_read
 from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
+from mmdsl.verify.time import abstract_time
 
 OTHER_TEXT = "\u0000other"  # the member that stands for every text value no table names
 MAX_VARIABLES = 2_000
@@ -71,6 +72,8 @@ class Encoder:
     """Encodes the conditions of one guideline; shares one BDD manager across all its tables."""
 
     def __init__(self, guideline: ir.IRGuideline) -> None:
+        # dates become one enumeration per group of durations (verify/time.py, exact)
+        guideline, self.time = abstract_time(guideline)
         self.guideline = guideline
         self.bdd = BDD()
         self.variable_count = 0
@@ -214,6 +217,13 @@ class Encoder:
                 return self._is_set(cond.ref)
             case ir.Compare() | ir.OneOf() | ir.SetTest():
                 return self._test(cond)
+            case ir.Elapsed():
+                swapped = self.time.condition(cond)
+                if swapped != cond:
+                    return self.condition(swapped)
+                # a duration verify/time.py could not make finite
+                raise Unverifiable(cond.ref, "a duration whose end date is another duration's "
+                                   "start, which the analysis cannot reason about")
         raise TypeError(f"unknown condition {cond!r}")
 
     def _test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
@@ -299,6 +309,7 @@ class Encoder:
     def matches(self, table: ir.IRTable) -> list[int]:
         """For each rule, the patients it matches (before the hit policy picks)."""
         if table.name not in self._matches:
+            table = self.time.table(table)
             self._matches[table.name] = [self.bdd.all_of([self.condition(t) for t in rule.tests])
                                          for rule in table.rules]
         return self._matches[table.name]
@@ -306,6 +317,7 @@ class Encoder:
     def selections(self, table: ir.IRTable) -> list[int]:
         """For each rule of a single-hit table, the patients whose result comes from that rule."""
         if table.name not in self._selections:
+            table = self.time.table(table)
             self._selections[table.name] = list(_selections(self.bdd, table, self.matches(table)))
         return self._selections[table.name]
 

@@ -45,6 +45,10 @@ def verify_guideline(guideline: ir.IRGuideline) -> Verification:
         except TooComplex as too_complex:
             return Verification(tuple(_unchecked(t, _needs(str(too_complex)), acknowledged)
                                       for t in guideline.tables), values)
+        except Unverifiable as unverifiable:  # the scope reads it: every table depends on it
+            reason = f"the scope reads `{unverifiable.ref}`, {unverifiable.why}"
+            return Verification(tuple(_unchecked(t, reason, acknowledged)
+                                      for t in guideline.tables), values)
         return Verification(tuple(_verify_table(encoder, table, acknowledged)
                                   for table in guideline.tables), values, _constants(encoder))
 

@@ -78,7 +78,8 @@ def witness_facts(encoder: Encoder, assignment: dict[int, bool]) -> dict[str, ir
     Free variables are false, which the domain allows: the assignment is a path to TRUE of a
     function that includes the domain, so every completion of it satisfies the domain.
     """
-    return {name: _value(d, assignment) for name, d in encoder.dimensions.items()}
+    facts = {name: _value(d, assignment) for name, d in encoder.dimensions.items()}
+    return encoder.time.concrete(facts)  # the dates behind each duration
 
 
 def _value(dimension: Dimension, assignment: dict[int, bool]) -> ir.JsonValue:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
+from datetime import date, timedelta
 from typing import Any
 
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, parts
+from mmdsl.semantics import calendar
 
 
 def named_values(guideline: ir.IRGuideline) -> dict[str, list[Any]]:
@@ -24,6 +26,8 @@ def named_values(guideline: ir.IRGuideline) -> dict[str, list[Any]]:
                 found[part.ref].append(part.value)
             elif isinstance(part, ir.OneOf):
                 found[part.ref] += [v for v in part.values if isinstance(v, str)]
+            elif isinstance(part, ir.Elapsed):  # a duration: the lengths its cells name
+                found[part.ref].append((part.unit, part.amount))
     return found
 
 
@@ -34,7 +38,25 @@ def random_facts(guideline: ir.IRGuideline, rng: random.Random,
         if not item.required and rng.random() < 0.3:
             continue  # left out: the default applies
         facts[item.name] = random_value(item.type, named.get(item.name, []), rng)
+    for interval in guideline.intervals:  # most starts a named length before the end, give or take
+        if interval.start != interval.end and rng.random() < 0.8:
+            end = date.fromisoformat(facts[interval.end])
+            facts[interval.start] = _start_before(end, named.get(interval.name, []), rng)
     return facts
+
+
+def _start_before(end: date, lengths: list[tuple[str, int]], rng: random.Random) -> str:
+    unit, amount = rng.choice(lengths) if lengths else ("days", rng.randint(0, 400))
+    start = end - timedelta(days=amount) if unit == "days" else calendar.add_months(end, -amount)
+    return (start + timedelta(days=rng.choice([-2, -1, 0, 0, 1, 2]))).isoformat()
+
+
+def _random_date(rng: random.Random) -> str:
+    """A date of 2023-2025; often the last day of a month, where months are counted apart."""
+    day = date(2023, 1, 1) + timedelta(days=rng.randrange(3 * 365))
+    if rng.random() < 0.4:
+        day = day.replace(day=calendar.month_length(day.year, day.month))
+    return day.isoformat()
 
 
 def random_value(value_type: ir.IRType, named: list[Any], rng: random.Random) -> Any:
@@ -49,6 +71,8 @@ def random_value(value_type: ir.IRType, named: list[Any], rng: random.Random) ->
             return rng.choice(value_type.members)
         case "set":
             return rng.sample(value_type.members, rng.randint(0, len(value_type.members)))
+        case "date":
+            return _random_date(rng)
         case _:
             return rng.choice([*named, "", "something else"])
 
@@ -90,5 +114,6 @@ def corrupted(facts: dict[str, Any], guideline: ir.IRGuideline, rng: random.Rand
         elif choice < 0.3:
             broken[name + "x"] = 1
         else:
-            broken[name] = rng.choice([True, 1, 2.5, "x", None, [], {}, ["x"], math.nan, 10**30])
+            broken[name] = rng.choice([True, 1, 2.5, "x", None, [], {}, ["x"], math.nan, 10**30,
+                                       "2024-02-30", "2024-1-1"])
     return broken

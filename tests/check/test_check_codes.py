@@ -20,7 +20,7 @@ import pytest
 
 from mmdsl.check import registry
 from mmdsl.check.context import Check, CheckContext
-from mmdsl.check.values import CELL_CODES
+from mmdsl.check.values import CELL_CODES, TEST_CODES
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import BY_NAME, CODES
 from mmdsl.diagnostics.docs import all_codes
@@ -59,6 +59,8 @@ def written_codes(module: ModuleType) -> set[str]:
     named = {BY_NAME[n].name if n in BY_NAME else CODES[n].name for n in names}
     if any(isinstance(node, ast.Name) and node.id == "CELL_CODES" for node in ast.walk(tree)):
         named |= set(CELL_CODES.values())
+    if any(isinstance(node, ast.Name) and node.id == "TEST_CODES" for node in ast.walk(tree)):
+        named |= set(TEST_CODES.values())
     return named
 
 

@@ -24,7 +24,8 @@ from tests.cohort.support import (
 )
 
 GUIDELINES = [FIXTURES / "policies.mmdsl", FIXTURES / "small.mmdsl",
-              ROOT / "tables" / "myeloma_post_daratumumab.mmdsl", BENCH_TABLES / "first_hit_8x8.mmdsl"]
+              ROOT / "tables" / "myeloma_post_daratumumab.mmdsl", BENCH_TABLES / "first_hit_8x8.mmdsl",
+              ROOT / "examples" / "second_dose.mmdsl"]  # dates and durations
 
 
 @pytest.mark.parametrize("path", GUIDELINES, ids=lambda p: p.stem)

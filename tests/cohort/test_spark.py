@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,8 @@ pytest.importorskip("sqlglot")
 if shutil.which("java") is None:
     pytest.skip("java is not installed", allow_module_level=True)
 
-GUIDELINES = [FIXTURES / "policies.mmdsl", ROOT / "tables" / "myeloma_post_daratumumab.mmdsl"]
+GUIDELINES = [FIXTURES / "policies.mmdsl", ROOT / "tables" / "myeloma_post_daratumumab.mmdsl",
+              ROOT / "examples" / "second_dose.mmdsl"]  # durations: date_diff, last_day
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +66,8 @@ def checked_patients(guideline: Any, source: Path, target: Path) -> None:
     """The patients as the query expects them: checked values, defaults filled in, `_row`."""
     module = evaluator(guideline)
     rows = pq.read_table(source).to_pylist()
-    values = [module.read_facts({k: v for k, v in row.items() if v is not None}) for row in rows]
+    values = [module.read_facts({k: v.isoformat() if isinstance(v, date) else v  # facts: text
+                                 for k, v in row.items() if v is not None}) for row in rows]
     columns = {"_row": pa.array(range(1, len(rows) + 1), pa.int64())}
     for item in guideline.inputs:
         column = [sorted(v[item.name]) if item.type.kind == "set" else v[item.name] for v in values]

@@ -168,7 +168,7 @@ def test_a_default_that_mmdsl_cannot_state_is_refused() -> None:
     ('<decision id="d" name="d"><invocation/></decision>', "MD702", (4, 27)),
     ('<decision id="d" name="d"><variable name="d" typeRef="number"/>'
      "<literalExpression><text>1 + 2</text></literalExpression></decision>", "MD702", (4, 64)),
-    ('<inputData id="i" name="born"><variable name="born" typeRef="date"/></inputData>',
+    ('<inputData id="i" name="born"><variable name="born" typeRef="date and time"/></inputData>',
      "MD704", (4, 1)),
 ])
 def test_unsupported_constructs_are_reported_at_their_place(

@@ -13,7 +13,7 @@ from mmdsl.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 MYELOMA = ROOT / "tables" / "myeloma_post_daratumumab.mmdsl"
 VALUE_KEYS = {"boolean": "valueBoolean", "integer": "valueInteger", "decimal": "valueDecimal",
-              "string": "valueString"}
+              "string": "valueString", "date": "valueDate"}
 
 
 def export_fhir(table: Path, folder: Path, *extra: str) -> dict[str, dict[str, Any]]:

@@ -24,6 +24,7 @@ from mmdsl.source import Source
 MMDSL = shutil.which("mmdsl", path=str(Path(sys.executable).parent))
 SERVER = [MMDSL, "lsp", "--pause", "0.2"] if MMDSL else [
     sys.executable, "-c", "from mmdsl.cli import main; main()", "lsp", "--pause", "0.2"]
+ROOT_EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 URI = "file:///work/anticoagulation.mmdsl"
 
 TABLE = """\
@@ -336,3 +337,15 @@ def apply(text: str, edits: list[types.TextEdit]) -> str:
     for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
         text = text[:offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
     return text
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_duration_says_between_which_dates(client: LanguageClient) -> None:
+    text = (ROOT_EXAMPLES / "second_dose.mmdsl").read_text(encoding="utf-8")
+    await opened(client, text)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=URI),
+        position=position_of(text, "| since_first ", 3)))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "**duration** `since_first`" in hover.contents.value
+    assert "time from first_dose to evaluation_date" in hover.contents.value

@@ -24,7 +24,7 @@ class Column:
     """Something a cell can test: an input, a fact, or an earlier table's result."""
 
     ref: str
-    kind: str  # bool, integer, decimal, text, enum, set
+    kind: str  # bool, integer, decimal, text, enum, set, duration
     members: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()
     low: float = -50
@@ -109,6 +109,24 @@ def inputs(w: Writer) -> None:
         w.line(declaration)
         w.inputs.append(column)
         w.columns.append(column)
+    if rng.random() < 0.4:
+        dates(w)
+
+
+def dates(w: Writer) -> None:
+    """An evaluation date, dates before it and the durations between them (one of them, at
+    times, between two dates that are neither the evaluation date: a shape the verifier does
+    not make finite, which the evaluators must still agree on)."""
+    w.line('input today: evaluation date "the day of the decision"')
+    starts = [f"d{n}" for n in range(w.rng.randint(1, 2))]
+    for start in starts:
+        w.line(f'input {start}: date "a date"')
+    pairs = [(start, "today") for start in starts]
+    if len(starts) == 2 and w.chance(0.3):
+        pairs.append((starts[0], starts[1]))
+    for number, (start, end) in enumerate(pairs):
+        w.line(f'fact since{number} "time from {start}" = time from {start} to {end}')
+        w.columns.append(Column(f"since{number}", "duration"))
 
 
 def _default(w: Writer, value: str) -> str:
@@ -192,6 +210,8 @@ def simple_condition(w: Writer) -> str:
                                f"{number(column, rng)}", f"{ref} in {range_text(column, rng)}"])
         case "text":
             return f'{ref} is {text_literal(column, rng)}'
+        case "duration":
+            return f"{ref} {duration_test(rng)}"
         case "enum":
             values = ", ".join(rng.sample(column.members, rng.randint(1, len(column.members))))
             return rng.choice([f"{ref} is {rng.choice(column.members)}",
@@ -213,6 +233,29 @@ def range_text(column: Column, rng: random.Random) -> str:
     if rng.random() < 0.5 or low == high:
         return f"{low}..{high}"
     return f"{rng.choice('[]')}{low}..{high}{rng.choice('[]')}"
+
+
+UNITS = (("day", 1), ("days", 1), ("weeks", 7), ("month", 31), ("months", 31), ("years", 366))
+
+
+def duration(rng: random.Random) -> tuple[str, int]:
+    """`6 weeks` and its longest length in days (to keep ranges non-empty)."""
+    unit, days = rng.choice(UNITS)
+    amount = rng.choice([0, 1, 2, 3, 6, 12, 18, 60, 180, 400]) if days == 1 \
+        else rng.randint(0, 24)
+    return f"{amount} {unit}", amount * days
+
+
+def duration_test(rng: random.Random) -> str:
+    written, _ = duration(rng)
+    return f"{rng.choice(['>=', '<=', '>', '<', '=', '!='])} {written}"
+
+
+def duration_range(rng: random.Random) -> str:
+    (low, low_days), (high, high_days) = sorted([duration(rng), duration(rng)], key=lambda d: d[1])
+    if low_days * 28 // 31 > high_days or low_days == high_days:  # could be empty: one bound
+        return f">= {low}"
+    return f"{low}..{high}" if rng.random() < 0.5 else f"[{low}..{high}["
 
 
 def text_literal(column: Column, rng: random.Random) -> str:
@@ -243,6 +286,9 @@ def cell(column: Column, rng: random.Random) -> str:
                    range_text(column, rng), number(column, rng),
                    f"{number(column, rng)}, {range_text(column, rng)}", f"not {number(column, rng)}"]
         return rng.choice(options)
+    if kind == "duration":
+        return rng.choice([duration_test(rng), duration_range(rng), f"not {duration_test(rng)}",
+                           f"{duration_test(rng)}, {duration_range(rng)}"])
     if kind == "text":
         return rng.choice([text_literal(column, rng), f"not {text_literal(column, rng)}",
                            f"{text_literal(column, rng)}, {text_literal(column, rng)}"])

@@ -62,5 +62,6 @@ def test_the_random_guidelines_use_every_hit_policy_and_every_kind_of_input() ->
     assert set(policies) == set(POLICIES)
     kinds = "\n".join(texts)
     for kind in ("yes/no", "integer", "decimal", "text", "one of", "set of", "includes",
-                 "default", "order by", "distinct by", "scope", "fact", ".out0 |", "not ("):
+                 "default", "order by", "distinct by", "scope", "fact", ".out0 |", "not (",
+                 "evaluation date", "time from", " days", " months"):
         assert kind in kinds, kind

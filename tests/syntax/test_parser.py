@@ -220,8 +220,9 @@ def test_a_statement_span_stops_at_its_last_word_not_at_the_next_statement() -> 
 
 
 @pytest.mark.parametrize("text, expected", [
-    pytest.param("input x:\n", "MD100@2:9 unexpected end of the line; expected `decimal`, "
-                 "`integer`, `one`, `set`, `text`, `yes/no`", id="a line that ends too early"),
+    pytest.param("input x:\n", "MD100@2:9 unexpected end of the line; expected `date`, "
+                 "`decimal`, `evaluation`, `integer`, `one`, `set`, …",
+                 id="a line that ends too early"),
     pytest.param('table t\n\n# the next statement\ninput x: yes/no "x"\n',
                  "MD100@2:8 unexpected end of the statement; expected `complete`, `distinct`, "
                  "`hit`, `order`, `output`, `requires`, …", id="a statement that ends too early"),
