@@ -8,6 +8,7 @@ is still read and checked: an author sees every problem of a run, not only the f
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -23,6 +24,7 @@ from mmdsl.syntax import ast
 from mmdsl.syntax.build import AstBuilder
 from mmdsl.syntax.hints import hint_for_character, hint_for_token
 from mmdsl.syntax.messages import describe_unexpected_token
+from mmdsl.syntax.rows import RowReader
 
 STATEMENT_KEYWORDS = (
     "guideline", "version", "reference", "evidence", "caveat", "enum", "class", "input", "fact",
@@ -78,6 +80,16 @@ def parse_module(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
 
 
 def parse_chunk(source: Source, chunk: Chunk) -> tuple[list[ast.Statement], Diagnostic | None]:
+    if chunk.keyword == "table":
+        table = parse_table_fast(source, chunk)
+        if table is not None:
+            return [table], None
+    return parse_chunk_general(source, chunk)
+
+
+def parse_chunk_general(source: Source,
+                        chunk: Chunk) -> tuple[list[ast.Statement], Diagnostic | None]:
+    """The statement parsed by the general grammar, token by token."""
     builder = AstBuilder(source.text, chunk.line_offset, chunk.char_offset,
                          chunk.char_offset + len(chunk.text))
     try:
@@ -88,6 +100,36 @@ def parse_chunk(source: Source, chunk: Chunk) -> tuple[list[ast.Statement], Diag
     if beyond is not None:
         return [], beyond
     return builder.transform(tree), None
+
+
+def parse_table_fast(source: Source, chunk: Chunk) -> ast.TableDecl | None:
+    """A table whose rows are all plain rows: its head parsed by the general grammar, its rows by
+    the row reader (`mmdsl.syntax.rows`); None when the table must go the general way."""
+    reader = row_reader()
+    head_end = reader.head_end(chunk.text)
+    if head_end is None:
+        return None
+    rows = reader.rows(chunk.text, head_end, chunk.char_offset, chunk.line_offset)
+    if not rows:
+        return None
+    head, problem = parse_chunk_general(source, dataclasses.replace(chunk, text=chunk.text[:head_end]))
+    if problem is not None or len(head) != 1 or not isinstance(head[0], ast.TableDecl):
+        return None
+    table, last = head[0], rows[-1].span
+    span = Span(table.span.line, table.span.column, last.end_line, last.end_column,
+                table.span.start, last.end)
+    return dataclasses.replace(table, rows=tuple(rows), span=span)
+
+
+@functools.cache
+def row_reader() -> RowReader:
+    divider = lark_parser().get_terminal("DIVIDER").pattern.to_regexp()
+    return RowReader(grammar_text(), re.compile(divider), _beyond_limits_alone)
+
+
+def _beyond_limits_alone(source: Source, tree: Tree[Token]) -> bool:
+    """Whether a text parsed on its own nests too deeply or writes too long a number."""
+    return beyond_limits(source, Chunk(source.text, 0, 0, None), tree) is not None
 
 
 def split_statements(text: str) -> list[Chunk]:
