@@ -156,13 +156,21 @@ class TextScan:
 def scan_text(text: str) -> TextScan:
     """The one reading of quoted text and comments, shared by the statement splitter and the
     comment finder (`mmdsl.syntax.comments`): a `#` inside quotes is text, a `"` inside a comment
-    is comment, and a quote left open stops at the next line that starts a statement."""
+    is comment, and a quote left open stops at the next line that starts a statement. Only the
+    characters that can change that reading are visited (a large table is mostly other ones)."""
     line_starts: list[int] = []
     comment_starts: list[int] = []
-    in_text = in_comment = escaped = False
-    for offset, char in enumerate(text):
+    in_text = in_comment = False
+    escaped = -1  # the offset of the character after a backslash in quoted text
+    for match in _SCANNED.finditer(text):
+        offset, char = match.start(), match.group()
         if in_text:
-            in_text, escaped = _advance_text(char, escaped)
+            if offset == escaped:
+                pass  # `\"` and `\\`: the escaped character neither closes nor escapes
+            elif char == "\\":
+                escaped = offset + 1
+            elif char == '"':
+                in_text = False
         elif char == '"' and not in_comment:
             in_text = True
         elif char == "#" and not in_comment:
@@ -171,19 +179,13 @@ def scan_text(text: str) -> TextScan:
         if char == "\n":
             in_comment = False
             if in_text and _STATEMENT_START.match(text, offset + 1):
-                in_text = escaped = False  # an unclosed quote stops at the next statement
+                in_text, escaped = False, -1  # an unclosed quote stops at the next statement
             if not in_text:
                 line_starts.append(offset + 1)
     return TextScan(line_starts, comment_starts)
 
 
-def _advance_text(char: str, escaped: bool) -> tuple[bool, bool]:
-    """Inside quoted text: (still inside?, is the next character escaped?)."""
-    if escaped:
-        return True, False
-    if char == "\\":
-        return True, True
-    return char != '"', False
+_SCANNED = re.compile(r'["#\n\\]')
 
 
 # ---- limits --------------------------------------------------------------------------------------

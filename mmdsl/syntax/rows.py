@@ -215,6 +215,8 @@ def _line_end(text: str, position: int) -> int:
 def _cell_bounds(content: str, bar: int) -> tuple[list[tuple[int, int]], list[str]] | None:
     """The (start, end) of each cell of a row line whose first bar is at `bar`, and the
     separators after them; None when quoted text stays open or words follow the last bar."""
+    if '"' not in content and "#" not in content:
+        return _plain_cell_bounds(content, bar)
     cells: list[tuple[int, int]] = []
     separators: list[str] = []
     index, cell_start, length = bar + 1, bar + 1, len(content)
@@ -241,6 +243,23 @@ def _cell_bounds(content: str, bar: int) -> tuple[list[tuple[int, int]], list[st
     if quoted or not cells or not _ROW_END.fullmatch(content, cell_start):
         return None
     return cells, separators
+
+
+def _plain_cell_bounds(content: str, bar: int) -> tuple[list[tuple[int, int]], list[str]] | None:
+    """`_cell_bounds` of a line without quoted text or comments: the bars found by a search."""
+    cells: list[tuple[int, int]] = []
+    separators: list[str] = []
+    cell_start = bar + 1
+    for match in _BARS.finditer(content, cell_start):
+        cells.append((cell_start, match.start()))
+        separators.append(match.group())
+        cell_start = match.end()
+    if not cells or not _ROW_END.fullmatch(content, cell_start):
+        return None
+    return cells, separators
+
+
+_BARS = re.compile(r"\|\|?")
 
 
 # ---- a cell's AST, moved ----------------------------------------------------------------------
