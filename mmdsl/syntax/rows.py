@@ -279,18 +279,16 @@ def compile_builder(cell: ast.Cell, text: str,
     spans on line L, columns and offsets shifted by dc and do; the values that come from the
     `numbers` of the text (their start and end) read from a text of the same shape, given as `v`.
     It is Python written for the one cell and compiled, so that building a cell is a few
-    constructor calls; authored values reach it only as constants of its namespace or in `v`,
-    never as code. Builders are shared by every cell that writes the same code."""
+    assignments; authored values reach it only as constants of its namespace or in `v`, never
+    as code. Builders are shared by every cell that writes the same code."""
     writer = _BuilderWriter(text, numbers)
-    expression = writer.node(cell, None)
-    spans = "".join(f"    s{i} = Span(L, {s.column} + dc, L, {s.end_column} + dc, "
-                    f"{s.start} + do, {s.end} + do)\n" for i, s in enumerate(writer.spans))
-    code = f"def build(L, dc, do, v=()):\n{spans}    return {expression}\n"
-    kinds = tuple(writer.constants.values())
-    key = (code, tuple(map(_identity, kinds)))
+    result = writer.node(cell, None)
+    body = "".join(f"    {line}\n" for line in writer.lines)
+    code = f"def build(L, dc, do, v=()):\n{body}    return {result}\n"
+    key = (code, tuple(map(_identity, writer.constants.values())))
     built = _COMPILED.get(key)
     if built is None:
-        namespace: dict[str, Any] = {"Span": Span, **writer.constants}
+        namespace: dict[str, Any] = {"new": object.__new__, **writer.constants}
         exec(compile(code, "<mmdsl cell>", "exec"), namespace)  # code made above: no authored text
         built = _COMPILED[key] = namespace["build"]
     return built, writer.derived
@@ -305,8 +303,13 @@ def _identity(value: Any) -> Any:
 
 
 class _BuilderWriter:
+    """Writes the statements that build a node: each node made by `object.__new__` and its fields
+    set through their slots, as the frozen dataclass's own `__init__` would set them (the AST's
+    classes have no `__post_init__`: tests/syntax/test_rows.py holds them to that), a third of the
+    time of calling it."""
+
     def __init__(self, text: str, numbers: set[tuple[int, int]]) -> None:
-        self.spans: list[Span] = []
+        self.lines: list[str] = []
         self._span_names: dict[Span, str] = {}
         self.constants: dict[str, Any] = {}
         self.derived: list[Derived] = []
@@ -319,12 +322,19 @@ class _BuilderWriter:
         if isinstance(node, tuple):
             return "(" + "".join(f"{self.node(item, owner)}, " for item in node) + ")"
         if dataclasses.is_dataclass(node) and not isinstance(node, type):
-            kind = self._constant(type(node))
             span = getattr(node, "span", owner)
-            fields = ", ".join(self.node(getattr(node, f.name), span)
-                               for f in dataclasses.fields(node))
-            return f"{kind}({fields})"
+            values = [(f.name, self.node(getattr(node, f.name), span))
+                      for f in dataclasses.fields(node)]
+            return self._made(type(node), values)
         return self._leaf(node, owner)
+
+    def _made(self, kind: type, values: list[tuple[str, str]]) -> str:
+        name = f"n{len(self.lines)}"
+        self.lines.append(f"{name} = new({self._constant(kind)})")
+        for field, value in values:
+            setter = self._constant(kind.__dict__[field].__set__)
+            self.lines.append(f"{setter}({name}, {value})")
+        return name
 
     def _leaf(self, value: Any, owner: Span | None) -> str:
         """A value of the AST: a constant, or (when it comes from the numbers) read from `v`."""
@@ -351,8 +361,10 @@ class _BuilderWriter:
         if span.line != 1 or span.end_line != 1:
             raise ValueError("a cell spans one line")
         if span not in self._span_names:
-            self._span_names[span] = f"s{len(self.spans)}"
-            self.spans.append(span)
+            self._span_names[span] = self._made(Span, [
+                ("line", "L"), ("column", f"{span.column} + dc"), ("end_line", "L"),
+                ("end_column", f"{span.end_column} + dc"), ("start", f"{span.start} + do"),
+                ("end", f"{span.end} + do")])
         return self._span_names[span]
 
     def _constant(self, value: Any) -> str:

@@ -8,6 +8,7 @@ valid and broken, written as authors and attackers write them.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import table_text
-from mmdsl.source import Source
+from mmdsl.source import Source, Span
 from mmdsl.syntax import ast, parser
 from mmdsl.syntax.parser import lark_parser, parse_module, split_statements
 
@@ -158,3 +159,15 @@ def test_the_terminals_read_every_digit_alike() -> None:
         pattern = terminal.pattern.to_regexp()
         without = re.sub(r"\{\d+(?:,\d*)?\}", "", pattern.replace("0-9", ""))
         assert not re.search(r"\d", without), (terminal.name, pattern)
+
+
+def test_the_ast_classes_are_plain_frozen_dataclasses() -> None:
+    """The fast path builds nodes by setting their slots, as their own `__init__` would: right
+    only while no node class validates or derives a field on construction."""
+    classes = [Span] + [c for c in vars(ast).values() if isinstance(c, type)
+                        and dataclasses.is_dataclass(c) and c.__module__ == ast.__name__]
+    assert len(classes) > 30
+    for kind in classes:
+        assert not hasattr(kind, "__post_init__"), kind
+        assert "__slots__" in kind.__dict__ and kind.__dataclass_params__.frozen, kind  # type: ignore[attr-defined]
+        assert kind.__init__.__qualname__ == f"{kind.__qualname__}.__init__", kind
