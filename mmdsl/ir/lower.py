@@ -6,6 +6,7 @@ bug in the checks, reported as an internal error, never a wrong evaluator.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -351,7 +352,7 @@ def lower_rule(symbols: Symbols, table: TableInfo, columns: tuple[ir.IRColumn, .
     evidence = _names_in(annotations.get("evidence"))
     caveats = _names_in(annotations.get("caveats"))
     return ir.IRRule(
-        index=index, name=name, tests=tests, cells=tuple(" ".join(c.text.split()) for c in input_cells),
+        index=index, name=name, tests=tests, cells=tuple(_one_line(c.text) for c in input_cells),
         outputs=outputs,
         evidence=tuple(_evidence_title(symbols.evidence[e]) for e in evidence),
         refs=_refs(symbols, evidence, caveats),
@@ -395,9 +396,15 @@ def _refs(symbols: Symbols, evidence: list[str], caveats: list[str]) -> tuple[in
     return tuple(sorted(numbers))
 
 
+@functools.lru_cache(maxsize=4096)
+def _one_line(text: str) -> str:
+    """A cell's text on one line, its runs of blanks one space (the same texts recur in rows)."""
+    return " ".join(text.split())
+
+
 def rule_why(columns: tuple[ir.IRColumn, ...], cells: list[ast.Cell]) -> str:
     """The conditions of a rule in words: `label: cell` for every cell that is not `-`."""
-    parts = [f"{column.label}: {' '.join(cell.text.split())}"
+    parts = [f"{column.label}: {_one_line(cell.text)}"
              for column, cell in zip(columns, cells, strict=True)
              if not isinstance(cell.test, ast.AnyTest)]
     return ", ".join(parts) if parts else "always"

@@ -63,6 +63,7 @@ class RowReader:
         self._beyond_limits = too_deep_or_long
         self._cells: dict[str, CellBuilder | None] = {}
         self._shapes: dict[str, Any] = {}
+        self._written: dict[str, tuple[CellBuilder | None, int]] = {}  # by the text with blanks
 
     # ---- a table's layout ----------------------------------------------------------------------
 
@@ -129,18 +130,24 @@ class RowReader:
     def cell(self, content: str, start: int, end: int, offset: int, line: int) -> ast.Cell | None:
         """The cell between the bars at `start` and `end` of the line."""
         raw = content[start:end]
+        known = self._written.get(raw)
+        if known is None:
+            known = self._written[raw] = self._read(raw)
+        builder, lead = known
+        if builder is None:
+            return None
+        built: ast.Cell = builder(line, start + lead, offset + start + lead)
+        return built
+
+    def _read(self, raw: str) -> tuple[CellBuilder | None, int]:
+        """The builder of a cell written `raw` between its bars, and the blanks before its text."""
         text = raw.strip(_CELL_BLANKS)
         if not text:
-            return ast.Cell(None, "", Span(line, start + 1, line, end + 1, offset + start,
-                                           offset + end))
+            return functools.partial(_empty_cell, width=len(raw)), 0
         builder = self._cells.get(text, _UNREAD)
         if builder is _UNREAD:
             builder = self._cells[text] = self._template(text)
-        if builder is None:
-            return None
-        shift = start + len(raw) - len(raw.lstrip(_CELL_BLANKS))
-        built: ast.Cell = builder(line, shift, offset + shift)
-        return built
+        return builder, len(raw) - len(raw.lstrip(_CELL_BLANKS))
 
     def _template(self, text: str) -> CellBuilder | None:
         """A builder of the cell `text` anywhere; None when the text is not a cell the parser
@@ -204,6 +211,12 @@ and `r1` alike (tests/syntax/test_rows.py holds the grammar's terminals to that)
 
 
 _UNREAD: Any = object()
+
+
+def _empty_cell(line: int, column_shift: int, offset: int, width: int) -> ast.Cell:
+    """An empty cell: the blanks between its bars (none, when the bars touch)."""
+    return ast.Cell(None, "", Span(line, column_shift + 1, line, column_shift + width + 1, offset,
+                                   offset + width))
 
 
 def _line_end(text: str, position: int) -> int:
