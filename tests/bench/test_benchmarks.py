@@ -64,3 +64,13 @@ def test_the_report_gives_the_score_table_target() -> None:
     text = report.markdown(results)
     assert "## Score tables" in text
     assert "| 15 | 3 | 29 | yes | 0 |" in text and "**met**" in text.split("## Score tables")[1]
+
+
+def test_the_report_gives_the_front_end_targets() -> None:
+    """Issue 19 item 2: each stage of compiling a large table, in CPU seconds, against 1 s."""
+    results = run.Results(run.QUICK, "test")
+    results.front_end = compilation.front_end_cpu(40, 10, repeats=1)
+    assert set(results.front_end) >= set(compilation.FRONT_END_STAGES)
+    targets = report.markdown(results).split("## Targets")[1].split("\n## ")[0]
+    for stage in compilation.FRONT_END_STAGES:
+        assert f"| {stage}, 40 rows × 10 columns < 1 s CPU |" in targets
