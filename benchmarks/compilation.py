@@ -201,3 +201,44 @@ def score_verification(flags: int, ranged: int) -> dict[str, Any]:
     from benchmarks.scores import verification
 
     return verification(flags, ranged)
+
+
+FRONT_END_STAGES = ("parse, check, lower", "verify", "render Python", "render review (Markdown)")
+
+
+def front_end_cpu(rules: int = 10_000, width: int = 10, repeats: int = 3) -> dict[str, Any]:
+    """CPU seconds (median of `repeats`) of each stage of compiling one synthetic table of
+    `rules` rows (issue 19 item 2: each under 1 s at 10,000 rows x 10 columns). CPU time, not
+    wall time: the benchmark machine is shared, and waiting for a core is not the compiler's."""
+    from mmdsl.backends.python import render_module
+    from mmdsl.backends.review import render_markdown
+    from mmdsl.pipeline import compile_source
+    from mmdsl.source import Source
+    from mmdsl.syntax.parser import lark_parser
+    from mmdsl.verify.report import verify
+
+    lark_parser()  # the grammar's tables, loaded once per process, are not the table's cost
+    text = table_text(rules, width)
+    found: dict[str, list[float]] = {stage: [] for stage in FRONT_END_STAGES}
+    for _ in range(repeats):
+        started = time.process_time()
+        compilation = compile_source(Source("synthetic.mmdsl", text), verify=False)
+        found["parse, check, lower"].append(time.process_time() - started)
+        assert compilation.guideline is not None and compilation.symbols is not None
+        started = time.process_time()
+        verify("synthetic.mmdsl", compilation.symbols, compilation.guideline)
+        found["verify"].append(time.process_time() - started)
+        started = time.process_time()
+        render_module(compilation.guideline)
+        found["render Python"].append(time.process_time() - started)
+        started = time.process_time()
+        render_markdown(compilation.guideline, None)
+        found["render review (Markdown)"].append(time.process_time() - started)
+    result: dict[str, Any] = {key: sorted(v)[len(v) // 2] for key, v in found.items()}
+    result["rules"], result["width"] = rules, width
+    return result
+
+
+if __name__ == "__main__":
+    for stage, seconds in front_end_cpu(repeats=int(sys.argv[1]) if len(sys.argv) > 1 else 3).items():
+        print(f"{stage}: {seconds if isinstance(seconds, int) else f'{seconds:.3f} s CPU'}")

@@ -108,10 +108,28 @@ def _targets(results: Any) -> str:
         rows.append(f"{label} slowest {ms(slowest)} (whole `verify` "
                     f"{ms(times['verify (all findings)'])}) | {limit / slowest:.2f}× | "
                     f"{_verdict(slowest < limit)} |")
-    return ("## Targets (issue 6 item 2; verification: issue 4 item 6)\n\n"
+    rows += _front_end_rows(getattr(results, "front_end", {}))
+    return ("## Targets (issue 6 item 2; verification: issue 4 item 6; front end: issue 19 item 2)\n\n"
             "| target | measured (medians) | ratio | |\n| --- | --- | --- | --- |\n"
             + "\n".join(rows) + "\n\nEach missed target is explained, with its profile, in its "
             "section below.\n")
+
+
+def _front_end_rows(found: dict[str, Any]) -> list[str]:
+    """Issue 19 item 2: each stage of compiling a synthetic table of 10,000 rows x 10 columns
+    under 1 s of CPU (benchmarks/compilation.py front_end_cpu)."""
+    if not found:
+        return []
+    size = f"{found.get('rules', 0):,} rows × {found.get('width', 0)} columns"
+    if "error" in found:
+        return [f"| front end, {size}: each stage < 1 s CPU | {found['error']} | – | **not met** |"]
+    rows = []
+    for stage in ("parse, check, lower", "verify", "render Python", "render review (Markdown)"):
+        value = found.get(stage)
+        if isinstance(value, float):
+            rows.append(f"| {stage}, {size} < 1 s CPU | {ms(value)} CPU | {1.0 / value:.2f}× | "
+                        f"{_verdict(value < 1.0)} |")
+    return rows
 
 
 # ---- single patient --------------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ class Results:
     synthetic: dict[int, dict[str, Any]] = field(default_factory=dict)
     growth: dict[int, dict[str, Any]] = field(default_factory=dict)
     targets: list[tuple[int, int, float, dict[str, Any]]] = field(default_factory=list)
+    front_end: dict[str, Any] = field(default_factory=dict)  # CPU seconds per stage (issue 19)
     profile: str = ""
     coldstart: dict[str, float] = field(default_factory=dict)
     cohort: dict[str, Any] = field(default_factory=dict)
@@ -155,6 +156,10 @@ def run_all(results: Results, sizes: Sizes, folder: Path) -> None:
                 found["verify"] = "not run: the verifier did not finish on this size or a smaller one"
             results.synthetic[rules] = found
 
+    def front_end() -> None:
+        rows = 10_000 if sizes is not QUICK else 200
+        results.front_end = compilation.in_subprocess(f"front_end_cpu({rows})", sizes.timeout)
+
     def growth() -> None:
         remaining = (*compilation.ANALYSES, "verify (all findings)")
         for rules in sizes.growth:
@@ -222,6 +227,7 @@ def run_all(results: Results, sizes: Sizes, folder: Path) -> None:
 
     for name, action in (("single-patient evaluation", singles), ("compile tables/", tables),
                          ("verifier growth", growth), ("synthetic tables", synthetic),
+                         ("front end at 10,000 rows", front_end),
                          ("verifier targets", targets), ("score tables", score_tables),
                          ("verifier profile", profile),
                          ("cold start", cold), ("cohort", cohort),

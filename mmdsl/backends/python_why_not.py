@@ -25,6 +25,9 @@ class Explainers:
     refs: Refs
     names: dict[tuple[Check, ...], str] = field(default_factory=dict)
     functions: list[str] = field(default_factory=list)
+    # The code of each check, by the check's identity: the planner gives one Check per condition,
+    # which thousands of rules share (a 10,000-row table writes `yes` or `18..64` again and again).
+    written: dict[int, tuple[Check, str]] = field(default_factory=dict)
 
     def of(self, checks: tuple[Check, ...]) -> str:
         """The name of the function that explains `checks`, written first if need be."""
@@ -40,13 +43,22 @@ class Explainers:
     def _function(self, name: str, checks: tuple[Check, ...], calls: list[str]) -> str:
         lines = [f"def {name}(values: Values) -> str | None:"]
         for check, inner in zip(checks, calls, strict=True):
-            failed = condition_code(ir.Not(check.condition), self.refs)
-            lines.append(render(failed, 4, "if ") + ":")
-            words = (Group("because(", (Str(check.failed), Text(f"{inner}(values)")), ")")
-                     if inner else Str(check.failed))
-            lines.append(render(words, 8, "return "))
+            lines.append(self._check_code(check, inner))
         lines.append("    return None")
         return "\n".join(lines)
+
+    def _check_code(self, check: Check, inner: str) -> str:
+        """`if <check fails>: return <its words>`, written once per check (`inner`, the name of
+        its finer explainer, is the same each time: `of` names each list of checks once)."""
+        known = self.written.get(id(check))
+        if known is not None and known[0] is check:
+            return known[1]
+        failed = condition_code(ir.Not(check.condition), self.refs)
+        words = (Group("because(", (Str(check.failed), Text(f"{inner}(values)")), ")")
+                 if inner else Str(check.failed))
+        code = render(failed, 4, "if ") + ":\n" + render(words, 8, "return ")
+        self.written[id(check)] = (check, code)  # the check kept: its identity stays its own
+        return code
 
     def table_constant(self, name: str, plan: TablePlan) -> str:
         """`WHY_NOT_<n>_<table> = (explain_…, …)`: per rule of the table, its explainer."""

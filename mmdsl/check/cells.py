@@ -23,10 +23,16 @@ EMITS: tuple[CodeName, ...] = (
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     for table in context.tables():
+        fine: set[tuple[str, str]] = set()  # (column, cell text) found without a problem
         for row in context.rows(table):
             yield from rule_name(context, row.rule)
             for header, cell in row.inputs:
-                yield from cell_problems(context, header.subject, cell)
+                if (header.subject.text, cell.text) in fine:
+                    continue  # the same text in the same column: the same test, the same verdict
+                problems = list(cell_problems(context, header.subject, cell))
+                if not problems:
+                    fine.add((header.subject.text, cell.text))
+                yield from problems
 
 
 def cell_problems(context: CheckContext, subject: ast.Subject,

@@ -60,6 +60,8 @@ _DECLARED_NAME = re.compile(r"\s*\w+\s+([^\W\d][\w]*(?:-[\w]+)*|\d+)")
 def unparsed_statements(source: Source, syntax_errors: Iterable[Diagnostic]) -> Unparsed:
     """The statements (chunks of the file) in which the syntax errors were found."""
     offsets = sorted(d.span.start for d in syntax_errors)
+    if not offsets:
+        return Unparsed()
     failed = [c for c in split_statements(source.text)
               if _any_between(offsets, c.char_offset, c.char_offset + len(c.text))]
     names = (_DECLARED_NAME.match(c.text) for c in failed if c.keyword)
@@ -125,10 +127,18 @@ class CheckContext:
         return (t for t in self.symbols.tables.values() if t.layout.valid)
 
     def rows(self, table: TableInfo) -> Iterator[RowCells]:
-        """The rows of a table that have one cell per column (the others are reported by layout)."""
-        for row in table.decl.rows:
-            if len(row.cells) == table.layout.width:
-                yield split_row(table, row)
+        """The rows of a table that have one cell per column (the others are reported by layout);
+        split once for all the checks that read them (a table may have 10,000 rows)."""
+        found = self._split_rows.get(id(table.decl))
+        if found is None:
+            found = self._split_rows[id(table.decl)] = [
+                split_row(table, row) for row in table.decl.rows
+                if len(row.cells) == table.layout.width]
+        return iter(found)
+
+    @functools.cached_property
+    def _split_rows(self) -> dict[int, list[RowCells]]:
+        return {}  # by the identity of the table's declaration, which the module keeps alive
 
     def expressions(self) -> Iterator[ast.Expr]:
         """The conditions of every derived fact, of the scope and of the impossible combinations."""

@@ -36,8 +36,12 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
 
 
 def first_written(context: CheckContext) -> dict[str, ast.Name]:
-    """Each distinct name of the file where it is first written, in file order."""
+    """Each distinct name of the file where it is first written, in file order; none in a file
+    of ASCII text, whose names can neither mix scripts, nor change under normalisation, nor look
+    like one another (the three checks below): the walk over every node is then saved."""
     first: dict[str, ast.Name] = {}
+    if context.source.text.isascii():
+        return first
     for node in walk(context.module.statements):
         if isinstance(node, ast.Name):
             first.setdefault(node.text, node)

@@ -55,7 +55,8 @@ def read_names(context: CheckContext) -> set[str]:
 def cell_names(context: CheckContext) -> set[str]:
     """The words written in the cells of every table (members, classes, evidence, caveats)."""
     cells = (c for t in context.symbols.tables.values() for row in t.decl.rows for c in row.cells)
-    return {name.text for cell in cells if cell.test for name in names_in_test(cell.test)}
+    texts = {cell.text: cell.test for cell in cells if cell.test}  # each distinct text read once
+    return {name.text for test in texts.values() for name in names_in_test(test)}
 
 
 def condition_names(context: CheckContext) -> set[str]:

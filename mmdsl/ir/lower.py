@@ -6,6 +6,7 @@ bug in the checks, reported as an internal error, never a wrong evaluator.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -346,7 +347,8 @@ def lower_table(symbols: Symbols, table: TableInfo, source: Source) -> ir.IRTabl
     layout = table.layout
     columns = tuple(_column(symbols, h) for h in layout.inputs)
     outputs = tuple(_output(table, header) for header in layout.outputs)  # in column order
-    rules = tuple(lower_rule(symbols, table, columns, row, i + 1)
+    conditions: dict[tuple[str, str], ir.Cond] = {}  # (column, cell text): lowered once
+    rules = tuple(lower_rule(symbols, table, columns, row, i + 1, conditions)
                   for i, row in enumerate(table.decl.rows))
     return ir.IRTable(
         name=table.name, title=_text(table.decl.title), hit=table.policy,  # type: ignore[arg-type]
@@ -372,7 +374,11 @@ def _column(symbols: Symbols, header: ast.HeaderCell) -> ir.IRColumn:
 
 
 def lower_rule(symbols: Symbols, table: TableInfo, columns: tuple[ir.IRColumn, ...],
-               row: ast.Row, index: int) -> ir.IRRule:
+               row: ast.Row, index: int,
+               conditions: dict[tuple[str, str], ir.Cond] | None = None) -> ir.IRRule:
+    """One rule; `conditions` keeps the condition of each cell text of each column, so that a
+    text written in many rows (`-`, `yes`, `18..64`) is lowered once (conditions are immutable)."""
+    conditions = {} if conditions is None else conditions
     layout = table.layout
     cells = list(row.cells)
     name = cells.pop(0).text.strip() if layout.has_rule_column else f"R{index}"
@@ -380,14 +386,14 @@ def lower_rule(symbols: Symbols, table: TableInfo, columns: tuple[ir.IRColumn, .
     output_cells = cells[len(layout.inputs):len(layout.inputs) + len(layout.outputs)]
     annotations = dict(zip((h.subject.text for h in layout.annotations),
                            cells[len(layout.inputs) + len(layout.outputs):], strict=True))
-    tests = tuple(_cell_condition(symbols, header, cell)
+    tests = tuple(_cell_condition(symbols, header, cell, conditions)
                   for header, cell in zip(layout.inputs, input_cells, strict=True))
     outputs = tuple(_output_value(table, header, cell)
                     for header, cell in zip(layout.outputs, output_cells, strict=True))
     evidence = _names_in(annotations.get("evidence"))
     caveats = _names_in(annotations.get("caveats"))
     return ir.IRRule(
-        index=index, name=name, tests=tests, cells=tuple(" ".join(c.text.split()) for c in input_cells),
+        index=index, name=name, tests=tests, cells=tuple(_one_line(c.text) for c in input_cells),
         outputs=outputs,
         evidence=tuple(_evidence_title(symbols.evidence[e]) for e in evidence),
         refs=_refs(symbols, evidence, caveats),
@@ -397,10 +403,15 @@ def lower_rule(symbols: Symbols, table: TableInfo, columns: tuple[ir.IRColumn, .
     )
 
 
-def _cell_condition(symbols: Symbols, header: ast.HeaderCell, cell: ast.Cell) -> ir.Cond:
-    resolved = _resolve(symbols, header.subject)
-    assert cell.test is not None
-    return guard(resolved, lower_test(symbols, cell.test, resolved))
+def _cell_condition(symbols: Symbols, header: ast.HeaderCell, cell: ast.Cell,
+                    conditions: dict[tuple[str, str], ir.Cond]) -> ir.Cond:
+    key = (header.subject.text, cell.text)  # the same text parses to the same test
+    found = conditions.get(key)
+    if found is None:
+        resolved = _resolve(symbols, header.subject)
+        assert cell.test is not None
+        found = conditions[key] = guard(resolved, lower_test(symbols, cell.test, resolved))
+    return found
 
 
 def _output_value(table: TableInfo, header: ast.HeaderCell, cell: ast.Cell) -> ir.Scalar | None:
@@ -426,9 +437,15 @@ def _refs(symbols: Symbols, evidence: list[str], caveats: list[str]) -> tuple[in
     return tuple(sorted(numbers))
 
 
+@functools.lru_cache(maxsize=4096)
+def _one_line(text: str) -> str:
+    """A cell's text on one line, its runs of blanks one space (the same texts recur in rows)."""
+    return " ".join(text.split())
+
+
 def rule_why(columns: tuple[ir.IRColumn, ...], cells: list[ast.Cell]) -> str:
     """The conditions of a rule in words: `label: cell` for every cell that is not `-`."""
-    parts = [f"{column.label}: {' '.join(cell.text.split())}"
+    parts = [f"{column.label}: {_one_line(cell.text)}"
              for column, cell in zip(columns, cells, strict=True)
              if not isinstance(cell.test, ast.AnyTest)]
     return ", ".join(parts) if parts else "always"

@@ -8,6 +8,7 @@ is still read and checked: an author sees every problem of a run, not only the f
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -23,6 +24,7 @@ from mmdsl.syntax import ast
 from mmdsl.syntax.build import AstBuilder
 from mmdsl.syntax.hints import hint_for_character, hint_for_token
 from mmdsl.syntax.messages import describe_unexpected_token
+from mmdsl.syntax.rows import RowReader
 
 STATEMENT_KEYWORDS = (
     "guideline", "version", "reference", "evidence", "caveat", "enum", "class", "input", "fact",
@@ -78,6 +80,16 @@ def parse_module(source: Source) -> tuple[ast.Module, list[Diagnostic]]:
 
 
 def parse_chunk(source: Source, chunk: Chunk) -> tuple[list[ast.Statement], Diagnostic | None]:
+    if chunk.keyword == "table":
+        table = parse_table_fast(source, chunk)
+        if table is not None:
+            return [table], None
+    return parse_chunk_general(source, chunk)
+
+
+def parse_chunk_general(source: Source,
+                        chunk: Chunk) -> tuple[list[ast.Statement], Diagnostic | None]:
+    """The statement parsed by the general grammar, token by token."""
     builder = AstBuilder(source.text, chunk.line_offset, chunk.char_offset,
                          chunk.char_offset + len(chunk.text))
     try:
@@ -88,6 +100,36 @@ def parse_chunk(source: Source, chunk: Chunk) -> tuple[list[ast.Statement], Diag
     if beyond is not None:
         return [], beyond
     return builder.transform(tree), None
+
+
+def parse_table_fast(source: Source, chunk: Chunk) -> ast.TableDecl | None:
+    """A table whose rows are all plain rows: its head parsed by the general grammar, its rows by
+    the row reader (`mmdsl.syntax.rows`); None when the table must go the general way."""
+    reader = row_reader()
+    head_end = reader.head_end(chunk.text)
+    if head_end is None:
+        return None
+    rows = reader.rows(chunk.text, head_end, chunk.char_offset, chunk.line_offset)
+    if not rows:
+        return None
+    head, problem = parse_chunk_general(source, dataclasses.replace(chunk, text=chunk.text[:head_end]))
+    if problem is not None or len(head) != 1 or not isinstance(head[0], ast.TableDecl):
+        return None
+    table, last = head[0], rows[-1].span
+    span = Span(table.span.line, table.span.column, last.end_line, last.end_column,
+                table.span.start, last.end)
+    return dataclasses.replace(table, rows=tuple(rows), span=span)
+
+
+@functools.cache
+def row_reader() -> RowReader:
+    divider = lark_parser().get_terminal("DIVIDER").pattern.to_regexp()
+    return RowReader(grammar_text(), re.compile(divider), _beyond_limits_alone)
+
+
+def _beyond_limits_alone(source: Source, tree: Tree[Token]) -> bool:
+    """Whether a text parsed on its own nests too deeply or writes too long a number."""
+    return beyond_limits(source, Chunk(source.text, 0, 0, None), tree) is not None
 
 
 def split_statements(text: str) -> list[Chunk]:
@@ -114,13 +156,21 @@ class TextScan:
 def scan_text(text: str) -> TextScan:
     """The one reading of quoted text and comments, shared by the statement splitter and the
     comment finder (`mmdsl.syntax.comments`): a `#` inside quotes is text, a `"` inside a comment
-    is comment, and a quote left open stops at the next line that starts a statement."""
+    is comment, and a quote left open stops at the next line that starts a statement. Only the
+    characters that can change that reading are visited (a large table is mostly other ones)."""
     line_starts: list[int] = []
     comment_starts: list[int] = []
-    in_text = in_comment = escaped = False
-    for offset, char in enumerate(text):
+    in_text = in_comment = False
+    escaped = -1  # the offset of the character after a backslash in quoted text
+    for match in _SCANNED.finditer(text):
+        offset, char = match.start(), match.group()
         if in_text:
-            in_text, escaped = _advance_text(char, escaped)
+            if offset == escaped:
+                pass  # `\"` and `\\`: the escaped character neither closes nor escapes
+            elif char == "\\":
+                escaped = offset + 1
+            elif char == '"':
+                in_text = False
         elif char == '"' and not in_comment:
             in_text = True
         elif char == "#" and not in_comment:
@@ -129,19 +179,13 @@ def scan_text(text: str) -> TextScan:
         if char == "\n":
             in_comment = False
             if in_text and _STATEMENT_START.match(text, offset + 1):
-                in_text = escaped = False  # an unclosed quote stops at the next statement
+                in_text, escaped = False, -1  # an unclosed quote stops at the next statement
             if not in_text:
                 line_starts.append(offset + 1)
     return TextScan(line_starts, comment_starts)
 
 
-def _advance_text(char: str, escaped: bool) -> tuple[bool, bool]:
-    """Inside quoted text: (still inside?, is the next character escaped?)."""
-    if escaped:
-        return True, False
-    if char == "\\":
-        return True, True
-    return char != '"', False
+_SCANNED = re.compile(r'["#\n\\]')
 
 
 # ---- limits --------------------------------------------------------------------------------------

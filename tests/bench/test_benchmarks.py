@@ -77,3 +77,13 @@ def test_the_cold_start_of_eval_is_split_and_reported() -> None:
     text = report.markdown(results)
     assert "`mmdsl eval` of one patient < 60 ms (compile cache warm) | 70.0 ms" in text
     assert "import of the IR classes (mmdsl.ir.model)" in text
+
+
+def test_the_report_gives_the_front_end_targets() -> None:
+    """Issue 19 item 2: each stage of compiling a large table, in CPU seconds, against 1 s."""
+    results = run.Results(run.QUICK, "test")
+    results.front_end = compilation.front_end_cpu(40, 10, repeats=1)
+    assert set(results.front_end) >= set(compilation.FRONT_END_STAGES)
+    targets = report.markdown(results).split("## Targets")[1].split("\n## ")[0]
+    for stage in compilation.FRONT_END_STAGES:
+        assert f"| {stage}, 40 rows × 10 columns < 1 s CPU |" in targets

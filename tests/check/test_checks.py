@@ -335,3 +335,34 @@ def test_values_listed_in_place_form_an_enumeration_named_after_the_input() -> N
     guideline = lowered(BASE + "input stage: one of I, II, III\n")
     stage = next(i for i in guideline.inputs if i.name == "stage")
     assert (stage.type.enum_name, stage.type.members) == ("stage", ("I", "II", "III"))
+
+
+# ---- a cell text read once per column (issue 19: a 10,000-row table checked and lowered fast) --
+
+
+def test_the_same_wrong_cell_in_many_rows_is_reported_in_each() -> None:
+    text = BASE + table("| rule | last_drug || regimen |", "| r1 | lenalidomde || IsaPd |",
+                        "| r2 | lenalidomde || Sd |")
+    found = diagnostics(text)
+    assert [(d.code, d.span.line) for d in found] == [("MD301", LINE + 4), ("MD301", LINE + 5)]
+
+
+def test_a_text_fine_in_one_column_is_still_checked_in_another() -> None:
+    """`bortezomib` fits the drug column; in the yes/no column it is a mistake."""
+    text = BASE + table("| rule | last_drug | t11_14 || regimen |",
+                        "| r1 | bortezomib | yes || IsaPd |", "| r2 | - | bortezomib || Sd |")
+    found = diagnostics(text)
+    assert [d.span.line for d in found] == [LINE + 5], found
+
+
+def test_a_cell_text_is_lowered_per_column() -> None:
+    """`1` is the integer 1 in one column and the decimal 1.0 in another: a condition kept for a
+    cell text is kept for its column only."""
+    text = BASE + "input ratio: decimal 0..10\n" + table(
+        "| rule | prior_lines | ratio || regimen |", "| r1 | 1 | 1 || IsaPd |",
+        "| r2 | 2 | 1 || Sd |", "| r3 | 1 | - || Sd |")
+    rules = lowered(text).tables[0].rules
+    lines, ratio = rules[0].tests
+    assert isinstance(lines, ir.Compare) and isinstance(ratio, ir.Compare)
+    assert type(lines.value) is int and type(ratio.value) is float
+    assert rules[2].tests[0] == lines and rules[1].tests[1] == ratio
