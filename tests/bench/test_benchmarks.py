@@ -32,8 +32,10 @@ def test_every_contender_decides_as_the_generated_core(tmp_path: Path, path: Pat
 def test_synthetic_tables_hold_exactly_their_seeded_mistakes() -> None:
     text = synthetic.table_text(60, 10, seed=3)
     compiled = compile_source(Source("s.mmdsl", text))
-    codes = sorted({d.code for d in compiled.diagnostics})
-    assert len(codes) == 3, codes  # a dead rule, an overlap, a gap
+    # the seeded mistakes (a dead rule, an overlap, a gap); notes such as MD612's advice that
+    # two random rows could be one are not mistakes
+    codes = sorted({d.code for d in compiled.diagnostics if d.severity.value != "note"})
+    assert codes == ["MD600", "MD602", "MD603"], codes
     assert synthetic.table_text(60, 10, seed=3) == text
 
 
