@@ -44,6 +44,8 @@ def read_clinical_source(directory: Path, declared: str) -> ClinicalText | str:
     relative = PurePosixPath(declared)
     if not declared or relative.is_absolute() or ".." in relative.parts or "\\" in declared:
         return "the path must be relative to the table's folder and stay inside it"
+    if "\0" in declared:  # the operating system's calls would raise ValueError, not OSError
+        return "the path holds a NUL character, which no file name can hold"
     try:
         raw = (directory / relative).read_bytes()
     except OSError as error:

@@ -83,3 +83,15 @@ def test_passages_and_headings() -> None:
     assert [(p.line, p.heading) for p in found] == [(1, True), (3, False), (4, False)]
     nearest = nearest_passage("A statment.", "Title\nA statement. 1\nOther things\n")
     assert nearest is not None and nearest.line == 2
+
+
+def test_a_nul_in_the_declared_path_is_a_diagnostic_not_an_internal_error(tmp_path: Path) -> None:
+    """Found by `make fuzz`: the path reached the operating system, which raised ValueError."""
+    from mmdsl.clinical_source import read_clinical_source
+    from mmdsl.pipeline import compile_source
+    from mmdsl.source import Source
+
+    assert "NUL" in str(read_clinical_source(tmp_path, "sources/a\0b.txt"))
+    text = 'guideline g "g"\nsource "sources/a\0b.txt" "t" "2024-01-01"\ninput x: yes/no "x"\n'
+    codes = {d.code for d in compile_source(Source("g.mmdsl", text), directory=tmp_path).diagnostics}
+    assert codes and "MD900" not in codes
