@@ -146,7 +146,11 @@ class RowReader:
             return functools.partial(_empty_cell, width=len(raw)), 0
         builder = self._cells.get(text, _UNREAD)
         if builder is _UNREAD:
-            builder = self._cells[text] = self._template(text)
+            try:
+                builder = self._template(text)
+            except RecursionError:  # a cell nested past any limit: the general grammar reports it
+                builder = None
+            self._cells[text] = builder
         return builder, len(raw) - len(raw.lstrip(_CELL_BLANKS))
 
     def _template(self, text: str) -> CellBuilder | None:
@@ -179,6 +183,8 @@ class RowReader:
             tree = self._parser.parse(shape)
         except UnexpectedInput:
             return None
+        if self._beyond_limits(Source("", shape), tree):
+            return None  # too deep or too long: the general grammar names it (and walks it safely)
         runs = {(t.start_pos or 0, t.end_pos or 0)
                 for t in tree.scan_values(lambda v: isinstance(v, Token)) if t.type in _DIGITS_ALIKE}
         covered = {index for start, end in runs for index in range(start, end)}

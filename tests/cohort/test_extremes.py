@@ -19,7 +19,7 @@ from mmdsl.backends import sql
 from mmdsl.cohort.engine import evaluate_cohort
 from tests.cohort.support import disagreements, lowered_text, pa, pq, write_csv
 
-NUMBERS = ('guideline c "c"\ninput n: integer "n"\ninput t: text "t"\ntable T "T"\n  hit first\n'
+NUMBERS = ('guideline c "c"\ninput n: integer "n"\ninput t: text "t"\ntable u "U"\n  hit first\n'
            '  output o: text "o"\n  | n | t || o |\n  | > 5 | - || "big" |\n'
            '  | - | - || "other" |\n')
 
@@ -62,7 +62,7 @@ def test_a_parquet_uint64_column_beyond_bigint_is_an_invalid_row(tmp_path: Path)
     pq.write_table(pa.table({"n": pa.array([2 ** 64 - 1, 7], pa.uint64()), "t": ["a", "b"]}), path)
     report = evaluate_cohort(lowered_text(NUMBERS), path, tmp_path / "d.parquet")
     assert report.decided == 1 and [(r, f) for r, f, _ in problems(report)] == [(1, "n")]
-    assert pq.read_table(tmp_path / "d.parquet").column("T").to_pylist()[0] is not None
+    assert pq.read_table(tmp_path / "d.parquet").column("u").to_pylist()[0] is not None
 
 
 def test_a_lone_surrogate_as_value_key_or_identifier_is_an_invalid_row(tmp_path: Path) -> None:

@@ -256,7 +256,7 @@ def test_the_review_document_lists_durations_with_the_derived_facts() -> None:
     from mmdsl.backends.review import render_markdown
 
     text = render_markdown(compile_file(SECOND_DOSE), None)
-    assert "### since_first: time since the first dose" in text
+    assert "- **time since the first dose**: the time from" in text  # among the derived terms
     assert "the time from “date of the first dose” to “the day the decision is made”" in text
 
 

@@ -87,7 +87,7 @@ def test_since_a_git_revision(tmp_path: Path) -> None:
     markdown = (tmp_path / "out" / "t.md").read_text(encoding="utf-8")
     section = markdown.split("## Changes since version 1", 1)[1].split("\n## 1.", 1)[0]
     assert "Where to be seen: home becomes clinic" in section
-    assert "“age in years” is at least 60 but less than 65" in section
+    assert "“age in years” is from 60 to 64" in section
     assert "“has a fever”" in section
     status, output = docs(str(table), "-o", str(tmp_path / "out"), "--since", "no-such-revision")
     assert status == 2 and "git cannot show" in output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 from dataclasses import dataclass
@@ -55,7 +56,9 @@ def guideline(path: str, text: str) -> Guideline:
     result = compilation.guideline
     assert result is not None, f"{path} has errors: {[d.message for d in compilation.diagnostics]}"
     schema = json.loads(render_schema(result))
-    return Guideline(path, result, schema, Draft202012Validator(schema))
+    # formats asserted, as a validator asked to check them does (dates: `"format": "date"`)
+    return Guideline(path, result, schema,
+                     Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER))
 
 
 def shipped_guidelines() -> list[Guideline]:
@@ -120,6 +123,9 @@ def valid_value(value_type: ir.IRType) -> st.SearchStrategy[Any]:
             return st.text(max_size=8)
         case "enum":
             return st.sampled_from(value_type.members)
+        case "date":  # ISO dates as the facts give them (h18's date inputs)
+            return st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)).map(
+                datetime.date.isoformat)
         case _:
             return st.lists(st.sampled_from(value_type.members), unique=True)
 
@@ -142,8 +148,9 @@ def any_value(value_type: ir.IRType) -> st.SearchStrategy[Any]:
                        for step in (-1, -0.5, 0, 0.5, 1)]
     members = [*value_type.members, "not_a_member", ""]
     lists = st.lists(st.sampled_from(members), max_size=4)
+    dates = ["2024-02-30", "2024-2-3", "20240203", "2024-02-03T00:00"] if value_type.kind == "date" else []
     return (valid_value(value_type) | ANY_JSON | lists
-            | st.sampled_from([*near, *members, 3.0, -0.0, 1e300]))
+            | st.sampled_from([*near, *members, *dates, 3.0, -0.0, 1e300]))
 
 
 @st.composite

@@ -147,7 +147,10 @@ def test_each_broken_cell_reports_as_the_general_grammar_does(
     text = ('guideline g "t"\ninput x: integer\ntable t\n  | rule | x || plan |\n'
             f"  |---|---||---|\n  | r1 | 1 || a |\n  | r2 | {cell} || b |\n")
     source = Source("broken.mmdsl", text)
-    assert not took_fast_path(text)
+    # a number with a word after it parses as a cell since durations (`6 weeks`): the checks,
+    # not the grammar, name the unit, so the fast path may take it; the diagnostics are the same
+    if cell not in ("60 kg", "1e5"):
+        assert not took_fast_path(text)
     assert fast(source) == general(source, monkeypatch)
 
 
