@@ -2,11 +2,14 @@
 
 The query reads a relation `patients` with a column `_row` (the patient's row number) and one
 column per input, already checked (docs/cohort.md): yes/no as BOOLEAN, integer as BIGINT, decimal
-as DOUBLE, text and members as VARCHAR, sets as VARCHAR[] lists. It returns, per patient, the
-decision of docs/decision.md without the trace: status, reason, conflicts, each table's result
-and the derived facts. It is written in DuckDB's dialect with only the constructs sqlglot
-translates faithfully (CASE, lists, structs, `list_contains`, `list_filter`), so that
-`transpiled` can give the same query to Spark SQL and the other dialects sqlglot knows.
+as DOUBLE, text and members as VARCHAR, sets as BIGINT bit masks (bit i: the i-th member of the
+set's type), so that a membership is a bitwise AND. It returns, per patient, the decision of
+docs/decision.md without the trace, in typed columns: status, reason, conflicts, each table's
+result as rule positions (the rules' rows are the same for every patient: `cohort_tables` gives
+them once, for the file's metadata) and the derived facts. It is written in DuckDB's dialect with
+only the constructs sqlglot translates faithfully (CASE, `&`, lists, structs, `list_contains`,
+`list_filter`), so that `transpiled` can give the same query to Spark SQL and the other dialects
+sqlglot knows.
 
 Python builds a view model of finished SQL fragments; `sql_query.sql.j2` only places them. Every
 authored string reaches the SQL through `string_literal`, every name through `identifier`.
@@ -30,9 +33,11 @@ from mmdsl.ir.walk import conditions, parts
 from mmdsl.semantics.policies import RANKED_POLICIES
 
 MAX_EXACT_SUM_RULES = 12  # `collect sum` of decimals: one precomputed sum per set of rules
+MASK_BITS = 63  # bits of a BIGINT bit mask (the sign bit left alone): set members, list rules
+COHORT_SCHEMA = "2"  # the decisions file's layout (docs/cohort.md); raised on any change
 RESERVED_COLUMNS = ("row", "status", "reason", "errors", "derived")
 SQL_TYPES = {"bool": "BOOLEAN", "integer": "BIGINT", "decimal": "DOUBLE", "text": "VARCHAR",
-             "enum": "VARCHAR", "set": "VARCHAR[]"}
+             "enum": "VARCHAR", "set": "BIGINT"}  # a checked set: its bit mask
 
 
 class SqlUnsupported(Exception):
@@ -140,8 +145,6 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
     def add(name: str, columns: Iterator[str] | tuple[str, ...]) -> None:
         steps.append(Step(name, steps[-1].name if steps else "patients", tuple(columns)))
 
-    if names.members:
-        add("_h", names.member_columns())
     for position, fact in enumerate(guideline.facts):
         add(f"_f{position}", (f"{Conditions(names).sql(fact.condition)} AS _f{position}",))
         names.refs[fact.name] = f"_f{position}"
@@ -219,23 +222,22 @@ def _errors(errors: list[tuple[str, str]], any_error: str) -> str:
 
 class Names:
     """The SQL column of each ref: inputs by their own (quoted) name, the rest by position; and
-    `_h<n>`, whether a set input holds a member, for each (set, member) a condition tests: a
-    membership is tested once per patient however many conditions ask for it."""
+    the members of each set input, whose column is a bit mask (bit i: `members[i]`)."""
 
     def __init__(self, guideline: ir.IRGuideline) -> None:
         self.refs: dict[str, str] = {item.name: identifier(item.name) for item in guideline.inputs}
         self.nullable: set[str] = set()  # refs that may be NULL (single-hit outputs, sums…)
-        sets = {item.name for item in guideline.inputs if item.type.kind == "set"}
-        self.members: dict[tuple[str, str], str] = {}
-        for condition in conditions(guideline):
-            for part in parts(condition):
-                if isinstance(part, ir.SetTest) and part.ref in sets:
-                    for member in part.members:
-                        self.members.setdefault((part.ref, member), f"_h{len(self.members)}")
+        self.sets: dict[str, tuple[str, ...]] = {
+            item.name: item.type.members for item in guideline.inputs if item.type.kind == "set"}
+        for name, members in self.sets.items():
+            if len(members) > MASK_BITS:
+                raise SqlUnsupported(f"the set `{name}` has {len(members)} members; a cohort "
+                                     f"carries a set as a {MASK_BITS}-bit mask, so at most "
+                                     f"{MASK_BITS}; use the Python evaluator")
 
-    def member_columns(self) -> Iterator[str]:
-        for (ref, member), column in self.members.items():
-            yield f"list_contains({self.refs[ref]}, {string_literal(member)}) AS {column}"
+    def mask(self, ref: str, members: Sequence[str]) -> int:
+        """The bit mask of `members` of the set input `ref`."""
+        return sum(1 << self.sets[ref].index(member) for member in set(members))
 
 
 class Conditions:
@@ -272,10 +274,9 @@ class Conditions:
 
     def _test(self, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
         column = self.names.refs[condition.ref]
-        if isinstance(condition, ir.SetTest):
-            held = [self.names.members.get((condition.ref, m)) for m in condition.members]
-            if all(held):
-                return _quantified(condition.quantifier, [h for h in held if h])
+        if isinstance(condition, ir.SetTest) and condition.ref in self.names.sets:
+            return _masked(column, condition.quantifier,
+                           self.names.mask(condition.ref, condition.members))
         test = _atom(column, condition)
         if condition.ref in self.names.nullable:
             return f"COALESCE({test}, FALSE)"  # a test on a missing value is false
@@ -296,6 +297,16 @@ def _atom(column: str, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
             return _quantified(quantifier, [f"list_contains({column}, {string_literal(m)})"
                                             for m in members])
     raise TypeError(f"not a test: {condition!r}")
+
+
+def _masked(column: str, quantifier: str, mask: int) -> str:
+    """A test of a set input's bit mask: any member of `mask` held, none, or all."""
+    if not mask:  # `any of` nothing is false, `none of` / `all of` nothing true
+        return "FALSE" if quantifier == "any" else "TRUE"
+    held = f"({column} & {mask})"
+    if quantifier == "all":
+        return f"({held} = {mask})"
+    return f"({held} {'<>' if quantifier == 'any' else '='} 0)"
 
 
 def _quantified(quantifier: str, has: list[str]) -> str:
@@ -371,8 +382,7 @@ class TableQuery:
             self.conflict = self._error_json()
         else:
             yield f"{first_match} AS {chosen}"
-        rows = [(str(p), self._row(p)) for p in range(len(self.table.rules))]
-        self.result = _case_of(chosen, rows)
+        self.result = chosen  # the chosen rule's position (NULL: none)
         for index, output in enumerate(self.table.outputs):
             if f"{self.table.name}.{output.name}" not in self.read:
                 continue
@@ -421,8 +431,7 @@ class TableQuery:
         kept = self._kept()
         for position in self.rank:
             yield f"{kept[position]} AS {self.prefix}_k{position}"
-        rows = [(f"{self.prefix}_k{p}", self._row(p)) for p in self.rank]
-        self.result = _json_list(rows)
+        self.result = _rules_in_list([(f"{self.prefix}_k{p}", p) for p in self.rank])
         for index, output in enumerate(self.table.outputs):
             if f"{self.table.name}.{output.name}" not in self.read:
                 continue
@@ -485,23 +494,31 @@ class TableQuery:
             if self.table.result_kind == "single":
                 self.names.nullable.add(ref)
 
-    def _row(self, position: int) -> str:
-        """A rule's row as JSON text (a constant): its outputs by name, then the rule's name.
-        What the rule cites (evidence, refs, caveats) is the same for every patient:
-        `rules_description` gives it once, not once per patient."""
-        rule = self.table.rules[position]
-        row: dict[str, ir.Scalar | None] = {
-            o.name: v for o, v in zip(self.table.outputs, rule.outputs, strict=True)}
-        row["rule"] = rule.name
-        return string_literal(json.dumps(row, ensure_ascii=False))
+
+def result_encoding(table: ir.IRTable) -> str:
+    """How a table's result is held in a cohort row (docs/cohort.md): `number` (the number),
+    `rule` (the position of the chosen rule, NULL for none), `mask` (a list: bit p set when the
+    rule at position p is in it) or `rules` (a list of more rules than a mask has bits: the
+    positions, in the list's order)."""
+    if table.result_kind == "number":
+        return "number"
+    if table.result_kind != "list":
+        return "rule"
+    return "mask" if len(table.rules) <= MASK_BITS else "rules"
 
 
-def rules_description(guideline: ir.IRGuideline) -> dict[str, dict[str, dict[str, list[object]]]]:
-    """What each rule cites, by table and rule name: the part of a result row that does not
-    depend on the patient (docs/decision.md: evidence, refs, caveats)."""
-    return {table.name: {rule.name: {"evidence": list(rule.evidence), "refs": list(rule.refs),
-                                     "caveats": list(rule.caveats)} for rule in table.rules}
-            for table in guideline.tables}
+def cohort_tables(guideline: ir.IRGuideline) -> dict[str, dict[str, object]]:
+    """What a cohort row's rule positions stand for, by table (the part of a result that does not
+    depend on the patient, written once in the decisions file's metadata): the encoding, the order
+    of a list's rows (positions), and each rule's row: its outputs by name, its name, and what it
+    cites (docs/decision.md: evidence, refs, caveats)."""
+    return {table.name: {
+        "result": result_encoding(table),
+        "order": rank_order(table) if table.result_kind == "list" else [],
+        "rules": [{"outputs": {o.name: v for o, v in zip(table.outputs, rule.outputs, strict=True)},
+                   "rule": rule.name, "evidence": list(rule.evidence), "refs": list(rule.refs),
+                   "caveats": list(rule.caveats)} for rule in table.rules]}
+        for table in guideline.tables}
 
 
 def rank_order(table: ir.IRTable) -> list[int]:
@@ -549,6 +566,17 @@ def _json_list(items: list[tuple[str, str]]) -> str:
         return "'[]'"
     cases = ", ".join(f"CASE WHEN {c} THEN {v} END" for c, v in items)
     return f"('[' || concat_ws(', ', {cases}) || ']')"
+
+
+def _rules_in_list(kept: list[tuple[str, int]]) -> str:
+    """The rules in a list result: a BIGINT bit mask (bit p: the rule at position p is in the
+    list), or, past MASK_BITS rules, their positions in the list's order."""
+    if len(kept) > MASK_BITS:
+        cases = ", ".join(f"CASE WHEN {c} THEN {p} END" for c, p in kept)
+        return f"list_filter([{cases}], lambda x: x IS NOT NULL)"
+    bits = " + ".join(f"CASE WHEN {c} THEN {1 << p} ELSE 0 END" for c, p in sorted(
+        kept, key=lambda item: item[1])) or "0"
+    return f"CAST(({bits}) AS BIGINT)"
 
 
 def _json_inner(text: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mmdsl.backends.sql import identifier, list_literal, literal, string_literal
+from mmdsl.backends.sql import MASK_BITS, identifier, literal, string_literal
 from mmdsl.ir import model as ir
 
 INTEGER_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
@@ -60,7 +60,7 @@ def checked_input(item: ir.IRInput, column_type: str | None, text_cells: bool) -
 def _default(item: ir.IRInput) -> str:
     if item.type.kind == "set":
         members = item.default if isinstance(item.default, list) else []
-        return list_literal([string_literal(str(m)) for m in members], "VARCHAR")
+        return f"CAST({set_mask(item, [str(m) for m in members])} AS BIGINT)"
     value = item.default
     assert not isinstance(value, list | dict)
     return literal(value, item.type.kind)
@@ -82,7 +82,7 @@ def _typed_cell(item: ir.IRInput, column: str, column_type: str) -> Checked | No
     if kind in ("text", "enum") and column_type == "VARCHAR":
         return Checked(column, _member(column, item) if kind == "enum" else "TRUE")
     if kind == "set" and column_type == "VARCHAR[]":
-        return Checked(column, _set_plain(column, item))
+        return _set(column, item)
     return None
 
 
@@ -104,8 +104,9 @@ def _text_cell(item: ir.IRInput, column: str) -> Checked:
     # CASE, not AND: the cast must run only on cells that are such arrays
     names = f"CAST(json({column}) AS VARCHAR[])"
     shaped = f"regexp_full_match({column}, {string_literal(JSON_NAMES)})"
-    return Checked(f"CASE WHEN {shaped} THEN {names} END",
-                   f"CASE WHEN {shaped} THEN {_set_plain(names, item)} ELSE FALSE END")
+    checked = _set(names, item)
+    return Checked(f"CASE WHEN {shaped} THEN {checked.value} END",
+                   f"CASE WHEN {shaped} THEN {checked.plain} ELSE FALSE END")
 
 
 def _within(value: str, value_type: ir.IRType, low: int | None = None,
@@ -124,10 +125,20 @@ def _member(value: str, item: ir.IRInput) -> str:
     return f"({value} IN ({members}))"
 
 
-def _set_plain(value: str, item: ir.IRInput) -> str:
-    """Every item a member, none twice (nor NULL): as many items as members the list contains.
-    (One `list_contains` per member is several times faster in DuckDB than `list_has_all` and
-    `list_unique`.)"""
-    held = " + ".join(f"CASE WHEN list_contains({value}, {string_literal(m)}) THEN 1 ELSE 0 END"
-                      for m in item.type.members) or "0"
-    return f"({value} IS NOT NULL AND len({value}) = ({held}))"
+def set_mask(item: ir.IRInput, members: list[str]) -> int:
+    """The bit mask of a set input's value: bit i for the i-th member of its type."""
+    return sum(1 << item.type.members.index(member) for member in set(members))
+
+
+def _set(value: str, item: ir.IRInput) -> Checked:
+    """A list of names as the set's bit mask, each item looked up once (one CASE per item, not
+    one `list_contains` per member); plain when every item is a member and none is there twice
+    (nor NULL): then the mask has as many bits as the list has items."""
+    members = item.type.members
+    if len(members) > MASK_BITS:  # the decision query refuses such a set (SqlUnsupported)
+        return Checked("CAST(NULL AS BIGINT)", "FALSE")
+    bits = " ".join(f"WHEN {string_literal(m)} THEN CAST({1 << i} AS BIGINT)"
+                    for i, m in enumerate(members))
+    mask = (f"COALESCE(list_aggregate(list_transform({value}, lambda x: CASE x {bits} END), "
+            f"'bit_or'), CAST(0 AS BIGINT))") if members else "CAST(0 AS BIGINT)"
+    return Checked(mask, f"({value} IS NOT NULL AND bit_count({mask}) = len({value}))")

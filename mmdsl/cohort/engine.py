@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from mmdsl.backends.sql import (
+    COHORT_SCHEMA,
     SQL_TYPES,
+    cohort_tables,
     identifier,
     render_impossible_sql,
     render_sql,
-    rules_description,
     string_literal,
 )
 from mmdsl.cohort.checks import checked_input
@@ -81,6 +82,8 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
     at all); the report counts the rows and lists the problems of the refused ones."""
     progress = progress or Progress(enabled=False)
     report = CohortReport()
+    carry = [("_id", id_column)] if id_column else []
+    query = render_sql(guideline, carry=carry)  # first: a guideline SQL cannot decide reads nothing
     connection = connect(threads)
     module = evaluator(guideline)
     started = time.perf_counter()
@@ -96,8 +99,6 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
     _refuse_impossible(connection, guideline, checker)
     report.seconds["read and check"] = time.perf_counter() - started
     started = time.perf_counter()
-    carry = [("_id", id_column)] if id_column else []
-    query = render_sql(guideline, carry=carry)
     report.decided = _write(connection, guideline, query, output, progress,
                             ordered=bool(checker.accepted.rows) and kind != "jsonl")
     report.seconds["evaluate and write"] = time.perf_counter() - started
@@ -240,7 +241,7 @@ def _id_text(value: Any) -> str | None:
 def _arrow_type(pyarrow: Any, kind: str) -> Any:
     return {"bool": pyarrow.bool_(), "integer": pyarrow.int64(), "decimal": pyarrow.float64(),
             "text": pyarrow.string(), "enum": pyarrow.string(),
-            "set": pyarrow.list_(pyarrow.string())}[kind]
+            "set": pyarrow.int64()}[kind]  # a checked set: its bit mask
 
 
 SHOWN_ERRORS = 10
@@ -274,7 +275,8 @@ def _write(connection: Any, guideline: ir.IRGuideline, query: str, output: Path,
         ("mmdsl_guideline", guideline.name), ("mmdsl_version", guideline.version),
         ("mmdsl_source_sha256", guideline.source_sha256),
         ("mmdsl_compiler", guideline.mmdsl_version),
-        ("mmdsl_rules", json.dumps(rules_description(guideline), ensure_ascii=False))))
+        ("mmdsl_cohort_schema", COHORT_SCHEMA),
+        ("mmdsl_tables", json.dumps(cohort_tables(guideline), ensure_ascii=False))))
     ordering = ' ORDER BY "row"' if ordered else ""
     with replacing(output) as partial:  # the whole file or none (mmdsl/writing.py)
         copy = (f"COPY (SELECT * FROM ({query}){ordering}) TO {string_literal(str(partial))} "

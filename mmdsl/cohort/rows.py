@@ -31,17 +31,22 @@ class Problem:
 
 @dataclass
 class Accepted:
-    """Rows that passed the checks, as columns: row numbers, each input's values, the ids."""
+    """Rows that passed the checks, as columns: row numbers, each input's values (a set as its
+    bit mask, as the decision query reads it: bit i for the i-th member), the ids."""
 
     rows: list[int] = field(default_factory=list)
     values: dict[str, list[Any]] = field(default_factory=dict)
     ids: list[Any] = field(default_factory=list)
+    bits: dict[str, dict[str, int]] = field(default_factory=dict)  # set input -> member -> bit
 
     def add(self, row: int, values: dict[str, Any], identity: Any = None) -> None:
         self.rows.append(row)
         for name, column in self.values.items():
             value = values[name]
-            column.append(sorted(value) if isinstance(value, frozenset) else value)
+            if isinstance(value, frozenset):
+                bits = self.bits[name]
+                value = sum(bits[member] for member in value)
+            column.append(value)
         self.ids.append(identity)
 
 
@@ -60,7 +65,9 @@ class RowChecker:
     def __init__(self, guideline: ir.IRGuideline, module: types.ModuleType) -> None:
         self.module = module
         self.names = [item.name for item in guideline.inputs]
-        self.accepted = Accepted(values={name: [] for name in self.names})
+        self.accepted = Accepted(values={name: [] for name in self.names}, bits={
+            item.name: {member: 1 << i for i, member in enumerate(item.type.members)}
+            for item in guideline.inputs if item.type.kind == "set"})
         self.problems: list[Problem] = []
         self.invalid_rows = 0
 

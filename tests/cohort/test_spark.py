@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from mmdsl.backends.sql import transpiled
+from mmdsl.cohort.checks import set_mask
 from mmdsl.cohort.engine import evaluate_cohort
 from mmdsl.cohort.rows import evaluator
 from mmdsl.cohort.synthetic import arrow_type
@@ -57,8 +58,10 @@ def checked_patients(guideline: Any, source: Path, target: Path) -> None:
     values = [module.read_facts({k: v for k, v in row.items() if v is not None}) for row in rows]
     columns = {"_row": pa.array(range(1, len(rows) + 1), pa.int64())}
     for item in guideline.inputs:
-        column = [sorted(v[item.name]) if item.type.kind == "set" else v[item.name] for v in values]
-        columns[item.name] = pa.array(column, arrow_type(pa, item.type.kind))
+        column = [set_mask(item, list(v[item.name])) if item.type.kind == "set" else v[item.name]
+                  for v in values]  # a set as its bit mask (docs/cohort.md)
+        kind = pa.int64() if item.type.kind == "set" else arrow_type(pa, item.type.kind)
+        columns[item.name] = pa.array(column, kind)
     pq.write_table(pa.table(columns), target)
 
 
