@@ -2,10 +2,11 @@
 
 A row is *plain* when every input is given with exactly the expected type and a valid value, so
 that the rules of docs/decision.md certainly accept it; its typed values (a set as its bit mask,
-docs/cohort.md) then go straight into the decision query. A row that is not plain is not refused here: it is read back into Python
-and checked by the evaluator's own validation (`rows.py`), which either accepts it (with the
-very same values) or names every problem. The SQL check therefore only has to be sound (never
-call plain a row the evaluator would refuse, never give a different value); it may be cautious.
+docs/cohort.md) then go straight into the decision query. A row that is not plain is not refused
+here: it is read back into Python and checked by the evaluator's own validation (`rows.py`), which
+either accepts it (with the very same values) or names every problem. The SQL check therefore only
+has to be sound (never call plain a row the evaluator would refuse, never give a different value);
+it may be cautious.
 
 How a column holds each type (docs/cohort.md):
 - Parquet: BOOLEAN; any integer type; DOUBLE or FLOAT (and integers) for decimals; VARCHAR for
