@@ -39,6 +39,7 @@ class Checked:
 
     value: str
     plain: str
+    prepared: tuple[str, ...] = ()  # `expression AS name`: computed once, before value and plain
 
 
 def checked_input(item: ir.IRInput, column_type: str | None, text_cells: bool) -> Checked:
@@ -53,9 +54,9 @@ def checked_input(item: ir.IRInput, column_type: str | None, text_cells: bool) -
         return Checked(_default(item) if not item.required else "NULL",
                        "FALSE" if item.required else f"({column} IS NULL)")
     if item.required:
-        return Checked(given.value, f"({column} IS NOT NULL AND {given.plain})")
+        return Checked(given.value, f"({column} IS NOT NULL AND {given.plain})", given.prepared)
     return Checked(f"CASE WHEN {column} IS NULL THEN {_default(item)} ELSE {given.value} END",
-                   f"({column} IS NULL OR {given.plain})")
+                   f"({column} IS NULL OR {given.plain})", given.prepared)
 
 
 def _default(item: ir.IRInput) -> str:
@@ -83,7 +84,9 @@ def _typed_cell(item: ir.IRInput, column: str, column_type: str) -> Checked | No
     if kind in ("text", "enum") and column_type == "VARCHAR":
         return Checked(column, _member(column, item) if kind == "enum" else "TRUE")
     if kind == "set" and column_type == "VARCHAR[]":
-        return _set(column, item)
+        mask = identifier(f"_mask:{item.name}")  # computed once, read by value and check
+        checked = _set(column, item, mask)
+        return Checked(mask, checked.plain, (f"{checked.value} AS {mask}",))
     return None
 
 
@@ -131,10 +134,11 @@ def set_mask(item: ir.IRInput, members: list[str]) -> int:
     return sum(1 << item.type.members.index(member) for member in set(members))
 
 
-def _set(value: str, item: ir.IRInput) -> Checked:
+def _set(value: str, item: ir.IRInput, mask_column: str | None = None) -> Checked:
     """A list of names as the set's bit mask, each item looked up once (one CASE per item, not
     one `list_contains` per member); plain when every item is a member and none is there twice
-    (nor NULL): then the mask has as many bits as the list has items."""
+    (nor NULL): then the mask has as many bits as the list has items. With `mask_column`, the
+    mask is computed once into that column (Checked.prepared) and the check reads it there."""
     members = item.type.members
     if len(members) > MASK_BITS:  # the decision query refuses such a set (SqlUnsupported)
         return Checked("CAST(NULL AS BIGINT)", "FALSE")
@@ -142,4 +146,5 @@ def _set(value: str, item: ir.IRInput) -> Checked:
                     for i, m in enumerate(members))
     mask = (f"COALESCE(list_aggregate(list_transform({value}, lambda x: CASE x {bits} END), "
             f"'bit_or'), CAST(0 AS BIGINT))") if members else "CAST(0 AS BIGINT)"
-    return Checked(mask, f"({value} IS NOT NULL AND bit_count({mask}) = len({value}))")
+    counted = mask_column or mask  # the plain test reads the mask's column when there is one
+    return Checked(mask, f"({value} IS NOT NULL AND bit_count({counted}) = len({value}))")

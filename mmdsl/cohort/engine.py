@@ -134,19 +134,25 @@ def _read_table(connection: Any, guideline: ir.IRGuideline, module: Any, source:
     plain = " AND ".join(c.plain for c in checks.values()) or "TRUE"
     checker = RowChecker(guideline, module)
     given = [item.name for item in guideline.inputs if item.name in columns]
-    doubtful = (f"SELECT _row{', ' + identifier(id_column) if id_column else ''}"
-                f"{''.join(', ' + identifier(n) for n in given)} FROM source "
-                f"WHERE NOT ({plain})")
-    with progress.polling("checking", lambda: _fraction(connection)):
-        cursor = connection.execute(doubtful)
-        _check_doubtful(checker, cursor, guideline, given, kind == "csv", id_column is not None)
-    # every row is plain, or the doubtful ones (now checked by Python) are left out here
-    where = f" WHERE {plain}" if checker.invalid_rows or checker.accepted.rows else ""
     values = "".join(f", {checks[item.name].value} AS {identifier(item.name)}"
                      for item in guideline.inputs)
     carried = f", {identifier(id_column)} AS _id" if id_column else ""
-    connection.execute(f"CREATE TEMP VIEW plain_rows AS SELECT _row{carried}{values} "
-                       f"FROM source{where}")
+    # One scan checks every row and keeps its typed values (sets as masks: the lists are decoded
+    # once); only the rows SQL doubts are read again, for Python to check.
+    with progress.polling("checking", lambda: _fraction(connection)):
+        prepared = "".join(f", {p}" for c in checks.values() for p in c.prepared)
+        connection.execute(f"CREATE TEMP TABLE checked AS SELECT _row{carried}, ({plain}) AS "
+                           f"_plain{values} FROM (SELECT *{prepared} FROM source)")
+    doubted = connection.execute("SELECT count(*) FROM checked WHERE NOT _plain").fetchall()[0][0]
+    if doubted:
+        cursor = connection.execute(
+            f"SELECT _row{', ' + identifier(id_column) if id_column else ''}"
+            f"{''.join(', ' + identifier(n) for n in given)} FROM source WHERE _row IN "
+            "(SELECT _row FROM checked WHERE NOT _plain) ORDER BY _row")
+        _check_doubtful(checker, cursor, guideline, given, kind == "csv", id_column is not None)
+    names = "".join(f", {identifier(item.name)}" for item in guideline.inputs)
+    connection.execute(f"CREATE TEMP VIEW plain_rows AS SELECT _row{', _id' if id_column else ''}"
+                       f"{names} FROM checked{' WHERE _plain' if doubted else ''}")
     return checker, columns.get(id_column, "VARCHAR") if id_column else "VARCHAR"
 
 
