@@ -345,20 +345,21 @@ the trace is not in the cohort output, docs/cohort.md).
 **What bounds the cohort.** Sets are carried as bit masks once checked (one CASE per list item
 turns a list into its mask and proves it plain: as many bits as items), so a membership is a
 bitwise AND; each table's result is a typed rule position or a bit mask of its rules, the rules'
-rows written once in the file's metadata (docs/cohort.md). What is left is reading the patients'
-lists of strings: DuckDB's `EXPLAIN ANALYZE` of the decision's COPY on these 1,000,000 patients
-(5 December 2026, issue 19) gives 2.01 s of its 4.37 s of operator time to the projection that
-turns the two set columns into masks and 0.62 s to the Parquet scan that decodes them, the
-conditions and the result columns 0.3 s together; and the file is scanned twice (once to find
-the rows SQL cannot call plain, which Python then checks, once to decide), each scan decoding
-the lists again (the first scan was 0.66 s of CPU, the COPY 1.11 s, of the 2.0 s the process
-took). Mapping the *distinct* lists to masks through a join was slower (0.80 s against 0.24 s
-of CPU for one column: hashing a list costs as much as reading it). The loop it is held against
+rows written once in the file's metadata (docs/cohort.md); one scan of the file checks every
+row and keeps its typed values in memory, and only the rows SQL cannot call plain are read again
+(for Python to check). What is left is reading the patients' lists of strings: profiled on these
+1,000,000 patients (5 December 2026, issue 19, CPU time of `evaluate_cohort`'s statements), the
+checking scan, which decodes the two set columns' lists and turns them into masks, is 0.79 s of
+CPU; the decision and its Parquet output 0.32 s; of 1.27 s in all (2.0 s when the lists were
+decoded by two scans, 2.48 s before the masks). In DuckDB's `EXPLAIN ANALYZE` of the decision
+from the lists, the projection that builds the masks was 2.01 s of 4.37 s of operator time.
+Mapping the *distinct* lists to masks through a join was slower (0.80 s against 0.24 s of CPU
+for one column: hashing a list costs as much as reading it). The loop it is held against
 is the generated evaluator at {c['loop median'] / c['patients'] * 1e6:.1f} µs a patient.
 Against the reference interpreter (what `mmdsl.load(...).evaluate` runs) the cohort is
-{interp / c['cohort median']:.0f}× faster. What would close the rest of the gap: one scan that
-checks and decides at once (the checked masks kept in memory), patients' files that store sets
-as masks already (nothing to decode), and more cores: the query is embarrassingly parallel.
+{interp / c['cohort median']:.0f}× faster. What would close the rest of the gap: patients' files
+that store sets as masks already (nothing to decode), the process start and compile kept small,
+and more cores: the query is embarrassingly parallel.
 """
 
 
