@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from mmdsl.check.context import CheckContext
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
+from mmdsl.syntax.comments import characters_in_text_or_comment
 
 EMITS: tuple[CodeName, ...] = ("control-character",)
 """The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
@@ -46,13 +47,6 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
 def control_offsets(text: str) -> Iterator[int]:
     """Offsets of control characters inside quoted text and comments (one pass over the file,
     with the lexer's view of where text and comments begin and end)."""
-    in_text = in_comment = escaped = False
-    for offset, char in enumerate(text):
-        if (in_text or in_comment) and CONTROL.match(char):
+    for offset, char, inside in characters_in_text_or_comment(text):
+        if inside and CONTROL.match(char):
             yield offset
-        if in_text:
-            in_text, escaped = escaped or char != '"', not escaped and char == "\\"
-        elif char == "\n":
-            in_comment = False
-        elif not in_comment:
-            in_text, in_comment = char == '"', char == "#"

@@ -16,6 +16,7 @@ from mmdsl.check.context import CheckContext, walk
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
 from mmdsl.syntax import ast
+from mmdsl.syntax.comments import characters_in_text_or_comment
 
 EMITS: tuple[CodeName, ...] = ("suspicious-name",)
 """The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
@@ -61,16 +62,9 @@ def hidden_offsets(text: str) -> Iterator[int]:
     """Offsets of invisible characters inside quoted text, comments and names."""
     if text.isascii():  # no invisible character is ASCII: most files end here
         return
-    in_text = in_comment = escaped = False
-    for offset, char in enumerate(text):
-        if is_invisible(char) and (in_text or in_comment or char in INVISIBLE_LETTERS):
+    for offset, char, inside in characters_in_text_or_comment(text):
+        if is_invisible(char) and (inside or char in INVISIBLE_LETTERS):
             yield offset
-        if in_text:
-            in_text, escaped = escaped or char != '"', not escaped and char == "\\"
-        elif char == "\n":
-            in_comment = False
-        elif not in_comment:
-            in_text, in_comment = char == '"', char == "#"
 
 
 def is_invisible(char: str) -> bool:

@@ -8,6 +8,7 @@ comment, and a quote left open stops at the next line that starts a statement.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mmdsl.syntax.parser import scan_text
@@ -40,3 +41,18 @@ def _comment_at(text: str, start: int) -> Comment:
         start=start,
         own_line=not text[line_start:start].strip(" \t\f"),
     )
+
+
+def characters_in_text_or_comment(text: str) -> Iterator[tuple[int, str, bool]]:
+    """Each character of the file with its offset and whether it lies inside quoted text or a
+    comment, as the lexer sees them (escapes inside quotes; a comment ends at its line break).
+    The checks for hidden and control characters read the file through it."""
+    in_text = in_comment = escaped = False
+    for offset, char in enumerate(text):
+        yield offset, char, in_text or in_comment
+        if in_text:
+            in_text, escaped = escaped or char != '"', not escaped and char == "\\"
+        elif char == "\n":
+            in_comment = False
+        elif not in_comment:
+            in_text, in_comment = char == '"', char == "#"
