@@ -123,13 +123,14 @@ def _decision(element: Element, reporter: Reporter) -> m.Decision:
     name = element.attributes.get("name", "")
     variable = element.find("variable")
     type_ref = variable.attributes.get("typeRef") if variable is not None else None
-    for requirement in element.find_all("knowledgeRequirement"):
+    requirements = element.find_all("knowledgeRequirement")
+    for requirement in requirements:
         reporter.report("dmn-unsupported-construct", _where(requirement),
                         f"decision `{name}` invokes a business knowledge model, which mmdsl "
                         "cannot run", help="inline the knowledge model's logic as a decision table")
     return m.Decision(element.attributes.get("id", ""), name, _description(element), type_ref,
                       _logic(element, name, reporter), _where(element), _extras(element),
-                      element.attributes.get("label", ""))
+                      element.attributes.get("label", ""), bool(requirements))
 
 
 def _logic(element: Element, name: str,

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
+from mmdsl.diagnostics import Severity
 from mmdsl.dmn import feel
 from mmdsl.dmn import model as m
 from mmdsl.dmn.cells import CellProblem, Column, condition_text, value_text
@@ -78,6 +79,9 @@ class Translation:
     # every case and the import leaves the default out (`importer.import_dmn`).
     default_rules: dict[int, str] = field(default_factory=dict)
     worked: int = 0  # the examples, notes and quotes written back from the mmdsl extension
+    # A partial import (`translate(..., partial=True)`): the decisions and inputs left out, each
+    # with the reason (the first error reported about it), by DMN name.
+    left_out: dict[str, str] = field(default_factory=dict)
 
 
 # ---- what a column or a condition can read -------------------------------------------------------
@@ -145,16 +149,25 @@ so that this module, which the table translator imports, does not import it back
 
 
 def translate(model: m.Model, reporter: Reporter, never_default: frozenset[str] = frozenset(),
-              worked: bool = True, *, translate_table: TableStep) -> Translation:
+              worked: bool = True, *, translate_table: TableStep,
+              partial: bool = False, unread: frozenset[str] = frozenset()) -> Translation:
     """The mmdsl text of `model`; on any error the diagnostics say why and `text` is None.
     The decisions in `never_default` get no default rule: their rules cover every case. With
-    `worked`, the examples, notes and quotes an mmdsl export kept are written back."""
+    `worked`, the examples, notes and quotes an mmdsl export kept are written back.
+
+    With `partial`, the decisions that cannot be translated are left out (`left_out` says why;
+    the errors stay in the diagnostics) and the text holds the others, when there are any: a
+    model is often mostly tables with one decision mmdsl cannot say, and its tables can still be
+    run and compared. The result is never presented as the model: the import's errors stand.
+    The inputs in `unread` (that no decision kept reads) are left out too: mmdsl requires every
+    input it declares, and no case of the left-out decisions would give them."""
     translator = _Translator(model, reporter, never_default, translate_table)
+    translator.unread = unread
     translator.run()
     translation = translator.translation
     if worked and not reporter.failed:
         translator.add_worked_statements()
-    if not reporter.failed:
+    if not reporter.failed or (partial and translation.decisions):
         translation.text = render(translator.plan)
         translation.default_rules = default_rule_lines(translation.text, translator.plan)
     return translation
@@ -203,6 +216,7 @@ class _Translator:
         self.readable = Readables()  # by DMN name (`Decision.Output` for components)
         self.durations: dict[str, str] = {}  # a duration exported by mmdsl -> its mmdsl name
         self.broken: set[str] = set()  # DMN names already reported as unusable
+        self.unread: frozenset[str] = frozenset()  # inputs a partial import leaves out
         self.translation = Translation()
         info = model.guideline or m.Guideline()
         name = self.top.claim(info.name or model.name, "imported")
@@ -218,9 +232,29 @@ class _Translator:
         self.plan.preamble = list(bibliography(self.model.guideline))
         self.declare_enumerations()
         for data in self.model.inputs:
+            before = len(self.reporter.diagnostics)
             self.add_input(data)
+            if data.name in self.unread:
+                self.translation.left_out[data.name] = "no decision that is kept reads it"
+            elif data.name in self.broken:
+                self.translation.left_out[data.name] = self.reason(data.name, before)
         for decision in dependency_order(self.model, self.reporter, self.broken):
+            before = len(self.reporter.diagnostics)
             self.add_decision(decision)
+            if decision.name in self.broken:
+                self.translation.left_out[decision.name] = self.reason(decision.name, before)
+
+    def reason(self, name: str, before: int) -> str:
+        """Why a decision or input is left out: the first error reported while translating it,
+        else the first error about it by name (the reader's), else what it reads."""
+        errors = [d for d in self.reporter.diagnostics if d.severity is Severity.ERROR]
+        new = [d for d in self.reporter.diagnostics[before:] if d.severity is Severity.ERROR]
+        named = [d for d in errors if f"`{name}`" in d.message]
+        found = (new or named)[:1]
+        if found:
+            return f"{found[0].code} {found[0].message}"
+        read = sorted(n for n in self.translation.left_out if n != name)
+        return "it reads what is left out" + (f" (`{read[0]}`)" if read else "")
 
     def add_worked_statements(self) -> None:
         from mmdsl.dmn.worked import statements
@@ -261,8 +295,10 @@ class _Translator:
             return
         name = self.top.claim(data.name, f"input_{len(self.translation.inputs) + 1}")
         value_type = self.with_members(value_type, name, dmn_type)
-        self.translation.inputs[data.name] = InputName(data.name, name, value_type)
         self.readable[names_key(data.name)] = Readable(name, value_type)
+        if data.name in self.unread:  # not declared: the decisions that read it are left out
+            return
+        self.translation.inputs[data.name] = InputName(data.name, name, value_type)
         extras = dict(data.extras)
         description = self.describe(data.name, name, data.description, data.where)
         type_text = "evaluation date" if value_type.kind == "date" \
@@ -341,7 +377,9 @@ class _Translator:
 
     def add_decision(self, decision: m.Decision) -> None:
         extras = dict(decision.extras)
-        if "duration" in extras and extras.get("unit") in ("days", "weeks", "months", "years"):
+        if decision.invokes_knowledge:  # reported by the reader
+            self.broken.add(decision.name)
+        elif "duration" in extras and extras.get("unit") in ("days", "weeks", "months", "years"):
             self.add_duration(decision, extras)
         elif isinstance(decision.logic, m.LiteralExpression):
             self.add_fact(decision, decision.logic)

@@ -126,8 +126,11 @@ def _simple(element: Element) -> Value:
 
 @cache
 def imported(model: Path) -> ImportResult:
-    """The import of a model, once per model (its compilation includes all of mmdsl's checks)."""
-    return import_dmn(model.read_bytes(), model.name, f"{model.stem}.mmdsl")
+    """The import of a model, once per model (its compilation includes all of mmdsl's checks).
+
+    A partial import: a decision mmdsl cannot say is left out with its reason, and the cases
+    that ask for it are refused with that reason; the other decisions of the model still run."""
+    return import_dmn(model.read_bytes(), model.name, f"{model.stem}.mmdsl", partial=True)
 
 
 def problems_of(result: ImportResult) -> str:
@@ -167,6 +170,9 @@ def _outcome(case: Case) -> Outcome:
         guideline = result.compilation.guideline if result.compilation else None
         if guideline is None:
             return Outcome("refused", refusal_reason(result))
+        left_out = left_out_reason(case, result.translation)
+        if left_out:
+            return Outcome("refused", left_out)
         try:
             facts = facts_for(case, result.translation)
             decision = evaluate(guideline, facts)
@@ -198,6 +204,15 @@ def refusal_reason(result: ImportResult) -> str:
     return f"{first.code} {first.message}"
 
 
+def left_out_reason(case: Case, translation: Translation) -> str | None:
+    """Why the partial import cannot answer the case: a decision it asks for was left out."""
+    for expected in case.expected:
+        reason = translation.left_out.get(expected.decision)
+        if reason is not None:
+            return f"{expected.decision} left out: {reason}"
+    return None
+
+
 def _first_line(error: Exception) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0]
 
@@ -219,6 +234,8 @@ def facts_for(case: Case, translation: Translation) -> dict[str, Any]:
     facts = {}
     for dmn_name, value in case.inputs.items():
         mapping = translation.inputs.get(dmn_name)
+        if mapping is None and dmn_name in translation.left_out:
+            continue  # no decision that is kept reads it
         if mapping is None:
             raise UnsupportedInput(f"the model has no input `{dmn_name}`")
         facts[mapping.name] = fact_value(value, mapping.type)

@@ -405,3 +405,31 @@ def test_hostile_extension_values_stay_out_of_the_mmdsl_text() -> None:
     assert result.ok, problems(result)
     assert result.text is not None and "example grown_up" not in result.text
     assert codes(result).count("MD440") == 1
+
+
+# ---- a partial import ------------------------------------------------------------------------------
+
+
+def literal(name: str, type_ref: str, text: str) -> str:
+    return (f'<decision id="d_{name}" name="{name}"><variable name="{name}" typeRef="{type_ref}"/>'
+            f"<literalExpression><text>{text}</text></literalExpression></decision>")
+
+
+PARTIAL_MODEL = (input_data("Age", "number") + input_data("Name", "string")
+                 + table("Approval", 'hitPolicy="FIRST"', ["Age"], [STATUS],
+                         [[">= 18", '"Approved"'], ["-", '"Declined"']])
+                 + literal("Greeting", "string", '"Hello " + Name'))
+
+
+def test_a_partial_import_leaves_out_what_it_cannot_say_and_keeps_the_rest() -> None:
+    whole = imported(model(PARTIAL_MODEL))
+    assert whole.text is None and "MD702" in codes(whole)
+    from mmdsl.dmn.importer import import_dmn
+
+    part = import_dmn(model(PARTIAL_MODEL), "model.dmn", "model.mmdsl", partial=True)
+    assert not part.ok and "MD702" in codes(part)  # the import's error stands
+    assert part.translation.left_out["Greeting"].startswith("MD702 decision `Greeting`")
+    # `Name` is read only by the decision left out: not declared, so not required
+    assert part.translation.left_out["Name"] == "no decision that is kept reads it"
+    assert "Name" not in part.translation.inputs
+    assert decide(part, {"Age": 30})["Approval"]["Status"] == "Approved"
