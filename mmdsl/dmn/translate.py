@@ -30,7 +30,7 @@ from mmdsl.dmn.cells import CellProblem, Column, condition_text, value_text
 from mmdsl.dmn.mmdsltext import number_text, quote_loose
 from mmdsl.dmn.names import RESERVED, Namespace
 from mmdsl.dmn.report import Reporter
-from mmdsl.dmn.types import DmnType, TypeProblem, ValueType
+from mmdsl.dmn.types import NUMBER_TYPES, DmnType, TypeProblem, ValueType
 from mmdsl.dmn.types import resolve as resolve_type
 from mmdsl.dmn.types import value_type as to_value_type
 from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
@@ -38,7 +38,7 @@ from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
 HIT_POLICIES = {dmn_name(policy): policy for policy in POLICIES}  # DMN's spelling to ours
 AGGREGATIONS = {dmn_name(aggregate): aggregate for aggregate in AGGREGATES}
 
-ResultKind = Literal["single", "list", "number", "fact"]
+ResultKind = Literal["single", "list", "number", "fact", "computed"]
 T = TypeVar("T")
 
 
@@ -253,8 +253,18 @@ class _Translator:
         found = (new or named)[:1]
         if found:
             return f"{found[0].code} {found[0].message}"
-        read = sorted(n for n in self.translation.left_out if n != name)
+        texts = self.texts_of(name)
+        read = sorted(n for n in self.translation.left_out
+                      if n != name and any(names_key(n) in t for t in texts))
         return "it reads what is left out" + (f" (`{read[0]}`)" if read else "")
+
+    def texts_of(self, name: str) -> list[str]:
+        """The FEEL texts a decision reads through: its columns, or its expression."""
+        decision = next((d for d in self.model.decisions if d.name == name), None)
+        logic = decision.logic if decision else None
+        if isinstance(logic, m.DecisionTable):
+            return [" ".join(c.expression.value.split()) for c in logic.inputs]
+        return [logic.text.value] if isinstance(logic, m.LiteralExpression) else []
 
     def add_worked_statements(self) -> None:
         from mmdsl.dmn.worked import statements
@@ -410,6 +420,9 @@ class _Translator:
                                                            time_unit=extras["unit"])
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
+        if resolve_type(decision.type_ref, self.model.items).base in NUMBER_TYPES:
+            self.add_number(decision, logic)
+            return
         condition = self.fact_condition(decision, logic, self.readable.for_facts)
         if condition is None:
             self.broken.add(decision.name)
@@ -423,6 +436,48 @@ class _Translator:
             return
         description = self.describe(decision.name, name, decision.description, decision.where)
         self.plan.facts.append(f"fact {name}{description} = {condition}")
+
+    def add_number(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
+        """A number computed from numeric inputs and facts: `fact NAME = EXPR`."""
+        from mmdsl.dmn.arithmetic import (
+            ArithmeticProblem,
+            computed_facts_parse,
+            translate_arithmetic,
+        )
+        from mmdsl.syntax.parser import MAX_DIGITS
+
+
+        def resolve(feel_name: str, offset: int) -> str:
+            readable = self.readable.for_facts.get(names_key(feel_name))
+            if readable is None or readable.type.kind not in ("integer", "decimal") \
+                    or readable.time_unit:
+                what = "a number that a fact can read" if readable is None or \
+                    readable.time_unit else "a number"
+                raise ArithmeticProblem(f"`{feel_name}` is not {what}", offset)
+            return readable.ref
+
+        try:
+            expression = translate_arithmetic(logic.text.value, self.readable.fact_index,
+                                              resolve, MAX_DIGITS)
+        except ArithmeticProblem as problem:
+            self.reporter.report("dmn-unsupported-feel", shifted(logic.text, problem.offset),
+                                 f"decision `{decision.name}`: {problem.message}",
+                                 help=self.unknown_name_help(logic.text.value))
+            self.broken.add(decision.name)
+            return
+        if not computed_facts_parse():
+            self.reporter.report("dmn-unsupported-construct", logic.where,
+                                 f"decision `{decision.name}` computes a number; this version "
+                                 "of mmdsl has no computed facts",
+                                 help="compute the value in a decision table")
+            self.broken.add(decision.name)
+            return
+        name = self.top.claim(decision.name, f"fact_{len(self.plan.facts) + 1}")
+        self.readable[names_key(decision.name)] = Readable(name, ValueType("decimal"))
+        self.translation.decisions[decision.name] = DecisionName(decision.name, name, "computed")
+        description = self.describe(decision.name, name, decision.description, decision.where)
+        self.plan.facts.append(f"fact {name}{description or ' ' + quote_loose(decision.name)[0]}"
+                               f" = {expression}")
 
     def fact_condition(self, decision: m.Decision, logic: m.LiteralExpression,
                        names: dict[str, Readable]) -> str | None:

@@ -168,11 +168,11 @@ def _outcome(case: Case) -> Outcome:
     try:
         result = imported(case.model)
         guideline = result.compilation.guideline if result.compilation else None
-        if guideline is None:
-            return Outcome("refused", refusal_reason(result))
         left_out = left_out_reason(case, result.translation)
         if left_out:
             return Outcome("refused", left_out)
+        if guideline is None:
+            return Outcome("refused", refusal_reason(result))
         try:
             facts = facts_for(case, result.translation)
             decision = evaluate(guideline, facts)
@@ -197,6 +197,11 @@ class UnsupportedInput(ValueError):
 
 def refusal_reason(result: ImportResult) -> str:
     """The first error of the import, as `MD702 literal expression ...` (one line)."""
+    compiled = result.compilation.diagnostics if result.compilation else []
+    if result.translation.left_out:  # a partial import: what failed is the text's compilation
+        errors = [d for d in compiled if d.severity is Severity.ERROR]
+        if errors:
+            return f"the imported text does not compile: {errors[0].code} {errors[0].message}"
     errors = [d for d in result.all_diagnostics if d.severity is Severity.ERROR]
     if not errors:
         return "does not import"
@@ -208,8 +213,8 @@ def left_out_reason(case: Case, translation: Translation) -> str | None:
     """Why the partial import cannot answer the case: a decision it asks for was left out."""
     for expected in case.expected:
         reason = translation.left_out.get(expected.decision)
-        if reason is not None:
-            return f"{expected.decision} left out: {reason}"
+        if reason is not None:  # the name as `…`, so that the cases of one reason list together
+            return f"left out: {reason.replace(f'`{expected.decision}`', '`…`')}"
     return None
 
 
@@ -256,6 +261,8 @@ def dmn_result(decision: dict[str, Any], mapping: DecisionName) -> Value:
     """The DMN result of one decision, from mmdsl's decision JSON."""
     if mapping.result == "fact":
         return bool(decision["derived"][mapping.name])
+    if mapping.result == "computed":  # a computed number (`fact NAME = EXPR`)
+        return _number(decision["derived"][mapping.name])
     result = decision.get(mapping.name)
     if mapping.result == "number":
         return _number(result)
