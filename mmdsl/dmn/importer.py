@@ -126,8 +126,11 @@ def _inputs_left_unread(result: ImportResult) -> frozenset[str]:
     by_line = dict(enumerate(result.text.split("\n"), start=1))
     unread_names = {by_line.get(d.span.line, "").partition(":")[0].removeprefix("input ")
                     for d in result.compilation.diagnostics if d.code == "MD408"}
-    return frozenset(dmn for dmn, name in result.translation.inputs.items()
-                     if name.name in unread_names)
+    translation = result.translation
+    contexts = [dmn for dmn, parts in translation.components.items()
+                if all(part.name in unread_names for part in parts.values())]
+    return frozenset([dmn for dmn, name in translation.inputs.items()
+                      if name.name in unread_names] + contexts)
 
 
 def _defaults_that_never_apply(result: ImportResult) -> frozenset[str]:

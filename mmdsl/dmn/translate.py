@@ -82,6 +82,8 @@ class Translation:
     # A partial import (`translate(..., partial=True)`): the decisions and inputs left out, each
     # with the reason (the first error reported about it), by DMN name.
     left_out: dict[str, str] = field(default_factory=dict)
+    # A context input flattened into one input per component: DMN input -> component -> input.
+    components: dict[str, dict[str, InputName]] = field(default_factory=dict)
 
 
 # ---- what a column or a condition can read -------------------------------------------------------
@@ -295,8 +297,11 @@ class _Translator:
     # -- inputs --
 
     def add_input(self, data: m.InputData) -> None:
+        dmn_type = resolve_type(data.type_ref or self.clause_type(data.name), self.model.items)
+        if dmn_type.base == "context" and not dmn_type.collection and dmn_type.components:
+            self.add_context_input(data, dmn_type)
+            return
         try:
-            dmn_type = resolve_type(data.type_ref or self.clause_type(data.name), self.model.items)
             value_type = to_value_type(dmn_type, self.clause_values(data.name))
         except (TypeProblem, feel.FeelError) as problem:
             self.reporter.report("dmn-unsupported-type", data.where,
@@ -315,6 +320,37 @@ class _Translator:
             and extras.get("evaluation") == "true" else self.type_text(value_type)
         self.plan.inputs.append(f"input {name}: {type_text}"
                                 f"{input_extras(extras, value_type)}{description}")
+
+    def add_context_input(self, data: m.InputData, dmn_type: DmnType) -> None:
+        """A context input of simple components is one input per component: `loan.principal`
+        is read as `loan_principal`. A context whose components are contexts, lists or types
+        mmdsl cannot hold is refused (MD704), naming the component."""
+        types: list[tuple[str, ValueType, DmnType]] = []
+        for component, component_type in dmn_type.components:
+            try:
+                if component_type.base == "context" or component_type.collection:
+                    raise TypeProblem("a structure or list inside a structure")
+                types.append((component, to_value_type(component_type), component_type))
+            except (TypeProblem, feel.FeelError) as problem:
+                self.reporter.report("dmn-unsupported-type", data.where,
+                                     f"input `{data.name}` has a type mmdsl cannot hold: its "
+                                     f"component `{component}` is {problem}")
+                self.broken.add(data.name)
+                return
+        flattened: dict[str, InputName] = {}
+        for component, value_type, component_type in types:
+            path = f"{data.name}.{component}"
+            name = self.top.claim(f"{data.name}_{component}",
+                                  f"input_{len(self.translation.inputs) + len(flattened) + 1}")
+            value_type = self.with_members(value_type, name, component_type)
+            self.readable[names_key(path)] = Readable(name, value_type)
+            flattened[component] = InputName(path, name, value_type)
+            description = self.describe(path, name, "", data.where)
+            self.plan.inputs.append(f"input {name}: {self.type_text(value_type)}{description}")
+        if data.name not in self.unread:
+            self.translation.components[data.name] = flattened
+        else:  # not declared after all: nothing kept reads it
+            self.plan.inputs = self.plan.inputs[:-len(flattened)]
 
     def clause_type(self, name: str) -> str | None:
         types = {c.type_ref for c in self.clauses_reading(name) if c.type_ref}

@@ -27,7 +27,7 @@ from typing import Any
 from mmdsl.diagnostics.model import Severity
 from mmdsl.dmn.importer import ImportResult, import_dmn
 from mmdsl.dmn.safexml import Element, parse
-from mmdsl.dmn.translate import DecisionName, Translation
+from mmdsl.dmn.translate import DecisionName, InputName, Translation
 from mmdsl.dmn.types import ValueType
 from mmdsl.interpreter import evaluate
 
@@ -238,6 +238,9 @@ def differences(case: Case, decision: dict[str, Any], translation: Translation) 
 def facts_for(case: Case, translation: Translation) -> dict[str, Any]:
     facts = {}
     for dmn_name, value in case.inputs.items():
+        if dmn_name in translation.components:  # a context, one input per component
+            facts.update(component_facts(dmn_name, value, translation.components[dmn_name]))
+            continue
         mapping = translation.inputs.get(dmn_name)
         if mapping is None and dmn_name in translation.left_out:
             continue  # no decision that is kept reads it
@@ -245,6 +248,18 @@ def facts_for(case: Case, translation: Translation) -> dict[str, Any]:
             raise UnsupportedInput(f"the model has no input `{dmn_name}`")
         facts[mapping.name] = fact_value(value, mapping.type)
     return facts
+
+
+def component_facts(dmn_name: str, value: Value, components: dict[str, InputName]
+                    ) -> dict[str, Any]:
+    """A context's values on the inputs its components became; a component the case does not
+    give is left out (mmdsl then refuses the case: its inputs are required)."""
+    if not isinstance(value, dict):
+        raise UnsupportedInput(f"{dmn_name}: expected a context, got {value!r}")
+    unknown = sorted(set(value) - set(components))
+    if unknown:
+        raise UnsupportedInput(f"{dmn_name}: the model has no component `{unknown[0]}`")
+    return {components[c].name: fact_value(v, components[c].type) for c, v in value.items()}
 
 
 def fact_value(value: Value, value_type: ValueType) -> Any:

@@ -433,3 +433,29 @@ def test_a_partial_import_leaves_out_what_it_cannot_say_and_keeps_the_rest() -> 
     assert part.translation.left_out["Name"] == "no decision that is kept reads it"
     assert "Name" not in part.translation.inputs
     assert decide(part, {"Age": 30})["Approval"]["Status"] == "Approved"
+
+
+def test_a_context_input_is_one_input_per_component() -> None:
+    items = ('<itemDefinition name="tA"><itemComponent name="name"><typeRef>string</typeRef>'
+             '</itemComponent><itemComponent name="price"><typeRef>number</typeRef>'
+             "</itemComponent></itemDefinition>")
+    body = (items + input_data("structA", "tA")
+            + table("priceGt10", "", ["structA.price"], ['<output typeRef="boolean"/>'],
+                    [[">10", "true"], ["<=10", "false"]], type_ref="boolean"))
+    result = imported(model(body))
+    assert result.ok, problems(result)
+    assert result.text is not None
+    assert 'input structA_price: decimal "structA.price"' in result.text
+    assert "| structA_price |" in result.text
+    parts = result.translation.components["structA"]
+    assert (parts["price"].name, parts["name"].name) == ("structA_price", "structA_name")
+    decided = decide(result, {"structA_price": 20, "structA_name": "widget"})
+    assert decided["priceGt10"]["priceGt10"] is True
+
+
+def test_a_context_with_a_component_mmdsl_cannot_hold_is_refused_naming_it() -> None:
+    items = ('<itemDefinition name="tA"><itemComponent name="when"><typeRef>time</typeRef>'
+             "</itemComponent></itemDefinition>")
+    result = imported(model(items + input_data("structA", "tA")))
+    assert any("component `when`" in d.message for d in result.all_diagnostics
+               if d.code == "MD704"), problems(result)
