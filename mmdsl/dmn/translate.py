@@ -322,25 +322,22 @@ class _Translator:
                                 f"{input_extras(extras, value_type)}{description}")
 
     def add_context_input(self, data: m.InputData, dmn_type: DmnType) -> None:
-        """A context input of simple components is one input per component: `loan.principal`
-        is read as `loan_principal`. A context whose components are contexts, lists or types
-        mmdsl cannot hold is refused (MD704), naming the component."""
-        types: list[tuple[str, ValueType, DmnType]] = []
-        for component, component_type in dmn_type.components:
-            try:
-                if component_type.base == "context" or component_type.collection:
-                    raise TypeProblem("a structure or list inside a structure")
-                types.append((component, to_value_type(component_type), component_type))
-            except (TypeProblem, feel.FeelError) as problem:
-                self.reporter.report("dmn-unsupported-type", data.where,
-                                     f"input `{data.name}` has a type mmdsl cannot hold: its "
-                                     f"component `{component}` is {problem}")
-                self.broken.add(data.name)
-                return
+        """A context input is one input per simple component, at any depth: `loan.principal`
+        is read as `loan_principal`, `Applicant data.Monthly.Income` as
+        `Applicant_data_Monthly_Income`. A context with a list or a type mmdsl cannot hold is
+        refused (MD704), naming the component."""
+        try:
+            types = leaves(dmn_type)
+        except (TypeProblem, feel.FeelError) as problem:
+            self.reporter.report("dmn-unsupported-type", data.where,
+                                 f"input `{data.name}` has a type mmdsl cannot hold: its "
+                                 f"component {problem}")
+            self.broken.add(data.name)
+            return
         flattened: dict[str, InputName] = {}
         for component, value_type, component_type in types:
             path = f"{data.name}.{component}"
-            name = self.top.claim(f"{data.name}_{component}",
+            name = self.top.claim(f"{data.name}_{component.replace('.', '_')}",
                                   f"input_{len(self.translation.inputs) + len(flattened) + 1}")
             value_type = self.with_members(value_type, name, component_type)
             self.readable[names_key(path)] = Readable(name, value_type)
@@ -541,6 +538,24 @@ class _Translator:
             return (f"it reads the result of `{tables[0]}`, a decision table; in mmdsl a derived "
                     "fact reads inputs and facts only: make this decision a table")
         return None
+
+
+def leaves(dmn_type: DmnType, prefix: str = "") -> list[tuple[str, ValueType, DmnType]]:
+    """The simple components of a context type, by path (`Monthly.Income`), in order; raises
+    TypeProblem naming the first component mmdsl cannot hold."""
+    found = []
+    for component, component_type in dmn_type.components:
+        path = f"{prefix}{component}"
+        if component_type.collection:
+            raise TypeProblem(f"`{path}` is a list")
+        if component_type.base == "context":
+            found += leaves(component_type, f"{path}.")
+            continue
+        try:
+            found.append((path, to_value_type(component_type), component_type))
+        except TypeProblem as problem:
+            raise TypeProblem(f"`{path}` is {problem}") from problem
+    return found
 
 
 def is_recorded_enum(enum: m.Enumeration) -> bool:

@@ -12,7 +12,7 @@
 | string                                          | text                                       |
 | collection of strings with allowed values       | set of the values                          |
 | context of such values (an input)              | one input per component (`translate.py`)   |
-| time, duration, nested contexts, other lists    | not supported (MD704)                      |
+| time, duration, other lists                     | not supported (MD704)                      |
 
 A value list comes from the item definition's allowedValues, or else from the clause's
 inputValues / outputValues.

@@ -256,10 +256,22 @@ def component_facts(dmn_name: str, value: Value, components: dict[str, InputName
     give is left out (mmdsl then refuses the case: its inputs are required)."""
     if not isinstance(value, dict):
         raise UnsupportedInput(f"{dmn_name}: expected a context, got {value!r}")
-    unknown = sorted(set(value) - set(components))
+    paths = dict(_paths(value))
+    unknown = sorted(set(paths) - set(components))
     if unknown:
         raise UnsupportedInput(f"{dmn_name}: the model has no component `{unknown[0]}`")
-    return {components[c].name: fact_value(v, components[c].type) for c, v in value.items()}
+    return {components[c].name: fact_value(v, components[c].type) for c, v in paths.items()}
+
+
+def _paths(value: dict[str, Value], prefix: str = "") -> list[tuple[str, Value]]:
+    """A context's simple values by path: `{"Monthly": {"Income": 1}}` gives `Monthly.Income`."""
+    found: list[tuple[str, Value]] = []
+    for key, item in value.items():
+        if isinstance(item, dict):
+            found += _paths(item, f"{prefix}{key}.")
+        else:
+            found.append((f"{prefix}{key}", item))
+    return found
 
 
 def fact_value(value: Value, value_type: ValueType) -> Any:

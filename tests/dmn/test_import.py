@@ -459,3 +459,38 @@ def test_a_context_with_a_component_mmdsl_cannot_hold_is_refused_naming_it() -> 
     result = imported(model(items + input_data("structA", "tA")))
     assert any("component `when`" in d.message for d in result.all_diagnostics
                if d.code == "MD704"), problems(result)
+
+
+BKM = ('<businessKnowledgeModel id="k" name="Risk rules"><encapsulatedLogic>'
+       '<formalParameter name="Years" typeRef="number"/>'
+       '<decisionTable hitPolicy="FIRST"><input><inputExpression typeRef="number"><text>Years'
+       '</text></inputExpression></input><output typeRef="string"/>'
+       '<rule><inputEntry><text>&lt; 18</text></inputEntry><outputEntry><text>"minor"</text>'
+       '</outputEntry></rule><rule><inputEntry><text>-</text></inputEntry><outputEntry>'
+       '<text>"adult"</text></outputEntry></rule></decisionTable></encapsulatedLogic>'
+       "</businessKnowledgeModel>")
+
+
+def invocation(binding: str) -> str:
+    return ('<decision id="d_r" name="Risk"><variable name="Risk" typeRef="string"/>'
+            '<knowledgeRequirement><requiredKnowledge href="#k"/></knowledgeRequirement>'
+            "<invocation><literalExpression><text>Risk rules</text></literalExpression>"
+            f"{binding}</invocation></decision>")
+
+
+def test_a_decision_invoking_a_table_knowledge_model_reads_as_that_table() -> None:
+    items = ('<itemDefinition name="tP"><itemComponent name="Age"><typeRef>number</typeRef>'
+             "</itemComponent></itemDefinition>")
+    binding = ('<binding><parameter name="Years"/><literalExpression><text>Patient.Age</text>'
+               "</literalExpression></binding>")
+    result = imported(model(items + input_data("Patient", "tP") + BKM + invocation(binding)))
+    assert result.ok, problems(result)
+    assert result.text is not None and "| Patient_Age |" in result.text
+    assert decide(result, {"Patient_Age": 12})["Risk"]["Risk"] == "minor"
+    assert decide(result, {"Patient_Age": 40})["Risk"]["Risk"] == "adult"
+
+
+def test_an_invocation_that_does_not_bind_a_column_is_refused() -> None:
+    result = imported(model(input_data("Age", "number") + BKM + invocation("")))
+    assert any("column `Years` is not bound" in d.message for d in result.all_diagnostics
+               if d.code == "MD702"), problems(result)
