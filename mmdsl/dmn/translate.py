@@ -520,6 +520,13 @@ class _Translator:
                                  "a yes/no condition; mmdsl derives yes/no facts only",
                                  help="compute the value in a decision table")
             return None
+        if logic.text.value.strip() in ("true", "false"):
+            self.reporter.report("dmn-unsupported-construct", logic.text,
+                                 f"decision `{decision.name}` is the constant "
+                                 f"`{logic.text.value.strip()}`; an mmdsl fact is a condition "
+                                 "over inputs and facts, and the language has no constant yes/no",
+                                 help="use the constant where the decision is read")
+            return None
         try:
             index = self.readable.fact_index
             return expression_text(feel.parse_expression(logic.text.value, index), names)

@@ -246,6 +246,8 @@ def facts_for(case: Case, translation: Translation) -> dict[str, Any]:
             continue  # no decision that is kept reads it
         if mapping is None:
             raise UnsupportedInput(f"the model has no input `{dmn_name}`")
+        if value is None:  # docs/dmn.md, "Null inputs"
+            raise UnsupportedInput(f"{dmn_name} is null; an mmdsl input always has a value")
         facts[mapping.name] = fact_value(value, mapping.type)
     return facts
 

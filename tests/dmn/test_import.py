@@ -494,3 +494,9 @@ def test_an_invocation_that_does_not_bind_a_column_is_refused() -> None:
     result = imported(model(input_data("Age", "number") + BKM + invocation("")))
     assert any("column `Years` is not bound" in d.message for d in result.all_diagnostics
                if d.code == "MD702"), problems(result)
+
+
+def test_a_constant_yes_no_decision_is_refused_with_the_reason() -> None:
+    result = imported(model(literal("Always", "boolean", "true")))
+    assert any("is the constant `true`" in d.message for d in result.all_diagnostics
+               if d.code == "MD702"), problems(result)
