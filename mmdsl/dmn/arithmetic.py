@@ -9,6 +9,7 @@ two languages; `-a ** b` without brackets, which engines read differently, is re
 What has no mmdsl equivalent is refused with the reason (ArithmeticProblem), never approximated:
 - `null`: FEEL arithmetic with null gives null; an mmdsl number always has a value;
 - a division by a constant zero: FEEL gives null; mmdsl has no null number;
+- a power whose exponent is not a whole number from 0 to 10 written as a number (mmdsl's rule);
 - names of values that are not numbers, or that a fact cannot read (a table's result);
 - functions (`max(...)`, `decimal(...)`), strings, dates, lists, contexts, `if` expressions.
 """
@@ -26,6 +27,7 @@ from mmdsl.dmn.mmdsltext import number_text
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _WORD = re.compile(r"[^\W\d]\w*")
+MAX_EXPONENT = 10  # the language's own limit (docs/language.md, computed numbers)
 _OPERATORS = ("**", "+", "-", "*", "/", "(", ")", ".", ",")  # `,` to reach a call's name
 
 
@@ -90,6 +92,8 @@ def translate_arithmetic(text: str, names: feel.NameIndex, resolve: Resolve,
         raise parser.problem("expected an operator or the end of the expression")
     _check_literals(expr, max_digits)
     _check_divisions(expr)
+    expr = _folded_exponents(expr)
+    _check_powers(expr)
     return _text(expr)
 
 
@@ -259,6 +263,36 @@ def _check_divisions(expr: Arith) -> None:
             if op == "/" and _constant(right) == 0:
                 raise ArithmeticProblem("a division by zero gives null in DMN; an mmdsl number "
                                         "always has a value", 0)
+
+
+def _folded_exponents(expr: Arith) -> Arith:
+    """An exponent of numbers alone written as its value (`2 ** (5 + 3)` is `2 ** 8`): mmdsl's
+    exponent is a number as written; the value is exact (whole numbers)."""
+    match expr:
+        case Negate(operand=operand):
+            return Negate(_folded_exponents(operand))
+        case Binary(op=op, left=left, right=right):
+            left, right = _folded_exponents(left), _folded_exponents(right)
+            value = _constant(right) if op == "**" else None
+            if value is not None and value % 1 == 0:
+                right = Number(value.to_integral_value())
+            return Binary(op, left, right)
+    return expr
+
+
+def _check_powers(expr: Arith) -> None:
+    """mmdsl's exponent is a whole number from 0 to 10, written as a number (MD319)."""
+    match expr:
+        case Negate(operand=operand):
+            _check_powers(operand)
+        case Binary(op=op, left=left, right=right):
+            _check_powers(left)
+            _check_powers(right)
+            if op == "**" and not (isinstance(right, Number) and right.value % 1 == 0
+                                   and 0 <= right.value <= MAX_EXPONENT):
+                raise ArithmeticProblem(f"the power `** {_text(right)}`: mmdsl's exponent is a "
+                                        f"whole number from 0 to {MAX_EXPONENT}, written as a "
+                                        "number", 0)
 
 
 def _constant(expr: Arith) -> Decimal | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mmdsl.diagnostics import Diagnostic, has_errors
+from mmdsl.diagnostics import Diagnostic, Severity, has_errors
 from mmdsl.diagnostics.codes import internal_error
 from mmdsl.dmn.model import Model
 from mmdsl.dmn.reader import read_model
@@ -75,21 +75,30 @@ def _import(data: bytes, dmn_text: str, dmn_path: str, mmdsl_path: str,
     read = list(reporter.diagnostics)
     result = _translated(model, Reporter(dmn_path, dmn_text, read), mmdsl_path, frozenset(),
                          partial)
+    refused: dict[str, str] = {}
+    for _ in range(3) if partial else ():  # a fact left out may break the facts that read it
+        more = _facts_that_do_not_compile(result)
+        if not more:
+            break
+        refused |= more
+        result = _translated(model, Reporter(dmn_path, dmn_text, read), mmdsl_path, frozenset(),
+                             partial, refused=refused)
     never = _defaults_that_never_apply(result)
     unread = _inputs_left_unread(result) if partial else frozenset()
     if never or unread:
         result = _translated(model, Reporter(dmn_path, dmn_text, read), mmdsl_path, never,
-                             partial, unread)
+                             partial, unread, refused)
     return result
 
 
 def _translated(model: Model, reporter: Reporter, mmdsl_path: str,
                 never_default: frozenset[str], partial: bool = False,
-                unread: frozenset[str] = frozenset()) -> ImportResult:
+                unread: frozenset[str] = frozenset(),
+                refused: dict[str, str] | None = None) -> ImportResult:
     dmn_path, dmn_text = reporter.path, reporter.text
     before = list(reporter.diagnostics)
     translation = translate(model, reporter, never_default, translate_table=translate_table,
-                            partial=partial, unread=unread)
+                            partial=partial, unread=unread, refused=refused)
     result = ImportResult(dmn_path, dmn_text, translation, reporter.diagnostics)
     if translation.text is not None:
         result.compilation = compile_source(Source(mmdsl_path, translation.text))
@@ -116,6 +125,16 @@ def _without_worked_statements(model: Model, reporter: Reporter, mmdsl_path: str
                     "the mmdsl extension do not compile with the model as it now is; they are "
                     "left out")
     return result
+
+
+def _facts_that_do_not_compile(result: ImportResult) -> dict[str, str]:
+    """In a partial import, the decisions whose computed fact the compiler refuses (a division
+    by a value that may be zero, MD318; a power it cannot compute, MD319), with its reason."""
+    if result.compilation is None:
+        return {}
+    lines = result.translation.fact_lines
+    return {lines[d.span.line]: f"{d.code} {d.message}" for d in result.compilation.diagnostics
+            if d.severity is Severity.ERROR and d.span.line in lines}
 
 
 def _inputs_left_unread(result: ImportResult) -> frozenset[str]:

@@ -82,6 +82,10 @@ class Translation:
     # A partial import (`translate(..., partial=True)`): the decisions and inputs left out, each
     # with the reason (the first error reported about it), by DMN name.
     left_out: dict[str, str] = field(default_factory=dict)
+    # The line of each computed fact (`fact NAME = EXPR`) and its DMN decision: a partial import
+    # leaves out a decision whose fact the compiler refuses (a division by a value that may be
+    # zero, MD318), with the compiler's reason (`importer.import_dmn`).
+    fact_lines: dict[int, str] = field(default_factory=dict)
     # A context input flattened into one input per component: DMN input -> component -> input.
     components: dict[str, dict[str, InputName]] = field(default_factory=dict)
 
@@ -152,7 +156,8 @@ so that this module, which the table translator imports, does not import it back
 
 def translate(model: m.Model, reporter: Reporter, never_default: frozenset[str] = frozenset(),
               worked: bool = True, *, translate_table: TableStep,
-              partial: bool = False, unread: frozenset[str] = frozenset()) -> Translation:
+              partial: bool = False, unread: frozenset[str] = frozenset(),
+              refused: dict[str, str] | None = None) -> Translation:
     """The mmdsl text of `model`; on any error the diagnostics say why and `text` is None.
     The decisions in `never_default` get no default rule: their rules cover every case. With
     `worked`, the examples, notes and quotes an mmdsl export kept are written back.
@@ -165,6 +170,7 @@ def translate(model: m.Model, reporter: Reporter, never_default: frozenset[str] 
     input it declares, and no case of the left-out decisions would give them."""
     translator = _Translator(model, reporter, never_default, translate_table)
     translator.unread = unread
+    translator.refused = refused or {}
     translator.run()
     translation = translator.translation
     if worked and not reporter.failed:
@@ -172,6 +178,10 @@ def translate(model: m.Model, reporter: Reporter, never_default: frozenset[str] 
     if not reporter.failed or (partial and translation.decisions):
         translation.text = render(translator.plan)
         translation.default_rules = default_rule_lines(translation.text, translator.plan)
+        lines = {line: number for number, line in enumerate(translation.text.split("\n"), 1)}
+        translation.fact_lines = {lines[line]: decision
+                                  for decision, line in translator.computed.items()
+                                  if line in lines}
     return translation
 
 
@@ -219,6 +229,8 @@ class _Translator:
         self.durations: dict[str, str] = {}  # a duration exported by mmdsl -> its mmdsl name
         self.broken: set[str] = set()  # DMN names already reported as unusable
         self.unread: frozenset[str] = frozenset()  # inputs a partial import leaves out
+        self.refused: dict[str, str] = {}  # decisions a partial import leaves out, and why
+        self.computed: dict[str, str] = {}  # a computed fact's decision -> its line
         self.translation = Translation()
         info = model.guideline or m.Guideline()
         name = self.top.claim(info.name or model.name, "imported")
@@ -242,6 +254,10 @@ class _Translator:
                 self.translation.left_out[data.name] = self.reason(data.name, before)
         for decision in dependency_order(self.model, self.reporter, self.broken):
             before = len(self.reporter.diagnostics)
+            if decision.name in self.refused:
+                self.broken.add(decision.name)
+                self.translation.left_out[decision.name] = self.refused[decision.name]
+                continue
             self.add_decision(decision)
             if decision.name in self.broken:
                 self.translation.left_out[decision.name] = self.reason(decision.name, before)
@@ -509,8 +525,9 @@ class _Translator:
         self.readable[names_key(decision.name)] = Readable(name, ValueType("decimal"))
         self.translation.decisions[decision.name] = DecisionName(decision.name, name, "computed")
         description = self.describe(decision.name, name, decision.description, decision.where)
-        self.plan.facts.append(f"fact {name}{description or ' ' + quote_loose(decision.name)[0]}"
-                               f" = {expression}")
+        line = f"fact {name}{description or ' ' + quote_loose(decision.name)[0]} = {expression}"
+        self.plan.facts.append(line)
+        self.computed[decision.name] = line
 
     def fact_condition(self, decision: m.Decision, logic: m.LiteralExpression,
                        names: dict[str, Readable]) -> str | None:
