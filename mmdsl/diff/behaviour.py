@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from mmdsl.backends.review_coverage import region_condition
+from mmdsl.backends.review.coverage import region_condition
 from mmdsl.diff.combine import NEW, OLD, SCOPE, VALID, Combined, NotComparable, combine
 from mmdsl.diff.regions import grow_regions, input_condition, table_cubes
 from mmdsl.interpreter import evaluate

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from mmdsl.backends.decision_view import DecisionReading
+from mmdsl.backends.review.decision_view import DecisionReading
 from mmdsl.ir.model import IRGuideline
 from mmdsl.serve.form import Entered, Field, form_fields
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mmdsl.backends.review import render_html, render_markdown, run_examples
-from mmdsl.backends.review_coverage import fallback_coverage
+from mmdsl.backends.review.coverage import fallback_coverage
 from mmdsl.ir.model import IRGuideline
 from mmdsl.pipeline import compile_path, published
 

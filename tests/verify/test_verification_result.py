@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.synthetic import table_text
 from mmdsl.backends.review import render_markdown
-from mmdsl.backends.review_coverage import fallback_coverage
+from mmdsl.backends.review.coverage import fallback_coverage
 from mmdsl.pipeline import Compilation, compile_source
 from mmdsl.source import Source
 from mmdsl.verify import report

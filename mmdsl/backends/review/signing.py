@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from mmdsl.backends import review_view as view
-from mmdsl.backends.review_coverage import FallbackCoverage
+from mmdsl.backends.review import view
+from mmdsl.backends.review.coverage import FallbackCoverage
 from mmdsl.examples import ExampleOutcome
 from mmdsl.ir.model import (
     AllOf,

@@ -12,9 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from mmdsl.backends import review_signing as signing
-from mmdsl.backends import review_view as view
-from mmdsl.backends.review_coverage import FallbackCoverage, table_gaps
+from mmdsl.backends.review import signing, view
+from mmdsl.backends.review.coverage import FallbackCoverage, table_gaps
 from mmdsl.examples import ExampleOutcome, shown_value
 from mmdsl.ir.model import (
     AllOf,
