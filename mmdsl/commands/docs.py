@@ -139,8 +139,8 @@ def _documents(compilation: Compilation, out_dir: Path,
         run_examples,
     )
     from mmdsl.backends.review.build import build_review
-    from mmdsl.backends.review.coverage import fallback_coverage
     from mmdsl.pipeline import published
+    from mmdsl.verify.coverage import fallback_coverage
 
     if compilation.guideline is None:
         return {}

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from mmdsl.backends.review.build import build_review
-from mmdsl.backends.review.coverage import FallbackCoverage
 from mmdsl.backends.review.view import ReviewDocument, UncoveredCase
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir.model import IRGuideline
+from mmdsl.verify.coverage import FallbackCoverage
 from mmdsl.writing import write_atomically
 
 if TYPE_CHECKING:

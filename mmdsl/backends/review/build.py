@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from mmdsl.backends.review import signing, view
-from mmdsl.backends.review.coverage import FallbackCoverage, table_gaps
 from mmdsl.examples import ExampleOutcome, shown_value
 from mmdsl.ir.model import (
     AllOf,
@@ -41,6 +40,7 @@ from mmdsl.ir.verbalize import (
     value_words,
     vocabulary_of,
 )
+from mmdsl.verify.coverage import FallbackCoverage, table_gaps
 
 if TYPE_CHECKING:  # the verifier's result is data here; the verifier itself is not needed
     from mmdsl.verify.result import TableVerification, Verification
