@@ -95,7 +95,7 @@ def render_module(guideline: ir.IRGuideline) -> str:
 
 @cache
 def _template() -> jinja2.Template:
-    return template_environment().get_template("python_module.py.j2")
+    return template_environment("mmdsl.backends.python").get_template("python_module.py.j2")
 
 
 def prelude_text() -> str:

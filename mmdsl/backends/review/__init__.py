@@ -91,12 +91,12 @@ def run_examples(guideline: IRGuideline) -> list[ExampleOutcome]:
 
 @cache
 def _html_environment() -> jinja2.Environment:
-    return template_environment(autoescape=True)
+    return template_environment("mmdsl.backends.review", autoescape=True)
 
 
 @cache
 def _markdown_environment() -> jinja2.Environment:
-    environment = template_environment(finalize=markdown_text)
+    environment = template_environment("mmdsl.backends.review", finalize=markdown_text)
     environment.filters["code"] = markdown_code
     environment.filters["fenced"] = markdown_fenced
     return environment
