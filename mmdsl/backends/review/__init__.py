@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
+from markupsafe import Markup
 
 from mmdsl.backends.review.build import build_review
 from mmdsl.backends.review.view import ReviewDocument, UncoveredCase
@@ -121,8 +122,8 @@ _LINE_START_SYNTAX = re.compile(r"^(\s*)(?:([-+=])|(\d{1,9})([.)])(?=\s|$))")
 
 def markdown_text(value: object) -> object:
     """Any printed value as literal text: no emphasis, link, HTML or table cell break in it."""
-    if isinstance(value, MarkdownCode) or not isinstance(value, str):
-        return value
+    if isinstance(value, MarkdownCode | Markup) or not isinstance(value, str):
+        return value  # made safe already: a code span, or a separator of the template (`between`)
     text = " ".join(value.split())  # a line break inside a value would end a table row or list item
     text = _MARKDOWN_SYNTAX.sub(lambda m: "\\" + m.group(), text)
     return _LINE_START_SYNTAX.sub(_escape_line_start, text)
