@@ -1,4 +1,4 @@
-"""FEEL arithmetic literal expressions to mmdsl computed facts (mmdsl/dmn/arithmetic.py)."""
+"""FEEL arithmetic literal expressions to mmdsl computed facts (mmdsl/frontends/dmn/arithmetic.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from mmdsl.dmn import feel
-from mmdsl.dmn.arithmetic import ArithmeticProblem, translate_arithmetic
+from mmdsl.frontends.dmn import feel
+from mmdsl.frontends.dmn.arithmetic import ArithmeticProblem, translate_arithmetic
 
 NUMBERS = {"Monthly Salary": "Monthly_Salary", "rate": "rate", "loan.rate": "loan_rate"}
 
@@ -69,7 +69,7 @@ def test_a_number_decision_is_imported_as_a_computed_fact() -> None:
         '<decision id="d_y" name="Yearly Salary"><variable name="Yearly Salary" typeRef="number"/>'
         "<literalExpression><text>12 * Monthly Salary</text></literalExpression></decision>")
     result = imported(model(body))
-    from mmdsl.dmn.arithmetic import computed_facts_parse
+    from mmdsl.frontends.dmn.arithmetic import computed_facts_parse
 
     if not computed_facts_parse():  # until the language has computed facts (issue 18 item 2)
         assert [d.code for d in result.all_diagnostics] == ["MD702"]

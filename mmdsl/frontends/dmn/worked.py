@@ -5,7 +5,7 @@ The extension is untrusted text like the rest of the file: a name is written onl
 plain mmdsl name that the imported model declares (under the name the import gave it), a value
 only as yes/no, a number, a plain name or exactly quoted text. A statement that does not pass is
 left out whole, with a warning (MD440); so is the lot when the compiler refuses them
-(`mmdsl.dmn.importer`), for instance after a DMN modeller changed a table they refer to.
+(`mmdsl.frontends.dmn.importer`), for instance after a DMN modeller changed a table they refer to.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from mmdsl.dmn import model as m
-from mmdsl.dmn.mmdsltext import number_text, quote_exact, quote_loose
 from mmdsl.dmn.names import is_plain_name
+from mmdsl.frontends.dmn.mmdsltext import number_text, quote_exact, quote_loose
 
 if TYPE_CHECKING:  # a type for annotations only: translate.py calls this module
-    from mmdsl.dmn.translate import Translation
+    from mmdsl.frontends.dmn.translate import Translation
 
 
 class LeftOut(Exception):

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from mmdsl.dmn import feel
-from mmdsl.dmn.mmdsltext import number_text
+from mmdsl.frontends.dmn import feel
+from mmdsl.frontends.dmn.mmdsltext import number_text
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _WORD = re.compile(r"[^\W\d]\w*")

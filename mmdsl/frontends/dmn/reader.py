@@ -2,7 +2,7 @@
 
 Only the XML structure is read here: names, types, the texts of cells and expressions, the
 mmdsl extension elements. What the FEEL texts mean, and whether mmdsl can say the same, is the
-translation's business (`mmdsl.dmn.translate`).
+translation's business (`mmdsl.frontends.dmn.translate`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, replace
 
 from mmdsl.dmn import model as m
-from mmdsl.dmn.report import Reporter
-from mmdsl.dmn.safexml import Element, XmlRefused, parse
+from mmdsl.frontends.dmn.report import Reporter
+from mmdsl.frontends.dmn.safexml import Element, XmlRefused, parse
 
 MMDSL = m.MMDSL_NAMESPACE
 _DIGITS = re.compile(r"[0-9]{1,9}")

@@ -4,7 +4,7 @@ Input data become inputs; decision tables become tables, in an order where each 
 the decisions it reads (a column that reads another decision reads `table.output`); boolean
 literal expressions over the inputs become derived facts. Every DMN name is mapped to an mmdsl
 name (`mmdsl.dmn.names`) and kept as the description. What mmdsl cannot say with the same meaning
-is reported, never approximated: `mmdsl.dmn.cells` explains each refusal.
+is reported, never approximated: `mmdsl.frontends.dmn.cells` explains each refusal.
 
 Default outputs. mmdsl has no default output; a table with `defaultOutputEntry` gets one more
 rule, last, that gives the defaults exactly when no other rule applies:
@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from mmdsl.diagnostics import Severity
-from mmdsl.dmn import feel
 from mmdsl.dmn import model as m
-from mmdsl.dmn.cells import CellProblem, Column, condition_text, value_text
-from mmdsl.dmn.mmdsltext import number_text, quote_loose
 from mmdsl.dmn.names import RESERVED, Namespace
-from mmdsl.dmn.report import Reporter
-from mmdsl.dmn.types import NUMBER_TYPES, DmnType, TypeProblem, ValueType
-from mmdsl.dmn.types import resolve as resolve_type
-from mmdsl.dmn.types import value_type as to_value_type
+from mmdsl.frontends.dmn import feel
+from mmdsl.frontends.dmn.cells import CellProblem, Column, condition_text, value_text
+from mmdsl.frontends.dmn.mmdsltext import number_text, quote_loose
+from mmdsl.frontends.dmn.report import Reporter
+from mmdsl.frontends.dmn.types import NUMBER_TYPES, DmnType, TypeProblem, ValueType
+from mmdsl.frontends.dmn.types import resolve as resolve_type
+from mmdsl.frontends.dmn.types import value_type as to_value_type
 from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
 
 HIT_POLICIES = {dmn_name(policy): policy for policy in POLICIES}  # DMN's spelling to ours
@@ -150,7 +150,7 @@ class Plan:
 
 
 TableStep = Callable[["_Translator", m.Decision, m.DecisionTable], None]
-"""Translates one decision table into the plan (`mmdsl.dmn.tables.translate_table`); passed in,
+"""Translates one decision table into the plan (`mmdsl.frontends.dmn.tables.translate_table`); passed in,
 so that this module, which the table translator imports, does not import it back."""
 
 
@@ -285,7 +285,7 @@ class _Translator:
         return [logic.text.value] if isinstance(logic, m.LiteralExpression) else []
 
     def add_worked_statements(self) -> None:
-        from mmdsl.dmn.worked import statements
+        from mmdsl.frontends.dmn.worked import statements
 
         problems: list[str] = []
         worked = list(statements(self.model.guideline, self.translation, problems))
@@ -488,7 +488,7 @@ class _Translator:
 
     def add_number(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
         """A number computed from numeric inputs and facts: `fact NAME = EXPR`."""
-        from mmdsl.dmn.arithmetic import (
+        from mmdsl.frontends.dmn.arithmetic import (
             ArithmeticProblem,
             computed_facts_parse,
             translate_arithmetic,
