@@ -18,8 +18,14 @@ def resolve(name: str, offset: int) -> str:
     return NUMBERS[name]
 
 
+def condition(text: str, offset: int) -> str:
+    if text not in ("flag", "rate > 2"):
+        raise ArithmeticProblem(f"`{text}` is not a condition", offset)
+    return text
+
+
 def written(text: str) -> str:
-    return translate_arithmetic(text, feel.NameIndex(NUMBERS), resolve, 15)
+    return translate_arithmetic(text, feel.NameIndex(NUMBERS), resolve, 15, condition)
 
 
 @pytest.mark.parametrize(("feel_text", "mmdsl"), [
@@ -34,6 +40,10 @@ def written(text: str) -> str:
     ("1.2*10**3", "1.2 * (10 ** 3)"),
     ("(5+2)**5", "(5 + 2) ** 5"),
     ("5+2**(5+3)", "5 + (2 ** 8)"),  # a constant exponent as its value
+    ("(if flag then 1 else 0) + 2", "(if flag then 1 else 0) + 2"),
+    ("if flag then 1 else 0 + 2", "if flag then 1 else (0 + 2)"),  # `else` takes all after it
+    ("if rate > 2 then 2 else (if flag then 1 else 0)",
+     "if rate > 2 then 2 else (if flag then 1 else 0)"),
     ("-rate", "(-rate)"),
     ("loan.rate / 12", "loan_rate / 12"),
 ])
@@ -55,6 +65,9 @@ def test_feel_arithmetic_is_written_with_every_operation_bracketed(feel_text: st
     ("Yearly Salary * 2", "`Yearly` is not a number"),
     ("1 +", "expected a number, a name or `(`"),
     ("1234567890.1234567", "more than 15 digits"),
+    ("if other then 1 else 0", "`other` is not a condition"),
+    ("if flag then 1", "expected `else`"),
+    ("if flag 1 else 2", "expected `then`"),
 ])
 def test_what_has_no_mmdsl_equivalent_is_refused_with_the_reason(feel_text: str,
                                                                  reason: str) -> None:

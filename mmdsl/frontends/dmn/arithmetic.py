@@ -11,7 +11,8 @@ What has no mmdsl equivalent is refused with the reason (ArithmeticProblem), nev
 - a division by a constant zero: FEEL gives null; mmdsl has no null number;
 - a power whose exponent is not a whole number from 0 to 10 written as a number (mmdsl's rule);
 - names of values that are not numbers, or that a fact cannot read (a table's result);
-- functions (`max(...)`, `decimal(...)`), strings, dates, lists, contexts, `if` expressions.
+- functions (`max(...)`, `decimal(...)`), strings, dates, lists, contexts;
+- an `if` whose condition is not an mmdsl condition (`mmdsl.frontends.dmn.translate` reads it).
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from mmdsl.frontends.dmn.mmdsltext import number_text
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _WORD = re.compile(r"[^\W\d]\w*")
 MAX_EXPONENT = 10  # the language's own limit (docs/language.md, computed numbers)
-_OPERATORS = ("**", "+", "-", "*", "/", "(", ")", ".", ",")  # `,` to reach a call's name
+# `,` to reach a call's name; the comparisons and brackets of an `if`'s condition
+_OPERATORS = ("**", "+", "-", "*", "/", "(", ")", "..", ".", ",", "<=", ">=", "!=", "<", ">",
+              "=", "[", "]")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 class ArithmeticProblem(Exception):
@@ -61,7 +65,17 @@ class Binary:
     right: Arith
 
 
-Arith = Number | Name | Negate | Binary
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """`if CONDITION then A else B`: the condition already in mmdsl (FEEL's null, which would
+    take the `else`, does not occur: mmdsl values are never missing)."""
+
+    condition: str
+    then: Arith
+    otherwise: Arith
+
+
+Arith = Number | Name | Negate | Binary | Choice
 
 @cache
 def computed_facts_parse() -> bool:
@@ -81,12 +95,18 @@ def computed_facts_parse() -> bool:
 Resolve = Callable[[str, int], str]
 """A FEEL name (possibly a path `loan.rate`) and its offset to the mmdsl name of a number it
 reads; raises ArithmeticProblem when the name is no such number."""
+Condition = Callable[[str, int], str]
+"""An `if`'s FEEL condition and its offset to an mmdsl condition; raises ArithmeticProblem."""
+
+
+def no_conditions(text: str, offset: int) -> str:
+    raise ArithmeticProblem("`if` in a computed number is not translated", offset)
 
 
 def translate_arithmetic(text: str, names: feel.NameIndex, resolve: Resolve,
-                         max_digits: int) -> str:
+                         max_digits: int, condition: Condition = no_conditions) -> str:
     """The mmdsl expression for the FEEL arithmetic `text`; raises ArithmeticProblem."""
-    parser = _Parser(_tokens(text, names), resolve)
+    parser = _Parser(_tokens(text, names), resolve, text, condition)
     expr = parser.additive()
     if parser.token.kind != "end":
         raise parser.problem("expected an operator or the end of the expression")
@@ -121,6 +141,8 @@ def _tokens(text: str, names: feel.NameIndex) -> list[_Token]:
 
 
 def _next(text: str, offset: int, names: feel.NameIndex) -> _Token:
+    if string := _STRING.match(text, offset):  # in a condition; refused as a number
+        return _Token("string", string.group(), offset)
     if number := _NUMBER.match(text, offset):
         return _Token("number", number.group(), offset)
     if name := names.match(text, offset):
@@ -140,8 +162,10 @@ def _next(text: str, offset: int, names: feel.NameIndex) -> _Token:
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Token], resolve: Resolve) -> None:
+    def __init__(self, tokens: list[_Token], resolve: Resolve, text: str,
+                 condition: Condition) -> None:
         self.tokens, self.position, self.resolve, self.depth = tokens, 0, resolve, 0
+        self.text, self.condition = text, condition
 
     @property
     def token(self) -> _Token:
@@ -207,16 +231,44 @@ class _Parser:
         if token.kind == "number":
             self.advance()
             return Number(Decimal(token.text))
+        if token.kind == "name" and token.text == "if":
+            return self.choice()
         if token.kind == "name":
             return self.name()
+        if token.kind == "string":
+            raise ArithmeticProblem("a string in a computed number has no mmdsl equivalent",
+                                    token.offset)
         raise self.problem("expected a number, a name or `(`")
+
+    def choice(self) -> Arith:
+        """`if C then A else B`: C is the text up to the `then` outside brackets, translated as
+        a condition; `else` takes all that follows, as in FEEL (and mmdsl)."""
+        start = self.advance().offset + len("if")
+        depth = 0
+        while not (depth == 0 and self.token.kind == "name" and self.token.text == "then"):
+            if self.token.kind == "end":
+                raise self.problem("expected `then`")
+            depth += self.at("(", "[") - self.at(")", "]")
+            self.advance()
+        condition = self.condition(self.text[start:self.token.offset].strip(), start)
+        self.advance()
+        self.depth += 1
+        if self.depth > 100:
+            raise self.problem("expressions nested more than 100 deep")
+        then = self.additive()
+        if not (self.token.kind == "name" and self.token.text == "else"):
+            raise self.problem("expected `else`")
+        self.advance()
+        otherwise = self.additive()
+        self.depth -= 1
+        return Choice(condition, then, otherwise)
 
     def name(self) -> Arith:
         token = self.advance()
         if token.text == "null":
             raise ArithmeticProblem("`null` in arithmetic gives null in DMN; an mmdsl number "
                                     "always has a value", token.offset)
-        if token.text in ("if", "for", "some", "every", "true", "false", "not"):
+        if token.text in ("for", "some", "every", "true", "false", "not", "then", "else"):
             raise ArithmeticProblem(f"`{token.text}` in a computed number is not translated",
                                     token.offset)
         if self.at("("):
@@ -249,6 +301,8 @@ def _numbers(expr: Arith) -> list[Decimal]:
             return _numbers(operand)
         case Binary(left=left, right=right):
             return _numbers(left) + _numbers(right)
+        case Choice(then=then, otherwise=otherwise):
+            return _numbers(then) + _numbers(otherwise)
     return []
 
 
@@ -263,6 +317,9 @@ def _check_divisions(expr: Arith) -> None:
             if op == "/" and _constant(right) == 0:
                 raise ArithmeticProblem("a division by zero gives null in DMN; an mmdsl number "
                                         "always has a value", 0)
+        case Choice(then=then, otherwise=otherwise):
+            _check_divisions(then)
+            _check_divisions(otherwise)
 
 
 def _folded_exponents(expr: Arith) -> Arith:
@@ -277,6 +334,8 @@ def _folded_exponents(expr: Arith) -> Arith:
             if value is not None and value % 1 == 0:
                 right = Number(value.to_integral_value())
             return Binary(op, left, right)
+        case Choice(condition=condition, then=then, otherwise=otherwise):
+            return Choice(condition, _folded_exponents(then), _folded_exponents(otherwise))
     return expr
 
 
@@ -293,6 +352,9 @@ def _check_powers(expr: Arith) -> None:
                 raise ArithmeticProblem(f"the power `** {_text(right)}`: mmdsl's exponent is a "
                                         f"whole number from 0 to {MAX_EXPONENT}, written as a "
                                         "number", 0)
+        case Choice(then=then, otherwise=otherwise):
+            _check_powers(then)
+            _check_powers(otherwise)
 
 
 def _constant(expr: Arith) -> Decimal | None:
@@ -328,9 +390,11 @@ def _text(expr: Arith) -> str:
             return f"(-{_operand(operand)})"
         case Binary(op=op, left=left, right=right):
             return f"{_operand(left)} {op} {_operand(right)}"
+        case Choice(condition=condition, then=then, otherwise=otherwise):
+            return f"if {condition} then {_operand(then)} else {_operand(otherwise)}"
     raise TypeError(expr)
 
 
 def _operand(expr: Arith) -> str:
     text = _text(expr)
-    return f"({text})" if isinstance(expr, Binary) else text
+    return f"({text})" if isinstance(expr, (Binary, Choice)) else text

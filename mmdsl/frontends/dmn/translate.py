@@ -505,9 +505,20 @@ class _Translator:
                 raise ArithmeticProblem(f"`{feel_name}` is not {what}", offset)
             return readable.ref
 
+        def condition(text: str, offset: int) -> str:
+            try:
+                parsed = feel.parse_expression(text, self.readable.fact_index)
+                return expression_text(parsed, self.readable.for_facts)
+            except feel.FeelError as error:
+                raise ArithmeticProblem(f"the condition `{text}`: {error.message}",
+                                        offset + error.offset) from error
+            except CellProblem as problem:
+                raise ArithmeticProblem(f"the condition `{text}`: {problem.message}",
+                                        offset) from problem
+
         try:
             expression = translate_arithmetic(logic.text.value, self.readable.fact_index,
-                                              resolve, MAX_DIGITS)
+                                              resolve, MAX_DIGITS, condition)
         except ArithmeticProblem as problem:
             self.reporter.report("dmn-unsupported-feel", shifted(logic.text, problem.offset),
                                  f"decision `{decision.name}`: {problem.message}",
