@@ -503,3 +503,16 @@ def test_a_constant_yes_no_decision_is_refused_with_the_reason() -> None:
     result = imported(model(literal("Always", "boolean", "true")))
     assert any("is the constant `true`" in d.message for d in result.all_diagnostics
                if d.code == "MD702"), problems(result)
+
+
+def test_a_list_of_strings_without_allowed_values_is_a_set_of_the_values_its_cells_name() -> None:
+    items = ('<itemDefinition name="tList" isCollection="true"><typeRef>string</typeRef>'
+             "</itemDefinition>")
+    body = (items + input_data("Symptoms", "tList")
+            + table("Flu", 'hitPolicy="FIRST"', ["Symptoms"], ['<output typeRef="string"/>'],
+                    [['list contains(?, "fever")', '"likely"'], ["-", '"unlikely"']]))
+    result = imported(model(body))
+    assert result.ok, problems(result)
+    assert result.translation.inputs["Symptoms"].type.values == ("fever",)
+    assert decide(result, {"Symptoms": ["fever"]})["Flu"]["Flu"] == "likely"
+    assert decide(result, {"Symptoms": []})["Flu"]["Flu"] == "unlikely"

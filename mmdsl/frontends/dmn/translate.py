@@ -318,7 +318,10 @@ class _Translator:
             self.add_context_input(data, dmn_type)
             return
         try:
-            value_type = to_value_type(dmn_type, self.clause_values(data.name))
+            values = self.clause_values(data.name)
+            if dmn_type.base == "string" and dmn_type.collection and not dmn_type.allowed:
+                values = values or self.named_in_cells(data.name)
+            value_type = to_value_type(dmn_type, values)
         except (TypeProblem, feel.FeelError) as problem:
             self.reporter.report("dmn-unsupported-type", data.where,
                                  f"input `{data.name}` has a type mmdsl cannot hold: {problem}")
@@ -364,6 +367,26 @@ class _Translator:
             self.translation.components[data.name] = flattened
         else:  # not declared after all: nothing kept reads it
             self.plan.inputs = self.plan.inputs[:-len(flattened)]
+
+    def named_in_cells(self, name: str) -> m.Text | None:
+        """For a list of strings without allowed values: the strings that the cells of the
+        columns reading it name (`list contains(?, "a")`), as its list of values, so that it is
+        a set of them. A value no cell names cannot change what a rule decides, but mmdsl
+        refuses a member its enumeration does not list: a case with one is refused, never
+        answered otherwise. None when no cell names one (the input stays refused)."""
+        named: list[str] = []
+        for decision in self.model.decisions:
+            logic = decision.logic
+            if not isinstance(logic, m.DecisionTable):
+                continue
+            for column, clause in enumerate(logic.inputs):
+                if " ".join(clause.expression.value.split()) == " ".join(name.split()):
+                    named += [v for rule in logic.rules if column < len(rule.inputs)
+                              for v in strings_in_cell(rule.inputs[column].value)]
+        if not named:
+            return None
+        listed = ", ".join(feel_string(v) for v in dict.fromkeys(named))
+        return m.Text(listed, self.model.where)
 
     def clause_type(self, name: str) -> str | None:
         types = {c.type_ref for c in self.clauses_reading(name) if c.type_ref}
@@ -573,6 +596,24 @@ class _Translator:
             return (f"it reads the result of `{tables[0]}`, a decision table; in mmdsl a derived "
                     "fact reads inputs and facts only: make this decision a table")
         return None
+
+
+def strings_in_cell(text: str) -> list[str]:
+    """The strings a list test names (`list contains(?, "a")`, `some item in ["a", "b"] ...`)."""
+    try:
+        tests = feel.parse_unary_tests(text)
+    except feel.FeelError:
+        return []
+    return [v for t in tests.tests if isinstance(t, feel.Membership) for v in t.members]
+
+
+def feel_string(value: str) -> str:
+    """A FEEL string literal: quotes and backslashes escaped."""
+    escaped = value.replace(BACKSLASH, BACKSLASH * 2).replace('"', BACKSLASH + '"')
+    return f'"{escaped}"'
+
+
+BACKSLASH = chr(92)
 
 
 def leaves(dmn_type: DmnType, prefix: str = "") -> list[tuple[str, ValueType, DmnType]]:
