@@ -14,7 +14,7 @@ say nothing a reader needs and are dropped when another test on the same value s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mmdsl.ir.model import (
     AllOf,
@@ -46,6 +46,9 @@ class Vocabulary:
     types: Mapping[str, IRType]  # a value's key -> its type, to choose the wording
     labels: Mapping[str, Mapping[str, str]]  # enumeration name -> member -> label
     classes: tuple[IRClass, ...]
+    # each condition's words, computed once: a large table repeats its cells rule after rule
+    phrases: dict[Cond, Phrase] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    clauses: dict[Cond, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
@@ -197,10 +200,20 @@ class Phrase:
 
 def describe(cond: Cond, words: Vocabulary) -> str:
     """A condition as a clause: `“prior lines of therapy” is at least 4 lines`."""
-    return _phrase(simplify(cond), words).text
+    known = words.clauses.get(cond)
+    if known is None:
+        known = words.clauses[cond] = _phrase(simplify(cond), words).text
+    return known
 
 
 def _phrase(cond: Cond, words: Vocabulary) -> Phrase:
+    known = words.phrases.get(cond)
+    if known is None:
+        known = words.phrases[cond] = _new_phrase(cond, words)
+    return known
+
+
+def _new_phrase(cond: Cond, words: Vocabulary) -> Phrase:
     refs = refs_of(cond)
     if isinstance(cond, Always):
         return Phrase("always")
