@@ -8,7 +8,7 @@ import random
 import time
 from collections.abc import Sequence
 
-from mmdsl.backends.review_signing import merged
+from mmdsl.backends.review.signing import merged
 from mmdsl.ir.model import Always, Compare, Cond, IRRule, OneOf
 
 
