@@ -308,23 +308,26 @@ class AstBuilder(Transformer[Token, Any]):
 
     # ---- computed numbers -------------------------------------------------------------------------
 
-    def _fold(self, children: list[Any]) -> ast.NumExpr:
-        """`a op b op c` as ((a op b) op c): operands and operator tokens alternate."""
+    def _fold(self, meta: Meta, children: list[Any]) -> ast.NumExpr:
+        """`a op b op c` as ((a op b) op c): operands and operator tokens alternate. The whole
+        spans the rule as written (brackets around its first and last operands included)."""
         result = as_number(children[0])
+        last = len(children) - 2
         for index in range(1, len(children), 2):
             op = OPERATORS[children[index].type]  # the token may hold line breaks and comments
             right = as_number(children[index + 1])
-            result = ast.Arithmetic(op, result, right, _joined(result.span, right.span))  # type: ignore[arg-type]
+            span = self.span(meta) if index == last else _joined(result.span, right.span)
+            result = ast.Arithmetic(op, result, right, span)  # type: ignore[arg-type]
         return result
 
     def sum(self, meta: Meta, children: list[Any]) -> ast.NumExpr:
-        return self._fold(children)
+        return self._fold(meta, children)
 
     def product(self, meta: Meta, children: list[Any]) -> ast.NumExpr:
-        return self._fold(children)
+        return self._fold(meta, children)
 
     def power(self, meta: Meta, children: list[Any]) -> ast.NumExpr:
-        return self._fold(children)
+        return self._fold(meta, children)
 
     def negate(self, meta: Meta, children: list[Any]) -> ast.NumExpr:
         item = as_number(children[-1])
