@@ -76,18 +76,23 @@ class Tally:
     reproducers: list[tuple[str, str]] = field(default_factory=list)
 
 
-def texts(seed: int, count: int) -> Iterator[str]:
+SINGLES = [*CONTROLS, *HIDDEN, *LEGAL]
+
+
+def texts(seed: int, count: int, singles: bool = True) -> Iterator[str]:
     """Each character alone, then `count` random strings of them (quoted-text form)."""
-    yield from [*CONTROLS, *HIDDEN, *LEGAL]
+    if singles:
+        yield from SINGLES
     rng = random.Random(f"backend-text:{seed}")
     for _ in range(count):
         yield "".join(rng.choice(LEGAL) if rng.random() < 0.9 else rng.choice(CONTROLS + HIDDEN)
                       for _ in range(rng.randint(1, 6)))
 
 
-def run(seed: int, count: int, backends: tuple[str, ...] | None = None) -> Tally:
+def run(seed: int, count: int, singles: bool = True,
+        backends: tuple[str, ...] | None = None) -> Tally:
     tally = Tally()
-    for written in texts(seed, count):
+    for written in texts(seed, count, singles):
         tally.tried += 1
         text = GUIDELINE.replace("{t}", written)
         try:
