@@ -83,26 +83,38 @@ def summary_view(guideline: IRGuideline, table: IRTable, words: Vocabulary,
 
 def merged(rules: Sequence[IRRule]) -> list[list[IRRule]]:
     """The rules, two merged where they give the same and differ only in one yes/no column that
-    one requires yes and the other no: for the summary, they are one group of patients."""
+    one requires yes and the other no: for the summary, they are one group of patients.
+
+    Each rule joins the earliest group still alone that is its twin. Twins are found through an
+    index of the rules by everything but one yes/no test (50,000 rows took hours when each rule
+    was compared with every group: `make fuzz`, big inputs)."""
     groups: list[list[IRRule]] = []
+    waiting: dict[TwinKey, list[int]] = {}  # twin key -> groups of one, in order
     for rule in rules:
-        partner = next((g for g in groups if len(g) == 1 and _complementary(g[0], rule)), None)
+        keys = list(_twin_keys(rule))
+        partner = min((g for key, _ in keys for g in waiting.get(key, ()) if len(groups[g]) == 1),
+                      default=None)
         if partner is None:
             groups.append([rule])
+            for _, own in keys:
+                waiting.setdefault(own, []).append(len(groups) - 1)
         else:
-            partner.append(rule)
+            groups[partner].append(rule)
     return groups
 
 
-def _complementary(a: IRRule, b: IRRule) -> bool:
-    if (a.outputs, a.evidence) != (b.outputs, b.evidence):
-        return False
-    differ = [i for i, (x, y) in enumerate(zip(a.tests, b.tests, strict=True)) if x != y]
-    if len(differ) != 1:
-        return False
-    x, y = a.tests[differ[0]], b.tests[differ[0]]
-    return (isinstance(x, OneOf) and isinstance(y, OneOf) and x.ref == y.ref
-            and {x.values, y.values} == {(True,), (False,)})
+TwinKey = tuple[object, ...]
+
+
+def _twin_keys(rule: IRRule) -> list[tuple[TwinKey, TwinKey]]:
+    """For each yes/no test of the rule: (the key its twin is filed under, its own key), which
+    differ only in the test's value."""
+    found: list[tuple[TwinKey, TwinKey]] = []
+    for i, test in enumerate(rule.tests):
+        if isinstance(test, OneOf) and test.values in ((True,), (False,)):
+            rest: TwinKey = (rule.outputs, rule.evidence, i, test.ref, rule.tests[:i], rule.tests[i + 1:])
+            found.append(((*rest, not test.values[0]), (*rest, test.values[0])))
+    return found
 
 
 def distinguishing(table: IRTable, words: Vocabulary) -> dict[str, str]:
