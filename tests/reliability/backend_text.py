@@ -14,7 +14,8 @@ back end, read back by that back end's own reader, exactly as written:
 - the SQL run in DuckDB (`mmdsl cohort`'s engine): the output, and a patient's text value;
 - the DMN document parsed as XML (`xml.etree`): the output entry and the descriptions; then
   imported back (`mmdsl import`) and compiled: the same output text;
-- the JSON Schema and the FHIR resources read with `json.loads`: the descriptions.
+- the JSON Schema read with `json.loads`, the FHIR bundle validated by fhir.resources' R4B
+  models: the descriptions.
 """
 
 from __future__ import annotations
@@ -232,10 +233,14 @@ def _json(guideline: IRGuideline, text: str, value: str) -> list[str]:
 
 
 def _fhir(guideline: IRGuideline, text: str, value: str) -> list[str]:
+    """The bundle read by json and validated by fhir.resources' R4B models (FHIR's own rules for
+    a string), then the description looked for in what the models read."""
+    from fhir.resources.R4B.bundle import Bundle
+
     from mmdsl.fhir.resources import fhir_bundle_text
 
-    found = json.dumps(json.loads(fhir_bundle_text(guideline, text, "https://example.org/fhir")),
-                       ensure_ascii=False)
+    bundle = Bundle.model_validate_json(fhir_bundle_text(guideline, text, "https://example.org/fhir"))
+    found = json.dumps(json.loads(bundle.model_dump_json()), ensure_ascii=False)
     return [] if json.dumps("said " + value, ensure_ascii=False)[1:-1] in found else [
         "the resources do not hold the description"]
 

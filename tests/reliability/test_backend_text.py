@@ -10,6 +10,7 @@ from tests.reliability.backend_text import BACKENDS, CONTROLS, HIDDEN, LEGAL, ru
 
 pytest.importorskip("duckdb")
 pytest.importorskip("markdown_it")
+pytest.importorskip("fhir.resources")
 
 
 def test_each_character_reads_back_unchanged_from_every_back_end_or_is_refused() -> None:
