@@ -224,6 +224,11 @@ def distinct_columns(guideline: ir.IRGuideline) -> None:
               ("a table", [t.name for t in guideline.tables]),
               ("a fact", [name for name, _ in evaluation_order(guideline)]),
               *((f"an output of `{t.name}`", [o.name for o in t.outputs]) for t in guideline.tables)]
+    for what, names in groups[:3]:  # the query's own columns start with `_` (check's MD120)
+        own = next((name for name in names if name.startswith("_")), None)
+        if own is not None:
+            raise SqlUnsupported(f"`{own}` ({what}) starts with `_`, as the query's own columns "
+                                 "(`_row`, `_f0`, …) do, and SQL ignores case; rename it")
     for what, names in groups:
         seen: dict[str, str] = {}
         for name in names:

@@ -24,6 +24,7 @@ from mmdsl.check import (
     sources,
     suspicious_names,
     table_order,
+    underscore_names,
     unused,
     vocabulary,
 )
@@ -36,6 +37,7 @@ CHECKS: list[Check] = [
     control_characters.check,  # MD110
     suspicious_names.check,  # MD202
     case_names.check,  # MD204
+    underscore_names.check,  # MD120
     vocabulary.check,  # MD200, MD203, MD301 in classes
     inputs.check,  # MD200, MD303, MD305, MD306, MD410
     names.check,  # MD200, MD203 for column headings and conditions

@@ -112,6 +112,13 @@ _ENTRIES = [
          "carry them at all: a DMN export holding one would be a file no parser reads.",
          'input note: text "free text␁"   # where ␁ stands for U+0001, which no page can show',
          "Delete the character; write a space or a line break instead."),
+    Code("MD120", "reserved-prefix", E, "an input, fact or table name starts with `_`",
+         "Inputs, facts and tables become SQL columns in a cohort, and the generated query keeps "
+         "names that start with `_` for columns of its own (`_row`, the patient's row number; "
+         "`_f0`, `_in_scope`, `_t1`, …). SQL engines ignore case, so an input `_RoW` would be read "
+         "as the row number and the cohort would decide on it.",
+         'input _row: integer 0..99 "row of the drug chart"',
+         "Rename it without the leading `_`."),
     # ---- MD2xx: names ---------------------------------------------------------------------
     Code("MD200", "unknown-name", E, "a name that is not declared",
          "A misspelt input or value would otherwise silently never match.",

@@ -25,6 +25,7 @@ CodeName = Literal[
     "MD117", "unit-after-number",
     "MD118", "reversed-comparison",
     "MD119", "number-plus",
+    "MD120", "reserved-prefix",
     "MD200", "unknown-name",
     "MD201", "duplicate-name",
     "MD202", "suspicious-name",

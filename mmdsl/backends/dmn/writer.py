@@ -70,7 +70,9 @@ def export_dmn(guideline: ir.IRGuideline, source_text: str = "") -> Export:
     ET.register_namespace("", DMN15)
     ET.register_namespace("mmdsl", MMDSL_NAMESPACE)
     ET.indent(root, space="  ")
-    text = ET.tostring(root, encoding="unicode", xml_declaration=False)
+    # A parser reads a raw carriage return as a line feed (XML 1.0, 2.11), and ElementTree
+    # escapes it in attributes only: as a reference, text keeps its CR (backend_text.py found it).
+    text = ET.tostring(root, encoding="unicode", xml_declaration=False).replace("\r", "&#13;")
     if NOT_XML.search(text):  # check refuses them (MD110): never write a file no parser reads
         raise ValueError("a control character reached the DMN writer; XML 1.0 cannot hold it")
     return Export('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n", writer.warnings)
