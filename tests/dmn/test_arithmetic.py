@@ -82,12 +82,26 @@ def test_a_number_decision_is_imported_as_a_computed_fact() -> None:
         '<decision id="d_y" name="Yearly Salary"><variable name="Yearly Salary" typeRef="number"/>'
         "<literalExpression><text>12 * Monthly Salary</text></literalExpression></decision>")
     result = imported(model(body))
-    from mmdsl.frontends.dmn.arithmetic import computed_facts_parse
-
-    if not computed_facts_parse():  # until the language has computed facts (issue 18 item 2)
-        assert [d.code for d in result.all_diagnostics] == ["MD702"]
-        assert "has no computed facts" in result.all_diagnostics[0].message
-        return
     assert result.text is not None
     assert 'fact Yearly_Salary "Yearly Salary" = 12 * Monthly_Salary' in result.text
     assert result.translation.decisions["Yearly Salary"].result == "computed"
+    assert result.ok
+    from tests.dmn.support import decide
+
+    assert decide(result, {"Monthly_Salary": 1000.5})["derived"]["Yearly_Salary"] == 12006
+
+
+def test_an_exported_score_with_if_imports_back() -> None:
+    from tests.dmn.support import decide, imported, input_data, model
+
+    body = input_data("Age", "number") + input_data("Smoker", "boolean") + (
+        '<decision id="d_s" name="Score"><variable name="Score" typeRef="number"/>'
+        "<literalExpression><text>(if Age &gt;= 65 then 2 else 0) + (if Smoker then 1 else 0)"
+        "</text></literalExpression></decision>")
+    result = imported(model(body))
+    assert result.ok, result.all_diagnostics
+    assert result.text is not None
+    assert "fact Score = (if Age >= 65 then 2 else 0) + (if Smoker then 1 else 0)" \
+        in result.text.replace(' "Score"', "")
+    assert decide(result, {"Age": 70, "Smoker": True})["derived"]["Score"] == 3
+    assert decide(result, {"Age": 40, "Smoker": False})["derived"]["Score"] == 0

@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 
-from mmdsl.frontends.dmn.arithmetic import computed_facts_parse
 from mmdsl.frontends.dmn.importer import import_dmn
 from mmdsl.interpreter import evaluate
 from tests.dmn import feel_in
@@ -47,10 +46,7 @@ LEVEL_3 = tck_folder() / "compliance-level-3"
 FEEL_IN = LEVEL_3 / "0072-feel-in"
 
 # Raised as the import learns more; never lowered (docs/dmn.md lists every case not passed).
-# With the language's computed facts (issue 18 item 2, branch h18n) number literal expressions
-# import (0002, 0101, 0105): 87 measured with both branches merged. Until then 57. Drop the
-# condition when computed facts are on main.
-LEVEL_2_FLOOR = 87 if computed_facts_parse() else 57
+LEVEL_2_FLOOR = 87
 LEVEL_3_TABLES_FLOOR = 5
 
 

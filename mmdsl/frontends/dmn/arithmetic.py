@@ -21,7 +21,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 
 from mmdsl.frontends.dmn import feel
 from mmdsl.frontends.dmn.mmdsltext import number_text
@@ -76,21 +75,6 @@ class Choice:
 
 
 Arith = Number | Name | Negate | Binary | Choice
-
-@cache
-def computed_facts_parse() -> bool:
-    """Whether this mmdsl's grammar has computed facts (`fact NAME "..." = a * 2`).
-
-    They are being added to the language in parallel with this translation (issue 18, item 2);
-    until they are, the import refuses number decisions with MD702 rather than writing text
-    that does not parse. Remove this probe once the grammar has them for good."""
-    from mmdsl.diagnostics import has_errors
-    from mmdsl.source import Source
-    from mmdsl.syntax.parser import parse_module
-
-    probe = 'guideline g "g"\ninput a: decimal 0..10 "a"\nfact f "f" = (a * 2) - 1\n'
-    return not has_errors(parse_module(Source("<probe>", probe))[1])
-
 
 Resolve = Callable[[str, int], str]
 """A FEEL name (possibly a path `loan.rate`) and its offset to the mmdsl name of a number it

@@ -511,11 +511,7 @@ class _Translator:
 
     def add_number(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
         """A number computed from numeric inputs and facts: `fact NAME = EXPR`."""
-        from mmdsl.frontends.dmn.arithmetic import (
-            ArithmeticProblem,
-            computed_facts_parse,
-            translate_arithmetic,
-        )
+        from mmdsl.frontends.dmn.arithmetic import ArithmeticProblem, translate_arithmetic
         from mmdsl.syntax.parser import MAX_DIGITS
 
 
@@ -546,13 +542,6 @@ class _Translator:
             self.reporter.report("dmn-unsupported-feel", shifted(logic.text, problem.offset),
                                  f"decision `{decision.name}`: {problem.message}",
                                  help=self.unknown_name_help(logic.text.value))
-            self.broken.add(decision.name)
-            return
-        if not computed_facts_parse():
-            self.reporter.report("dmn-unsupported-construct", logic.where,
-                                 f"decision `{decision.name}` computes a number; this version "
-                                 "of mmdsl has no computed facts",
-                                 help="compute the value in a decision table")
             self.broken.add(decision.name)
             return
         name = self.top.claim(decision.name, f"fact_{len(self.plan.facts) + 1}")
