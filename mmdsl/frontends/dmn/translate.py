@@ -554,10 +554,13 @@ class _Translator:
 
     def fact_condition(self, decision: m.Decision, logic: m.LiteralExpression,
                        names: dict[str, Readable]) -> str | None:
-        if resolve_type(decision.type_ref, self.model.items).base not in ("", "boolean"):
+        dmn_type = resolve_type(decision.type_ref, self.model.items)
+        if dmn_type.base not in ("", "boolean") or dmn_type.collection:
+            what = "a list" if dmn_type.collection else "text" if dmn_type.base == "string" \
+                else f"of type `{dmn_type.base}`"
             self.reporter.report("dmn-unsupported-construct", logic.where,
-                                 f"decision `{decision.name}` is a literal expression that is not "
-                                 "a yes/no condition; mmdsl derives yes/no facts only",
+                                 f"decision `{decision.name}` is a literal expression whose value "
+                                 f"is {what}; mmdsl computes yes/no facts and numbers only",
                                  help="compute the value in a decision table")
             return None
         if logic.text.value.strip() in ("true", "false"):
