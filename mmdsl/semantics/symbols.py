@@ -24,6 +24,7 @@ from mmdsl.semantics.types import (
     ValueType,
 )
 from mmdsl.syntax import ast
+from mmdsl.syntax.walk import conditions, quantities
 
 ANNOTATION_COLUMNS = ("evidence", "caveats")
 RULE_COLUMN = "rule"
@@ -193,6 +194,34 @@ class Symbols:
 
         A fact that reads itself is typed as an unbounded decimal while it is being typed; the
         cycle is reported by check/facts.py."""
+        if name in self._numeric:
+            return self._numeric[name]
+        self._type_what_it_reads_first(name)
+        return self._numeric_fact(name)
+
+    def _type_what_it_reads_first(self, name: str) -> None:
+        """Type the facts `name` reads, deepest first, with a stack of our own: typing one fact
+        types the facts it reads, and a chain of facts can be as long as the file (10,000 facts
+        each reading the one before), far deeper than Python's recursion allows."""
+        stack, seen = [(name, False)], {name}
+        while stack:
+            fact, read_first = stack.pop()
+            if read_first:
+                if fact != name and fact not in self._numeric:
+                    self._numeric_fact(fact)
+                continue
+            stack.append((fact, True))
+            for read in self._facts_read(fact):
+                if read not in seen and read not in self._numeric:
+                    seen.add(read)
+                    stack.append((read, False))
+
+    def _facts_read(self, name: str) -> list[str]:
+        expr = self.facts[name].expr
+        subjects = [c.subject for c in conditions(expr)] + [q.subject for q in quantities(expr)]
+        return [s.name.text for s in subjects if s.member is None and s.name.text in self.facts]
+
+    def _numeric_fact(self, name: str) -> NumericFact | None:
         if name in self._numeric:
             return self._numeric[name]
         decl = self.facts[name]
