@@ -23,13 +23,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from mmdsl.dmn import feel
+from mmdsl.dmn import arithmetic, feel
 from mmdsl.dmn import model as m
 from mmdsl.dmn.cells import CellProblem, Column, condition_text, value_text
 from mmdsl.dmn.mmdsltext import number_text, quote_loose
 from mmdsl.dmn.names import RESERVED, Namespace
 from mmdsl.dmn.report import Reporter
-from mmdsl.dmn.types import DmnType, TypeProblem, ValueType
+from mmdsl.dmn.types import DmnType, Kind, TypeProblem, ValueType
 from mmdsl.dmn.types import resolve as resolve_type
 from mmdsl.dmn.types import value_type as to_value_type
 from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
@@ -372,6 +372,9 @@ class _Translator:
                                                            time_unit=extras["unit"])
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
+        if resolve_type(decision.type_ref, self.model.items).base == "number":
+            self.add_number(decision, logic)
+            return
         condition = self.fact_condition(decision, logic, self.readable.for_facts)
         if condition is None:
             self.broken.add(decision.name)
@@ -385,6 +388,37 @@ class _Translator:
             return
         description = self.describe(decision.name, name, decision.description, decision.where)
         self.plan.facts.append(f"fact {name}{description} = {condition}")
+
+    def add_number(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
+        """A literal expression of FEEL arithmetic: a numeric fact (dmn/arithmetic.py)."""
+        names = self.readable.for_facts
+
+        def condition(text: str, offset: int) -> str:
+            try:
+                return expression_text(feel.parse_expression(text, self.readable.fact_index), names)
+            except feel.FeelError as error:
+                raise feel.FeelError(error.message, offset + error.offset) from None
+
+        try:
+            text = arithmetic.translate(logic.text.value, self.readable.fact_index,
+                                        lambda name: _number_ref(names.get(names_key(name))),
+                                        condition)
+        except feel.FeelError as error:
+            self.reporter.report("dmn-unsupported-feel", shifted(logic.text, error.offset),
+                                 f"decision `{decision.name}`: {error.message}",
+                                 help=self.unknown_name_help(logic.text.value))
+            self.broken.add(decision.name)
+            return
+        except CellProblem as problem:
+            self.reporter.report(problem.code, logic.text, f"decision `{decision.name}`: {problem.message}")
+            self.broken.add(decision.name)
+            return
+        name = self.top.claim(decision.name, f"fact_{len(self.plan.facts) + 1}")
+        kind: Kind = "integer" if dict(decision.extras).get("type") == "integer" else "decimal"
+        self.readable[names_key(decision.name)] = Readable(name, ValueType(kind))
+        self.translation.decisions[decision.name] = DecisionName(decision.name, name, "fact")
+        description = self.describe(decision.name, name, decision.description, decision.where)
+        self.plan.facts.append(f"fact {name}{description} = {text}")
 
     def fact_condition(self, decision: m.Decision, logic: m.LiteralExpression,
                        names: dict[str, Readable]) -> str | None:
@@ -420,6 +454,13 @@ def is_recorded_enum(enum: m.Enumeration) -> bool:
     return bool(members) and all(is_safe_name(n) for n in names) \
         and len(set(names)) == len(names) \
         and all(set(listed) <= set(members) and listed for _, _, listed in enum.classes)
+
+
+def _number_ref(readable: Readable | None) -> str | None:
+    """The mmdsl name of a value arithmetic may read: a number (input or fact), not a table's."""
+    if readable is None or readable.is_table or readable.type.kind not in ("integer", "decimal"):
+        return None
+    return readable.ref
 
 
 def names_key(name: str) -> str:

@@ -8,7 +8,7 @@ interpreter, and turn the decision JSON back into DMN results:
 
 - a single-hit table with one output gives the value, with several outputs a context;
 - a collecting table gives a list (of values or of contexts), an aggregation the number;
-- a derived fact (a boolean literal expression) gives true or false;
+- a derived fact (a literal expression) gives true or false, or its number;
 - `null` is None, enumeration members become their DMN strings again, numbers are compared as
   decimals (a float's shortest repr, so 64.32 stays 64.32).
 
@@ -237,8 +237,9 @@ def fact_value(value: Value, value_type: ValueType) -> Any:
 
 def dmn_result(decision: dict[str, Any], mapping: DecisionName) -> Value:
     """The DMN result of one decision, from mmdsl's decision JSON."""
-    if mapping.result == "fact":
-        return bool(decision["derived"][mapping.name])
+    if mapping.result == "fact":  # yes/no, or a computed number
+        value = decision["derived"][mapping.name]
+        return value if isinstance(value, bool) else _number(value)
     result = decision.get(mapping.name)
     if mapping.result == "number":
         return _number(result)

@@ -166,7 +166,7 @@ def test_a_default_that_mmdsl_cannot_state_is_refused() -> None:
     ('<import namespace="x" importType="y" name="z"/>', "MD702", (4, 1)),
     ('<decision id="d" name="d">\n<context/></decision>', "MD702", (5, 1)),
     ('<decision id="d" name="d"><invocation/></decision>', "MD702", (4, 27)),
-    ('<decision id="d" name="d"><variable name="d" typeRef="number"/>'
+    ('<decision id="d" name="d"><variable name="d" typeRef="string"/>'
      "<literalExpression><text>1 + 2</text></literalExpression></decision>", "MD702", (4, 64)),
     ('<inputData id="i" name="born"><variable name="born" typeRef="date and time"/></inputData>',
      "MD704", (4, 1)),
