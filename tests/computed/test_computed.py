@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from mmdsl.backends.decision_schema import decision_schema
+
 from mmdsl.interpreter import evaluate as interpret
 from mmdsl.pipeline import compile_source
 from mmdsl.semantics.symbols import build_symbols
@@ -391,8 +391,8 @@ table t "t"
 
 
 def test_feel_arithmetic_is_read_with_feels_precedence() -> None:
-    from mmdsl.dmn.arithmetic import translate
-    from mmdsl.dmn.feel import FeelError, NameIndex
+    from mmdsl.frontends.dmn.arithmetic import translate
+    from mmdsl.frontends.dmn.feel import FeelError, NameIndex
 
     names = {"Monthly Salary": "monthly_salary", "a": "a", "b": "b"}
     index = NameIndex(names)
@@ -408,8 +408,8 @@ def test_feel_arithmetic_is_read_with_feels_precedence() -> None:
 
 
 def test_dmn_export_writes_feel_arithmetic_and_import_reads_it_back() -> None:
-    from mmdsl.dmn.importer import import_dmn
-    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.backends.dmn.writer import export_dmn
+    from mmdsl.frontends.dmn.importer import import_dmn
 
     guideline = compiled(SCORE + 'table t "t"\n  hit first\n  output o: yes/no\n'
                          '  | big || o   |\n  | yes || yes |\n  | -   || no  |\n').guideline

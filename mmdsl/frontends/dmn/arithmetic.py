@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mmdsl.dmn.feel import FeelError, NameIndex
+from mmdsl.frontends.dmn.feel import FeelError, NameIndex
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _WORD = re.compile(r"[^\W\d]\w*")
