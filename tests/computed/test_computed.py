@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mmdsl.backends.decision_schema import decision_schema
 
+from mmdsl.backends.schema.decision import decision_schema
 from mmdsl.interpreter import evaluate as interpret
 from mmdsl.pipeline import compile_source
 from mmdsl.semantics.symbols import build_symbols
