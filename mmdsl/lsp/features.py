@@ -290,6 +290,15 @@ def _describe_fact(analysis: Analysis, decl: ast.FactDecl) -> str:
         from mmdsl.ir.verbalize import vocabulary_of
 
         return f"{head}\n\ntrue when {in_words(fact.condition, vocabulary_of(guideline))}"
+    computed = next((c for c in guideline.computed if c.name == decl.name.text), None) \
+        if guideline else None
+    if guideline is not None and computed is not None:  # a number: its type, range and formula
+        from mmdsl.ir.verbalize import describe_number, vocabulary_of
+
+        bounds = f" {computed.type.low}..{computed.type.high}" \
+            if computed.type.low is not None and computed.type.high is not None else ""
+        return (f"{head}\n\n{computed.type.kind}{bounds}: "
+                f"{describe_number(computed.expr, vocabulary_of(guideline))}")
     written = analysis.compilation.source.text[decl.expr.span.start:decl.expr.span.end]
     return f"{head}\n\n```mmdsl\n{' '.join(written.split())}\n```"
 

@@ -8,7 +8,7 @@ interpreter, and turn the decision JSON back into DMN results:
 
 - a single-hit table with one output gives the value, with several outputs a context;
 - a collecting table gives a list (of values or of contexts), an aggregation the number;
-- a derived fact (a boolean literal expression) gives true or false;
+- a derived fact (a literal expression) gives true or false, or its number;
 - `null` is None, enumeration members become their DMN strings again, numbers are compared as
   decimals (a float's shortest repr, so 64.32 stays 64.32).
 

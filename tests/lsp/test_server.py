@@ -349,3 +349,15 @@ async def test_hover_on_a_duration_says_between_which_dates(client: LanguageClie
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert "**duration** `since_first`" in hover.contents.value
     assert "time from first_dose to evaluation_date" in hover.contents.value
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_numeric_fact_gives_its_type_range_and_formula(client: LanguageClient) -> None:
+    text = (ROOT_EXAMPLES / "cha2ds2_vasc_score.mmdsl").read_text(encoding="utf-8")
+    await opened(client, text)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=URI),
+        position=position_of(text, "| score || advice", 3)))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "**fact** `score`" in hover.contents.value
+    assert "integer 0..9: (1 if “congestive heart failure" in hover.contents.value

@@ -308,9 +308,9 @@ class _Writer:
         self.ids[fact.name] = f"decision_{fact.name}"
         element = ET.Element(tag("decision"), id=f"decision_{fact.name}", name=fact.name)
         _text_child(element, "description", fact.description)
-        variable = ET.SubElement(element, tag("variable"), name=fact.name, typeRef="number")
         if fact.type.kind == "integer":
-            variable.set(ext("type"), "integer")
+            element.set(ext("type"), "integer")  # FEEL has one number type; the import reads it
+        ET.SubElement(element, tag("variable"), name=fact.name, typeRef="number")
         expr = with_choices(fact.expr, durations.as_compare)
         reads = [*numbers_read(expr), *(r for c in choices(expr) for r in refs_read(c))]
         self.requirements(element, sorted(set(reads)))
