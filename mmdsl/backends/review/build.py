@@ -40,6 +40,7 @@ from mmdsl.ir.verbalize import (
     value_words,
     vocabulary_of,
 )
+from mmdsl.semantics.policies import RANKED_POLICIES
 from mmdsl.verify.coverage import FallbackCoverage
 
 if TYPE_CHECKING:  # the verifier's result is data here; the verifier itself is not needed
@@ -470,7 +471,7 @@ def explain_policy(table: IRTable, words: Vocabulary,
     first_output = table.outputs[0].name if table.outputs else "the output"
     sentences = [AGGREGATE_WORDS[table.aggregate].format(output=first_output) if table.aggregate
                  else POLICY_WORDS[table.hit]]
-    if table.hit in ("priority", "output order"):
+    if table.hit in RANKED_POLICIES:
         sentences += [_declared_order(output.name, output.type, words) for output in table.outputs
                       if output.type.kind == "enum"]
     sentences += [_ordering(table, name, words) for name in table.order_by]
