@@ -158,6 +158,25 @@ def expression(condition: ir.Cond) -> str:
     raise ExportProblem(f"no FEEL expression for {condition!r}")
 
 
+def arithmetic(expr: ir.NumExpr) -> str:
+    """A numeric fact as a FEEL arithmetic expression (`+ - * / **`, `if … then … else …`); every
+    operation in brackets, so that no engine's precedence matters. FEEL numbers are decimals of
+    34 digits: a division that does not end (1/3) is rounded there, where mmdsl is exact."""
+    match expr:
+        case ir.Num(text=text):
+            return text if not text.startswith("-") else f"({text})"
+        case ir.Read(ref=ref):
+            return ref
+        case ir.Neg(item=item):
+            return f"(-{arithmetic(item)})"
+        case ir.Calc(op=op, left=left, right=right):
+            return f"({arithmetic(left)} {op} {arithmetic(right)})"
+        case ir.Pick(condition=condition, then=then, otherwise=otherwise):
+            return (f"(if {expression(condition)} then {arithmetic(then)} "
+                    f"else {arithmetic(otherwise)})")
+    raise ExportProblem(f"no FEEL expression for {expr!r}")
+
+
 def _same_ref(condition: ir.AllOf) -> bool:
     refs = {getattr(item, "ref", None) for item in condition.items}
     return len(refs) == 1

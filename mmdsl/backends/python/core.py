@@ -16,12 +16,13 @@ templates place under a `def` they write. The shapes are chosen for speed, and m
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 from mmdsl.backends.python.conditions import Refs, condition_code
 from mmdsl.backends.python.pycode import Group, Node, Prefixed, Str, Text, literal, one_line, render
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import refs_read
+from mmdsl.ir.walk import choices, numbers_read, refs_read
 from mmdsl.runtime.prelude import InputField
 
 SLOW_PATH = "return validate_facts(facts, INPUTS)"
@@ -53,6 +54,8 @@ class Candidate:
     position: int
     tests: tuple[ir.Cond, ...]
     line: int  # the rule's line in the table file, for the comment beside its position
+    keys: tuple[int, ...] = ()  # each test's number, equal for equal tests: the tree compares
+    # these instead of hashing and comparing the IR again at every level (10,000 rules)
 
 
 def core_lines(table: ir.IRTable, refs: Refs, bounds: Bounds) -> list[str]:
@@ -65,10 +68,13 @@ def core_lines(table: ir.IRTable, refs: Refs, bounds: Bounds) -> list[str]:
     first = table.hit == "first"
     lines: list[str] = []
     candidates = []
+    numbers: dict[ir.Cond, int] = {}
     for position, rule in enumerate(table.rules):
         tests = tuple(t for t in (simplified(t, bounds) for t in rule.tests)
                       if not isinstance(t, ir.Always))
-        candidates.append(Candidate(position, tuple(sorted(tests, key=cost)), rule.line))
+        ordered = tuple(sorted(tests, key=cost))
+        keys = tuple(numbers.setdefault(t, len(numbers)) for t in ordered)
+        candidates.append(Candidate(position, ordered, rule.line, keys))
         if first and not tests:
             break  # the rules below can never be chosen
     reused = _read_by_several(candidates)
@@ -102,9 +108,10 @@ def _tree(candidates: list[Candidate], refs: Refs, indent: int, first: bool,
         group = _group(candidates, index)
         if indent == 4:
             refs = _hoist(refs, ir.AllOf(tuple(t for c in group for t in c.tests)), lines, reused)
-        shared = group[0].tests if len(group) == 1 else _shared(group)
-        inner = [Candidate(c.position, tuple(t for t in c.tests if t not in shared), c.line)
-                 for c in group]
+        shared, common = (group[0].tests, set(group[0].keys)) if len(group) == 1 else _shared(group)
+        inner = [Candidate(c.position, tuple(t for t, k in zip(c.tests, c.keys, strict=True)
+                                             if k not in common), c.line,
+                           tuple(k for k in c.keys if k not in common)) for c in group]
         if shared:
             lines.append(render(condition_code(ir.AllOf(shared), refs), indent, "if ") + ":")
         block_pad = pad + "    " if shared else pad
@@ -135,18 +142,19 @@ def _take(chosen: list[Candidate], first: bool) -> str:
 def _group(candidates: list[Candidate], index: int) -> list[Candidate]:
     """The candidate at `index` and the ones after it while they all share a test."""
     group = [candidates[index]]
-    shared = set(candidates[index].tests)
-    for candidate in candidates[index + 1:]:
-        if not shared & set(candidate.tests) or not group[-1].tests:
+    shared = set(candidates[index].keys)
+    for candidate in itertools.islice(candidates, index + 1, None):
+        if not shared & set(candidate.keys) or not group[-1].tests:
             break
-        shared &= set(candidate.tests)
+        shared &= set(candidate.keys)
         group.append(candidate)
     return group
 
 
-def _shared(group: list[Candidate]) -> tuple[ir.Cond, ...]:
-    """The tests every candidate of the group makes, in the first one's order."""
-    return tuple(t for t in group[0].tests if all(t in c.tests for c in group[1:]))
+def _shared(group: list[Candidate]) -> tuple[tuple[ir.Cond, ...], set[int]]:
+    """The tests every candidate of the group makes, in the first one's order; their keys."""
+    common = set(group[0].keys).intersection(*(c.keys for c in group[1:]))
+    return tuple(t for t, k in zip(group[0].tests, group[0].keys, strict=True) if k in common), common
 
 
 def cost(test: ir.Cond) -> int:
@@ -201,19 +209,54 @@ def _always_within(bound: tuple[float | None, float | None], op: str, value: flo
 # ---- derived facts and scope ----------------------------------------------------------------------
 
 
-def fact_lines(facts: tuple[ir.IRFact, ...], refs: Refs) -> list[str]:
-    """Each fact into `values` and into a local (`f0`…) that later facts read."""
+def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed, ...], refs: Refs) -> list[str]:
+    """Each fact into `values` and into a local (`f0`…) that later facts read; a numeric fact
+    as exact arithmetic (`number_code`)."""
     lines: list[str] = []
     names = dict(refs.names)  # one map, extended fact by fact (a copy per fact is quadratic)
-    read_later = {ref for fact in facts for ref in refs_read(fact.condition)}
+    read_later = {ref for fact in facts for ref in _fact_reads(fact)}
     for position, fact in enumerate(facts):
-        refs = _hoist(replace(refs, names=names), fact.condition, lines)
-        names = dict(refs.names) if refs.names is not names else names
-        code = condition_code(fact.condition, refs)
         local = f"f{position} = " if fact.name in read_later else ""
+        if isinstance(fact, ir.IRComputed):
+            arithmetic = number_code(fact.expr, replace(refs, names=names))
+            code: Node = Prefixed("Exact", Group("(", (arithmetic,), ")"))
+        else:
+            refs = _hoist(replace(refs, names=names), fact.condition, lines)
+            names = dict(refs.names) if refs.names is not names else names
+            code = condition_code(fact.condition, refs)
         lines.append(render(code, 4, f"{local}values[{fact.name!r}] = "))
         names[fact.name] = f"f{position}"
     return lines
+
+
+def _fact_reads(fact: ir.IRFact | ir.IRComputed) -> list[str]:
+    if isinstance(fact, ir.IRFact):
+        return list(refs_read(fact.condition))
+    return [*numbers_read(fact.expr), *(r for c in choices(fact.expr) for r in refs_read(c))]
+
+
+def number_code(expr: ir.NumExpr, refs: Refs) -> Node:
+    """A numeric fact's arithmetic in Fractions: exact, whatever it divides (runtime/numbers.py
+    gives `exact` and `Exact`)."""
+    match expr:
+        case ir.Num(text=text):
+            return Text(f"Fraction({text})" if "." not in text else f"Fraction({text!r})")
+        case ir.Read(ref=ref):
+            return Text(f"exact({refs.value_of(ref)})")
+        case ir.Neg(item=item):
+            return Prefixed("-", _bracketed(number_code(item, refs)))
+        case ir.Calc(op=op, left=left, right=right):
+            return Group("(", (number_code(left, refs), number_code(right, refs)), ")",
+                         joiner=f" {op} ")
+        case ir.Pick(condition=condition, then=then, otherwise=otherwise):
+            return Group("(", (number_code(then, refs),
+                               Prefixed("if ", _bracketed(condition_code(condition, refs))),
+                               Prefixed("else ", number_code(otherwise, refs))), ")", joiner=" ")
+    raise TypeError(f"not a number: {expr!r}")
+
+
+def _bracketed(node: Node) -> Node:
+    return Group("(", (node,), ")") if not isinstance(node, Text) else Text(f"({node.code})")
 
 
 def scope_lines(scope: ir.IRScope | None, refs: Refs) -> list[str]:

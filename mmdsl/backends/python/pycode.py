@@ -63,12 +63,12 @@ def layout(node: Node, column: int, indent: int, tail: int = 0, bare: bool = Fal
     `tail`: characters that follow the node on its last line. `bare`: the node stands where an
     and/or chain needs no brackets (a statement, an item of a tuple).
     """
-    flat = one_line(node, bare)
-    if column + len(flat) + tail <= WIDTH:
-        return flat
+    room = WIDTH - column - tail
+    if _width(node, bare, room) <= room:
+        return one_line(node, bare)
     match node:
         case Text():
-            return flat  # cannot break; the nodes built here keep Text short
+            return node.code  # cannot break; the nodes built here keep Text short
         case Str():
             return _broken_string(node.value, indent)
         case Group():
@@ -92,6 +92,29 @@ def one_line(node: Node, bare: bool = False) -> str:
             if bare and node.optional_brackets:
                 return inner
             return node.open + inner + node.close
+
+
+def _width(node: Node, bare: bool, room: int) -> int:
+    """The length of `one_line(node, bare)`, or, as soon as it is past `room`, some length past
+    it: a long literal is not written out at every level of its layout just to be measured."""
+    match node:
+        case Text():
+            return len(node.code)
+        case Str():
+            return len(repr(node.value))
+        case Prefixed():
+            return len(node.prefix) + _width(node.node, bare, room - len(node.prefix))
+        case Group():
+            total = len(node.joiner) * max(len(node.items) - 1, 0)
+            if not (bare and node.optional_brackets):
+                total += len(node.open) + len(node.close)
+            if node.one_item_comma and len(node.items) == 1:
+                total += 1
+            for item in node.items:
+                if total > room:
+                    break
+                total += _width(item, False, room - total)
+            return total
 
 
 def _opened(group: Group, indent: int) -> str:
