@@ -19,7 +19,7 @@ from mmdsl.check import run_checks
 from mmdsl.check.context import CheckContext, unparsed_statements
 from mmdsl.clinical_source import ClinicalText, read_clinical_source
 from mmdsl.diagnostics import Diagnostic, has_errors
-from mmdsl.diagnostics.codes import internal_error, lookup
+from mmdsl.diagnostics.codes import internal_error, lookup, reports
 from mmdsl.diagnostics.model import sorted_diagnostics
 from mmdsl.ir.lower import lower
 from mmdsl.ir.model import IRGuideline
@@ -199,7 +199,7 @@ def _verify_into(compilation: Compilation, symbols: Symbols) -> None:
     compilation.diagnostics = sorted_diagnostics(compilation.diagnostics + found)
     if not compilation.ok:
         compilation.guideline = None  # the verifier's result stays: it says what was found
-        if not any(d.code == "MD900" for d in found):
+        if not any(reports(d, "MD900") for d in found):
             compilation.as_written = guideline
 
 

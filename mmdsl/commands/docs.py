@@ -140,16 +140,16 @@ def _documents(compilation: Compilation, out_dir: Path,
     )
     from mmdsl.backends.review.build import build_review
     from mmdsl.pipeline import published
-    from mmdsl.verify.coverage import fallback_coverage
+    from mmdsl.verify.coverage import coverage_of
 
     if compilation.guideline is None:
         return {}
     guideline = published(compilation.guideline)
     results = run_examples(guideline)
     verification = compilation.verification
-    fallbacks = fallback_coverage(guideline)
+    coverage = coverage_of(guideline, verification)  # the verifier's work; the document only reads it
     stem = Path(compilation.source.path).stem  # as the file system names it, like compile's outputs
-    document = build_review(guideline, results, None, fallbacks, verification)
+    document = build_review(guideline, results, None, coverage.fallbacks, verification, coverage.gaps)
     if changes is not None:
         document = dataclasses.replace(document, changes=changes)
     return {out_dir / f"{stem}.md": render_markdown_document(document),

@@ -39,7 +39,7 @@ def dmn_text(guideline: IRGuideline) -> tuple[str, list[object]]:
         source_text = ""
     try:
         exported = export_dmn(guideline, source_text)
-    except ExportProblem as problem:  # a cell DMN cannot hold (dmn/durations.py): nothing written
+    except ExportProblem as problem:  # a cell DMN cannot hold (backends/dmn/durations.py): nothing written
         raise click.ClickException(f"cannot export {guideline.source_path} to DMN: {problem}") \
             from problem
     return exported.text, list(exported.diagnostics)

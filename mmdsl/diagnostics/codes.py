@@ -418,6 +418,12 @@ def lookup(name_or_code: CodeName) -> Code:
     return CODES.get(name_or_code) or BY_NAME[name_or_code]
 
 
+def reports(diagnostic: Diagnostic, name_or_code: CodeName) -> bool:
+    """Whether `diagnostic` has this code: a misspelt code or name fails at type check, where
+    `diagnostic.code == "MD9OO"` would be false for ever."""
+    return diagnostic.code == lookup(name_or_code).code
+
+
 def register(entry: Code) -> Code:
     """Add a code (used by later stages such as verification that live in their own modules)."""
     if entry.code in CODES or entry.name in BY_NAME:

@@ -1,7 +1,8 @@
-"""DMN interchange: `mmdsl import` (DMN 1.2-1.5 to mmdsl source) and `mmdsl export --to dmn`.
+"""What DMN import and export share: the DMN model and its namespaces (`model`), the mapping of
+DMN names to mmdsl names (`names`) and the MD7xx codes (`codes`).
 
-Reading: safexml (hostile XML refused) -> reader (XML to `model`) -> translate and tables (model
-to mmdsl text, with cells, feel and types) -> importer (the text through the ordinary compiler).
-Writing: writer (IR to DMN 1.5 XML, cells through feel_text). Standard library only; see
-docs/dmn.md for the mapping both ways and where DMN and mmdsl mean different things.
+The import is a front end (`mmdsl.frontends.dmn`: safexml -> reader -> translate and tables ->
+importer, which runs the ordinary compiler); the export is a back end (`mmdsl.backends.dmn`: the
+IR to DMN 1.5 XML). Standard library only; see docs/dmn.md for the mapping both ways and where DMN
+and mmdsl mean different things.
 """

@@ -29,6 +29,7 @@ from mmdsl.ir.model import AllOf, Compare, Cond, IRGuideline, IRTable, JsonValue
 if TYPE_CHECKING:  # the verifier loads only when the documents are made
     from mmdsl.verify.columns import ColumnView
     from mmdsl.verify.encode import Encoder
+    from mmdsl.verify.result import Verification
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,21 +50,7 @@ def fallback_coverage(guideline: IRGuideline) -> list[FallbackCoverage]:
     A table the verifier cannot analyse (too complex, or reading an aggregated number) is left
     out: `mmdsl check` reports it as not verified (MD606).
     """
-    from mmdsl.verify.bdd import TooComplex
-    from mmdsl.verify.encode import Encoder
-    from mmdsl.verify.report import recursion_for_variables
-
-    with recursion_for_variables():
-        try:
-            encoder = Encoder(guideline)
-        except TooComplex:
-            return []
-        found = []
-        for table in guideline.tables:
-            coverage = _table_coverage(encoder, table)
-            if coverage is not None:
-                found.append(coverage)
-        return found
+    return list(coverage_of(guideline, None).fallbacks)
 
 
 def _table_coverage(encoder: Encoder, table: IRTable) -> FallbackCoverage | None:
@@ -92,23 +79,52 @@ def _table_coverage(encoder: Encoder, table: IRTable) -> FallbackCoverage | None
     return FallbackCoverage(table.name, names, regions, witnesses, len(regions), conditions)
 
 
-def table_gaps(guideline: IRGuideline, table_name: str) -> FallbackCoverage | None:
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What the review document shows of coverage, all of it worked out here with one encoder, so
+    that the document only reads it: the fallback rules, and for each table the verifier found
+    gaps in, every region of them (the verifier reports the first few)."""
+
+    fallbacks: tuple[FallbackCoverage, ...]
+    gaps: dict[str, FallbackCoverage]  # a table missing here: its regions could not be enumerated
+
+
+def coverage_of(guideline: IRGuideline, verification: Verification | None) -> Coverage:
+    """The fallback rules of every table and, for the tables `verification` found gaps in, every
+    region of patients in scope that no rule answers. Nothing for a guideline the verifier
+    cannot encode (too complex), nor for a table it cannot analyse: `mmdsl check` reports those
+    as not verified (MD606)."""
+    from mmdsl.verify.bdd import TooComplex
+    from mmdsl.verify.encode import Encoder
+    from mmdsl.verify.report import recursion_for_variables
+
+    gap_tables = [] if verification is None else [t.table for t in verification.tables if t.gaps]
+    with recursion_for_variables():
+        try:
+            encoder = Encoder(guideline)
+        except TooComplex:
+            return Coverage((), {})
+        fallbacks = tuple(found for table in guideline.tables
+                          if (found := _table_coverage(encoder, table)) is not None)
+        gaps = {name: found for name in gap_tables
+                if (found := _every_gap(encoder, guideline, name)) is not None}
+    return Coverage(fallbacks, gaps)
+
+
+def _every_gap(encoder: Encoder, guideline: IRGuideline, table_name: str) -> FallbackCoverage | None:
     """Every region of patients in scope that no rule of the table answers (no fallback removed);
     None when the table cannot be analysed."""
     from mmdsl.verify.bdd import MAX_STEPS, TooComplex
-    from mmdsl.verify.encode import Encoder, Unverifiable
-    from mmdsl.verify.report import recursion_for_variables
+    from mmdsl.verify.encode import Unverifiable
 
     table = next((t for t in guideline.tables if t.name == table_name), None)
     if table is None or table.result_kind == "number":
         return None
-    with recursion_for_variables():
-        try:
-            encoder = Encoder(guideline)
-            encoder.bdd.allow(MAX_STEPS)
-            regions, witnesses, conditions = every_region(encoder, table)
-        except (TooComplex, Unverifiable):
-            return None
+    encoder.bdd.allow(MAX_STEPS)
+    try:
+        regions, witnesses, conditions = every_region(encoder, table)
+    except (TooComplex, Unverifiable):
+        return None
     return FallbackCoverage(table.name, (), regions, witnesses, len(regions), conditions)
 
 

@@ -218,7 +218,7 @@ def test_the_myeloma_export_decides_alike_in_feelin() -> None:
 
 
 def test_durations_export_decides_alike_in_feelin() -> None:
-    """Days and completed calendar months spelt out in FEEL (dmn/durations.py) count as mmdsl
+    """Days and completed calendar months spelt out in FEEL (backends/dmn/durations.py) count as mmdsl
     counts them, at the ends of months too (the random patients are often there)."""
     compilation = compile_path(ROOT / "examples" / "second_dose.mmdsl")
     assert compilation.guideline is not None

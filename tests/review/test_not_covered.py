@@ -14,7 +14,7 @@ from mmdsl.backends.review import render_html, render_markdown
 from mmdsl.backends.review.build import uncovered_cases
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
-from mmdsl.verify.coverage import FallbackCoverage, fallback_coverage
+from mmdsl.verify.coverage import FallbackCoverage, coverage_of, fallback_coverage
 from tests.review.support import compiled, compiled_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,15 +182,29 @@ def test_a_real_gap_is_listed_as_an_explicit_gap_with_its_patient() -> None:
     assert compilation.guideline is not None
     assert compilation.verification is not None
     uncovered = uncovered_cases(compilation.verification)
-    text = section_11(render_markdown(compilation.guideline, None, uncovered,
-                                      fallback_coverage(compilation.guideline)))
+    coverage = coverage_of(compilation.guideline, compilation.verification)
+    assert list(coverage.gaps) == ["band"]
+    text = section_11(render_markdown(compilation.guideline, None, uncovered, coverage.fallbacks,
+                                      gaps=coverage.gaps))
     assert "These are explicit gaps: the table gives them no value" in text
     assert "- Table band: score 4. For example: score: 4; bleed: no." in text
     assert mmdsl.compile_text(SYNTHETIC).evaluate({"score": 4, "bleed": False})["band"] is None
-    words = clinical(render_markdown(compilation.guideline, None, uncovered,
-                                     fallback_coverage(compilation.guideline)))
+    words = clinical(render_markdown(compilation.guideline, None, uncovered, coverage.fallbacks,
+                                     gaps=coverage.gaps))
     assert "These patients are given no answer at all by the algorithm:" in words
     assert "- “risk score” is 4." in words
+
+
+def test_without_the_verifier_s_every_region_the_document_shows_what_it_reported() -> None:
+    """The document runs no analysis of its own: given no `gaps`, the clinical section falls back
+    to the verifier's own words for the region."""
+    compilation = compile_source(Source("inline.mmdsl", SYNTHETIC))
+    assert compilation.guideline is not None and compilation.verification is not None
+    uncovered = uncovered_cases(compilation.verification)
+    words = clinical(render_markdown(compilation.guideline, None, uncovered,
+                                     fallback_coverage(compilation.guideline)))
+    assert "- score 4." in words
+    assert "- “risk score” is 4." not in words
 
 
 def test_the_fallback_section_in_html_is_escaped_and_linked() -> None:

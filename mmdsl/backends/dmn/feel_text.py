@@ -1,6 +1,6 @@
 """IR conditions as FEEL: unary tests for table cells, boolean expressions for derived facts.
 
-The forms are those `mmdsl.frontends.dmn.feel` reads back, and they keep mmdsl's meaning in a DMN engine:
+The forms are those `mmdsl.frontends.dmn.feel` reads, and they keep mmdsl's meaning in a DMN engine:
 
 - a set column holds a list of strings; `has a` is `list contains(?, "a")`, `any of (a, b)` is
   `some item in ["a", "b"] satisfies list contains(?, item)`, `all of` the same with `every`;
@@ -18,7 +18,7 @@ from mmdsl.ir import model as ir
 
 class ExportProblem(Exception):
     """A condition that has no FEEL form here: a cell that tests a duration in days and in months
-    in one alternative (`< 4 weeks, > 6 months`, dmn/durations.py); nothing else the language
+    in one alternative (`< 4 weeks, > 6 months`, backends/dmn/durations.py); nothing else the language
     writes today."""
 
 

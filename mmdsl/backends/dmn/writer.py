@@ -195,7 +195,7 @@ class _Writer:
             return "string"
         if kind == "date":
             return "date"
-        if kind == "duration":  # a column of a duration reads one of its counts (dmn/durations.py)
+        if kind == "duration":  # a column of a duration reads one of its counts (backends/dmn/durations.py)
             return "number"
         if kind == "decimal" and value_type.low is None and value_type.unit is None:
             return "number"
@@ -401,7 +401,7 @@ class _Writer:
 
     def dmn_columns(self, table: ir.IRTable) -> list[tuple[ir.IRColumn, int]]:
         """The table's columns as DMN has them, each with the mmdsl column it comes from: a
-        duration becomes one number column per unit its cells test (dmn/durations.py)."""
+        duration becomes one number column per unit its cells test (backends/dmn/durations.py)."""
         found: list[tuple[ir.IRColumn, int]] = []
         for index, column in enumerate(table.columns):
             if column.type.kind != "duration":

@@ -1,20 +1,21 @@
 """Review documents: the guideline as a hematologist reads and signs it off, in Markdown and HTML.
 
-    render_markdown(guideline, example_results, uncovered, fallbacks) -> str
-    render_html(guideline, example_results, uncovered, fallbacks) -> str
+    render_markdown(guideline, example_results, uncovered, fallbacks, verification, gaps) -> str
+    render_html(guideline, example_results, uncovered, fallbacks, verification, gaps) -> str
     write_review_documents(guideline, out_dir) -> [<name>.md, <name>.html]
 
-Python builds the view model (`review_build`); the templates in `mmdsl/templates/` only loop and
-print. Every string a table's author wrote is hostile as far as the documents go: the HTML
-environment autoescapes everything, and the Markdown environment escapes every printed value
-(`finalize`) except what its `code` and `fenced` filters have already made safe as code. The
-bytes depend on the guideline and the results only: no time, no machine, no randomness.
+Python builds the view model (`build`); the templates in `templates/` only loop and print. Coverage
+(fallbacks, every gap region) is the verifier's work (`mmdsl.verify.coverage`), read here. Every
+string a table's author wrote is hostile as far as the documents go: the HTML environment
+autoescapes everything, and the Markdown environment escapes every printed value (`finalize`) except
+what its `code` and `fenced` filters have already made safe as code. The bytes depend on the
+guideline and the results only: no time, no machine, no randomness.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,18 +38,20 @@ if TYPE_CHECKING:
 def render_markdown(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None,
                     uncovered: Sequence[UncoveredCase] | None = None,
                     fallbacks: Sequence[FallbackCoverage] | None = None,
-                    verification: Verification | None = None) -> str:
+                    verification: Verification | None = None,
+                    gaps: Mapping[str, FallbackCoverage] | None = None) -> str:
     """The review document as Markdown (GitHub-flavoured: tables, fenced code)."""
-    document = build_review(guideline, example_results, uncovered, fallbacks, verification)
+    document = build_review(guideline, example_results, uncovered, fallbacks, verification, gaps)
     return _markdown_environment().get_template("review.md.j2").render(doc=document)
 
 
 def render_html(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None,
                 uncovered: Sequence[UncoveredCase] | None = None,
                 fallbacks: Sequence[FallbackCoverage] | None = None,
-                verification: Verification | None = None) -> str:
+                verification: Verification | None = None,
+                gaps: Mapping[str, FallbackCoverage] | None = None) -> str:
     """The review document as one self-contained HTML file: inline CSS, no script, no network."""
-    document = build_review(guideline, example_results, uncovered, fallbacks, verification)
+    document = build_review(guideline, example_results, uncovered, fallbacks, verification, gaps)
     return render_html_document(document)
 
 
@@ -67,7 +70,7 @@ def write_review_documents(guideline: IRGuideline, out_dir: str | Path, *,
     """Write `<name>.md` and `<name>.html` (name: the table file's stem), each in one step.
 
     The worked examples are run here unless their results are given. `uncovered` (the verifier's
-    gap findings) and `fallbacks` (`review_coverage.fallback_coverage`) fill the last section.
+    gap findings) and `fallbacks` (`verify.coverage.fallback_coverage`) fill the last section.
     """
     if example_results is None:
         example_results = run_examples(guideline)

@@ -41,7 +41,8 @@ from mmdsl.ir.verbalize import (
     value_words,
     vocabulary_of,
 )
-from mmdsl.verify.coverage import FallbackCoverage, table_gaps
+from mmdsl.semantics.policies import RANKED_POLICIES
+from mmdsl.verify.coverage import FallbackCoverage
 
 if TYPE_CHECKING:  # the verifier's result is data here; the verifier itself is not needed
     from mmdsl.verify.result import TableVerification, Verification
@@ -65,21 +66,24 @@ FALLBACKS = ("A fallback rule is a rule that matches every patient in scope. In 
 def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcome] | None = None,
                  uncovered: Sequence[view.UncoveredCase] | None = None,
                  fallbacks: Sequence[FallbackCoverage] | None = None,
-                 verification: Verification | None = None) -> view.ReviewDocument:
+                 verification: Verification | None = None,
+                 gaps: Mapping[str, FallbackCoverage] | None = None) -> view.ReviewDocument:
     """The whole document; `None` for results or coverage means "not run", never "all is well".
 
     `uncovered` are the explicit gaps the verifier found; `fallbacks` the tables' fallback rules
-    with the patients only they answer (`review_coverage.fallback_coverage`); `verification` what
-    the verifier proved of each table: a table it did not fully verify gets a notice, and no
+    with the patients only they answer, and `gaps` every region of each table's gaps (both from
+    `verify.coverage.coverage_of`: the document reads them and runs no analysis); `verification`
+    what the verifier proved of each table: a table it did not fully verify gets a notice, and no
     sentence claims of it what was not proven.
     """
+    gaps = gaps or {}
     if verification is not None and uncovered is None:
-        uncovered = uncovered_cases(verification, guideline)
+        uncovered = uncovered_cases(verification, gaps)
     words = vocabulary_of(guideline)
     numbers = signing.numbering(guideline)
     examples = tuple(example_view(guideline, e, _outcome_of(e, example_results), words)
                      for e in guideline.examples)
-    gaps_summary, gaps = clinical_gaps(guideline, uncovered, verification, words)
+    gaps_summary, clinical = clinical_gaps(guideline, uncovered, verification, words, gaps)
     note_numbers = signing.note_numbers(guideline)
     return view.ReviewDocument(
         provenance=provenance(guideline),
@@ -116,7 +120,7 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         summaries=signing.summary_views(guideline, words, fallbacks or (), numbers),
         definitions=signing.definitions(guideline, words),
         recommendations=recommendation_views(guideline, words, numbers),
-        gaps_clinical=gaps,
+        gaps_clinical=clinical,
         gaps_summary=gaps_summary,
         catch_all=tuple(c for f in fallbacks or () for c in catch_all_views(guideline, f, words, numbers)),
         clinical_notes=tuple(
@@ -180,7 +184,8 @@ GAPS_FOUND = "These patients are given no answer at all by the algorithm:"
 
 
 def clinical_gaps(guideline: IRGuideline, uncovered: Sequence[view.UncoveredCase] | None,
-                  verification: Verification | None, words: Vocabulary) -> tuple[str, tuple[str, ...]]:
+                  verification: Verification | None, words: Vocabulary,
+                  every_gap: Mapping[str, FallbackCoverage]) -> tuple[str, tuple[str, ...]]:
     """The patients left without an answer, every group of them, in clinical words."""
     if uncovered is None:
         return GAPS_NOT_CHECKED, ()
@@ -188,7 +193,7 @@ def clinical_gaps(guideline: IRGuideline, uncovered: Sequence[view.UncoveredCase
         t.table for t in verification.tables if t.analysis("gaps").status == "not_checked"]
     groups: list[str] = []
     for name in dict.fromkeys(case.table for case in uncovered):
-        found = table_gaps(guideline, name)
+        found = every_gap.get(name)
         if found is not None and found.region_total:
             groups += [f"{describe(c, words)}." for c in found.conditions]
         else:
@@ -469,7 +474,7 @@ def explain_policy(table: IRTable, words: Vocabulary,
     first_output = table.outputs[0].name if table.outputs else "the output"
     sentences = [AGGREGATE_WORDS[table.aggregate].format(output=first_output) if table.aggregate
                  else POLICY_WORDS[table.hit]]
-    if table.hit in ("priority", "output order"):
+    if table.hit in RANKED_POLICIES:
         sentences += [_declared_order(output.name, output.type, words) for output in table.outputs
                       if output.type.kind == "enum"]
     sentences += [_ordering(table, name, words) for name in table.order_by]
@@ -732,17 +737,17 @@ def coverage_summary(uncovered: Sequence[view.UncoveredCase] | None,
 
 
 def uncovered_cases(verification: Verification,
-                    guideline: IRGuideline | None = None) -> list[view.UncoveredCase]:
+                    every_gap: Mapping[str, FallbackCoverage] | None = None) -> list[view.UncoveredCase]:
     """The verifier's gap findings, as the review document shows them: a region, a patient; all
-    of them (the verifier reports the first few: the rest are worked out again here)."""
+    of them when `every_gap` has the table (the verifier reports the first few)."""
     cases = []
     for table in verification.tables:
         for gap in table.gaps:
             witnesses = gap.extra.get("witnesses", [])
             assert isinstance(witnesses, list)
             regions, patients = list(gap.regions), list(witnesses)
-            if gap.region_total > len(regions) and guideline is not None:
-                found = table_gaps(guideline, table.table)
+            if gap.region_total > len(regions) and every_gap is not None:
+                found = every_gap.get(table.table)
                 if found is not None and found.region_total >= len(regions):
                     regions, patients = list(found.regions), list(found.witnesses)
             for region, witness in zip(regions, patients, strict=True):

@@ -3,7 +3,7 @@
 Everything here is in clinical words: who gets which option, in which order, with which strength
 and evidence; what the strengths mean (the authors' notes on an output's values); the patients
 the algorithm answers only with its catch-all option or not at all. Rule names, hit policies,
-column words and the table as written belong to the technical appendix (`review_build`), never
+column words and the table as written belong to the technical appendix (`build`), never
 here: `tests/review/test_vocabulary.py` holds the clinician's part to that.
 """
 

@@ -1,7 +1,7 @@
 """The view model of a review document: plain strings and tuples, in the order a reader meets them.
 
 The templates only loop over these and print them; every decision about wording is made in
-`review_build`. Nothing here is markup: the HTML template escapes every string it prints, and the
+`build`. Nothing here is markup: the HTML template escapes every string it prints, and the
 Markdown template escapes every string except those it prints as code.
 """
 

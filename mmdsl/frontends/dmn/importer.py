@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mmdsl.diagnostics import Diagnostic, Severity, has_errors
-from mmdsl.diagnostics.codes import internal_error
+from mmdsl.diagnostics.codes import internal_error, reports
 from mmdsl.dmn.model import Model
 from mmdsl.frontends.dmn.reader import read_model
 from mmdsl.frontends.dmn.report import Reporter
@@ -144,7 +144,7 @@ def _inputs_left_unread(result: ImportResult) -> frozenset[str]:
         return frozenset()
     by_line = dict(enumerate(result.text.split("\n"), start=1))
     unread_names = {by_line.get(d.span.line, "").partition(":")[0].removeprefix("input ")
-                    for d in result.compilation.diagnostics if d.code == "MD408"}
+                    for d in result.compilation.diagnostics if reports(d, "MD408")}
     translation = result.translation
     contexts = [dmn for dmn, parts in translation.components.items()
                 if all(part.name in unread_names for part in parts.values())]
@@ -163,4 +163,4 @@ def _defaults_that_never_apply(result: ImportResult) -> frozenset[str]:
         return frozenset()
     rules = result.translation.default_rules
     return frozenset(rules[d.span.line] for d in result.compilation.diagnostics
-                     if d.code == "MD600" and d.span.line in rules)
+                     if reports(d, "MD600") and d.span.line in rules)

@@ -2,7 +2,7 @@
 
 Only the XML structure is read here: names, types, the texts of cells and expressions, the
 mmdsl extension elements. What the FEEL texts mean, and whether mmdsl can say the same, is the
-translation's business (`mmdsl.frontends.dmn.translate`).
+translation's business (`translate`).
 """
 
 from __future__ import annotations

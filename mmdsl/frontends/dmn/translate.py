@@ -4,7 +4,7 @@ Input data become inputs; decision tables become tables, in an order where each 
 the decisions it reads (a column that reads another decision reads `table.output`); boolean
 literal expressions over the inputs become derived facts. Every DMN name is mapped to an mmdsl
 name (`mmdsl.dmn.names`) and kept as the description. What mmdsl cannot say with the same meaning
-is reported, never approximated: `mmdsl.frontends.dmn.cells` explains each refusal.
+is reported, never approximated: `cells` explains each refusal.
 
 Default outputs. mmdsl has no default output; a table with `defaultOutputEntry` gets one more
 rule, last, that gives the defaults exactly when no other rule applies:
@@ -150,7 +150,7 @@ class Plan:
 
 
 TableStep = Callable[["_Translator", m.Decision, m.DecisionTable], None]
-"""Translates one decision table into the plan (`mmdsl.frontends.dmn.tables.translate_table`); passed in,
+"""Translates one decision table into the plan (`tables.translate_table`); passed in,
 so that this module, which the table translator imports, does not import it back."""
 
 
