@@ -91,6 +91,7 @@ class Encoder:
         self._matches: dict[str, list[int]] = {}
         self._selections: dict[str, list[int]] = {}
         self._numbers: dict[str, dict[ir.Scalar | None, int]] = {}
+        self._input_tests: dict[ir.Cond, int] = {}  # a table repeats its cells rule after rule
         scope = guideline.scope
         # patients in an impossible combination are no patients: they count as outside the scope
         # (so that no input they read becomes an axis of verify/boxes.py, whose exactness needs it)
@@ -228,7 +229,10 @@ class Encoder:
 
     def _test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
         if cond.ref in self.dimensions:
-            return self._input_test(self.dimensions[cond.ref], cond)
+            known = self._input_tests.get(cond)
+            if known is None:
+                known = self._input_tests[cond] = self._input_test(self.dimensions[cond.ref], cond)
+            return known
         fact = self._fact_decls.get(cond.ref)
         if fact is not None:
             value = self.fact(fact.name)
