@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from mmdsl.diagnostics.model import Severity
-from mmdsl.dmn.importer import ImportResult, import_dmn
-from mmdsl.dmn.safexml import Element, parse
-from mmdsl.dmn.translate import DecisionName, Translation
-from mmdsl.dmn.types import ValueType
+from mmdsl.frontends.dmn.importer import ImportResult, import_dmn
+from mmdsl.frontends.dmn.safexml import Element, parse
+from mmdsl.frontends.dmn.translate import DecisionName, Translation
+from mmdsl.frontends.dmn.types import ValueType
 from mmdsl.interpreter import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mmdsl.backends.dmn.writer import export_dmn
 from mmdsl.check import control_characters, registry
 from mmdsl.cli import main
-from mmdsl.dmn.writer import export_dmn
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
 

@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
+from mmdsl.backends.dmn.writer import export_dmn
 from mmdsl.dmn.model import MMDSL_NAMESPACE
-from mmdsl.dmn.writer import export_dmn
 from mmdsl.interpreter import evaluate
 from mmdsl.ir import model as ir
 from mmdsl.pipeline import compile_path

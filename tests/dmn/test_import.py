@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mmdsl.dmn import safexml
+from mmdsl.frontends.dmn import safexml
 from tests.dmn.support import codes, decide, imported, input_data, model, problems, table
 
 STATUS = '<output name="Status" typeRef="string"><outputValues><text>"Approved", "Declined"' \
@@ -320,8 +320,8 @@ def mutated(root: ET.Element, rng: random.Random) -> bytes:
 def test_mutated_models_give_diagnostics_never_tracebacks() -> None:
     """Broken and odd models (seeded mutations of the TCK models and of an mmdsl export) are
     reported, or translated into mmdsl that parses; the import never fails by itself."""
-    from mmdsl.dmn import importer
-    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.backends.dmn.writer import export_dmn
+    from mmdsl.frontends.dmn import importer
     from mmdsl.pipeline import compile_path
     from tests.dmn.tck import tck_folder
 
@@ -360,7 +360,7 @@ example grown_up "An adult called \\"Ann\\""
 
 
 def exported_worked() -> str:
-    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.backends.dmn.writer import export_dmn
     from mmdsl.pipeline import compile_source
     from mmdsl.source import Source
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from mmdsl.dmn.importer import import_dmn
+from mmdsl.frontends.dmn.importer import import_dmn
 from mmdsl.interpreter import evaluate
 from tests.dmn import feel_in
 from tests.dmn.tck import (

@@ -11,8 +11,8 @@ import json
 import re
 
 from mmdsl.dmn import model as m
-from mmdsl.dmn.report import Reporter
-from mmdsl.dmn.safexml import Element, XmlRefused, parse
+from mmdsl.frontends.dmn.report import Reporter
+from mmdsl.frontends.dmn.safexml import Element, XmlRefused, parse
 
 MMDSL = m.MMDSL_NAMESPACE
 _DIGITS = re.compile(r"[0-9]{1,9}")

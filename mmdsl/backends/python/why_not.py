@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mmdsl.backends.pycode import Group, Str, Text, render
-from mmdsl.backends.python_conditions import Refs, condition_code
+from mmdsl.backends.python.conditions import Refs, condition_code
+from mmdsl.backends.python.pycode import Group, Str, Text, render
 from mmdsl.ir import model as ir
 from mmdsl.ir.why_not import Check, TablePlan
 

@@ -17,11 +17,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from mmdsl.dmn import model as m
-from mmdsl.dmn.mmdsltext import number_text, quote_exact, quote_loose
 from mmdsl.dmn.names import is_plain_name
+from mmdsl.frontends.dmn.mmdsltext import number_text, quote_exact, quote_loose
 
 if TYPE_CHECKING:  # a type for annotations only: translate.py calls this module
-    from mmdsl.dmn.translate import Translation
+    from mmdsl.frontends.dmn.translate import Translation
 
 
 class LeftOut(Exception):

@@ -23,15 +23,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from mmdsl.dmn import feel
 from mmdsl.dmn import model as m
-from mmdsl.dmn.cells import CellProblem, Column, condition_text, value_text
-from mmdsl.dmn.mmdsltext import number_text, quote_loose
 from mmdsl.dmn.names import RESERVED, Namespace
-from mmdsl.dmn.report import Reporter
-from mmdsl.dmn.types import DmnType, TypeProblem, ValueType
-from mmdsl.dmn.types import resolve as resolve_type
-from mmdsl.dmn.types import value_type as to_value_type
+from mmdsl.frontends.dmn import feel
+from mmdsl.frontends.dmn.cells import CellProblem, Column, condition_text, value_text
+from mmdsl.frontends.dmn.mmdsltext import number_text, quote_loose
+from mmdsl.frontends.dmn.report import Reporter
+from mmdsl.frontends.dmn.types import DmnType, TypeProblem, ValueType
+from mmdsl.frontends.dmn.types import resolve as resolve_type
+from mmdsl.frontends.dmn.types import value_type as to_value_type
 from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
 
 HIT_POLICIES = {dmn_name(policy): policy for policy in POLICIES}  # DMN's spelling to ours
@@ -223,7 +223,7 @@ class _Translator:
             self.add_decision(decision)
 
     def add_worked_statements(self) -> None:
-        from mmdsl.dmn.worked import statements
+        from mmdsl.frontends.dmn.worked import statements
 
         problems: list[str] = []
         worked = list(statements(self.model.guideline, self.translation, problems))

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mmdsl.backends.review_build import caveat_words, evidence_words, rule_anchor
+from mmdsl.backends.review.build import caveat_words, evidence_words, rule_anchor
 from mmdsl.ir.model import IRGuideline, IRRule, IRTable
 from mmdsl.ir.verbalize import Vocabulary, value_words, vocabulary_of
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mmdsl.backends.review_changes import ChangesView
+from mmdsl.backends.review.changes import ChangesView
 
 
 @dataclass(frozen=True, slots=True)

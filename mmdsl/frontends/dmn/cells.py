@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from mmdsl.diagnostics.names import CodeName
-from mmdsl.dmn import feel
-from mmdsl.dmn.mmdsltext import number_text, quote_exact
-from mmdsl.dmn.types import ValueType
+from mmdsl.frontends.dmn import feel
+from mmdsl.frontends.dmn.mmdsltext import number_text, quote_exact
+from mmdsl.frontends.dmn.types import ValueType
 from mmdsl.syntax.parser import MAX_DIGITS, digit_count
 
 

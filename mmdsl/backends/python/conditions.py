@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from mmdsl.backends.pycode import Group, Node, Prefixed, Str, Text, literal, one_line
+from mmdsl.backends.python.pycode import Group, Node, Prefixed, Str, Text, literal, one_line
 from mmdsl.ir import model as ir
 
 SHORT_SET = 3  # members tested one by one up to this many

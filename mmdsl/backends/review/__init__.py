@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
+from markupsafe import Markup
 
-from mmdsl.backends.review_build import build_review
-from mmdsl.backends.review_coverage import FallbackCoverage
-from mmdsl.backends.review_view import ReviewDocument, UncoveredCase
+from mmdsl.backends.review.build import build_review
+from mmdsl.backends.review.view import ReviewDocument, UncoveredCase
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir.model import IRGuideline
+from mmdsl.verify.coverage import FallbackCoverage
 from mmdsl.writing import write_atomically
 
 if TYPE_CHECKING:
@@ -91,12 +92,12 @@ def run_examples(guideline: IRGuideline) -> list[ExampleOutcome]:
 
 @cache
 def _html_environment() -> jinja2.Environment:
-    return template_environment(autoescape=True)
+    return template_environment("mmdsl.backends.review", autoescape=True)
 
 
 @cache
 def _markdown_environment() -> jinja2.Environment:
-    environment = template_environment(finalize=markdown_text)
+    environment = template_environment("mmdsl.backends.review", finalize=markdown_text)
     environment.filters["code"] = markdown_code
     environment.filters["fenced"] = markdown_fenced
     return environment
@@ -121,8 +122,8 @@ _LINE_START_SYNTAX = re.compile(r"^(\s*)(?:([-+=])|(\d{1,9})([.)])(?=\s|$))")
 
 def markdown_text(value: object) -> object:
     """Any printed value as literal text: no emphasis, link, HTML or table cell break in it."""
-    if isinstance(value, MarkdownCode) or not isinstance(value, str):
-        return value
+    if isinstance(value, MarkdownCode | Markup) or not isinstance(value, str):
+        return value  # made safe already: a code span, or a separator of the template (`between`)
     text = " ".join(value.split())  # a line break inside a value would end a table row or list item
     text = _MARKDOWN_SYNTAX.sub(lambda m: "\\" + m.group(), text)
     return _LINE_START_SYNTAX.sub(_escape_line_start, text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mmdsl.backends.json_schema import DRAFT, provenance, type_schema
+from mmdsl.backends.schema.facts import DRAFT, provenance, type_schema
 from mmdsl.ir import model as ir
 
 Schema = dict[str, Any]

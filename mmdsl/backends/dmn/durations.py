@@ -13,7 +13,7 @@ cannot be split into two columns).
 
 from __future__ import annotations
 
-from mmdsl.dmn.feel_text import ExportProblem
+from mmdsl.backends.dmn.feel_text import ExportProblem
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, refs_read
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from mmdsl.dmn import feel
 from mmdsl.dmn import model as m
+from mmdsl.frontends.dmn import feel
 
 Kind = Literal["bool", "decimal", "integer", "text", "enum", "set", "date"]
 # FEEL's number, and the Java-style names that Camunda 7 models use for typeRef.
@@ -156,7 +156,7 @@ def number_bounds(text: m.Text | None) -> tuple[Decimal | None, Decimal | None]:
     test = tests.tests[0]
     if isinstance(test, feel.Interval) and test.low_closed and test.high_closed \
             and isinstance(test.low.value, Decimal) and isinstance(test.high.value, Decimal):
-        from mmdsl.dmn.mmdsltext import number_text
+        from mmdsl.frontends.dmn.mmdsltext import number_text
         from mmdsl.syntax.parser import MAX_DIGITS, digit_count
 
         if any(digit_count(number_text(v)) > MAX_DIGITS

@@ -18,9 +18,8 @@ from importlib import resources
 
 import jinja2
 
-from mmdsl.backends.pycode import Group, Node, Text, call, literal, render
-from mmdsl.backends.python_conditions import Refs, condition_code
-from mmdsl.backends.python_core import (
+from mmdsl.backends.python.conditions import Refs, condition_code
+from mmdsl.backends.python.core import (
     Bounds,
     core_lines,
     fact_lines,
@@ -29,7 +28,8 @@ from mmdsl.backends.python_core import (
     read_facts_lines,
     scope_lines,
 )
-from mmdsl.backends.python_why_not import Explainers
+from mmdsl.backends.python.pycode import Group, Node, Text, call, literal, render
+from mmdsl.backends.python.why_not import Explainers
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import refs_read
@@ -95,7 +95,7 @@ def render_module(guideline: ir.IRGuideline) -> str:
 
 @cache
 def _template() -> jinja2.Template:
-    return template_environment().get_template("python_module.py.j2")
+    return template_environment("mmdsl.backends.python").get_template("python_module.py.j2")
 
 
 def prelude_text() -> str:

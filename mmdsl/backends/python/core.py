@@ -19,8 +19,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 
-from mmdsl.backends.pycode import Group, Node, Prefixed, Str, Text, literal, one_line, render
-from mmdsl.backends.python_conditions import Refs, condition_code
+from mmdsl.backends.python.conditions import Refs, condition_code
+from mmdsl.backends.python.pycode import Group, Node, Prefixed, Str, Text, literal, one_line, render
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import refs_read
 from mmdsl.runtime.prelude import InputField

@@ -12,9 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from mmdsl.backends import review_signing as signing
-from mmdsl.backends import review_view as view
-from mmdsl.backends.review_coverage import FallbackCoverage, table_gaps
+from mmdsl.backends.review import signing, view
 from mmdsl.examples import ExampleOutcome, shown_value
 from mmdsl.ir.model import (
     AllOf,
@@ -42,6 +40,7 @@ from mmdsl.ir.verbalize import (
     value_words,
     vocabulary_of,
 )
+from mmdsl.verify.coverage import FallbackCoverage, table_gaps
 
 if TYPE_CHECKING:  # the verifier's result is data here; the verifier itself is not needed
     from mmdsl.verify.result import TableVerification, Verification

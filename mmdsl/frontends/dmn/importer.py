@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from mmdsl.diagnostics import Diagnostic, has_errors
 from mmdsl.diagnostics.codes import internal_error
 from mmdsl.dmn.model import Model
-from mmdsl.dmn.reader import read_model
-from mmdsl.dmn.report import Reporter
-from mmdsl.dmn.tables import translate_table
-from mmdsl.dmn.translate import Translation, translate
+from mmdsl.frontends.dmn.reader import read_model
+from mmdsl.frontends.dmn.report import Reporter
+from mmdsl.frontends.dmn.tables import translate_table
+from mmdsl.frontends.dmn.translate import Translation, translate
 from mmdsl.pipeline import Compilation, compile_source
 from mmdsl.source import Source
 

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from mmdsl.diagnostics import Severity
 from mmdsl.diagnostics.names import CodeName
-from mmdsl.dmn import feel
 from mmdsl.dmn import model as m
-from mmdsl.dmn.cells import CellProblem, cell_text, condition_text, output_text
-from mmdsl.dmn.mmdsltext import quote_loose
 from mmdsl.dmn.names import RESERVED, Namespace, is_plain_name
-from mmdsl.dmn.translate import (
+from mmdsl.frontends.dmn import feel
+from mmdsl.frontends.dmn.cells import CellProblem, cell_text, condition_text, output_text
+from mmdsl.frontends.dmn.mmdsltext import quote_loose
+from mmdsl.frontends.dmn.translate import (
     AGGREGATIONS,
     HIT_POLICIES,
     DecisionName,
@@ -24,13 +24,13 @@ from mmdsl.dmn.translate import (
     shifted,
     with_unit,
 )
-from mmdsl.dmn.types import DmnType, TypeProblem, ValueType, element_type, infer_from_outputs
-from mmdsl.dmn.types import resolve as resolve_type
-from mmdsl.dmn.types import value_type as to_value_type
+from mmdsl.frontends.dmn.types import DmnType, TypeProblem, ValueType, element_type, infer_from_outputs
+from mmdsl.frontends.dmn.types import resolve as resolve_type
+from mmdsl.frontends.dmn.types import value_type as to_value_type
 from mmdsl.semantics.policies import SINGLE_HIT
 
 if TYPE_CHECKING:
-    from mmdsl.dmn.translate import _Translator
+    from mmdsl.frontends.dmn.translate import _Translator
 
 _REFERENCE = re.compile(r"[^\W\d][\w ]*(?:\.[^\W\d][\w ]*)*")
 # Annotation columns that an mmdsl export writes, read back as the rule's name and citations.

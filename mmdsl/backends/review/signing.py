@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from mmdsl.backends import review_view as view
-from mmdsl.backends.review_coverage import FallbackCoverage
+from mmdsl.backends.review import view
 from mmdsl.examples import ExampleOutcome
 from mmdsl.ir.model import (
     AllOf,
@@ -28,6 +27,7 @@ from mmdsl.ir.model import (
     OneOf,
 )
 from mmdsl.ir.verbalize import Vocabulary, describe, either, member_words, value_words
+from mmdsl.verify.coverage import FallbackCoverage
 
 
 def option_order(table: IRTable) -> list[IRRule]:

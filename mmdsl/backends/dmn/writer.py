@@ -30,10 +30,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from mmdsl.backends.dmn import durations, feel_text
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
 from mmdsl.dmn import codes as _codes  # noqa: F401  (registers the MD7xx codes)
-from mmdsl.dmn import durations, feel_text
 from mmdsl.dmn.model import DMN15, FEEL15, MMDSL_NAMESPACE
 from mmdsl.dmn.names import Namespace
 from mmdsl.ir import model as ir
