@@ -169,7 +169,7 @@ def _single(results: Any) -> str:
     return "\n".join(out)
 
 
-EVALUATE_NOTE = """What the generated module does to be fast (mmdsl/backends/python_core.py): facts of
+EVALUATE_NOTE = """What the generated module does to be fast (mmdsl/backends/python/core.py): facts of
 exactly the expected types are read by straight-line code, anything else goes to the prelude's
 validation (the reference, so messages and values are identical); a table is a small decision
 tree: consecutive rules that share tests are grouped under one `if`, cheap tests first, values

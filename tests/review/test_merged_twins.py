@@ -1,4 +1,4 @@
-"""The summary's merged yes/no twins (review_signing.merged) are found through keys, not by
+"""The summary's merged yes/no twins (backends/review/signing.merged) are found through keys, not by
 comparing every pair of rules: on random tables they are the groups the pairwise rule gives, and
 a table of 10,000 rules merges in well under a second (it took 100 s pair by pair)."""
 
@@ -8,7 +8,7 @@ import random
 import time
 from collections.abc import Sequence
 
-from mmdsl.backends.review_signing import merged
+from mmdsl.backends.review.signing import merged
 from mmdsl.ir.model import Always, Compare, Cond, IRRule, OneOf
 
 

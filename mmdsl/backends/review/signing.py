@@ -81,7 +81,7 @@ def summary_view(guideline: IRGuideline, table: IRTable, words: Vocabulary,
     )
 
 
-TwinKey = tuple[object, ...]  # what two yes/no twins share (review_signing._twin_keys)
+TwinKey = tuple[object, ...]  # what two yes/no twins share (_twin_keys)
 
 
 def merged(rules: Sequence[IRRule]) -> list[list[IRRule]]:
