@@ -32,7 +32,7 @@ import jinja2
 
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import conditions, parts
+from mmdsl.ir.walk import conditions, evaluation_order, parts
 from mmdsl.semantics.policies import RANKED_POLICIES
 
 MAX_STEPS_PER_QUERY = 200  # DuckDB binds a chain of CTEs recursively, to a depth of 1,000
@@ -189,9 +189,11 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
         add("_h", names.member_columns())
     if guideline.intervals:
         add("_d", names.duration_columns(guideline))
-    for position, fact in enumerate(guideline.facts):
-        add(f"_f{position}", (f"{Conditions(names).sql(fact.condition)} AS _f{position}",))
-        names.refs[fact.name] = f"_f{position}"
+    for position, (name, fact) in enumerate(evaluation_order(guideline)):
+        value = number_sql(fact, names) if isinstance(fact, ir.IRComputed) \
+            else Conditions(names).sql(fact.condition)
+        add(f"_f{position}", (f"{value} AS _f{position}",))
+        names.refs[name] = f"_f{position}"
     if guideline.impossible:  # facts that cannot occur: refused, as the evaluators refuse them
         add("_i", tuple(f"{Conditions(names).sql(i.condition)} AS _i{position}"
                         for position, i in enumerate(guideline.impossible)))
@@ -220,8 +222,13 @@ def distinct_columns(guideline: ir.IRGuideline) -> None:
     MD204 refuses them first; this keeps the back end safe on its own)."""
     groups = [("an input", [i.name for i in guideline.inputs]),
               ("a table", [t.name for t in guideline.tables]),
-              ("a fact", [f.name for f in guideline.facts]),
+              ("a fact", [name for name, _ in evaluation_order(guideline)]),
               *((f"an output of `{t.name}`", [o.name for o in t.outputs]) for t in guideline.tables)]
+    for what, names in groups[:3]:  # the query's own columns start with `_` (check's MD120)
+        own = next((name for name in names if name.startswith("_")), None)
+        if own is not None:
+            raise SqlUnsupported(f"`{own}` ({what}) starts with `_`, as the query's own columns "
+                                 "(`_row`, `_f0`, …) do, and SQL ignores case; rename it")
     for what, names in groups:
         seen: dict[str, str] = {}
         for name in names:
@@ -294,9 +301,9 @@ def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],
     yield f"{_errors(errors, any_conflict)} AS \"errors\""
     for table in tables:
         yield f"CASE WHEN _in_scope THEN {table.result} END AS {identifier(table.table.name)}"
-    if guideline.facts:
-        fields = ", ".join(f"{string_literal(fact.name)}: _f{position}"
-                           for position, fact in enumerate(guideline.facts))
+    if guideline.facts or guideline.computed:
+        fields = ", ".join(f"{string_literal(name)}: _f{position}"
+                           for position, (name, _) in enumerate(evaluation_order(guideline)))
         yield f"{{{fields}}} AS \"derived\""
 
 
@@ -396,6 +403,42 @@ class Conditions:
         if condition.ref in self.names.nullable:
             return f"COALESCE({test}, FALSE)"  # a test on a missing value is false
         return test
+
+
+def number_sql(fact: ir.IRComputed, names: Names) -> str:
+    """A numeric fact in SQL, exact: whole numbers as DECIMAL(38, 0) (no engine rounds them, and
+    no step overflows before 10**38), the fact itself a BIGINT. A decimal fact is refused: the
+    engines divide DECIMALs into DOUBLEs (DuckDB) or round them (Spark), and the patients'
+    decimal inputs arrive as DOUBLE; the Python evaluator computes it exactly instead."""
+    if fact.type.kind != "integer":
+        raise SqlUnsupported(f"`{fact.name}` is a decimal computed number; the SQL back end "
+                             "computes whole-number facts only (a decimal one would be rounded "
+                             "by the engine): evaluate it with the generated Python module")
+    if fact.type.low is None or fact.type.high is None or max(
+            abs(fact.type.low), abs(fact.type.high)) >= 2 ** 63:
+        raise SqlUnsupported(f"`{fact.name}` can be larger than a BIGINT holds: declare the "
+                             "ranges of the inputs it reads")
+    return f"CAST({_whole_number(fact.expr, names)} AS BIGINT)"
+
+
+def _whole_number(expr: ir.NumExpr, names: Names) -> str:
+    match expr:
+        case ir.Num(text=text):
+            return f"CAST({int(text)} AS DECIMAL(38, 0))"
+        case ir.Read(ref=ref):
+            return f"CAST({names.refs[ref]} AS DECIMAL(38, 0))"
+        case ir.Neg(item=item):
+            return f"(-{_whole_number(item, names)})"
+        case ir.Calc(op="**", left=left, right=ir.Num(text=power)):
+            base = _whole_number(left, names)
+            return "(" + " * ".join([base] * int(power)) + ")" if int(power) else \
+                "CAST(1 AS DECIMAL(38, 0))"
+        case ir.Calc(op=op, left=left, right=right) if op in ("+", "-", "*"):
+            return f"({_whole_number(left, names)} {op} {_whole_number(right, names)})"
+        case ir.Pick(condition=condition, then=then, otherwise=otherwise):
+            return (f"CASE WHEN {Conditions(names).sql(condition)} THEN "
+                    f"{_whole_number(then, names)} ELSE {_whole_number(otherwise, names)} END")
+    raise SqlUnsupported(f"no whole-number SQL for {expr!r}")
 
 
 def completed_months(start: str, end: str) -> str:

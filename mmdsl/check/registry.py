@@ -5,6 +5,7 @@ from __future__ import annotations
 from mmdsl.check import (
     case_names,
     cells,
+    computed,
     conditions,
     control_characters,
     dates,
@@ -23,6 +24,7 @@ from mmdsl.check import (
     sources,
     suspicious_names,
     table_order,
+    underscore_names,
     unused,
     vocabulary,
 )
@@ -35,12 +37,14 @@ CHECKS: list[Check] = [
     control_characters.check,  # MD110
     suspicious_names.check,  # MD202
     case_names.check,  # MD204
+    underscore_names.check,  # MD120
     vocabulary.check,  # MD200, MD203, MD301 in classes
     inputs.check,  # MD200, MD303, MD305, MD306, MD410
     names.check,  # MD200, MD203 for column headings and conditions
     cells.check,  # MD300-MD303, MD306 in input and rule cells
     conditions.check,  # MD300-MD303, MD306 in facts and the scope
     dates.check,  # MD312, MD314, MD315
+    computed.check,  # MD317-MD319 in numeric facts
     outputs.check,  # MD304, MD307 (and MD105, MD200 for output columns)
     facts.check,  # MD400
     evidence.check,  # MD401-MD404

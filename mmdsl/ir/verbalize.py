@@ -20,6 +20,7 @@ from mmdsl.ir.model import (
     AllOf,
     Always,
     AnyOf,
+    Calc,
     Compare,
     Cond,
     Elapsed,
@@ -28,8 +29,13 @@ from mmdsl.ir.model import (
     IRTable,
     IRType,
     IsSet,
+    Neg,
     Not,
+    Num,
+    NumExpr,
     OneOf,
+    Pick,
+    Read,
     Scalar,
     SetTest,
 )
@@ -60,6 +66,8 @@ def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
         meanings[item.name], types[item.name] = item.description or item.name, item.type
     for fact in guideline.facts:
         meanings[fact.name], types[fact.name] = fact.description or fact.name, IRType("bool")
+    for computed in guideline.computed:
+        meanings[computed.name], types[computed.name] = computed.description or computed.name, computed.type
     for interval in guideline.intervals:
         meanings[interval.name] = interval.description or interval.name
         types[interval.name] = IRType("duration")
@@ -196,6 +204,41 @@ def class_words(found: IRClass, value_type: IRType, words: Vocabulary) -> str:
 class Phrase:
     text: str
     joined_by: str = ""  # "and" / "or" at the top level of a compound, to know when to bracket
+
+
+_OPERATION_WORDS = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}
+_POWER_WORDS = {2: "squared", 3: "cubed"}
+
+
+def describe_number(expr: NumExpr, words: Vocabulary) -> str:
+    """A numeric fact's arithmetic in words: `“body weight” divided by (“height” squared)`,
+    `(2 if “age” is at least 75, else 0) plus …`."""
+    match expr:
+        case Num(text=text):
+            return text
+        case Read(ref=ref):
+            return words.subjects.get(ref, ref)
+        case Neg(item=item):
+            return f"minus {_operand_words(item, words)}"
+        case Calc(op="**", left=left, right=Num(text=power)):
+            said = _POWER_WORDS.get(int(power), f"to the power {power}")
+            return f"{_operand_words(left, words)} {said}"
+        case Calc(op=op, left=left, right=right):
+            return (f"{_operand_words(left, words, op)} {_OPERATION_WORDS[op]} "
+                    f"{_operand_words(right, words)}")
+        case Pick(condition=condition, then=then, otherwise=otherwise):
+            return (f"{_operand_words(then, words)} if {describe(condition, words)}, "
+                    f"else {_operand_words(otherwise, words)}")
+    raise TypeError(f"no words for the number {expr!r}")
+
+
+def _operand_words(expr: NumExpr, words: Vocabulary, op: str = "") -> str:
+    """An operand in brackets when it is itself an operation (a sum on the left of a sum reads
+    the same without them)."""
+    said = describe_number(expr, words)
+    if isinstance(expr, Num | Read) or (op in ("+", "-") and isinstance(expr, Calc) and expr.op == "+"):
+        return said
+    return f"({said})"
 
 
 def describe(cond: Cond, words: Vocabulary) -> str:

@@ -1,7 +1,7 @@
 """The pages for clinicians: the view models and their rendering (Jinja2, autoescaped).
 
 The templates (mmdsl/serve/templates/serve_*.html.j2) only print what these view models hold; every
-choice of wording is made here or in mmdsl/backends/decision_view.py.
+choice of wording is made here or in mmdsl/backends/review/decision_view.py.
 """
 
 from __future__ import annotations

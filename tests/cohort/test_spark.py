@@ -37,7 +37,8 @@ if shutil.which("java") is None:
     pytest.skip("java is not installed", allow_module_level=True)
 
 GUIDELINES = [FIXTURES / "policies.mmdsl", ROOT / "tables" / "myeloma_post_daratumumab.mmdsl",
-              ROOT / "examples" / "second_dose.mmdsl"]  # durations: date_diff, last_day
+              ROOT / "examples" / "second_dose.mmdsl",  # durations: date_diff, last_day
+              ROOT / "examples" / "cha2ds2_vasc_score.mmdsl"]  # a computed score (issue 18)
 
 
 @pytest.fixture(scope="module")

@@ -68,3 +68,22 @@ def test_what_is_allowed_exports_as_well_formed_xml() -> None:
                                  verify=False)
     assert compilation.guideline is not None
     ET.fromstring(export_dmn(compilation.guideline).text.encode("utf-8"))
+
+
+# What quoted text holds exactly must come back from an export: before, a value with a tab,
+# U+0085, U+2028, U+2029, DEL or a C1 control was MD706 on import ("cannot hold exactly"), and a
+# carriage return came back a line feed (XML parsers normalise a raw CR); found by
+# tests/reliability/backend_text.py.
+@pytest.mark.parametrize("kept", ["\t", "\u0085", "\u2028", "\u2029", "\x7f", "\x80", "\x9f", "\r",
+                                  "a\tb\u2028c\rd"], ids=repr)
+def test_an_export_imports_back_with_the_same_text(kept: str) -> None:
+    from mmdsl.frontends.dmn.importer import import_dmn
+
+    compilation = compile_source(Source("ok.mmdsl", TABLE.format(text=f"t{kept}")), verify=False)
+    assert compilation.guideline is not None
+    imported = import_dmn(export_dmn(compilation.guideline).text.encode("utf-8"), "ok.dmn")
+    assert imported.compilation is not None and imported.compilation.guideline is not None, \
+        [d.code for d in imported.diagnostics]
+    (table,) = imported.compilation.guideline.tables
+    assert [rule.outputs for rule in table.rules] == [rule.outputs for rule in
+                                                      compilation.guideline.tables[0].rules]

@@ -228,9 +228,12 @@ def test_names_are_unique_and_deterministic() -> None:
 def test_quoting() -> None:
     assert quote_exact('say "hi" \\ # |') == '"say \\"hi\\" \\\\ # |"'
     assert quote_exact("two\nlines") is None
-    assert quote_exact("tab\there") is None
     assert quote_exact("rlo \u202e") is None
-    assert quote_exact("line\u2028separator") is None
+    assert quote_exact("bell\x07") is None  # MD110
+    # What mmdsl's quoted text holds exactly stays: an exported table imports back unchanged.
+    assert quote_exact("tab\there") == '"tab\there"'
+    assert quote_exact("line\u2028separator\u0085\x7f\x9f") == '"line\u2028separator\u0085\x7f\x9f"'
+    assert quote_loose("form\x0cfeed\x07") == ('"form feed"', True)
     assert quote_loose("two\n  lines\u202e") == ('"two lines"', True)
     assert quote_loose("plain") == ('"plain"', False)
 

@@ -2,8 +2,9 @@
 
     python -m tests.reliability.big_inputs NAME     # one case; prints its outcome as JSON
 
-`run_case(name)` starts that process under a memory limit (RLIMIT_AS) and a time limit, and reads
-back how long it took and its peak resident memory (from the kernel, `wait4`). Every case must
+`run_case(name)` starts that process under a memory limit (RLIMIT_AS) and a limit of CPU time
+(RLIMIT_CPU), and reads back its CPU time (the child's `getrusage`) and its peak resident memory
+(`VmHWM`); wall time is shown, never judged, so a loaded machine cannot fail a case. Every case must
 keep the promises of `promises.py` within its limits: a clean compile or diagnostics, never a
 crash, a hang or memory without bound. `make test` runs the quick cases, `make fuzz` all of them.
 """
@@ -14,6 +15,7 @@ import json
 import os
 import random
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -124,7 +126,7 @@ def long_row(cells: int) -> str:
 class Case:
     name: str
     make: Callable[[], str | bytes]
-    seconds: float  # the time limit of the whole pipeline, process start included
+    seconds: float  # the limit of CPU time of the whole pipeline, process start included
     megabytes: int  # the limit of its peak resident memory
     quick: bool = False  # part of `make test` as well as `make fuzz`
 
@@ -160,44 +162,61 @@ CASES = (
 @dataclass(frozen=True)
 class Measured:
     name: str
-    seconds: float
+    seconds: float  # wall time, shown only: a loaded machine stretches it
     megabytes: float
     outcome: dict[str, object]  # what the child printed: codes, compiled, problems
     problems: list[str]
+    cpu_seconds: float = 0.0  # the child's CPU time, process start included: what is judged
+    cut: bool = False  # stopped by the caller's wall limit (its share of a run), not judged
 
 
-def run_case(case: Case, memory_limit: int = 4000) -> Measured:
-    """The case in a fresh interpreter limited to `memory_limit` MB of address space."""
+WALL_FACTOR = 10  # a case still running after ten times its CPU limit in wall time is blocked
+
+
+def run_case(case: Case, memory_limit: int = 4000, wall_limit: float | None = None) -> Measured:
+    """The case in a fresh interpreter limited to `memory_limit` MB of address space and twice
+    its CPU time (RLIMIT_CPU: the kernel stops it, however loaded the machine); `wall_limit`
+    seconds, when given, cut it short without judging it."""
     def limit() -> None:
         size = memory_limit * MEGABYTE
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        cpu = int(case.seconds * 2) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
     started = time.monotonic()
+    blocked = case.seconds * WALL_FACTOR
+    wait = min(blocked, wall_limit) if wall_limit is not None else blocked
     child = subprocess.Popen([sys.executable, "-m", "tests.reliability.big_inputs", case.name],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              preexec_fn=limit)
     try:
-        out, err = child.communicate(timeout=case.seconds * 2)
+        out, err = child.communicate(timeout=wait)
     except subprocess.TimeoutExpired:
         child.kill()
         child.communicate()
-        return Measured(case.name, time.monotonic() - started, 0, {},
-                        [f"still running after {case.seconds * 2:.0f} s: killed"])
+        seconds = time.monotonic() - started
+        if wait < blocked:
+            return Measured(case.name, seconds, 0, {}, [], cut=True)
+        return Measured(case.name, seconds, 0, {}, [f"blocked: still running after {wait:.0f} s"])
     seconds = time.monotonic() - started
     try:
         outcome = json.loads(out.decode("utf-8"))
     except ValueError:
+        past = child.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
         return Measured(case.name, seconds, 0, {}, [
+            f"took more than {case.seconds * 2} s of CPU time: stopped" if past else
             f"exit status {child.returncode}, no outcome; stderr: "
             f"{err.decode('utf-8', 'replace')[-500:]}"])
     megabytes = float(outcome["peak_megabytes"])
-    return Measured(case.name, seconds, megabytes, outcome, _judged(case, outcome, seconds, megabytes))
+    cpu = float(outcome.get("cpu_seconds", seconds))
+    return Measured(case.name, seconds, megabytes, outcome,
+                    _judged(case, outcome, cpu, megabytes), cpu_seconds=cpu)
 
 
-def _judged(case: Case, outcome: dict[str, object], seconds: float, megabytes: float) -> list[str]:
+def _judged(case: Case, outcome: dict[str, object], cpu: float, megabytes: float) -> list[str]:
     problems = [str(p) for p in outcome["problems"]]  # type: ignore[attr-defined]
-    if seconds > case.seconds:
-        problems.append(f"took {seconds:.1f} s, more than {case.seconds} s")
+    if cpu > case.seconds:
+        problems.append(f"took {cpu:.1f} s of CPU time, more than {case.seconds} s")
     if megabytes > case.megabytes:
         problems.append(f"peaked at {megabytes:.0f} MB, more than {case.megabytes} MB")
     return problems
@@ -213,7 +232,13 @@ def main(name: str) -> None:
     print(json.dumps({"characters": len(text), "compiled": outcome.compiled, "codes": codes,
                       "diagnostics": len(outcome.codes), "problems": outcome.problems,
                       "stages": {k: round(v, 2) for k, v in outcome.stages.items()},
-                      "peak_megabytes": peak_megabytes()}))
+                      "peak_megabytes": peak_megabytes(), "cpu_seconds": round(cpu_seconds(), 2)}))
+
+
+def cpu_seconds() -> float:
+    """This process's CPU time since its program started (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_megabytes() -> float:

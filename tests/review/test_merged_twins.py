@@ -1,4 +1,4 @@
-"""The summary's merged yes/no twins (backends/review/signing.merged) are found through keys, not by
+"""The summary's merged yes/no twins (backends.review.signing.merged) are found through keys, not by
 comparing every pair of rules: on random tables they are the groups the pairwise rule gives, and
 a table of 10,000 rules merges in well under a second (it took 100 s pair by pair)."""
 

@@ -1,6 +1,6 @@
 """IR conditions as FEEL: unary tests for table cells, boolean expressions for derived facts.
 
-The forms are those `mmdsl.dmn.feel` reads back, and they keep mmdsl's meaning in a DMN engine:
+The forms are those `mmdsl.frontends.dmn.feel` reads back, and they keep mmdsl's meaning in a DMN engine:
 
 - a set column holds a list of strings; `has a` is `list contains(?, "a")`, `any of (a, b)` is
   `some item in ["a", "b"] satisfies list contains(?, item)`, `all of` the same with `every`;
@@ -156,6 +156,25 @@ def expression(condition: ir.Cond) -> str:
         case ir.SetTest(ref=ref, quantifier=quantifier, members=members):
             return _membership(ref, quantifier, members)
     raise ExportProblem(f"no FEEL expression for {condition!r}")
+
+
+def arithmetic(expr: ir.NumExpr) -> str:
+    """A numeric fact as a FEEL arithmetic expression (`+ - * / **`, `if … then … else …`); every
+    operation in brackets, so that no engine's precedence matters. FEEL numbers are decimals of
+    34 digits: a division that does not end (1/3) is rounded there, where mmdsl is exact."""
+    match expr:
+        case ir.Num(text=text):
+            return text if not text.startswith("-") else f"({text})"
+        case ir.Read(ref=ref):
+            return ref
+        case ir.Neg(item=item):
+            return f"(-{arithmetic(item)})"
+        case ir.Calc(op=op, left=left, right=right):
+            return f"({arithmetic(left)} {op} {arithmetic(right)})"
+        case ir.Pick(condition=condition, then=then, otherwise=otherwise):
+            return (f"(if {expression(condition)} then {arithmetic(then)} "
+                    f"else {arithmetic(otherwise)})")
+    raise ExportProblem(f"no FEEL expression for {expr!r}")
 
 
 def _same_ref(condition: ir.AllOf) -> bool:

@@ -37,6 +37,7 @@ from mmdsl.dmn import codes as _codes  # noqa: F401  (registers the MD7xx codes)
 from mmdsl.dmn.model import DMN15, FEEL15, MMDSL_NAMESPACE
 from mmdsl.dmn.names import Namespace
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import choices, evaluation_order, numbers_read, refs_read, with_choices
 from mmdsl.semantics.policies import POLICIES, RANKED_POLICIES, dmn_name
 from mmdsl.source import NO_SPAN, Span
 from mmdsl.version import __version__
@@ -69,7 +70,9 @@ def export_dmn(guideline: ir.IRGuideline, source_text: str = "") -> Export:
     ET.register_namespace("", DMN15)
     ET.register_namespace("mmdsl", MMDSL_NAMESPACE)
     ET.indent(root, space="  ")
-    text = ET.tostring(root, encoding="unicode", xml_declaration=False)
+    # A parser reads a raw carriage return as a line feed (XML 1.0, 2.11), and ElementTree
+    # escapes it in attributes only: as a reference, text keeps its CR (backend_text.py found it).
+    text = ET.tostring(root, encoding="unicode", xml_declaration=False).replace("\r", "&#13;")
     if NOT_XML.search(text):  # check refuses them (MD110): never write a file no parser reads
         raise ValueError("a control character reached the DMN writer; XML 1.0 cannot hold it")
     return Export('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n", writer.warnings)
@@ -281,8 +284,11 @@ class _Writer:
                 yield element
 
     def facts(self) -> Iterator[ET.Element]:
-        for fact in self.guideline.facts:
-            yield self.literal_decision(fact.name, fact.description, fact.condition)
+        for _, fact in evaluation_order(self.guideline):  # each after the decisions it requires
+            if isinstance(fact, ir.IRComputed):
+                yield self.number_decision(fact)
+            else:
+                yield self.literal_decision(fact.name, fact.description, fact.condition)
         if self.guideline.scope is not None:
             scope = self.guideline.scope
             yield self.literal_decision(self.scope_name, scope.description, scope.condition)
@@ -295,6 +301,21 @@ class _Writer:
         self.requirements(element, sorted(durations.refs(condition)))
         literal = ET.SubElement(element, tag("literalExpression"))
         _text_child(literal, "text", feel_text.expression(durations.as_compare(condition)))
+        return element
+
+    def number_decision(self, fact: ir.IRComputed) -> ET.Element:
+        """A numeric fact: a literal expression of FEEL arithmetic (mmdsl:type tells an integer)."""
+        self.ids[fact.name] = f"decision_{fact.name}"
+        element = ET.Element(tag("decision"), id=f"decision_{fact.name}", name=fact.name)
+        _text_child(element, "description", fact.description)
+        variable = ET.SubElement(element, tag("variable"), name=fact.name, typeRef="number")
+        if fact.type.kind == "integer":
+            variable.set(ext("type"), "integer")
+        expr = with_choices(fact.expr, durations.as_compare)
+        reads = [*numbers_read(expr), *(r for c in choices(expr) for r in refs_read(c))]
+        self.requirements(element, sorted(set(reads)))
+        literal = ET.SubElement(element, tag("literalExpression"))
+        _text_child(literal, "text", feel_text.arithmetic(expr))
         return element
 
     def requirements(self, element: ET.Element, refs: list[str]) -> None:

@@ -32,7 +32,7 @@ from mmdsl.backends.python.pycode import Group, Node, Text, call, literal, rende
 from mmdsl.backends.python.why_not import Explainers
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import refs_read
+from mmdsl.ir.walk import evaluation_order, refs_read
 from mmdsl.ir.why_not import TablePlan, plans_of
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import InputField
@@ -86,6 +86,8 @@ class ModuleView:
     calendar: str = ""  # the calendar functions, pasted when the guideline has durations
     intervals: str = ""  # INTERVALS: each duration's name, start and end
     evaluation_date: str = ""  # the repr of the evaluation date's input, if declared
+    numbers: str = ""  # runtime/numbers.py, pasted when the guideline has a numeric fact
+    number_kinds: str = ""  # NUMBERS: each numeric fact, True for an integer
 
 
 def render_module(guideline: ir.IRGuideline) -> str:
@@ -119,6 +121,19 @@ def _time_parts(guideline: ir.IRGuideline) -> dict[str, str]:
             "evaluation_date": repr(guideline.evaluation_date) if guideline.evaluation_date else ""}
 
 
+def numbers_text() -> str:
+    """runtime/numbers.py, text for text: exact arithmetic for numeric facts."""
+    return resources.files("mmdsl.runtime").joinpath("numbers.py").read_text("utf-8").rstrip()
+
+
+def _number_parts(guideline: ir.IRGuideline) -> dict[str, str]:
+    if not guideline.computed:
+        return {}
+    kinds = "".join(f"{c.name!r}: {c.type.kind == 'integer'}, " for c in guideline.computed)
+    return {"numbers": numbers_text(),
+            "number_kinds": f"NUMBERS: dict[str, bool] = {{{kinds.rstrip(', ')}}}"}
+
+
 def module_view(guideline: ir.IRGuideline) -> ModuleView:
     refs = Refs(nullable_refs(guideline), booleans=boolean_refs(guideline))
     fields = input_fields(guideline.inputs)
@@ -139,12 +154,12 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
         inputs=render(_tuple(input_code(f) for f in fields), 0,
                       "INPUTS: tuple[InputField, ...] = "),
         members=tuple(member_constants(fields)),
-        facts=render(literal(tuple(fact.name for fact in guideline.facts)), 0,
+        facts=render(literal(tuple(name for name, _ in evaluation_order(guideline))), 0,
                      "FACTS: tuple[str, ...] = "),
         scope=render(literal(guideline.scope.description if guideline.scope else None), 0,
                      "SCOPE: str | None = "),
         read_facts=tuple(read_facts_lines(fields)),
-        fact_statements=tuple(fact_lines(guideline.facts, refs)),
+        fact_statements=tuple(fact_lines(tuple(f for _, f in evaluation_order(guideline)), refs)),
         scope_statements=tuple(scope_lines(guideline.scope, refs)),
         impossible=render(literal(tuple((i.name, i.description) for i in guideline.impossible)), 0,
                           "IMPOSSIBLE: tuple[tuple[str, str], ...] = "),
@@ -155,6 +170,7 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
         table_list=render(_tuple(Text(f"({t.constant_name}, {t.function}, {t.why_not_name})")
                                  for t in tables), 0, f"TABLES: {TABLES_TYPE} = "),
         **_time_parts(guideline),
+        **_number_parts(guideline),
     )
 
 

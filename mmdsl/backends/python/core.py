@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from mmdsl.backends.python.conditions import Refs, condition_code
 from mmdsl.backends.python.pycode import Group, Node, Prefixed, Str, Text, literal, one_line, render
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import refs_read
+from mmdsl.ir.walk import choices, numbers_read, refs_read
 from mmdsl.runtime.prelude import InputField
 
 SLOW_PATH = "return validate_facts(facts, INPUTS)"
@@ -209,19 +209,54 @@ def _always_within(bound: tuple[float | None, float | None], op: str, value: flo
 # ---- derived facts and scope ----------------------------------------------------------------------
 
 
-def fact_lines(facts: tuple[ir.IRFact, ...], refs: Refs) -> list[str]:
-    """Each fact into `values` and into a local (`f0`…) that later facts read."""
+def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed, ...], refs: Refs) -> list[str]:
+    """Each fact into `values` and into a local (`f0`…) that later facts read; a numeric fact
+    as exact arithmetic (`number_code`)."""
     lines: list[str] = []
     names = dict(refs.names)  # one map, extended fact by fact (a copy per fact is quadratic)
-    read_later = {ref for fact in facts for ref in refs_read(fact.condition)}
+    read_later = {ref for fact in facts for ref in _fact_reads(fact)}
     for position, fact in enumerate(facts):
-        refs = _hoist(replace(refs, names=names), fact.condition, lines)
-        names = dict(refs.names) if refs.names is not names else names
-        code = condition_code(fact.condition, refs)
         local = f"f{position} = " if fact.name in read_later else ""
+        if isinstance(fact, ir.IRComputed):
+            arithmetic = number_code(fact.expr, replace(refs, names=names))
+            code: Node = Prefixed("Exact", Group("(", (arithmetic,), ")"))
+        else:
+            refs = _hoist(replace(refs, names=names), fact.condition, lines)
+            names = dict(refs.names) if refs.names is not names else names
+            code = condition_code(fact.condition, refs)
         lines.append(render(code, 4, f"{local}values[{fact.name!r}] = "))
         names[fact.name] = f"f{position}"
     return lines
+
+
+def _fact_reads(fact: ir.IRFact | ir.IRComputed) -> list[str]:
+    if isinstance(fact, ir.IRFact):
+        return list(refs_read(fact.condition))
+    return [*numbers_read(fact.expr), *(r for c in choices(fact.expr) for r in refs_read(c))]
+
+
+def number_code(expr: ir.NumExpr, refs: Refs) -> Node:
+    """A numeric fact's arithmetic in Fractions: exact, whatever it divides (runtime/numbers.py
+    gives `exact` and `Exact`)."""
+    match expr:
+        case ir.Num(text=text):
+            return Text(f"Fraction({text})" if "." not in text else f"Fraction({text!r})")
+        case ir.Read(ref=ref):
+            return Text(f"exact({refs.value_of(ref)})")
+        case ir.Neg(item=item):
+            return Prefixed("-", _bracketed(number_code(item, refs)))
+        case ir.Calc(op=op, left=left, right=right):
+            return Group("(", (number_code(left, refs), number_code(right, refs)), ")",
+                         joiner=f" {op} ")
+        case ir.Pick(condition=condition, then=then, otherwise=otherwise):
+            return Group("(", (number_code(then, refs),
+                               Prefixed("if ", _bracketed(condition_code(condition, refs))),
+                               Prefixed("else ", number_code(otherwise, refs))), ")", joiner=" ")
+    raise TypeError(f"not a number: {expr!r}")
+
+
+def _bracketed(node: Node) -> Node:
+    return Group("(", (node,), ")") if not isinstance(node, Text) else Text(f"({node.code})")
 
 
 def scope_lines(scope: ir.IRScope | None, refs: Refs) -> list[str]:

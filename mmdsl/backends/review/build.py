@@ -33,6 +33,7 @@ from mmdsl.ir.model import (
 from mmdsl.ir.verbalize import (
     Vocabulary,
     describe,
+    describe_number,
     either,
     member_words,
     number_words,
@@ -88,6 +89,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         classes=tuple(class_view(guideline, c, words) for c in guideline.classes),
         facts=tuple(view.FactView(f.name, anchor("fact", f.name), f.description,
                                   describe(f.condition, words), f.text) for f in guideline.facts)
+        + tuple(view.FactView(c.name, anchor("fact", c.name), c.description,
+                              describe_number(c.expr, words), c.text) for c in guideline.computed)
         + tuple(duration_view(i, words) for i in guideline.intervals),
         tables=tuple(table_view(guideline, table, words, _verified(verification, table.name))
                      for table in guideline.tables),

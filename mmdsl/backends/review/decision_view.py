@@ -83,13 +83,21 @@ def read_decision(guideline: IRGuideline, decision: Mapping[str, Any],
     tables = tuple(table_reading(guideline, table, decision[table.name], words)
                    for table in guideline.tables if table.name in decision)
     descriptions: dict[str, str] = {fact.name: fact.description or fact.name for fact in guideline.facts}
-    derived = tuple((descriptions.get(str(name), str(name)), "yes" if value else "no")
+    descriptions |= {fact.name: fact.description or fact.name for fact in guideline.computed}
+    derived = tuple((descriptions.get(str(name), str(name)), _derived_words(value))
                     for name, value in dict(decision.get("derived", {})).items())
     return DecisionReading(
         title=guideline.title or guideline.name, version=guideline.version, status=status,
         status_words=STATUS_WORDS.get(status, status), reason=str(decision.get("reason", "")),
         conflicts=conflicts, tables=tables, why_not=why_not_views(guideline, decision.get("why_not"), words),
         derived=derived, trace=tuple(str(line) for line in decision.get("trace", [])))
+
+
+def _derived_words(value: Any) -> str:
+    """yes/no for a yes/no fact; a numeric fact's number as the decision gives it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value) if isinstance(value, int | float) else ("yes" if value else "no")
 
 
 def table_reading(guideline: IRGuideline, table: IRTable, result: Any, words: Vocabulary) -> TableReading:

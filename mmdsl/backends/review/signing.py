@@ -81,12 +81,16 @@ def summary_view(guideline: IRGuideline, table: IRTable, words: Vocabulary,
     )
 
 
-TwinKey = tuple[object, ...]  # what two yes/no twins share (_twin_keys)
+TwinKey = tuple[object, ...]  # what two yes/no twins share (signing._twin_keys)
 
 
 def merged(rules: Sequence[IRRule]) -> list[list[IRRule]]:
     """The rules, two merged where they give the same and differ only in one yes/no column that
-    one requires yes and the other no: for the summary, they are one group of patients."""
+    one requires yes and the other no: for the summary, they are one group of patients.
+
+    Each rule joins the earliest group still alone that is its twin. Twins are found through an
+    index of the rules by everything but one yes/no test (50,000 rows took hours when each rule
+    was compared with every group: `make fuzz`, big inputs)."""
     groups: list[list[IRRule]] = []
     waiting: dict[TwinKey, list[int]] = {}  # twin key -> groups of one that have it
     numbers: dict[object, int] = {}  # each distinct test (and outputs, evidence) as a number

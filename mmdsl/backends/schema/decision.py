@@ -16,6 +16,7 @@ from typing import Any
 
 from mmdsl.backends.schema.facts import DRAFT, provenance, type_schema
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import evaluation_order
 
 Schema = dict[str, Any]
 
@@ -24,10 +25,16 @@ def render_decision_schema(guideline: ir.IRGuideline) -> str:
     return json.dumps(decision_schema(guideline), indent=2, ensure_ascii=False) + "\n"
 
 
+def _derived_type(fact: ir.IRFact | ir.IRComputed) -> str:
+    if isinstance(fact, ir.IRComputed):
+        return "integer" if fact.type.kind == "integer" else "number"
+    return "boolean"
+
+
 def decision_schema(guideline: ir.IRGuideline) -> Schema:
     tables = {table.name: result_schema(table) for table in guideline.tables}
-    facts = {fact.name: {"type": "boolean", "description": fact.description or fact.name}
-             for fact in guideline.facts}
+    facts = {name: {"type": _derived_type(fact), "description": fact.description or name}
+             for name, fact in evaluation_order(guideline)}
     clinical = guideline.clinical_source
     provenance_keys: Schema = {"clinical_source_sha256": {"const": clinical.sha256}} if clinical else {}
     if guideline.evaluation_date is not None:  # the day of the decision, as the caller gave it

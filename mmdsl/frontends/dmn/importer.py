@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mmdsl.diagnostics import Diagnostic, has_errors
+from mmdsl.diagnostics import Diagnostic, Severity, has_errors
 from mmdsl.diagnostics.codes import internal_error
 from mmdsl.dmn.model import Model
 from mmdsl.frontends.dmn.reader import read_model
@@ -52,35 +52,53 @@ class ImportResult:
         return shown
 
 
-def import_dmn(data: bytes, dmn_path: str, mmdsl_path: str = "<imported>") -> ImportResult:
+def import_dmn(data: bytes, dmn_path: str, mmdsl_path: str = "<imported>", *,
+               partial: bool = False) -> ImportResult:
     """Translate the DMN file `data` (shown as `dmn_path`); the text compiles as `mmdsl_path`.
-    Never raises for the file's content: a failure of the import itself is MD900."""
+    Never raises for the file's content: a failure of the import itself is MD900. With
+    `partial`, the decisions mmdsl cannot say are left out and the others are translated
+    (`Translation.left_out`); the import's errors stand, so the result is not `ok`."""
     dmn_text = data.decode("utf-8", errors="replace")
     try:
-        return _import(data, dmn_text, dmn_path, mmdsl_path)
+        return _import(data, dmn_text, dmn_path, mmdsl_path, partial)
     except Exception as error:  # a bug in the import, reported like the compiler's own
         return ImportResult(dmn_path, dmn_text, Translation(),
                             [internal_error(dmn_path, "the DMN import", error)])
 
 
-def _import(data: bytes, dmn_text: str, dmn_path: str, mmdsl_path: str) -> ImportResult:
+def _import(data: bytes, dmn_text: str, dmn_path: str, mmdsl_path: str,
+            partial: bool = False) -> ImportResult:
     reporter = Reporter(dmn_path, dmn_text)
     model = read_model(data, reporter)
     if model is None:
         return ImportResult(dmn_path, dmn_text, Translation(), reporter.diagnostics)
     read = list(reporter.diagnostics)
-    result = _translated(model, Reporter(dmn_path, dmn_text, read), mmdsl_path, frozenset())
+    result = _translated(model, Reporter(dmn_path, dmn_text, read), mmdsl_path, frozenset(),
+                         partial)
+    refused: dict[str, str] = {}
+    for _ in range(3) if partial else ():  # a fact left out may break the facts that read it
+        more = _facts_that_do_not_compile(result)
+        if not more:
+            break
+        refused |= more
+        result = _translated(model, Reporter(dmn_path, dmn_text, read), mmdsl_path, frozenset(),
+                             partial, refused=refused)
     never = _defaults_that_never_apply(result)
-    if never:
-        result = _translated(model, Reporter(dmn_path, dmn_text, read), mmdsl_path, never)
+    unread = _inputs_left_unread(result) if partial else frozenset()
+    if never or unread:
+        result = _translated(model, Reporter(dmn_path, dmn_text, read), mmdsl_path, never,
+                             partial, unread, refused)
     return result
 
 
 def _translated(model: Model, reporter: Reporter, mmdsl_path: str,
-                never_default: frozenset[str]) -> ImportResult:
+                never_default: frozenset[str], partial: bool = False,
+                unread: frozenset[str] = frozenset(),
+                refused: dict[str, str] | None = None) -> ImportResult:
     dmn_path, dmn_text = reporter.path, reporter.text
     before = list(reporter.diagnostics)
-    translation = translate(model, reporter, never_default, translate_table=translate_table)
+    translation = translate(model, reporter, never_default, translate_table=translate_table,
+                            partial=partial, unread=unread, refused=refused)
     result = ImportResult(dmn_path, dmn_text, translation, reporter.diagnostics)
     if translation.text is not None:
         result.compilation = compile_source(Source(mmdsl_path, translation.text))
@@ -107,6 +125,31 @@ def _without_worked_statements(model: Model, reporter: Reporter, mmdsl_path: str
                     "the mmdsl extension do not compile with the model as it now is; they are "
                     "left out")
     return result
+
+
+def _facts_that_do_not_compile(result: ImportResult) -> dict[str, str]:
+    """In a partial import, the decisions whose computed fact the compiler refuses (a division
+    by a value that may be zero, MD318; a power it cannot compute, MD319), with its reason."""
+    if result.compilation is None:
+        return {}
+    lines = result.translation.fact_lines
+    return {lines[d.span.line]: f"{d.code} {d.message}" for d in result.compilation.diagnostics
+            if d.severity is Severity.ERROR and d.span.line in lines}
+
+
+def _inputs_left_unread(result: ImportResult) -> frozenset[str]:
+    """In a partial import that left decisions out, the DMN inputs that no kept decision reads
+    (the compiler's MD408 on their declarations); the import leaves them out as well."""
+    if result.compilation is None or not result.translation.left_out or result.text is None:
+        return frozenset()
+    by_line = dict(enumerate(result.text.split("\n"), start=1))
+    unread_names = {by_line.get(d.span.line, "").partition(":")[0].removeprefix("input ")
+                    for d in result.compilation.diagnostics if d.code == "MD408"}
+    translation = result.translation
+    contexts = [dmn for dmn, parts in translation.components.items()
+                if all(part.name in unread_names for part in parts.values())]
+    return frozenset([dmn for dmn, name in translation.inputs.items()
+                      if name.name in unread_names] + contexts)
 
 
 def _defaults_that_never_apply(result: ImportResult) -> frozenset[str]:

@@ -3,17 +3,20 @@
 Generated source is text that the mmdsl parser reads back, so every string from the DMN file goes
 through `quote_exact` or `quote_loose` and can never end a quote, start a comment or a new line.
 Quoted text in mmdsl decodes only `\\"` and `\\\\`, folds line breaks into spaces, and is refused
-when it holds invisible or bidirectional characters (MD202): a value that a rule compares must
-therefore be free of them, while a description may be cleaned.
+when it holds control characters (MD110) or invisible or bidirectional ones (MD202): a value that
+a rule compares must therefore be free of them, while a description may be cleaned.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+from mmdsl.check.control_characters import CONTROL
+from mmdsl.check.suspicious_names import is_invisible
+
+_LINE_BREAKS = "\n\r"  # the line breaks of a file: quoted text folds them (and the spaces around)
+_CONTROL_BREAKS = "\x0b\x0c\x1c\x1d\x1e"  # refused (MD110), but meant as line breaks in a description
 
 
 def quote_exact(value: str) -> str | None:
@@ -24,10 +27,10 @@ def quote_exact(value: str) -> str | None:
 
 
 def quote_loose(value: str) -> tuple[str, bool]:
-    """`"value"` for a description: line breaks become spaces, hidden characters go; and whether
+    """`"value"` for a description: line breaks become spaces, refused characters go; and whether
     anything had to change."""
-    cleaned = "".join("\n" if char in _LINE_BREAKS else " " if char == "\t" else char
-                      for char in value if not _hidden(char))
+    cleaned = "".join("\n" if char in _LINE_BREAKS + _CONTROL_BREAKS else char
+                      for char in value if char in _CONTROL_BREAKS or not _refused(char))
     cleaned = re.sub(r"\s*\n\s*", " ", cleaned)
     return _quoted(cleaned), cleaned != value
 
@@ -37,12 +40,15 @@ def _quoted(value: str) -> str:
 
 
 def _unrepresentable(char: str) -> bool:
-    return char in _LINE_BREAKS or char == "\t" or _hidden(char)
+    return char == "\n" or _refused(char)  # a lone CR stays (`\s*\n\s*` folds CR LF only)
 
 
-def _hidden(char: str) -> bool:
-    """Control characters, and format characters such as bidirectional controls (Cf)."""
-    return unicodedata.category(char) in ("Cc", "Cf") and char not in _LINE_BREAKS + "\t"
+def _refused(char: str) -> bool:
+    """What check refuses in quoted text: control characters (MD110) and invisible or
+    bidirectional ones (MD202). Everything else (a tab, U+0085, U+2028, DEL, the C1 controls)
+    quoted text holds exactly, so an exported table imports back unchanged (before, they were
+    MD706 in values: tests/reliability/backend_text.py found it)."""
+    return CONTROL.match(char) is not None or is_invisible(char)
 
 
 def number_text(value: Decimal) -> str:

@@ -2,13 +2,14 @@
 
 Only the XML structure is read here: names, types, the texts of cells and expressions, the
 mmdsl extension elements. What the FEEL texts mean, and whether mmdsl can say the same, is the
-translation's business (`mmdsl.dmn.translate`).
+translation's business (`mmdsl.frontends.dmn.translate`).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, replace
 
 from mmdsl.dmn import model as m
 from mmdsl.frontends.dmn.report import Reporter
@@ -82,14 +83,87 @@ def _definitions(root: Element, reporter: Reporter) -> m.Model:
         reporter.report("dmn-unsupported-construct", _where(element),
                         "imported models are not read: the import reads one file",
                         help="merge the imported model's elements into this file")
+    knowledge: dict[str, Knowledge] = {}
     for element in root.children:
-        if element.namespace == root.namespace and element.tag in UNSUPPORTED_ELEMENTS:
+        if element.namespace != root.namespace:
+            continue
+        if element.tag == "businessKnowledgeModel" and _knowledge_table(element) is not None:
+            found = _knowledge(element)
+            knowledge[" ".join(found.name.split())] = found
+        elif element.tag in UNSUPPORTED_ELEMENTS:
             _unsupported_element(element, UNSUPPORTED_ELEMENTS[element.tag], reporter)
     items = {item.name: item for item in map(_item_definition, root.find_all("itemDefinition"))}
     inputs = tuple(_input_data(e) for e in root.find_all("inputData"))
-    decisions = tuple(_decision(e, reporter) for e in root.find_all("decision"))
+    decisions = tuple(_decision(e, reporter, knowledge) for e in root.find_all("decision"))
     return m.Model(root.attributes.get("name", ""), root.namespace, items, inputs, decisions,
                    _guideline(root), _where(root))
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """A business knowledge model whose logic is a decision table over its parameters: a
+    decision that invokes it (a boxed invocation binding each parameter) reads as that table
+    with each column's parameter replaced by the expression bound to it."""
+
+    name: str
+    parameters: tuple[str, ...]
+    table: m.DecisionTable
+
+
+def _knowledge_table(element: Element) -> Element | None:
+    logic = element.find("encapsulatedLogic")
+    return logic.find("decisionTable") if logic is not None else None
+
+
+def _knowledge(element: Element) -> Knowledge:
+    logic = element.find("encapsulatedLogic")
+    table = _knowledge_table(element)
+    assert logic is not None and table is not None
+    parameters = tuple(" ".join(p.attributes.get("name", "").split())
+                       for p in logic.find_all("formalParameter"))
+    return Knowledge(element.attributes.get("name", ""), parameters, _decision_table(table))
+
+
+def _invocation(element: Element, name: str, knowledge: dict[str, Knowledge],
+                reporter: Reporter) -> m.DecisionTable | None:
+    """The table of the knowledge model a boxed invocation calls, its columns reading what the
+    bindings give; reported (MD702) when that cannot be said exactly."""
+    callee = element.find("literalExpression")
+    called = " ".join((callee.child_text("text") or "").split()) if callee is not None else ""
+    bkm = knowledge.get(called)
+    if bkm is None:
+        reporter.report("dmn-unsupported-construct", _where(element),
+                        f"decision `{name}` invokes `{called}`, which is not a business "
+                        "knowledge model whose logic is a decision table",
+                        help="rewrite the logic as a decision table")
+        return None
+    bound: dict[str, m.Text] = {}
+    for binding in element.find_all("binding"):
+        parameter = binding.find("parameter")
+        expression = _child_text_of(binding.find("literalExpression"))
+        if parameter is None or expression is None:
+            reporter.report("dmn-unsupported-construct", _where(binding),
+                            f"decision `{name}`: a binding that is not a literal expression")
+            return None
+        bound[" ".join(parameter.attributes.get("name", "").split())] = expression
+    columns = []
+    for clause in bkm.table.inputs:
+        text = " ".join(clause.expression.value.split())
+        if text not in bkm.parameters or text not in bound:
+            what = "is not bound by the invocation" if text in bkm.parameters else \
+                "is not one of its parameters"
+            reporter.report("dmn-unsupported-construct", clause.expression,
+                            f"decision `{name}` invokes `{called}`, whose column `{text}` {what}")
+            return None
+        columns.append(m.InputClause(bound[text], clause.type_ref, clause.values, clause.where))
+    return replace(bkm.table, inputs=tuple(columns))
+
+
+def _child_text_of(element: Element | None) -> m.Text | None:
+    if element is None:
+        return None
+    text = element.find("text")
+    return _text_of(text) if text is not None else None
 
 
 def _unsupported_element(element: Element, what: str, reporter: Reporter) -> None:
@@ -119,24 +193,32 @@ def _input_data(element: Element) -> m.InputData:
 # ---- decisions -----------------------------------------------------------------------------------
 
 
-def _decision(element: Element, reporter: Reporter) -> m.Decision:
+def _decision(element: Element, reporter: Reporter,
+              knowledge: dict[str, Knowledge] | None = None) -> m.Decision:
     name = element.attributes.get("name", "")
     variable = element.find("variable")
     type_ref = variable.attributes.get("typeRef") if variable is not None else None
-    for requirement in element.find_all("knowledgeRequirement"):
+    invocation = element.find("invocation")
+    logic = _logic(element, name, reporter, knowledge or {})
+    # A boxed invocation of a table model is read as that table; any other use of a knowledge
+    # model (a call inside FEEL, `PMT(...)`) is not.
+    requirements = [] if invocation is not None else element.find_all("knowledgeRequirement")
+    for requirement in requirements:
         reporter.report("dmn-unsupported-construct", _where(requirement),
                         f"decision `{name}` invokes a business knowledge model, which mmdsl "
                         "cannot run", help="inline the knowledge model's logic as a decision table")
     return m.Decision(element.attributes.get("id", ""), name, _description(element), type_ref,
-                      _logic(element, name, reporter), _where(element), _extras(element),
-                      element.attributes.get("label", ""))
+                      logic, _where(element), _extras(element),
+                      element.attributes.get("label", ""), bool(requirements))
 
 
-def _logic(element: Element, name: str,
-           reporter: Reporter) -> m.DecisionTable | m.LiteralExpression | None:
+def _logic(element: Element, name: str, reporter: Reporter,
+           knowledge: dict[str, Knowledge]) -> m.DecisionTable | m.LiteralExpression | None:
     for child in element.children:
         if child.namespace != element.namespace:
             continue
+        if child.tag == "invocation":
+            return _invocation(child, name, knowledge, reporter)
         if child.tag == "decisionTable":
             return _decision_table(child)
         if child.tag == "literalExpression":

@@ -1,4 +1,4 @@
-"""One DMN decision table to one mmdsl table (see `mmdsl.dmn.translate` for the whole model)."""
+"""One DMN decision table to one mmdsl table (see `mmdsl.frontends.dmn.translate` for the whole model)."""
 
 from __future__ import annotations
 

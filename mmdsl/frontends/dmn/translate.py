@@ -4,7 +4,7 @@ Input data become inputs; decision tables become tables, in an order where each 
 the decisions it reads (a column that reads another decision reads `table.output`); boolean
 literal expressions over the inputs become derived facts. Every DMN name is mapped to an mmdsl
 name (`mmdsl.dmn.names`) and kept as the description. What mmdsl cannot say with the same meaning
-is reported, never approximated: `mmdsl.dmn.cells` explains each refusal.
+is reported, never approximated: `mmdsl.frontends.dmn.cells` explains each refusal.
 
 Default outputs. mmdsl has no default output; a table with `defaultOutputEntry` gets one more
 rule, last, that gives the defaults exactly when no other rule applies:
@@ -23,13 +23,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
+from mmdsl.diagnostics import Severity
 from mmdsl.dmn import model as m
 from mmdsl.dmn.names import RESERVED, Namespace
 from mmdsl.frontends.dmn import feel
 from mmdsl.frontends.dmn.cells import CellProblem, Column, condition_text, value_text
 from mmdsl.frontends.dmn.mmdsltext import number_text, quote_loose
 from mmdsl.frontends.dmn.report import Reporter
-from mmdsl.frontends.dmn.types import DmnType, TypeProblem, ValueType
+from mmdsl.frontends.dmn.types import NUMBER_TYPES, DmnType, TypeProblem, ValueType
 from mmdsl.frontends.dmn.types import resolve as resolve_type
 from mmdsl.frontends.dmn.types import value_type as to_value_type
 from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
@@ -37,7 +38,7 @@ from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
 HIT_POLICIES = {dmn_name(policy): policy for policy in POLICIES}  # DMN's spelling to ours
 AGGREGATIONS = {dmn_name(aggregate): aggregate for aggregate in AGGREGATES}
 
-ResultKind = Literal["single", "list", "number", "fact"]
+ResultKind = Literal["single", "list", "number", "fact", "computed"]
 T = TypeVar("T")
 
 
@@ -78,6 +79,15 @@ class Translation:
     # every case and the import leaves the default out (`importer.import_dmn`).
     default_rules: dict[int, str] = field(default_factory=dict)
     worked: int = 0  # the examples, notes and quotes written back from the mmdsl extension
+    # A partial import (`translate(..., partial=True)`): the decisions and inputs left out, each
+    # with the reason (the first error reported about it), by DMN name.
+    left_out: dict[str, str] = field(default_factory=dict)
+    # The line of each computed fact (`fact NAME = EXPR`) and its DMN decision: a partial import
+    # leaves out a decision whose fact the compiler refuses (a division by a value that may be
+    # zero, MD318), with the compiler's reason (`importer.import_dmn`).
+    fact_lines: dict[int, str] = field(default_factory=dict)
+    # A context input flattened into one input per component: DMN input -> component -> input.
+    components: dict[str, dict[str, InputName]] = field(default_factory=dict)
 
 
 # ---- what a column or a condition can read -------------------------------------------------------
@@ -140,23 +150,38 @@ class Plan:
 
 
 TableStep = Callable[["_Translator", m.Decision, m.DecisionTable], None]
-"""Translates one decision table into the plan (`mmdsl.dmn.tables.translate_table`); passed in,
+"""Translates one decision table into the plan (`mmdsl.frontends.dmn.tables.translate_table`); passed in,
 so that this module, which the table translator imports, does not import it back."""
 
 
 def translate(model: m.Model, reporter: Reporter, never_default: frozenset[str] = frozenset(),
-              worked: bool = True, *, translate_table: TableStep) -> Translation:
+              worked: bool = True, *, translate_table: TableStep,
+              partial: bool = False, unread: frozenset[str] = frozenset(),
+              refused: dict[str, str] | None = None) -> Translation:
     """The mmdsl text of `model`; on any error the diagnostics say why and `text` is None.
     The decisions in `never_default` get no default rule: their rules cover every case. With
-    `worked`, the examples, notes and quotes an mmdsl export kept are written back."""
+    `worked`, the examples, notes and quotes an mmdsl export kept are written back.
+
+    With `partial`, the decisions that cannot be translated are left out (`left_out` says why;
+    the errors stay in the diagnostics) and the text holds the others, when there are any: a
+    model is often mostly tables with one decision mmdsl cannot say, and its tables can still be
+    run and compared. The result is never presented as the model: the import's errors stand.
+    The inputs in `unread` (that no decision kept reads) are left out too: mmdsl requires every
+    input it declares, and no case of the left-out decisions would give them."""
     translator = _Translator(model, reporter, never_default, translate_table)
+    translator.unread = unread
+    translator.refused = refused or {}
     translator.run()
     translation = translator.translation
     if worked and not reporter.failed:
         translator.add_worked_statements()
-    if not reporter.failed:
+    if not reporter.failed or (partial and translation.decisions):
         translation.text = render(translator.plan)
         translation.default_rules = default_rule_lines(translation.text, translator.plan)
+        lines = {line: number for number, line in enumerate(translation.text.split("\n"), 1)}
+        translation.fact_lines = {lines[line]: decision
+                                  for decision, line in translator.computed.items()
+                                  if line in lines}
     return translation
 
 
@@ -203,6 +228,9 @@ class _Translator:
         self.readable = Readables()  # by DMN name (`Decision.Output` for components)
         self.durations: dict[str, str] = {}  # a duration exported by mmdsl -> its mmdsl name
         self.broken: set[str] = set()  # DMN names already reported as unusable
+        self.unread: frozenset[str] = frozenset()  # inputs a partial import leaves out
+        self.refused: dict[str, str] = {}  # decisions a partial import leaves out, and why
+        self.computed: dict[str, str] = {}  # a computed fact's decision -> its line
         self.translation = Translation()
         info = model.guideline or m.Guideline()
         name = self.top.claim(info.name or model.name, "imported")
@@ -218,9 +246,43 @@ class _Translator:
         self.plan.preamble = list(bibliography(self.model.guideline))
         self.declare_enumerations()
         for data in self.model.inputs:
+            before = len(self.reporter.diagnostics)
             self.add_input(data)
+            if data.name in self.unread:
+                self.translation.left_out[data.name] = "no decision that is kept reads it"
+            elif data.name in self.broken:
+                self.translation.left_out[data.name] = self.reason(data.name, before)
         for decision in dependency_order(self.model, self.reporter, self.broken):
+            before = len(self.reporter.diagnostics)
+            if decision.name in self.refused:
+                self.broken.add(decision.name)
+                self.translation.left_out[decision.name] = self.refused[decision.name]
+                continue
             self.add_decision(decision)
+            if decision.name in self.broken:
+                self.translation.left_out[decision.name] = self.reason(decision.name, before)
+
+    def reason(self, name: str, before: int) -> str:
+        """Why a decision or input is left out: the first error reported while translating it,
+        else the first error about it by name (the reader's), else what it reads."""
+        errors = [d for d in self.reporter.diagnostics if d.severity is Severity.ERROR]
+        new = [d for d in self.reporter.diagnostics[before:] if d.severity is Severity.ERROR]
+        named = [d for d in errors if f"`{name}`" in d.message]
+        found = (new or named)[:1]
+        if found:
+            return f"{found[0].code} {found[0].message}"
+        texts = self.texts_of(name)
+        read = sorted(n for n in self.translation.left_out
+                      if n != name and any(names_key(n) in t for t in texts))
+        return "it reads what is left out" + (f" (`{read[0]}`)" if read else "")
+
+    def texts_of(self, name: str) -> list[str]:
+        """The FEEL texts a decision reads through: its columns, or its expression."""
+        decision = next((d for d in self.model.decisions if d.name == name), None)
+        logic = decision.logic if decision else None
+        if isinstance(logic, m.DecisionTable):
+            return [" ".join(c.expression.value.split()) for c in logic.inputs]
+        return [logic.text.value] if isinstance(logic, m.LiteralExpression) else []
 
     def add_worked_statements(self) -> None:
         from mmdsl.frontends.dmn.worked import statements
@@ -251,8 +313,11 @@ class _Translator:
     # -- inputs --
 
     def add_input(self, data: m.InputData) -> None:
+        dmn_type = resolve_type(data.type_ref or self.clause_type(data.name), self.model.items)
+        if dmn_type.base == "context" and not dmn_type.collection and dmn_type.components:
+            self.add_context_input(data, dmn_type)
+            return
         try:
-            dmn_type = resolve_type(data.type_ref or self.clause_type(data.name), self.model.items)
             value_type = to_value_type(dmn_type, self.clause_values(data.name))
         except (TypeProblem, feel.FeelError) as problem:
             self.reporter.report("dmn-unsupported-type", data.where,
@@ -261,14 +326,44 @@ class _Translator:
             return
         name = self.top.claim(data.name, f"input_{len(self.translation.inputs) + 1}")
         value_type = self.with_members(value_type, name, dmn_type)
-        self.translation.inputs[data.name] = InputName(data.name, name, value_type)
         self.readable[names_key(data.name)] = Readable(name, value_type)
+        if data.name in self.unread:  # not declared: the decisions that read it are left out
+            return
+        self.translation.inputs[data.name] = InputName(data.name, name, value_type)
         extras = dict(data.extras)
         description = self.describe(data.name, name, data.description, data.where)
         type_text = "evaluation date" if value_type.kind == "date" \
             and extras.get("evaluation") == "true" else self.type_text(value_type)
         self.plan.inputs.append(f"input {name}: {type_text}"
                                 f"{input_extras(extras, value_type)}{description}")
+
+    def add_context_input(self, data: m.InputData, dmn_type: DmnType) -> None:
+        """A context input is one input per simple component, at any depth: `loan.principal`
+        is read as `loan_principal`, `Applicant data.Monthly.Income` as
+        `Applicant_data_Monthly_Income`. A context with a list or a type mmdsl cannot hold is
+        refused (MD704), naming the component."""
+        try:
+            types = leaves(dmn_type)
+        except (TypeProblem, feel.FeelError) as problem:
+            self.reporter.report("dmn-unsupported-type", data.where,
+                                 f"input `{data.name}` has a type mmdsl cannot hold: its "
+                                 f"component {problem}")
+            self.broken.add(data.name)
+            return
+        flattened: dict[str, InputName] = {}
+        for component, value_type, component_type in types:
+            path = f"{data.name}.{component}"
+            name = self.top.claim(f"{data.name}_{component.replace('.', '_')}",
+                                  f"input_{len(self.translation.inputs) + len(flattened) + 1}")
+            value_type = self.with_members(value_type, name, component_type)
+            self.readable[names_key(path)] = Readable(name, value_type)
+            flattened[component] = InputName(path, name, value_type)
+            description = self.describe(path, name, "", data.where)
+            self.plan.inputs.append(f"input {name}: {self.type_text(value_type)}{description}")
+        if data.name not in self.unread:
+            self.translation.components[data.name] = flattened
+        else:  # not declared after all: nothing kept reads it
+            self.plan.inputs = self.plan.inputs[:-len(flattened)]
 
     def clause_type(self, name: str) -> str | None:
         types = {c.type_ref for c in self.clauses_reading(name) if c.type_ref}
@@ -341,7 +436,9 @@ class _Translator:
 
     def add_decision(self, decision: m.Decision) -> None:
         extras = dict(decision.extras)
-        if "duration" in extras and extras.get("unit") in ("days", "weeks", "months", "years"):
+        if decision.invokes_knowledge:  # reported by the reader
+            self.broken.add(decision.name)
+        elif "duration" in extras and extras.get("unit") in ("days", "weeks", "months", "years"):
             self.add_duration(decision, extras)
         elif isinstance(decision.logic, m.LiteralExpression):
             self.add_fact(decision, decision.logic)
@@ -372,6 +469,9 @@ class _Translator:
                                                            time_unit=extras["unit"])
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
+        if resolve_type(decision.type_ref, self.model.items).base in NUMBER_TYPES:
+            self.add_number(decision, logic)
+            return
         condition = self.fact_condition(decision, logic, self.readable.for_facts)
         if condition is None:
             self.broken.add(decision.name)
@@ -386,6 +486,49 @@ class _Translator:
         description = self.describe(decision.name, name, decision.description, decision.where)
         self.plan.facts.append(f"fact {name}{description} = {condition}")
 
+    def add_number(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
+        """A number computed from numeric inputs and facts: `fact NAME = EXPR`."""
+        from mmdsl.frontends.dmn.arithmetic import (
+            ArithmeticProblem,
+            computed_facts_parse,
+            translate_arithmetic,
+        )
+        from mmdsl.syntax.parser import MAX_DIGITS
+
+
+        def resolve(feel_name: str, offset: int) -> str:
+            readable = self.readable.for_facts.get(names_key(feel_name))
+            if readable is None or readable.type.kind not in ("integer", "decimal") \
+                    or readable.time_unit:
+                what = "a number that a fact can read" if readable is None or \
+                    readable.time_unit else "a number"
+                raise ArithmeticProblem(f"`{feel_name}` is not {what}", offset)
+            return readable.ref
+
+        try:
+            expression = translate_arithmetic(logic.text.value, self.readable.fact_index,
+                                              resolve, MAX_DIGITS)
+        except ArithmeticProblem as problem:
+            self.reporter.report("dmn-unsupported-feel", shifted(logic.text, problem.offset),
+                                 f"decision `{decision.name}`: {problem.message}",
+                                 help=self.unknown_name_help(logic.text.value))
+            self.broken.add(decision.name)
+            return
+        if not computed_facts_parse():
+            self.reporter.report("dmn-unsupported-construct", logic.where,
+                                 f"decision `{decision.name}` computes a number; this version "
+                                 "of mmdsl has no computed facts",
+                                 help="compute the value in a decision table")
+            self.broken.add(decision.name)
+            return
+        name = self.top.claim(decision.name, f"fact_{len(self.plan.facts) + 1}")
+        self.readable[names_key(decision.name)] = Readable(name, ValueType("decimal"))
+        self.translation.decisions[decision.name] = DecisionName(decision.name, name, "computed")
+        description = self.describe(decision.name, name, decision.description, decision.where)
+        line = f"fact {name}{description or ' ' + quote_loose(decision.name)[0]} = {expression}"
+        self.plan.facts.append(line)
+        self.computed[decision.name] = line
+
     def fact_condition(self, decision: m.Decision, logic: m.LiteralExpression,
                        names: dict[str, Readable]) -> str | None:
         if resolve_type(decision.type_ref, self.model.items).base not in ("", "boolean"):
@@ -393,6 +536,13 @@ class _Translator:
                                  f"decision `{decision.name}` is a literal expression that is not "
                                  "a yes/no condition; mmdsl derives yes/no facts only",
                                  help="compute the value in a decision table")
+            return None
+        if logic.text.value.strip() in ("true", "false"):
+            self.reporter.report("dmn-unsupported-construct", logic.text,
+                                 f"decision `{decision.name}` is the constant "
+                                 f"`{logic.text.value.strip()}`; an mmdsl fact is a condition "
+                                 "over inputs and facts, and the language has no constant yes/no",
+                                 help="use the constant where the decision is read")
             return None
         try:
             index = self.readable.fact_index
@@ -412,6 +562,24 @@ class _Translator:
             return (f"it reads the result of `{tables[0]}`, a decision table; in mmdsl a derived "
                     "fact reads inputs and facts only: make this decision a table")
         return None
+
+
+def leaves(dmn_type: DmnType, prefix: str = "") -> list[tuple[str, ValueType, DmnType]]:
+    """The simple components of a context type, by path (`Monthly.Income`), in order; raises
+    TypeProblem naming the first component mmdsl cannot hold."""
+    found = []
+    for component, component_type in dmn_type.components:
+        path = f"{prefix}{component}"
+        if component_type.collection:
+            raise TypeProblem(f"`{path}` is a list")
+        if component_type.base == "context":
+            found += leaves(component_type, f"{path}.")
+            continue
+        try:
+            found.append((path, to_value_type(component_type), component_type))
+        except TypeProblem as problem:
+            raise TypeProblem(f"`{path}` is {problem}") from problem
+    return found
 
 
 def is_recorded_enum(enum: m.Enumeration) -> bool:

@@ -11,7 +11,8 @@
 | string with a list of allowed/input/output values | one of the values                        |
 | string                                          | text                                       |
 | collection of strings with allowed values       | set of the values                          |
-| date, time, duration, context, other lists      | not supported (MD704)                      |
+| context of such values (an input)              | one input per component (`translate.py`)   |
+| time, duration, other lists                     | not supported (MD704)                      |
 
 A value list comes from the item definition's allowedValues, or else from the clause's
 inputValues / outputValues.

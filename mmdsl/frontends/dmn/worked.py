@@ -5,7 +5,7 @@ The extension is untrusted text like the rest of the file: a name is written onl
 plain mmdsl name that the imported model declares (under the name the import gave it), a value
 only as yes/no, a number, a plain name or exactly quoted text. A statement that does not pass is
 left out whole, with a warning (MD440); so is the lot when the compiler refuses them
-(`mmdsl.dmn.importer`), for instance after a DMN modeller changed a table they refer to.
+(`mmdsl.frontends.dmn.importer`), for instance after a DMN modeller changed a table they refer to.
 """
 
 from __future__ import annotations
