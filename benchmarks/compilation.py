@@ -239,6 +239,74 @@ def front_end_cpu(rules: int = 10_000, width: int = 10, repeats: int = 3) -> dic
     return result
 
 
+def front_end_profile(rules: int = 10_000, width: int = 10, top: int = 8) -> dict[str, Any]:
+    """What bounds each stage of front_end_cpu: the functions with the most time of their own
+    (cProfile, sorted by own time), each with its share of the stage's profiled time. Profiled
+    times are inflated by the profiler; the shares are what count."""
+    import cProfile
+    import pstats
+
+    from mmdsl.backends.python import render_module
+    from mmdsl.backends.review import render_markdown
+    from mmdsl.pipeline import compile_source
+    from mmdsl.source import Source
+    from mmdsl.syntax.parser import lark_parser
+    from mmdsl.verify.report import verify
+
+    lark_parser()
+    text = table_text(rules, width)
+    compiled: dict[str, Any] = {}
+
+    def parse() -> None:
+        compiled["c"] = compile_source(Source("synthetic.mmdsl", text), verify=False)
+
+    actions = {"parse, check, lower": parse,
+               "verify": lambda: verify("synthetic.mmdsl", compiled["c"].symbols,
+                                        compiled["c"].guideline),
+               "render Python": lambda: render_module(compiled["c"].guideline),
+               "render review (Markdown)": lambda: render_markdown(compiled["c"].guideline, None)}
+    result: dict[str, Any] = {"rules": rules, "width": width}
+    for stage, action in actions.items():
+        profiler = cProfile.Profile(time.process_time)
+        profiler.runcall(action)
+        stats = pstats.Stats(profiler)
+        total = stats.total_tt  # type: ignore[attr-defined]
+        entries = [(_function_name(key), own / total, cumulative / total)
+                   for key, (_, _, own, cumulative, _) in stats.stats.items()]  # type: ignore[attr-defined]
+        # phases: mmdsl's functions by the share of the stage spent in them and their callees,
+        # leaving out the stage's own entry points (nearly all of it)
+        phases = sorted((e for e in entries if e[0].startswith("mmdsl/") and e[2] < 0.9),
+                        key=lambda e: -e[2])
+        result[stage] = {"profiled seconds": total,
+                         "own": sorted(entries, key=lambda e: -e[1])[:top],
+                         "phases": _outermost(phases)[:top]}
+    return result
+
+
+def _outermost(phases: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """The phases without the recursive re-entries of a function already listed."""
+    seen: set[str] = set()
+    kept = []
+    for phase in phases:
+        if phase[0] not in seen:
+            seen.add(phase[0])
+            kept.append(phase)
+    return kept
+
+
+def _function_name(key: tuple[str, int, str]) -> str:
+    """`mmdsl/verify/boxes.py:359 mask_of_cell`, or the built-in's name."""
+    filename, line, name = key
+    if filename == "~":
+        return name
+    path = filename.replace("\\", "/")
+    for marker in ("/mmdsl/", "/site-packages/", "/lib/python"):
+        if marker in path:
+            path = path[path.index(marker) + 1:]
+            break
+    return f"{path}:{line} {name}"
+
+
 if __name__ == "__main__":
     for stage, seconds in front_end_cpu(repeats=int(sys.argv[1]) if len(sys.argv) > 1 else 3).items():
         print(f"{stage}: {seconds if isinstance(seconds, int) else f'{seconds:.3f} s CPU'}")

@@ -13,8 +13,10 @@ Data stays in columns the whole way: DuckDB's own, or Arrow for the rows Python 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,9 +56,20 @@ class CohortReport:
     decided: int = 0  # rows evaluated and written
     invalid_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU time of each stage (all threads)
     error_rows: int = 0  # decided with status `error` (a conflict, no rule in a complete table)
     errors: list[tuple[int, str]] = field(default_factory=list)  # the first few: row, errors JSON
+
+
+@contextlib.contextmanager
+def _stage(report: CohortReport, name: str) -> Iterator[None]:
+    """Time one stage, wall and CPU (the process's, so DuckDB's threads count): the benchmark
+    reports where a cohort's time goes from these."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    report.seconds[name] = time.perf_counter() - wall
+    report.cpu[name] = time.process_time() - cpu
 
 
 def input_format(path: Path, given: str | None) -> str:
@@ -86,29 +99,29 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
     at all); the report counts the rows and lists the problems of the refused ones."""
     progress = progress or Progress(enabled=False)
     report = CohortReport()
-    carry = [("_id", id_column)] if id_column else []
-    whole = query_view(guideline, carry=carry)  # first: a guideline SQL cannot decide reads nothing
-    connection = connect(threads)
-    module = evaluator(guideline)
-    started = time.perf_counter()
-    kind = input_format(source, fmt)
-    if kind == "jsonl":
-        checker = _read_json_lines(guideline, module, source, id_column, progress)
-        id_type = "VARCHAR"
-    else:
-        checker, id_type = _read_table(connection, guideline, module, source, kind, id_column,
-                                       progress)
-    _register(connection, guideline, checker, id_type if id_column else None,
-              with_plain_rows=kind != "jsonl")
-    view = _staged(connection, whole)
-    _refuse_impossible(connection, guideline, checker, view)
-    report.seconds["read and check"] = time.perf_counter() - started
-    started = time.perf_counter()
-    query = render_view(view)
-    report.decided = _write(connection, guideline, query, (output, source), progress,
-                            ordered=bool(checker.accepted.rows) and kind != "jsonl")
-    report.seconds["evaluate and write"] = time.perf_counter() - started
-    report.error_rows, report.errors = _decisions_in_error(connection, output)
+    with _stage(report, "query and evaluator"):
+        carry = [("_id", id_column)] if id_column else []
+        whole = query_view(guideline, carry=carry)  # first: SQL that cannot decide reads nothing
+        connection = connect(threads)
+        module = evaluator(guideline)
+    with _stage(report, "read and check"):
+        kind = input_format(source, fmt)
+        if kind == "jsonl":
+            checker = _read_json_lines(guideline, module, source, id_column, progress)
+            id_type = "VARCHAR"
+        else:
+            checker, id_type = _read_table(connection, guideline, module, source, kind,
+                                           id_column, progress)
+        _register(connection, guideline, checker, id_type if id_column else None,
+                  with_plain_rows=kind != "jsonl")
+        view = _staged(connection, whole)
+        _refuse_impossible(connection, guideline, checker, view)
+    with _stage(report, "decide and write"):
+        query = render_view(view)
+        report.decided = _write(connection, guideline, query, (output, source), progress,
+                                ordered=bool(checker.accepted.rows) and kind != "jsonl")
+    with _stage(report, "count decisions in error"):
+        report.error_rows, report.errors = _decisions_in_error(connection, output)
     report.invalid_rows = checker.invalid_rows
     report.problems = sorted(checker.problems, key=lambda p: p.row)
     report.rows = report.decided + report.invalid_rows

@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mmdsl.ir import model as ir
 from mmdsl.verify.bdd import BDD, FALSE, TRUE
@@ -45,6 +45,10 @@ class Axis:
     dimension: Dimension
     ordered: bool  # numbers: atom i is the values meeting the first i thresholds of `variables`
     variables: tuple[int, ...]  # thresholds in order (numbers), or one variable per atom
+    positions: dict[int, int] = field(init=False, repr=False, compare=False)  # variable -> index
+
+    def __post_init__(self) -> None:  # once per axis, not once per cell (10,000 rules)
+        object.__setattr__(self, "positions", {var: i for i, var in enumerate(self.variables)})
 
     @property
     def size(self) -> int:
@@ -360,7 +364,7 @@ def mask_of_cell(bdd: BDD, axis: Axis, function: int) -> int:
         if axis.dimension.flag is not None:  # atom 0 is no, atom 1 is yes
             return int(bdd.holds(function, {})) | int(bdd.holds(function, {axis.variables[0]: True})) << 1
         return sum(1 << i for i, var in enumerate(axis.variables) if bdd.holds(function, {var: True}))
-    position = {var: i for i, var in enumerate(axis.variables)}
+    position = axis.positions
     own = sorted(bdd.support(function), key=position.__getitem__)
     mask = 0
     for local in range(len(own) + 1):  # the cell is constant between two of its own thresholds

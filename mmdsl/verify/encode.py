@@ -92,6 +92,7 @@ class Encoder:
         self._matches: dict[str, list[int]] = {}
         self._selections: dict[str, list[int]] = {}
         self._numbers: dict[str, dict[ir.Scalar | None, int]] = {}
+        self._input_tests: dict[ir.Cond, int] = {}  # a table repeats its cells rule after rule
         self.computed = ComputedValues(
             self.bdd, guideline, self.condition,
             lambda ref, value: self._compare(self.dimensions[ref], "==", float(value)))
@@ -232,7 +233,10 @@ class Encoder:
 
     def _test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
         if cond.ref in self.dimensions:
-            return self._input_test(self.dimensions[cond.ref], cond)
+            known = self._input_tests.get(cond)
+            if known is None:
+                known = self._input_tests[cond] = self._input_test(self.dimensions[cond.ref], cond)
+            return known
         if cond.ref in self.computed.computed:
             return self._computed_test(cond)
         fact = self._fact_decls.get(cond.ref)

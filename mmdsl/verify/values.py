@@ -49,8 +49,12 @@ def _tests_by_input(guideline: ir.IRGuideline) -> dict[str, list[frozenset[str]]
     and III together, as one test)."""
     enums = {i.name: i.type.members for i in guideline.inputs if i.type.kind == "enum"}
     tests: dict[str, list[frozenset[str]]] = {}
+    known: dict[ir.Cond, list[tuple[str, frozenset[str]]]] = {}  # cells repeat rule after rule
     for cond in conditions(guideline):
-        for ref, members in _member_sets(cond, enums):
+        found = known.get(cond)
+        if found is None:
+            found = known[cond] = list(_member_sets(cond, enums))
+        for ref, members in found:
             tests.setdefault(ref, []).append(members)
     return tests
 

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import cohort_bench, coldstart, compilation, handwritten, report, run, single, synthetic
+from benchmarks import (
+    cohort_bench,
+    coldstart,
+    compilation,
+    handwritten,
+    install,
+    report,
+    run,
+    single,
+    synthetic,
+)
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
 
@@ -106,3 +116,45 @@ def test_the_report_gives_the_cohort_targets() -> None:
     assert "| cohort of 10,000 patients < 15 s (end to end) | 16.0 s wall, 10.0 s CPU" in text
     assert "| cohort output identical to the evaluator (1,000 patients) | 999 of 1,000 | – | " \
            "**not met** |" in text
+
+
+def test_each_target_not_met_is_explained_by_figures_of_the_run() -> None:
+    """Issue 19's Done-when: a missed target comes with what bounds it, generated from the
+    run's own figures (stages, profiles, sizes), not written by hand."""
+    results = run.Results(run.QUICK, "test")
+    results.cohort = {
+        "patients": 1000, "load": (3.0, 2.0, 1.0), "generate (mmdsl cohort --generate)": 1.0,
+        "command": "mmdsl cohort", "cohort runs": [0.5], "cohort cpu": [0.4],
+        "engine stages": {"read and check": 0.2, "decide and write": 0.1},
+        "engine cpu stages": {"read and check": 0.15, "decide and write": 0.05},
+        "engine runs": [0.3], "engine cpu": [0.2], "decided": 1000, "columns to facts dicts": 0.1,
+        "loop runs": [1.0], "interpreter seconds per patient": 1e-4, "identical": 1000,
+        "compared": 1000, "cohort median": 0.5, "cohort cpu median": 0.4, "engine median": 0.3,
+        "engine cpu median": 0.2, "loop median": 1.0,
+        "large": {"patients": 10_000, "runs": [16.0], "cpu": [10.0], "median": 16.0,
+                  "cpu median": 10.0, "load": (4.0, 3.0, 2.0), "stages": {"read and check": 9.0},
+                  "cpu stages": {"read and check": 6.0}}}
+    results.front_end = {"rules": 40, "width": 10, "verify": 1.5, "render Python": 0.5}
+    results.front_end_profile = compilation.front_end_profile(40, 10, top=3)
+    results.install = {"megabytes": 180.0, "largest": [("pyspark", 150.0)], "demo": "ran"}
+    text = report.markdown(results)
+    bounds = text.split("## What bounds the targets not met")[1].split("\n## ")[0]
+    assert "**Cohort ≥ 50× the loop.**" in bounds and "read and check 0.15 s (75%" in bounds
+    assert "process start, imports (DuckDB, pyarrow) and compiling the table, 0.20 s" in bounds
+    assert "**10,000 patients < 15 s.** 16.0 s wall, 10.0 s CPU" in bounds
+    assert "at least CPU / 2 = 5.0 s" in bounds and "4.0, 3.0, 2.0" in bounds
+    assert "**verify, 40 rows × 10 columns < 1 s.** 1.50 s CPU." in bounds
+    assert "`mmdsl/verify/" in bounds  # the profile's phases, named by their functions
+    assert "render Python, 40 rows" not in bounds  # met: nothing to explain
+    assert "**Slim install.** 180.0 MB; the largest packages: pyspark 150.0 MB." in bounds
+    targets = text.split("## Targets")[1].split("\n## ")[0]
+    assert "| `make demo`'s environment < 150 MB (demo run in it) | 180.0 MB |" in targets
+
+
+def test_the_slim_install_is_summed_on_disk(tmp_path: Path) -> None:
+    """Files count by their size; a symbolic link does not count (nor its target twice)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x").write_bytes(b"1" * 1000)
+    (tmp_path / "y").write_bytes(b"2" * 500)
+    (tmp_path / "link").symlink_to(tmp_path / "a" / "x")
+    assert install.size_on_disk(tmp_path) == 1500

@@ -128,3 +128,19 @@ def test_spark_matches_wide_text_as_duckdb(spark: Any, tmp_path: Path) -> None:
     spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
     assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
     assert [r["t"] for r in duck] == list(range(len(authored) + 1))  # each its own rule's position
+
+
+def test_the_documented_mask_expression_gives_each_sets_mask(spark: Any) -> None:
+    """docs/cohort.md shows how to turn checked lists of names into masks on a cluster; the
+    expression, as written there, gives what `set_mask` gives."""
+    text = (ROOT / "docs" / "cohort.md").read_text("utf-8")
+    expression = "aggregate(" + text.split("```sql\naggregate(", 1)[1].split("```", 1)[0].strip()
+    guideline = lowered_text('guideline g "g"\nenum drug "d" = a, b, c\ninput refractory: set of '
+                             'drug "r"\ntable t "t"\n  hit first\n  output o: yes/no\n'
+                             '  | refractory || o |\n  | has a || yes |\n')
+    lists = [["a", "c"], [], ["b"], ["c", "b", "a"]]
+    values = ", ".join("(CAST(array(" + ", ".join(f"'{m}'" for m in names) + ") AS ARRAY<STRING>))"
+                       for names in lists)
+    rows = spark.sql(f"SELECT {expression} FROM VALUES {values} AS t(refractory)").collect()
+    item = guideline.inputs[0]
+    assert [row["refractory"] for row in rows] == [set_mask(item, names) for names in lists]
