@@ -4,6 +4,8 @@ differential check of the cohort's decisions against the Python evaluator, patie
 from __future__ import annotations
 
 import gc
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,9 +28,42 @@ def _mmdsl() -> str:
 
 
 def _wall(command: list[str]) -> float:
+    return _timed(command)[0]
+
+
+def _timed(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system of the process and its threads)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, check=False, capture_output=True, timeout=1800)
-    return time.perf_counter() - started
+    subprocess.run(command, check=False, capture_output=True, timeout=1800)  # 3: decisions in error
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def repeated(source: Path, target: Path, times: int) -> None:
+    """`times` copies of the patients of `source`, one after the other, in one Parquet file."""
+    import duckdb
+
+    path = str(source).replace("'", "''")
+    union = " UNION ALL ".join([f"SELECT * FROM read_parquet('{path}')"] * times)
+    duckdb.connect().execute(f"COPY ({union}) TO '{str(target).replace(chr(39), chr(39) * 2)}' "
+                             "(FORMAT parquet)")
+
+
+def large(table_path: Path, folder: Path, source: Path, count: int, times: int,
+          repeats: int) -> dict[str, Any]:
+    """`mmdsl cohort` end to end on `times` copies of the `count` patients of `source`."""
+    big = folder / "patients_large.parquet"
+    repeated(source, big, times)
+    out = folder / "decisions_large.parquet"
+    command = [_mmdsl(), "cohort", str(table_path), "--input", str(big), "-o", str(out)]
+    runs = [_timed(command) for _ in range(repeats)]
+    big.unlink()
+    out.unlink()
+    return {"patients": count * times, "runs": [wall for wall, _ in runs],
+            "cpu": [cpu for _, cpu in runs], "median": statistics.median(w for w, _ in runs),
+            "cpu median": statistics.median(c for _, c in runs), "load": os.getloadavg()}
 
 
 def facts_of(table: Any, start: int, stop: int) -> list[dict[str, Any]]:
@@ -41,10 +76,11 @@ def facts_of(table: Any, start: int, stop: int) -> list[dict[str, Any]]:
 
 
 def run(guideline: ir.IRGuideline, table_path: Path, folder: Path, count: int,
-        repeats: int = 3, interpreter_sample: int = 100_000) -> dict[str, Any]:
+        repeats: int = 3, interpreter_sample: int = 100_000, large_count: int = 0
+        ) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
-    result: dict[str, Any] = {"patients": count}
+    result: dict[str, Any] = {"patients": count, "load": os.getloadavg()}
     source = folder / "patients.parquet"
     result["generate (mmdsl cohort --generate)"] = _wall(
         [_mmdsl(), "cohort", str(table_path), "--generate", str(count), "-o", str(source)])
@@ -52,7 +88,9 @@ def run(guideline: ir.IRGuideline, table_path: Path, folder: Path, count: int,
     command = [_mmdsl(), "cohort", str(table_path), "--input", str(source), "-o", str(out)]
     result["command"] = " ".join(["mmdsl", "cohort", table_path.name, "--input",
                                   "patients.parquet", "-o", "decisions.parquet"])
-    result["cohort runs"] = [_wall(command) for _ in range(repeats)]
+    timed = [_timed(command) for _ in range(repeats)]
+    result["cohort runs"] = [wall for wall, _ in timed]
+    result["cohort cpu"] = [cpu for _, cpu in timed]
     engine_runs = []
     for _ in range(repeats):
         started = time.perf_counter()
@@ -87,7 +125,11 @@ def run(guideline: ir.IRGuideline, table_path: Path, folder: Path, count: int,
     del facts
     gc.unfreeze()
     result["identical"], result["compared"] = compare_file(guideline, source, out)
+    if large_count:
+        result["large"] = large(table_path, folder, source, count, max(1, large_count // count),
+                                repeats)
     result["cohort median"] = statistics.median(result["cohort runs"])
+    result["cohort cpu median"] = statistics.median(result["cohort cpu"])
     result["engine median"] = statistics.median(engine_runs)
     result["loop median"] = statistics.median(loop_runs)
     return result

@@ -40,6 +40,7 @@ class Sizes:
     growth: tuple[int, ...] = (100, 200, 500, 1000, 2000, 10_000)
     targets: tuple[tuple[int, int, float], ...] = ((200, 10, 0.1), (1500, 5, 1.0), (1000, 10, 2.0))
     cohort: int = 1_000_000
+    cohort_large: int = 10_000_000  # `mmdsl cohort` on the cohort's patients ten times over
     differential: int = 100_000
     interpreter_sample: int = 100_000
     timeout: float = 300.0  # a whole size, in its own process
@@ -50,7 +51,7 @@ class Sizes:
 
 
 QUICK = Sizes(patients=50, peer_patients=10, repeats=2, synthetic=(20, 40), growth=(20, 40),
-              targets=((20, 10, 0.1), (30, 5, 1.0)), cohort=2000, differential=1000,
+              targets=((20, 10, 0.1), (30, 5, 1.0)), cohort=2000, cohort_large=20_000, differential=1000,
               interpreter_sample=200, timeout=120.0, limit=15.0, profile_rules=20,
               serve_requests=100, scores=((15, 3),))
 
@@ -205,7 +206,8 @@ def run_all(results: Results, sizes: Sizes, folder: Path) -> None:
         sub = folder / "cohort"
         sub.mkdir()
         results.cohort = cohort_bench.run(guideline, MYELOMA, sub, sizes.cohort,
-                                          interpreter_sample=sizes.interpreter_sample)
+                                          interpreter_sample=sizes.interpreter_sample,
+                                          large_count=sizes.cohort_large)
 
     def differential() -> None:
         from mmdsl.pipeline import compile_path, compile_source

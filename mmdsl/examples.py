@@ -91,7 +91,8 @@ def actual_value(guideline: IRGuideline, decision: Mapping[str, Any], subject: s
     """The value of an expectation's subject in a decision, in the form expectations use."""
     if subject == "status":
         return decision.get("status")
-    if any(fact.name == subject for fact in guideline.facts):
+    if any(fact.name == subject for fact in guideline.facts) or any(
+            computed.name == subject for computed in guideline.computed):
         derived = decision.get("derived") or {}
         return derived.get(subject)
     table_name, _, output = subject.partition(".")

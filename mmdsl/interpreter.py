@@ -11,11 +11,14 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, cast
 
 from mmdsl.ir import model as ir
 from mmdsl.ir import why_not
+from mmdsl.ir.walk import evaluation_order
 from mmdsl.runtime.inputs import input_fields
+from mmdsl.runtime.numbers import Exact, exact, shown_number
 from mmdsl.runtime.prelude import reject_impossible, validate_facts
 from mmdsl.semantics import calendar
 from mmdsl.semantics.policies import LIST_POLICIES
@@ -31,13 +34,17 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
 def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
     """The decision for one patient's facts; raises prelude.InputError for invalid facts."""
     values = validate_facts(facts, input_fields(guideline.inputs))
-    for fact in guideline.facts:
-        values[fact.name] = holds(fact.condition, values)
+    derived = evaluation_order(guideline)
+    for name, fact in derived:
+        if isinstance(fact, ir.IRComputed):
+            values[name] = Exact(compute(fact.expr, values))  # compared exactly with thresholds
+        else:
+            values[name] = holds(fact.condition, values)
     reject_impossible([(i.name, i.description) for i in guideline.impossible
                        if holds(i.condition, values)])
     in_scope = guideline.scope is None or holds(guideline.scope.condition, values)
     trace = interval_trace(guideline, values) + scope_trace(guideline.scope, in_scope) + [
-        f"fact {fact.name}: {yes_no(values[fact.name])}" for fact in guideline.facts]
+        f"fact {name}: {shown_fact(fact, values[name])}" for name, fact in derived]
     if not in_scope:
         assert guideline.scope is not None
         reason = f"outside the scope of this guideline: {guideline.scope.description}"
@@ -55,6 +62,45 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
 
 def yes_no(value: bool) -> str:
     return "yes" if value else "no"
+
+
+def shown_fact(fact: ir.IRFact | ir.IRComputed, value: Any) -> str:
+    if isinstance(fact, ir.IRComputed):
+        return repr(fact_value(fact, value))
+    return yes_no(value)
+
+
+def fact_value(fact: ir.IRFact | ir.IRComputed, value: Any) -> Any:
+    """A derived fact's value in the decision: a number (runtime/numbers.py) or yes/no."""
+    if isinstance(fact, ir.IRComputed):
+        return shown_number(value, fact.type.kind == "integer")
+    return value
+
+
+# ---- computed numbers ---------------------------------------------------------------------------
+
+
+def compute(expr: ir.NumExpr, values: Values) -> Fraction:
+    """A numeric fact's value, exactly (fractions: no rounding anywhere)."""
+    match expr:
+        case ir.Num(text=text):
+            return Fraction(text)
+        case ir.Read(ref=ref):
+            return exact(values[ref])
+        case ir.Neg(item=item):
+            return -compute(item, values)
+        case ir.Pick(condition=condition, then=then, otherwise=otherwise):
+            return compute(then if holds(condition, values) else otherwise, values)
+        case ir.Calc(op="**", left=left, right=ir.Num(text=power)):
+            return compute(left, values) ** int(power)
+        case ir.Calc(op=op, left=left, right=right):
+            return ARITHMETIC[op](compute(left, values), compute(right, values))
+    raise TypeError(f"not a number: {expr!r}")
+
+
+ARITHMETIC: dict[str, Callable[[Fraction, Fraction], Fraction]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+}
 
 
 def interval_trace(guideline: ir.IRGuideline, values: Values) -> list[str]:
@@ -326,6 +372,7 @@ def decision(guideline: ir.IRGuideline, values: Values, trace: list[str], outcom
     result.update(outcomes.results)
     if not reason:
         result["why_not"] = outcomes.withheld
-    result["derived"] = {fact.name: values[fact.name] for fact in guideline.facts}
+    result["derived"] = {name: fact_value(fact, values[name])
+                         for name, fact in evaluation_order(guideline)}
     result["trace"] = trace
     return result

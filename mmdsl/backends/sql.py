@@ -2,11 +2,16 @@
 
 The query reads a relation `patients` with a column `_row` (the patient's row number) and one
 column per input, already checked (docs/cohort.md): yes/no as BOOLEAN, integer as BIGINT, decimal
-as DOUBLE, text and members as VARCHAR, sets as VARCHAR[] lists. It returns, per patient, the
-decision of docs/decision.md without the trace: status, reason, conflicts, each table's result
-and the derived facts. It is written in DuckDB's dialect with only the constructs sqlglot
-translates faithfully (CASE, lists, structs, `list_contains`, `list_filter`), so that
-`transpiled` can give the same query to Spark SQL and the other dialects sqlglot knows.
+as DOUBLE, text and members as VARCHAR, dates as DATE, sets as BIGINT bit masks (bit i: the i-th
+member of the set's type), so that a membership is a bitwise AND; a set of more than 63 members
+(rare: a mask has 63 bits) stays a VARCHAR[] list, each member a condition reads tested once per
+patient with `list_contains` (`input_type`). It returns, per patient, the decision of
+docs/decision.md without the trace, in typed columns: status, reason, conflicts, each table's
+result as rule positions (the rules' rows are the same for every patient: `cohort_tables` gives
+them once, for the file's metadata) and the derived facts. It is written in DuckDB's dialect with
+only the constructs sqlglot translates faithfully (CASE, `&`, lists, structs, `list_contains`,
+`list_filter`), so that `transpiled` can give the same query to Spark SQL and the other dialects
+sqlglot knows.
 
 Python builds a view model of finished SQL fragments; `sql_query.sql.j2` only places them. Every
 authored string reaches the SQL through `string_literal`, every name through `identifier`.
@@ -27,14 +32,26 @@ import jinja2
 
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import conditions, parts
+from mmdsl.ir.walk import conditions, evaluation_order, parts
 from mmdsl.semantics.policies import RANKED_POLICIES
 
 MAX_STEPS_PER_QUERY = 200  # DuckDB binds a chain of CTEs recursively, to a depth of 1,000
 MAX_EXACT_SUM_RULES = 12  # `collect sum` of decimals: one precomputed sum per set of rules
+MASK_BITS = 63  # bits of a BIGINT bit mask (the sign bit left alone): set members, list rules
+COHORT_SCHEMA = "2"  # the decisions file's layout (docs/cohort.md); raised on any change
 RESERVED_COLUMNS = ("row", "status", "reason", "errors", "derived")
 SQL_TYPES = {"bool": "BOOLEAN", "integer": "BIGINT", "decimal": "DOUBLE", "text": "VARCHAR",
-             "enum": "VARCHAR", "set": "VARCHAR[]", "date": "DATE"}
+             "enum": "VARCHAR", "set": "VARCHAR[]", "date": "DATE"}  # a set: see input_type
+
+
+def masked(item: ir.IRInput) -> bool:
+    """Whether a set input is carried as a bit mask: one of at most MASK_BITS members."""
+    return item.type.kind == "set" and len(item.type.members) <= MASK_BITS
+
+
+def input_type(item: ir.IRInput) -> str:
+    """The SQL type of an input's checked column in `patients`."""
+    return "BIGINT" if masked(item) else SQL_TYPES[item.type.kind]
 
 
 class SqlUnsupported(Exception):
@@ -172,9 +189,11 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
         add("_h", names.member_columns())
     if guideline.intervals:
         add("_d", names.duration_columns(guideline))
-    for position, fact in enumerate(guideline.facts):
-        add(f"_f{position}", (f"{Conditions(names).sql(fact.condition)} AS _f{position}",))
-        names.refs[fact.name] = f"_f{position}"
+    for position, (name, fact) in enumerate(evaluation_order(guideline)):
+        value = number_sql(fact, names) if isinstance(fact, ir.IRComputed) \
+            else Conditions(names).sql(fact.condition)
+        add(f"_f{position}", (f"{value} AS _f{position}",))
+        names.refs[name] = f"_f{position}"
     if guideline.impossible:  # facts that cannot occur: refused, as the evaluators refuse them
         add("_i", tuple(f"{Conditions(names).sql(i.condition)} AS _i{position}"
                         for position, i in enumerate(guideline.impossible)))
@@ -203,7 +222,7 @@ def distinct_columns(guideline: ir.IRGuideline) -> None:
     MD204 refuses them first; this keeps the back end safe on its own)."""
     groups = [("an input", [i.name for i in guideline.inputs]),
               ("a table", [t.name for t in guideline.tables]),
-              ("a fact", [f.name for f in guideline.facts]),
+              ("a fact", [name for name, _ in evaluation_order(guideline)]),
               *((f"an output of `{t.name}`", [o.name for o in t.outputs]) for t in guideline.tables)]
     for what, names in groups[:3]:  # the query's own columns start with `_` (check's MD120)
         own = next((name for name in names if name.startswith("_")), None)
@@ -282,9 +301,9 @@ def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],
     yield f"{_errors(errors, any_conflict)} AS \"errors\""
     for table in tables:
         yield f"CASE WHEN _in_scope THEN {table.result} END AS {identifier(table.table.name)}"
-    if guideline.facts:
-        fields = ", ".join(f"{string_literal(fact.name)}: _f{position}"
-                           for position, fact in enumerate(guideline.facts))
+    if guideline.facts or guideline.computed:
+        fields = ", ".join(f"{string_literal(name)}: _f{position}"
+                           for position, (name, _) in enumerate(evaluation_order(guideline)))
         yield f"{{{fields}}} AS \"derived\""
 
 
@@ -301,20 +320,26 @@ def _errors(errors: list[tuple[str, str]], any_error: str) -> str:
 
 class Names:
     """The SQL column of each ref: inputs by their own (quoted) name, the rest by position; and
-    `_h<n>`, whether a set input holds a member, for each (set, member) a condition tests: a
-    membership is tested once per patient however many conditions ask for it."""
+    the members of each set input, whose column is a bit mask (bit i: `members[i]`)."""
 
     def __init__(self, guideline: ir.IRGuideline) -> None:
         self.refs: dict[str, str] = {item.name: identifier(item.name) for item in guideline.inputs}
         self.nullable: set[str] = set()  # refs that may be NULL (single-hit outputs, sums…)
-        sets = {item.name for item in guideline.inputs if item.type.kind == "set"}
-        self.members: dict[tuple[str, str], str] = {}
+        self.sets: dict[str, tuple[str, ...]] = {  # the sets carried as bit masks
+            item.name: item.type.members for item in guideline.inputs if masked(item)}
+        listed = {item.name for item in guideline.inputs
+                  if item.type.kind == "set" and not masked(item)}
+        self.members: dict[tuple[str, str], str] = {}  # (listed set, member) -> `_h` column
         self.durations: dict[str, tuple[str, str]] = {}  # duration -> (days, months) columns
         for condition in conditions(guideline):
             for part in parts(condition):
-                if isinstance(part, ir.SetTest) and part.ref in sets:
+                if isinstance(part, ir.SetTest) and part.ref in listed:
                     for member in part.members:
                         self.members.setdefault((part.ref, member), f"_h{len(self.members)}")
+
+    def mask(self, ref: str, members: Sequence[str]) -> int:
+        """The bit mask of `members` of the set input `ref`."""
+        return sum(1 << self.sets[ref].index(member) for member in set(members))
 
     def duration_columns(self, guideline: ir.IRGuideline) -> Iterator[str]:
         """Each duration once per patient, in days and in completed calendar months."""
@@ -367,7 +392,10 @@ class Conditions:
 
     def _test(self, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
         column = self.names.refs[condition.ref]
-        if isinstance(condition, ir.SetTest):
+        if isinstance(condition, ir.SetTest) and condition.ref in self.names.sets:
+            return _masked(column, condition.quantifier,
+                           self.names.mask(condition.ref, condition.members))
+        if isinstance(condition, ir.SetTest):  # a set of more members than a mask has bits
             held = [self.names.members.get((condition.ref, m)) for m in condition.members]
             if all(held):
                 return _quantified(condition.quantifier, [h for h in held if h])
@@ -375,6 +403,42 @@ class Conditions:
         if condition.ref in self.names.nullable:
             return f"COALESCE({test}, FALSE)"  # a test on a missing value is false
         return test
+
+
+def number_sql(fact: ir.IRComputed, names: Names) -> str:
+    """A numeric fact in SQL, exact: whole numbers as DECIMAL(38, 0) (no engine rounds them, and
+    no step overflows before 10**38), the fact itself a BIGINT. A decimal fact is refused: the
+    engines divide DECIMALs into DOUBLEs (DuckDB) or round them (Spark), and the patients'
+    decimal inputs arrive as DOUBLE; the Python evaluator computes it exactly instead."""
+    if fact.type.kind != "integer":
+        raise SqlUnsupported(f"`{fact.name}` is a decimal computed number; the SQL back end "
+                             "computes whole-number facts only (a decimal one would be rounded "
+                             "by the engine): evaluate it with the generated Python module")
+    if fact.type.low is None or fact.type.high is None or max(
+            abs(fact.type.low), abs(fact.type.high)) >= 2 ** 63:
+        raise SqlUnsupported(f"`{fact.name}` can be larger than a BIGINT holds: declare the "
+                             "ranges of the inputs it reads")
+    return f"CAST({_whole_number(fact.expr, names)} AS BIGINT)"
+
+
+def _whole_number(expr: ir.NumExpr, names: Names) -> str:
+    match expr:
+        case ir.Num(text=text):
+            return f"CAST({int(text)} AS DECIMAL(38, 0))"
+        case ir.Read(ref=ref):
+            return f"CAST({names.refs[ref]} AS DECIMAL(38, 0))"
+        case ir.Neg(item=item):
+            return f"(-{_whole_number(item, names)})"
+        case ir.Calc(op="**", left=left, right=ir.Num(text=power)):
+            base = _whole_number(left, names)
+            return "(" + " * ".join([base] * int(power)) + ")" if int(power) else \
+                "CAST(1 AS DECIMAL(38, 0))"
+        case ir.Calc(op=op, left=left, right=right) if op in ("+", "-", "*"):
+            return f"({_whole_number(left, names)} {op} {_whole_number(right, names)})"
+        case ir.Pick(condition=condition, then=then, otherwise=otherwise):
+            return (f"CASE WHEN {Conditions(names).sql(condition)} THEN "
+                    f"{_whole_number(then, names)} ELSE {_whole_number(otherwise, names)} END")
+    raise SqlUnsupported(f"no whole-number SQL for {expr!r}")
 
 
 def completed_months(start: str, end: str) -> str:
@@ -400,6 +464,16 @@ def _atom(column: str, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
             return _quantified(quantifier, [f"list_contains({column}, {string_literal(m)})"
                                             for m in members])
     raise TypeError(f"not a test: {condition!r}")
+
+
+def _masked(column: str, quantifier: str, mask: int) -> str:
+    """A test of a set input's bit mask: any member of `mask` held, none, or all."""
+    if not mask:  # `any of` nothing is false, `none of` / `all of` nothing true
+        return "FALSE" if quantifier == "any" else "TRUE"
+    held = f"({column} & {mask})"
+    if quantifier == "all":
+        return f"({held} = {mask})"
+    return f"({held} {'<>' if quantifier == 'any' else '='} 0)"
 
 
 def _quantified(quantifier: str, has: list[str]) -> str:
@@ -475,8 +549,7 @@ class TableQuery:
             self.conflict = self._error_json()
         else:
             yield f"{first_match} AS {chosen}"
-        rows = [(str(p), self._row(p)) for p in range(len(self.table.rules))]
-        self.result = _case_of(chosen, rows)
+        self.result = chosen  # the chosen rule's position (NULL: none)
         for index, output in enumerate(self.table.outputs):
             if f"{self.table.name}.{output.name}" not in self.read:
                 continue
@@ -525,8 +598,7 @@ class TableQuery:
         kept = self._kept()
         for position in self.rank:
             yield f"{kept[position]} AS {self.prefix}_k{position}"
-        rows = [(f"{self.prefix}_k{p}", self._row(p)) for p in self.rank]
-        self.result = _json_list(rows)
+        self.result = _rules_in_list([(f"{self.prefix}_k{p}", p) for p in self.rank])
         for index, output in enumerate(self.table.outputs):
             if f"{self.table.name}.{output.name}" not in self.read:
                 continue
@@ -589,23 +661,31 @@ class TableQuery:
             if self.table.result_kind == "single":
                 self.names.nullable.add(ref)
 
-    def _row(self, position: int) -> str:
-        """A rule's row as JSON text (a constant): its outputs by name, then the rule's name.
-        What the rule cites (evidence, refs, caveats) is the same for every patient:
-        `rules_description` gives it once, not once per patient."""
-        rule = self.table.rules[position]
-        row: dict[str, ir.Scalar | None] = {
-            o.name: v for o, v in zip(self.table.outputs, rule.outputs, strict=True)}
-        row["rule"] = rule.name
-        return string_literal(json.dumps(row, ensure_ascii=False))
+
+def result_encoding(table: ir.IRTable) -> str:
+    """How a table's result is held in a cohort row (docs/cohort.md): `number` (the number),
+    `rule` (the position of the chosen rule, NULL for none), `mask` (a list: bit p set when the
+    rule at position p is in it) or `rules` (a list of more rules than a mask has bits: the
+    positions, in the list's order)."""
+    if table.result_kind == "number":
+        return "number"
+    if table.result_kind != "list":
+        return "rule"
+    return "mask" if len(table.rules) <= MASK_BITS else "rules"
 
 
-def rules_description(guideline: ir.IRGuideline) -> dict[str, dict[str, dict[str, list[object]]]]:
-    """What each rule cites, by table and rule name: the part of a result row that does not
-    depend on the patient (docs/decision.md: evidence, refs, caveats)."""
-    return {table.name: {rule.name: {"evidence": list(rule.evidence), "refs": list(rule.refs),
-                                     "caveats": list(rule.caveats)} for rule in table.rules}
-            for table in guideline.tables}
+def cohort_tables(guideline: ir.IRGuideline) -> dict[str, dict[str, object]]:
+    """What a cohort row's rule positions stand for, by table (the part of a result that does not
+    depend on the patient, written once in the decisions file's metadata): the encoding, the order
+    of a list's rows (positions), and each rule's row: its outputs by name, its name, and what it
+    cites (docs/decision.md: evidence, refs, caveats)."""
+    return {table.name: {
+        "result": result_encoding(table),
+        "order": rank_order(table) if table.result_kind == "list" else [],
+        "rules": [{"outputs": {o.name: v for o, v in zip(table.outputs, rule.outputs, strict=True)},
+                   "rule": rule.name, "evidence": list(rule.evidence), "refs": list(rule.refs),
+                   "caveats": list(rule.caveats)} for rule in table.rules]}
+        for table in guideline.tables}
 
 
 def rank_order(table: ir.IRTable) -> list[int]:
@@ -666,6 +746,17 @@ def _json_list(items: list[tuple[str, str]]) -> str:
         return "'[]'"
     cases = ", ".join(f"CASE WHEN {c} THEN {v} END" for c, v in items)
     return f"('[' || concat_ws(', ', {cases}) || ']')"
+
+
+def _rules_in_list(kept: list[tuple[str, int]]) -> str:
+    """The rules in a list result: a BIGINT bit mask (bit p: the rule at position p is in the
+    list), or, past MASK_BITS rules, their positions in the list's order."""
+    if len(kept) > MASK_BITS:
+        cases = ", ".join(f"CASE WHEN {c} THEN {p} END" for c, p in kept)
+        return f"list_filter([{cases}], lambda x: x IS NOT NULL)"
+    bits = " + ".join(f"CASE WHEN {c} THEN {1 << p} ELSE 0 END" for c, p in sorted(
+        kept, key=lambda item: item[1])) or "0"
+    return f"CAST(({bits}) AS BIGINT)"
 
 
 def _json_inner(text: str) -> str:

@@ -22,6 +22,7 @@ from mmdsl.syntax.parser import split_statements
 from mmdsl.syntax.walk import conditions as conditions  # the AST walkers, re-exported for the checks
 from mmdsl.syntax.walk import inner_tests as inner_tests
 from mmdsl.syntax.walk import names_in_test as names_in_test
+from mmdsl.syntax.walk import quantities as quantities
 from mmdsl.syntax.walk import walk as walk
 
 StatementT = TypeVar("StatementT", bound=ast.Statement)
@@ -140,8 +141,9 @@ class CheckContext:
     def _split_rows(self) -> dict[int, list[RowCells]]:
         return {}  # by the identity of the table's declaration, which the module keeps alive
 
-    def expressions(self) -> Iterator[ast.Expr]:
-        """The conditions of every derived fact, of the scope and of the impossible combinations."""
+    def expressions(self) -> Iterator[ast.Expr | ast.NumExpr]:
+        """The conditions (or arithmetic) of every derived fact, of the scope and of the impossible
+        combinations."""
         for statement in self.module.statements:
             if isinstance(statement, ast.FactDecl | ast.ScopeDecl | ast.ImpossibleDecl):
                 yield statement.expr

@@ -52,7 +52,8 @@ def expected_of(context: CheckContext, subject: ast.Subject) -> Expected | Diagn
     if subject.member is None and name == "status":
         return Expected(STATUS, several=False, optional=False)
     if subject.member is None and name in symbols.facts:
-        return Expected(BoolT(), several=False, optional=False)
+        numeric = symbols.numeric_fact(name)  # a computed number: expected as a number
+        return Expected(BoolT() if numeric is None else numeric.type, several=False, optional=False)
     table = symbols.tables.get(name)
     if table is None:
         return unknown_subject(context, subject)

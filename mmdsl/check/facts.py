@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mmdsl.check.context import CheckContext, conditions
+from mmdsl.check.context import CheckContext, conditions, quantities
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
 from mmdsl.syntax import ast
@@ -33,7 +33,8 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
 
 
 def facts_read(context: CheckContext, decl: ast.FactDecl) -> list[str]:
-    names = (c.subject.name.text for c in conditions(decl.expr) if c.subject.member is None)
+    subjects = [c.subject for c in conditions(decl.expr)] + [q.subject for q in quantities(decl.expr)]
+    names = (s.name.text for s in subjects if s.member is None)
     return [name for name in names if name in context.symbols.facts]
 
 

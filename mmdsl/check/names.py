@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mmdsl.check.context import CheckContext, conditions, suggest
+from mmdsl.check.context import CheckContext, conditions, quantities, suggest
 from mmdsl.check.values import type_phrase
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
@@ -27,9 +27,24 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         for header in table.layout.inputs:
             if header.subject.text != RULE_COLUMN:  # a misplaced rule column: see layout
                 yield from unresolved(context, header.subject)
+    numeric_names = {id(d.expr) for n, d in context.symbols.facts.items()
+                     if context.symbols.numeric_fact(n) is not None}  # `fact x = y`, y a number
     for expr in context.expressions():
         for condition in conditions(expr):
-            yield from condition_subject(context, condition)
+            if id(condition) not in numeric_names:
+                yield from condition_subject(context, condition)
+        for quantity in quantities(expr):
+            yield from quantity_subject(context, quantity.subject)
+
+
+def quantity_subject(context: CheckContext, subject: ast.Subject) -> Iterator[Diagnostic]:
+    """A name read as a number: an input or a fact (what it holds: check/computed.py)."""
+    if subject.name.text in context.symbols.tables:
+        yield context.report("wrong-kind-of-name", subject.span,
+                             f"`{subject.text}` is a table's result; facts read only inputs and "
+                             "other facts", "test the table's result in a column of a later table")
+    elif context.symbols.resolve(subject) is None:
+        yield from unresolved(context, subject)
 
 
 def condition_subject(context: CheckContext, condition: ast.Condition) -> Iterator[Diagnostic]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mmdsl.check import (
     case_names,
     cells,
+    computed,
     conditions,
     control_characters,
     dates,
@@ -43,6 +44,7 @@ CHECKS: list[Check] = [
     cells.check,  # MD300-MD303, MD306 in input and rule cells
     conditions.check,  # MD300-MD303, MD306 in facts and the scope
     dates.check,  # MD312, MD314, MD315
+    computed.check,  # MD317-MD319 in numeric facts
     outputs.check,  # MD304, MD307 (and MD105, MD200 for output columns)
     facts.check,  # MD400
     evidence.check,  # MD401-MD404

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 
-from mmdsl.check.context import CheckContext, conditions, names_in_test
+from mmdsl.check.context import CheckContext, conditions, names_in_test, quantities
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.types import EnumT, SetT
@@ -46,7 +46,8 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
 def read_names(context: CheckContext) -> set[str]:
     """Inputs read by a column, a condition, or another input's `includes`."""
     headers = [h.subject for t in context.symbols.tables.values() for h in t.decl.header]
-    tested = [c.subject for e in context.expressions() for c in conditions(e)]
+    tested = [c.subject for e in context.expressions() for c in conditions(e)] + [
+        q.subject for e in context.expressions() for q in quantities(e)]
     included = [d.includes.text for d in context.statements(ast.InputDecl) if d.includes]
     dated = [n.text for d in context.statements(ast.IntervalDecl) for n in (d.start, d.end)]
     return {s.name.text for s in headers + tested if s.member is None} | set(included) | set(dated)

@@ -1,11 +1,12 @@
 """Checking patients' rows in SQL: the typed value of each input, and whether the row is plain.
 
 A row is *plain* when every input is given with exactly the expected type and a valid value, so
-that the rules of docs/decision.md certainly accept it; its typed values then go straight into
-the decision query. A row that is not plain is not refused here: it is read back into Python
-and checked by the evaluator's own validation (`rows.py`), which either accepts it (with the
-very same values) or names every problem. The SQL check therefore only has to be sound (never
-call plain a row the evaluator would refuse, never give a different value); it may be cautious.
+that the rules of docs/decision.md certainly accept it; its typed values (a set as its bit mask,
+docs/cohort.md) then go straight into the decision query. A row that is not plain is not refused
+here: it is read back into Python and checked by the evaluator's own validation (`rows.py`), which
+either accepts it (with the very same values) or names every problem. The SQL check therefore only
+has to be sound (never call plain a row the evaluator would refuse, never give a different value);
+it may be cautious.
 
 How a column holds each type (docs/cohort.md):
 - Parquet: BOOLEAN; any integer type; DOUBLE or FLOAT (and integers) for decimals; VARCHAR for
@@ -18,7 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mmdsl.backends.sql import balanced_sum, identifier, list_literal, literal, string_literal
+from mmdsl.backends.sql import (
+    balanced_sum,
+    identifier,
+    list_literal,
+    literal,
+    masked,
+    string_literal,
+)
 from mmdsl.ir import model as ir
 
 INTEGER_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
@@ -39,6 +47,7 @@ class Checked:
 
     value: str
     plain: str
+    prepared: tuple[str, ...] = ()  # `expression AS name`: computed once, before value and plain
 
 
 def checked_input(item: ir.IRInput, column_type: str | None, text_cells: bool) -> Checked:
@@ -53,15 +62,17 @@ def checked_input(item: ir.IRInput, column_type: str | None, text_cells: bool) -
         return Checked(_default(item) if not item.required else "NULL",
                        "FALSE" if item.required else f"({column} IS NULL)")
     if item.required:
-        return Checked(given.value, f"({column} IS NOT NULL AND {given.plain})")
+        return Checked(given.value, f"({column} IS NOT NULL AND {given.plain})", given.prepared)
     return Checked(f"CASE WHEN {column} IS NULL THEN {_default(item)} ELSE {given.value} END",
-                   f"({column} IS NULL OR {given.plain})")
+                   f"({column} IS NULL OR {given.plain})", given.prepared)
 
 
 def _default(item: ir.IRInput) -> str:
     if item.type.kind == "set":
-        members = item.default if isinstance(item.default, list) else []
-        return list_literal([string_literal(str(m)) for m in members], "VARCHAR")
+        members = [str(m) for m in item.default] if isinstance(item.default, list) else []
+        if not masked(item):
+            return list_literal([string_literal(m) for m in members], "VARCHAR")
+        return f"CAST({set_mask(item, members)} AS BIGINT)"
     value = item.default
     assert not isinstance(value, list | dict)
     return literal(value, item.type.kind)
@@ -83,7 +94,11 @@ def _typed_cell(item: ir.IRInput, column: str, column_type: str) -> Checked | No
     if kind in ("text", "enum") and column_type == "VARCHAR":
         return Checked(column, _member(column, item) if kind == "enum" else "TRUE")
     if kind == "set" and column_type == "VARCHAR[]":
-        return Checked(column, _set_plain(column, item))
+        if not masked(item):
+            return Checked(column, _set_plain(column, item))
+        mask = identifier(f"_mask:{item.name}")  # computed once, read by value and check
+        checked = _set(column, item, mask)
+        return Checked(mask, checked.plain, (f"{checked.value} AS {mask}",))
     if kind == "date" and column_type == "DATE":
         return Checked(column, f"({column} >= DATE '0001-01-01' AND {column} <= DATE '9999-12-31')")
     if kind == "date" and column_type == "VARCHAR":
@@ -119,8 +134,9 @@ def _text_cell(item: ir.IRInput, column: str) -> Checked:
     # CASE, not AND: the cast must run only on cells that are such arrays
     names = f"CAST(json({column}) AS VARCHAR[])"
     shaped = f"regexp_full_match({column}, {string_literal(JSON_NAMES)})"
-    return Checked(f"CASE WHEN {shaped} THEN {names} END",
-                   f"CASE WHEN {shaped} THEN {_set_plain(names, item)} ELSE FALSE END")
+    checked = _set(names, item) if masked(item) else Checked(names, _set_plain(names, item))
+    return Checked(f"CASE WHEN {shaped} THEN {checked.value} END",
+                   f"CASE WHEN {shaped} THEN {checked.plain} ELSE FALSE END")
 
 
 def _within(value: str, value_type: ir.IRType, low: int | None = None,
@@ -146,3 +162,22 @@ def _set_plain(value: str, item: ir.IRInput) -> str:
     held = balanced_sum([f"CASE WHEN list_contains({value}, {string_literal(m)}) THEN 1 ELSE 0 END"
                          for m in item.type.members])  # balanced: thousands of members nest
     return f"({value} IS NOT NULL AND len({value}) = {held})"
+
+
+def set_mask(item: ir.IRInput, members: list[str]) -> int:
+    """The bit mask of a set input's value: bit i for the i-th member of its type."""
+    return sum(1 << item.type.members.index(member) for member in set(members))
+
+
+def _set(value: str, item: ir.IRInput, mask_column: str | None = None) -> Checked:
+    """A list of names as the set's bit mask, each item looked up once (one CASE per item, not
+    one `list_contains` per member); plain when every item is a member and none is there twice
+    (nor NULL): then the mask has as many bits as the list has items. With `mask_column`, the
+    mask is computed once into that column (Checked.prepared) and the check reads it there."""
+    members = item.type.members
+    bits = " ".join(f"WHEN {string_literal(m)} THEN CAST({1 << i} AS BIGINT)"
+                    for i, m in enumerate(members))
+    mask = (f"COALESCE(list_aggregate(list_transform({value}, lambda x: CASE x {bits} END), "
+            f"'bit_or'), CAST(0 AS BIGINT))") if members else "CAST(0 AS BIGINT)"
+    counted = mask_column or mask  # the plain test reads the mask's column when there is one
+    return Checked(mask, f"({value} IS NOT NULL AND bit_count({counted}) = len({value}))")

@@ -20,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from mmdsl.backends.sql import (
-    SQL_TYPES,
+    COHORT_SCHEMA,
     QueryView,
+    cohort_tables,
     identifier,
+    input_type,
+    masked,
     query_view,
     render_impossible_sql,
     render_view,
-    rules_description,
     staged,
     string_literal,
 )
@@ -84,6 +86,8 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
     at all); the report counts the rows and lists the problems of the refused ones."""
     progress = progress or Progress(enabled=False)
     report = CohortReport()
+    carry = [("_id", id_column)] if id_column else []
+    whole = query_view(guideline, carry=carry)  # first: a guideline SQL cannot decide reads nothing
     connection = connect(threads)
     module = evaluator(guideline)
     started = time.perf_counter()
@@ -96,8 +100,7 @@ def evaluate_cohort(guideline: ir.IRGuideline, source: Path, output: Path, *,
                                        progress)
     _register(connection, guideline, checker, id_type if id_column else None,
               with_plain_rows=kind != "jsonl")
-    carry = [("_id", id_column)] if id_column else []
-    view = _staged(connection, query_view(guideline, carry=carry))
+    view = _staged(connection, whole)
     _refuse_impossible(connection, guideline, checker, view)
     report.seconds["read and check"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -139,19 +142,25 @@ def _read_table(connection: Any, guideline: ir.IRGuideline, module: Any, source:
     plain = " AND ".join(c.plain for c in checks.values()) or "TRUE"
     checker = RowChecker(guideline, module)
     given = [item.name for item in guideline.inputs if item.name in columns]
-    doubtful = (f"SELECT _row{', ' + identifier(id_column) if id_column else ''}"
-                f"{''.join(', ' + identifier(n) for n in given)} FROM source "
-                f"WHERE NOT ({plain})")
-    with progress.polling("checking", lambda: _fraction(connection)):
-        cursor = connection.execute(doubtful)
-        _check_doubtful(checker, cursor, guideline, given, kind == "csv", id_column is not None)
-    # every row is plain, or the doubtful ones (now checked by Python) are left out here
-    where = f" WHERE {plain}" if checker.invalid_rows or checker.accepted.rows else ""
     values = "".join(f", {checks[item.name].value} AS {identifier(item.name)}"
                      for item in guideline.inputs)
     carried = f", {identifier(id_column)} AS _id" if id_column else ""
-    connection.execute(f"CREATE TEMP VIEW plain_rows AS SELECT _row{carried}{values} "
-                       f"FROM source{where}")
+    # One scan checks every row and keeps its typed values (sets as masks: the lists are decoded
+    # once); only the rows SQL doubts are read again, for Python to check.
+    with progress.polling("checking", lambda: _fraction(connection)):
+        prepared = "".join(f", {p}" for c in checks.values() for p in c.prepared)
+        connection.execute(f"CREATE TEMP TABLE checked AS SELECT _row{carried}, ({plain}) AS "
+                           f"_plain{values} FROM (SELECT *{prepared} FROM source)")
+    doubted = connection.execute("SELECT count(*) FROM checked WHERE NOT _plain").fetchall()[0][0]
+    if doubted:
+        cursor = connection.execute(
+            f"SELECT _row{', ' + identifier(id_column) if id_column else ''}"
+            f"{''.join(', ' + identifier(n) for n in given)} FROM source WHERE _row IN "
+            "(SELECT _row FROM checked WHERE NOT _plain) ORDER BY _row")
+        _check_doubtful(checker, cursor, guideline, given, kind == "csv", id_column is not None)
+    names = "".join(f", {identifier(item.name)}" for item in guideline.inputs)
+    connection.execute(f"CREATE TEMP VIEW plain_rows AS SELECT _row{', _id' if id_column else ''}"
+                       f"{names} FROM checked{' WHERE _plain' if doubted else ''}")
     return checker, columns.get(id_column, "VARCHAR") if id_column else "VARCHAR"
 
 
@@ -237,13 +246,14 @@ def _register(connection: Any, guideline: ir.IRGuideline, checker: RowChecker,
         arrays.append(pyarrow.array(ids))
         fields.append(pyarrow.field("_id", arrays[-1].type))
     for item in guideline.inputs:
-        arrow_type = _arrow_type(pyarrow, item.type.kind)
+        arrow_type = (pyarrow.int64() if masked(item)  # a checked set: its bit mask
+                      else _arrow_type(pyarrow, item.type.kind))
         arrays.append(pyarrow.array(accepted.values[item.name], arrow_type))
         fields.append(pyarrow.field(item.name, arrow_type))
     connection.register("accepted_rows", pyarrow.Table.from_arrays(arrays, schema=pyarrow.schema(fields)))
     columns = ["_row", *(["_id"] if id_type else []), *(identifier(i.name) for i in guideline.inputs)]
     typed = ", ".join(["_row", *([f"CAST(_id AS {id_type}) AS _id"] if id_type else []),
-                       *(f"CAST({identifier(i.name)} AS {SQL_TYPES[i.type.kind]}) AS "
+                       *(f"CAST({identifier(i.name)} AS {input_type(i)}) AS "
                          f"{identifier(i.name)}" for i in guideline.inputs)])
     union = f"SELECT {', '.join(columns)} FROM plain_rows UNION ALL " if with_plain_rows else ""
     connection.execute(f"CREATE TEMP VIEW patients AS {union}SELECT {typed} FROM accepted_rows")
@@ -307,7 +317,8 @@ def _write(connection: Any, guideline: ir.IRGuideline, query: str, files: tuple[
         ("mmdsl_guideline", guideline.name), ("mmdsl_version", guideline.version),
         ("mmdsl_source_sha256", guideline.source_sha256),
         ("mmdsl_compiler", guideline.mmdsl_version),
-        ("mmdsl_rules", json.dumps(rules_description(guideline), ensure_ascii=False))))
+        ("mmdsl_cohort_schema", COHORT_SCHEMA),
+        ("mmdsl_tables", json.dumps(cohort_tables(guideline), ensure_ascii=False))))
     ordering = ' ORDER BY "row"' if ordered else ""
     with replacing(output, reads=[source]) as partial:  # the whole file or none (mmdsl/writing.py)
         copy = (f"COPY (SELECT * FROM ({query}){ordering}) TO {string_literal(str(partial))} "

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mmdsl.backends.sql import masked
 from mmdsl.ir import model as ir
 
 
@@ -32,17 +33,23 @@ class Problem:
 
 @dataclass
 class Accepted:
-    """Rows that passed the checks, as columns: row numbers, each input's values, the ids."""
+    """Rows that passed the checks, as columns: row numbers, each input's values (a set as the
+    decision query reads it: its bit mask, bit i for the i-th member, or past 63 members its
+    sorted list of names), the ids."""
 
     rows: list[int] = field(default_factory=list)
     values: dict[str, list[Any]] = field(default_factory=dict)
     ids: list[Any] = field(default_factory=list)
+    bits: dict[str, dict[str, int]] = field(default_factory=dict)  # set input -> member -> bit
 
     def add(self, row: int, values: dict[str, Any], identity: Any = None) -> None:
         self.rows.append(row)
         for name, column in self.values.items():
             value = values[name]
-            column.append(sorted(value) if isinstance(value, frozenset) else value)
+            if isinstance(value, frozenset):
+                bits = self.bits.get(name)
+                value = sorted(value) if bits is None else sum(bits[member] for member in value)
+            column.append(value)
         self.ids.append(identity)
 
 
@@ -62,7 +69,9 @@ class RowChecker:
         self.module = module
         self.names = [item.name for item in guideline.inputs]
         self.kinds = {item.name: item.type.kind for item in guideline.inputs}
-        self.accepted = Accepted(values={name: [] for name in self.names})
+        self.accepted = Accepted(values={name: [] for name in self.names}, bits={
+            item.name: {member: 1 << i for i, member in enumerate(item.type.members)}
+            for item in guideline.inputs if masked(item)})
         self.problems: list[Problem] = []
         self.invalid_rows = 0
 

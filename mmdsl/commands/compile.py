@@ -116,7 +116,7 @@ def generated_module(compilation: Compilation) -> str:
 
 
 def generated_schema(compilation: Compilation) -> str:
-    from mmdsl.backends.json_schema import render_schema
+    from mmdsl.backends.schema.facts import render_schema
     from mmdsl.pipeline import published
 
     assert compilation.guideline is not None
@@ -124,7 +124,7 @@ def generated_schema(compilation: Compilation) -> str:
 
 
 def generated_decision_schema(compilation: Compilation) -> str:
-    from mmdsl.backends.decision_schema import render_decision_schema
+    from mmdsl.backends.schema.decision import render_decision_schema
     from mmdsl.pipeline import published
 
     assert compilation.guideline is not None

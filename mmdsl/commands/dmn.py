@@ -41,7 +41,7 @@ def import_command(dmn_file: str, output: str, output_format: str) -> None:
     Output files: -o that names a device, a FIFO, a folder, a read-only file or the DMN file is
     refused and nothing is written (exit status 2); a symbolic link is written through.
     """
-    from mmdsl.dmn.importer import import_dmn
+    from mmdsl.frontends.dmn.importer import import_dmn
     from mmdsl.pipeline import shown_path
     from mmdsl.writing import target as writable
     from mmdsl.writing import write_atomically

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from mmdsl.backends.review_changes import ChangesView
+    from mmdsl.backends.review.changes import ChangesView
     from mmdsl.pipeline import Compilation
 
 DIAGNOSTICS_PAGE = Path("docs/diagnostics.md")
@@ -52,7 +52,7 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
       mmdsl docs --pdf tables/ -o generated/docs
       mmdsl docs tables/ -o review/ --since v1.0.0     # for re-signing: what changed since then
     """
-    from mmdsl.backends.review_pdf import find_chromium
+    from mmdsl.backends.review.pdf import find_chromium
     from mmdsl.commands.common import FAILED, OK, compile_files, finish, show_diagnostics
 
     if not paths and not diagnostics_page:
@@ -83,7 +83,7 @@ def docs(paths: tuple[str, ...], out_dir: str, check_only: bool, diagnostics_pag
 
 def _print_pdfs(wanted: dict[Path, str], chromium: str) -> bool:
     """Print every HTML document just written to a PDF beside it; False if one failed."""
-    from mmdsl.backends.review_pdf import PdfError, print_pdf
+    from mmdsl.backends.review.pdf import PdfError, print_pdf
 
     ok = True
     for path in (p for p in wanted if p.suffix == ".html"):
@@ -138,9 +138,9 @@ def _documents(compilation: Compilation, out_dir: Path,
         render_markdown_document,
         run_examples,
     )
-    from mmdsl.backends.review_build import build_review
-    from mmdsl.backends.review_coverage import fallback_coverage
+    from mmdsl.backends.review.build import build_review
     from mmdsl.pipeline import published
+    from mmdsl.verify.coverage import fallback_coverage
 
     if compilation.guideline is None:
         return {}

@@ -74,7 +74,7 @@ def eval_command(table_file: str, facts_file: IO[bytes], output_format: OutputFo
         report_invalid_facts(error, shown_format)
         finish(USAGE)
     if output_format == "text":
-        from mmdsl.backends.decision_view import read_decision, render_text
+        from mmdsl.backends.review.decision_view import read_decision, render_text
 
         print_utf8(render_text(read_decision(guideline, decision)))
     else:

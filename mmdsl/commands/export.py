@@ -1,7 +1,7 @@
 """`mmdsl export --to FORMAT`: a guideline for other tools (JSON Schema of its facts, DMN, FHIR).
 
 Each format is a function from a compiled guideline to the text of a file and the warnings about
-it; the DMN writer (`mmdsl.dmn.writer`) is imported only when used.
+it; the DMN writer (`mmdsl.backends.dmn.writer`) is imported only when used.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ Exporter = Callable[["IRGuideline"], tuple[str, list[object]]]
 
 
 def json_schema_text(guideline: IRGuideline) -> tuple[str, list[object]]:
-    from mmdsl.backends.json_schema import render_schema
+    from mmdsl.backends.schema.facts import render_schema
     from mmdsl.pipeline import published
 
     return render_schema(published(guideline)), []  # the same bytes as `mmdsl compile` writes
@@ -29,8 +29,8 @@ def json_schema_text(guideline: IRGuideline) -> tuple[str, list[object]]:
 def dmn_text(guideline: IRGuideline) -> tuple[str, list[object]]:
     """The DMN 1.5 document of a compiled guideline and the warnings about it; the warnings point
     into the guideline's file when it can be read."""
-    from mmdsl.dmn.feel_text import ExportProblem
-    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.backends.dmn.feel_text import ExportProblem
+    from mmdsl.backends.dmn.writer import export_dmn
     from mmdsl.source import decode_text
 
     try:

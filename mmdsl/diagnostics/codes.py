@@ -204,6 +204,28 @@ _ENTRIES = [
          "and for a clinical date it would invent a history. The caller gives every date.",
          "input evaluation_date: evaluation date default 2024-01-01", "Remove the default; the "
          "decision's caller supplies the date (the evaluation date is never taken from the clock)."),
+    Code("MD316", "misplaced-expression", E,
+         "a number where a condition is expected, or a condition where a number is",
+         "A derived fact is either a condition (yes/no) or a number; `and`, `or`, `not`, `if` and "
+         "the scope join conditions, and `+ - * / **` join numbers. Mixing them has no meaning.",
+         "fact score = (age >= 75) + 1", "Choose a number by the condition, "
+         "`(if age >= 75 then 1 else 0) + 1`, or compare the number: `score >= 2`."),
+    Code("MD317", "not-a-number", E, "a name used in arithmetic does not hold a number",
+         "Arithmetic reads integer and decimal inputs and numeric facts; a yes/no, a member of an "
+         "enumeration, text or a duration has no number to add.",
+         "fact score = heart_failure + hypertension",
+         "Give points by a condition: `(if heart_failure then 1 else 0)`; compare a duration in "
+         "the condition: `(if age >= 75 years then 2 else 0)`."),
+    Code("MD318", "division-by-zero", E, "a division whose divisor can be zero over the declared ranges",
+         "The divisor's range, computed from the declared ranges of the inputs, includes 0 (or is "
+         "not bounded away from it), so some patient would make the fact undefined.",
+         "input height_m: decimal 0.0..2.5\nfact bmi = weight_kg / (height_m * height_m)",
+         "Declare a range that excludes 0 (`decimal 0.3..2.5`), or guard the division: "
+         "`if height_m > 0.0 then … else 0`."),
+    Code("MD319", "bad-exponent", E, "a power whose exponent is not a whole number from 0 to 10",
+         "`**` raises to a whole number written in the fact; a fractional, negative or computed "
+         "exponent can give a number that cannot be computed exactly.",
+         "fact area = side ** 0.5", "Write a whole number from 0 to 10 as the exponent: `height_m ** 2`."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from mmdsl.backends.review_coverage import region_condition
 from mmdsl.diff.combine import NEW, OLD, SCOPE, VALID, Combined, NotComparable, combine
 from mmdsl.diff.regions import grow_regions, input_condition, table_cubes
 from mmdsl.interpreter import evaluate
@@ -26,6 +25,7 @@ from mmdsl.ir import model as ir
 from mmdsl.runtime.prelude import InputError
 from mmdsl.verify.bdd import FALSE, TooComplex
 from mmdsl.verify.columns import ColumnView
+from mmdsl.verify.coverage import region_condition
 from mmdsl.verify.encode import Encoder, Unverifiable
 from mmdsl.verify.witness import describe_region, typical_patient
 

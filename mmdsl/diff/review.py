@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mmdsl.backends.review_changes import ChangesView, DecisionChangeView
+from mmdsl.backends.review.changes import ChangesView, DecisionChangeView
 from mmdsl.diff.behaviour import Change
 from mmdsl.diff.combine import NEW, OLD
 from mmdsl.diff.report import DiffReport

@@ -113,6 +113,7 @@ class Decision:
     where: Position
     extras: tuple[tuple[str, str], ...] = ()
     label: str = ""
+    invokes_knowledge: bool = False  # has a knowledgeRequirement (a BKM it invokes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ import base64
 import json
 from typing import Any
 
-from mmdsl.backends.review_build import caveat_words, refs_words, rule_sentence
+from mmdsl.backends.review.build import caveat_words, refs_words, rule_sentence
 from mmdsl.fhir.names import MMDSL_MEDIA_TYPE, canonical, computable_name, resource_id
 from mmdsl.ir.model import AllOf, Always, IRGuideline, IRInput, IRRule, IRTable, IRType
 from mmdsl.ir.verbalize import Vocabulary, describe, vocabulary_of

@@ -9,15 +9,17 @@ layout keeps every line break where the author put it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lark import Token
 
 from mmdsl.syntax.parser import Chunk, lark_parser
 
-BREAKING = {"EQ": "=", "COMMA": ",", "AND": "and", "OR": "or"}
+BREAKING = {"EQ": "=", "COMMA": ",", "AND": "and", "OR": "or", "PLUS": "+", "MINUS": "-",
+            "TIMES": "*", "DIVIDE": "/", "POWER": "**"}
 """Tokens that may carry line breaks and comments, and the word each stands for."""
 
+OPERAND_ENDS = {"NAME", "INT", "DECIMAL", "RPAR"}  # after one of these, `-` subtracts
 NO_SPACE_BEFORE = {",", ":", ")", "..", "."}  # (quoted text always starts with `"`)
 NO_SPACE_AFTER = {"(", "..", "."}
 
@@ -41,7 +43,10 @@ def statement_atoms(chunk: Chunk) -> list[Atom]:
         if token.type == "_NL":
             after_line_end = bool(atoms)
             continue
-        atoms.append(_atom(token, chunk, after_line_end))
+        atom = _atom(token, chunk, after_line_end)
+        if atom.kind == "MINUS" and (not atoms or atoms[-1].kind not in OPERAND_ENDS):
+            atom = replace(atom, kind="NEGATE")  # `-x`: a sign, written against its operand
+        atoms.append(atom)
         after_line_end = False
     return atoms
 
@@ -73,4 +78,4 @@ def spaced(before: Atom, after: Atom) -> bool:
     """Whether one space separates two atoms written on the same line."""
     if after.text in NO_SPACE_BEFORE or after.kind == "RANGE_CLOSE":
         return False
-    return not (before.text in NO_SPACE_AFTER or before.kind == "RANGE_OPEN")
+    return not (before.text in NO_SPACE_AFTER or before.kind in ("RANGE_OPEN", "NEGATE"))

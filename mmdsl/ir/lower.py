@@ -27,7 +27,7 @@ from mmdsl.semantics.types import (
 )
 from mmdsl.source import Source, Span
 from mmdsl.syntax import ast
-from mmdsl.syntax.walk import names_in_cell
+from mmdsl.syntax.walk import conditions, names_in_cell, quantities
 from mmdsl.version import __version__
 
 
@@ -48,7 +48,8 @@ def lower(source: Source, symbols: Symbols, clinical: ClinicalText | None = None
         mmdsl_version=__version__,
         inputs=tuple(lower_input(info.decl, info.type) for info in symbols.inputs.values()
                      if info.type is not None),
-        facts=tuple(lower_fact(symbols, symbols.facts[n], source) for n in fact_order(symbols)),
+        facts=tuple(lower_fact(symbols, symbols.facts[n], source) for n in fact_order(symbols)
+                    if symbols.numeric_fact(n) is None),
         scope=lower_scope(symbols, symbols.scope, source) if symbols.scope else None,
         tables=tuple(lower_table(symbols, t, source) for t in symbols.tables.values()),
         enums=tuple(ir.IREnum(e.name, e.description, e.members, tuple(e.labels.items()))
@@ -72,6 +73,10 @@ def lower(source: Source, symbols: Symbols, clinical: ClinicalText | None = None
                         for i in symbols.intervals.values()),
         evaluation_date=next((n for n, i in symbols.inputs.items()
                               if isinstance(i.type, DateT) and i.type.evaluation), None),
+        computed=tuple(lower_computed(symbols, n, source) for n in fact_order(symbols)
+                       if symbols.numeric_fact(n) is not None),
+        derived_order=tuple(fact_order(symbols)) if any(
+            symbols.numeric_fact(n) is not None for n in symbols.facts) else (),
     )
 
 
@@ -192,19 +197,43 @@ def fact_order(symbols: Symbols) -> list[str]:
     return list(ordered)
 
 
-def fact_dependencies(expr: ast.Expr, symbols: Symbols) -> list[str]:
+def fact_dependencies(expr: ast.Expr | ast.NumExpr, symbols: Symbols) -> list[str]:
+    subjects = [c.subject for c in conditions(expr)] + [q.subject for q in quantities(expr)]
+    return [s.name.text for s in subjects if s.member is None and s.name.text in symbols.facts]
+
+
+# ---- computed numbers -------------------------------------------------------------------------
+
+
+def lower_computed(symbols: Symbols, name: str, source: Source) -> ir.IRComputed:
+    numeric = symbols.numeric_fact(name)
+    if numeric is None:
+        raise LoweringError(f"fact {name!r} is not a number")
+    decl = numeric.decl
+    return ir.IRComputed(name, _text(decl.description), lower_type(numeric.type),
+                         lower_number(symbols, numeric.expr), written(source, decl.expr.span))
+
+
+def lower_number(symbols: Symbols, expr: ast.NumExpr) -> ir.NumExpr:
     match expr:
-        case ast.Condition():
-            name = expr.subject.name.text
-            return [name] if expr.subject.member is None and name in symbols.facts else []
-        case ast.And() | ast.Or():
-            return [d for item in expr.items for d in fact_dependencies(item, symbols)]
-        case ast.Not():
-            return fact_dependencies(expr.item, symbols)
-    return []
+        case ast.NumberValue():
+            return ir.Num(str(expr.value))
+        case ast.Quantity():
+            return ir.Read(_resolve(symbols, expr.subject).key)
+        case ast.Negate():
+            return ir.Neg(lower_number(symbols, expr.item))
+        case ast.Arithmetic():
+            return ir.Calc(expr.op, lower_number(symbols, expr.left),
+                           lower_number(symbols, expr.right))
+        case ast.Choice():
+            return ir.Pick(lower_expr(symbols, expr.condition), lower_number(symbols, expr.then),
+                           lower_number(symbols, expr.otherwise))
+    raise LoweringError(f"no number for {expr!r}")
 
 
 def lower_fact(symbols: Symbols, decl: ast.FactDecl, source: Source) -> ir.IRFact:
+    if isinstance(decl.expr, ast.NUMERIC_NODES):
+        raise LoweringError(f"fact {decl.name.text!r} is a number")
     return ir.IRFact(decl.name.text, _text(decl.description), lower_expr(symbols, decl.expr),
                      written(source, decl.expr.span))
 

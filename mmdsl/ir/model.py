@@ -122,6 +122,57 @@ class IRFact:
     text: str  # the condition as written, for documents
 
 
+# ---- computed numbers ----------------------------------------------------------------------------
+# A numeric fact's arithmetic. Numbers are exact: a literal keeps its decimal text, and the
+# evaluators compute with fractions (Python's Fraction; DECIMAL in SQL), never floats.
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    text: str  # the number as written: "12", "-0.872"
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    ref: str  # a numeric input or another numeric fact (never missing: facts read no tables)
+
+
+@dataclass(frozen=True, slots=True)
+class Calc:
+    op: Literal["+", "-", "*", "/", "**"]
+    left: NumExpr
+    right: NumExpr  # for "**", a Num holding a whole number from 0 to 10
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    item: NumExpr
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """`if condition then then else otherwise`."""
+
+    condition: Cond
+    then: NumExpr
+    otherwise: NumExpr
+
+
+NumExpr: TypeAlias = Num | Read | Calc | Neg | Pick
+
+
+@dataclass(frozen=True, slots=True)
+class IRComputed:
+    """A numeric fact: its arithmetic and its type (integer or decimal, with the range computed
+    from the inputs' ranges; bounds widened outward when they are no terminating decimal)."""
+
+    name: str
+    description: str
+    type: IRType
+    expr: NumExpr
+    text: str  # the arithmetic as written, for documents
+
+
 @dataclass(frozen=True, slots=True)
 class IRInterval:
     """A duration fact: the time from the date input `start` to the date input `end`."""
@@ -322,3 +373,7 @@ class IRGuideline:
     impossible: tuple[IRImpossible, ...] = ()  # combinations of facts that cannot occur
     intervals: tuple[IRInterval, ...] = ()  # durations between date inputs
     evaluation_date: str | None = None  # the input declared `evaluation date`, if any
+    computed: tuple[IRComputed, ...] = ()  # numeric facts, in the order of `derived_order`
+    derived_order: tuple[str, ...] = ()  # every derived fact, yes/no and numeric, each after
+    # those it reads (the order the evaluators compute them in); empty when there is no numeric
+    # fact (then `facts` is in that order)

@@ -14,12 +14,13 @@ say nothing a reader needs and are dropped when another test on the same value s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mmdsl.ir.model import (
     AllOf,
     Always,
     AnyOf,
+    Calc,
     Compare,
     Cond,
     Elapsed,
@@ -28,8 +29,13 @@ from mmdsl.ir.model import (
     IRTable,
     IRType,
     IsSet,
+    Neg,
     Not,
+    Num,
+    NumExpr,
     OneOf,
+    Pick,
+    Read,
     Scalar,
     SetTest,
 )
@@ -46,6 +52,9 @@ class Vocabulary:
     types: Mapping[str, IRType]  # a value's key -> its type, to choose the wording
     labels: Mapping[str, Mapping[str, str]]  # enumeration name -> member -> label
     classes: tuple[IRClass, ...]
+    # each condition's words, computed once: a large table repeats its cells rule after rule
+    phrases: dict[Cond, Phrase] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    clauses: dict[Cond, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
@@ -57,6 +66,8 @@ def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
         meanings[item.name], types[item.name] = item.description or item.name, item.type
     for fact in guideline.facts:
         meanings[fact.name], types[fact.name] = fact.description or fact.name, IRType("bool")
+    for computed in guideline.computed:
+        meanings[computed.name], types[computed.name] = computed.description or computed.name, computed.type
     for interval in guideline.intervals:
         meanings[interval.name] = interval.description or interval.name
         types[interval.name] = IRType("duration")
@@ -195,12 +206,57 @@ class Phrase:
     joined_by: str = ""  # "and" / "or" at the top level of a compound, to know when to bracket
 
 
+_OPERATION_WORDS = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}
+_POWER_WORDS = {2: "squared", 3: "cubed"}
+
+
+def describe_number(expr: NumExpr, words: Vocabulary) -> str:
+    """A numeric fact's arithmetic in words: `“body weight” divided by (“height” squared)`,
+    `(2 if “age” is at least 75, else 0) plus …`."""
+    match expr:
+        case Num(text=text):
+            return text
+        case Read(ref=ref):
+            return words.subjects.get(ref, ref)
+        case Neg(item=item):
+            return f"minus {_operand_words(item, words)}"
+        case Calc(op="**", left=left, right=Num(text=power)):
+            said = _POWER_WORDS.get(int(power), f"to the power {power}")
+            return f"{_operand_words(left, words)} {said}"
+        case Calc(op=op, left=left, right=right):
+            return (f"{_operand_words(left, words, op)} {_OPERATION_WORDS[op]} "
+                    f"{_operand_words(right, words)}")
+        case Pick(condition=condition, then=then, otherwise=otherwise):
+            return (f"{_operand_words(then, words)} if {describe(condition, words)}, "
+                    f"else {_operand_words(otherwise, words)}")
+    raise TypeError(f"no words for the number {expr!r}")
+
+
+def _operand_words(expr: NumExpr, words: Vocabulary, op: str = "") -> str:
+    """An operand in brackets when it is itself an operation (a sum on the left of a sum reads
+    the same without them)."""
+    said = describe_number(expr, words)
+    if isinstance(expr, Num | Read) or (op in ("+", "-") and isinstance(expr, Calc) and expr.op == "+"):
+        return said
+    return f"({said})"
+
+
 def describe(cond: Cond, words: Vocabulary) -> str:
     """A condition as a clause: `“prior lines of therapy” is at least 4 lines`."""
-    return _phrase(simplify(cond), words).text
+    known = words.clauses.get(cond)
+    if known is None:
+        known = words.clauses[cond] = _phrase(simplify(cond), words).text
+    return known
 
 
 def _phrase(cond: Cond, words: Vocabulary) -> Phrase:
+    known = words.phrases.get(cond)
+    if known is None:
+        known = words.phrases[cond] = _new_phrase(cond, words)
+    return known
+
+
+def _new_phrase(cond: Cond, words: Vocabulary) -> Phrase:
     refs = refs_of(cond)
     if isinstance(cond, Always):
         return Phrase("always")

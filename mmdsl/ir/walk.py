@@ -3,7 +3,7 @@ generator each need to find the constants, members and refs the tables use."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from mmdsl.ir import model as ir
 
@@ -12,10 +12,61 @@ def conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
     """The whole conditions of a guideline: each derived fact's, the scope's, each impossible
     combination's, each cell's test."""
     yield from (fact.condition for fact in guideline.facts)
+    yield from (c for computed in guideline.computed for c in choices(computed.expr))
     if guideline.scope is not None:
         yield guideline.scope.condition
     yield from (impossible.condition for impossible in guideline.impossible)
     yield from (test for table in guideline.tables for rule in table.rules for test in rule.tests)
+
+
+def choices(expr: ir.NumExpr) -> Iterator[ir.Cond]:
+    """The conditions of the `if`s in a numeric fact's arithmetic."""
+    match expr:
+        case ir.Pick():
+            yield expr.condition
+            yield from choices(expr.then)
+            yield from choices(expr.otherwise)
+        case ir.Calc():
+            yield from choices(expr.left)
+            yield from choices(expr.right)
+        case ir.Neg():
+            yield from choices(expr.item)
+
+
+def with_choices(expr: ir.NumExpr, change: Callable[[ir.Cond], ir.Cond]) -> ir.NumExpr:
+    """The arithmetic with each `if`'s condition changed (the verifier's time abstraction)."""
+    match expr:
+        case ir.Pick():
+            return ir.Pick(change(expr.condition), with_choices(expr.then, change),
+                           with_choices(expr.otherwise, change))
+        case ir.Calc():
+            return ir.Calc(expr.op, with_choices(expr.left, change), with_choices(expr.right, change))
+        case ir.Neg():
+            return ir.Neg(with_choices(expr.item, change))
+    return expr
+
+
+def numbers_read(expr: ir.NumExpr) -> Iterator[str]:
+    """The refs a numeric fact's arithmetic reads as numbers (not those of its conditions)."""
+    match expr:
+        case ir.Read():
+            yield expr.ref
+        case ir.Pick():
+            yield from numbers_read(expr.then)
+            yield from numbers_read(expr.otherwise)
+        case ir.Calc():
+            yield from numbers_read(expr.left)
+            yield from numbers_read(expr.right)
+        case ir.Neg():
+            yield from numbers_read(expr.item)
+
+
+def evaluation_order(guideline: ir.IRGuideline) -> tuple[tuple[str, ir.IRFact | ir.IRComputed], ...]:
+    """Every derived fact, yes/no and numeric, each after those it reads."""
+    by_name: dict[str, ir.IRFact | ir.IRComputed] = {f.name: f for f in guideline.facts}
+    by_name.update({c.name: c for c in guideline.computed})
+    order = guideline.derived_order or tuple(f.name for f in guideline.facts)
+    return tuple((name, by_name[name]) for name in order)
 
 
 def parts(condition: ir.Cond) -> Iterator[ir.Cond]:

@@ -160,7 +160,7 @@ class _Indexer:
 
     # ---- conditions, tests, values -----------------------------------------------------------
 
-    def expr(self, expr: ast.Expr) -> None:
+    def expr(self, expr: ast.Expr | ast.NumExpr) -> None:
         match expr:
             case ast.Condition():
                 resolved = self.subject(expr.subject)
@@ -169,8 +169,16 @@ class _Indexer:
             case ast.And() | ast.Or():
                 for item in expr.items:
                     self.expr(item)
-            case ast.Not():
+            case ast.Not() | ast.Negate():
                 self.expr(expr.item)
+            case ast.Quantity():  # a name read as a number in a numeric fact
+                self.subject(expr.subject)
+            case ast.Arithmetic():
+                self.expr(expr.left)
+                self.expr(expr.right)
+            case ast.Choice():
+                for part in (expr.condition, expr.then, expr.otherwise):
+                    self.expr(part)
 
     def subject(self, subject: ast.Subject, *, rules: bool = False,
                 table: TableInfo | None = None) -> ValueType | None:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from mmdsl.semantics.arithmetic import Interval, Problem, Typed, Typer
 from mmdsl.semantics.policies import HIT_POLICIES, SINGLE_HIT
 from mmdsl.semantics.types import (
     BoolT,
@@ -97,6 +98,21 @@ class Resolved:
 
 
 @dataclass(frozen=True, slots=True)
+class NumericFact:
+    """A derived fact that is a number: its arithmetic, its type and range, and what in it
+    cannot be computed (reported by check/computed.py)."""
+
+    decl: ast.FactDecl
+    expr: ast.NumExpr
+    typed: Typed
+    problems: tuple[Problem, ...]
+
+    @property
+    def type(self) -> NumberT:
+        return self.typed.number_type()
+
+
+@dataclass(frozen=True, slots=True)
 class Duplicate:
     kind: str
     first: ast.Name
@@ -125,6 +141,8 @@ class Symbols:
     quotes: dict[str, ast.QuoteDecl] = field(default_factory=dict)
     duplicates: list[Duplicate] = field(default_factory=list)
     repeated: list[ast.Statement] = field(default_factory=list)
+    _numeric: dict[str, NumericFact | None] = field(default_factory=dict, repr=False)
+    _typing: set[str] = field(default_factory=set, repr=False)  # facts being typed (cycles)
 
     # ---- lookups -------------------------------------------------------------------------
 
@@ -152,7 +170,8 @@ class Symbols:
             input_type = self.inputs[name].type
             return None if input_type is None else Resolved(name, "input", input_type, False)
         if name in self.facts:
-            return Resolved(name, "fact", BoolT(), False)
+            numeric = self.numeric_fact(name)
+            return Resolved(name, "fact", BoolT() if numeric is None else numeric.type, False)
         if name in self.intervals:
             interval = self.intervals[name]
             return Resolved(name, "interval", DurationT(interval.start.text, interval.end.text),
@@ -165,6 +184,58 @@ class Symbols:
         if len(table.outputs) == 1:
             return _resolve_output(table, next(iter(table.outputs)))
         return None
+
+
+    # ---- computed numbers ------------------------------------------------------------------------
+
+    def numeric_fact(self, name: str) -> NumericFact | None:
+        """The fact `name` if it is a number (its arithmetic typed once), None if it is yes/no.
+
+        A fact that reads itself is typed as an unbounded decimal while it is being typed; the
+        cycle is reported by check/facts.py."""
+        if name in self._numeric:
+            return self._numeric[name]
+        decl = self.facts[name]
+        if name in self._typing:  # on a cycle: a number if written as arithmetic, else yes/no
+            if isinstance(decl.expr, ast.NUMERIC_NODES):
+                return NumericFact(decl, decl.expr, _UNBOUNDED_DECIMAL, ())
+            return None
+        self._typing.add(name)
+        try:
+            expr = self._numeric_expr(decl)
+            info = None
+            if expr is not None:
+                typer = Typer(self._number_of)
+                typed = typer.type_of(expr)
+                info = NumericFact(decl, expr, typed, tuple(typer.problems))
+        finally:
+            self._typing.discard(name)
+        self._numeric[name] = info
+        return info
+
+    def _numeric_expr(self, decl: ast.FactDecl) -> ast.NumExpr | None:
+        """The arithmetic of a fact; a name alone (`fact x = y`) is a number when y is one."""
+        expr = decl.expr
+        if isinstance(expr, ast.NUMERIC_NODES):
+            return expr
+        if isinstance(expr, ast.Condition) and expr.test is None and expr.subject.member is None:
+            name = expr.subject.name.text
+            numeric = (name in self.inputs and isinstance(self.inputs[name].type, NumberT)) or (
+                name in self.facts and self.numeric_fact(name) is not None)
+            if numeric:
+                return ast.Quantity(expr.subject, expr.span)
+        return None
+
+    def _number_of(self, subject: ast.Subject) -> ValueType | None:
+        """What a name read in arithmetic holds (None for what `names` reports: unknown names,
+        tables)."""
+        resolved = self.resolve(subject) if subject.member is None else None
+        if resolved is None or resolved.kind not in ("input", "fact", "interval"):
+            return None
+        return resolved.type
+
+
+_UNBOUNDED_DECIMAL = Typed("decimal", Interval(None, None))
 
 
 def _resolve_output(table: TableInfo, output: str) -> Resolved | None:

@@ -35,7 +35,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mmdsl.backends.decision_view import read_decision
+from mmdsl.backends.review.decision_view import read_decision
 from mmdsl.fhir.names import DEFAULT_BASE
 from mmdsl.fhir.response import facts_from_any
 from mmdsl.runtime.prelude import MAX_FACTS_SIZE, InputError, decision_json, parse_facts_json

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from mmdsl.backends.decision_view import DecisionReading, OptionView, read_decision
+from mmdsl.backends.review.decision_view import DecisionReading, OptionView, read_decision
 from mmdsl.fhir.names import canonical
 from mmdsl.fhir.response import RESOURCE_TYPE, facts_from_response
 from mmdsl.ir.model import IRGuideline

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from mmdsl.backends.review_build import number_range
+from mmdsl.backends.review.build import number_range
 from mmdsl.ir.model import IRGuideline, IRInput, JsonValue
 from mmdsl.ir.verbalize import Vocabulary, member_words, vocabulary_of
 from mmdsl.runtime.inputs import input_fields

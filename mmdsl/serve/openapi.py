@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mmdsl.backends.decision_schema import decision_schema
-from mmdsl.backends.json_schema import facts_schema
+from mmdsl.backends.schema.decision import decision_schema
+from mmdsl.backends.schema.facts import facts_schema
 from mmdsl.ir.model import IRGuideline
 from mmdsl.version import __version__
 

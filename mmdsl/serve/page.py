@@ -1,7 +1,7 @@
 """The pages for clinicians: the view models and their rendering (Jinja2, autoescaped).
 
-The templates (mmdsl/templates/serve_*.html.j2) only print what these view models hold; every
-choice of wording is made here or in mmdsl/backends/decision_view.py.
+The templates (mmdsl/serve/templates/serve_*.html.j2) only print what these view models hold; every
+choice of wording is made here or in mmdsl/backends/review/decision_view.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 import jinja2
 
-from mmdsl.backends.decision_view import DecisionReading
+from mmdsl.backends.review.decision_view import DecisionReading
+from mmdsl.backends.templates import template_environment
 from mmdsl.ir.model import IRGuideline
 from mmdsl.serve.form import Entered, Field, form_fields
 
@@ -83,8 +84,7 @@ def decision_page(name: str, guideline: IRGuideline, entered: Entered,
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("mmdsl", "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return template_environment("mmdsl.serve", autoescape=True, keep_trailing_newline=False)
 
 
 def render(template: str, **context: Any) -> str:
@@ -106,4 +106,4 @@ def render_problem(heading: str, message: str, details: str = "") -> str:
 
 @functools.cache
 def stylesheet() -> bytes:
-    return resources.files("mmdsl").joinpath("templates/serve.css").read_bytes()
+    return resources.files("mmdsl.serve").joinpath("templates/serve.css").read_bytes()

@@ -205,6 +205,51 @@ class Not:
 
 Expr: TypeAlias = Condition | And | Or | Not
 
+# ---- computed numbers: the arithmetic of a numeric fact -------------------------------------
+
+ArithmeticOp = Literal["+", "-", "*", "/", "**"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A name read as a number inside arithmetic: a numeric input or another numeric fact.
+
+    A name alone as the whole of a fact (`fact x = y`) stays a `Condition` without a test: what
+    it is (yes/no or a number) is decided by its type, in the semantics."""
+
+    subject: Subject
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Arithmetic:
+    """`left op right`; a chain `a + b - c` is folded to the left, as it is computed."""
+
+    op: ArithmeticOp
+    left: NumExpr
+    right: NumExpr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Negate:
+    item: NumExpr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """`if CONDITION then E1 else E2`: a number chosen by a condition (points in a score)."""
+
+    condition: Expr
+    then: NumExpr
+    otherwise: NumExpr
+    span: Span
+
+
+NumExpr: TypeAlias = NumberValue | Quantity | Arithmetic | Negate | Choice
+NUMERIC_NODES = (NumberValue, Quantity, Arithmetic, Negate, Choice)
+
 # ---- types --------------------------------------------------------------------------------------
 
 
@@ -340,9 +385,12 @@ class InputDecl:
 
 @dataclass(frozen=True, slots=True)
 class FactDecl:
+    """A derived fact: a condition (a yes/no fact) or arithmetic (a numeric fact); a name alone
+    is either, by the type of what it names."""
+
     name: Name
     description: Text | None
-    expr: Expr
+    expr: Expr | NumExpr
     span: Span
 
 

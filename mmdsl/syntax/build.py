@@ -30,6 +30,42 @@ def _last_word_end(text: str, start: int, end: int) -> int:
     return start + len("\n".join(lines).rstrip())
 
 
+OPERATORS = {"PLUS": "+", "MINUS": "-", "TIMES": "*", "DIVIDE": "/", "POWER": "**"}
+
+
+class MisplacedExpression(Exception):
+    """A number written where a condition is expected, or a condition where a number is: the
+    parser turns it into a syntax diagnostic (MD316)."""
+
+    def __init__(self, span: Span, message: str, help_text: str) -> None:
+        super().__init__(message)
+        self.span, self.message, self.help = span, message, help_text
+
+
+def _joined(first: Span, last: Span) -> Span:
+    return Span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
+
+
+def as_condition(node: Any) -> ast.Expr:
+    """A child that must be a condition (in `and`, `or`, `not`, `if`, the scope, impossible)."""
+    if isinstance(node, ast.NUMERIC_NODES):
+        raise MisplacedExpression(node.span, "a number where a condition is expected",
+                                  "compare the number, such as `score >= 2`")
+    return node  # type: ignore[no-any-return]
+
+
+def as_number(node: Any) -> ast.NumExpr:
+    """A child that must be a number (an operand of arithmetic, a branch of `if`): a name alone
+    is read as a number here."""
+    if isinstance(node, ast.Condition) and node.test is None:
+        return ast.Quantity(node.subject, node.span)
+    if not isinstance(node, ast.NUMERIC_NODES):
+        raise MisplacedExpression(node.span, "a condition where a number is expected",
+                                  "choose a number by the condition: "
+                                  "`(if CONDITION then 1 else 0)`")
+    return node
+
+
 class AstBuilder(Transformer[Token, Any]):
     """Builds AST nodes; `line_offset` / `char_offset` place a chunk of a file in the whole file.
 
@@ -260,14 +296,49 @@ class AstBuilder(Transformer[Token, Any]):
                                 self.name(names[1]), self.name(names[2]), self.span(meta))
 
     def scope_decl(self, meta: Meta, children: list[Any]) -> ast.ScopeDecl:
-        return ast.ScopeDecl(self.text_node(children[0]), children[-1], self.span(meta))
+        return ast.ScopeDecl(self.text_node(children[0]), as_condition(children[-1]),
+                             self.span(meta))
 
     def impossible_decl(self, meta: Meta, children: list[Any]) -> ast.ImpossibleDecl:
-        return ast.ImpossibleDecl(self.name(children[0]), self.text_node(children[1]), children[-1],
-                                  self.span(meta))
+        return ast.ImpossibleDecl(self.name(children[0]), self.text_node(children[1]),
+                                  as_condition(children[-1]), self.span(meta))
 
     def _operands(self, children: list[Any]) -> tuple[ast.Expr, ...]:
-        return tuple(c for c in children if not isinstance(c, Token))
+        return tuple(as_condition(c) for c in children if not isinstance(c, Token))
+
+    # ---- computed numbers -------------------------------------------------------------------------
+
+    def _fold(self, meta: Meta, children: list[Any]) -> ast.NumExpr:
+        """`a op b op c` as ((a op b) op c): operands and operator tokens alternate. The whole
+        spans the rule as written (brackets around its first and last operands included)."""
+        result = as_number(children[0])
+        last = len(children) - 2
+        for index in range(1, len(children), 2):
+            op = OPERATORS[children[index].type]  # the token may hold line breaks and comments
+            right = as_number(children[index + 1])
+            span = self.span(meta) if index == last else _joined(result.span, right.span)
+            result = ast.Arithmetic(op, result, right, span)  # type: ignore[arg-type]
+        return result
+
+    def sum(self, meta: Meta, children: list[Any]) -> ast.NumExpr:
+        return self._fold(meta, children)
+
+    def product(self, meta: Meta, children: list[Any]) -> ast.NumExpr:
+        return self._fold(meta, children)
+
+    def power(self, meta: Meta, children: list[Any]) -> ast.NumExpr:
+        return self._fold(meta, children)
+
+    def negate(self, meta: Meta, children: list[Any]) -> ast.NumExpr:
+        item = as_number(children[-1])
+        if isinstance(item, ast.NumberValue):  # `-0.872` is a number, however it was lexed
+            return ast.NumberValue(-item.value, self.span(meta))
+        return ast.Negate(item, self.span(meta))
+
+    def choice(self, meta: Meta, children: list[Any]) -> ast.Choice:
+        condition, then, otherwise = children
+        return ast.Choice(as_condition(condition), as_number(then), as_number(otherwise),
+                          self.span(meta))
 
     def or_expr(self, meta: Meta, children: list[Any]) -> ast.Or:
         return ast.Or(self._operands(children), self.span(meta))
@@ -276,7 +347,7 @@ class AstBuilder(Transformer[Token, Any]):
         return ast.And(self._operands(children), self.span(meta))
 
     def not_expr(self, meta: Meta, children: list[Any]) -> ast.Not:
-        return ast.Not(children[-1], self.span(meta))
+        return ast.Not(as_condition(children[-1]), self.span(meta))
 
     def is_true(self, meta: Meta, children: list[Any]) -> ast.Condition:
         return ast.Condition(children[0], None, self.span(meta))

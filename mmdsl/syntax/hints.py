@@ -41,7 +41,10 @@ def hint_for_token(source: Source, base: int, text: str, error: UnexpectedToken,
     if position is None or token.type == "$END":
         position = len(text)
     expected = set(error.expected)
-    for hint in (_dashed_range, _unit_after_number, _reversed_comparison):
+    hints = [_dashed_range, _unit_after_number, _reversed_comparison]
+    if token.type == "PLUS" and "PLUS" not in expected:  # `2+` in a cell (arithmetic has `+`)
+        hints.append(_number_plus)
+    for hint in hints:
         found = hint(source, base, text, position, span_of)
         if found is not None:
             return found

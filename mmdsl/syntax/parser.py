@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from importlib import resources
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import VisitError
 
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.codes import lookup
 from mmdsl.source import Source, Span
 from mmdsl.syntax import ast
-from mmdsl.syntax.build import AstBuilder
+from mmdsl.syntax.build import AstBuilder, MisplacedExpression
 from mmdsl.syntax.hints import hint_for_character, hint_for_token
 from mmdsl.syntax.messages import describe_unexpected_token
 from mmdsl.syntax.rows import RowReader
@@ -35,7 +36,8 @@ _STATEMENT_START = re.compile(r"(" + "|".join(STATEMENT_KEYWORDS) + r")(?![\w-])
 MAX_NESTING = 32
 """`not`, `and`, `or` and brackets nested deeper than this are refused. No guideline needs it, and
 every stage after the parser, the generated Python included, walks conditions recursively."""
-NESTING_RULES = frozenset({"not_expr", "and_expr", "or_expr", "not_test", "not_list_test"})
+NESTING_RULES = frozenset({"not_expr", "and_expr", "or_expr", "not_test", "not_list_test",
+                           "sum", "product", "power", "negate", "choice"})
 MAX_DIGITS = 15
 """Numbers have at most 15 digits: every one is then exact as a float, which the verifier and the
 evaluators compute with (a longer one could silently turn into another number)."""
@@ -99,7 +101,14 @@ def parse_chunk_general(source: Source,
     beyond = beyond_limits(source, chunk, tree)
     if beyond is not None:
         return [], beyond
-    return builder.transform(tree), None
+    try:
+        return builder.transform(tree), None
+    except (MisplacedExpression, VisitError) as error:
+        misplaced = error.orig_exc if isinstance(error, VisitError) else error
+        if not isinstance(misplaced, MisplacedExpression):
+            raise
+        return [], lookup("misplaced-expression").at(source.path, misplaced.span,
+                                                     misplaced.message, help=misplaced.help)
 
 
 def parse_table_fast(source: Source, chunk: Chunk) -> ast.TableDecl | None:

@@ -21,8 +21,9 @@ def names_in_cell(cell: ast.Cell | None) -> list[ast.Name]:
             if isinstance(t, ast.ValueTest) and isinstance(t.value, ast.NameValue)]
 
 
-def conditions(expr: ast.Expr) -> Iterator[ast.Condition]:
-    """The conditions (subject and test) inside an expression, left to right."""
+def conditions(expr: ast.Expr | ast.NumExpr) -> Iterator[ast.Condition]:
+    """The conditions (subject and test) inside an expression, left to right; in arithmetic,
+    those of each `if` (the names it reads as numbers are `quantities`)."""
     match expr:
         case ast.Condition():
             yield expr
@@ -31,6 +32,30 @@ def conditions(expr: ast.Expr) -> Iterator[ast.Condition]:
                 yield from conditions(item)
         case ast.Not():
             yield from conditions(expr.item)
+        case ast.Negate():
+            yield from conditions(expr.item)
+        case ast.Arithmetic():
+            yield from conditions(expr.left)
+            yield from conditions(expr.right)
+        case ast.Choice():
+            yield from conditions(expr.condition)
+            yield from conditions(expr.then)
+            yield from conditions(expr.otherwise)
+
+
+def quantities(expr: ast.Expr | ast.NumExpr) -> Iterator[ast.Quantity]:
+    """The names an expression reads as numbers (operands of arithmetic), left to right."""
+    match expr:
+        case ast.Quantity():
+            yield expr
+        case ast.Negate():
+            yield from quantities(expr.item)
+        case ast.Arithmetic():
+            yield from quantities(expr.left)
+            yield from quantities(expr.right)
+        case ast.Choice():
+            yield from quantities(expr.then)
+            yield from quantities(expr.otherwise)
 
 
 def inner_tests(test: ast.Test) -> Iterator[ast.Test]:

@@ -21,6 +21,7 @@ from typing import Any
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, parts, refs_read
 from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
+from mmdsl.verify.computed import ComputedValues, NotEnumerable, enumerated_inputs, passes
 from mmdsl.verify.time import abstract_time
 
 OTHER_TEXT = "\u0000other"  # the member that stands for every text value no table names
@@ -91,6 +92,9 @@ class Encoder:
         self._matches: dict[str, list[int]] = {}
         self._selections: dict[str, list[int]] = {}
         self._numbers: dict[str, dict[ir.Scalar | None, int]] = {}
+        self.computed = ComputedValues(
+            self.bdd, guideline, self.condition,
+            lambda ref, value: self._compare(self.dimensions[ref], "==", float(value)))
         scope = guideline.scope
         # patients in an impossible combination are no patients: they count as outside the scope
         # (so that no input they read becomes an axis of verify/boxes.py, whose exactness needs it)
@@ -229,12 +233,22 @@ class Encoder:
     def _test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
         if cond.ref in self.dimensions:
             return self._input_test(self.dimensions[cond.ref], cond)
+        if cond.ref in self.computed.computed:
+            return self._computed_test(cond)
         fact = self._fact_decls.get(cond.ref)
         if fact is not None:
             value = self.fact(fact.name)
             assert isinstance(cond, ir.OneOf)
             return self._bool_value(value, cond.values)
         return self._output_test(cond)
+
+    def _computed_test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
+        """A test on a numeric fact: the patients of the values that pass it (verify/computed.py)."""
+        assert isinstance(cond, ir.Compare | ir.OneOf)
+        try:
+            return self.computed.test(cond.ref, lambda value: passes(cond, value))
+        except NotEnumerable as refused:
+            raise Unverifiable(cond.ref, f"a computed number over {refused.why}") from None
 
     def fact(self, name: str) -> int:
         if name not in self._facts:
@@ -522,6 +536,9 @@ def _numeric_constants(guideline: ir.IRGuideline) -> dict[str, set[tuple[float, 
             continue
         for op, value in _comparisons(cond):
             found.setdefault(cond.ref, set()).add(threshold_key(value_type, op, value))  # type: ignore[union-attr]
+    for ref, values in enumerated_inputs(guideline).items():  # each value of a number's operand
+        found.setdefault(ref, set()).update(threshold_key(types[ref], op, float(v))
+                                            for v in values for op in (">=", ">"))
     return found
 
 

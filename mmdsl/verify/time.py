@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from itertools import product
 
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import conditions
+from mmdsl.ir.walk import conditions, with_choices
 from mmdsl.semantics import calendar
 
 CYCLE_START = date(2000, 1, 1)  # the end dates tried are of 2000 to 2399: witnesses read as dates
@@ -290,7 +290,9 @@ def _rewritten(guideline: ir.IRGuideline, inputs: tuple[ir.IRInput, ...],
     scope = replace(guideline.scope, condition=swap(guideline.scope.condition)) \
         if guideline.scope else None
     impossible = tuple(replace(i, condition=swap(i.condition)) for i in guideline.impossible)
+    computed = tuple(replace(c, expr=with_choices(c.expr, swap)) for c in guideline.computed)
     return replace(guideline, inputs=inputs, facts=facts, scope=scope, impossible=impossible,
+                   computed=computed,
                    tables=tuple(abstraction.table(t) for t in guideline.tables), intervals=(),
                    evaluation_date=None)
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mmdsl.backends.pycode import WIDTH, Plain, Str, layout, literal, one_line, render
-from mmdsl.backends.python_conditions import Refs, condition_code
+from mmdsl.backends.python.conditions import Refs, condition_code
+from mmdsl.backends.python.pycode import WIDTH, Plain, Str, layout, literal, one_line, render
 from mmdsl.interpreter import holds
 from mmdsl.ir import model as ir
 

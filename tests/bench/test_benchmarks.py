@@ -89,3 +89,20 @@ def test_the_report_gives_the_front_end_targets() -> None:
     targets = report.markdown(results).split("## Targets")[1].split("\n## ")[0]
     for stage in compilation.FRONT_END_STAGES:
         assert f"| {stage}, 40 rows × 10 columns < 1 s CPU |" in targets
+
+
+def test_the_report_gives_the_cohort_targets() -> None:
+    results = run.Results(run.QUICK, "test")
+    results.cohort = {
+        "patients": 1000, "load": (1.0, 1.0, 1.0), "generate (mmdsl cohort --generate)": 1.0,
+        "command": "mmdsl cohort", "cohort runs": [0.5], "cohort cpu": [0.4],
+        "engine stages": {"read and check": 0.1}, "engine runs": [0.3], "decided": 1000,
+        "columns to facts dicts": 0.1, "loop runs": [1.0], "interpreter seconds per patient": 1e-4,
+        "identical": 999, "compared": 1000, "cohort median": 0.5, "cohort cpu median": 0.4,
+        "engine median": 0.3, "loop median": 1.0,
+        "large": {"patients": 10_000, "runs": [16.0], "cpu": [10.0], "median": 16.0,
+                  "cpu median": 10.0, "load": (1.0, 1.0, 1.0)}}
+    text = report.markdown(results)
+    assert "| cohort of 10,000 patients < 15 s (end to end) | 16.0 s wall, 10.0 s CPU" in text
+    assert "| cohort output identical to the evaluator (1,000 patients) | 999 of 1,000 | – | " \
+           "**not met** |" in text

@@ -112,7 +112,7 @@ POLICIES = ROOT / "tests" / "fixtures" / "backend" / "policies.mmdsl"
 
 def test_the_text_reads_every_kind_of_table_and_a_conflict() -> None:
     """Every hit policy (the fixture overlaps on purpose, so it is compiled unverified)."""
-    from mmdsl.backends.decision_view import read_decision, render_text
+    from mmdsl.backends.review.decision_view import read_decision, render_text
     from mmdsl.interpreter import evaluate
     from mmdsl.pipeline import compile_source
     from mmdsl.source import Source

@@ -3,14 +3,23 @@ and JSON Lines) decides as the evaluator, and a date that does not exist is refu
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from mmdsl.cohort.compare import result
 from mmdsl.cohort.engine import evaluate_cohort
 from mmdsl.cohort.synthetic import write_csv, write_jsonl, write_parquet
-from tests.cohort.support import ROOT, disagreements, lowered, pa, patients, pq, rows_of
+from tests.cohort.support import (
+    ROOT,
+    decisions,
+    disagreements,
+    lowered,
+    pa,
+    patients,
+    pq,
+    rows_of,
+)
 
 SECOND_DOSE = ROOT / "examples" / "second_dose.mmdsl"
 
@@ -36,6 +45,7 @@ def test_dates_written_as_text_in_parquet_are_read_and_checked(tmp_path: Path) -
     out = tmp_path / "decisions.parquet"
     report = evaluate_cohort(guideline, source, out)
     assert (report.decided, report.invalid_rows) == (1, 1)
-    [decided] = pq.read_table(out).to_pylist()
-    assert json.loads(decided["second_dose"])["give"] == "now"  # 183 days, six completed months
+    [decided], tables = decisions(out)
+    given = result(tables["second_dose"], decided["second_dose"])  # 183 days, six completed months
+    assert given["give"] == "now"
     assert [p.field for p in report.problems] == ["evaluation_date", "first_dose"]

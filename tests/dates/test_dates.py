@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from mmdsl.backends.json_schema import render_schema
+from mmdsl.backends.schema.facts import render_schema
 from mmdsl.interpreter import evaluate as interpret
 from mmdsl.pipeline import compile_source
 from mmdsl.runtime.prelude import InputError
@@ -196,8 +196,8 @@ def test_a_scope_on_a_duration_the_verifier_cannot_reason_about_is_not_checked()
 
 
 def test_dmn_export_writes_a_column_per_unit_and_import_joins_them_back() -> None:
-    from mmdsl.dmn.importer import import_dmn
-    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.backends.dmn.writer import export_dmn
+    from mmdsl.frontends.dmn.importer import import_dmn
 
     exported = export_dmn(compile_file(SECOND_DOSE)).text
     assert "<text>since_first_weeks</text>" in exported and "since_first_days / 7" in exported
@@ -283,7 +283,7 @@ def test_a_duration_alone_in_a_cell_is_exactly_that_long() -> None:
 def test_decisions_with_an_evaluation_date_fit_the_decision_schema() -> None:
     from jsonschema import Draft202012Validator
 
-    from mmdsl.backends.decision_schema import decision_schema
+    from mmdsl.backends.schema.decision import decision_schema
 
     guideline = compile_file(SECOND_DOSE)
     schema = decision_schema(guideline)

@@ -18,9 +18,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from mmdsl.dmn import feel
 from mmdsl.dmn.model import DMN15
-from mmdsl.dmn.safexml import parse
+from mmdsl.frontends.dmn import feel
+from mmdsl.frontends.dmn.safexml import parse
 
 TEMPORAL = re.compile(r"^\s*(@|date\s*\(|time\s*\(|date and time\s*\(|duration\s*\()")
 

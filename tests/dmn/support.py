@@ -7,7 +7,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from mmdsl.diagnostics.render import render_text
-from mmdsl.dmn.importer import ImportResult, import_dmn
+from mmdsl.frontends.dmn.importer import ImportResult, import_dmn
 from mmdsl.interpreter import evaluate
 
 DMN15 = "https://www.omg.org/spec/DMN/20230324/MODEL/"

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from mmdsl.diagnostics.model import Severity
-from mmdsl.dmn.importer import ImportResult, import_dmn
-from mmdsl.dmn.safexml import Element, parse
-from mmdsl.dmn.translate import DecisionName, Translation
-from mmdsl.dmn.types import ValueType
+from mmdsl.frontends.dmn.importer import ImportResult, import_dmn
+from mmdsl.frontends.dmn.safexml import Element, parse
+from mmdsl.frontends.dmn.translate import DecisionName, InputName, Translation
+from mmdsl.frontends.dmn.types import ValueType
 from mmdsl.interpreter import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,8 +126,11 @@ def _simple(element: Element) -> Value:
 
 @cache
 def imported(model: Path) -> ImportResult:
-    """The import of a model, once per model (its compilation includes all of mmdsl's checks)."""
-    return import_dmn(model.read_bytes(), model.name, f"{model.stem}.mmdsl")
+    """The import of a model, once per model (its compilation includes all of mmdsl's checks).
+
+    A partial import: a decision mmdsl cannot say is left out with its reason, and the cases
+    that ask for it are refused with that reason; the other decisions of the model still run."""
+    return import_dmn(model.read_bytes(), model.name, f"{model.stem}.mmdsl", partial=True)
 
 
 def problems_of(result: ImportResult) -> str:
@@ -165,6 +168,9 @@ def _outcome(case: Case) -> Outcome:
     try:
         result = imported(case.model)
         guideline = result.compilation.guideline if result.compilation else None
+        left_out = left_out_reason(case, result.translation)
+        if left_out:
+            return Outcome("refused", left_out)
         if guideline is None:
             return Outcome("refused", refusal_reason(result))
         try:
@@ -191,11 +197,25 @@ class UnsupportedInput(ValueError):
 
 def refusal_reason(result: ImportResult) -> str:
     """The first error of the import, as `MD702 literal expression ...` (one line)."""
+    compiled = result.compilation.diagnostics if result.compilation else []
+    if result.translation.left_out:  # a partial import: what failed is the text's compilation
+        errors = [d for d in compiled if d.severity is Severity.ERROR]
+        if errors:
+            return f"the imported text does not compile: {errors[0].code} {errors[0].message}"
     errors = [d for d in result.all_diagnostics if d.severity is Severity.ERROR]
     if not errors:
         return "does not import"
     first = errors[0]
     return f"{first.code} {first.message}"
+
+
+def left_out_reason(case: Case, translation: Translation) -> str | None:
+    """Why the partial import cannot answer the case: a decision it asks for was left out."""
+    for expected in case.expected:
+        reason = translation.left_out.get(expected.decision)
+        if reason is not None:  # the name as `…`, so that the cases of one reason list together
+            return f"left out: {reason.replace(f'`{expected.decision}`', '`…`')}"
+    return None
 
 
 def _first_line(error: Exception) -> str:
@@ -218,11 +238,42 @@ def differences(case: Case, decision: dict[str, Any], translation: Translation) 
 def facts_for(case: Case, translation: Translation) -> dict[str, Any]:
     facts = {}
     for dmn_name, value in case.inputs.items():
+        if dmn_name in translation.components:  # a context, one input per component
+            facts.update(component_facts(dmn_name, value, translation.components[dmn_name]))
+            continue
         mapping = translation.inputs.get(dmn_name)
+        if mapping is None and dmn_name in translation.left_out:
+            continue  # no decision that is kept reads it
         if mapping is None:
             raise UnsupportedInput(f"the model has no input `{dmn_name}`")
+        if value is None:  # docs/dmn.md, "Null inputs"
+            raise UnsupportedInput(f"{dmn_name} is null; an mmdsl input always has a value")
         facts[mapping.name] = fact_value(value, mapping.type)
     return facts
+
+
+def component_facts(dmn_name: str, value: Value, components: dict[str, InputName]
+                    ) -> dict[str, Any]:
+    """A context's values on the inputs its components became; a component the case does not
+    give is left out (mmdsl then refuses the case: its inputs are required)."""
+    if not isinstance(value, dict):
+        raise UnsupportedInput(f"{dmn_name}: expected a context, got {value!r}")
+    paths = dict(_paths(value))
+    unknown = sorted(set(paths) - set(components))
+    if unknown:
+        raise UnsupportedInput(f"{dmn_name}: the model has no component `{unknown[0]}`")
+    return {components[c].name: fact_value(v, components[c].type) for c, v in paths.items()}
+
+
+def _paths(value: dict[str, Value], prefix: str = "") -> list[tuple[str, Value]]:
+    """A context's simple values by path: `{"Monthly": {"Income": 1}}` gives `Monthly.Income`."""
+    found: list[tuple[str, Value]] = []
+    for key, item in value.items():
+        if isinstance(item, dict):
+            found += _paths(item, f"{prefix}{key}.")
+        else:
+            found.append((f"{prefix}{key}", item))
+    return found
 
 
 def fact_value(value: Value, value_type: ValueType) -> Any:
@@ -239,6 +290,8 @@ def dmn_result(decision: dict[str, Any], mapping: DecisionName) -> Value:
     """The DMN result of one decision, from mmdsl's decision JSON."""
     if mapping.result == "fact":
         return bool(decision["derived"][mapping.name])
+    if mapping.result == "computed":  # a computed number (`fact NAME = EXPR`)
+        return _number(decision["derived"][mapping.name])
     result = decision.get(mapping.name)
     if mapping.result == "number":
         return _number(result)

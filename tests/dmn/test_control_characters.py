@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mmdsl.backends.dmn.writer import export_dmn
 from mmdsl.check import control_characters, registry
 from mmdsl.cli import main
-from mmdsl.dmn.writer import export_dmn
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
 
@@ -77,7 +77,7 @@ def test_what_is_allowed_exports_as_well_formed_xml() -> None:
 @pytest.mark.parametrize("kept", ["\t", "\u0085", "\u2028", "\u2029", "\x7f", "\x80", "\x9f", "\r",
                                   "a\tb\u2028c\rd"], ids=repr)
 def test_an_export_imports_back_with_the_same_text(kept: str) -> None:
-    from mmdsl.dmn.importer import import_dmn
+    from mmdsl.frontends.dmn.importer import import_dmn
 
     compilation = compile_source(Source("ok.mmdsl", TABLE.format(text=f"t{kept}")), verify=False)
     assert compilation.guideline is not None

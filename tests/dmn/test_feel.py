@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from mmdsl.dmn import feel
-from mmdsl.dmn.cells import CellProblem, Column, cell_text, condition_text, output_text
-from mmdsl.dmn.mmdsltext import number_text, quote_exact, quote_loose
 from mmdsl.dmn.names import Namespace, mmdsl_name
-from mmdsl.dmn.types import ValueType
+from mmdsl.frontends.dmn import feel
+from mmdsl.frontends.dmn.cells import CellProblem, Column, cell_text, condition_text, output_text
+from mmdsl.frontends.dmn.mmdsltext import number_text, quote_exact, quote_loose
+from mmdsl.frontends.dmn.types import ValueType
 
 NUMBER = Column(ValueType("decimal"))
 TEXT = Column(ValueType("text"))

@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
+from mmdsl.backends.dmn.writer import export_dmn
 from mmdsl.dmn.model import MMDSL_NAMESPACE
-from mmdsl.dmn.writer import export_dmn
 from mmdsl.interpreter import evaluate
 from mmdsl.ir import model as ir
 from mmdsl.pipeline import compile_path
@@ -35,7 +35,7 @@ from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import InputError, validate_facts
 from mmdsl.semantics import calendar
 from tests.backend.facts import named_values, random_facts
-from tests.dmn.tck import imported, level_2_cases, level_3_table_cases
+from tests.dmn.tck import facts_for, imported, level_2_cases, level_3_table_cases, outcome_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("feelin_eval.mjs")
@@ -55,9 +55,11 @@ class Job:
     scope: str | None
 
 
-def job_for(guideline: ir.IRGuideline) -> Job:
+def job_for(guideline: ir.IRGuideline, cases: list[dict[str, Any]] | None = None) -> Job:
+    """The export's job; `cases`: more patients (a TCK model's test cases, as mmdsl facts)."""
     document = export_dmn(guideline).text
-    return Job(guideline, decisions_of(document), patients_of(guideline), scope_decision(document))
+    return Job(guideline, decisions_of(document), patients_of(guideline, cases or []),
+               scope_decision(document))
 
 
 def feelin(jobs: list[Job]) -> list[list[dict[str, Any]]]:
@@ -122,19 +124,21 @@ def scope_decision(document: str) -> str | None:
 # ---- mmdsl's side ----------------------------------------------------------------------------------
 
 
-def patients_of(guideline: ir.IRGuideline) -> list[dict[str, Any]]:
-    """The worked examples and random patients, as mmdsl validates them (defaults and included
-    members filled in: DMN has neither, so the DMN engine gets the values mmdsl decides on)."""
+def patients_of(guideline: ir.IRGuideline, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The worked examples, the given cases and random patients, as mmdsl validates them
+    (defaults and included members filled in: DMN has neither, so the DMN engine gets the values
+    mmdsl decides on)."""
     rng = random.Random(20261204)
     named = named_values(guideline)
     fields = input_fields(guideline.inputs)
     found = []
-    for facts in [dict(e.facts) for e in guideline.examples] + \
+    for facts in [dict(e.facts) for e in guideline.examples] + cases + \
             [random_facts(guideline, rng, named) for _ in range(PATIENTS)]:
         try:
             values = validate_facts(facts, fields)
             evaluate(guideline, facts)  # also refuses a combination declared impossible
         except InputError:
+            assert not any(facts is case for case in cases), "a passed TCK case is refused"
             continue  # mmdsl decides nothing for these facts: nothing to compare
         found.append({item.name: dmn_input(values[item.name], item) for item in guideline.inputs})
     return found
@@ -233,8 +237,22 @@ def test_durations_export_decides_alike_in_feelin() -> None:
 
 
 def imported_tck_models() -> list[Path]:
+    """The TCK models mmdsl imports, wholly or partly (the decisions it can say; tests/dmn/tck.py)."""
     models = sorted({case.model for case in level_2_cases() + level_3_table_cases()})
-    return [model for model in models if imported(model).ok]
+    return [model for model in models if compiled(model) is not None]
+
+
+def compiled(model: Path) -> ir.IRGuideline | None:
+    compilation = imported(model).compilation
+    return compilation.guideline if compilation is not None else None
+
+
+def passed_case_facts(model: Path) -> list[dict[str, Any]]:
+    """The model's TCK cases that mmdsl passes, as mmdsl facts: feelin deciding alike on them
+    means the export gives the TCK's expected results too."""
+    cases = [case for case in level_2_cases() + level_3_table_cases()
+             if case.model == model and outcome_of(case).status == "passed"]
+    return [facts_for(case, imported(model).translation) for case in cases]
 
 
 @cache
@@ -242,9 +260,9 @@ def tck_results() -> dict[Path, list[str]]:
     """The differences of every exported TCK model, all evaluated by feelin in one run."""
     jobs = {}
     for model in imported_tck_models():
-        compilation = imported(model).compilation
-        assert compilation is not None and compilation.guideline is not None
-        jobs[model] = job_for(compilation.guideline)
+        guideline = compiled(model)
+        assert guideline is not None
+        jobs[model] = job_for(guideline, passed_case_facts(model))
         assert jobs[model].patients, model.name
     results = feelin(list(jobs.values()))
     return {model: differences(job, theirs)
@@ -258,5 +276,9 @@ def test_an_exported_tck_model_decides_alike_in_feelin(model: Path) -> None:
 
 
 def test_every_model_mmdsl_imports_is_compared() -> None:
-    """The TCK models compared are those the import takes; they must not fall below today's."""
-    assert len(imported_tck_models()) >= 17
+    """The TCK models compared are those the import takes, wholly or partly; they must not fall
+    below today's, and every TCK case mmdsl passes is one of their patients."""
+    assert len(imported_tck_models()) >= 23
+    passed = sum(outcome_of(case).status == "passed"
+                 for case in level_2_cases() + level_3_table_cases())
+    assert sum(len(passed_case_facts(model)) for model in imported_tck_models()) == passed

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mmdsl.dmn import safexml
+from mmdsl.frontends.dmn import safexml
 from tests.dmn.support import codes, decide, imported, input_data, model, problems, table
 
 STATUS = '<output name="Status" typeRef="string"><outputValues><text>"Approved", "Declined"' \
@@ -166,7 +166,7 @@ def test_a_default_that_mmdsl_cannot_state_is_refused() -> None:
     ('<import namespace="x" importType="y" name="z"/>', "MD702", (4, 1)),
     ('<decision id="d" name="d">\n<context/></decision>', "MD702", (5, 1)),
     ('<decision id="d" name="d"><invocation/></decision>', "MD702", (4, 27)),
-    ('<decision id="d" name="d"><variable name="d" typeRef="number"/>'
+    ('<decision id="d" name="d"><variable name="d" typeRef="string"/>'
      "<literalExpression><text>1 + 2</text></literalExpression></decision>", "MD702", (4, 64)),
     ('<inputData id="i" name="born"><variable name="born" typeRef="date and time"/></inputData>',
      "MD704", (4, 1)),
@@ -320,8 +320,8 @@ def mutated(root: ET.Element, rng: random.Random) -> bytes:
 def test_mutated_models_give_diagnostics_never_tracebacks() -> None:
     """Broken and odd models (seeded mutations of the TCK models and of an mmdsl export) are
     reported, or translated into mmdsl that parses; the import never fails by itself."""
-    from mmdsl.dmn import importer
-    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.backends.dmn.writer import export_dmn
+    from mmdsl.frontends.dmn import importer
     from mmdsl.pipeline import compile_path
     from tests.dmn.tck import tck_folder
 
@@ -360,7 +360,7 @@ example grown_up "An adult called \\"Ann\\""
 
 
 def exported_worked() -> str:
-    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.backends.dmn.writer import export_dmn
     from mmdsl.pipeline import compile_source
     from mmdsl.source import Source
 
@@ -405,3 +405,98 @@ def test_hostile_extension_values_stay_out_of_the_mmdsl_text() -> None:
     assert result.ok, problems(result)
     assert result.text is not None and "example grown_up" not in result.text
     assert codes(result).count("MD440") == 1
+
+
+# ---- a partial import ------------------------------------------------------------------------------
+
+
+def literal(name: str, type_ref: str, text: str) -> str:
+    return (f'<decision id="d_{name}" name="{name}"><variable name="{name}" typeRef="{type_ref}"/>'
+            f"<literalExpression><text>{text}</text></literalExpression></decision>")
+
+
+PARTIAL_MODEL = (input_data("Age", "number") + input_data("Name", "string")
+                 + table("Approval", 'hitPolicy="FIRST"', ["Age"], [STATUS],
+                         [[">= 18", '"Approved"'], ["-", '"Declined"']])
+                 + literal("Greeting", "string", '"Hello " + Name'))
+
+
+def test_a_partial_import_leaves_out_what_it_cannot_say_and_keeps_the_rest() -> None:
+    whole = imported(model(PARTIAL_MODEL))
+    assert whole.text is None and "MD702" in codes(whole)
+    from mmdsl.frontends.dmn.importer import import_dmn
+
+    part = import_dmn(model(PARTIAL_MODEL), "model.dmn", "model.mmdsl", partial=True)
+    assert not part.ok and "MD702" in codes(part)  # the import's error stands
+    assert part.translation.left_out["Greeting"].startswith("MD702 decision `Greeting`")
+    # `Name` is read only by the decision left out: not declared, so not required
+    assert part.translation.left_out["Name"] == "no decision that is kept reads it"
+    assert "Name" not in part.translation.inputs
+    assert decide(part, {"Age": 30})["Approval"]["Status"] == "Approved"
+
+
+def test_a_context_input_is_one_input_per_component() -> None:
+    items = ('<itemDefinition name="tA"><itemComponent name="name"><typeRef>string</typeRef>'
+             '</itemComponent><itemComponent name="price"><typeRef>number</typeRef>'
+             "</itemComponent></itemDefinition>")
+    body = (items + input_data("structA", "tA")
+            + table("priceGt10", "", ["structA.price"], ['<output typeRef="boolean"/>'],
+                    [[">10", "true"], ["<=10", "false"]], type_ref="boolean"))
+    result = imported(model(body))
+    assert result.ok, problems(result)
+    assert result.text is not None
+    assert 'input structA_price: decimal "structA.price"' in result.text
+    assert "| structA_price |" in result.text
+    parts = result.translation.components["structA"]
+    assert (parts["price"].name, parts["name"].name) == ("structA_price", "structA_name")
+    decided = decide(result, {"structA_price": 20, "structA_name": "widget"})
+    assert decided["priceGt10"]["priceGt10"] is True
+
+
+def test_a_context_with_a_component_mmdsl_cannot_hold_is_refused_naming_it() -> None:
+    items = ('<itemDefinition name="tA"><itemComponent name="when"><typeRef>time</typeRef>'
+             "</itemComponent></itemDefinition>")
+    result = imported(model(items + input_data("structA", "tA")))
+    assert any("component `when`" in d.message for d in result.all_diagnostics
+               if d.code == "MD704"), problems(result)
+
+
+BKM = ('<businessKnowledgeModel id="k" name="Risk rules"><encapsulatedLogic>'
+       '<formalParameter name="Years" typeRef="number"/>'
+       '<decisionTable hitPolicy="FIRST"><input><inputExpression typeRef="number"><text>Years'
+       '</text></inputExpression></input><output typeRef="string"/>'
+       '<rule><inputEntry><text>&lt; 18</text></inputEntry><outputEntry><text>"minor"</text>'
+       '</outputEntry></rule><rule><inputEntry><text>-</text></inputEntry><outputEntry>'
+       '<text>"adult"</text></outputEntry></rule></decisionTable></encapsulatedLogic>'
+       "</businessKnowledgeModel>")
+
+
+def invocation(binding: str) -> str:
+    return ('<decision id="d_r" name="Risk"><variable name="Risk" typeRef="string"/>'
+            '<knowledgeRequirement><requiredKnowledge href="#k"/></knowledgeRequirement>'
+            "<invocation><literalExpression><text>Risk rules</text></literalExpression>"
+            f"{binding}</invocation></decision>")
+
+
+def test_a_decision_invoking_a_table_knowledge_model_reads_as_that_table() -> None:
+    items = ('<itemDefinition name="tP"><itemComponent name="Age"><typeRef>number</typeRef>'
+             "</itemComponent></itemDefinition>")
+    binding = ('<binding><parameter name="Years"/><literalExpression><text>Patient.Age</text>'
+               "</literalExpression></binding>")
+    result = imported(model(items + input_data("Patient", "tP") + BKM + invocation(binding)))
+    assert result.ok, problems(result)
+    assert result.text is not None and "| Patient_Age |" in result.text
+    assert decide(result, {"Patient_Age": 12})["Risk"]["Risk"] == "minor"
+    assert decide(result, {"Patient_Age": 40})["Risk"]["Risk"] == "adult"
+
+
+def test_an_invocation_that_does_not_bind_a_column_is_refused() -> None:
+    result = imported(model(input_data("Age", "number") + BKM + invocation("")))
+    assert any("column `Years` is not bound" in d.message for d in result.all_diagnostics
+               if d.code == "MD702"), problems(result)
+
+
+def test_a_constant_yes_no_decision_is_refused_with_the_reason() -> None:
+    result = imported(model(literal("Always", "boolean", "true")))
+    assert any("is the constant `true`" in d.message for d in result.all_diagnostics
+               if d.code == "MD702"), problems(result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from mmdsl.dmn import feel
+from mmdsl.frontends.dmn import feel
 from tests.dmn.support import codes, imported, problems
 from tests.reliability.dmn_growth import DIMENSIONS, FLAG, Dimension, _model, growth
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from mmdsl.dmn.importer import import_dmn
-from mmdsl.dmn.writer import export_dmn
+from mmdsl.backends.dmn.writer import export_dmn
+from mmdsl.frontends.dmn.importer import import_dmn
 from mmdsl.interpreter import evaluate
 from mmdsl.ir import model as ir
 from mmdsl.pipeline import compile_source

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from mmdsl.dmn.importer import import_dmn
+from mmdsl.frontends.dmn.importer import import_dmn
 from mmdsl.interpreter import evaluate
 from tests.dmn import feel_in
 from tests.dmn.tck import (
@@ -47,7 +47,7 @@ FEEL_IN = LEVEL_3 / "0072-feel-in"
 
 # Raised as the import learns more; never lowered (docs/dmn.md lists every case not passed).
 LEVEL_2_FLOOR = 57
-LEVEL_3_TABLES_FLOOR = 0
+LEVEL_3_TABLES_FLOOR = 5
 
 
 def folders(level: Path) -> list[Path]:

@@ -12,7 +12,7 @@ from functools import cache
 import pytest
 import xmlschema
 
-from mmdsl.dmn.writer import export_dmn
+from mmdsl.backends.dmn.writer import export_dmn
 from tests.dmn.tck import tck_folder
 from tests.dmn.test_round_trip import compiled, guidelines
 
@@ -61,7 +61,7 @@ def test_the_validator_refuses_an_invalid_model() -> None:
 
 def test_dmn_reading_and_writing_need_only_the_standard_library() -> None:
     """The runtime stays lark, jinja2 and click: neither direction loads an XML package."""
-    code = ("import sys, mmdsl.dmn.importer, mmdsl.dmn.writer, mmdsl.commands.dmn; "
+    code = ("import sys, mmdsl.frontends.dmn.importer, mmdsl.backends.dmn.writer, mmdsl.commands.dmn; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('xmlschema', 'lxml', 'defusedxml', 'elementpath')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -201,8 +201,8 @@ def _sql(guideline: IRGuideline, text: str, value: str) -> list[str]:
 def _dmn(guideline: IRGuideline, text: str, value: str) -> list[str]:
     import xml.etree.ElementTree as ET
 
-    from mmdsl.dmn.importer import import_dmn
-    from mmdsl.dmn.writer import export_dmn
+    from mmdsl.frontends.dmn.importer import import_dmn
+    from mmdsl.backends.dmn.writer import export_dmn
 
     document = export_dmn(guideline, text).text
     root = ET.fromstring(document.encode("utf-8"))
@@ -225,7 +225,7 @@ def _dmn(guideline: IRGuideline, text: str, value: str) -> list[str]:
 
 
 def _json(guideline: IRGuideline, text: str, value: str) -> list[str]:
-    from mmdsl.backends.json_schema import render_schema
+    from mmdsl.backends.schema.facts import render_schema
 
     found = json.dumps(json.loads(render_schema(guideline)), ensure_ascii=False)
     return [] if json.dumps("said " + value, ensure_ascii=False)[1:-1] in found else [

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from mmdsl.dmn.importer import ImportResult, import_dmn
-from mmdsl.dmn.writer import export_dmn
+from mmdsl.backends.dmn.writer import export_dmn
+from mmdsl.frontends.dmn.importer import ImportResult, import_dmn
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
 

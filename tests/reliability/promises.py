@@ -202,9 +202,9 @@ def consistency_problems(compilation: Compilation) -> list[str]:
 
 def backend_problems(guideline: IRGuideline) -> list[str]:
     """The generated module, the schema and the review documents of a guideline without errors."""
-    from mmdsl.backends.json_schema import render_schema
     from mmdsl.backends.python import render_module
     from mmdsl.backends.review import render_html, render_markdown, run_examples
+    from mmdsl.backends.schema.facts import render_schema
     from mmdsl.examples import run_file_examples
 
     problems = module_problems(guideline, render_module(guideline))

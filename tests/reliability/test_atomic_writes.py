@@ -140,7 +140,7 @@ def test_a_failure_while_rendering_writes_no_file_at_all(workdir: Path,
     def broken(guideline: object) -> str:
         raise RuntimeError("the disk is full of schemas")
 
-    monkeypatch.setattr("mmdsl.backends.json_schema.render_schema", broken)
+    monkeypatch.setattr("mmdsl.backends.schema.facts.render_schema", broken)
     status, output = mmdsl("compile", "tables/", "-o", "out")
     assert status == 1 and "internal error" in output
     assert snapshot(workdir / "out") == before

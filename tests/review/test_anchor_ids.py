@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from mmdsl.backends.review_build import anchor, rule_anchor
+from mmdsl.backends.review.build import anchor, rule_anchor
 
 
 def test_the_reported_pair_gets_two_ids() -> None:

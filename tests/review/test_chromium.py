@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from mmdsl.backends.review import render_html
-from mmdsl.backends.review_build import build_review
+from mmdsl.backends.review.build import build_review
 from mmdsl.examples import ExampleOutcome
 from mmdsl.ir.model import IRGuideline
 from tests.review.support import HOSTILE, compiled, demo, demo_results

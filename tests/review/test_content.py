@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from mmdsl.backends.review import render_html, render_markdown
-from mmdsl.backends.review_build import build_review
-from mmdsl.backends.review_view import UncoveredCase
+from mmdsl.backends.review.build import build_review
+from mmdsl.backends.review.view import UncoveredCase
 from mmdsl.examples import ExampleOutcome, ExpectationResult
 from mmdsl.ir.model import IRClinicalSource, IRPassage
 from tests.review.support import DEMO_SHOWN, demo, demo_results

@@ -16,7 +16,7 @@ import pytest
 from mmdsl.backends.review import markdown_code, markdown_fenced, markdown_text, render_html, render_markdown
 from tests.review.support import HOSTILE, compiled
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "mmdsl" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "mmdsl" / "backends" / "review" / "templates"
 SAFE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "nav", "section", "h1", "h2",
              "h3", "h4", "p", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "pre",
              "code", "span", "small", "strong", "div", "br", "main", "col", "colgroup", "dl", "dt", "dd"}

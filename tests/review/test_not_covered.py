@@ -11,10 +11,10 @@ import pytest
 
 import mmdsl
 from mmdsl.backends.review import render_html, render_markdown
-from mmdsl.backends.review_build import uncovered_cases
-from mmdsl.backends.review_coverage import FallbackCoverage, fallback_coverage
+from mmdsl.backends.review.build import uncovered_cases
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
+from mmdsl.verify.coverage import FallbackCoverage, fallback_coverage
 from tests.review.support import compiled, compiled_text
 
 ROOT = Path(__file__).resolve().parents[2]

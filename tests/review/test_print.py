@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from playwright import sync_api as playwright
 
-from mmdsl.backends import review_pdf
+from mmdsl.backends.review import pdf as review_pdf
 from mmdsl.commands.docs import docs
 from tests.review.support import compiled, demo, demo_results
 from tests.review.test_signing import html as myeloma_html

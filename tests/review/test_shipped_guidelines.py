@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mmdsl.backends.review import render_html, render_markdown, run_examples
-from mmdsl.backends.review_build import build_review
+from mmdsl.backends.review.build import build_review
 from tests.review.support import compiled
 
 TABLES = Path(__file__).resolve().parents[2] / "tables"

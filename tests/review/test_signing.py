@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from mmdsl.backends.review import render_html, render_markdown, run_examples
-from mmdsl.backends.review_coverage import fallback_coverage
 from mmdsl.ir.model import IRGuideline
 from mmdsl.pipeline import compile_path, published
+from mmdsl.verify.coverage import fallback_coverage
 
 ROOT = Path(__file__).resolve().parents[2]
 MYELOMA = ROOT / "tables" / "myeloma_post_daratumumab.mmdsl"

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from mmdsl.backends.json_schema import render_schema
+from mmdsl.backends.schema.facts import render_schema
 from mmdsl.ir import model as ir
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source

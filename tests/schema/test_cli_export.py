@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mmdsl.backends.json_schema import render_schema
+from mmdsl.backends.schema.facts import render_schema
 from mmdsl.cli import main
 from mmdsl.pipeline import compile_path
 

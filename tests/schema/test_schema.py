@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from mmdsl.backends.json_schema import render_schema
+from mmdsl.backends.schema.facts import render_schema
 from mmdsl.pipeline import compile_path
 from tests.schema.support import (
     ALL_TYPES,

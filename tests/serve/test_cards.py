@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import mmdsl
-from mmdsl.backends.decision_view import read_decision
+from mmdsl.backends.review.decision_view import read_decision
 from mmdsl.serve import cds
 from tests.serve.conftest import MYELOMA
 

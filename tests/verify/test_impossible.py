@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mmdsl.backends.json_schema import facts_schema
 from mmdsl.backends.review import render_markdown
+from mmdsl.backends.schema.facts import facts_schema
 from mmdsl.cohort.engine import evaluate_cohort
 from mmdsl.cohort.rows import evaluator
 from mmdsl.interpreter import evaluate as interpret

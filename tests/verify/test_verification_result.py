@@ -10,10 +10,10 @@ import pytest
 
 from benchmarks.synthetic import table_text
 from mmdsl.backends.review import render_markdown
-from mmdsl.backends.review_coverage import fallback_coverage
 from mmdsl.pipeline import Compilation, compile_source
 from mmdsl.source import Source
 from mmdsl.verify import report
+from mmdsl.verify.coverage import fallback_coverage
 
 # The synthetic table of the budget tests, declared complete (`hit unique` -> `hit unique complete`
 # is not the syntax: `complete` is a line of its own under the hit policy).

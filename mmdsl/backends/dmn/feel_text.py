@@ -1,0 +1,195 @@
+"""IR conditions as FEEL: unary tests for table cells, boolean expressions for derived facts.
+
+The forms are those `mmdsl.frontends.dmn.feel` reads back, and they keep mmdsl's meaning in a DMN engine:
+
+- a set column holds a list of strings; `has a` is `list contains(?, "a")`, `any of (a, b)` is
+  `some item in ["a", "b"] satisfies list contains(?, item)`, `all of` the same with `every`;
+- on a column that may be missing (a single-hit table's output), mmdsl matches a missing value
+  only with `-`, while FEEL's `not("a")` and `!= 4` match null. Negations are therefore written
+  `not(null, "a")`, and `!= 4` as `< 4, > 4`, which match null in neither language.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from mmdsl.ir import model as ir
+
+
+class ExportProblem(Exception):
+    """A condition that has no FEEL form here: a cell that tests a duration in days and in months
+    in one alternative (`< 4 weeks, > 6 months`, dmn/durations.py); nothing else the language
+    writes today."""
+
+
+# ---- values ------------------------------------------------------------------------------------------
+
+
+def literal(value: ir.Scalar | None) -> str:
+    """A FEEL literal: `null`, `true`, `12.5`, `"text"` (with FEEL string escapes)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return number(value)
+    return string(value)
+
+
+def number(value: int | float) -> str:
+    """Digits only: FEEL numbers have no exponent, so 1e-05 is written 0.00001."""
+    text = format(Decimal(value) if isinstance(value, int) else Decimal(repr(value)), "f")
+    return "0" if text in ("-0", "-0.0") else text
+
+
+def string(value: str) -> str:
+    escaped = []
+    for char in value:
+        if char in ('"', "\\"):
+            escaped.append("\\" + char)
+        elif char == "\n":
+            escaped.append("\\n")
+        elif not char.isprintable():
+            escaped.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):06x}")
+        else:
+            escaped.append(char)
+    return '"' + "".join(escaped) + '"'
+
+
+def string_list(members: tuple[str, ...]) -> str:
+    return "[" + ", ".join(string(m) for m in members) + "]"
+
+
+# ---- cells ---------------------------------------------------------------------------------------------
+
+
+def unary_tests(condition: ir.Cond, nullable: bool) -> str:
+    """A table cell: `-`, a list of tests, or `not(...)`."""
+    condition = _unguarded(condition)
+    if isinstance(condition, ir.Always):
+        return "-"
+    if isinstance(condition, ir.Not):
+        tests = _positive_tests(_unguarded(condition.item), "?", nullable=False)
+        return f"not({', '.join((['null'] if nullable else []) + tests)})"
+    if isinstance(condition, ir.SetTest) and condition.quantifier == "none":
+        return f"not({_membership('?', 'any', condition.members)})"
+    return ", ".join(_positive_tests(condition, "?", nullable))
+
+
+def _unguarded(condition: ir.Cond) -> ir.Cond:
+    """The test without lowering's `IsSet` guard: FEEL's tests are already false on null."""
+    if isinstance(condition, ir.AllOf) and len(condition.items) == 2 \
+            and isinstance(condition.items[0], ir.IsSet):
+        return condition.items[1]
+    return condition
+
+
+def _positive_tests(condition: ir.Cond, subject: str, nullable: bool) -> list[str]:
+    if isinstance(condition, ir.AnyOf):
+        return [t for item in condition.items for t in _positive_tests(item, subject, nullable)]
+    if isinstance(condition, ir.OneOf):
+        return [literal(v) for v in condition.values]
+    if isinstance(condition, ir.Compare):
+        return _comparison(condition, nullable)
+    if isinstance(condition, ir.AllOf) and (interval := _interval(condition)):
+        return [interval]
+    if isinstance(condition, ir.SetTest) and condition.quantifier != "none":
+        return [_membership(subject, condition.quantifier, condition.members)]
+    raise ExportProblem(f"no FEEL unary test for {condition!r}")
+
+
+def _comparison(condition: ir.Compare, nullable: bool) -> list[str]:
+    value = number(condition.value)
+    if condition.op == "==":
+        return [value]
+    if condition.op == "!=" and nullable:
+        return [f"< {value}", f"> {value}"]
+    return [f"{condition.op} {value}"]
+
+
+def _interval(condition: ir.AllOf) -> str | None:
+    """`[1..5)` from lowering's pair of comparisons for a range."""
+    if len(condition.items) != 2:
+        return None
+    low, high = condition.items
+    if not (isinstance(low, ir.Compare) and isinstance(high, ir.Compare)
+            and low.op in (">", ">=") and high.op in ("<", "<=")):
+        return None
+    opening = "[" if low.op == ">=" else "("
+    closing = "]" if high.op == "<=" else ")"
+    return f"{opening}{number(low.value)}..{number(high.value)}{closing}"
+
+
+def _membership(subject: str, quantifier: str, members: tuple[str, ...]) -> str:
+    if quantifier == "any" and len(members) == 1:
+        return f"list contains({subject}, {string(members[0])})"
+    word = "some" if quantifier == "any" else "every"
+    return f"{word} item in {string_list(members)} satisfies list contains({subject}, item)"
+
+
+# ---- derived facts ---------------------------------------------------------------------------------------
+
+
+def expression(condition: ir.Cond) -> str:
+    """A boolean FEEL expression; names are the mmdsl names, which are the DMN names."""
+    match condition:
+        case ir.AllOf() if _interval(condition) and _same_ref(condition):
+            return f"{_ref(condition.items[0])} in {_interval(condition)}"
+        case ir.AllOf(items=items):
+            return " and ".join(_grouped(i) for i in items)
+        case ir.AnyOf(items=items):
+            return " or ".join(_grouped(i) for i in items)
+        case ir.Not(item=item):
+            return f"not({expression(item)})"
+        case ir.Compare(ref=ref, op=op, value=value):
+            return f"{ref} {'=' if op == '==' else op} {number(value)}"
+        case ir.OneOf(ref=ref, values=(True,)):
+            return ref
+        case ir.OneOf(ref=ref, values=(False,)):
+            return f"not({ref})"
+        case ir.OneOf(ref=ref, values=(value,)):
+            return f"{ref} = {literal(value)}"
+        case ir.OneOf(ref=ref, values=values):
+            return f"{ref} in ({', '.join(literal(v) for v in values)})"
+        case ir.SetTest(ref=ref, quantifier="none", members=members):
+            return f"not({_membership(ref, 'any', members)})"
+        case ir.SetTest(ref=ref, quantifier=quantifier, members=members):
+            return _membership(ref, quantifier, members)
+    raise ExportProblem(f"no FEEL expression for {condition!r}")
+
+
+def arithmetic(expr: ir.NumExpr) -> str:
+    """A numeric fact as a FEEL arithmetic expression (`+ - * / **`, `if … then … else …`); every
+    operation in brackets, so that no engine's precedence matters. FEEL numbers are decimals of
+    34 digits: a division that does not end (1/3) is rounded there, where mmdsl is exact."""
+    match expr:
+        case ir.Num(text=text):
+            return text if not text.startswith("-") else f"({text})"
+        case ir.Read(ref=ref):
+            return ref
+        case ir.Neg(item=item):
+            return f"(-{arithmetic(item)})"
+        case ir.Calc(op=op, left=left, right=right):
+            return f"({arithmetic(left)} {op} {arithmetic(right)})"
+        case ir.Pick(condition=condition, then=then, otherwise=otherwise):
+            return (f"(if {expression(condition)} then {arithmetic(then)} "
+                    f"else {arithmetic(otherwise)})")
+    raise ExportProblem(f"no FEEL expression for {expr!r}")
+
+
+def _same_ref(condition: ir.AllOf) -> bool:
+    refs = {getattr(item, "ref", None) for item in condition.items}
+    return len(refs) == 1
+
+
+def _ref(condition: ir.Cond) -> str:
+    assert isinstance(condition, ir.Compare)
+    return condition.ref
+
+
+def _grouped(condition: ir.Cond) -> str:
+    """An operand of `and` / `or`, in parentheses when it is itself a conjunction or disjunction
+    or an `x in ...` test: engines differ on how far `x in [1..5] and flag` reaches (feelin reads
+    it as `x in ([1..5] and flag)`), so nothing is left to their precedence rules."""
+    text = expression(condition)
+    return f"({text})" if isinstance(condition, (ir.AllOf, ir.AnyOf)) or " in " in text else text

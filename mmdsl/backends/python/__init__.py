@@ -1,0 +1,276 @@
+"""The Python back end: a guideline's IR becomes one dependency-free Python module.
+
+Python builds a view model (strings of finished code, laid out by `pycode`), and the templates
+`python_module.py.j2` and `python_runtime.py.j2` only place it. The module embeds the prelude
+(validation shared with the interpreter) verbatim; the decision logic is its own. The output
+depends on the IR alone: no clock, no hash order, no absolute path of our own.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import jinja2
+
+from mmdsl.backends.python.conditions import Refs, condition_code
+from mmdsl.backends.python.core import (
+    Bounds,
+    core_lines,
+    fact_lines,
+    input_bounds,
+    member_constants,
+    read_facts_lines,
+    scope_lines,
+)
+from mmdsl.backends.python.pycode import Group, Node, Text, call, literal, render
+from mmdsl.backends.python.why_not import Explainers
+from mmdsl.backends.templates import template_environment
+from mmdsl.ir import model as ir
+from mmdsl.ir.walk import evaluation_order, refs_read
+from mmdsl.ir.why_not import TablePlan, plans_of
+from mmdsl.runtime.inputs import input_fields
+from mmdsl.runtime.prelude import InputField
+from mmdsl.semantics import calendar
+
+DECIDERS = {
+    "unique": "decide_unique", "any": "decide_any", "first": "decide_first",
+    "priority": "decide_priority", "collect": "decide_in_rule_order",
+    "rule order": "decide_in_rule_order", "output order": "decide_in_output_order",
+}
+AGGREGATORS = {"sum": "decide_sum", "min": "decide_min", "max": "decide_max",
+               "count": "decide_count"}
+PUBLISHERS = {"single": "publish_row", "list": "publish_rows", "number": "publish_number"}
+TABLES_TYPE = "tuple[tuple[Table, Callable[[Values], Outcome], Explainers | None], ...]"
+
+
+@dataclass(frozen=True, slots=True)
+class TableView:
+    constant_name: str  # TABLE_<n>_<NAME>: see table_identifier
+    function: str  # table_<n>_<name>; its decision core is <function>_core
+    constant: str  # the statement that defines the table's data
+    core: tuple[str, ...]  # the body of the decision core: the positions of the matching rules
+    core_returns: str  # its return type
+    hit: str  # the hit policy, for the core's docstring
+    decide: str
+    publish: str  # the function that makes the result readable by later tables; "" if none reads it
+    summary: str  # the docstring of the table's function
+    why_not: str  # the statement of its why-not explainers (WHY_NOT_<n>); "" for a number
+    why_not_name: str  # that constant's name, or "None"
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleView:
+    mmdsl_version: str
+    source_path: str
+    source_sha256: str
+    prelude: str
+    constants: tuple[str, ...]
+    inputs: str
+    members: tuple[str, ...]
+    facts: str
+    scope: str
+    read_facts: tuple[str, ...]
+    fact_statements: tuple[str, ...]
+    scope_statements: tuple[str, ...]
+    impossible: str
+    impossible_statement: str
+    tables: tuple[TableView, ...]
+    explainers: tuple[str, ...]  # the functions the WHY_NOT_<n> constants list
+    table_list: str
+    calendar: str = ""  # the calendar functions, pasted when the guideline has durations
+    intervals: str = ""  # INTERVALS: each duration's name, start and end
+    evaluation_date: str = ""  # the repr of the evaluation date's input, if declared
+    numbers: str = ""  # runtime/numbers.py, pasted when the guideline has a numeric fact
+    number_kinds: str = ""  # NUMBERS: each numeric fact, True for an integer
+
+
+def render_module(guideline: ir.IRGuideline) -> str:
+    """The source text of the evaluator module for a guideline."""
+    return _template().render(m=module_view(guideline))
+
+
+@cache
+def _template() -> jinja2.Template:
+    return template_environment("mmdsl.backends.python").get_template("python_module.py.j2")
+
+
+def prelude_text() -> str:
+    return resources.files("mmdsl.runtime").joinpath("prelude.py").read_text("utf-8").rstrip()
+
+
+def calendar_text() -> str:
+    """The functions of semantics/calendar.py that durations need, text for text."""
+    functions = [inspect.getsource(getattr(calendar, name)).rstrip()
+                 for name in calendar.RUNTIME_FUNCTIONS]
+    return ("# ---- durations between dates: mmdsl/semantics/calendar.py --------------------------"
+            "----------\n\ndate = datetime.date\n\n\n" + "\n\n\n".join(functions))
+
+
+def _time_parts(guideline: ir.IRGuideline) -> dict[str, str]:
+    if not guideline.intervals:
+        return {}
+    intervals = literal(tuple((i.name, i.start, i.end) for i in guideline.intervals))
+    return {"calendar": calendar_text(),
+            "intervals": render(intervals, 0, "INTERVALS: tuple[tuple[str, str, str], ...] = "),
+            "evaluation_date": repr(guideline.evaluation_date) if guideline.evaluation_date else ""}
+
+
+def numbers_text() -> str:
+    """runtime/numbers.py, text for text: exact arithmetic for numeric facts."""
+    return resources.files("mmdsl.runtime").joinpath("numbers.py").read_text("utf-8").rstrip()
+
+
+def _number_parts(guideline: ir.IRGuideline) -> dict[str, str]:
+    if not guideline.computed:
+        return {}
+    kinds = "".join(f"{c.name!r}: {c.type.kind == 'integer'}, " for c in guideline.computed)
+    return {"numbers": numbers_text(),
+            "number_kinds": f"NUMBERS: dict[str, bool] = {{{kinds.rstrip(', ')}}}"}
+
+
+def module_view(guideline: ir.IRGuideline) -> ModuleView:
+    refs = Refs(nullable_refs(guideline), booleans=boolean_refs(guideline))
+    fields = input_fields(guideline.inputs)
+    read = frozenset(ref for table in guideline.tables for rule in table.rules
+                     for test in rule.tests for ref in refs_read(test))
+    bounds = input_bounds(guideline.inputs)
+    explainers = Explainers(Refs(refs.nullable, booleans=refs.booleans))
+    plans = {plan.table: plan for plan in plans_of(guideline)}
+    tables = tuple(table_view(table, table_identifier(number, table.name), refs, read, bounds,
+                              explainers, plans.get(table.name))
+                   for number, table in enumerate(guideline.tables, start=1))
+    return ModuleView(
+        mmdsl_version=comment_text(guideline.mmdsl_version),
+        source_path=comment_text(guideline.source_path),
+        source_sha256=comment_text(guideline.source_sha256),
+        prelude=prelude_text(),
+        constants=provenance(guideline),
+        inputs=render(_tuple(input_code(f) for f in fields), 0,
+                      "INPUTS: tuple[InputField, ...] = "),
+        members=tuple(member_constants(fields)),
+        facts=render(literal(tuple(name for name, _ in evaluation_order(guideline))), 0,
+                     "FACTS: tuple[str, ...] = "),
+        scope=render(literal(guideline.scope.description if guideline.scope else None), 0,
+                     "SCOPE: str | None = "),
+        read_facts=tuple(read_facts_lines(fields)),
+        fact_statements=tuple(fact_lines(tuple(f for _, f in evaluation_order(guideline)), refs)),
+        scope_statements=tuple(scope_lines(guideline.scope, refs)),
+        impossible=render(literal(tuple((i.name, i.description) for i in guideline.impossible)), 0,
+                          "IMPOSSIBLE: tuple[tuple[str, str], ...] = "),
+        impossible_statement=render(_tuple(condition_code(i.condition, refs)
+                                           for i in guideline.impossible), 4, "held: tuple[bool, ...] = "),
+        tables=tables,
+        explainers=tuple(explainers.functions),
+        table_list=render(_tuple(Text(f"({t.constant_name}, {t.function}, {t.why_not_name})")
+                                 for t in tables), 0, f"TABLES: {TABLES_TYPE} = "),
+        **_time_parts(guideline),
+        **_number_parts(guideline),
+    )
+
+
+def provenance(guideline: ir.IRGuideline) -> tuple[str, ...]:
+    clinical = guideline.clinical_source.sha256 if guideline.clinical_source else None
+    return tuple(render(literal(value), 0, f"{name} = ") for name, value in (
+        ("GUIDELINE", guideline.name), ("VERSION", guideline.version),
+        ("SOURCE_SHA256", guideline.source_sha256), ("MMDSL_VERSION", guideline.mmdsl_version),
+        ("CLINICAL_SOURCE_SHA256: str | None", clinical)))
+
+
+def comment_text(text: str) -> str:
+    """Text that stays inside its comment line: anything unprintable is escaped."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def boolean_refs(guideline: ir.IRGuideline) -> frozenset[str]:
+    """Refs that always hold True or False: yes/no inputs (validated, defaults too) and facts."""
+    return frozenset([item.name for item in guideline.inputs if item.type.kind == "bool"]
+                     + [fact.name for fact in guideline.facts])
+
+
+def nullable_refs(guideline: ir.IRGuideline) -> frozenset[str]:
+    """Refs whose value may be None: single-hit outputs and sum/min/max of no rule."""
+    refs: set[str] = set()
+    for table in guideline.tables:
+        if table.result_kind == "single":
+            refs |= {f"{table.name}.{output.name}" for output in table.outputs}
+        elif table.aggregate in ("sum", "min", "max"):
+            refs.add(table.name)
+    return frozenset(refs)
+
+
+def _tuple(items: Iterable[Node]) -> Group:
+    return Group("(", tuple(items), ")", one_item_comma=True)
+
+
+def input_code(field: InputField) -> Node:
+    """`InputField(...)` naming only what differs from the field's defaults, to stay short."""
+    defaults = InputField._field_defaults
+    return call("InputField", {name: literal(value) for name, value in field._asdict().items()
+                               if name not in defaults or value != defaults[name]})
+
+
+# ---- tables ---------------------------------------------------------------------------------------
+
+
+def table_identifier(number: int, name: str) -> str:
+    """`table_<n>_<name>`: a traceback or a reader finds the table by its name, while the position
+    keeps the identifier unique and apart from every name the module defines. Authored text
+    reaches the identifier only as ASCII letters, digits and `_` (`café` -> `cafe`); a name with
+    none of them leaves `table_<n>`."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"[^A-Za-z0-9_]+", "_", ascii_name).strip("_")
+    return f"table_{number}_{plain}" if plain else f"table_{number}"
+
+
+def table_view(table: ir.IRTable, function: str, refs: Refs, read: frozenset[str],
+               bounds: Bounds, explainers: Explainers, plan: TablePlan | None) -> TableView:
+    """`read`: the refs that tables read; a result no table reads is not published."""
+    constant_name = function.upper()
+    why_not_name = "WHY_NOT" + constant_name.removeprefix("TABLE")  # WHY_NOT_<n>_<name>
+    decide = AGGREGATORS[table.aggregate] if table.aggregate else DECIDERS[table.hit]
+    keys = {table.name} | {f"{table.name}.{output.name}" for output in table.outputs}
+    return TableView(
+        constant_name=constant_name, function=function,
+        constant=render(Group("prepared(", (table_code(table),), ")"), 0, f"{constant_name} = "),
+        core=tuple(core_lines(table, refs, bounds)),
+        core_returns="int | None" if table.hit == "first" else "list[int]",
+        hit=table.hit + (f" {table.aggregate}" if table.aggregate else ""),
+        decide=decide, publish=PUBLISHERS[table.result_kind] if keys & read else "",
+        summary=f"{constant_name} decided: its core, then its hit policy"
+                + ("; its result published for later tables." if keys & read else "."),
+        why_not=explainers.table_constant(why_not_name, plan) if plan else "",
+        why_not_name=why_not_name if plan else "None",
+    )
+
+
+def table_code(table: ir.IRTable) -> Node:
+    positions = {output.name: index for index, output in enumerate(table.outputs)}
+    return call("Table", {
+        "name": literal(table.name),
+        "hit": literal(table.hit),
+        "outputs": literal(tuple(output.name for output in table.outputs)),
+        "members": literal(tuple(ranking(output) for output in table.outputs)),
+        "order_by": literal(tuple(positions[name] for name in table.order_by)),
+        "distinct_by": literal(tuple(positions[name] for name in table.distinct_by)),
+        "rules": _tuple(rule_code(rule) for rule in table.rules),
+        "complete": literal(table.complete),
+    })
+
+
+def ranking(output: ir.IROutput) -> tuple[str, ...]:
+    """The members that rank an output's values (enumerations only; others sort naturally)."""
+    return output.type.members if output.type.kind == "enum" else ()
+
+
+def rule_code(rule: ir.IRRule) -> Node:
+    return call("Rule", {
+        "name": literal(rule.name), "outputs": literal(rule.outputs),
+        "evidence": literal(rule.evidence), "refs": literal(rule.refs),
+        "caveats": literal(rule.caveats), "why": literal(rule.why), "line": literal(rule.line),
+    })
