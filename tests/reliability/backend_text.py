@@ -201,8 +201,8 @@ def _sql(guideline: IRGuideline, text: str, value: str) -> list[str]:
 def _dmn(guideline: IRGuideline, text: str, value: str) -> list[str]:
     import xml.etree.ElementTree as ET
 
-    from mmdsl.frontends.dmn.importer import import_dmn
     from mmdsl.backends.dmn.writer import export_dmn
+    from mmdsl.frontends.dmn.importer import import_dmn
 
     document = export_dmn(guideline, text).text
     root = ET.fromstring(document.encode("utf-8"))
