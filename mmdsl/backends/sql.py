@@ -150,7 +150,10 @@ def translated(query: str, dialect: str) -> str:
     trees = [tree for tree in sqlglot.parse(query, read="duckdb") if tree is not None]
     if dialect in CHR_MOD_256:
         trees = [tree.transform(_spark_text) for tree in trees]
-    statements = [tree.sql(dialect=dialect, pretty=True) for tree in trees]
+    # Every identifier quoted: sqlglot writes a struct's keys (`{'größe': …}`) as bare aliases,
+    # which Spark refuses beyond ASCII (`STRUCT(_f0 AS strAße)`: found by make fuzz's Spark
+    # campaign, tests/reliability/sql_names.py) and other engines would fold to one case.
+    statements = [tree.sql(dialect=dialect, pretty=True, identify=True) for tree in trees]
     return ";\n".join(statements) + "\n"
 
 

@@ -144,3 +144,26 @@ def test_the_documented_mask_expression_gives_each_sets_mask(spark: Any) -> None
     rows = spark.sql(f"SELECT {expression} FROM VALUES {values} AS t(refractory)").collect()
     item = guideline.inputs[0]
     assert [row["refractory"] for row in rows] == [set_mask(item, names) for names in lists]
+
+
+# Found by make fuzz's Spark campaign (tests/reliability/sql_names.py): sqlglot wrote the derived
+# facts' struct as `STRUCT(_f0 AS strAße)`, a bare alias that Spark refuses beyond ASCII
+# (INVALID_IDENTIFIER); every identifier is quoted now.
+def test_spark_decides_names_in_other_scripts_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    guideline = lowered_text('guideline g "g"\ninput доза: integer 0..99 "dose"\n'
+                             'input nAïve: yes/no "naive"\n'
+                             'fact strAße "f" = (доза > 50) or nAïve\n'
+                             'table 용량 "t"\n  hit first\n  output größe: text\n'
+                             '  | strAße || größe |\n  | yes || "groß" |\n  | - || "klein" |\n')
+    source = tmp_path / "p.parquet"
+    pq.write_table(pa.table({"доза": pa.array([10, 60, 70], pa.int64()),
+                             "nAïve": pa.array([False, False, True], pa.bool_())}), source)
+    out = tmp_path / "d.parquet"
+    evaluate_cohort(guideline, source, out)
+    duck, _ = decisions(out)
+    checked_patients(guideline, source, tmp_path / "spark_input.parquet")
+    spark.read.parquet(str(tmp_path / "spark_input.parquet")).createOrReplaceTempView("patients")
+    result = spark.sql(transpiled(guideline, "spark").rstrip().rstrip(";"))
+    spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
+    assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
+    assert [r["derived"] for r in duck] == [{"strAße": v} for v in (False, True, True)]

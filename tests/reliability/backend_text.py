@@ -183,18 +183,29 @@ def _review_markdown(guideline: IRGuideline, text: str, value: str) -> list[str]
 
 
 def _sql(guideline: IRGuideline, text: str, value: str) -> list[str]:
+    """The cohort's decisions file read back (`compare.as_decision`: the rule each row chose,
+    its outputs from the file's metadata) against the module's decision."""
     import pyarrow.parquet as pq
 
+    from mmdsl.cohort.compare import as_decision, expected, read_rules, same
     from mmdsl.cohort.engine import evaluate_cohort
+    from mmdsl.cohort.rows import evaluator
 
+    rows = [{"said": value, "n": 1}, {"said": "x", "n": 7}]
     with tempfile.TemporaryDirectory(prefix="mmdsl-text-") as scratch:
         source, output = Path(scratch) / "p.jsonl", Path(scratch) / "d.parquet"
-        rows = [{"said": value, "n": 1}, {"said": "x", "n": 7}]
         source.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
         report = evaluate_cohort(guideline, source, output)
         if report.invalid_rows:
             return [f"rows refused: {report.problems[:1]}"]
-        got = [json.loads(row["t"])["o"] for row in pq.read_table(output).to_pylist()]
+        table = pq.read_table(output)
+    tables = read_rules(table.schema.metadata)
+    decided = [as_decision(guideline, row, tables) for row in table.to_pylist()]
+    module = evaluator(guideline)
+    wanted = [expected(module.evaluate(row)) for row in rows]
+    if not all(same(d, w) for d, w in zip(decided, wanted, strict=True)):
+        return [f"DuckDB decided {decided!r}, eval {wanted!r}"]
+    got = [d["t"]["o"] for d in decided]
     return [] if got == ["hit " + value, "big " + value] else [f"DuckDB gave {got!r}"]
 
 

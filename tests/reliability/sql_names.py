@@ -197,7 +197,8 @@ def run_batch(seed: int, guidelines: int, patients: int, spark: Any = None,
 
 def _fail(tally: Tally, label: str, text: str, problem: str) -> None:
     tally.failures.append(f"{label}: {problem}")
-    tally.reproducers.append((label.replace(" ", "-"), f"# {problem}\n{text}"))
+    comment = "".join(f"# {line}\n" for line in problem.splitlines())
+    tally.reproducers.append((label.replace(" ", "-"), comment + text))
 
 
 def _one(made: Made, label: str, number: int, count: int, tally: Tally, spark: Any,
