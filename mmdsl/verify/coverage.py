@@ -50,13 +50,13 @@ def fallback_coverage(guideline: IRGuideline) -> list[FallbackCoverage]:
     out: `mmdsl check` reports it as not verified (MD606).
     """
     from mmdsl.verify.bdd import TooComplex
-    from mmdsl.verify.encode import Encoder
+    from mmdsl.verify.encode import Encoder, Unverifiable
     from mmdsl.verify.report import recursion_for_variables
 
     with recursion_for_variables():
         try:
             encoder = Encoder(guideline)
-        except TooComplex:
+        except (TooComplex, Unverifiable):  # the scope reads what the analysis cannot reason about
             return []
         found = []
         for table in guideline.tables:
