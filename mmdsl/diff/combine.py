@@ -38,8 +38,10 @@ def combine(old: ir.IRGuideline, new: ir.IRGuideline) -> Combined:
     # Each version's impossible combinations are part of its own validity (a question of the
     # comparison), not of the combined space: a combination one version refuses and the other
     # decides is a change of decision like any other.
+    computed = (*_version_numbers(OLD, old), *_version_numbers(NEW, new))
     guideline = replace(new, name="combined", inputs=inputs, facts=facts, scope=None, tables=tables,
-                        examples=old.examples + new.examples, notes=(), quotes=(), impossible=())
+                        examples=old.examples + new.examples, notes=(), quotes=(), impossible=(),
+                        computed=computed, derived_order=())
     return Combined(guideline, old, new)
 
 
@@ -108,6 +110,14 @@ def _version_facts(prefix: str, version: ir.IRGuideline,
             *own, ir.IRFact(prefix + SCOPE, "", renamer.cond(scope), ""))
 
 
+def _version_numbers(prefix: str, version: ir.IRGuideline) -> tuple[ir.IRComputed, ...]:
+    """Each version's numeric facts under its prefix: a score whose formula changed is two
+    facts, each read by its own version's tables."""
+    renamer = _Renamer(prefix, version)
+    return tuple(replace(c, name=prefix + c.name, expr=renamer.number(c.expr))
+                 for c in version.computed)
+
+
 def _renamed_table(prefix: str, table: ir.IRTable, version: ir.IRGuideline) -> ir.IRTable:
     renamer = _Renamer(prefix, version)
     rules = tuple(replace(r, tests=tuple(renamer.cond(t) for t in r.tests)) for r in table.rules)
@@ -120,7 +130,7 @@ class _Renamer:
 
     def __init__(self, prefix: str, version: ir.IRGuideline) -> None:
         self.prefix = prefix
-        self.facts = {f.name for f in version.facts}
+        self.facts = {f.name for f in version.facts} | {c.name for c in version.computed}
         self.tables = {t.name for t in version.tables}
 
     def ref(self, ref: str) -> str:
@@ -138,3 +148,16 @@ class _Renamer:
             case ir.IsSet() | ir.Compare() | ir.OneOf() | ir.SetTest():
                 return replace(cond, ref=self.ref(cond.ref))
         return cond
+
+    def number(self, expr: ir.NumExpr) -> ir.NumExpr:
+        match expr:
+            case ir.Read():
+                return ir.Read(self.ref(expr.ref))
+            case ir.Neg():
+                return ir.Neg(self.number(expr.item))
+            case ir.Calc():
+                return ir.Calc(expr.op, self.number(expr.left), self.number(expr.right))
+            case ir.Pick():
+                return ir.Pick(self.cond(expr.condition), self.number(expr.then),
+                               self.number(expr.otherwise))
+        return expr

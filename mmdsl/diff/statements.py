@@ -30,6 +30,7 @@ def statement_changes(old: ir.IRGuideline, new: ir.IRGuideline) -> list[Statemen
     found += _named("class", old.classes, new.classes, lambda c: f"{c.enum}: {', '.join(c.members)}")
     found += _named("input", old.inputs, new.inputs, _input_text)
     found += _named("fact", old.facts, new.facts, lambda f: f.text)
+    found += _named("fact", old.computed, new.computed, lambda f: f.text)  # numeric facts
     found += _scope(old.scope, new.scope)
     found += _named("impossible combination", old.impossible, new.impossible, lambda i: i.text)
     found += _named("table", old.tables, new.tables, _table_text)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import refs_read
 from mmdsl.verify.bdd import FALSE
-from mmdsl.verify.encode import Encoder
+from mmdsl.verify.encode import Encoder, Unverifiable
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,20 @@ def constant_conditions(encoder: Encoder) -> list[ConstantCondition]:
     found = []
     for fact in guideline.facts:
         found += [ConstantCondition(fact.name, path, value)
-                  for path, value in _constant_parts(encoder, fact.condition, valid, ())]
+                  for path, value in _claimable(encoder, fact.condition, valid)]
     if guideline.scope is not None:
         found += [ConstantCondition("", path, value)
-                  for path, value in _constant_parts(encoder, guideline.scope.condition, valid, ())]
+                  for path, value in _claimable(encoder, guideline.scope.condition, valid)]
     return found
+
+
+def _claimable(encoder: Encoder, cond: ir.Cond, valid: int) -> list[tuple[tuple[int, ...], bool]]:
+    """The constant parts of a condition; none when it reads a value the analysis cannot reason
+    about (a numeric fact over a decimal input): nothing is claimed about it."""
+    try:
+        return list(_constant_parts(encoder, cond, valid, ()))
+    except Unverifiable:
+        return []
 
 
 def _constant_parts(encoder: Encoder, cond: ir.Cond, valid: int,

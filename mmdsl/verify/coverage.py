@@ -95,14 +95,14 @@ def coverage_of(guideline: IRGuideline, verification: Verification | None) -> Co
     cannot encode (too complex), nor for a table it cannot analyse: `mmdsl check` reports those
     as not verified (MD606)."""
     from mmdsl.verify.bdd import TooComplex
-    from mmdsl.verify.encode import Encoder
+    from mmdsl.verify.encode import Encoder, Unverifiable
     from mmdsl.verify.report import recursion_for_variables
 
     gap_tables = [] if verification is None else [t.table for t in verification.tables if t.gaps]
     with recursion_for_variables():
         try:
             encoder = Encoder(guideline)
-        except TooComplex:
+        except (TooComplex, Unverifiable):  # the scope reads what the analysis cannot reason about
             return Coverage((), {})
         fallbacks = tuple(found for table in guideline.tables
                           if (found := _table_coverage(encoder, table)) is not None)

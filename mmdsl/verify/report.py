@@ -47,7 +47,8 @@ def verify_guideline(guideline: ir.IRGuideline) -> Verification:
                                       for t in guideline.tables), values)
         except Unverifiable as unverifiable:  # the scope reads it: every table depends on it
             reason = f"the scope reads `{unverifiable.ref}`, {unverifiable.why}"
-            return Verification(tuple(_unchecked(t, reason, acknowledged)
+            return Verification(tuple(replace(_unchecked(t, reason, acknowledged),
+                                              column=unverifiable.ref)
                                       for t in guideline.tables), values)
         return Verification(tuple(_verify_table(encoder, table, acknowledged)
                                   for table in guideline.tables), values, _constants(encoder))

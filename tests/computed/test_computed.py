@@ -407,3 +407,52 @@ def test_dmn_export_writes_feel_arithmetic_and_import_reads_it_back() -> None:
         facts = {"a": rng.random() < 0.5, "b": rng.random() < 0.5, "n": rng.randrange(5),
                  "w": round(rng.uniform(0.5, 3.0), 2)}
         assert interpret(again.guideline, facts)["derived"] == by_hand(facts)
+
+
+# ---- facts and the scope that read a number the verifier cannot enumerate; mmdsl diff ---------
+
+
+BMI_FACT = """input weight_kg: decimal 2.0..300.0 "body weight"
+input height_m: decimal 0.3..2.5 "height"
+input age: integer 0..120 "age"
+fact bmi = weight_kg / height_m ** 2
+fact obese = bmi >= 30.0
+scope "adults" = age >= 18{scope}
+table refer "Referral"
+  hit first
+  output refer: yes/no
+  | obese || refer |
+  | yes   || yes   |
+  | -     || no    |
+"""
+
+
+@pytest.mark.parametrize("scope", ["", " and bmi > 10.0"])
+def test_a_fact_or_scope_over_a_decimal_number_is_not_checked_never_an_internal_error(
+        scope: str) -> None:
+    from mmdsl.verify.coverage import fallback_coverage
+
+    compilation = compiled(BMI_FACT.format(scope=scope), verify=True)
+    assert [d.code for d in compilation.diagnostics] == ["MD606"]
+    assert "`bmi`" in compilation.diagnostics[0].message
+    assert not compilation.verification.tables[0].fully_verified
+    fallback_coverage(compilation.guideline)  # the review document's analysis: no exception
+
+
+def test_mmdsl_diff_compares_two_formulas_of_a_score() -> None:
+    from mmdsl.diff.behaviour import behaviour_change
+    from mmdsl.diff.combine import combine
+    from mmdsl.diff.statements import statement_changes
+
+    table = ('table t "t"\n  hit first\n  output o: yes/no\n'
+             '  | s    || o   |\n  | >= 2 || yes |\n  | -    || no  |\n')
+    old = compiled('input a: yes/no "a"\ninput n: integer 0..3 "n"\nfact s = n + 1\n' + table)
+    new = compiled('input a: yes/no "a"\ninput n: integer 0..3 "n"\nfact s = n\n' + table)
+    combined = combine(old.guideline, new.guideline)
+    assert {c.name for c in combined.guideline.computed} == {"old:s", "new:s"}
+    changes = statement_changes(old.guideline, new.guideline)
+    assert any(c.kind == "changed" and "fact s" in f"{c.what} {c.detail}" for c in changes), changes
+    behaviour = behaviour_change(old.guideline, new.guideline)
+    assert behaviour.unchecked is None and behaviour.changed
+    [change] = behaviour.changes  # n = 1: s was 2 (yes), is 1 (no); nobody else changes
+    assert change.witness["n"] == 1 and (change.before, change.after) != ({}, {})

@@ -118,3 +118,26 @@ def test_the_cohort_decides_as_the_evaluator(tmp_path: Path) -> None:
     report = evaluate_cohort(guideline, source, tmp_path / "decisions.parquet")
     assert report.decided + report.invalid_rows == 3000
     assert disagreements(guideline, list(rows_of(columns)), tmp_path / "decisions.parquet") == []
+
+
+def test_the_score_is_a_bigint_of_whole_decimals_in_sql_and_spark() -> None:
+    from mmdsl.backends.sql import render_sql, transpiled
+
+    guideline = lowered(EXAMPLE)
+    query = render_sql(guideline)
+    assert "AS DECIMAL(38, 0))" in query and "AS BIGINT) AS _f" in query
+    assert "'score': _f" in query  # in the derived facts
+    pytest.importorskip("sqlglot")
+    assert "DECIMAL(38, 0)" in transpiled(guideline, "spark")
+
+
+def test_a_decimal_computed_fact_is_refused_by_the_cohort_with_its_reason(tmp_path: Path) -> None:
+    table = tmp_path / "bmi.mmdsl"
+    table.write_text('guideline bmi "BMI"\ninput w: decimal 2.0..300.0 "weight"\n'
+                     'input h: decimal 0.3..2.5 "height"\nfact bmi = w / (h * h)\n'
+                     'table t "t"\n  hit first\n  output o: yes/no\n'
+                     '  | bmi     || o   |\n  | >= 30.0 || yes |\n  | -       || no  |\n'
+                     'note why on t: "a decimal: the examples test it"\n', "utf-8")
+    result = CliRunner().invoke(main, ["cohort", str(table), "--emit-sql"])
+    assert result.exit_code != 0
+    assert "`bmi` is a decimal computed number" in result.output
