@@ -24,8 +24,10 @@ HIT_FOR = {"dead_rules": "unique", "overlaps": "unique", "gaps": "unique",
 MEMORY_LIMIT = 8 * 2 ** 30
 
 
-def stages(text: str, path: str = "table.mmdsl", repeats: int = 3) -> dict[str, Any]:
-    """Median seconds of each stage: parse+check+lower, verify, render the Python module."""
+def stages(text: str, path: str = "table.mmdsl", repeats: int = 3,
+           directory: Path | None = None) -> dict[str, Any]:
+    """Median seconds of each stage: parse+check+lower, verify, render the Python module.
+    `directory`: where the table's clinical source is found (a path relative to the table)."""
     from mmdsl.backends.python import render_module
     from mmdsl.pipeline import compile_source
     from mmdsl.source import Source
@@ -35,7 +37,7 @@ def stages(text: str, path: str = "table.mmdsl", repeats: int = 3) -> dict[str, 
                                      "render Python": [], "rules": []}
     for _ in range(repeats):
         started = time.perf_counter()
-        compilation = compile_source(Source(path, text), verify=False)
+        compilation = compile_source(Source(path, text), verify=False, directory=directory)
         found["parse, check, lower"].append(time.perf_counter() - started)
         assert compilation.guideline is not None and compilation.symbols is not None
         started = time.perf_counter()

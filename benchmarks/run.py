@@ -153,7 +153,8 @@ def run_all(results: Results, sizes: Sizes, folder: Path) -> None:
 
     def tables() -> None:
         for path in sorted((ROOT / "tables").glob("*.mmdsl")):
-            results.tables[path.name] = compilation.stages(path.read_text("utf-8"), path.name)
+            results.tables[path.name] = compilation.stages(path.read_text("utf-8"), path.name,
+                                                           directory=path.parent)
 
     def synthetic() -> None:
         """Stages of compiling each size; the verifier only where it finished in the growth
@@ -232,7 +233,8 @@ def run_all(results: Results, sizes: Sizes, folder: Path) -> None:
 
         for path in (MYELOMA, POLICIES):
             compiled = compile_path(path, path.name)
-            unverified = compile_source(compiled.source, verify=False)  # overlaps on purpose
+            unverified = compile_source(compiled.source, verify=False,  # overlaps on purpose
+                                        directory=path.parent)  # the clinical source's folder
             assert unverified.guideline is not None
             sub = folder / f"differential_{path.stem}"
             sub.mkdir()
