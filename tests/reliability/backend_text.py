@@ -33,6 +33,7 @@ from mmdsl.ir.model import IRGuideline
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
 from tests.reliability.hostile_campaigns import CONTROLS
+from tests.reliability.promises import COHORT_THREADS
 
 # Refused: MD110 for the control characters, MD202 for what hides or reorders text.
 HIDDEN = ["\u200b", "\u200d", "\u200e", "\u202e", "\u2066", "\ufeff", "\u061c", "\u00ad"]
@@ -195,7 +196,7 @@ def _sql(guideline: IRGuideline, text: str, value: str) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="mmdsl-text-") as scratch:
         source, output = Path(scratch) / "p.jsonl", Path(scratch) / "d.parquet"
         source.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
-        report = evaluate_cohort(guideline, source, output)
+        report = evaluate_cohort(guideline, source, output, threads=COHORT_THREADS)
         if report.invalid_rows:
             return [f"rows refused: {report.problems[:1]}"]
         table = pq.read_table(output)

@@ -22,6 +22,7 @@ from mmdsl.cohort.compare import as_decision, expected, read_rules, same
 from mmdsl.cohort.engine import evaluate_cohort
 from mmdsl.cohort.rows import evaluator
 from mmdsl.source import Source
+from tests.reliability.promises import COHORT_THREADS
 
 GUIDELINE = '''guideline extremes "Extremes"
 enum drug "drug" = dara, pom, bort
@@ -99,7 +100,7 @@ def run_batch(seed: int, count: int) -> Tally:
         lines = [json.dumps(row, ensure_ascii=True) for row in rows]
         source.write_text("".join(line + "\n" for line in lines), "ascii")
         try:
-            report = evaluate_cohort(guideline, source, output)
+            report = evaluate_cohort(guideline, source, output, threads=COHORT_THREADS)
         except Exception as error:  # any exception is the failure this campaign looks for
             tally.failures.append(f"seed {seed}: the cohort raised {type(error).__name__}: {error}")
             return tally

@@ -57,7 +57,7 @@ from tests.reliability.corpus import seeds
 from tests.reliability.differential import Tally, compare_random, compare_shipped, shipped_tables
 from tests.reliability.hostile_campaigns import Outcome, case_names, special_outputs
 from tests.reliability.mutate import mutant
-from tests.reliability.promises import TimeLimit, run_whole_pipeline
+from tests.reliability.promises import COHORT_THREADS, TimeLimit, run_whole_pipeline
 
 INPUT_SECONDS = 30  # CPU time of one mutant, whole pipeline: beyond it, a failure
 WALL_FACTOR = 10  # an input still running after this many times its CPU limit in wall time blocks
@@ -98,7 +98,17 @@ class Result:
 def _start_worker() -> None:
     limit = WORKER_MEGABYTES * 1_000_000
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _few_arrow_threads()
     install_alarms()
+
+
+def _few_arrow_threads() -> None:
+    """Arrow's thread pools, like DuckDB's, default to one thread per core, each reserving
+    address space under the worker's limit: a machine with many cores must not fail the run."""
+    import pyarrow
+
+    pyarrow.set_cpu_count(COHORT_THREADS)
+    pyarrow.set_io_thread_count(COHORT_THREADS)
 
 
 def install_alarms() -> None:

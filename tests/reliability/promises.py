@@ -37,6 +37,11 @@ from mmdsl.ir.model import IRGuideline
 from mmdsl.pipeline import Compilation, compile_source, decode_source
 from mmdsl.source import Source
 
+# DuckDB threads for every cohort the campaigns run. DuckDB's default is one per core, and each
+# thread reserves address space that a fuzz worker's RLIMIT_AS counts: on a machine with many
+# cores the cohort ran out of memory under the limit (CI, a `MemoryError` on a harmless text).
+COHORT_THREADS = 2
+
 # Elements the review template writes; anything else in the HTML came from authored text.
 TEMPLATE_TAGS = frozenset({
     "a", "body", "br", "code", "div", "h1", "h2", "h3", "h4", "head", "header", "html", "li",

@@ -37,6 +37,7 @@ from mmdsl.ir.model import IRGuideline
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
 from tests.reliability.hostile_campaigns import CONTROLS
+from tests.reliability.promises import COHORT_THREADS
 
 # Words SQL reads as keywords or the cohort writes as its own columns, and words of other scripts.
 SQL_WORDS = ["select", "from", "where", "row", "rows", "table", "order", "group", "by", "null",
@@ -250,7 +251,7 @@ def duckdb_disagreements(guideline: IRGuideline, rows: list[dict[str, Any]], fol
 
     source, output = folder / "patients.jsonl", folder / "decisions.parquet"
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    report = evaluate_cohort(guideline, source, output)
+    report = evaluate_cohort(guideline, source, output, threads=COHORT_THREADS)
     if report.invalid_rows:
         return f"the cohort refused rows eval decides: {report.problems[:2]}"
     table = pq.read_table(output)
@@ -275,7 +276,7 @@ def spark_disagreements(spark: Any, guideline: IRGuideline, rows: list[dict[str,
 
     source, output = folder / "sample.jsonl", folder / "sample.parquet"
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    evaluate_cohort(guideline, source, output)
+    evaluate_cohort(guideline, source, output, threads=COHORT_THREADS)
     duck = pq.read_table(output).to_pylist()
     module = evaluator(guideline)
     values = [module.read_facts(row) for row in rows]
