@@ -23,6 +23,7 @@ from mmdsl.frontends.dmn.translate import (
     names_key,
     shifted,
     with_unit,
+    with_unit_after,
 )
 from mmdsl.frontends.dmn.types import DmnType, TypeProblem, ValueType, element_type, infer_from_outputs
 from mmdsl.frontends.dmn.types import resolve as resolve_type
@@ -121,7 +122,7 @@ class TableTranslator:
 
     def column(self, clause: m.InputClause) -> tuple[str, Readable] | None:
         text = " ".join(clause.expression.value.split())
-        readable = self.owner.readable.get(text)
+        readable = self.owner.readable.get(text) or self.owner.date_difference_of(text)
         if readable is not None:
             return readable.ref, readable
         if text in self.owner.broken or text.split(".")[0] in self.owner.broken:
@@ -283,7 +284,8 @@ class TableTranslator:
 
     def input_cell(self, entry: m.Text, readable: Readable) -> str:
         try:
-            text = cell_text(feel.parse_unary_tests(entry.value), readable.column)
+            tests = feel.parse_unary_tests(entry.value, durations=readable.duration)
+            text = cell_text(tests, readable.column)
             return with_unit(text, readable.time_unit) if readable.time_unit and text != "-" \
                 else text
         except feel.FeelError as error:
@@ -373,7 +375,10 @@ class TableTranslator:
 
     def condition(self, ref: str, entry: m.Text, readable: Readable) -> str | None:
         try:
-            return condition_text(ref, feel.parse_unary_tests(entry.value), readable.type)
+            tests = feel.parse_unary_tests(entry.value, durations=readable.duration)
+            text = condition_text(ref, tests, readable.type, readable.duration)
+            return with_unit_after(ref, text, readable.time_unit) \
+                if text and readable.time_unit else text
         except (feel.FeelError, CellProblem):
             return None  # the same entry is reported as a cell
 
