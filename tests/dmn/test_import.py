@@ -568,3 +568,24 @@ def test_a_duration_column_refuses_what_is_not_a_duration_of_whole_days(cell: st
                                           [[cell, '"wait"']])))
     assert result.compilation is None or result.compilation.guideline is None
     assert why in problems(result)
+
+
+@pytest.mark.parametrize("dose, given", [("2024-02-28", True), ("2024-02-29", False),
+                                         ("2024-03-01", False)])
+def test_a_date_column_compared_with_another_date_is_the_days_between_them(
+        dose: str, given: bool) -> None:
+    """FEEL's `today > last dose` is `time from last_dose to today > 0 days`: exactly."""
+    result = imported(model(DATES + table("given", 'hitPolicy="UNIQUE"', ["today"],
+                                          ['<output name="given" typeRef="boolean"/>'],
+                                          [["> last dose", "true"], ["<= last dose", "false"]],
+                                          type_ref="boolean")))
+    assert "| > 0 days " in result.text and "time from last_dose to today" in result.text
+    decision = decide(result, {"last_dose": dose, "today": "2024-02-29"})
+    assert decision["given"]["given"] is given
+
+
+def test_a_date_column_compared_with_two_dates_is_refused() -> None:
+    body = DATES + input_data("birth", "date") + table(
+        "given", 'hitPolicy="UNIQUE"', ["today"], ['<output name="given" typeRef="boolean"/>'],
+        [["> last dose", "true"], ["<= birth", "false"]], type_ref="boolean")
+    assert "is not a simple unary test" in problems(imported(model(body)))

@@ -46,7 +46,7 @@ FEEL_IN = LEVEL_3 / "0072-feel-in"
 
 # Raised as the import learns more; never lowered (docs/dmn.md lists every case not passed).
 LEVEL_2_FLOOR = 87
-LEVEL_3_TABLES_FLOOR = 5
+LEVEL_3_TABLES_FLOOR = 6
 FEEL_IN_FLOOR = 94  # 0072-feel-in cases in scope (each must pass): 55 before durations in days
 
 
@@ -149,3 +149,19 @@ def test_feel_in_out_of_scope_cases_have_reasons() -> None:
             in_scope += 1
     assert len(cases) == test_case_count([FEEL_IN])
     assert in_scope >= FEEL_IN_FLOOR
+
+
+def test_a_case_gets_a_value_only_for_the_inputs_its_decisions_do_not_read() -> None:
+    """0017's case 004 asks for dateCompare2 (dateD against dateE) and gives only the dates:
+    the structure and numbers the other tables read are filled, the dates never."""
+    from tests.dmn.tck import facts_for, imported, unread_fillers
+
+    case = next(c for c in cases_in(LEVEL_3 / "0017-tableTests") if c.id == "004")
+    result = imported(case.model)
+    assert result.compilation is not None and result.compilation.guideline is not None
+    facts = facts_for(case, result.translation)
+    filled = unread_fillers(result.compilation.guideline, case, result.translation, facts)
+    assert "structA_price" in filled and not {"dateD", "dateE"} & set(filled)
+    del facts["dateE"]  # a date the decision reads is never filled in
+    assert "dateE" not in unread_fillers(result.compilation.guideline, case,
+                                         result.translation, facts)
