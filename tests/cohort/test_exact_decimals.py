@@ -108,8 +108,7 @@ def test_the_boundary_is_exact(tmp_path: Path) -> None:
     assert decided[0]["derived"]["obese"] is True and decided[2]["derived"]["obese"] is False
 
 
-def test_every_shape_of_arithmetic_decides_as_the_module(tmp_path: Path) -> None:
-    guideline = lowered_text(SHAPES)
+def shape_patients() -> list[dict[str, Any]]:
     rnd = random.Random(5)
     edges = [-5.0, -0.1, 0.0, 0.1, 0.2, 0.3 - 0.1 - 0.2, 1.0, 2.5, 5.0]
     rows = [{"a": a, "b": b, "n": n, "flag": f} for a in edges for b in (0.5, 1.5, 4.0)
@@ -117,7 +116,12 @@ def test_every_shape_of_arithmetic_decides_as_the_module(tmp_path: Path) -> None
     rows += [{"a": round(rnd.uniform(-5, 5), rnd.randint(0, 5)),
               "b": round(rnd.uniform(0.5, 4), rnd.randint(0, 5)), "n": rnd.randint(-3, 9),
               "flag": rnd.random() < 0.5} for _ in range(1500)]
-    report, decided = run(guideline, rows, tmp_path)
+    return rows
+
+
+def test_every_shape_of_arithmetic_decides_as_the_module(tmp_path: Path) -> None:
+    guideline = lowered_text(SHAPES)
+    report, decided = run(guideline, shape_patients(), tmp_path)
     assert disagreements(guideline, decided, tmp_path / "out.parquet") == []
     assert report.decided > 1000
     results, _ = decisions(tmp_path / "out.parquet")
