@@ -193,9 +193,11 @@ def ratio_of(expr: ir.NumExpr, refs: Mapping[str, Ratio], condition: Callable[[i
             case ir.Neg(item=item):
                 return negated(walk(item))
             case ir.Calc(op="**", left=left, right=ir.Num(text=power)):
-                result = constant(Fraction(1))
-                for _ in range(int(power)):
-                    result = _bounded(times(result, walk(left)), what)
+                if int(power) == 0:
+                    return constant(Fraction(1))
+                base = result = walk(left)
+                for _ in range(int(power) - 1):
+                    result = _bounded(times(result, base), what)
                 return result
             case ir.Calc(op=op, left=left, right=right):
                 a, b = walk(left), walk(right)
