@@ -143,3 +143,98 @@ def test_sql_of_whole_number_facts_is_unchanged() -> None:
     """No guard, no ratio columns for a guideline without a decimal fact (the benchmark's SQL)."""
     query = render_sql(lowered(ROOT / "examples" / "cha2ds2_vasc_score.mmdsl"))
     assert " AS _xg" not in query and "_f0n" not in query
+
+
+# ---- random arithmetic: the module and DuckDB on random facts, thresholds hit exactly ----------
+
+
+RANDOM_INPUTS = ('input a: decimal -5.0..5.0 "a"\ninput b: decimal 0.5..4.0 "b"\n'
+                 'input n: integer -3..9 "n"\n')
+CONSTANTS = ["0.1", "0.2", "0.3", "2.5", "3", "0.125", "7", "1.05"]
+
+
+def random_expression(rnd: random.Random, depth: int) -> tuple[str, Any]:
+    """(text, exact evaluator) of a random arithmetic over a, b, n; divisors never 0."""
+    if depth == 0 or rnd.random() < 0.25:
+        choice = rnd.choice(["a", "b", "n", "constant"])
+        if choice == "constant":
+            text = rnd.choice(CONSTANTS)
+            return text, lambda p, v=Fraction(text): v
+        return choice, lambda p, name=choice: p[name]
+    kind = rnd.choice(["+", "-", "*", "/", "**", "neg", "if"])
+    left, left_value = random_expression(rnd, depth - 1)
+    if kind == "/":  # by b (0.5..4.0) or a positive constant: never 0, as MD318 wants
+        right, right_value = rnd.choice([("b", lambda p: p["b"]),
+                                         ("1.05", lambda p: Fraction("1.05"))])
+        return f"({left}) / {right}", lambda p: left_value(p) / right_value(p)
+    if kind == "**":
+        power = rnd.choice([2, 3])
+        return f"({left}) ** {power}", lambda p: left_value(p) ** power
+    if kind == "neg":
+        return f"-({left})", lambda p: -left_value(p)
+    right, right_value = random_expression(rnd, depth - 1)
+    if kind == "if":
+        return (f"(if a >= 0.5 then ({left}) else ({right}))",
+                lambda p: left_value(p) if p["a"] >= Fraction("0.5") else right_value(p))
+    operations = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y}
+    return (f"({left}) {kind} ({right})",
+            lambda p: operations[kind](left_value(p), right_value(p)))
+
+
+def random_patients(rnd: random.Random, count: int) -> list[dict[str, Any]]:
+    edges = [{"a": a, "b": b, "n": n} for a in (-5.0, 0.0, 0.5, 5.0) for b in (0.5, 4.0)
+             for n in (-3, 0, 9)]
+    return edges + [{"a": round(rnd.uniform(-5, 5), rnd.randint(0, 3)),
+                     "b": round(rnd.uniform(0.5, 4), rnd.randint(0, 3)),
+                     "n": rnd.randint(-3, 9)} for _ in range(count)]
+
+
+def short_decimal(value: Fraction) -> str | None:
+    """The value as decimal text when it has at most 9 decimal places and 15 digits."""
+    for places in range(10):
+        scaled = value * 10 ** places
+        if scaled.denominator == 1:
+            digits = str(abs(scaled.numerator))
+            if len(digits) > 15:
+                return None
+            text = f"{'-' if scaled < 0 else ''}{digits.rjust(places + 1, '0')}"
+            return text[:len(text) - places] + "." + (text[len(text) - places:] or "0")
+    return None
+
+
+GUIDELINES, DEPTH, SEED = 40, 3, 1818
+
+
+def test_random_arithmetic_decides_as_the_module(tmp_path: Path) -> None:
+    rnd = random.Random(SEED)
+    decided = refused_queries = 0
+    for number in range(GUIDELINES):
+        text, value = random_expression(rnd, DEPTH)
+        text = f"{text} + 0 * a + 0 * b + 0 * n"  # every input read, and the fact a decimal
+        rows = random_patients(rnd, 150)
+        exact = [value({"a": Fraction(repr(r["a"])), "b": Fraction(repr(r["b"])), "n": r["n"]})
+                 for r in rows]
+        hit = sorted({t for t in (short_decimal(v) for v in exact) if t is not None},
+                     key=lambda t: Fraction(t))  # thresholds that patients meet exactly
+        if not hit:  # no value is a short decimal (a division by 1.05 everywhere)
+            continue
+        low, middle, high = hit[0], hit[len(hit) // 2], hit[-1]
+        guideline = lowered_text(
+            f'guideline r{number} "random"\n{RANDOM_INPUTS}fact f = {text}\n'
+            f'table t "t"\n  hit collect\n  output o: integer\n  | f || o |\n'
+            f'  | >= {middle} || 1 |\n  | {middle} || 2 |\n  | < {low} || 3 |\n'
+            f'  | <= {low} || 4 |\n  | != {high} || 5 |\n  | > {high} || 6 |\n'
+            f'note n on t: "decimal"\n')
+        try:
+            render_sql(guideline)
+        except SqlUnsupported as error:
+            assert "could exceed 38 digits" in str(error) or "2**53" in str(error), error
+            refused_queries += 1
+            continue
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        report, kept = run(guideline, rows, folder)
+        assert disagreements(guideline, kept, folder / "out.parquet") == [], text
+        decided += report.decided
+    print("random arithmetic:", refused_queries, "queries refused,", decided, "patients decided")
+    assert refused_queries <= GUIDELINES // 3 and decided > 50 * GUIDELINES, (refused_queries, decided)
