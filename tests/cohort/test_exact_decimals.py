@@ -5,6 +5,7 @@ example examples/bmi_referral.mmdsl, and the refusals (a fact that could leave 3
 
 from __future__ import annotations
 
+import os
 import random
 from fractions import Fraction
 from pathlib import Path
@@ -202,7 +203,10 @@ def short_decimal(value: Fraction) -> str | None:
     return None
 
 
-GUIDELINES, DEPTH, SEED = 40, 3, 1818
+# `MMDSL_EXACT_GUIDELINES=360 MMDSL_EXACT_DEPTH=4 pytest -k random -s` runs a longer search.
+GUIDELINES = int(os.environ.get("MMDSL_EXACT_GUIDELINES", "40"))
+DEPTH = int(os.environ.get("MMDSL_EXACT_DEPTH", "3"))
+SEED = int(os.environ.get("MMDSL_EXACT_SEED", "1818"))
 
 
 def test_random_arithmetic_decides_as_the_module(tmp_path: Path) -> None:
@@ -221,6 +225,8 @@ def test_random_arithmetic_decides_as_the_module(tmp_path: Path) -> None:
         low, middle, high = hit[0], hit[len(hit) // 2], hit[-1]
         guideline = lowered_text(
             f'guideline r{number} "random"\n{RANDOM_INPUTS}fact f = {text}\n'
+            f'fact g = if f >= {middle} then f * b - 0.5 else -f / b\n'  # a fact that reads one
+            f'fact h = f != {low}\n'
             f'table t "t"\n  hit collect\n  output o: integer\n  | f || o |\n'
             f'  | >= {middle} || 1 |\n  | {middle} || 2 |\n  | < {low} || 3 |\n'
             f'  | <= {low} || 4 |\n  | != {high} || 5 |\n  | > {high} || 6 |\n'
