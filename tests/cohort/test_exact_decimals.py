@@ -15,7 +15,17 @@ import pytest
 
 from mmdsl.backends.sql import SqlUnsupported, render_sql
 from mmdsl.cohort.engine import evaluate_cohort
-from tests.cohort.support import ROOT, decisions, disagreements, lowered, lowered_text, pa, pq
+from tests.cohort.support import (
+    ROOT,
+    decisions,
+    disagreements,
+    lowered,
+    lowered_text,
+    pa,
+    pq,
+    write_csv,
+    write_jsonl,
+)
 
 EXAMPLE = ROOT / "examples" / "bmi_referral.mmdsl"
 
@@ -244,3 +254,20 @@ def test_random_arithmetic_decides_as_the_module(tmp_path: Path) -> None:
         decided += report.decided
     print("random arithmetic:", refused_queries, "queries refused,", decided, "patients decided")
     assert refused_queries <= GUIDELINES // 3 and decided > 50 * GUIDELINES, (refused_queries, decided)
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_csv_and_json_lines_decide_decimal_facts_as_the_module(tmp_path: Path, kind: str) -> None:
+    guideline = lowered(EXAMPLE)
+    rows = bmi_patients()[:300]
+    if kind == "csv":  # numbers as JSON writes them (repr), yes/no as true/false
+        source = write_csv(["weight_kg", "height_m", "diabetes"],
+                           [[repr(r["weight_kg"]), repr(r["height_m"]), str(r["diabetes"]).lower()]
+                            for r in rows], tmp_path / "patients.csv")
+    else:
+        source = write_jsonl(list(rows), tmp_path / "patients.jsonl")
+    report = evaluate_cohort(guideline, source, tmp_path / "out.parquet", threads=2)
+    refused = {problem.row for problem in report.problems}
+    kept = [row for number, row in enumerate(rows, start=1) if number not in refused]
+    assert refused and len(kept) > 150
+    assert disagreements(guideline, kept, tmp_path / "out.parquet") == []
