@@ -271,3 +271,25 @@ def test_csv_and_json_lines_decide_decimal_facts_as_the_module(tmp_path: Path, k
     kept = [row for number, row in enumerate(rows, start=1) if number not in refused]
     assert refused and len(kept) > 150
     assert disagreements(guideline, kept, tmp_path / "out.parquet") == []
+
+
+def test_a_default_is_read_with_all_its_decimals(tmp_path: Path) -> None:
+    """The decimal places read are at least the default's: a patient who leaves the input out
+    is decided; where that many decimals cannot stay exact (`w * w`: 7 decimals would reach
+    2**53), the query is refused, rather than every such patient."""
+    def guideline(fact: str) -> Any:
+        return lowered_text('guideline d "d"\ninput w: decimal 2.0..300.0 default 70.1234567 "w"\n'
+                            f'fact f = {fact}\ntable t "t"\n  hit first\n  output o: yes/no\n'
+                            '  | f       || o   |\n  | >= 140.0 || yes |\n'
+                            '  | -       || no  |\nnote n on t: "decimal"\n')
+
+    with pytest.raises(SqlUnsupported, match="2\\*\\*53"):
+        render_sql(guideline("w * w"))
+    doubled = guideline("w * 2")
+    rows: list[dict[str, Any]] = [{}, {"w": 70.0}, {"w": 70.12345}]
+    report = evaluate_cohort(doubled, write_jsonl(list(rows), tmp_path / "p.jsonl"),
+                             tmp_path / "out.parquet", threads=2)
+    assert report.problems == [] and report.decided == 3
+    assert disagreements(doubled, rows, tmp_path / "out.parquet") == []
+    decided, _ = decisions(tmp_path / "out.parquet")
+    assert [row["t"] for row in decided] == [0, 0, 0]

@@ -482,6 +482,11 @@ def _whole_number(expr: ir.NumExpr, names: Names) -> str:
 # ---- decimal numeric facts, exactly (exact.py) ----------------------------------------------------
 
 
+EXACT_LIMITS = ("the cohort's SQL computes decimal facts exactly, within 38 digits (a shown value "
+                "within 2**53): narrow the declared ranges, or evaluate with the generated Python "
+                "module")
+
+
 class ExactFact:
     """A decimal numeric fact: its exact value's columns (`_f0n`, `_f0d`), the value as shown,
     and the ratio that later facts and conditions read (from those columns)."""
@@ -494,9 +499,7 @@ class ExactFact:
             self.shown = shown(dataclasses.replace(
                 value, num=f"_f{position}n", den=value.den and f"_f{position}d"), what)
         except Overflow as error:
-            raise SqlUnsupported(f"{error}; the cohort's SQL computes decimal facts exactly within "
-                                 "38 digits: narrow the declared ranges, or evaluate with the "
-                                 "generated Python module") from error
+            raise SqlUnsupported(f"{error}; {EXACT_LIMITS}") from error
         self.value = value
         self.column_ratio = dataclasses.replace(value, num=f"_f{position}n",
                                                 den=value.den and f"_f{position}d")
@@ -566,7 +569,10 @@ def exact_guards(guideline: ir.IRGuideline, names: Names) -> tuple[Guard, ...] |
     problem: Overflow | None = None
     for cap in range(max(ceilings.values(), default=0), -1, -1):
         scales = {name: min(ceiling, cap) for name, ceiling in ceilings.items()}
-        if any(scales[name] < floors[name] for name in scales):
+        short = next((name for name in scales if scales[name] < floors[name]), None)
+        if short is not None:
+            problem = Overflow(f"{problem} when `{short}` is read to the {floors[short]} decimal "
+                               "places its declared bounds or default have")
             break
         guards = tuple(Guard(item.name, names.refs[item.name], scales[item.name], f"_x{p}",
                              f"_xg{p}") for p, item in enumerate(inputs))
@@ -578,9 +584,7 @@ def exact_guards(guideline: ir.IRGuideline, names: Names) -> tuple[Guard, ...] |
             continue
         names.exact.update(refs)
         return guards
-    raise SqlUnsupported(f"{problem or 'a decimal fact cannot be computed exactly'}; the "
-                         "cohort's SQL computes decimal facts exactly within 38 digits: narrow "
-                         "the declared ranges, or evaluate with the generated Python module")
+    raise SqlUnsupported(f"{problem or 'a decimal fact cannot be computed exactly'}; {EXACT_LIMITS}")
 
 
 def _exact_refs(guideline: ir.IRGuideline, names: Names, guards: Sequence[Guard]) -> dict[str, Ratio]:

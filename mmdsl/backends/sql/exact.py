@@ -261,7 +261,10 @@ def input_scale(item: ir.IRInput) -> int:
 
 
 def decimals_written(item: ir.IRInput) -> int:
-    """The decimal places of the input's declared bounds (at least these must be read)."""
-    places = [max(-constant(Fraction(repr(float(b)))).shift, 0) for b in
-              (item.type.low, item.type.high) if b is not None]
+    """The decimal places of the input's declared bounds and default (at least these must be
+    read: a default of more decimals would refuse every patient who leaves the input out)."""
+    written = [item.type.low, item.type.high,
+               item.default if isinstance(item.default, int | float) else None]
+    places = [max(-constant(Fraction(repr(float(b)))).shift, 0) for b in written
+              if b is not None and not isinstance(b, bool)]
     return max(places, default=0)
