@@ -137,7 +137,7 @@ class QueryView:
     steps: tuple[Step, ...]
     last: str
     outputs: tuple[str, ...]  # `expression AS "name"`
-    where: str = ""  # rows left out: the facts in a combination declared impossible
+    where: str = ""  # rows left out: an impossible combination, or a guard's flag
     guards: tuple[Guard, ...] = ()  # decimal inputs read exactly: a row with more decimals is left out
 
 
@@ -266,10 +266,6 @@ def distinct_columns(guideline: ir.IRGuideline) -> None:
             if other != name:
                 raise SqlUnsupported(f"`{name}` and `{other}` ({what}) differ only in case, and "
                                      "SQL takes them as one column; rename one of them")
-
-
-def _any_impossible(guideline: ir.IRGuideline) -> str:
-    return " OR ".join(f"_i{position}" for position in range(len(guideline.impossible)))
 
 
 def _any_refused(guideline: ir.IRGuideline, guards: Sequence[Guard]) -> str:
