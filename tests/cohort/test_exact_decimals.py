@@ -219,28 +219,38 @@ DEPTH = int(os.environ.get("MMDSL_EXACT_DEPTH", "3"))
 SEED = int(os.environ.get("MMDSL_EXACT_SEED", "1818"))
 
 
-def test_random_arithmetic_decides_as_the_module(tmp_path: Path) -> None:
-    rnd = random.Random(SEED)
-    decided = refused_queries = 0
-    for number in range(GUIDELINES):
-        text, value = random_expression(rnd, DEPTH)
-        text = f"{text} + 0 * a + 0 * b + 0 * n"  # every input read, and the fact a decimal
-        rows = random_patients(rnd, 150)
-        exact = [value({"a": Fraction(repr(r["a"])), "b": Fraction(repr(r["b"])), "n": r["n"]})
-                 for r in rows]
-        hit = sorted({t for t in (short_decimal(v) for v in exact) if t is not None},
-                     key=lambda t: Fraction(t))  # thresholds that patients meet exactly
-        if not hit:  # no value is a short decimal (a division by 1.05 everywhere)
-            continue
-        low, middle, high = hit[0], hit[len(hit) // 2], hit[-1]
-        guideline = lowered_text(
-            f'guideline r{number} "random"\n{RANDOM_INPUTS}fact f = {text}\n'
+def random_guideline(rnd: random.Random, number: int, depth: int = DEPTH
+                     ) -> tuple[str, list[dict[str, Any]]] | None:
+    """A random decimal fact `f` (read by a fact `g` and a yes/no fact `h`) and a table over it
+    whose thresholds some of the patients meet exactly; the text and the patients (None when no
+    patient's value is a short decimal)."""
+    text, value = random_expression(rnd, depth)
+    text = f"{text} + 0 * a + 0 * b + 0 * n"  # every input read, and the fact a decimal
+    rows = random_patients(rnd, 150)
+    exact = [value({"a": Fraction(repr(r["a"])), "b": Fraction(repr(r["b"])), "n": r["n"]})
+             for r in rows]
+    hit = sorted({t for t in (short_decimal(v) for v in exact) if t is not None},
+                 key=lambda t: Fraction(t))  # thresholds that patients meet exactly
+    if not hit:  # no value is a short decimal (a division by 1.05 everywhere)
+        return None
+    low, middle, high = hit[0], hit[len(hit) // 2], hit[-1]
+    return (f'guideline r{number} "random"\n{RANDOM_INPUTS}fact f = {text}\n'
             f'fact g = if f >= {middle} then f * b - 0.5 else -f / b\n'  # a fact that reads one
             f'fact h = f != {low}\n'
             f'table t "t"\n  hit collect\n  output o: integer\n  | f || o |\n'
             f'  | >= {middle} || 1 |\n  | {middle} || 2 |\n  | < {low} || 3 |\n'
             f'  | <= {low} || 4 |\n  | != {high} || 5 |\n  | > {high} || 6 |\n'
-            f'note n on t: "decimal"\n')
+            f'note n on t: "decimal"\n'), rows
+
+
+def test_random_arithmetic_decides_as_the_module(tmp_path: Path) -> None:
+    rnd = random.Random(SEED)
+    decided = refused_queries = 0
+    for number in range(GUIDELINES):
+        made = random_guideline(rnd, number)
+        if made is None:
+            continue
+        guideline = lowered_text(made[0])
         try:
             render_sql(guideline)
         except SqlUnsupported as error:
@@ -249,8 +259,8 @@ def test_random_arithmetic_decides_as_the_module(tmp_path: Path) -> None:
             continue
         folder = tmp_path / str(number)
         folder.mkdir()
-        report, kept = run(guideline, rows, folder)
-        assert disagreements(guideline, kept, folder / "out.parquet") == [], text
+        report, kept = run(guideline, made[1], folder)
+        assert disagreements(guideline, kept, folder / "out.parquet") == [], made[0]
         decided += report.decided
     print("random arithmetic:", refused_queries, "queries refused,", decided, "patients decided")
     assert refused_queries <= GUIDELINES // 3 and decided > 50 * GUIDELINES, (refused_queries, decided)

@@ -200,3 +200,39 @@ def test_spark_decides_decimal_facts_exactly_as_duckdb(spark: Any, tmp_path: Pat
     finally:
         spark.conf.unset("spark.sql.ansi.enabled")
     assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
+
+
+def test_spark_decides_random_decimal_facts_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    """Random arithmetic (tests/cohort/test_exact_decimals.py), a few guidelines; more with
+    MMDSL_EXACT_SPARK=N."""
+    import random
+
+    from mmdsl.backends.sql import SqlUnsupported
+    from tests.cohort import test_exact_decimals as exact
+
+    rnd, compared = random.Random(exact.SEED + 1), 0
+    for number in range(int(os.environ.get("MMDSL_EXACT_SPARK", "3"))):
+        made = exact.random_guideline(rnd, number)
+        if made is None:
+            continue
+        guideline = lowered_text(made[0])
+        try:
+            query = transpiled(guideline, "spark")
+        except SqlUnsupported:
+            continue
+        source = tmp_path / f"p{number}.parquet"
+        arrow = {"decimal": pa.float64(), "integer": pa.int64()}
+        pq.write_table(pa.table({i.name: pa.array([r[i.name] for r in made[1]], arrow[i.type.kind])
+                                 for i in guideline.inputs}), source)
+        out = tmp_path / f"d{number}.parquet"
+        evaluate_cohort(guideline, source, out)
+        duck, _ = decisions(out)
+        checked_patients(guideline, source, tmp_path / f"spark_input{number}.parquet")
+        spark.read.parquet(str(tmp_path / f"spark_input{number}.parquet")) \
+            .createOrReplaceTempView("patients")
+        rows = sorted((r.asDict(recursive=True) for r in spark.sql(query.rstrip().rstrip(";"))
+                       .collect()), key=lambda r: r["row"])
+        assert [comparable(r) for r in rows] == [comparable(r) for r in duck], made[0]
+        compared += len(rows)
+    print("Spark, random decimal facts:", compared, "patients decided as by DuckDB")
+    assert compared > 100
