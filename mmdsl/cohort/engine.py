@@ -302,14 +302,20 @@ def _staged(connection: Any, view: QueryView) -> QueryView:
 def _refuse_impossible(connection: Any, guideline: ir.IRGuideline, checker: RowChecker,
                        view: QueryView) -> None:
     """Rows whose facts fall in a combination declared impossible are invalid, as the evaluators
-    say (one problem per declaration); the decision query leaves them out."""
-    if not guideline.impossible:
+    say (one problem per declaration); so are rows with a decimal input of more decimal places
+    than the query reads exactly for a decimal fact (the Python module would decide them: the
+    problem says so). The decision query leaves them out."""
+    if not guideline.impossible and not view.guards:
         return
+    reasons = [(i.name, f"the facts are an impossible combination: {i.description}")
+               for i in guideline.impossible]
+    reasons += [(guard.name, f"has more than {guard.scale} decimal places; the cohort's SQL "
+                 f"computes the decimal facts that read `{guard.name}` exactly from at most "
+                 f"{guard.scale} (decide this patient with `mmdsl eval`)") for guard in view.guards]
     for row, *flags in connection.execute(render_impossible_sql(guideline, view)).fetchall():
         checker.invalid_rows += 1
-        checker.problems += [Problem(int(row), i.name, f"the facts are an impossible combination: "
-                                                       f"{i.description}")
-                             for i, held in zip(guideline.impossible, flags, strict=True) if held]
+        checker.problems += [Problem(int(row), name, message)
+                             for (name, message), held in zip(reasons, flags, strict=True) if held]
 
 
 def _decisions_in_error(connection: Any, output: Path) -> tuple[int, list[tuple[int, str]]]:

@@ -38,7 +38,8 @@ if shutil.which("java") is None:
 
 GUIDELINES = [FIXTURES / "policies.mmdsl", ROOT / "tables" / "myeloma_post_daratumumab.mmdsl",
               ROOT / "examples" / "second_dose.mmdsl",  # durations: date_diff, last_day
-              ROOT / "examples" / "cha2ds2_vasc_score.mmdsl"]  # a computed score (issue 18)
+              ROOT / "examples" / "cha2ds2_vasc_score.mmdsl",  # a computed score (issue 18)
+              ROOT / "examples" / "bmi_referral.mmdsl"]  # a decimal fact, exact ratios (issue 18)
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +168,71 @@ def test_spark_decides_names_in_other_scripts_as_duckdb(spark: Any, tmp_path: Pa
     spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
     assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
     assert [r["derived"] for r in duck] == [{"strAße": v} for v in (False, True, True)]
+
+
+# Issue 18: decimal numeric facts as exact ratios of DECIMAL(38, 0) (backends/sql/exact.py).
+# Spark raises on a DECIMAL overflow in ANSI mode and gives NULL without it; the query's bounds
+# keep every step within 38 digits, so both modes decide as DuckDB does, boundaries included.
+@pytest.mark.parametrize("ansi", ["true", "false"])
+@pytest.mark.parametrize("shape", ["bmi", "shapes"])
+def test_spark_decides_decimal_facts_exactly_as_duckdb(spark: Any, tmp_path: Path, ansi: str,
+                                                        shape: str) -> None:
+    from tests.cohort import test_exact_decimals as exact
+
+    guideline = (lowered(ROOT / "examples" / "bmi_referral.mmdsl") if shape == "bmi"
+                 else lowered_text(exact.SHAPES))
+    rows = exact.bmi_patients() if shape == "bmi" else exact.shape_patients()
+    arrow = {"decimal": pa.float64(), "integer": pa.int64(), "bool": pa.bool_()}
+    source = tmp_path / "p.parquet"
+    pq.write_table(pa.table({i.name: pa.array([r[i.name] for r in rows], arrow[i.type.kind])
+                             for i in guideline.inputs}), source)
+    out = tmp_path / "d.parquet"
+    report = evaluate_cohort(guideline, source, out)
+    duck, _ = decisions(out)
+    assert report.invalid_rows > 0  # values of more than 6 decimals: refused, in Spark left out
+    checked_patients(guideline, source, tmp_path / "spark_input.parquet")
+    spark.read.parquet(str(tmp_path / "spark_input.parquet")).createOrReplaceTempView("patients")
+    spark.conf.set("spark.sql.ansi.enabled", ansi)
+    try:
+        result = spark.sql(transpiled(guideline, "spark").rstrip().rstrip(";"))
+        spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()),
+                            key=lambda r: r["row"])
+    finally:
+        spark.conf.unset("spark.sql.ansi.enabled")
+    assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
+
+
+def test_spark_decides_random_decimal_facts_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    """Random arithmetic (tests/cohort/test_exact_decimals.py), a few guidelines; more with
+    MMDSL_EXACT_SPARK=N."""
+    import random
+
+    from mmdsl.backends.sql import SqlUnsupported
+    from tests.cohort import test_exact_decimals as exact
+
+    rnd, compared = random.Random(exact.SEED + 1), 0
+    for number in range(int(os.environ.get("MMDSL_EXACT_SPARK", "3"))):
+        made = exact.random_guideline(rnd, number)
+        if made is None:
+            continue
+        guideline = lowered_text(made[0])
+        try:
+            query = transpiled(guideline, "spark")
+        except SqlUnsupported:
+            continue
+        source = tmp_path / f"p{number}.parquet"
+        arrow = {"decimal": pa.float64(), "integer": pa.int64()}
+        pq.write_table(pa.table({i.name: pa.array([r[i.name] for r in made[1]], arrow[i.type.kind])
+                                 for i in guideline.inputs}), source)
+        out = tmp_path / f"d{number}.parquet"
+        evaluate_cohort(guideline, source, out)
+        duck, _ = decisions(out)
+        checked_patients(guideline, source, tmp_path / f"spark_input{number}.parquet")
+        spark.read.parquet(str(tmp_path / f"spark_input{number}.parquet")) \
+            .createOrReplaceTempView("patients")
+        rows = sorted((r.asDict(recursive=True) for r in spark.sql(query.rstrip().rstrip(";"))
+                       .collect()), key=lambda r: r["row"])
+        assert [comparable(r) for r in rows] == [comparable(r) for r in duck], made[0]
+        compared += len(rows)
+    print("Spark, random decimal facts:", compared, "patients decided as by DuckDB")
+    assert compared > 100

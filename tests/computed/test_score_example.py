@@ -131,7 +131,8 @@ def test_the_score_is_a_bigint_of_whole_decimals_in_sql_and_spark() -> None:
     assert "DECIMAL(38, 0)" in transpiled(guideline, "spark")
 
 
-def test_a_decimal_computed_fact_is_refused_by_the_cohort_with_its_reason(tmp_path: Path) -> None:
+def test_a_decimal_computed_fact_is_computed_exactly_by_the_cohort(tmp_path: Path) -> None:
+    """Once refused (the engines would round it), now an exact ratio (tests/cohort/test_exact_decimals.py)."""
     table = tmp_path / "bmi.mmdsl"
     table.write_text('guideline bmi "BMI"\ninput w: decimal 2.0..300.0 "weight"\n'
                      'input h: decimal 0.3..2.5 "height"\nfact bmi = w / (h * h)\n'
@@ -139,5 +140,5 @@ def test_a_decimal_computed_fact_is_refused_by_the_cohort_with_its_reason(tmp_pa
                      '  | bmi     || o   |\n  | >= 30.0 || yes |\n  | -       || no  |\n'
                      'note why on t: "a decimal: the examples test it"\n', "utf-8")
     result = CliRunner().invoke(main, ["cohort", str(table), "--emit-sql"])
-    assert result.exit_code != 0
-    assert "`bmi` is a decimal computed number" in result.output
+    assert result.exit_code == 0, result.output
+    assert "AS _f0n" in result.output and "AS _f0d" in result.output and " AS _xg0" in result.output

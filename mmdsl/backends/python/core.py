@@ -243,8 +243,8 @@ def number_code(expr: ir.NumExpr, refs: Refs) -> Node:
             return Text(f"Fraction({text})" if "." not in text else f"Fraction({text!r})")
         case ir.Read(ref=ref):
             return Text(f"exact({refs.value_of(ref)})")
-        case ir.Neg(item=item):
-            return Prefixed("-", _bracketed(number_code(item, refs)))
+        case ir.Neg(item=item):  # bracketed whole: Python reads `-(x) ** 2` as -(x ** 2)
+            return _bracketed(Prefixed("-", _bracketed(number_code(item, refs))))
         case ir.Calc(op=op, left=left, right=right):
             return Group("(", (number_code(left, refs), number_code(right, refs)), ")",
                          joiner=f" {op} ")
@@ -256,7 +256,11 @@ def number_code(expr: ir.NumExpr, refs: Refs) -> Node:
 
 
 def _bracketed(node: Node) -> Node:
-    return Group("(", (node,), ")") if not isinstance(node, Text) else Text(f"({node.code})")
+    """`(node)`: a joiner that is not a comma, so that a bracket laid out over several lines is
+    never written `(node,)`, a tuple (which made `x if (long condition,) else y` always x, and
+    `-(long sum,)` a TypeError)."""
+    return Group("(", (node,), ")", joiner=" ") if not isinstance(node, Text) \
+        else Text(f"({node.code})")
 
 
 def scope_lines(scope: ir.IRScope | None, refs: Refs) -> list[str]:

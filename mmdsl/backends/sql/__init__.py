@@ -25,11 +25,22 @@ import json
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 from typing import Any
 
 import jinja2
 
+from mmdsl.backends.sql.exact import (
+    Guard,
+    Overflow,
+    Ratio,
+    compared,
+    decimals_written,
+    input_scale,
+    ratio_of,
+    shown,
+)
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, evaluation_order, parts
@@ -126,7 +137,8 @@ class QueryView:
     steps: tuple[Step, ...]
     last: str
     outputs: tuple[str, ...]  # `expression AS "name"`
-    where: str = ""  # rows left out: the facts in a combination declared impossible
+    where: str = ""  # rows left out: an impossible combination, or a guard's flag
+    guards: tuple[Guard, ...] = ()  # decimal inputs read exactly: a row with more decimals is left out
 
 
 def render_sql(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> str:
@@ -192,11 +204,24 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
         add("_h", names.member_columns())
     if guideline.intervals:
         add("_d", names.duration_columns(guideline))
+    guards = exact_guards(guideline, names)
+    if guards:  # None: no decimal fact; (): one that reads no decimal input
+        add("_x", tuple(column for guard in guards for column in guard.columns()))
     for position, (name, fact) in enumerate(evaluation_order(guideline)):
+        if isinstance(fact, ir.IRComputed) and fact.type.kind == "decimal":
+            exact = ExactFact(fact, position, names.exact, Conditions(names).sql)
+            add(f"_f{position}e", exact.columns())
+            add(f"_f{position}", (f"{exact.shown} AS _f{position}",))
+            names.exact[name] = exact.column_ratio
+            names.decimal_facts.add(name)
+            names.refs[name] = f"_f{position}"
+            continue
         value = number_sql(fact, names) if isinstance(fact, ir.IRComputed) \
             else Conditions(names).sql(fact.condition)
         add(f"_f{position}", (f"{value} AS _f{position}",))
         names.refs[name] = f"_f{position}"
+        if guards is not None and isinstance(fact, ir.IRComputed):
+            names.exact[name] = whole_ratio(f"_f{position}", fact.type, name)
     if guideline.impossible:  # facts that cannot occur: refused, as the evaluators refuse them
         add("_i", tuple(f"{Conditions(names).sql(i.condition)} AS _i{position}"
                         for position, i in enumerate(guideline.impossible)))
@@ -215,7 +240,9 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
         guideline=guideline.name.encode("unicode_escape").decode("ascii"),
         steps=tuple(steps), last=steps[-1].name,
         outputs=tuple(_outputs(guideline, tables, carry)),
-        where=f"NOT ({_any_impossible(guideline)})" if guideline.impossible else "",
+        where=f"NOT ({_any_refused(guideline, guards or ())})"
+        if guideline.impossible or guards else "",
+        guards=guards or (),
     )
 
 
@@ -241,18 +268,23 @@ def distinct_columns(guideline: ir.IRGuideline) -> None:
                                      "SQL takes them as one column; rename one of them")
 
 
-def _any_impossible(guideline: ir.IRGuideline) -> str:
-    return " OR ".join(f"_i{position}" for position in range(len(guideline.impossible)))
+def _any_refused(guideline: ir.IRGuideline, guards: Sequence[Guard]) -> str:
+    """The flags of a row left out: an impossible combination, an input with too many decimals."""
+    return " OR ".join([*(f"_i{p}" for p in range(len(guideline.impossible))),
+                        *(guard.flag for guard in guards)])
 
 
 def render_impossible_sql(guideline: ir.IRGuideline, view: QueryView | None = None) -> str:
-    """The rows of `patients` whose facts fall in a combination declared impossible: `row` and
-    one flag per declaration, `_i0`, `_i1`, … (in declaration order). `view`: the query to
-    read them from (the last part of a staged query), the whole query by default."""
+    """The rows of `patients` that the decision query leaves out: `row` and one flag per
+    declaration of an impossible combination, `_i0`, `_i1`, … (in declaration order), then one
+    per decimal input read exactly (`view.guards`: a value with more decimals than the query
+    reads). `view`: the query to read them from (the last part of a staged query), the whole
+    query by default."""
     view = view or query_view(guideline)
     flags = tuple(f"_i{position}" for position in range(len(guideline.impossible)))
+    flags += tuple(guard.flag for guard in view.guards)
     return _template().render(q=dataclasses.replace(
-        view, outputs=('_row AS "row"', *flags), where=_any_impossible(guideline) or "FALSE"))
+        view, outputs=('_row AS "row"', *flags), where=_any_refused(guideline, view.guards) or "FALSE"))
 
 
 def render_view(view: QueryView) -> str:
@@ -333,6 +365,8 @@ class Names:
         listed = {item.name for item in guideline.inputs
                   if item.type.kind == "set" and not masked(item)}
         self.members: dict[tuple[str, str], str] = {}  # (listed set, member) -> `_h` column
+        self.exact: dict[str, Ratio] = {}  # what decimal facts read, as exact ratios (exact.py)
+        self.decimal_facts: set[str] = set()  # compared exactly, with thresholds as written
         self.durations: dict[str, tuple[str, str]] = {}  # duration -> (days, months) columns
         for condition in conditions(guideline):
             for part in parts(condition):
@@ -394,6 +428,8 @@ class Conditions:
         return "(" + joiner.join(parts) + ")" if parts else empty
 
     def _test(self, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
+        if condition.ref in self.names.decimal_facts and not isinstance(condition, ir.SetTest):
+            return exact_test(self.names.exact[condition.ref], condition)
         column = self.names.refs[condition.ref]
         if isinstance(condition, ir.SetTest) and condition.ref in self.names.sets:
             return _masked(column, condition.quantifier,
@@ -409,14 +445,9 @@ class Conditions:
 
 
 def number_sql(fact: ir.IRComputed, names: Names) -> str:
-    """A numeric fact in SQL, exact: whole numbers as DECIMAL(38, 0) (no engine rounds them, and
-    no step overflows before 10**38), the fact itself a BIGINT. A decimal fact is refused: the
-    engines divide DECIMALs into DOUBLEs (DuckDB) or round them (Spark), and the patients'
-    decimal inputs arrive as DOUBLE; the Python evaluator computes it exactly instead."""
-    if fact.type.kind != "integer":
-        raise SqlUnsupported(f"`{fact.name}` is a decimal computed number; the SQL back end "
-                             "computes whole-number facts only (a decimal one would be rounded "
-                             "by the engine): evaluate it with the generated Python module")
+    """A whole-number fact in SQL, exact: whole numbers as DECIMAL(38, 0) (no engine rounds them,
+    and no step overflows before 10**38), the fact itself a BIGINT. (A decimal fact is an
+    ExactFact: the engines divide DECIMALs into DOUBLEs (DuckDB) or round them (Spark).)"""
     if fact.type.low is None or fact.type.high is None or max(
             abs(fact.type.low), abs(fact.type.high)) >= 2 ** 63:
         raise SqlUnsupported(f"`{fact.name}` can be larger than a BIGINT holds: declare the "
@@ -442,6 +473,158 @@ def _whole_number(expr: ir.NumExpr, names: Names) -> str:
             return (f"CASE WHEN {Conditions(names).sql(condition)} THEN "
                     f"{_whole_number(then, names)} ELSE {_whole_number(otherwise, names)} END")
     raise SqlUnsupported(f"no whole-number SQL for {expr!r}")
+
+
+# ---- decimal numeric facts, exactly (exact.py) ----------------------------------------------------
+
+
+EXACT_LIMITS = ("the cohort's SQL computes decimal facts exactly, within 38 digits (a shown value "
+                "within 2**53): narrow the declared ranges, or evaluate with the generated Python "
+                "module")
+
+
+class ExactFact:
+    """A decimal numeric fact: its exact value's columns (`_f0n`, `_f0d`), the value as shown,
+    and the ratio that later facts and conditions read (from those columns)."""
+
+    def __init__(self, fact: ir.IRComputed, position: int, refs: dict[str, Ratio],
+                 condition: Callable[[ir.Cond], str]) -> None:
+        what = f"`{fact.name}`"
+        try:
+            value = ratio_of(fact.expr, refs, condition, what)
+            self.shown = shown(dataclasses.replace(
+                value, num=f"_f{position}n", den=value.den and f"_f{position}d"), what)
+        except Overflow as error:
+            raise SqlUnsupported(f"{error}; {EXACT_LIMITS}") from error
+        self.value = value
+        self.column_ratio = dataclasses.replace(value, num=f"_f{position}n",
+                                                den=value.den and f"_f{position}d")
+        self.position = position
+
+    def columns(self) -> tuple[str, ...]:
+        columns = [f"{self.value.num} AS _f{self.position}n"]
+        if self.value.den is not None:
+            columns.append(f"{self.value.den} AS _f{self.position}d")
+        return tuple(columns)
+
+
+def whole_ratio(column: str, number_type: ir.IRType, name: str) -> Ratio:
+    """An integer (an input's column or a whole-number fact's) as an exact ratio."""
+    low, high = number_type.low, number_type.high
+    if low is None or high is None:
+        raise SqlUnsupported(f"`{name}` is read by a decimal computed fact and has no declared "
+                             "range: declare one, so that the cohort's SQL can bound it exactly")
+    return Ratio(f"CAST({column} AS DECIMAL(38, 0))", None, 0, int(low), int(high))
+
+
+def exact_test(ratio: Ratio, condition: ir.Compare | ir.OneOf) -> str:
+    """A test of a decimal fact, exact, with each threshold as written."""
+    what = "a decimal fact"
+    if isinstance(condition, ir.Compare):
+        return compared(ratio, condition.op, condition.value, what)
+    tests = [compared(ratio, "==", value, what) for value in condition.values
+             if isinstance(value, int | float) and not isinstance(value, bool)]
+    return tests[0] if len(tests) == 1 else "(" + " OR ".join(tests or ["FALSE"]) + ")"
+
+
+def _decimal_inputs(guideline: ir.IRGuideline) -> list[ir.IRInput]:
+    """The decimal inputs that decimal facts read, in declaration order."""
+    read = {node.ref for fact in guideline.computed if fact.type.kind == "decimal"
+            for node in _reads(fact.expr)}
+    return [item for item in guideline.inputs if item.name in read and item.type.kind == "decimal"]
+
+
+def _reads(expr: ir.NumExpr) -> Iterator[ir.Read]:
+    match expr:
+        case ir.Read():
+            yield expr
+        case ir.Neg(item=item):
+            yield from _reads(item)
+        case ir.Calc(left=left, right=right):
+            yield from _reads(left)
+            yield from _reads(right)
+        case ir.Pick(then=then, otherwise=otherwise):
+            yield from _reads(then)
+            yield from _reads(otherwise)
+
+
+def exact_guards(guideline: ir.IRGuideline, names: Names) -> tuple[Guard, ...] | None:
+    """For a guideline with decimal facts: the decimal inputs they read, each with the most
+    decimal places (one for all, at most each input's `input_scale`) for which every fact,
+    its shown value and every comparison of it stay exact; the inputs' ratios go to `names`."""
+    if not any(fact.type.kind == "decimal" for fact in guideline.computed):
+        return None
+    inputs = _decimal_inputs(guideline)
+    for item in inputs:
+        if item.type.low is None or item.type.high is None:
+            raise SqlUnsupported(f"`{item.name}` is read by a decimal computed fact and has no "
+                                 "declared range: declare one, so that the cohort's SQL can "
+                                 "bound the fact exactly")
+    ceilings = {item.name: input_scale(item) for item in inputs}
+    floors = {item.name: decimals_written(item) for item in inputs}
+    problem: Overflow | None = None
+    for cap in range(max(ceilings.values(), default=0), -1, -1):
+        scales = {name: min(ceiling, cap) for name, ceiling in ceilings.items()}
+        short = next((name for name in scales if scales[name] < floors[name]), None)
+        if short is not None:
+            problem = Overflow(f"{problem} when `{short}` is read to the {floors[short]} decimal "
+                               "places its declared bounds or default have")
+            break
+        guards = tuple(Guard(item.name, names.refs[item.name], scales[item.name], f"_x{p}",
+                             f"_xg{p}") for p, item in enumerate(inputs))
+        try:
+            refs = _exact_refs(guideline, names, guards)
+            _rehearse(guideline, refs)
+        except Overflow as error:
+            problem = error
+            continue
+        names.exact.update(refs)
+        return guards
+    raise SqlUnsupported(f"{problem or 'a decimal fact cannot be computed exactly'}; {EXACT_LIMITS}")
+
+
+def _exact_refs(guideline: ir.IRGuideline, names: Names, guards: Sequence[Guard]) -> dict[str, Ratio]:
+    """The inputs decimal facts read, as exact ratios: decimal ones scaled by their guard."""
+    refs: dict[str, Ratio] = {}
+    scaled = {guard.name: guard for guard in guards}
+    read = {node.ref for fact in guideline.computed if fact.type.kind == "decimal"
+            for node in _reads(fact.expr)}
+    for item in guideline.inputs:
+        guard = scaled.get(item.name)
+        if guard is not None:
+            assert item.type.low is not None and item.type.high is not None
+            factor = 10 ** guard.scale
+            low = math.floor(Fraction(repr(float(item.type.low))) * factor)
+            high = math.ceil(Fraction(repr(float(item.type.high))) * factor)
+            refs[item.name] = Ratio(guard.number, None, -guard.scale, low, high)
+        elif item.type.kind == "integer" and item.name in read:
+            refs[item.name] = whole_ratio(names.refs[item.name], item.type, item.name)
+    return refs
+
+
+def _rehearse(guideline: ir.IRGuideline, refs: dict[str, Ratio]) -> None:
+    """Every decimal fact and every comparison of one, for their bounds only (raises Overflow)."""
+    rehearsed = dict(refs)
+    for position, (name, fact) in enumerate(evaluation_order(guideline)):
+        if not isinstance(fact, ir.IRComputed):
+            continue
+        if fact.type.kind != "decimal":
+            if fact.type.low is not None and fact.type.high is not None:
+                rehearsed[name] = whole_ratio(f"_f{position}", fact.type, name)
+            continue
+        value = ratio_of(fact.expr, rehearsed, lambda _: "TRUE", f"`{name}`")
+        rehearsed[name] = dataclasses.replace(value, num=f"_f{position}n",
+                                              den=value.den and f"_f{position}d")
+        shown(rehearsed[name], f"`{name}`")
+    for condition in conditions(guideline):
+        for part in parts(condition):
+            if isinstance(part, ir.Compare | ir.OneOf) and part.ref in rehearsed \
+                    and _is_decimal_fact(guideline, part.ref):
+                exact_test(rehearsed[part.ref], part)
+
+
+def _is_decimal_fact(guideline: ir.IRGuideline, name: str) -> bool:
+    return any(fact.name == name and fact.type.kind == "decimal" for fact in guideline.computed)
 
 
 def completed_months(start: str, end: str) -> str:
