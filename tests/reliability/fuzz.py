@@ -61,7 +61,7 @@ from tests.reliability.promises import COHORT_THREADS, TimeLimit, run_whole_pipe
 
 INPUT_SECONDS = 30  # CPU time of one mutant, whole pipeline: beyond it, a failure
 WALL_FACTOR = 10  # an input still running after this many times its CPU limit in wall time blocks
-WORKER_MEGABYTES = 3000  # the address space of each worker process
+WORKER_MEGABYTES = 3000  # the address space a worker may add to what it inherited at the fork
 BATCH = 250
 DMN_SCALE = 2.0  # the DMN growth campaign's sizes, in multiples of its test's sizes
 # Each campaign's share of the run's minutes (of what is left when it starts, among those left).
@@ -96,10 +96,19 @@ class Result:
 
 
 def _start_worker() -> None:
-    limit = WORKER_MEGABYTES * 1_000_000
+    # Relative to the address space inherited at the fork: under pytest the parent has already
+    # mapped several GB (DuckDB, Arrow, Spark's client), and a fixed limit below that left the
+    # worker no room at all, so harmless inputs failed with MemoryError (CI, 2026-12-05).
+    limit = _address_space() + WORKER_MEGABYTES * 1_000_000
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _few_arrow_threads()
     install_alarms()
+
+
+def _address_space() -> int:
+    """This process's mapped address space in bytes (what RLIMIT_AS counts)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[0])
+    return pages * resource.getpagesize()
 
 
 def _few_arrow_threads() -> None:
@@ -175,7 +184,13 @@ def in_pool(jobs: int, work: Callable[[Any], T], items: list[Any], deadline: flo
     if not items:
         return
     with multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker) as pool:
-        for result in pool.imap_unordered(work, items):
+        results = pool.imap_unordered(work, items)
+        for _ in items:
+            try:  # a worker that cannot start is replaced forever: wait no longer than the deadline
+                result = results.next(timeout=max(1.0, deadline - time.monotonic()))
+            except multiprocessing.TimeoutError:
+                pool.terminate()
+                return
             yield result
             if time.monotonic() > deadline:
                 pool.terminate()

@@ -6,6 +6,7 @@ CPU time of its work, so a loaded machine cannot fail it."""
 
 from __future__ import annotations
 
+import mmap
 import re
 import signal
 import time
@@ -103,3 +104,14 @@ def test_an_input_is_judged_by_its_cpu_time_not_the_clock(alarms: None) -> None:
 def test_an_input_that_blocks_is_still_stopped(alarms: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fuzz, "WALL_FACTOR", 2)
     assert fuzz.limited(lambda: time.sleep(5), 0.2) == (None, "blocked: still running after 0 s")
+
+
+def test_a_worker_has_its_room_whatever_the_parent_has_mapped(tmp_path: Path) -> None:
+    # As under the whole test suite, where pytest has mapped GB of DuckDB and Arrow before this
+    # runs: 4 GB of address space, never touched, so it costs no memory.
+    ballast = mmap.mmap(-1, 4_000_000_000)
+    try:
+        assert fuzz.main([*SMALL, "--only", "front end,backend text", "--minutes", "1",
+                          "--out", str(tmp_path / "failures")]) == 0
+    finally:
+        ballast.close()
