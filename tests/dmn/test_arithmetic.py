@@ -46,6 +46,9 @@ def written(text: str) -> str:
      "if rate > 2 then 2 else (if flag then 1 else 0)"),
     ("-rate", "(-rate)"),
     ("loan.rate / 12", "loan_rate / 12"),
+    ("10**-5", "10 ** (-5)"),  # a negative whole exponent
+    ("2 ** 11", "2 ** 11"),
+    ("2 ** -rate", "2 ** (-rate)"),  # a name: the compiler checks it over its range (MD319)
 ])
 def test_feel_arithmetic_is_written_with_every_operation_bracketed(feel_text: str,
                                                                     mmdsl: str) -> None:
@@ -59,9 +62,8 @@ def test_feel_arithmetic_is_written_with_every_operation_bracketed(feel_text: st
     ("max(rate, 2)", "the function `max(...)`"),
     ('"a" + rate', "a string"),
     ("-10 ** 2", "write the brackets"),
-    ("10**-5", "the power `** (-5)`"),
-    ("2 ** rate", "exponent is a whole number"),
-    ("2 ** 11", "exponent is a whole number"),
+    ("2 ** 0.5", "the power `** 0.5`: mmdsl's exponent is a whole number from -1000 to 1000"),
+    ("2 ** (1000 + 1)", "the power `** 1001`"),
     ("Yearly Salary * 2", "`Yearly` is not a number"),
     ("1 +", "expected a number, a name or `(`"),
     ("1234567890.1234567", "more than 15 digits"),
@@ -73,6 +75,18 @@ def test_what_has_no_mmdsl_equivalent_is_refused_with_the_reason(feel_text: str,
                                                                  reason: str) -> None:
     with pytest.raises(ArithmeticProblem, match=re.escape(reason)):
         written(feel_text)
+
+
+def test_an_exponent_read_from_a_decimal_input_is_the_compilers_md319() -> None:
+    from tests.dmn.support import imported, input_data, model
+
+    body = input_data("n", "number") + (
+        '<decision id="d_y" name="y"><variable name="y" typeRef="number"/>'
+        "<literalExpression><text>2 ** -n</text></literalExpression></decision>")
+    result = imported(model(body))
+    assert not result.ok
+    assert any(d.code == "MD319" and "the exponent `n` is a decimal" in d.message
+               for d in result.all_diagnostics), result.all_diagnostics
 
 
 def test_a_number_decision_is_imported_as_a_computed_fact() -> None:

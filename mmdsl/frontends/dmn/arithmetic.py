@@ -9,7 +9,8 @@ two languages; `-a ** b` without brackets, which engines read differently, is re
 What has no mmdsl equivalent is refused with the reason (ArithmeticProblem), never approximated:
 - `null`: FEEL arithmetic with null gives null; an mmdsl number always has a value;
 - a division by a constant zero: FEEL gives null; mmdsl has no null number;
-- a power whose exponent is not a whole number from 0 to 10 written as a number (mmdsl's rule);
+- a power whose exponent is a constant that is not a whole number from -1000 to 1000 (mmdsl's
+  rule; an exponent that reads names is the compiler's to check, MD319, over their ranges);
 - names of values that are not numbers, or that a fact cannot read (a table's result);
 - functions (`max(...)`, `decimal(...)`), strings, dates, lists, contexts;
 - an `if` whose condition is not an mmdsl condition (`mmdsl.frontends.dmn.translate` reads it).
@@ -24,10 +25,11 @@ from decimal import Decimal, InvalidOperation
 
 from mmdsl.frontends.dmn import feel
 from mmdsl.frontends.dmn.mmdsltext import number_text
+from mmdsl.semantics.arithmetic import MAX_EXPONENT
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _WORD = re.compile(r"[^\W\d]\w*")
-MAX_EXPONENT = 10  # the language's own limit (docs/language.md, computed numbers)
+
 # `,` to reach a call's name; the comparisons and brackets of an `if`'s condition
 _OPERATORS = ("**", "+", "-", "*", "/", "(", ")", "..", ".", ",", "<=", ">=", "!=", "<", ">",
               "=", "[", "]")
@@ -324,18 +326,19 @@ def _folded_exponents(expr: Arith) -> Arith:
 
 
 def _check_powers(expr: Arith) -> None:
-    """mmdsl's exponent is a whole number from 0 to 10, written as a number (MD319)."""
+    """mmdsl's exponent is a whole number from -1000 to 1000 (MD319): a constant one that is not
+    is refused here; one that reads names is left to the compiler, which knows their ranges."""
     match expr:
         case Negate(operand=operand):
             _check_powers(operand)
         case Binary(op=op, left=left, right=right):
             _check_powers(left)
             _check_powers(right)
-            if op == "**" and not (isinstance(right, Number) and right.value % 1 == 0
-                                   and 0 <= right.value <= MAX_EXPONENT):
+            value = _constant(right) if op == "**" else None
+            if value is not None and not (value % 1 == 0 and abs(value) <= MAX_EXPONENT):
                 raise ArithmeticProblem(f"the power `** {_text(right)}`: mmdsl's exponent is a "
-                                        f"whole number from 0 to {MAX_EXPONENT}, written as a "
-                                        "number", 0)
+                                        f"whole number from -{MAX_EXPONENT} to {MAX_EXPONENT} "
+                                        "(a fractional power has no exact value)", 0)
         case Choice(then=then, otherwise=otherwise):
             _check_powers(then)
             _check_powers(otherwise)
