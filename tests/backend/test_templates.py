@@ -42,7 +42,7 @@ def test_each_back_end_finds_its_own_templates_and_the_shared_ones() -> None:
     assert template_environment("mmdsl.backends.python").get_template("python_module.py.j2")
     assert template_environment("mmdsl.backends.review").get_template("review.html.j2")
     assert template_environment("mmdsl.serve").get_template("serve_page.html.j2")
-    assert template_environment().get_template("sql_query.sql.j2")
+    assert template_environment("mmdsl.backends.sql").get_template("sql_query.sql.j2")
 
 
 def test_between_is_empty_after_the_last_item() -> None:

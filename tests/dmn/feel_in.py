@@ -7,6 +7,13 @@ parentheses) that mmdsl can state; each is run as a DMN model of its own, with e
 input called `value` and the decision `value in e2` (a boolean literal expression, which the
 import reads as a derived fact), evaluated with value = e1.
 
+A duration of whole days (`duration("P8D")`, `@"P5D"`) is in scope too: in mmdsl a duration is
+always the time between two dates, so e1 becomes two date inputs `start` and `end`, e1 days
+apart, and the decision `end - start in e2` (FEEL's difference of two dates is that
+days-and-time duration), which the import reads as `fact … = time from start to end` tested in
+days. Calendar dates, times of day, dates and times, years-and-months durations and durations
+that are not whole days are out of scope, each with its own reason.
+
 This classification is made here, from the text, independently of the import: a case in scope
 that the import refuses fails; it is not moved out of scope.
 """
@@ -16,13 +23,27 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from mmdsl.dmn.model import DMN15
 from mmdsl.frontends.dmn import feel
 from mmdsl.frontends.dmn.safexml import parse
 
 TEMPORAL = re.compile(r"^\s*(@|date\s*\(|time\s*\(|date and time\s*\(|duration\s*\()")
+START = date(2000, 1, 1)  # the start date of a duration given as two dates
+WHY_NOT = {  # what a temporal literal is (feel.temporal_kind), and why mmdsl cannot test it
+    "the calendar date": "a calendar date (mmdsl tests a date only through the days or months "
+                         "from or to another date input, not against a fixed day)",
+    "the time of day": "a time of day (mmdsl has dates but no times of day)",
+    "the date and time": "a date and time (mmdsl has dates but no times of day)",
+    "the years and months duration": "a years and months duration (mmdsl counts months between "
+                                     "two dates as completed calendar months, FEEL engines as "
+                                     "Java's Period does; durations are read in whole days)",
+    "the duration": "a duration that is not a whole number of days (mmdsl counts whole days)",
+}
 
 
 @dataclass(frozen=True)
@@ -31,8 +52,17 @@ class InCase:
 
     decision: str
     expression: str
-    value: feel.Literal
+    value: feel.Literal  # a duration: its number of days, with `duration` set
     tests: str
+
+    def facts(self) -> dict[str, Any]:
+        """The facts the model of `model_for` is evaluated with."""
+        value = self.value.value
+        if self.value.duration:
+            assert isinstance(value, Decimal)
+            end = START + timedelta(days=int(value))
+            return {"start": START.isoformat(), "end": end.isoformat()}
+        return {"value": float(value) if isinstance(value, Decimal) else value}
 
 
 def expressions(model: Path) -> dict[str, str]:
@@ -55,9 +85,22 @@ def classify(decision: str, expression: str) -> InCase | str:
     reason = left_reason(left) or right_reason(right, left)
     if reason:
         return reason
-    value = feel.parse_literal(left)
-    assert value is not None
+    value = temporal(left) if TEMPORAL.match(left) else feel.parse_literal(left)
+    assert isinstance(value, feel.Literal)
     return InCase(decision, expression, value, right)
+
+
+def temporal(text: str) -> feel.Literal | str:
+    """A duration of whole days, or the reason a temporal literal is out of scope."""
+    parser = feel._Parser(feel.tokenize(text), durations=True)
+    try:
+        literal = parser.literal()
+        parser.expect_end()
+    except feel.FeelError as error:
+        kind = next((k for k in sorted(WHY_NOT, key=len, reverse=True)
+                     if error.message.startswith(k)), None)
+        return WHY_NOT[kind] if kind else f"not a FEEL literal: {error.message}"
+    return literal
 
 
 def split_at_in(text: str) -> tuple[str, str] | None:
@@ -80,7 +123,8 @@ def left_reason(left: str) -> str | None:
     if left == "null":
         return "the tested value is null (mmdsl inputs always have a value)"
     if TEMPORAL.match(left):
-        return "a date, time or duration (simple literals in DMN, but mmdsl has no such types)"
+        found = temporal(left)
+        return found if isinstance(found, str) else None
     if left.startswith("["):
         return "the tested value is a list (mmdsl tests single values and sets of names)"
     if left.startswith("{"):
@@ -92,12 +136,20 @@ def left_reason(left: str) -> str | None:
 
 
 def right_reason(right: str, left: str) -> str | None:
-    if TEMPORAL.search(right) or "@" in right or "date(" in right or "duration(" in right:
-        return "a date, time or duration (simple literals in DMN, but mmdsl has no such types)"
     try:
         tokens = feel.tokenize(right)
     except feel.FeelError:
         return "not FEEL simple unary tests"
+    duration = TEMPORAL.match(left) is not None  # a whole-day duration: left_reason said so
+    for index, token in enumerate(tokens):
+        function = token.kind == "name" and token.text in feel.TEMPORAL_FUNCTIONS \
+            and tokens[index + 1].text in ("(", "and")
+        if token.kind == "temporal" or function:
+            found = temporal(right[token.offset:_literal_end(right, token.offset)])
+            if isinstance(found, str):
+                return found
+            if not duration:
+                return "a duration tested against a value that is not one (FEEL never matches)"
     if any(t.kind == "name" and t.text == "null" for t in tokens):
         return "a range with a null end (null is not a simple literal)"
     if tokens[0].text == "[" and not is_single_interval(tokens):
@@ -108,6 +160,13 @@ def right_reason(right: str, left: str) -> str | None:
     return None
 
 
+def _literal_end(text: str, start: int) -> int:
+    """Where the temporal literal at `start` ends: after its string's closing quote (and `)`)."""
+    quote = text.index('"', start)
+    end = text.index('"', quote + 1) + 1
+    return end + 1 if text[start] != "@" else end
+
+
 def is_single_interval(tokens: list[feel.Token]) -> bool:
     """`[1..5]`, `[1..5)`: an interval, as opposed to a list such as `[1, 2]` or `[[1..2]]`."""
     texts = [t.text for t in tokens if t.kind != "end"]
@@ -116,16 +175,21 @@ def is_single_interval(tokens: list[feel.Token]) -> bool:
 
 
 def model_for(case: InCase) -> bytes:
-    """A DMN 1.5 model: input `value` of the literal's type, decision `value in TESTS`."""
+    """A DMN 1.5 model: input `value` of the literal's type, decision `value in TESTS`; for a
+    duration, date inputs `start` and `end` and the decision `end - start in TESTS`."""
     ET.register_namespace("", DMN15)
     root = ET.Element(f"{{{DMN15}}}definitions", id="feel_in", name="feel in",
                       namespace="urn:x-mmdsl:tck")
-    data = ET.SubElement(root, f"{{{DMN15}}}inputData", id="value", name="value")
-    ET.SubElement(data, f"{{{DMN15}}}variable", name="value", typeRef=case.value.kind)
+    inputs = {"start": "date", "end": "date"} if case.value.duration else {"value": case.value.kind}
+    for name, type_ref in inputs.items():
+        data = ET.SubElement(root, f"{{{DMN15}}}inputData", id=name, name=name)
+        ET.SubElement(data, f"{{{DMN15}}}variable", name=name, typeRef=type_ref)
     decision = ET.SubElement(root, f"{{{DMN15}}}decision", id="test", name=case.decision)
     ET.SubElement(decision, f"{{{DMN15}}}variable", name=case.decision, typeRef="boolean")
-    requirement = ET.SubElement(decision, f"{{{DMN15}}}informationRequirement")
-    ET.SubElement(requirement, f"{{{DMN15}}}requiredInput", href="#value")
+    for name in inputs:
+        requirement = ET.SubElement(decision, f"{{{DMN15}}}informationRequirement")
+        ET.SubElement(requirement, f"{{{DMN15}}}requiredInput", href=f"#{name}")
     literal = ET.SubElement(decision, f"{{{DMN15}}}literalExpression")
-    ET.SubElement(literal, f"{{{DMN15}}}text").text = f"value in {case.tests}"
+    subject = "end - start" if case.value.duration else "value"
+    ET.SubElement(literal, f"{{{DMN15}}}text").text = f"{subject} in {case.tests}"
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -175,6 +175,7 @@ def _outcome(case: Case) -> Outcome:
             return Outcome("refused", refusal_reason(result))
         try:
             facts = facts_for(case, result.translation)
+            facts |= unread_fillers(guideline, case, result.translation, facts)
             decision = evaluate(guideline, facts)
         except (InputError, UnsupportedInput) as error:
             return Outcome("refused", f"inputs rejected: {_first_line(error)}")
@@ -250,6 +251,53 @@ def facts_for(case: Case, translation: Translation) -> dict[str, Any]:
             raise UnsupportedInput(f"{dmn_name} is null; an mmdsl input always has a value")
         facts[mapping.name] = fact_value(value, mapping.type)
     return facts
+
+
+def unread_fillers(guideline: Any, case: Case, translation: Translation,
+                   facts: dict[str, Any]) -> dict[str, Any]:
+    """A value for each input the case does not give and that no decision it asks for reads.
+
+    A TCK case gives only the inputs of the decisions it tests (0017's case 004 gives dateD
+    and dateE, not the structure the other tables read), where mmdsl asks for every input. An
+    input that the tested decisions do not read, through any fact, duration or table, nor the
+    scope, cannot change their results, so any valid value does; one that they read is left
+    missing, and mmdsl refuses the case."""
+    roots = {translation.decisions[e.decision].name for e in case.expected
+             if e.decision in translation.decisions}
+    read = _reads_closure(guideline, roots)
+    return {i.name: _any_value(i.type) for i in guideline.inputs
+            if i.required and i.name not in facts and i.name not in read}
+
+
+def _reads_closure(guideline: Any, roots: set[str]) -> set[str]:
+    """Every name the roots read, directly or through facts, durations and tables."""
+    from mmdsl.ir.walk import choices, numbers_read, refs_read
+
+    reads: dict[str, set[str]] = {f.name: set(refs_read(f.condition)) for f in guideline.facts}
+    for computed in guideline.computed:
+        reads[computed.name] = set(numbers_read(computed.expr)) \
+            | {r for c in choices(computed.expr) for r in refs_read(c)}
+    for interval in guideline.intervals:
+        reads[interval.name] = {interval.start, interval.end}
+    for table in guideline.tables:
+        reads[table.name] = {c.ref for c in table.columns} \
+            | {r for rule in table.rules for test in rule.tests for r in refs_read(test)}
+    pending = set(roots) | (set(refs_read(guideline.scope.condition)) if guideline.scope else set())
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        seen.add(name)
+        pending |= {r.split(".")[0] if r not in reads else r for r in reads.get(name, ())} - seen
+    return seen
+
+
+def _any_value(value_type: Any) -> Any:
+    kind = value_type.kind
+    if kind in ("integer", "decimal"):
+        number = value_type.low if value_type.low is not None else 0
+        return int(number) if kind == "integer" else float(number)
+    return {"bool": False, "text": "", "date": "2000-01-01", "set": [],
+            "enum": value_type.members[0] if value_type.members else ""}[kind]
 
 
 def component_facts(dmn_name: str, value: Value, components: dict[str, InputName]

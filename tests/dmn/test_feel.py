@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -92,8 +93,10 @@ def test_cells_mmdsl_cannot_state(dmn: str, column: Column, why: str) -> None:
 
 @pytest.mark.parametrize("dmn, message", [
     ("Age * 2", "general FEEL"),
-    ('date("2020-01-01")', "general FEEL"),
-    ('@"P1Y"', "date, time or duration"),
+    ('date("2020-01-01")', "the calendar date `2020-01-01`: mmdsl tests time only as the days"),
+    ('@"P1Y"', "the years and months duration `P1Y`: mmdsl counts completed calendar months"),
+    ('@"P28D"', "the duration `P28D` tests a value that is not a duration"),
+    ("@", "general FEEL"),
     ("[1, 2]", "FEEL list"),
     ("null", "`null` alone"),
     ('"open', "never closed"),
@@ -104,6 +107,41 @@ def test_cells_mmdsl_cannot_state(dmn: str, column: Column, why: str) -> None:
 def test_general_feel_is_refused(dmn: str, message: str) -> None:
     with pytest.raises((feel.FeelError, CellProblem), match=message):
         cell(dmn, NUMBER)
+
+
+@pytest.mark.parametrize("dmn, days", [
+    ('duration("P28D")', 28), ('@"P4W"', 28), ('@"PT48H"', 2), ('@"P1DT24H"', 2),
+    ('duration("-P3D")', -3), ('@"PT1440M"', 1), ('@"P0D"', 0),
+])
+def test_a_duration_of_whole_days_is_read_as_its_days_where_durations_are_tested(
+        dmn: str, days: int) -> None:
+    tests = feel.parse_unary_tests(f">= {dmn}", durations=True)
+    assert tests.tests == (feel.Comparison(">=", feel.Literal(Decimal(days), duration=True)),)
+
+
+@pytest.mark.parametrize("dmn, why", [
+    ('@"PT36H"', "the duration `PT36H` is not a whole number of days"),
+    ('@"P1Y2M"', "the years and months duration `P1Y2M`"),
+    ('duration("P")', "`P` is not a FEEL duration"),
+    ('time("10:30:00")', "the time of day `10:30:00`"),
+    ('@"10:30:00@Europe/Paris"', "the time of day"),
+    ('date and time("2018-12-08T10:30:00")', "the date and time `2018-12-08T10:30:00`"),
+    ('@"2018-12-08T10:30:00"', "the date and time"),
+    ('@"2018-12-08"', "the calendar date `2018-12-08`"),
+    ('date(2018, 12, 8)', "with anything but one string is general FEEL"),
+])
+def test_other_temporal_literals_are_refused_saying_what_they_are(dmn: str, why: str) -> None:
+    with pytest.raises(feel.FeelError, match=re.escape(why)):
+        feel.parse_unary_tests(f"< {dmn}", durations=True)
+
+
+def test_a_duration_column_is_tested_with_durations_only() -> None:
+    """FEEL compares a duration with a number as null, which never matches."""
+    column = Column(ValueType("integer"), duration=True)
+    assert cell_text(feel.parse_unary_tests('[@"P2D"..@"P4D")', durations=True), column) \
+        == "[2..4["
+    with pytest.raises(CellProblem, match="the value is a duration"):
+        cell_text(feel.parse_unary_tests("< 5", durations=True), column)
 
 
 def test_a_refusal_says_where_it_stopped() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import xml.etree.ElementTree as ET
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -516,3 +517,75 @@ def test_a_list_of_strings_without_allowed_values_is_a_set_of_the_values_its_cel
     assert result.translation.inputs["Symptoms"].type.values == ("fever",)
     assert decide(result, {"Symptoms": ["fever"]})["Flu"]["Flu"] == "likely"
     assert decide(result, {"Symptoms": []})["Flu"]["Flu"] == "unlikely"
+
+
+# ---- durations: the difference of two dates ---------------------------------------------------------
+
+DATES = input_data("last dose", "date") + input_data("today", "date")
+
+
+@pytest.mark.parametrize("days, give", [(27, "wait"), (28, "now"), (56, "now")])
+def test_a_column_of_the_difference_of_two_dates_is_a_duration_in_days(days: int, give: str) -> None:
+    """`today - last dose` is FEEL's days-and-time duration: `time from last_dose to today`,
+    its cells `duration("P28D")` or `@"P4W"` become `28 days`."""
+    result = imported(model(DATES + table("give", 'hitPolicy="UNIQUE"', ["today - last dose"],
+                                          ['<output name="give" typeRef="string"/>'],
+                                          [['< duration("P28D")', '"wait"'],
+                                           ['>= @"P4W"', '"now"']])))
+    assert "time from last_dose to today" in result.text and "| >= 28 days" in result.text
+    today = date(2024, 3, 1)
+    facts = {"last_dose": (today - timedelta(days=days)).isoformat(), "today": today.isoformat()}
+    assert decide(result, facts)["give"]["give"] == give
+
+
+def test_a_fact_on_the_difference_of_two_dates_and_a_default_output() -> None:
+    fact = ('<decision id="f" name="soon"><variable name="soon" typeRef="boolean"/>'
+            "<literalExpression><text>today - last dose in [@\"P1D\"..@\"P1W\"]</text>"
+            "</literalExpression></decision>")
+    default = ('<output name="give" typeRef="string"><defaultOutputEntry><text>"later"</text>'
+               "</defaultOutputEntry></output>")
+    result = imported(model(DATES + fact + table("give", 'hitPolicy="UNIQUE"',
+                                                 ["today - last dose"], [default],
+                                                 [['not(< @"P2D")', '"now"']])))
+    facts = {"last_dose": "2024-02-27", "today": "2024-03-01"}  # 3 days
+    assert decide(result, facts)["derived"]["soon"] is True
+    assert decide(result, facts)["give"]["give"] == "now"
+    facts = {"last_dose": "2024-02-29", "today": "2024-03-01"}  # 1 day: no rule, the default
+    assert decide(result, facts)["give"]["give"] == "later"
+    assert "time_from_last_dose_to_today in 1 day..7 days" in result.text
+    assert "not (not (time_from_last_dose_to_today < 2 days))" in result.text  # the no-rule fact
+
+
+@pytest.mark.parametrize("cell, why", [
+    ("< 28", "the value is a duration (the days between two dates) and the test is not"),
+    ('< @"PT36H"', "is not a whole number of days"),
+    ('< duration("P1M")', "the years and months duration `P1M`"),
+    ('< date("2024-01-01")', "the calendar date `2024-01-01`"),
+])
+def test_a_duration_column_refuses_what_is_not_a_duration_of_whole_days(cell: str, why: str) -> None:
+    result = imported(model(DATES + table("give", 'hitPolicy="UNIQUE"', ["today - last dose"],
+                                          ['<output name="give" typeRef="string"/>'],
+                                          [[cell, '"wait"']])))
+    assert result.compilation is None or result.compilation.guideline is None
+    assert why in problems(result)
+
+
+@pytest.mark.parametrize("dose, given", [("2024-02-28", True), ("2024-02-29", False),
+                                         ("2024-03-01", False)])
+def test_a_date_column_compared_with_another_date_is_the_days_between_them(
+        dose: str, given: bool) -> None:
+    """FEEL's `today > last dose` is `time from last_dose to today > 0 days`: exactly."""
+    result = imported(model(DATES + table("given", 'hitPolicy="UNIQUE"', ["today"],
+                                          ['<output name="given" typeRef="boolean"/>'],
+                                          [["> last dose", "true"], ["<= last dose", "false"]],
+                                          type_ref="boolean")))
+    assert "| > 0 days " in result.text and "time from last_dose to today" in result.text
+    decision = decide(result, {"last_dose": dose, "today": "2024-02-29"})
+    assert decision["given"]["given"] is given
+
+
+def test_a_date_column_compared_with_two_dates_is_refused() -> None:
+    body = DATES + input_data("birth", "date") + table(
+        "given", 'hitPolicy="UNIQUE"', ["today"], ['<output name="given" typeRef="boolean"/>'],
+        [["> last dose", "true"], ["<= birth", "false"]], type_ref="boolean")
+    assert "is not a simple unary test" in problems(imported(model(body)))

@@ -46,6 +46,7 @@ class Column:
     type: ValueType
     nullable: bool = False  # a single-hit decision's result: may be missing
     listed: bool = False  # a collecting decision's result: a list, read as a set
+    duration: bool = False  # the days between two dates (`end - start`): tested with durations
 
 
 NUMBERS = ("decimal", "integer")
@@ -61,6 +62,7 @@ def cell_text(tests: feel.UnaryTests, column: Column) -> str:
     tests = _without_null(tests, column)
     if tests.is_any:
         return "-"
+    _same_units(tests, column.duration)
     if tests.negated and all(isinstance(t, feel.Membership) and t.quantifier == "any"
                              for t in tests.tests):
         return _none_of(tests, column.type)
@@ -210,14 +212,29 @@ def output_text(literal: feel.Literal | None, value_type: ValueType) -> str:
     return "-" if literal is None else value_text(literal, value_type)
 
 
+def _same_units(tests: feel.UnaryTests, duration: bool) -> None:
+    """A duration (the days between two dates) is tested with durations, anything else with
+    values that are not: FEEL compares a duration with a number as null, which never matches.
+    (The parser reads a duration literal only where the value is a duration.)"""
+    for test in tests.tests:
+        literals = [test.value] if isinstance(test, feel.Comparison) else \
+            [test.low, test.high] if isinstance(test, feel.Interval) else []
+        if duration and not all(literal.duration for literal in literals):
+            raise CellProblem("the value is a duration (the days between two dates) and the "
+                              "test is not: FEEL never matches them; write a duration such as "
+                              '`duration("P28D")`')
+
+
 # ---- conditions (derived facts) --------------------------------------------------------------------
 
 
-def condition_text(subject: str, tests: feel.UnaryTests, value_type: ValueType) -> str | None:
+def condition_text(subject: str, tests: feel.UnaryTests, value_type: ValueType,
+                   duration: bool = False) -> str | None:
     """An mmdsl condition that `subject` passes the tests; None for `-` (always true)."""
     kept = tuple(t for t in tests.tests if not isinstance(t, feel.IsNull))
     if tests.is_any or (not kept and tests.negated):
         return None
+    _same_units(tests, duration)
     if not kept:
         raise CellProblem("`null` alone tests for a missing value, which mmdsl cannot write")
     parts = [_condition(subject, test, value_type) for test in kept]

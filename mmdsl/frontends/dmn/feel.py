@@ -32,7 +32,12 @@ from mmdsl.syntax.parser import MAX_NESTING
 
 @dataclass(frozen=True, slots=True)
 class Literal:
+    """A number, a string, true or false; or, read only where the caller allows it, a FEEL
+    days-and-time duration of whole days (`duration("P28D")`, `@"P4W"`), kept as its number of
+    days with `duration` set, so that it is never taken for a plain number."""
+
     value: Decimal | str | bool
+    duration: bool = False
 
     @property
     def kind(self) -> TypingLiteral["number", "string", "boolean"]:
@@ -133,7 +138,7 @@ class FeelError(Exception):
 
 # ---- tokens ------------------------------------------------------------------------------------
 
-TokenKind = TypingLiteral["number", "string", "name", "op", "end"]
+TokenKind = TypingLiteral["number", "string", "name", "op", "temporal", "end"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +152,7 @@ class Token:
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _WORD = re.compile(r"[^\W\d]\w*")
 _OPERATORS = ("..", "<=", ">=", "!=", "<", ">", "=", "(", ")", "[", "]", ",", "-", "?")
-_UNSUPPORTED = "@{}+*/.:;'"  # date-time literals, contexts, arithmetic, paths
+_UNSUPPORTED = "@{}+*/.:;'"  # contexts, arithmetic, paths (`@` with no string after it)
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -210,6 +215,9 @@ def _next_token(text: str, offset: int, names: NameIndex) -> Token:
     char = text[offset]
     if char == '"':
         return _string(text, offset)
+    if text.startswith('@"', offset):  # `@"2018-12-05"`, `@"P5D"`: a temporal literal
+        string = _string(text, offset + 1)
+        return Token("temporal", "@" + string.text, offset, string.value)
     if number := _NUMBER.match(text, offset):
         return Token("number", number.group(), offset, Decimal(number.group()))
     # a name with a space or a sign in it is longer than the word it starts with, so it wins;
@@ -221,7 +229,7 @@ def _next_token(text: str, offset: int, names: NameIndex) -> Token:
     for op in _OPERATORS:
         if text.startswith(op, offset):
             return Token("op", op, offset)
-    what = "a date, time or duration literal" if char == "@" else f"`{char}`"
+    what = f"`{char}`"
     if char in _UNSUPPORTED:
         raise FeelError(f"{what} is general FEEL, not a simple unary test", offset)
     raise FeelError(f"unexpected character {what}", offset)
@@ -264,11 +272,12 @@ def _escape(text: str, offset: int) -> tuple[str, int]:
 # ---- parsing -------------------------------------------------------------------------------------
 
 
-def parse_unary_tests(text: str) -> UnaryTests:
-    """A cell, `inputValues` or `outputValues` text."""
+def parse_unary_tests(text: str, durations: bool = False) -> UnaryTests:
+    """A cell, `inputValues` or `outputValues` text; with `durations`, a cell of a column that
+    is a duration, whose tests may be durations of whole days."""
     if text.strip() == "-":
         return ANY_VALUE
-    parser = _Parser(tokenize(text))
+    parser = _Parser(tokenize(text), durations=durations)
     tests = parser.unary_tests(subject="?")
     parser.expect_end()
     return tests
@@ -284,10 +293,14 @@ def parse_literal(text: str) -> Literal | None:
     return literal
 
 
-def parse_expression(text: str, names: Collection[str] | NameIndex) -> Expr:
-    """A boolean literal expression over the values called `names`."""
+def parse_expression(text: str, names: Collection[str] | NameIndex,
+                     differences: AbstractSet[str] = frozenset()) -> Expr:
+    """A boolean literal expression over the values called `names`; `differences` are the
+    names of date values, whose difference (`end - start`, a duration) a test may read, with
+    durations of whole days."""
     index = names if isinstance(names, NameIndex) else NameIndex(names)
-    parser = _Parser(tokenize(text, index), index.all)
+    parser = _Parser(tokenize(text, index), index.all, durations=bool(differences))
+    parser.dates = differences  # not copied: a model may have thousands of facts
     expr = parser.disjunction()
     parser.expect_end()
     return expr
@@ -296,10 +309,13 @@ def parse_expression(text: str, names: Collection[str] | NameIndex) -> Expr:
 class _Parser:
     """Recursive descent over the tokens; each method reads one construct or raises FeelError."""
 
-    def __init__(self, tokens: list[Token], names: AbstractSet[str] = frozenset()) -> None:
+    def __init__(self, tokens: list[Token], names: AbstractSet[str] = frozenset(),
+                 durations: bool = False) -> None:
         self.tokens = tokens
         self.position = 0
         self.names = names
+        self.durations = durations  # whether a duration of whole days may be read
+        self.dates: AbstractSet[str] = frozenset()  # names whose difference a test may read
         self.depth = 0  # brackets and `not(` open around the condition being read
 
     # -- token helpers --
@@ -395,9 +411,39 @@ class _Parser:
             return Literal(self.advance().text == "true")
         if self.at("null"):
             raise self.error("`null` tests are not supported: mmdsl inputs always have a value")
+        if token.kind == "temporal" or (self.at(*TEMPORAL_FUNCTIONS) and self.peek().text == "(") \
+                or (self.at("date") and self.peek().text == "and" and self.peek(2).text == "time"):
+            return self.temporal()
         if token.kind == "name" and self.peek().text == "(":
             raise self.error(f"the function `{token.text}` is general FEEL, not a simple unary test")
         raise self.error("expected a number, a string, true or false")
+
+    def temporal(self) -> Literal:
+        """`date("…")`, `duration("…")`, `@"…"` and the like: a duration of whole days where
+        durations may be read; anything else raises with what it is and why mmdsl cannot."""
+        start = self.token.offset
+        if self.token.kind == "temporal":
+            function, text = None, self.advance().value
+        else:
+            function = self.advance().text
+            if function == "date" and self.at("and"):  # `date and time(`
+                self.advance()
+                self.take("time")
+                function = "date and time"
+            self.take("(")
+            argument = self.token
+            if argument.kind != "string" or self.peek().text != ")":
+                raise FeelError(f"`{function}(...)` with anything but one string is general "
+                                "FEEL, not a simple literal", start)
+            self.advance()
+            self.advance()
+            text = argument.value
+        assert isinstance(text, str)
+        days = whole_days(text, function, start)
+        if not self.durations:
+            raise FeelError(f"the duration `{text}` tests a value that is not a duration (the "
+                            "time between two dates): FEEL never matches them", start)
+        return Literal(Decimal(days), duration=True)
 
     # -- list tests (the forms mmdsl writes for sets) --
 
@@ -503,6 +549,9 @@ class _Parser:
         if token.kind != "name" or token.text not in self.names:
             raise self.error("expected the name of an input or a decision")
         name = self.advance().text
+        if self.at("-") and name in self.dates and self.peek().text in self.dates:
+            self.advance()  # `end - start`: the duration between two dates
+            name = f"{name} - {self.advance().text}"
         if self.at("<", "<=", ">", ">=", "=", "!="):
             op = self.advance().text
             return Check(name, UnaryTests((Comparison(op, self.literal()),)))  # type: ignore[arg-type]
@@ -523,7 +572,55 @@ class _Parser:
     def is_open_interval(self) -> bool:
         """`(1..5]` is a range; `(1, 5)` and `(< 5)` are lists of tests."""
         after_literal = 3 if self.peek().text == "-" else 2
+        if self.peek().text in TEMPORAL_FUNCTIONS:  # `duration("P2D")`, `date and time("…")`
+            after_literal = 7 if self.peek(2).text == "and" else 5
         return self.peek(after_literal).text == ".."
+
+
+# ---- dates, times and durations -----------------------------------------------------------------
+
+TEMPORAL_FUNCTIONS = ("date", "time", "duration")  # and `date and time`
+_DATE = re.compile(r"-?\d{4,9}-\d{2}-\d{2}")
+_DURATION = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
+                       r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?")
+DAY_SECONDS = 86400
+
+
+def whole_days(text: str, function: str | None, offset: int) -> int:
+    """The number of days of a FEEL days-and-time duration of whole days (`P28D`, `P4W`,
+    `PT48H`); FeelError saying what the literal is when it is anything else."""
+    found = _DURATION.fullmatch(text) if function in (None, "duration") else None
+    if function == "duration" and (found is None or text.rstrip("T").endswith("P")):
+        raise FeelError(f"`{text}` is not a FEEL duration", offset)
+    if found is None or text.rstrip("T").endswith("P"):
+        raise FeelError(f"{temporal_kind(text, function)} `{text}`: {NO_TIME}", offset)
+    sign, years, months, weeks, days, hours, minutes, seconds = found.groups()
+    if years or months:
+        raise FeelError(f"the years and months duration `{text}`: {NO_MONTHS}", offset)
+    total = (int(weeks or 0) * 7 + int(days or 0)) * DAY_SECONDS + int(hours or 0) * 3600 \
+        + int(minutes or 0) * 60 + Decimal(seconds or 0)
+    if total % DAY_SECONDS:
+        raise FeelError(f"the duration `{text}` is not a whole number of days; mmdsl counts "
+                        "time between dates in whole days", offset)
+    return int(total // DAY_SECONDS) * (-1 if sign else 1)
+
+
+def temporal_kind(text: str, function: str | None) -> str:
+    if function == "date" or (function is None and _DATE.fullmatch(text)):
+        return "the calendar date"
+    if function == "date and time" or (function is None and "T" in text and "-" in text[1:]):
+        return "the date and time"
+    if function == "time" or (function is None and ":" in text):
+        return "the time of day"
+    return "the duration" if function == "duration" or text.lstrip("-").startswith("P") \
+        else "the temporal literal"
+
+
+NO_TIME = ("mmdsl tests time only as the days or months between two date inputs "
+           "(`time from A to B`), not against a fixed day or a time of day")
+NO_MONTHS = ("mmdsl counts completed calendar months between two dates, which FEEL engines "
+             "count otherwise at the ends of months (31 January to 29 February is no month for "
+             "them), so durations are read in whole days only")
 
 
 def is_feel_name(text: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mmdsl.diagnostics import Severity
@@ -23,6 +23,7 @@ from mmdsl.frontends.dmn.translate import (
     names_key,
     shifted,
     with_unit,
+    with_unit_after,
 )
 from mmdsl.frontends.dmn.types import DmnType, TypeProblem, ValueType, element_type, infer_from_outputs
 from mmdsl.frontends.dmn.types import resolve as resolve_type
@@ -31,6 +32,16 @@ from mmdsl.semantics.policies import SINGLE_HIT
 
 if TYPE_CHECKING:
     from mmdsl.frontends.dmn.translate import _Translator
+
+_DATE_COMPARISON = re.compile(r"\s*(<=|>=|!=|<|>|=)?\s*([^\W\d][\w ]*?)\s*|\s*-\s*")
+
+
+def _op(entry: str) -> str:
+    """The comparison of a cell `> dateE` (`=` for a bare name)."""
+    found = _DATE_COMPARISON.fullmatch(entry)
+    assert found is not None
+    return found.group(1) or "="
+
 
 _REFERENCE = re.compile(r"[^\W\d][\w ]*(?:\.[^\W\d][\w ]*)*")
 # Annotation columns that an mmdsl export writes, read back as the rule's name and citations.
@@ -61,6 +72,7 @@ class TableTranslator:
         self.table = table
         self.errors_before = self.error_count()
         self.name = owner.top.claim(decision.name, f"decision_{len(owner.plan.tables) + 1}")
+        self.against: dict[int, str] = {}  # a date column compared with another date: its name
 
     def error_count(self) -> int:
         return sum(d.severity is Severity.ERROR for d in self.reporter.diagnostics)
@@ -117,11 +129,43 @@ class TableTranslator:
         found = [self.column(clause) for clause in self.table.inputs]
         if any(c is None for c in found):
             return None
+        for index, clause in enumerate(self.table.inputs):
+            other = self.compared_date(index, found[index])
+            if other is not None:  # `dateD` with `> dateE`: the days from dateE to dateD, `> 0`
+                text = " ".join(clause.expression.value.split())
+                difference = self.owner.date_difference(f"{text} - {other}")
+                found[index], self.against[index] = (difference.ref, difference), other
         return [c for c in found if c is not None]
+
+    def compared_date(self, index: int, column: tuple[str, Readable] | None) -> str | None:
+        """The other date input that every cell of a date column compares it with (`> dateE`,
+        `<= dateE`, `-`), if there is one: FEEL's `dateD > dateE` is mmdsl's `time from dateE
+        to dateD > 0 days`. None when the column is no date or its cells are anything else."""
+        if column is None or column[1].type.kind != "date":
+            return None
+        others = set()
+        for rule in self.table.rules:
+            if len(rule.inputs) != len(self.table.inputs):
+                return None  # reported with the rule
+            found = _DATE_COMPARISON.fullmatch(rule.inputs[index].value)
+            if found is None:
+                return None
+            if found.group(2) is not None:
+                others.add(" ".join(found.group(2).split()))
+        other = others.pop() if len(others) == 1 else None
+        readable = self.owner.readable.for_facts.get(other or "")
+        return other if readable is not None and readable.type.kind == "date" else None
+
+    def entries(self, rule: m.Rule) -> list[m.Text]:
+        """A rule's input entries, those comparing two dates as durations: `> dateE` is
+        `> @"P0D"` of the column `dateD - dateE`."""
+        return [replace(entry, value=f'{_op(entry.value)} @"P0D"')
+                if index in self.against and entry.value.strip() != "-" else entry
+                for index, entry in enumerate(rule.inputs)]
 
     def column(self, clause: m.InputClause) -> tuple[str, Readable] | None:
         text = " ".join(clause.expression.value.split())
-        readable = self.owner.readable.get(text)
+        readable = self.owner.readable.get(text) or self.owner.date_difference_of(text)
         if readable is not None:
             return readable.ref, readable
         if text in self.owner.broken or text.split(".")[0] in self.owner.broken:
@@ -277,13 +321,14 @@ class TableTranslator:
                         f"entries for {len(columns)} input and {len(outputs)} output columns")
             return []
         cells = [self.input_cell(entry, readable) for entry, (_, readable)
-                 in zip(rule.inputs, columns, strict=True)]
+                 in zip(self.entries(rule), columns, strict=True)]
         return cells + [self.output_cell(entry, output)
                         for entry, output in zip(rule.outputs, outputs, strict=True)]
 
     def input_cell(self, entry: m.Text, readable: Readable) -> str:
         try:
-            text = cell_text(feel.parse_unary_tests(entry.value), readable.column)
+            tests = feel.parse_unary_tests(entry.value, durations=readable.duration)
+            text = cell_text(tests, readable.column)
             return with_unit(text, readable.time_unit) if readable.time_unit and text != "-" \
                 else text
         except feel.FeelError as error:
@@ -362,7 +407,8 @@ class TableTranslator:
         rules = []
         for rule in self.table.rules:
             conditions = [self.condition(ref, entry, readable)
-                          for entry, (ref, readable) in zip(rule.inputs, columns, strict=True)]
+                          for entry, (ref, readable) in zip(self.entries(rule), columns,
+                                                            strict=True)]
             kept = [c for c in conditions if c]
             rules.append(" and ".join(kept) if len(kept) == 1 else f"({' and '.join(kept)})")
         name = self.owner.top.claim(f"{self.name}_no_rule", "no_rule")
@@ -373,7 +419,10 @@ class TableTranslator:
 
     def condition(self, ref: str, entry: m.Text, readable: Readable) -> str | None:
         try:
-            return condition_text(ref, feel.parse_unary_tests(entry.value), readable.type)
+            tests = feel.parse_unary_tests(entry.value, durations=readable.duration)
+            text = condition_text(ref, tests, readable.type, readable.duration)
+            return with_unit_after(ref, text, readable.time_unit) \
+                if text and readable.time_unit else text
         except (feel.FeelError, CellProblem):
             return None  # the same entry is reported as a cell
 

@@ -103,10 +103,11 @@ class Readable:
     listed: bool = False
     is_table: bool = False  # a table's result: facts cannot read it
     time_unit: str | None = None  # a duration counted in days or months (an mmdsl export's)
+    duration: bool = False  # a FEEL duration, `end - start` of two dates: tested with durations
 
     @property
     def column(self) -> Column:
-        return Column(self.type, self.nullable, self.listed)
+        return Column(self.type, self.nullable, self.listed, self.duration)
 
 
 # ---- the plan of the generated file ----------------------------------------------------------------
@@ -205,9 +206,14 @@ class Readables(dict[str, Readable]):
         super().__init__()
         self.for_facts: dict[str, Readable] = {}
         self.fact_index = feel.NameIndex()
+        self.dates: set[str] = set()  # the date inputs, whose difference a fact may test
 
     def __setitem__(self, key: str, value: Readable) -> None:
         super().__setitem__(key, value)
+        if value.type.kind == "date" and not value.is_table:
+            self.dates.add(key)
+        else:
+            self.dates.discard(key)
         if not value.is_table:
             self.for_facts[key] = value
             self.fact_index.add(key)
@@ -572,7 +578,11 @@ class _Translator:
             return None
         try:
             index = self.readable.fact_index
-            return expression_text(feel.parse_expression(logic.text.value, index), names)
+            expr = feel.parse_expression(logic.text.value, index, self.readable.dates)
+            differences = differences_in(expr)
+            if differences:
+                names = names | {d: self.date_difference(d) for d in differences}
+            return expression_text(expr, names)
         except feel.FeelError as error:
             self.reporter.report("dmn-unsupported-feel", shifted(logic.text, error.offset),
                                  f"decision `{decision.name}`: {error.message}",
@@ -581,6 +591,28 @@ class _Translator:
             self.reporter.report(problem.code, logic.text,
                                  f"decision `{decision.name}`: {problem.message}")
         return None
+
+    def date_difference_of(self, text: str) -> Readable | None:
+        """The duration an input expression `end - start` reads, when both are date inputs."""
+        parts = text.split(" - ")
+        readables = [self.readable.for_facts.get(names_key(p)) for p in parts]
+        if len(parts) != 2 or any(r is None or r.type.kind != "date" for r in readables):
+            return None
+        return self.date_difference(text)
+
+    def date_difference(self, text: str) -> Readable:
+        """`end - start` of two date inputs, a FEEL duration: `fact NAME = time from start to
+        end`, declared once per pair, read in days (its tests are durations of whole days)."""
+        end, start = (self.readable[names_key(n)] for n in text.split(" - "))
+        key = f"{start.ref} to {end.ref}"
+        name = self.durations.get(key)
+        if name is None:
+            name = self.top.claim(f"time_from_{start.ref}_to_{end.ref}",
+                                  f"duration_{len(self.durations) + 1}")
+            self.durations[key] = name
+            described = quote_loose(text)[0]
+            self.plan.facts.append(f"fact {name} {described} = time from {start.ref} to {end.ref}")
+        return Readable(name, ValueType("integer"), time_unit="days", duration=True)
 
     def unknown_name_help(self, text: str) -> str | None:
         tables = [n for n, r in self.readable.items() if r.is_table and n in text]
@@ -693,11 +725,11 @@ def expression_text(expr: feel.Expr, names: dict[str, Readable]) -> str:
             return readable.ref
         case feel.Check(name=name, tests=tests):
             readable = names[name]
-            condition = condition_text(readable.ref, tests, readable.type)
+            condition = condition_text(readable.ref, tests, readable.type, readable.duration)
             if condition is None:
                 raise CellProblem("a test that always holds (`-`) is not a condition")
             if readable.time_unit:  # `age >= 42` of `age_days` is `age >= 42 days`
-                return readable.ref + with_unit(condition[len(readable.ref):], readable.time_unit)
+                return with_unit_after(readable.ref, condition, readable.time_unit)
             return condition
         case feel.And(items=items):
             return " and ".join(_grouped(i, names) for i in items)
@@ -706,6 +738,23 @@ def expression_text(expr: feel.Expr, names: dict[str, Readable]) -> str:
         case feel.Not(item=item):
             return f"not ({expression_text(item, names)})"
     raise CellProblem("not a condition")
+
+
+def differences_in(expr: feel.Expr) -> list[str]:
+    """The `end - start` subjects of the tests of an expression."""
+    match expr:
+        case feel.Check(name=name):
+            return [name] if " - " in name else []
+        case feel.And(items=items) | feel.Or(items=items):
+            return [d for item in items for d in differences_in(item)]
+        case feel.Not(item=item):
+            return differences_in(item)
+    return []
+
+
+def with_unit_after(ref: str, text: str, unit: str) -> str:
+    """A condition on `ref` with each number written as a duration (`ref`'s own digits kept)."""
+    return ref.join(with_unit(part, unit) for part in text.split(ref))
 
 
 def with_unit(text: str, unit: str) -> str:

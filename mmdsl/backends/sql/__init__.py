@@ -177,7 +177,7 @@ def _spark_text(node: Any) -> Any:
 
 @cache
 def _template() -> jinja2.Template:
-    return template_environment().get_template("sql_query.sql.j2")
+    return template_environment("mmdsl.backends.sql").get_template("sql_query.sql.j2")
 
 
 def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
