@@ -500,10 +500,14 @@ def test_an_invocation_that_does_not_bind_a_column_is_refused() -> None:
                if d.code == "MD702"), problems(result)
 
 
-def test_a_constant_yes_no_decision_is_refused_with_the_reason() -> None:
-    result = imported(model(literal("Always", "boolean", "true")))
-    assert any("is the constant `true`" in d.message for d in result.all_diagnostics
-               if d.code == "MD702"), problems(result)
+@pytest.mark.parametrize(("feel_text", "value"), [("true", "yes"), (" false ", "no")])
+def test_a_constant_yes_no_decision_is_a_table_of_one_rule_that_tests_nothing(
+        feel_text: str, value: str) -> None:
+    result = imported(model(literal("Always", "boolean", feel_text)))
+    assert result.ok, problems(result)
+    assert result.text is not None and f"| always || {value}" in result.text
+    assert result.translation.decisions["Always"].result == "single"
+    assert decide(result, {})["Always"]["Always"] is (value == "yes")
 
 
 def test_a_list_of_strings_without_allowed_values_is_a_set_of_the_values_its_cells_name() -> None:

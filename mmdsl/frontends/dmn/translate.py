@@ -498,8 +498,13 @@ class _Translator:
                                                            time_unit=extras["unit"])
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
-        if resolve_type(decision.type_ref, self.model.items).base in NUMBER_TYPES:
+        dmn_type = resolve_type(decision.type_ref, self.model.items)
+        if dmn_type.base in NUMBER_TYPES:
             self.add_number(decision, logic)
+            return
+        if dmn_type.base in ("", "boolean") and not dmn_type.collection \
+                and logic.text.value.strip() in ("true", "false"):
+            self.add_constant(decision, logic.text.value.strip() == "true")
             return
         condition = self.fact_condition(decision, logic, self.readable.for_facts)
         if condition is None:
@@ -514,6 +519,20 @@ class _Translator:
             return
         description = self.describe(decision.name, name, decision.description, decision.where)
         self.plan.facts.append(f"fact {name}{description} = {condition}")
+
+    def add_constant(self, decision: m.Decision, value: bool) -> None:
+        """`true` or `false`: a fact is a condition over inputs and facts, so a constant yes/no is
+        what mmdsl says with a table of one rule that tests nothing (docs/dmn.md, Constants)."""
+        name = self.top.claim(decision.name, f"table_{len(self.plan.tables) + 1}")
+        title = decision.label or (decision.name if decision.name != name else "")
+        output = ValueType("bool")
+        self.plan.tables.append(TablePlan(name, title, "unique", [], [f"{name}: yes/no"],
+                                          [name], 0, [["yes" if value else "no"]],
+                                          rule_names=["always"]))
+        self.translation.decisions[decision.name] = DecisionName(
+            decision.name, name, "single", (OutputName(None, name, output),))
+        self.readable[names_key(decision.name)] = Readable(f"{name}.{name}", output,
+                                                           is_table=True)
 
     def add_number(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
         """A number computed from numeric inputs and facts: `fact NAME = EXPR`."""
@@ -568,13 +587,6 @@ class _Translator:
                                  f"decision `{decision.name}` is a literal expression whose value "
                                  f"is {what}; mmdsl computes yes/no facts and numbers only",
                                  help="compute the value in a decision table")
-            return None
-        if logic.text.value.strip() in ("true", "false"):
-            self.reporter.report("dmn-unsupported-construct", logic.text,
-                                 f"decision `{decision.name}` is the constant "
-                                 f"`{logic.text.value.strip()}`; an mmdsl fact is a condition "
-                                 "over inputs and facts, and the language has no constant yes/no",
-                                 help="use the constant where the decision is read")
             return None
         try:
             index = self.readable.fact_index
