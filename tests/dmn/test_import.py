@@ -510,6 +510,20 @@ def test_a_constant_yes_no_decision_is_a_table_of_one_rule_that_tests_nothing(
     assert decide(result, {})["Always"]["Always"] is (value == "yes")
 
 
+def test_a_constant_string_decision_is_a_table_of_one_rule_with_a_text_output() -> None:
+    result = imported(model(literal("Greeting", "string", '"横綱 \\"quoted\\""')))
+    assert result.ok, problems(result)
+    assert result.text is not None and "output Greeting: text" in result.text
+    assert decide(result, {})["Greeting"]["Greeting"] == '横綱 "quoted"'
+
+
+def test_a_constant_string_mmdsl_text_cannot_hold_is_refused() -> None:
+    result = imported(model(literal("Greeting", "string", '"a\\u0007b"')))
+    assert not result.ok
+    assert any(d.code == "MD706" and "decision `Greeting`" in d.message
+               for d in result.all_diagnostics), problems(result)
+
+
 def test_a_list_of_strings_without_allowed_values_is_a_set_of_the_values_its_cells_name() -> None:
     items = ('<itemDefinition name="tList" isCollection="true"><typeRef>string</typeRef>'
              "</itemDefinition>")
@@ -593,3 +607,11 @@ def test_a_date_column_compared_with_two_dates_is_refused() -> None:
         "given", 'hitPolicy="UNIQUE"', ["today"], ['<output name="given" typeRef="boolean"/>'],
         [["> last dose", "true"], ["<= birth", "false"]], type_ref="boolean")
     assert "is not a simple unary test" in problems(imported(model(body)))
+
+
+def test_a_decision_table_without_input_columns_gives_its_one_rule_for_everyone() -> None:
+    body = table("Always", 'hitPolicy="UNIQUE"', [], [STATUS], [['"Approved"']])
+    result = imported(model(body))
+    assert result.ok, problems(result)
+    assert result.text is not None and "| rule || Status" in result.text
+    assert decide(result, {})["Always"]["Status"] == "Approved"

@@ -502,9 +502,15 @@ class _Translator:
         if dmn_type.base in NUMBER_TYPES:
             self.add_number(decision, logic)
             return
-        if dmn_type.base in ("", "boolean") and not dmn_type.collection \
-                and logic.text.value.strip() in ("true", "false"):
-            self.add_constant(decision, logic.text.value.strip() == "true")
+        try:
+            constant = self.constant_of(dmn_type, logic)
+        except CellProblem as problem:
+            self.reporter.report(problem.code, logic.text,
+                                 f"decision `{decision.name}`: {problem.message}")
+            self.broken.add(decision.name)
+            return
+        if constant is not None:
+            self.add_constant(decision, *constant)
             return
         condition = self.fact_condition(decision, logic, self.readable.for_facts)
         if condition is None:
@@ -520,18 +526,35 @@ class _Translator:
         description = self.describe(decision.name, name, decision.description, decision.where)
         self.plan.facts.append(f"fact {name}{description} = {condition}")
 
-    def add_constant(self, decision: m.Decision, value: bool) -> None:
-        """`true` or `false`: a fact is a condition over inputs and facts, so a constant yes/no is
-        what mmdsl says with a table of one rule that tests nothing (docs/dmn.md, Constants)."""
+    def constant_of(self, dmn_type: DmnType, logic: m.LiteralExpression
+                    ) -> tuple[str, ValueType] | None:
+        """A yes/no or text literal alone (`true`, `"foo bar"`): the output cell that says it and
+        its type; None for anything else (a condition, a computation)."""
+        kinds = {"": "bool", "boolean": "bool", "string": "text"}
+        if dmn_type.base not in kinds or dmn_type.collection:
+            return None
+        try:
+            literal = feel.parse_literal(logic.text.value)
+        except feel.FeelError:
+            return None
+        value_type = ValueType(kinds[dmn_type.base])  # type: ignore[arg-type]
+        if literal is None or literal.duration or not isinstance(
+                literal.value, bool if value_type.kind == "bool" else str):
+            return None
+        return value_text(literal, value_type), value_type  # CellProblem: text it cannot hold
+
+    def add_constant(self, decision: m.Decision, cell: str, value_type: ValueType) -> None:
+        """A constant: a fact is a condition over inputs and facts, so a decision that is always
+        the same yes/no or text is what mmdsl says with a table of one rule that tests nothing
+        (docs/dmn.md, Constants)."""
         name = self.top.claim(decision.name, f"table_{len(self.plan.tables) + 1}")
         title = decision.label or (decision.name if decision.name != name else "")
-        output = ValueType("bool")
-        self.plan.tables.append(TablePlan(name, title, "unique", [], [f"{name}: yes/no"],
-                                          [name], 0, [["yes" if value else "no"]],
-                                          rule_names=["always"]))
+        self.plan.tables.append(TablePlan(name, title, "unique", [],
+                                          [f"{name}: {self.type_text(value_type)}"], [name], 0,
+                                          [[cell]], rule_names=["always"]))
         self.translation.decisions[decision.name] = DecisionName(
-            decision.name, name, "single", (OutputName(None, name, output),))
-        self.readable[names_key(decision.name)] = Readable(f"{name}.{name}", output,
+            decision.name, name, "single", (OutputName(None, name, value_type),))
+        self.readable[names_key(decision.name)] = Readable(f"{name}.{name}", value_type,
                                                            is_table=True)
 
     def add_number(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
