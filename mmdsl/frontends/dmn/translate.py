@@ -585,7 +585,7 @@ class _Translator:
 
         try:
             expression = translate_arithmetic(logic.text.value, self.readable.fact_index,
-                                              resolve, MAX_DIGITS, condition)
+                                              resolve, MAX_DIGITS, condition, self.model.formulas)
         except ArithmeticProblem as problem:
             self.reporter.report("dmn-unsupported-feel", shifted(logic.text, problem.offset),
                                  f"decision `{decision.name}`: {problem.message}",
