@@ -23,6 +23,8 @@ from mmdsl.syntax import ast
 
 MAX_EXPONENT = 1000
 """The largest exponent, either way: `(1 + rate) ** -360` over thirty years of months."""
+LARGEST = Fraction(10) ** 300
+"""The largest power: a decision shows numbers as JSON numbers (floats, up to about 10^308)."""
 BOUND_PLACES = 10
 """A range bound that is no terminating decimal (1/3) is widened outward to this many places."""
 
@@ -180,8 +182,20 @@ class Typer:
         interval = powers[0]
         for power in powers[1:]:
             interval = _hull(interval, power)
+        if any(bound is not None and abs(bound) > LARGEST for bound in (interval.low, interval.high)):
+            self.problems.append(Problem(
+                "bad-exponent", expr.span,
+                f"the power can be as large as about 10^{_magnitude(interval)}, beyond the largest "
+                "number a decision can hold (about 10^308)",
+                "declare narrower ranges for the base or the exponent"))
+            return Typed("decimal", UNBOUNDED)
         kind: Kind = "integer" if base.kind == "integer" and low >= 0 else "decimal"
         return Typed(kind, interval)
+
+
+def _magnitude(interval: Interval) -> int:
+    largest = max(abs(b) for b in (interval.low, interval.high) if b is not None)
+    return len(str(math.floor(largest))) - 1
 
 
 def _read_name(expr: ast.NumExpr) -> str:

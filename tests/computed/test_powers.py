@@ -121,6 +121,7 @@ def test_the_verifier_is_exact_over_a_computed_exponent_against_brute_force() ->
     ("w ** -u", "the exponent `u` has no bounded range"),
     ("w ** (k * 10)", "the exponent can be -1000..2000"),
     ("w ** 0.5", "the exponent is a decimal"),
+    ("w ** (k * 5)", "the power can be as large as about 10^1000"),  # beyond a float
 ])
 def test_an_exponent_mmdsl_cannot_compute_exactly_says_why(fact: str, message: str) -> None:
     text = ('input w: decimal 1.0..10.0 "w"\ninput u: integer "u"\ninput k: integer -100..200 "k"\n'
