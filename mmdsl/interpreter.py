@@ -91,8 +91,9 @@ def compute(expr: ir.NumExpr, values: Values) -> Fraction:
             return -compute(item, values)
         case ir.Pick(condition=condition, then=then, otherwise=otherwise):
             return compute(then if holds(condition, values) else otherwise, values)
-        case ir.Calc(op="**", left=left, right=ir.Num(text=power)):
-            return compute(left, values) ** int(power)
+        case ir.Calc(op="**", left=left, right=right):
+            # a whole exponent (the checks hold it to one): Fraction ** int stays exact
+            return compute(left, values) ** int(compute(right, values))
         case ir.Calc(op=op, left=left, right=right):
             return ARITHMETIC[op](compute(left, values), compute(right, values))
     raise TypeError(f"not a number: {expr!r}")

@@ -218,14 +218,19 @@ _ENTRIES = [
          "the condition: `(if age >= 75 years then 2 else 0)`."),
     Code("MD318", "division-by-zero", E, "a division whose divisor can be zero over the declared ranges",
          "The divisor's range, computed from the declared ranges of the inputs, includes 0 (or is "
-         "not bounded away from it), so some patient would make the fact undefined.",
+         "not bounded away from it), so some patient would make the fact undefined. A negative power "
+         "divides by its base (`x ** -2` is `1 / (x * x)`): its base must exclude 0 likewise.",
          "input height_m: decimal 0.0..2.5\nfact bmi = weight_kg / (height_m * height_m)",
          "Declare a range that excludes 0 (`decimal 0.3..2.5`), or guard the division: "
          "`if height_m > 0.0 then … else 0`."),
-    Code("MD319", "bad-exponent", E, "a power whose exponent is not a whole number from 0 to 10",
-         "`**` raises to a whole number written in the fact; a fractional, negative or computed "
-         "exponent can give a number that cannot be computed exactly.",
-         "fact area = side ** 0.5", "Write a whole number from 0 to 10 as the exponent: `height_m ** 2`."),
+    Code("MD319", "bad-exponent", E, "a power whose exponent is not a whole number of a bounded range",
+         "`**` raises to a whole number from -1000 to 1000: a number written in the fact, or an "
+         "integer input or fact whose declared range bounds it. A decimal exponent is a root, "
+         "which has no exact value (mmdsl computes numbers exactly); an exponent without a "
+         "bounded range can make the power any size.",
+         "fact area = side ** 0.5",
+         "Raise to a whole number (`height_m ** 2`, `(1 + rate) ** -months`), and declare the "
+         "range of an integer exponent (`input months: integer 1..360`)."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",

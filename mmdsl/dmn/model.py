@@ -7,7 +7,7 @@ and parsed where their meaning is known: a cell's unary tests need its column's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DMN_NAMESPACES = {
     "http://www.omg.org/spec/DMN/20180521/MODEL/": "1.2",
@@ -101,6 +101,16 @@ class DecisionTable:
 class LiteralExpression:
     text: Text
     where: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A business knowledge model whose logic is a literal expression over its parameters."""
+
+    id: str
+    name: str
+    parameters: tuple[str, ...]
+    body: Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,3 +210,6 @@ class Model:
     decisions: tuple[Decision, ...]
     guideline: Guideline | None = None  # present in files that mmdsl exported
     where: Position = Position(1, 1)
+    # Business knowledge models whose logic is a literal expression, by name: a decision's
+    # FEEL that calls one (`PMT(a, b, c)`) reads it inlined, its parameters bound to the arguments.
+    formulas: dict[str, Formula] = field(default_factory=dict)

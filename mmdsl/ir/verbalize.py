@@ -223,6 +223,8 @@ def describe_number(expr: NumExpr, words: Vocabulary) -> str:
         case Calc(op="**", left=left, right=Num(text=power)):
             said = _POWER_WORDS.get(int(power), f"to the power {power}")
             return f"{_operand_words(left, words)} {said}"
+        case Calc(op="**", left=left, right=right):
+            return f"{_operand_words(left, words)} to the power {_operand_words(right, words)}"
         case Calc(op=op, left=left, right=right):
             return (f"{_operand_words(left, words, op)} {_OPERATION_WORDS[op]} "
                     f"{_operand_words(right, words)}")

@@ -4,12 +4,14 @@ A numeric fact is an integer when every operand is an integer and it divides not
 decimal. Its range comes from the declared ranges of what it reads, by interval arithmetic with
 exact fractions, narrowed inside `if` by the condition that chose the branch (`if height_m > 0.0
 then weight_kg / height_m else 0` divides only by heights above 0). The same walk finds what
-cannot be computed: a name that holds no number, a divisor that can be zero, an exponent that is
-not a small whole number. Everything here is exact: fractions, never floats.
+cannot be computed: a name that holds no number, a divisor (or the base of a negative power) that
+can be zero, an exponent that is not a whole number of a bounded range. Everything here is exact:
+fractions, never floats.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -19,7 +21,10 @@ from typing import Literal
 from mmdsl.semantics.types import NumberT, ValueType
 from mmdsl.syntax import ast
 
-MAX_EXPONENT = 10
+MAX_EXPONENT = 1000
+"""The largest exponent, either way: `(1 + rate) ** -360` over thirty years of months."""
+LARGEST = Fraction(10) ** 300
+"""The largest power: a decision shows numbers as JSON numbers (floats, up to about 10^308)."""
 BOUND_PLACES = 10
 """A range bound that is no terminating decimal (1/3) is widened outward to this many places."""
 
@@ -137,7 +142,7 @@ class Typer:
     def _arithmetic(self, expr: ast.Arithmetic, env: dict[str, Interval]) -> Typed:
         left = self.type_of(expr.left, env)
         if expr.op == "**":
-            return self._power(expr, left)
+            return self._power(expr, left, env)
         right = self.type_of(expr.right, env)
         both_integer = left.kind == right.kind == "integer"
         if expr.op == "/":
@@ -152,17 +157,71 @@ class Typer:
         interval = {"+": _add, "-": _subtract, "*": _multiply}[expr.op](left.interval, right.interval)
         return Typed("integer" if both_integer else "decimal", interval)
 
-    def _power(self, expr: ast.Arithmetic, base: Typed) -> Typed:
-        exponent = expr.right
-        if not (isinstance(exponent, ast.NumberValue) and isinstance(exponent.value, int)
-                and 0 <= exponent.value <= MAX_EXPONENT):
-            self.problems.append(Problem(
-                "bad-exponent", exponent.span,
-                f"the exponent must be a whole number from 0 to {MAX_EXPONENT} written here",
-                "write the power as a whole number, such as `height_m ** 2`"))
+    def _power(self, expr: ast.Arithmetic, base: Typed, env: dict[str, Interval]) -> Typed:
+        """`base ** k` for a whole k of a bounded range (a literal, or a whole-number input or
+        fact): exact for every k, a negative one dividing by the base."""
+        known = len(self.problems)
+        exponent = self.type_of(expr.right, env)
+        reason = _exponent_problem(exponent, _read_name(expr.right))
+        if len(self.problems) > known:  # the exponent's own problem is reported already
             return Typed("decimal", UNBOUNDED)
-        interval = _raise(base.interval, exponent.value)
-        return Typed(base.kind, interval)
+        if reason is not None:
+            self.problems.append(Problem("bad-exponent", expr.right.span, *reason))
+            return Typed("decimal", UNBOUNDED)
+        low, high = exponent.interval.low, exponent.interval.high
+        assert low is not None and high is not None
+        if low < 0 and not base.interval.excludes_zero():
+            self.problems.append(Problem(
+                "division-by-zero", expr.left.span,
+                f"a negative power divides by its base, and the base can be zero: its range is "
+                f"{_describe(base.interval)}",
+                "declare ranges that keep the base away from 0, or guard the power: "
+                "`if BASE > 0 then BASE ** … else 0`"))
+            return Typed("decimal", UNBOUNDED)
+        powers = [_raise(base.interval, k) for k in range(math.floor(low), math.ceil(high) + 1)]
+        interval = powers[0]
+        for power in powers[1:]:
+            interval = _hull(interval, power)
+        if any(bound is not None and abs(bound) > LARGEST for bound in (interval.low, interval.high)):
+            self.problems.append(Problem(
+                "bad-exponent", expr.span,
+                f"the power can be as large as about 10^{_magnitude(interval)}, beyond the largest "
+                "number a decision can hold (about 10^308)",
+                "declare narrower ranges for the base or the exponent"))
+            return Typed("decimal", UNBOUNDED)
+        kind: Kind = "integer" if base.kind == "integer" and low >= 0 else "decimal"
+        return Typed(kind, interval)
+
+
+def _magnitude(interval: Interval) -> int:
+    largest = max(abs(b) for b in (interval.low, interval.high) if b is not None)
+    return len(str(math.floor(largest))) - 1
+
+
+def _read_name(expr: ast.NumExpr) -> str:
+    """`the exponent `months`` when the exponent is a name (or its opposite), to say which."""
+    if isinstance(expr, ast.Negate):
+        return _read_name(expr.item)
+    return f" `{expr.subject.text}`" if isinstance(expr, ast.Quantity) else ""
+
+
+def _exponent_problem(exponent: Typed, name: str) -> tuple[str, str] | None:
+    """Why an exponent cannot be computed exactly, with the fix; None when it can."""
+    low, high = exponent.interval.low, exponent.interval.high
+    if exponent.kind != "integer":
+        return (f"the exponent{name} is a decimal: a fractional power (a root) has no exact value, and "
+                "mmdsl computes numbers exactly",
+                "raise to a whole number (`height_m ** 2`, `rate ** -n` for an integer `n`), or "
+                "compute the root outside and give it as an input")
+    if low is None or high is None:
+        return (f"the exponent{name} has no bounded range, so the power can be any size",
+                f"declare the range of the whole numbers it reads, within -{MAX_EXPONENT}.."
+                f"{MAX_EXPONENT}: `input months: integer 1..360`")
+    if max(-low, high) > MAX_EXPONENT:
+        return (f"the exponent{name} can be {_describe(exponent.interval)}: mmdsl's exponent is a whole "
+                f"number from -{MAX_EXPONENT} to {MAX_EXPONENT}",
+                "declare narrower ranges for the whole numbers it reads")
+    return None
 
 
 def _operand_help(name: str, value_type: ValueType) -> str:
@@ -242,7 +301,11 @@ def _can_be(a: Interval, sign: str) -> bool:
 
 
 def _raise(a: Interval, k: int) -> Interval:
-    """a ** k: monotone for an odd k; for an even k, never negative."""
+    """a ** k: monotone for an odd k; for an even k, never negative; a negative k is the
+    reciprocal of a ** -k (a base that excludes 0)."""
+    if k < 0:
+        return _divide(Interval.point(Fraction(1)), _raise(a, -k))
+
     def power(x: Fraction | None) -> Fraction | None:
         return None if x is None else x ** k
     if k == 0:

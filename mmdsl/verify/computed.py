@@ -133,10 +133,6 @@ class ComputedValues:
     def _calc(self, expr: ir.Calc, within: int) -> Values:
         bdd = self.bdd
         left = self._of(expr.left, within)
-        if expr.op == "**":
-            assert isinstance(expr.right, ir.Num)
-            exponent = int(expr.right.text)
-            return _merged(bdd, [{v ** exponent: p} for v, p in left.items()])
         right = self._of(expr.right, within)
         if len(left) * len(right) > MAX_VALUES * 16:
             raise NotEnumerable(f"arithmetic over {len(left) * len(right):,} pairs of values")
@@ -146,7 +142,7 @@ class ComputedValues:
                 both = bdd.conjoin(pa, pb)
                 if both == FALSE:
                     continue
-                if expr.op == "/" and b == 0:
+                if (expr.op == "/" and b == 0) or (expr.op == "**" and a == 0 and b < 0):
                     raise NotEnumerable("a division by a value that can be zero")
                 pieces.append({_apply(expr.op, a, b): both})
         return _merged(bdd, pieces)
@@ -159,6 +155,8 @@ def _apply(op: str, a: Fraction, b: Fraction) -> Fraction:
         return a - b
     if op == "*":
         return a * b
+    if op == "**":
+        return a ** int(b)  # a whole exponent (semantics/arithmetic.py holds it to one)
     return a / b
 
 

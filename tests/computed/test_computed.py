@@ -145,6 +145,11 @@ def test_types_and_ranges_by_interval_arithmetic() -> None:
     ("n - 2 * n", "integer", -15, 15),  # each operand on its own: wider than the true -5..5
     ("n ** 2", "integer", 0, 25),
     ("n ** 3", "integer", -125, 125),
+    ("m ** -1", "decimal", Decimal("0.3333333333"), 1),  # a negative power: a decimal
+    ("2 ** m", "integer", 2, 8),  # an exponent read from a bounded whole-number input
+    ("2 ** -m", "decimal", Decimal("0.125"), Decimal("0.5")),
+    ("n ** m", "integer", -125, 125),
+    ("10 ** -5", "decimal", Decimal("0.00001"), Decimal("0.00001")),
     ("n / 2", "decimal", Decimal("-2.5"), Decimal("2.5")),
     ("1 / m", "decimal", Decimal("0.3333333333"), 1),  # widened outward to 10 places
     ("-m", "integer", -3, -1),
@@ -167,9 +172,15 @@ DIVISIONS = 'input w: decimal 1.0..10.0 "w"\ninput h: decimal 0.0..2.0 "h"\ninpu
     ("if h >= 0.5 and w > 2.0 then w / (h * h) else 0", []),
     ("if h > 0.0 or w > 2.0 then w / h else 0", ["MD318"]),  # `or` guards nothing
     ("w / (h + 1.0)", []),
-    ("w ** 0.5", ["MD319"]),
-    ("w ** 11", ["MD319"]),
-    ("w ** u", ["MD319"]),
+    ("w ** 0.5", ["MD319"]),  # a root: no exact value
+    ("w ** 1001", ["MD319"]),  # beyond -1000..1000
+    ("w ** u", ["MD319"]),  # an integer without a range: any size
+    ("w ** w", ["MD319"]),  # a decimal exponent
+    ("w ** 11", []),
+    ("w ** -3", []),  # the base excludes 0
+    ("h ** -1", ["MD318"]),  # 0 ** -1 divides by zero
+    ("h ** 2", []),
+    ("(if h > 0.0 then h ** -2 else 0)", []),  # guarded
 ])
 def test_a_division_that_can_be_by_zero_and_a_bad_exponent_are_refused(
         fact: str, expected: list[str]) -> None:

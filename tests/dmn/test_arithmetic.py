@@ -46,6 +46,9 @@ def written(text: str) -> str:
      "if rate > 2 then 2 else (if flag then 1 else 0)"),
     ("-rate", "(-rate)"),
     ("loan.rate / 12", "loan_rate / 12"),
+    ("10**-5", "10 ** (-5)"),  # a negative whole exponent
+    ("2 ** 11", "2 ** 11"),
+    ("2 ** -rate", "2 ** (-rate)"),  # a name: the compiler checks it over its range (MD319)
 ])
 def test_feel_arithmetic_is_written_with_every_operation_bracketed(feel_text: str,
                                                                     mmdsl: str) -> None:
@@ -59,9 +62,8 @@ def test_feel_arithmetic_is_written_with_every_operation_bracketed(feel_text: st
     ("max(rate, 2)", "the function `max(...)`"),
     ('"a" + rate', "a string"),
     ("-10 ** 2", "write the brackets"),
-    ("10**-5", "the power `** (-5)`"),
-    ("2 ** rate", "exponent is a whole number"),
-    ("2 ** 11", "exponent is a whole number"),
+    ("2 ** 0.5", "the power `** 0.5`: mmdsl's exponent is a whole number from -1000 to 1000"),
+    ("2 ** (1000 + 1)", "the power `** 1001`"),
     ("Yearly Salary * 2", "`Yearly` is not a number"),
     ("1 +", "expected a number, a name or `(`"),
     ("1234567890.1234567", "more than 15 digits"),
@@ -73,6 +75,18 @@ def test_what_has_no_mmdsl_equivalent_is_refused_with_the_reason(feel_text: str,
                                                                  reason: str) -> None:
     with pytest.raises(ArithmeticProblem, match=re.escape(reason)):
         written(feel_text)
+
+
+def test_an_exponent_read_from_a_decimal_input_is_the_compilers_md319() -> None:
+    from tests.dmn.support import imported, input_data, model
+
+    body = input_data("n", "number") + (
+        '<decision id="d_y" name="y"><variable name="y" typeRef="number"/>'
+        "<literalExpression><text>2 ** -n</text></literalExpression></decision>")
+    result = imported(model(body))
+    assert not result.ok
+    assert any(d.code == "MD319" and "the exponent `n` is a decimal" in d.message
+               for d in result.all_diagnostics), result.all_diagnostics
 
 
 def test_a_number_decision_is_imported_as_a_computed_fact() -> None:
@@ -105,3 +119,54 @@ def test_an_exported_score_with_if_imports_back() -> None:
         in result.text.replace(' "Score"', "")
     assert decide(result, {"Age": 70, "Smoker": True})["derived"]["Score"] == 3
     assert decide(result, {"Age": 40, "Smoker": False})["derived"]["Score"] == 0
+
+
+# ---- knowledge models whose logic is a literal expression, called in FEEL -----------------------
+
+
+def formula(name: str, parameters: list[str], body: str) -> str:
+    declared = "".join(f'<formalParameter name="{p}" typeRef="number"/>' for p in parameters)
+    return (f'<businessKnowledgeModel id="b_{name}" name="{name}"><variable name="{name}"/>'
+            f"<encapsulatedLogic>{declared}<literalExpression><text>{body}</text>"
+            "</literalExpression></encapsulatedLogic></businessKnowledgeModel>")
+
+
+def calling(name: str, text: str, *called: str) -> str:
+    required = "".join(f'<knowledgeRequirement><requiredKnowledge href="#b_{c}"/>'
+                       "</knowledgeRequirement>" for c in called)
+    return (f'<decision id="d_{name}" name="{name}"><variable name="{name}" typeRef="number"/>'
+            f"{required}<literalExpression><text>{text}</text></literalExpression></decision>")
+
+
+def test_a_knowledge_model_called_in_feel_is_inlined_with_its_arguments() -> None:
+    from tests.dmn.support import decide, imported, input_data, model
+
+    body = (input_data("Weight", "number") + input_data("Height", "number")
+            + formula("Scaled", ["w", "h"], "w * (h + 1) / 2")
+            + formula("Twice", ["x"], "Scaled(x, 0) + x")
+            + calling("Score", "Twice(Weight - 1) + Scaled(Weight, Height * Height)",
+                      "Twice", "Scaled"))
+    result = imported(model(body))
+    assert result.ok, result.all_diagnostics
+    assert result.text is not None
+    assert "= ((((Weight - 1) * (0 + 1)) / 2) + (Weight - 1)) + ((Weight * ((Height * Height) " \
+        "+ 1)) / 2)" in result.text
+    derived = decide(result, {"Weight": 5, "Height": 3})["derived"]["Score"]
+    assert derived == (4 * 1 / 2 + 4) + (5 * 10 / 2)
+
+
+@pytest.mark.parametrize(("formulas", "text", "reason"), [
+    (formula("F", ["x"], "x * 2"), "F(Weight, Weight)", "`F` has 1 parameter; the call gives 2"),
+    (formula("F", ["x"], "x * Weight"), "F(Weight)", "`Weight` is not one of its parameters"),
+    (formula("F", ["x"], "F(x) + 1"), "F(Weight)", "`F` calls itself"),
+    (formula("F", ["x"], "if x &gt; 1 then 1 else 0"), "F(Weight)", "`if` in a computed number"),
+])
+def test_a_knowledge_model_that_cannot_be_inlined_is_refused_with_the_reason(
+        formulas: str, text: str, reason: str) -> None:
+    from tests.dmn.support import imported, input_data, model
+
+    result = imported(model(input_data("Weight", "number") + formulas
+                            + calling("Score", text, "F")))
+    assert not result.ok
+    assert any(d.code == "MD703" and reason in d.message for d in result.all_diagnostics), \
+        result.all_diagnostics

@@ -500,10 +500,28 @@ def test_an_invocation_that_does_not_bind_a_column_is_refused() -> None:
                if d.code == "MD702"), problems(result)
 
 
-def test_a_constant_yes_no_decision_is_refused_with_the_reason() -> None:
-    result = imported(model(literal("Always", "boolean", "true")))
-    assert any("is the constant `true`" in d.message for d in result.all_diagnostics
-               if d.code == "MD702"), problems(result)
+@pytest.mark.parametrize(("feel_text", "value"), [("true", "yes"), (" false ", "no")])
+def test_a_constant_yes_no_decision_is_a_table_of_one_rule_that_tests_nothing(
+        feel_text: str, value: str) -> None:
+    result = imported(model(literal("Always", "boolean", feel_text)))
+    assert result.ok, problems(result)
+    assert result.text is not None and f"| always || {value}" in result.text
+    assert result.translation.decisions["Always"].result == "single"
+    assert decide(result, {})["Always"]["Always"] is (value == "yes")
+
+
+def test_a_constant_string_decision_is_a_table_of_one_rule_with_a_text_output() -> None:
+    result = imported(model(literal("Greeting", "string", '"横綱 \\"quoted\\""')))
+    assert result.ok, problems(result)
+    assert result.text is not None and "output Greeting: text" in result.text
+    assert decide(result, {})["Greeting"]["Greeting"] == '横綱 "quoted"'
+
+
+def test_a_constant_string_mmdsl_text_cannot_hold_is_refused() -> None:
+    result = imported(model(literal("Greeting", "string", '"a\\u0007b"')))
+    assert not result.ok
+    assert any(d.code == "MD706" and "decision `Greeting`" in d.message
+               for d in result.all_diagnostics), problems(result)
 
 
 def test_a_list_of_strings_without_allowed_values_is_a_set_of_the_values_its_cells_name() -> None:
@@ -589,3 +607,11 @@ def test_a_date_column_compared_with_two_dates_is_refused() -> None:
         "given", 'hitPolicy="UNIQUE"', ["today"], ['<output name="given" typeRef="boolean"/>'],
         [["> last dose", "true"], ["<= birth", "false"]], type_ref="boolean")
     assert "is not a simple unary test" in problems(imported(model(body)))
+
+
+def test_a_decision_table_without_input_columns_gives_its_one_rule_for_everyone() -> None:
+    body = table("Always", 'hitPolicy="UNIQUE"', [], [STATUS], [['"Approved"']])
+    result = imported(model(body))
+    assert result.ok, problems(result)
+    assert result.text is not None and "| rule || Status" in result.text
+    assert decide(result, {})["Always"]["Status"] == "Approved"

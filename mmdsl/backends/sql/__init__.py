@@ -467,6 +467,10 @@ def _whole_number(expr: ir.NumExpr, names: Names) -> str:
             base = _whole_number(left, names)
             return "(" + " * ".join([base] * int(power)) + ")" if int(power) else \
                 "CAST(1 AS DECIMAL(38, 0))"
+        case ir.Calc(op="**"):
+            raise SqlUnsupported("a power whose exponent is computed (not a number written in the "
+                                 "fact): the SQL back end writes powers as products; evaluate it "
+                                 "with the generated Python module")
         case ir.Calc(op=op, left=left, right=right) if op in ("+", "-", "*"):
             return f"({_whole_number(left, names)} {op} {_whole_number(right, names)})"
         case ir.Pick(condition=condition, then=then, otherwise=otherwise):

@@ -9,7 +9,8 @@ two languages; `-a ** b` without brackets, which engines read differently, is re
 What has no mmdsl equivalent is refused with the reason (ArithmeticProblem), never approximated:
 - `null`: FEEL arithmetic with null gives null; an mmdsl number always has a value;
 - a division by a constant zero: FEEL gives null; mmdsl has no null number;
-- a power whose exponent is not a whole number from 0 to 10 written as a number (mmdsl's rule);
+- a power whose exponent is a constant that is not a whole number from -1000 to 1000 (mmdsl's
+  rule; an exponent that reads names is the compiler's to check, MD319, over their ranges);
 - names of values that are not numbers, or that a fact cannot read (a table's result);
 - functions (`max(...)`, `decimal(...)`), strings, dates, lists, contexts;
 - an `if` whose condition is not an mmdsl condition (`mmdsl.frontends.dmn.translate` reads it).
@@ -18,16 +19,18 @@ What has no mmdsl equivalent is refused with the reason (ArithmeticProblem), nev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from mmdsl.dmn import model as m
 from mmdsl.frontends.dmn import feel
 from mmdsl.frontends.dmn.mmdsltext import number_text
+from mmdsl.semantics.arithmetic import MAX_EXPONENT
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _WORD = re.compile(r"[^\W\d]\w*")
-MAX_EXPONENT = 10  # the language's own limit (docs/language.md, computed numbers)
+
 # `,` to reach a call's name; the comparisons and brackets of an `if`'s condition
 _OPERATORS = ("**", "+", "-", "*", "/", "(", ")", "..", ".", ",", "<=", ">=", "!=", "<", ">",
               "=", "[", "]")
@@ -88,9 +91,12 @@ def no_conditions(text: str, offset: int) -> str:
 
 
 def translate_arithmetic(text: str, names: feel.NameIndex, resolve: Resolve,
-                         max_digits: int, condition: Condition = no_conditions) -> str:
-    """The mmdsl expression for the FEEL arithmetic `text`; raises ArithmeticProblem."""
-    parser = _Parser(_tokens(text, names), resolve, text, condition)
+                         max_digits: int, condition: Condition = no_conditions,
+                         formulas: Mapping[str, m.Formula] | None = None) -> str:
+    """The mmdsl expression for the FEEL arithmetic `text`; raises ArithmeticProblem. A call of
+    one of `formulas` (knowledge models whose logic is a literal expression) is inlined: its body
+    with each parameter replaced by the argument, in brackets."""
+    parser = _Parser(_tokens(text, names), resolve, text, condition, formulas or {})
     expr = parser.additive()
     if parser.token.kind != "end":
         raise parser.problem("expected an operator or the end of the expression")
@@ -145,11 +151,17 @@ def _next(text: str, offset: int, names: feel.NameIndex) -> _Token:
 # ---- parsing (FEEL's precedence: additive < multiplicative < ** < negation) ----------------------
 
 
+MAX_INLINED = 10
+"""How deep knowledge models may call each other: a call chain deeper is refused."""
+
+
 class _Parser:
     def __init__(self, tokens: list[_Token], resolve: Resolve, text: str,
-                 condition: Condition) -> None:
+                 condition: Condition, formulas: Mapping[str, m.Formula],
+                 bound: Mapping[str, Arith] | None = None, calling: tuple[str, ...] = ()) -> None:
         self.tokens, self.position, self.resolve, self.depth = tokens, 0, resolve, 0
         self.text, self.condition = text, condition
+        self.formulas, self.bound, self.calling = formulas, bound or {}, calling
 
     @property
     def token(self) -> _Token:
@@ -255,14 +267,56 @@ class _Parser:
         if token.text in ("for", "some", "every", "true", "false", "not", "then", "else"):
             raise ArithmeticProblem(f"`{token.text}` in a computed number is not translated",
                                     token.offset)
+        if self.at("(") and token.text in self.formulas:
+            return self.call(self.formulas[token.text], token)
         if self.at("("):
             raise ArithmeticProblem(f"the function `{token.text}(...)` has no mmdsl equivalent",
                                     token.offset)
+        if token.text in self.bound and not self.at("."):
+            return self.bound[token.text]
         path = token.text
         while self.at(".") and self.tokens[self.position + 1].kind == "name":
             self.advance()
             path += "." + self.advance().text
         return Name(self.resolve(path, token.offset))
+
+
+    def call(self, formula: m.Formula, token: _Token) -> Arith:
+        """`PMT(a, b, c)`: the knowledge model's body, its parameters bound to the arguments
+        (each an expression of the caller's names); a problem in the body is reported at the
+        call."""
+        self.advance()
+        arguments = [] if self.at(")") else [self.additive()]
+        while self.at(","):
+            self.advance()
+            arguments.append(self.additive())
+        if not self.at(")"):
+            raise self.problem("expected `,` or `)`")
+        self.advance()
+        name = formula.name
+        if len(arguments) != len(formula.parameters):
+            count = len(formula.parameters)
+            raise ArithmeticProblem(f"`{name}` has {count} parameter{'s' * (count != 1)}; the "
+                                    f"call gives {len(arguments)}", token.offset)
+        if name in self.calling or len(self.calling) >= MAX_INLINED:
+            raise ArithmeticProblem(f"`{name}` calls itself, or knowledge models call each other "
+                                    f"more than {MAX_INLINED} deep", token.offset)
+        body = formula.body.value
+
+        def outside(feel_name: str, offset: int) -> str:
+            raise ArithmeticProblem(f"`{feel_name}` is not one of its parameters", offset)
+
+        inner = _Parser(_tokens(body, feel.NameIndex(formula.parameters)), outside, body,
+                        no_conditions, self.formulas,
+                        dict(zip(formula.parameters, arguments, strict=True)), (*self.calling, name))
+        try:
+            expr = inner.additive()
+            if inner.token.kind != "end":
+                raise inner.problem("expected an operator or the end of the expression")
+        except ArithmeticProblem as problem:
+            raise ArithmeticProblem(f"the knowledge model `{name}` ({body.strip()}): "
+                                    f"{problem.message}", token.offset) from problem
+        return expr
 
 
 # ---- checks and writing ------------------------------------------------------------------------------
@@ -324,18 +378,19 @@ def _folded_exponents(expr: Arith) -> Arith:
 
 
 def _check_powers(expr: Arith) -> None:
-    """mmdsl's exponent is a whole number from 0 to 10, written as a number (MD319)."""
+    """mmdsl's exponent is a whole number from -1000 to 1000 (MD319): a constant one that is not
+    is refused here; one that reads names is left to the compiler, which knows their ranges."""
     match expr:
         case Negate(operand=operand):
             _check_powers(operand)
         case Binary(op=op, left=left, right=right):
             _check_powers(left)
             _check_powers(right)
-            if op == "**" and not (isinstance(right, Number) and right.value % 1 == 0
-                                   and 0 <= right.value <= MAX_EXPONENT):
+            value = _constant(right) if op == "**" else None
+            if value is not None and not (value % 1 == 0 and abs(value) <= MAX_EXPONENT):
                 raise ArithmeticProblem(f"the power `** {_text(right)}`: mmdsl's exponent is a "
-                                        f"whole number from 0 to {MAX_EXPONENT}, written as a "
-                                        "number", 0)
+                                        f"whole number from -{MAX_EXPONENT} to {MAX_EXPONENT} "
+                                        "(a fractional power has no exact value)", 0)
         case Choice(then=then, otherwise=otherwise):
             _check_powers(then)
             _check_powers(otherwise)

@@ -84,19 +84,37 @@ def _definitions(root: Element, reporter: Reporter) -> m.Model:
                         "imported models are not read: the import reads one file",
                         help="merge the imported model's elements into this file")
     knowledge: dict[str, Knowledge] = {}
+    formulas: dict[str, m.Formula] = {}
     for element in root.children:
         if element.namespace != root.namespace:
             continue
         if element.tag == "businessKnowledgeModel" and _knowledge_table(element) is not None:
             found = _knowledge(element)
             knowledge[" ".join(found.name.split())] = found
+        elif element.tag == "businessKnowledgeModel" and (formula := _formula(element)):
+            formulas[formula.name] = formula
         elif element.tag in UNSUPPORTED_ELEMENTS:
             _unsupported_element(element, UNSUPPORTED_ELEMENTS[element.tag], reporter)
     items = {item.name: item for item in map(_item_definition, root.find_all("itemDefinition"))}
     inputs = tuple(_input_data(e) for e in root.find_all("inputData"))
-    decisions = tuple(_decision(e, reporter, knowledge) for e in root.find_all("decision"))
+    formula_ids = frozenset(f"#{f.id}" for f in formulas.values())
+    decisions = tuple(_decision(e, reporter, knowledge, formula_ids)
+                      for e in root.find_all("decision"))
     return m.Model(root.attributes.get("name", ""), root.namespace, items, inputs, decisions,
-                   _guideline(root), _where(root))
+                   _guideline(root), _where(root), formulas)
+
+
+def _formula(element: Element) -> m.Formula | None:
+    """A knowledge model whose logic is a literal expression (`(p*r/12)/(1-(1+r/12)**-n)`):
+    a decision's FEEL that calls it is read with the body inlined (`arithmetic.py`)."""
+    logic = element.find("encapsulatedLogic")
+    body = _child_text_of(logic.find("literalExpression")) if logic is not None else None
+    if logic is None or body is None:
+        return None
+    parameters = tuple(" ".join(p.attributes.get("name", "").split())
+                       for p in logic.find_all("formalParameter"))
+    return m.Formula(element.attributes.get("id", ""),
+                     " ".join(element.attributes.get("name", "").split()), parameters, body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +212,8 @@ def _input_data(element: Element) -> m.InputData:
 
 
 def _decision(element: Element, reporter: Reporter,
-              knowledge: dict[str, Knowledge] | None = None) -> m.Decision:
+              knowledge: dict[str, Knowledge] | None = None,
+              formula_ids: frozenset[str] = frozenset()) -> m.Decision:
     name = element.attributes.get("name", "")
     variable = element.find("variable")
     type_ref = variable.attributes.get("typeRef") if variable is not None else None
@@ -202,7 +221,11 @@ def _decision(element: Element, reporter: Reporter,
     logic = _logic(element, name, reporter, knowledge or {})
     # A boxed invocation of a table model is read as that table; any other use of a knowledge
     # model (a call inside FEEL, `PMT(...)`) is not.
-    requirements = [] if invocation is not None else element.find_all("knowledgeRequirement")
+    # A literal expression may call knowledge models whose logic is a literal expression
+    # (formulas), which the arithmetic inlines.
+    requirements = [] if invocation is not None else [
+        r for r in element.find_all("knowledgeRequirement")
+        if not (isinstance(logic, m.LiteralExpression) and _required(r) in formula_ids)]
     for requirement in requirements:
         reporter.report("dmn-unsupported-construct", _where(requirement),
                         f"decision `{name}` invokes a business knowledge model, which mmdsl "
@@ -210,6 +233,11 @@ def _decision(element: Element, reporter: Reporter,
     return m.Decision(element.attributes.get("id", ""), name, _description(element), type_ref,
                       logic, _where(element), _extras(element),
                       element.attributes.get("label", ""), bool(requirements))
+
+
+def _required(requirement: Element) -> str:
+    found = requirement.find("requiredKnowledge")
+    return found.attributes.get("href", "") if found is not None else ""
 
 
 def _logic(element: Element, name: str, reporter: Reporter,

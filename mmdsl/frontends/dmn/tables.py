@@ -121,11 +121,6 @@ class TableTranslator:
     # -- columns --
 
     def columns(self) -> list[tuple[str, Readable]] | None:
-        if not self.table.inputs:
-            self.report("dmn-unsupported-construct", self.table.where,
-                        f"decision table `{self.decision.name}` has no input columns; an mmdsl "
-                        "table tests at least one value", help="add an input column of `-` cells")
-            return None
         found = [self.column(clause) for clause in self.table.inputs]
         if any(c is None for c in found):
             return None
@@ -431,6 +426,8 @@ class TableTranslator:
     def publish(self, policy: str, outputs: list[Output], headers: list[str],
                 rows: list[list[str]]) -> None:
         rule_names, annotations, kept_rows = self.annotation_columns(rows)
+        if not headers and rule_names is None:  # no input column: the rule names head the rows
+            rule_names = [f"R{i + 1}" for i in range(len(kept_rows))]
         clauses = ([] if policy == "unique" else [f"hit {policy}"]) + self.extension_clauses()
         self.owner.plan.tables.append(TablePlan(
             self.name, self.title(), policy, clauses,

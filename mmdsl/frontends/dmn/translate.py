@@ -498,8 +498,19 @@ class _Translator:
                                                            time_unit=extras["unit"])
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
-        if resolve_type(decision.type_ref, self.model.items).base in NUMBER_TYPES:
+        dmn_type = resolve_type(decision.type_ref, self.model.items)
+        if dmn_type.base in NUMBER_TYPES:
             self.add_number(decision, logic)
+            return
+        try:
+            constant = self.constant_of(dmn_type, logic)
+        except CellProblem as problem:
+            self.reporter.report(problem.code, logic.text,
+                                 f"decision `{decision.name}`: {problem.message}")
+            self.broken.add(decision.name)
+            return
+        if constant is not None:
+            self.add_constant(decision, *constant)
             return
         condition = self.fact_condition(decision, logic, self.readable.for_facts)
         if condition is None:
@@ -514,6 +525,37 @@ class _Translator:
             return
         description = self.describe(decision.name, name, decision.description, decision.where)
         self.plan.facts.append(f"fact {name}{description} = {condition}")
+
+    def constant_of(self, dmn_type: DmnType, logic: m.LiteralExpression
+                    ) -> tuple[str, ValueType] | None:
+        """A yes/no or text literal alone (`true`, `"foo bar"`): the output cell that says it and
+        its type; None for anything else (a condition, a computation)."""
+        kinds = {"": "bool", "boolean": "bool", "string": "text"}
+        if dmn_type.base not in kinds or dmn_type.collection:
+            return None
+        try:
+            literal = feel.parse_literal(logic.text.value)
+        except feel.FeelError:
+            return None
+        value_type = ValueType(kinds[dmn_type.base])  # type: ignore[arg-type]
+        if literal is None or literal.duration or not isinstance(
+                literal.value, bool if value_type.kind == "bool" else str):
+            return None
+        return value_text(literal, value_type), value_type  # CellProblem: text it cannot hold
+
+    def add_constant(self, decision: m.Decision, cell: str, value_type: ValueType) -> None:
+        """A constant: a fact is a condition over inputs and facts, so a decision that is always
+        the same yes/no or text is what mmdsl says with a table of one rule that tests nothing
+        (docs/dmn.md, Constants)."""
+        name = self.top.claim(decision.name, f"table_{len(self.plan.tables) + 1}")
+        title = decision.label or (decision.name if decision.name != name else "")
+        self.plan.tables.append(TablePlan(name, title, "unique", [],
+                                          [f"{name}: {self.type_text(value_type)}"], [name], 0,
+                                          [[cell]], rule_names=["always"]))
+        self.translation.decisions[decision.name] = DecisionName(
+            decision.name, name, "single", (OutputName(None, name, value_type),))
+        self.readable[names_key(decision.name)] = Readable(f"{name}.{name}", value_type,
+                                                           is_table=True)
 
     def add_number(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
         """A number computed from numeric inputs and facts: `fact NAME = EXPR`."""
@@ -543,7 +585,7 @@ class _Translator:
 
         try:
             expression = translate_arithmetic(logic.text.value, self.readable.fact_index,
-                                              resolve, MAX_DIGITS, condition)
+                                              resolve, MAX_DIGITS, condition, self.model.formulas)
         except ArithmeticProblem as problem:
             self.reporter.report("dmn-unsupported-feel", shifted(logic.text, problem.offset),
                                  f"decision `{decision.name}`: {problem.message}",
@@ -568,13 +610,6 @@ class _Translator:
                                  f"decision `{decision.name}` is a literal expression whose value "
                                  f"is {what}; mmdsl computes yes/no facts and numbers only",
                                  help="compute the value in a decision table")
-            return None
-        if logic.text.value.strip() in ("true", "false"):
-            self.reporter.report("dmn-unsupported-construct", logic.text,
-                                 f"decision `{decision.name}` is the constant "
-                                 f"`{logic.text.value.strip()}`; an mmdsl fact is a condition "
-                                 "over inputs and facts, and the language has no constant yes/no",
-                                 help="use the constant where the decision is read")
             return None
         try:
             index = self.readable.fact_index
