@@ -179,3 +179,26 @@ def test_the_example_grid_shows_a_rule_that_gives_no_value() -> None:
     guideline = compiled_text(NO_VALUE_OUTPUT)
     grid = build_review(guideline, run_examples(guideline)).grid
     assert [row.result for row in grid.rows] == ["no value", "no value (preferred)", "warfarin"]
+
+
+# A fact's description is optional: one without it was listed as `- ****: ...` (empty bold).
+UNDESCRIBED_FACT = '''guideline g "g"
+input age: integer 0..120 "age"
+fact very_old = age > 90
+fact frail "frail by age" = age > 80
+table plan "plan"
+  hit first
+  output drug: one of apixaban, warfarin "drug"
+  | very_old | frail || drug     |
+  | yes      | -     || warfarin |
+  | -        | -     || apixaban |
+'''
+
+
+def test_a_fact_without_a_description_is_named_in_words() -> None:
+    guideline = compiled_text(UNDESCRIBED_FACT)
+    text = render_markdown(guideline, run_examples(guideline))
+    assert "- **very old**: " in text and "- **frail by age**: " in text
+    assert "****" not in text
+    page = render_html(guideline, run_examples(guideline))
+    assert "<strong>very old</strong>:" in page and "<strong></strong>" not in page
