@@ -217,6 +217,8 @@ CASES = [
          1, "an invisible character (U+200D)"),
     Case("joiner-after-an-emoji-then-a-letter", 'fact f "\U0001F468\u200dx" = t11_14\n', "MD202",
          1, "an invisible character (U+200D)"),
+    Case("combining-mark-in-a-name", "input cafe\u0301: yes/no\n", "MD102", 1,
+         "retype it as the single letter `\u00e9`"),
     Case("syntax-error-hides-later-unknown-names",
          "input dose integer 0..10\nfact high_dose = dose >= 5\n", "MD100", 1, "expected `:`"),
 ]
