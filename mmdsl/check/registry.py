@@ -17,6 +17,7 @@ from mmdsl.check import (
     guideline,
     hit_policy,
     inputs,
+    keyword_values,
     layout,
     names,
     notes,
@@ -38,6 +39,7 @@ CHECKS: list[Check] = [
     suspicious_names.check,  # MD202
     case_names.check,  # MD204
     underscore_names.check,  # MD120
+    keyword_values.check,  # MD121
     vocabulary.check,  # MD200, MD203, MD301 in classes
     inputs.check,  # MD200, MD303, MD305, MD306, MD410
     names.check,  # MD200, MD203 for column headings and conditions

@@ -9,6 +9,7 @@ comments.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -62,9 +63,29 @@ def hidden_offsets(text: str) -> Iterator[int]:
     """Offsets of invisible characters inside quoted text, comments and names."""
     if text.isascii():  # no invisible character is ASCII: most files end here
         return
+    joined = emoji_joiners(text)
     for offset, char, inside in characters_in_text_or_comment(text):
-        if is_invisible(char) and (inside or char in INVISIBLE_LETTERS):
+        if is_invisible(char) and (inside or char in INVISIBLE_LETTERS) and offset not in joined:
             yield offset
+
+
+# A well-formed emoji sequence holds invisible characters by design: a zero-width joiner between
+# pictographs (man ZWJ woman ZWJ girl: a family; a white flag, VS16, ZWJ, a rainbow: the rainbow
+# flag; a woman, a skin tone, ZWJ, the staff of Aesculapius: a health worker), tags after a black
+# flag (the flag of Scotland). They display as one picture and hide nothing; a joiner or a tag
+# anywhere else is still reported. Names stay strict: the lexer takes no joiner in a name.
+_PICTOGRAPH = "[\u2190-\u2BFF\u3030\u303D\u3297\u3299\U0001F000-\U0001FAFF]"
+_MODIFIED = f"{_PICTOGRAPH}[\uFE0F\U0001F3FB-\U0001F3FF]?\uFE0F?"
+_EMOJI_SEQUENCE = re.compile(f"{_MODIFIED}(?:\u200D{_MODIFIED})+"
+                             "|\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F")
+
+
+def emoji_joiners(text: str) -> set[int]:
+    """Offsets of the joiners and tags inside well-formed emoji sequences of `text`."""
+    if "\u200d" not in text and "\U000e007f" not in text:
+        return set()
+    return {match.start() + index for match in _EMOJI_SEQUENCE.finditer(text)
+            for index, char in enumerate(match.group()) if unicodedata.category(char) == "Cf"}
 
 
 def is_invisible(char: str) -> bool:

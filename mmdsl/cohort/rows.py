@@ -55,11 +55,9 @@ class Accepted:
 
 def evaluator(guideline: ir.IRGuideline) -> types.ModuleType:
     """The generated module of the guideline, compiled in memory."""
-    from mmdsl.backends.python import render_module
+    from mmdsl.backends.python import load_module
 
-    module = types.ModuleType(f"mmdsl_cohort_{guideline.name}")
-    exec(compile(render_module(guideline), f"<mmdsl {guideline.name}>", "exec"), module.__dict__)
-    return module
+    return load_module(guideline, f"mmdsl_cohort_{guideline.name}", f"<mmdsl {guideline.name}>")
 
 
 class RowChecker:

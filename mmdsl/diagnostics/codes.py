@@ -119,6 +119,13 @@ _ENTRIES = [
          "as the row number and the cohort would decide on it.",
          'input _row: integer 0..99 "row of the drug chart"',
          "Rename it without the leading `_`."),
+    Code("MD121", "keyword-value", E, "a value of an enumeration named `any`, `all`, `none`, "
+         "`not`, `has`, `yes` or `no`",
+         "These words open a test of their own (`all of PI`, `not PD`, `has dara`) or are the "
+         "yes/no values, so a cell or a condition that names such a value is read as the word: "
+         "`| all |` fails with \"expected `of`\", far from the declaration.",
+         "enum protocol = all, aml, other",
+         "Rename the value: `all_`, or a capitalised `ALL` (a different word)."),
     # ---- MD2xx: names ---------------------------------------------------------------------
     Code("MD200", "unknown-name", E, "a name that is not declared",
          "A misspelt input or value would otherwise silently never match.",

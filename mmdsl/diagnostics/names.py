@@ -26,6 +26,7 @@ CodeName = Literal[
     "MD118", "reversed-comparison",
     "MD119", "number-plus",
     "MD120", "reserved-prefix",
+    "MD121", "keyword-value",
     "MD200", "unknown-name",
     "MD201", "duplicate-name",
     "MD202", "suspicious-name",

@@ -75,11 +75,9 @@ class Loaded:
 
 
 def generated_module(guideline: IRGuideline) -> types.ModuleType:
-    from mmdsl.backends.python import render_module
+    from mmdsl.backends.python import load_module
 
-    module = types.ModuleType(f"mmdsl_served_{guideline.name}")
-    exec(compile(render_module(guideline), f"<generated {guideline.name}.py>", "exec"), module.__dict__)
-    return module
+    return load_module(guideline, f"mmdsl_served_{guideline.name}", f"<generated {guideline.name}.py>")
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -296,7 +296,21 @@ def _unexpected_character(source: Source, chunk: Chunk, error: UnexpectedCharact
     shown = char if visible else f"U+{ord(char):04X}"
     return lookup("unexpected-character").at(
         source.path, span, f"unexpected character `{shown}`",
-        help="remove it, or put the text in quotes")
+        help=_combining_help(chunk.text[:position], char) or "remove it, or put the text in quotes")
+
+
+def _combining_help(before: str, char: str) -> str | None:
+    """For a combining mark after a letter (`e` and U+0301, as some keyboards and copies from
+    PDFs write `é`): the one character it composes to, which a name may hold."""
+    if not before or unicodedata.category(char) not in ("Mn", "Mc", "Me"):
+        return None
+    composed = unicodedata.normalize("NFC", before[-1] + char)
+    if len(composed) != 1:
+        return ("a combining mark cannot be part of a name: remove it (names are letters, "
+                "digits and `_`), or put the text in quotes")
+    return (f"`{before[-1]}` followed by U+{ord(char):04X} (a combining mark) is `{composed}` "
+            f"written in two characters: retype it as the single letter `{composed}` "
+            "(Unicode NFC), which a name may hold")
 
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")

@@ -213,6 +213,12 @@ CASES = [
          1, "a bidirectional control (U+202E)"),
     Case("invisible-letter-in-a-name", "input t11_14\u3164: yes/no\n", "MD202", 1,
          "an invisible character (U+3164)"),
+    Case("joiner-outside-an-emoji-sequence", 'fact f "t(11;14)\u200dpositive" = t11_14\n', "MD202",
+         1, "an invisible character (U+200D)"),
+    Case("joiner-after-an-emoji-then-a-letter", 'fact f "\U0001F468\u200dx" = t11_14\n', "MD202",
+         1, "an invisible character (U+200D)"),
+    Case("combining-mark-in-a-name", "input cafe\u0301: yes/no\n", "MD102", 1,
+         "retype it as the single letter `\u00e9`"),
     Case("syntax-error-hides-later-unknown-names",
          "input dose integer 0..10\nfact high_dose = dose >= 5\n", "MD100", 1, "expected `:`"),
 ]
@@ -366,3 +372,17 @@ def test_a_cell_text_is_lowered_per_column() -> None:
     assert isinstance(lines, ir.Compare) and isinstance(ratio, ir.Compare)
     assert type(lines.value) is int and type(ratio.value) is float
     assert rules[2].tests[0] == lines and rules[1].tests[1] == ratio
+
+
+# Text may hold well-formed emoji sequences, whose joiners and tags are invisible by design; one
+# picture each: a family, the rainbow flag, a health worker with a skin tone, Scotland's flag.
+EMOJI_SEQUENCES = ["\U0001F468\u200d\U0001F469\u200d\U0001F467",
+                   "\U0001F3F3\ufe0f\u200d\U0001F308",
+                   "\U0001F469\U0001F3FD\u200d\u2695\ufe0f",
+                   "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"]
+
+
+@pytest.mark.parametrize("sequence", EMOJI_SEQUENCES)
+def test_text_may_hold_a_well_formed_emoji_sequence(sequence: str) -> None:
+    text = BASE + f'fact f "positive {sequence}" = t11_14\n# {sequence} in a comment\n'
+    assert diagnostics(text) == []

@@ -292,3 +292,28 @@ def test_decisions_with_an_evaluation_date_fit_the_decision_schema() -> None:
     rng = random.Random(5)
     for _ in range(200):
         assert list(validator.iter_errors(interpret(guideline, random_facts(rng)))) == []
+
+
+# `time` is a keyword only in `time from A to B`: an input named `time` once could not open a
+# fact (`fact f = time > 50` was read as the start of a duration: "expected `from`").
+NAMED_TIME = '''guideline g "g"
+input time: integer 0..99 "minutes since arrival"
+input arrival: date "arrival"
+input now: evaluation date "today"
+fact late = time > 50
+fact stay = time from arrival to now
+table t "t"
+  hit first
+  output o: integer "o"
+  | late || o |
+  | yes  || 1 |
+  | -    || 0 |
+'''
+
+
+def test_an_input_named_time_may_open_a_fact() -> None:
+    compilation = compile_source(Source("t.mmdsl", NAMED_TIME), verify=False)
+    assert compilation.guideline is not None, [d.message for d in compilation.diagnostics]
+    assert [i.name for i in compilation.guideline.intervals] == ["stay"]
+    facts = {"time": 60, "arrival": "2024-01-01", "now": "2024-01-02"}
+    assert interpret(compilation.guideline, facts)["t"]["o"] == 1

@@ -207,12 +207,13 @@ def consistency_problems(compilation: Compilation) -> list[str]:
 
 def backend_problems(guideline: IRGuideline) -> list[str]:
     """The generated module, the schema and the review documents of a guideline without errors."""
-    from mmdsl.backends.python import render_module
+    from mmdsl.backends.python import load_module
     from mmdsl.backends.review import render_html, render_markdown, run_examples
     from mmdsl.backends.schema.facts import render_schema
     from mmdsl.examples import run_file_examples
 
-    problems = module_problems(guideline, render_module(guideline))
+    # compiled as the service and the cohort compile it: a piece at a time (see load_module)
+    problems = module_problems(guideline, load_module(guideline, "generated_fuzz", "<generated_fuzz>"))
     json.loads(render_schema(guideline))
     results = run_examples(guideline)
     render_markdown(guideline, results)
@@ -229,11 +230,10 @@ def load_generated(text: str, name: str = "generated_fuzz") -> types.ModuleType:
     return module
 
 
-def module_problems(guideline: IRGuideline, text: str) -> list[str]:
-    """The module compiles, runs, and decides every worked example as the interpreter does."""
+def module_problems(guideline: IRGuideline, module: types.ModuleType) -> list[str]:
+    """The module decides every worked example as the interpreter does."""
     from mmdsl.interpreter import evaluate as interpret
 
-    module = load_generated(text)
     problems = []
     for example in guideline.examples:
         expected, actual = _decide(interpret, guideline, example.facts), _decide(

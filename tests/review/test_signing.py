@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from mmdsl.backends.review import render_html, render_markdown, run_examples
+from mmdsl.backends.review.build import build_review
 from mmdsl.ir.model import IRGuideline
 from mmdsl.pipeline import compile_path, published
 from mmdsl.verify.coverage import fallback_coverage
+from tests.review.support import compiled_text
 
 ROOT = Path(__file__).resolve().parents[2]
 MYELOMA = ROOT / "tables" / "myeloma_post_daratumumab.mmdsl"
@@ -147,3 +149,56 @@ def test_the_worked_examples_are_one_grid_of_what_differs() -> None:
 def test_tables_as_written_are_real_tables_not_code_blocks() -> None:
     assert "<pre>" not in html() and "```" not in markdown()
     assert '<table class="wide">' in html()
+
+
+# A rule may give no value for an output (`-` in its cell): the example grid once indexed the
+# outputs that had a value and failed on a row with none, and read a later output as the option.
+NO_VALUE_OUTPUT = '''guideline g "g"
+input n: integer 0..9 "n"
+table plan "plan"
+  hit first
+  output drug: one of apixaban, warfarin "drug"
+  output tier: one of preferred, alternative "tier"
+  | n   || drug     | tier      |
+  | > 5 || -        | -         |
+  | > 2 || -        | preferred |
+  | -   || warfarin | -         |
+example high "high"
+  n: 7
+  expect plan: none
+example middle "middle"
+  n: 3
+  expect plan.tier: preferred
+example low "low"
+  n: 1
+  expect plan.drug: warfarin
+'''
+
+
+def test_the_example_grid_shows_a_rule_that_gives_no_value() -> None:
+    guideline = compiled_text(NO_VALUE_OUTPUT)
+    grid = build_review(guideline, run_examples(guideline)).grid
+    assert [row.result for row in grid.rows] == ["no value", "no value (preferred)", "warfarin"]
+
+
+# A fact's description is optional: one without it was listed as `- ****: ...` (empty bold).
+UNDESCRIBED_FACT = '''guideline g "g"
+input age: integer 0..120 "age"
+fact very_old = age > 90
+fact frail "frail by age" = age > 80
+table plan "plan"
+  hit first
+  output drug: one of apixaban, warfarin "drug"
+  | very_old | frail || drug     |
+  | yes      | -     || warfarin |
+  | -        | -     || apixaban |
+'''
+
+
+def test_a_fact_without_a_description_is_named_in_words() -> None:
+    guideline = compiled_text(UNDESCRIBED_FACT)
+    text = render_markdown(guideline, run_examples(guideline))
+    assert "- **very old**: " in text and "- **frail by age**: " in text
+    assert "****" not in text
+    page = render_html(guideline, run_examples(guideline))
+    assert "<strong>very old</strong>:" in page and "<strong></strong>" not in page

@@ -91,10 +91,10 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         inputs=tuple(input_view(item, words) for item in guideline.inputs),
         enums=tuple(enum_view(e) for e in guideline.enums),
         classes=tuple(class_view(guideline, c, words) for c in guideline.classes),
-        facts=tuple(view.FactView(f.name, anchor("fact", f.name), f.description,
-                                  describe(f.condition, words), f.text) for f in guideline.facts)
-        + tuple(view.FactView(c.name, anchor("fact", c.name), c.description,
-                              describe_number(c.expr, words), c.text) for c in guideline.computed)
+        facts=tuple(fact_view(f.name, f.description, describe(f.condition, words), f.text)
+                    for f in guideline.facts)
+        + tuple(fact_view(c.name, c.description, describe_number(c.expr, words), c.text)
+                for c in guideline.computed)
         + tuple(duration_view(i, words) for i in guideline.intervals),
         tables=tuple(table_view(guideline, table, words, _verified(verification, table.name))
                      for table in guideline.tables),
@@ -267,10 +267,17 @@ _ANCHOR_ESCAPE = re.compile(r"[^A-Za-z0-9_]")
 # ---- scope and inputs -----------------------------------------------------------------------------
 
 
+def fact_view(name: str, description: str, in_words: str, written: str) -> view.FactView:
+    """A derived fact as the clinician reads it: by its description, else by its name in words
+    (`high_risk` as "high risk"; a description is optional in the language)."""
+    return view.FactView(name, anchor("fact", name), description or name.replace("_", " "),
+                         in_words, written)
+
+
 def duration_view(interval: IRInterval, words: Vocabulary) -> view.FactView:
     """A duration among the derived facts: the time between its two dates, in words."""
-    return view.FactView(
-        interval.name, anchor("fact", interval.name), interval.description,
+    return fact_view(
+        interval.name, interval.description,
         f"the time from {subject_words(interval.start, words)} to "
         f"{subject_words(interval.end, words)}, in days, weeks, completed months or years",
         f"time from {interval.start} to {interval.end}")

@@ -10,7 +10,7 @@ here: `tests/review/test_vocabulary.py` holds the clinician's part to that.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from mmdsl.backends.review import view
 from mmdsl.examples import ExampleOutcome
@@ -25,6 +25,7 @@ from mmdsl.ir.model import (
     IRTable,
     JsonValue,
     OneOf,
+    Scalar,
 )
 from mmdsl.ir.verbalize import Vocabulary, describe, either, member_words, value_words
 from mmdsl.verify.coverage import FallbackCoverage
@@ -313,17 +314,32 @@ def _result_text(guideline: IRGuideline, outcome: ExampleOutcome | None, words: 
     if decision.get("status") != "ok":
         reason = decision.get("reason") or decision.get("status")
         return f"no recommendation: {reason}"
-    parts = []
+    parts: list[str] = []
     for table in guideline.tables:
         result = decision.get(table.name)
         rows = result if isinstance(result, list) else [result] if isinstance(result, dict) else []
-        for row in rows:
-            values = [value_words(row.get(o.name), o.type, words) for o in table.outputs
-                      if isinstance(row, dict) and row.get(o.name) is not None]
-            parts.append(f"{values[0]} ({', '.join(values[1:])})" if len(values) > 1 else values[0])
+        parts.extend(_row_text(table, row, words) for row in rows if isinstance(row, dict))
         if not rows and result is not None and not isinstance(result, list):
             parts.append(str(result))
     return "; ".join(parts) or "nothing offered"
+
+
+def _row_text(table: IRTable, row: Mapping[str, JsonValue], words: Vocabulary) -> str:
+    """`ide-cel (preferred)`: the first output, then the other outputs that have a value.
+
+    The first output always leads, even when the rule gives it no value (`-` in its cell): a
+    later output must not be read as the option."""
+    if not table.outputs:
+        return "no value"
+    first, *others = table.outputs
+    head = value_words(_scalar(row.get(first.name)), first.type, words)
+    extras = [value_words(value, o.type, words) for o in others
+              if (value := _scalar(row.get(o.name))) is not None]
+    return f"{head} ({', '.join(extras)})" if extras else head
+
+
+def _scalar(value: JsonValue) -> Scalar | None:
+    return value if isinstance(value, str | int | float | bool) else None
 
 
 def _why_not(guideline: IRGuideline, outcome: ExampleOutcome | None, words: Vocabulary) -> tuple[str, ...]:
