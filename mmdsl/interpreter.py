@@ -39,7 +39,7 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
         if isinstance(fact, ir.IRComputed):
             values[name] = Exact(compute(fact.expr, values))  # compared exactly with thresholds
         else:
-            values[name] = holds(fact.condition, values)
+            values[name] = fact_holds(fact, values)
     reject_impossible([(i.name, i.description) for i in guideline.impossible
                        if holds(i.condition, values)])
     in_scope = guideline.scope is None or holds(guideline.scope.condition, values)
@@ -60,8 +60,17 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
     return decision(guideline, values, trace, outcomes)
 
 
-def yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+def fact_holds(fact: ir.IRFact, values: Values) -> bool | None:
+    """Yes or no; a fact over unknown values (Kleene's logic) is None when neither holds."""
+    if holds(fact.condition, values):
+        return True
+    if fact.false_when is None or holds(fact.false_when, values):
+        return False
+    return None
+
+
+def yes_no(value: bool | None) -> str:
+    return "unknown" if value is None else "yes" if value else "no"
 
 
 def shown_fact(fact: ir.IRFact | ir.IRComputed, value: Any) -> str:

@@ -103,6 +103,13 @@ def unknown_subject(context: CheckContext, subject: ast.Subject) -> Diagnostic:
 def expectation_values(context: CheckContext, expect: ast.Expect,
                        expected: Expected) -> Iterator[Diagnostic]:
     values, subject = expect.values, expect.subject.text
+    if expect.unknown:  # a fact that may be unknown (check/unknown.py: MD320 for the others)
+        if expect.subject.member is None and subject in context.symbols.facts:
+            return
+        yield context.report("bad-expectation", expect.subject.span,
+                             f"only a derived fact can be unknown, not `{subject}`",
+                             "expect `none` for a result that is not given")
+        return
     if values and expected.output_hint:
         yield context.report("bad-expectation", expect.subject.span,
                              f"table `{subject}` has several outputs; name the one expected",

@@ -1,5 +1,5 @@
 """Values of an enumeration named with a word of the language: `any`, `all`, `none`, `not`,
-`has`, `yes`, `no`.
+`has`, `yes`, `no`, `unknown`.
 
 docs/language.md asks authors not to (a drug called `all` could not be told apart from
 `all of`), but nothing said so: the declaration was accepted and the first cell that named the
@@ -21,7 +21,7 @@ EMITS: tuple[CodeName, ...] = ("keyword-value",)
 
 # The words a cell or a condition reads as its own before any value: a value so named cannot be
 # written there. (`is`, `in`, `of`, `and`, `or` can: they never open a test.)
-CELL_WORDS = frozenset({"any", "all", "none", "not", "has", "yes", "no"})
+CELL_WORDS = frozenset({"any", "all", "none", "not", "has", "yes", "no", "unknown"})
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

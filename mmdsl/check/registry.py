@@ -26,6 +26,7 @@ from mmdsl.check import (
     suspicious_names,
     table_order,
     underscore_names,
+    unknown,
     unused,
     vocabulary,
 )
@@ -47,6 +48,7 @@ CHECKS: list[Check] = [
     conditions.check,  # MD300-MD303, MD306 in facts and the scope
     dates.check,  # MD312, MD314, MD315
     computed.check,  # MD317-MD319 in numeric facts
+    unknown.check,  # MD320, MD321
     outputs.check,  # MD304, MD307 (and MD105, MD200 for output columns)
     facts.check,  # MD400
     evidence.check,  # MD401-MD404

@@ -216,7 +216,9 @@ def _classes_of(context: CheckContext, enum: EnumInfo) -> Iterator[str]:
 def test_problems(context: CheckContext, test: ast.Test, value_type: ValueType,
                   subject: str) -> Iterator[Problem]:
     """Every problem of a test (and the tests inside it) against the type of its subject."""
-    if isinstance(value_type, DateT) and not isinstance(test, ast.AnyTest):
+    if isinstance(test, ast.UnknownTest):  # any type may be unknown (check/unknown.py: MD320)
+        return
+    if isinstance(value_type, DateT) and not _any_or_unknown(test):
         yield _date_tested(test, subject)
         return
     match test:
@@ -236,6 +238,13 @@ def test_problems(context: CheckContext, test: ast.Test, value_type: ValueType,
             yield from _has(context, test, value_type, subject)
         case ast.QuantifiedTest():
             yield from _quantified(context, test, value_type, subject)
+
+
+def _any_or_unknown(test: ast.Test) -> bool:
+    """`-`, `unknown`, `not unknown`: tests that read no value (allowed on a date)."""
+    if isinstance(test, ast.NotTest | ast.OneOfTest):
+        return all(_any_or_unknown(inner) for inner in test.tests)
+    return isinstance(test, ast.AnyTest | ast.UnknownTest)
 
 
 def _numbers(context: CheckContext, test: ast.Test, values: tuple[ast.NumberValue, ...],

@@ -238,6 +238,22 @@ _ENTRIES = [
          "fact area = side ** 0.5",
          "Raise to a whole number (`height_m ** 2`, `(1 + rate) ** -months`), and declare the "
          "range of an integer exponent (`input months: integer 1..360`)."),
+    Code("MD320", "never-unknown", E,
+         "a test for an unknown value on an input or fact that is always known",
+         "`unknown` (in a cell, a condition or a worked example) is a value only an input "
+         "declared `or unknown` can have, or a derived fact that reads one: the caller must give "
+         "every other input, so the test would never hold, or the example could not happen.",
+         "input ldh: integer 0..5000 unit \"U/L\"\nfact no_ldh = ldh is unknown",
+         "Declare the input as possibly unknown, `input ldh: integer 0..5000 unit \"U/L\" or "
+         "unknown`, or remove the test."),
+    Code("MD321", "unknown-in-arithmetic", E,
+         "a computed number or a duration reads an input that may be unknown",
+         "A number computed from an unknown value is unknown, and mmdsl does not yet carry an "
+         "unknown number through arithmetic (nor a duration from an unknown date): the fact "
+         "would have no value to compare.",
+         "input ldh: integer 0..5000 or unknown\nfact ldh_ratio = ldh / 250",
+         "Compare the input itself in the conditions that need it (`ldh > 500`, `ldh is "
+         "unknown`), or declare it without `or unknown` so that the caller must give it."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",

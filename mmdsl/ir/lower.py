@@ -27,7 +27,7 @@ from mmdsl.semantics.types import (
 )
 from mmdsl.source import Source, Span
 from mmdsl.syntax import ast
-from mmdsl.syntax.walk import conditions, names_in_cell, quantities
+from mmdsl.syntax.walk import conditions, inner_tests, names_in_cell, quantities
 from mmdsl.version import __version__
 
 
@@ -143,7 +143,8 @@ def lower_input(decl: ast.InputDecl, value_type: ValueType | None) -> ir.IRInput
     assert value_type is not None
     default = None if decl.default is None else json_value(decl.default, value_type)
     return ir.IRInput(decl.name.text, lower_type(value_type), decl.default is None, default,
-                      decl.includes.text if decl.includes else None, _text(decl.description))
+                      decl.includes.text if decl.includes else None, _text(decl.description),
+                      unknown=decl.unknown is not None)
 
 
 def json_value(value: ast.Value, value_type: ValueType) -> ir.JsonValue:
@@ -234,8 +235,10 @@ def lower_number(symbols: Symbols, expr: ast.NumExpr) -> ir.NumExpr:
 def lower_fact(symbols: Symbols, decl: ast.FactDecl, source: Source) -> ir.IRFact:
     if isinstance(decl.expr, ast.NUMERIC_NODES):
         raise LoweringError(f"fact {decl.name.text!r} is a number")
+    false_when = lower_false(symbols, decl.expr) if symbols.may_be_unknown(decl.name.text) \
+        else None
     return ir.IRFact(decl.name.text, _text(decl.description), lower_expr(symbols, decl.expr),
-                     written(source, decl.expr.span))
+                     written(source, decl.expr.span), false_when)
 
 
 def lower_scope(symbols: Symbols, decl: ast.ScopeDecl, source: Source) -> ir.IRScope:
@@ -250,18 +253,82 @@ def written(source: Source, span: Span) -> str:
 
 
 def lower_expr(symbols: Symbols, expr: ast.Expr) -> ir.Cond:
+    """The condition under which `expr` holds. Over values that may be unknown, Kleene's logic:
+    it holds only when it is true whatever the unknown values are (`lower_false` is when it is
+    false; neither: unknown), so `not` turns to the other one instead of negating."""
     match expr:
         case ast.Condition():
             resolved = _resolve(symbols, expr.subject)
             test = expr.test if expr.test is not None else _yes(expr.span)
-            return guard(resolved, lower_test(symbols, test, resolved))
+            return test_true(symbols, test, resolved)
         case ast.And():
             return ir.AllOf(tuple(lower_expr(symbols, i) for i in expr.items))
         case ast.Or():
             return ir.AnyOf(tuple(lower_expr(symbols, i) for i in expr.items))
         case ast.Not():
+            if _may_be_unknown(symbols, expr.item):
+                return lower_false(symbols, expr.item)
             return ir.Not(lower_expr(symbols, expr.item))
     raise LoweringError(f"no condition for {expr!r}")
+
+
+def lower_false(symbols: Symbols, expr: ast.Expr) -> ir.Cond:
+    """The condition under which `expr` is false (Kleene: known to be false)."""
+    if not _may_be_unknown(symbols, expr):
+        return ir.Not(lower_expr(symbols, expr))
+    match expr:
+        case ast.Condition():
+            resolved = _resolve(symbols, expr.subject)
+            test = expr.test if expr.test is not None else _yes(expr.span)
+            return test_false(symbols, test, resolved)
+        case ast.And():
+            return ir.AnyOf(tuple(lower_false(symbols, i) for i in expr.items))
+        case ast.Or():
+            return ir.AllOf(tuple(lower_false(symbols, i) for i in expr.items))
+        case ast.Not():
+            return lower_expr(symbols, expr.item)
+    raise LoweringError(f"no condition for {expr!r}")
+
+
+def _may_be_unknown(symbols: Symbols, expr: ast.Expr) -> bool:
+    return any(c.subject.member is None and symbols.may_be_unknown(c.subject.name.text)
+               for c in conditions(expr))
+
+
+def test_true(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
+    """When a test holds: a test on a value that may be missing or unknown holds only when the
+    value is there, except `unknown` itself (`-` holds always)."""
+    if not _mentions_unknown(test):
+        return guard(subject, lower_test(symbols, test, subject))
+    match test:
+        case ast.UnknownTest():
+            return ir.Not(ir.IsSet(subject.key))
+        case ast.OneOfTest():
+            return _any_of([test_true(symbols, t, subject) for t in test.tests])
+        case ast.NotTest():
+            items = [test_false(symbols, t, subject) for t in test.tests]
+            return items[0] if len(items) == 1 else ir.AllOf(tuple(items))
+    raise LoweringError(f"no condition for test {test!r}")
+
+
+def test_false(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
+    """When a test is known not to hold (an unknown value makes every test but `-` and
+    `unknown` unknown)."""
+    if not _mentions_unknown(test):
+        return guard(subject, ir.Not(lower_test(symbols, test, subject)))
+    match test:
+        case ast.UnknownTest():
+            return ir.IsSet(subject.key)
+        case ast.OneOfTest():
+            items = [test_false(symbols, t, subject) for t in test.tests]
+            return items[0] if len(items) == 1 else ir.AllOf(tuple(items))
+        case ast.NotTest():
+            return _any_of([test_true(symbols, t, subject) for t in test.tests])
+    raise LoweringError(f"no condition for test {test!r}")
+
+
+def _mentions_unknown(test: ast.Test) -> bool:
+    return any(isinstance(t, ast.UnknownTest) for t in inner_tests(test))
 
 
 def _yes(span: Span) -> ast.Test:
@@ -439,7 +506,7 @@ def _cell_condition(symbols: Symbols, header: ast.HeaderCell, cell: ast.Cell,
     if found is None:
         resolved = _resolve(symbols, header.subject)
         assert cell.test is not None
-        found = conditions[key] = guard(resolved, lower_test(symbols, cell.test, resolved))
+        found = conditions[key] = test_true(symbols, cell.test, resolved)
     return found
 
 
@@ -500,6 +567,8 @@ def lower_example(symbols: Symbols, decl: ast.ExampleDecl) -> ir.IRExample:
 
 
 def _given_value(symbols: Symbols, given: ast.Given) -> ir.JsonValue:
+    if given.unknown:  # `ldh: unknown`: null, as a caller gives it
+        return None
     value_type = symbols.inputs[given.name.text].type
     assert value_type is not None
     if isinstance(value_type, SetT):

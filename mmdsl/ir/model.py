@@ -37,12 +37,15 @@ class IRInput:
     default: JsonValue  # the JSON form of the default (a list for sets); None when required
     includes: str | None  # a set input that this set input contains (added at validation)
     description: str
+    unknown: bool = False  # declared `or unknown`: the caller may give null (None: not known)
 
 
 # ---- conditions -----------------------------------------------------------------------------------
 # `ref` is the key of a value: an input or fact by name, a table output as "table.output", an
 # aggregated table by its name. Every test on a missing value (None) is false, except IsSet's
 # negation; lowering guards nullable refs with IsSet so `not` never turns a missing value true.
+# An unknown value (an input declared `or unknown` given null, a fact reading one) is None too:
+# `unknown` is Not(IsSet), and lowering writes Kleene's logic with IsSet guards.
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +119,15 @@ Cond: TypeAlias = Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | Any
 
 @dataclass(frozen=True, slots=True)
 class IRFact:
+    """A yes/no fact: yes when `condition` holds. A fact reading a value that may be unknown
+    follows Kleene's logic: it is no when `false_when` holds, and unknown (None) when neither
+    does (lowering writes both as ordinary two-valued conditions: docs/language.md)."""
+
     name: str
     description: str
     condition: Cond
     text: str  # the condition as written, for documents
+    false_when: Cond | None = None  # None: the fact is always known (no when not yes)
 
 
 # ---- computed numbers ----------------------------------------------------------------------------

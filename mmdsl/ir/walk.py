@@ -12,6 +12,7 @@ def conditions(guideline: ir.IRGuideline) -> Iterator[ir.Cond]:
     """The whole conditions of a guideline: each derived fact's, the scope's, each impossible
     combination's, each cell's test."""
     yield from (fact.condition for fact in guideline.facts)
+    yield from (fact.false_when for fact in guideline.facts if fact.false_when is not None)
     yield from (c for computed in guideline.computed for c in choices(computed.expr))
     if guideline.scope is not None:
         yield guideline.scope.condition

@@ -144,6 +144,7 @@ class Symbols:
     repeated: list[ast.Statement] = field(default_factory=list)
     _numeric: dict[str, NumericFact | None] = field(default_factory=dict, repr=False)
     _typing: set[str] = field(default_factory=set, repr=False)  # facts being typed (cycles)
+    _unknown: frozenset[str] | None = field(default=None, repr=False)
 
     # ---- lookups -------------------------------------------------------------------------
 
@@ -166,13 +167,41 @@ class Symbols:
             return None
         return _resolve_output(table, subject.member.text)
 
+    def may_be_unknown(self, name: str) -> bool:
+        """Whether the value of an input or a derived fact may be unknown: an input declared
+        `or unknown`, a fact that reads one (Kleene's logic decides when it is known anyway)."""
+        if self._unknown is None:
+            self._unknown = self._unknown_names()
+        return name in self._unknown
+
+    def _unknown_names(self) -> frozenset[str]:
+        """The inputs declared `or unknown` and every fact reading one, directly or through other
+        facts: a walk from the inputs to their readers (no recursion: chains may be long)."""
+        readers: dict[str, list[str]] = {}
+        for fact, decl in self.facts.items():
+            subjects = [c.subject for c in conditions(decl.expr)]
+            subjects += [q.subject for q in quantities(decl.expr)]
+            for subject in subjects:
+                if subject.member is None:
+                    readers.setdefault(subject.name.text, []).append(fact)
+        found = {name for name, info in self.inputs.items() if info.decl.unknown is not None}
+        stack = list(found)
+        while stack:
+            for reader in readers.get(stack.pop(), ()):
+                if reader not in found:
+                    found.add(reader)
+                    stack.append(reader)
+        return frozenset(found)
+
     def _resolve_plain(self, name: str) -> Resolved | None:
         if name in self.inputs:
             input_type = self.inputs[name].type
-            return None if input_type is None else Resolved(name, "input", input_type, False)
+            return None if input_type is None else Resolved(name, "input", input_type,
+                                                            self.may_be_unknown(name))
         if name in self.facts:
             numeric = self.numeric_fact(name)
-            return Resolved(name, "fact", BoolT() if numeric is None else numeric.type, False)
+            return Resolved(name, "fact", BoolT() if numeric is None else numeric.type,
+                            numeric is None and self.may_be_unknown(name))
         if name in self.intervals:
             interval = self.intervals[name]
             return Resolved(name, "interval", DurationT(interval.start.text, interval.end.text),

@@ -154,6 +154,14 @@ class QuantifiedTest:
 
 
 @dataclass(frozen=True, slots=True)
+class UnknownTest:
+    """`unknown`: the value is not known (the caller gave null for an input declared
+    `or unknown`); `not unknown` is a NotTest of it."""
+
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class NotTest:
     """`not t` or `not (t1, t2)`: none of the inner tests holds."""
 
@@ -171,6 +179,7 @@ class OneOfTest:
 
 Test: TypeAlias = (
     AnyTest | CompareTest | RangeTest | ValueTest | HasTest | QuantifiedTest | NotTest | OneOfTest
+    | UnknownTest
 )
 
 # ---- expressions: derived facts and the scope -----------------------------------------------
@@ -381,6 +390,7 @@ class InputDecl:
     default: Value | None
     description: Text | None
     span: Span
+    unknown: Span | None = None  # `or unknown`: the caller may give null (the value not known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,6 +507,7 @@ class Given:
     name: Name
     values: tuple[Value, ...]
     span: Span
+    unknown: bool = False  # `ldh: unknown` (the values are then empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,6 +515,7 @@ class Expect:
     subject: Subject
     values: tuple[Value, ...]
     span: Span
+    unknown: bool = False  # `expect fact: unknown` (the values are then empty)
 
 
 @dataclass(frozen=True, slots=True)

@@ -274,13 +274,17 @@ class AstBuilder(Transformer[Token, Any]):
     def default(self, meta: Meta, children: list[Any]) -> tuple[str, ast.Value]:
         return ("default", children[0])
 
+    def or_unknown(self, meta: Meta, children: list[Token]) -> Span:
+        return self.token_span(children[-1])
+
     def input_decl(self, meta: Meta, children: list[Any]) -> ast.InputDecl:
         type_expr = children[1]
         includes = next((c for c in children[2:] if isinstance(c, ast.Name)), None)
         default = next((c[1] for c in children if isinstance(c, tuple)), None)
+        unknown = next((c for c in children[2:] if isinstance(c, Span)), None)
         strings = self._strings(children)
         return ast.InputDecl(self.name(children[0]), type_expr, includes, default,
-                             strings[0] if strings else None, self.span(meta))
+                             strings[0] if strings else None, self.span(meta), unknown)
 
     # ---- expressions --------------------------------------------------------------------------------
 
@@ -361,6 +365,14 @@ class AstBuilder(Transformer[Token, Any]):
         inner = ast.ValueTest(value, value.span)
         return ast.Condition(children[0], ast.NotTest((inner,), self.span(meta)), self.span(meta))
 
+    def is_unknown(self, meta: Meta, children: list[Any]) -> ast.Condition:
+        test = ast.UnknownTest(self.token_span(children[-1]))
+        return ast.Condition(children[0], test, self.span(meta))
+
+    def is_not_unknown(self, meta: Meta, children: list[Any]) -> ast.Condition:
+        inner = ast.UnknownTest(self.token_span(children[-1]))
+        return ast.Condition(children[0], ast.NotTest((inner,), self.span(meta)), self.span(meta))
+
     def compare_condition(self, meta: Meta, children: list[Any]) -> ast.Condition:
         subject, op, number = children
         test = ast.CompareTest(op, number, number.span)
@@ -423,6 +435,12 @@ class AstBuilder(Transformer[Token, Any]):
 
     def not_test(self, meta: Meta, children: list[Any]) -> ast.NotTest:
         return ast.NotTest((children[-1],), self.span(meta))
+
+    def unknown_test(self, meta: Meta, children: list[Token]) -> ast.UnknownTest:
+        return ast.UnknownTest(self.token_span(children[0]))
+
+    def not_unknown_test(self, meta: Meta, children: list[Token]) -> ast.NotTest:
+        return ast.NotTest((ast.UnknownTest(self.token_span(children[-1])),), self.span(meta))
 
     def not_list_test(self, meta: Meta, children: list[Any]) -> ast.NotTest:
         return ast.NotTest(tuple(children[-1]), self.span(meta))
@@ -532,10 +550,17 @@ class AstBuilder(Transformer[Token, Any]):
 
     # ---- examples and notes -------------------------------------------------------------------------
 
+    def unknown_value(self, meta: Meta, children: list[Token]) -> Token:
+        return children[0]  # `ldh: unknown`: read by `given` and `expect`
+
     def given(self, meta: Meta, children: list[Any]) -> ast.Given:
+        if isinstance(children[-1], Token):
+            return ast.Given(self.name(children[0]), (), self.span(meta), unknown=True)
         return ast.Given(self.name(children[0]), tuple(children[-1]), self.span(meta))
 
     def expect(self, meta: Meta, children: list[Any]) -> ast.Expect:
+        if isinstance(children[-1], Token):
+            return ast.Expect(children[0], (), self.span(meta), unknown=True)
         return ast.Expect(children[0], tuple(children[-1]), self.span(meta))
 
     def example_decl(self, meta: Meta, children: list[Any]) -> ast.ExampleDecl:

@@ -88,6 +88,9 @@ class Encoder:
         self.input_variable_count = self.variable_count
         self._facts: dict[str, int] = {}
         self._fact_decls = {f.name: f for f in guideline.facts}
+        self._unknown_refs = frozenset([i.name for i in guideline.inputs if i.unknown]
+                                       + [f.name for f in guideline.facts
+                                          if f.false_when is not None])
         self._tables = {t.name: t for t in guideline.tables}
         self._matches: dict[str, list[int]] = {}
         self._selections: dict[str, list[int]] = {}
@@ -231,7 +234,15 @@ class Encoder:
                                    "start, which the analysis cannot reason about")
         raise TypeError(f"unknown condition {cond!r}")
 
+    def _refuse_unknown(self, ref: str) -> None:
+        """A value that may be unknown (null) is not encoded yet: no proof is claimed over it."""
+        if ref in self._unknown_refs:
+            raise Unverifiable(ref, "a value that may be unknown (an input declared `or "
+                               "unknown`, or a fact that reads one), which the analysis does "
+                               "not reason about yet")
+
     def _test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
+        self._refuse_unknown(cond.ref)
         if cond.ref in self.dimensions:
             known = self._input_tests.get(cond)
             if known is None:
@@ -340,6 +351,7 @@ class Encoder:
         return self._selections[table.name]
 
     def _is_set(self, ref: str) -> int:
+        self._refuse_unknown(ref)
         if self._tables.get(ref) is not None:
             return self._number_test(self._tables[ref], ir.IsSet(ref))
         table, output = self._table_output(ref)

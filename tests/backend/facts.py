@@ -37,6 +37,9 @@ def random_facts(guideline: ir.IRGuideline, rng: random.Random,
     for item in guideline.inputs:
         if not item.required and rng.random() < 0.3:
             continue  # left out: the default applies
+        if item.unknown and rng.random() < 0.3:
+            facts[item.name] = None  # declared `or unknown`: not known
+            continue
         facts[item.name] = random_value(item.type, named.get(item.name, []), rng)
     for interval in guideline.intervals:  # most starts a named length before the end, give or take
         if interval.start != interval.end and rng.random() < 0.8:

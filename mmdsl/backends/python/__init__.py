@@ -89,6 +89,9 @@ class ModuleView:
     evaluation_date: str = ""  # the repr of the evaluation date's input, if declared
     numbers: str = ""  # runtime/numbers.py, pasted when the guideline has a numeric fact
     number_kinds: str = ""  # NUMBERS: each numeric fact, True for an integer
+    # the trace line of each yes/no fact by its value (with None when a fact may be unknown)
+    fact_trace: str = 'FACT_TRACE = tuple((f"fact {name}: no", f"fact {name}: yes") for name in FACTS)'
+    yes_no: str = '"yes" if value else "no"'  # a yes/no fact's word in the trace
 
 
 PIECE = "\x00"  # never in a module's text: authored text reaches it only through repr()
@@ -219,7 +222,17 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
                                  for t in tables), 0, f"TABLES: {TABLES_TYPE} = "),
         **_time_parts(guideline),
         **_number_parts(guideline),
+        **_unknown_parts(guideline),
     )
+
+
+def _unknown_parts(guideline: ir.IRGuideline) -> dict[str, str]:
+    """A fact that may be unknown (None) has a third trace line (Kleene's logic)."""
+    if all(fact.false_when is None for fact in guideline.facts):
+        return {}
+    return {"fact_trace": 'FACT_TRACE = tuple({False: f"fact {name}: no", True: f"fact {name}: '
+                          'yes", None: f"fact {name}: unknown"} for name in FACTS)',
+            "yes_no": '"unknown" if value is None else "yes" if value else "no"'}
 
 
 def provenance(guideline: ir.IRGuideline) -> tuple[str, ...]:
@@ -236,14 +249,18 @@ def comment_text(text: str) -> str:
 
 
 def boolean_refs(guideline: ir.IRGuideline) -> frozenset[str]:
-    """Refs that always hold True or False: yes/no inputs (validated, defaults too) and facts."""
-    return frozenset([item.name for item in guideline.inputs if item.type.kind == "bool"]
-                     + [fact.name for fact in guideline.facts])
+    """Refs that always hold True or False: yes/no inputs (validated, defaults too) and facts,
+    but for those that may be unknown."""
+    return frozenset([item.name for item in guideline.inputs
+                      if item.type.kind == "bool" and not item.unknown]
+                     + [fact.name for fact in guideline.facts if fact.false_when is None])
 
 
 def nullable_refs(guideline: ir.IRGuideline) -> frozenset[str]:
-    """Refs whose value may be None: single-hit outputs and sum/min/max of no rule."""
-    refs: set[str] = set()
+    """Refs whose value may be None: single-hit outputs, sum/min/max of no rule, and inputs and
+    facts that may be unknown."""
+    refs: set[str] = {item.name for item in guideline.inputs if item.unknown}
+    refs |= {fact.name for fact in guideline.facts if fact.false_when is not None}
     for table in guideline.tables:
         if table.result_kind == "single":
             refs |= {f"{table.name}.{output.name}" for output in table.outputs}

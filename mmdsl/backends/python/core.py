@@ -222,8 +222,16 @@ def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed, ...], refs: Refs) -> list
             code: Node = Prefixed("Exact", Group("(", (arithmetic,), ")"))
         else:
             refs = _hoist(replace(refs, names=names), fact.condition, lines)
+            if fact.false_when is not None:
+                refs = _hoist(refs, fact.false_when, lines)
             names = dict(refs.names) if refs.names is not names else names
             code = condition_code(fact.condition, refs)
+            if fact.false_when is not None:  # Kleene: yes, no, or unknown (None)
+                # brackets of one item joined as a chain: never a tuple's trailing comma
+                code = Group("(", (Prefixed("True if ", Group("(", (code,), ")", joiner=" and ")),
+                                   Prefixed("False if ", Group("(", (condition_code(
+                                       fact.false_when, refs),), ")", joiner=" and ")),
+                                   Text("None")), ")", joiner=" else ")
         lines.append(render(code, 4, f"{local}values[{fact.name!r}] = "))
         names[fact.name] = f"f{position}"
     return lines
@@ -231,7 +239,8 @@ def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed, ...], refs: Refs) -> list
 
 def _fact_reads(fact: ir.IRFact | ir.IRComputed) -> list[str]:
     if isinstance(fact, ir.IRFact):
-        return list(refs_read(fact.condition))
+        otherwise = refs_read(fact.false_when) if fact.false_when is not None else ()
+        return [*refs_read(fact.condition), *otherwise]
     return [*numbers_read(fact.expr), *(r for c in choices(fact.expr) for r in refs_read(c))]
 
 

@@ -25,10 +25,10 @@ def render_decision_schema(guideline: ir.IRGuideline) -> str:
     return json.dumps(decision_schema(guideline), indent=2, ensure_ascii=False) + "\n"
 
 
-def _derived_type(fact: ir.IRFact | ir.IRComputed) -> str:
+def _derived_type(fact: ir.IRFact | ir.IRComputed) -> str | list[str]:
     if isinstance(fact, ir.IRComputed):
         return "integer" if fact.type.kind == "integer" else "number"
-    return "boolean"
+    return "boolean" if fact.false_when is None else ["boolean", "null"]  # null: unknown
 
 
 def decision_schema(guideline: ir.IRGuideline) -> Schema:

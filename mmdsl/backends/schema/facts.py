@@ -80,6 +80,10 @@ def input_schema(item: ir.IRInput) -> dict[str, Any]:
     if text := input_description(item):
         schema["description"] = text
     schema |= type_schema(item.type)
+    if item.unknown:  # `or unknown`: null says the value is not known
+        schema["type"] = [schema["type"], "null"]
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
     if not item.required:
         schema["default"] = item.default
     return schema
@@ -89,6 +93,8 @@ def input_description(item: ir.IRInput) -> str:
     parts = [item.description] if item.description else []
     if item.type.unit:
         parts.append(f"unit: {item.type.unit}")
+    if item.unknown:
+        parts.append("null when not known")
     if item.includes:
         parts.append(f"every member of {item.includes} is added to it before the rules are read")
     return "; ".join(parts)

@@ -193,6 +193,10 @@ def _template() -> jinja2.Template:
 
 
 def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
+    unknown = [item.name for item in guideline.inputs if item.unknown]
+    if unknown:  # NULL would need Kleene's logic through every fact: refused, never a wrong row
+        raise SqlUnsupported(f"`{unknown[0]}` may be unknown (declared `or unknown`), which the "
+                             "SQL back end does not support yet")
     distinct_columns(guideline)
     names = Names(guideline)
     steps: list[Step] = []

@@ -1,0 +1,108 @@
+"""Unknown values: `unknown` is tested only where a value may be unknown, and no computed number
+or duration reads one.
+
+An input declared `or unknown` accepts null from the caller; a derived fact reading it follows
+Kleene's three-valued logic and may itself be unknown. A test for `unknown` anywhere else would
+never hold (MD320); arithmetic over an unknown value is not supported (MD321).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mmdsl.check.context import CheckContext
+from mmdsl.diagnostics import Diagnostic
+from mmdsl.diagnostics.names import CodeName
+from mmdsl.source import Span
+from mmdsl.syntax import ast
+from mmdsl.syntax.walk import conditions, inner_tests, quantities
+
+EMITS: tuple[CodeName, ...] = ("never-unknown", "unknown-in-arithmetic")
+"""The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
+
+
+def check(context: CheckContext) -> Iterator[Diagnostic]:
+    symbols = context.symbols
+    tests = [t for s in context.module.statements for t in _tests(s)] + list(_cells(context))
+    for subject, test in tests:
+        if subject.member is not None or not _known_subject(context, subject.name.text):
+            continue
+        for inner in inner_tests(test):
+            if isinstance(inner, ast.UnknownTest):
+                yield _never(context, subject.name.text, inner.span)
+    for statement in context.module.statements:
+        if isinstance(statement, ast.ExampleDecl):
+            for given in statement.givens:
+                if given.unknown and given.name.text in symbols.inputs \
+                        and not symbols.may_be_unknown(given.name.text):
+                    yield _never(context, given.name.text, given.span)
+            for expect in statement.expects:
+                name = expect.subject.text
+                if expect.unknown and name in symbols.facts and not symbols.may_be_unknown(name):
+                    yield _never(context, name, expect.span)
+    yield from _arithmetic(context)
+
+
+def _known_subject(context: CheckContext, name: str) -> bool:
+    """An input or a derived fact that always has a value (other subjects: other checks)."""
+    symbols = context.symbols
+    known = name in symbols.inputs or name in symbols.facts
+    return known and not symbols.may_be_unknown(name)
+
+
+def _tests(statement: ast.Statement) -> Iterator[tuple[ast.Subject, ast.Test]]:
+    """Each subject with the test written on it: conditions, then the cells of a table."""
+    expr: ast.Expr | ast.NumExpr | None = None
+    if isinstance(statement, ast.FactDecl | ast.ScopeDecl | ast.ImpossibleDecl):
+        expr = statement.expr
+    if expr is not None:
+        for condition in conditions(expr):
+            if condition.test is not None:
+                yield condition.subject, condition.test
+
+
+
+def _cells(context: CheckContext) -> Iterator[tuple[ast.Subject, ast.Test]]:
+    """Each input column's heading with the test of each of its cells."""
+    for table in context.tables():
+        layout = table.layout
+        for row in table.decl.rows:
+            cells = row.cells[int(layout.has_rule_column):]
+            for header, cell in zip(layout.inputs, cells, strict=False):
+                if cell.test is not None:
+                    yield header.subject, cell.test
+
+
+def _never(context: CheckContext, name: str, span: Span) -> Diagnostic:
+    return context.report(
+        "never-unknown", span,
+        f"`{name}` is always known: only an input declared `or unknown` (or a fact reading one) "
+        "can be unknown",
+        f"declare `input {name}: … or unknown` if the caller may not know it, or remove the test")
+
+
+def _arithmetic(context: CheckContext) -> Iterator[Diagnostic]:
+    symbols = context.symbols
+    for decl in context.statements(ast.FactDecl):
+        if not isinstance(decl.expr, ast.NUMERIC_NODES):
+            continue
+        read = [q.subject for q in quantities(decl.expr)]
+        read += [c.subject for c in conditions(decl.expr)]
+        for subject in read:
+            if subject.member is None and symbols.may_be_unknown(subject.name.text):
+                yield context.report(
+                    "unknown-in-arithmetic", subject.span,
+                    f"`{decl.name.text}` is computed from `{subject.name.text}`, which may be "
+                    "unknown: a number over an unknown value is not supported",
+                    f"compare `{subject.name.text}` itself in the conditions that need it "
+                    f"(and test `{subject.name.text} is unknown` first), or declare it without "
+                    "`or unknown`")
+                break
+    for interval in context.statements(ast.IntervalDecl):
+        for end in (interval.start, interval.end):
+            if symbols.may_be_unknown(end.text):
+                yield context.report(
+                    "unknown-in-arithmetic", end.span,
+                    f"the duration `{interval.name.text}` is counted from `{end.text}`, which "
+                    "may be unknown: a duration from an unknown date is not supported",
+                    f"declare `{end.text}` without `or unknown`")

@@ -1,0 +1,103 @@
+"""Inputs declared `or unknown`: syntax, checks, validation, schemas, the verifier's refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from mmdsl.backends.schema.decision import decision_schema
+from mmdsl.backends.schema.facts import facts_schema
+from mmdsl.examples import check_example
+from mmdsl.interpreter import evaluate
+from mmdsl.pipeline import compile_source
+from mmdsl.runtime.prelude import InputError
+from mmdsl.source import Source
+from tests.backend.support import compile_text
+from tests.unknown.support import LDH
+
+
+def codes(text: str) -> list[str]:
+    return [d.code for d in compile_source(Source("t.mmdsl", text), verify=False).diagnostics]
+
+
+def test_the_guideline_compiles_and_its_examples_pass() -> None:
+    compilation = compile_source(Source("t.mmdsl", LDH))
+    assert compilation.guideline is not None
+    assert [d.code for d in compilation.diagnostics if d.severity.name == "ERROR"] == []
+    outcomes = [check_example(compilation.guideline, e) for e in compilation.guideline.examples]
+    assert len(outcomes) == 2 and all(o.passed for o in outcomes), outcomes
+
+
+def test_input_declaration() -> None:
+    guideline = compile_text(LDH)
+    by_name = {item.name: item for item in guideline.inputs}
+    assert by_name["ldh"].unknown and by_name["stage"].unknown and not by_name["fit"].unknown
+
+
+def test_null_only_for_inputs_that_may_be_unknown() -> None:
+    guideline = compile_text(LDH)
+    base = {"ldh": None, "stage": None, "bulky": None, "fit": True, "age": 50}
+    assert evaluate(guideline, base)["status"] == "ok"
+    with pytest.raises(InputError) as error:
+        evaluate(guideline, {**base, "fit": None})
+    assert error.value.errors[0]["field"] == "fit"
+    with pytest.raises(InputError) as missing:  # a missing key is still an error
+        evaluate(guideline, {k: v for k, v in base.items() if k != "ldh"})
+    assert missing.value.errors[0] == {"field": "ldh", "message": "required field is missing"}
+
+
+NEVER = '''guideline g "g"
+input ldh: integer 0..10 "ldh"
+input x: integer 0..10 or unknown "x"
+fact a "a" = {fact}
+table t "t"
+  hit first
+  output o: one of p, q
+  | a   | ldh    || o |
+  | yes | {cell} || p |
+  | -   | -      || q |
+'''
+
+
+@pytest.mark.parametrize(("fact", "cell", "expected"), [
+    ("ldh is unknown", "-", ["MD320"]),
+    ("ldh > 5", "unknown", ["MD320"]),
+    ("ldh > 5", "not unknown", ["MD320"]),
+    ("x is unknown", "-", []),
+    ("x is not unknown and ldh > 3", "-", []),
+    ("not (x > 5) or ldh > 3", "< 3", []),
+])
+def test_never_unknown(fact: str, cell: str, expected: list[str]) -> None:
+    found = [c for c in codes(NEVER.format(fact=fact, cell=cell)) if c.startswith("MD3")]
+    assert found == expected
+
+
+def test_unknown_in_arithmetic() -> None:
+    text = NEVER.format(fact="x > 5", cell="-") + 'fact r "r" = x * 2\n'
+    assert "MD321" in codes(text)
+    text = NEVER.format(fact="x > 5", cell="-") + 'fact r "r" = if x > 5 then 1 else 0\n'
+    assert "MD321" in codes(text)
+    assert "MD321" not in codes(NEVER.format(fact="x > 5", cell="-")
+                                + 'fact r "r" = ldh * 2\n')
+
+
+def test_schemas_accept_null() -> None:
+    guideline = compile_text(LDH)
+    properties = facts_schema(guideline)["properties"]
+    assert properties["ldh"]["type"] == ["integer", "null"]
+    assert properties["stage"]["enum"] == ["I", "II", "III", None]
+    assert properties["fit"]["type"] == "boolean"
+    derived = decision_schema(guideline)["properties"]["derived"]["properties"]
+    assert derived["high_ldh"]["type"] == ["boolean", "null"]
+    assert derived["frail"]["type"] == "boolean"
+
+
+def test_verifier_claims_no_proof() -> None:
+    compilation = compile_source(Source("t.mmdsl", LDH))
+    refused = [d for d in compilation.diagnostics if d.code == "MD606"]
+    assert {d.data.get("table", d.message) for d in refused} and len(refused) == 2
+    assert all("may be unknown" in d.message for d in refused)
+
+
+def test_unknown_is_a_keyword_value() -> None:
+    text = 'guideline g "g"\nenum e = a, unknown\ninput i: one of e "i"\n'
+    assert "MD121" in codes(text)
