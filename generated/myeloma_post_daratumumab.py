@@ -64,6 +64,7 @@ class InputField(NamedTuple):
     low: int | float | None = None  # integer and decimal: inclusive bounds
     high: int | float | None = None
     includes: str | None = None  # set: another set input whose members this one contains
+    unknown: bool = False  # declared `or unknown`: null is accepted, and the value is None
 
 
 def _problem(field: str, message: str) -> dict[str, str]:
@@ -128,6 +129,9 @@ def _check_field(field: InputField, facts: dict[Any, Any], values: dict[str, Any
             return [_problem(field.name, "required field is missing")]
         values[field.name] = _default(field)
         return []
+    if facts[field.name] is None and field.unknown:  # JSON null: the value is not known
+        values[field.name] = None
+        return []
     value, problems = CHECKS[field.kind](field, facts[field.name])
     values[field.name] = value
     return problems
@@ -161,6 +165,8 @@ def _add_included_members(values: dict[str, Any], spec: tuple[InputField, ...]) 
         seen = {name}
         source = included.get(name)
         while source is not None and source not in seen:
+            if values[name] is None or values[source] is None:  # unknown: nothing to add
+                break
             values[name] = values[name] | values[source]
             seen.add(source)
             source = included.get(source)
