@@ -165,6 +165,7 @@ class ExampleLine:
     subject: str
     values: tuple[ExampleScalar, ...]  # empty: `none`
     quoted: bool
+    unknown: bool = False  # JSON null: `unknown` (an input that may be unknown, a fact over one)
 
 
 @dataclass(frozen=True, slots=True)

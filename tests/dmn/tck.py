@@ -129,8 +129,13 @@ def imported(model: Path) -> ImportResult:
     """The import of a model, once per model (its compilation includes all of mmdsl's checks).
 
     A partial import: a decision mmdsl cannot say is left out with its reason, and the cases
-    that ask for it are refused with that reason; the other decisions of the model still run."""
-    return import_dmn(model.read_bytes(), model.name, f"{model.stem}.mmdsl", partial=True)
+    that ask for it are refused with that reason; the other decisions of the model still run.
+    The inputs that some case of the folder gives as null are imported `or unknown` (null is
+    then a value, and FEEL's three-valued logic is mmdsl's); the others stay required."""
+    nulls = frozenset(name for case in cases_in(model.parent) if case.model == model
+                      for name, value in case.inputs.items() if value is None)
+    return import_dmn(model.read_bytes(), model.name, f"{model.stem}.mmdsl", partial=True,
+                      unknown=nulls)
 
 
 def problems_of(result: ImportResult) -> str:
@@ -247,6 +252,9 @@ def facts_for(case: Case, translation: Translation) -> dict[str, Any]:
             continue  # no decision that is kept reads it
         if mapping is None:
             raise UnsupportedInput(f"the model has no input `{dmn_name}`")
+        if value is None and mapping.unknown:  # declared `or unknown`: null is a value
+            facts[mapping.name] = None
+            continue
         if value is None:  # docs/dmn.md, "Null inputs"
             raise UnsupportedInput(f"{dmn_name} is null; an mmdsl input always has a value")
         facts[mapping.name] = fact_value(value, mapping.type)
@@ -336,8 +344,9 @@ def fact_value(value: Value, value_type: ValueType) -> Any:
 
 def dmn_result(decision: dict[str, Any], mapping: DecisionName) -> Value:
     """The DMN result of one decision, from mmdsl's decision JSON."""
-    if mapping.result == "fact":
-        return bool(decision["derived"][mapping.name])
+    if mapping.result == "fact":  # yes, no, or unknown (null) over inputs that may be null
+        value = decision["derived"][mapping.name]
+        return None if value is None else bool(value)
     if mapping.result == "computed":  # a computed number (`fact NAME = EXPR`)
         return _number(decision["derived"][mapping.name])
     result = decision.get(mapping.name)

@@ -20,22 +20,22 @@ fact frail "frail" = not fit or age >= 80
 table plan "Treatment"
   hit first
   output arm: one of intensive, standard, measure_ldh, palliative
-  | rule     | ldh         | high_risk | low_risk | frail | bulky   || arm         |
-  |----------|-------------|-----------|----------|-------|---------||-------------|
-  | frail    | -           | -         | -        | yes   | -       || palliative  |
-  | measure  | unknown     | -         | -        | -     | not yes || measure_ldh |
-  | high     | -           | yes       | -        | -     | -       || intensive   |
-  | low      | not unknown | -         | yes      | -     | -       || standard    |
-  | other    | -           | no        | -        | -     | unknown || standard    |
+  | rule    | ldh         | high_risk | low_risk | frail | bulky   || arm         |
+  |---------|-------------|-----------|----------|-------|---------||-------------|
+  | frail   | -           | -         | -        | yes   | -       || palliative  |
+  | measure | unknown     | -         | -        | -     | not yes || measure_ldh |
+  | high    | -           | yes       | -        | -     | -       || intensive   |
+  | low     | not unknown | -         | yes      | -     | -       || standard    |
+  | other   | -           | no        | -        | -     | unknown || standard    |
 
 table notes "Notes"
   hit collect
   output note: one of ldh_missing, stage_missing, bulky_known
-  | no_ldh | stage       | bulky        || note          |
-  |--------|-------------|--------------||---------------|
-  | yes    | -           | -            || ldh_missing   |
-  | -      | unknown     | -            || stage_missing |
-  | -      | -           | not unknown  || bulky_known   |
+  | no_ldh | stage   | bulky       || note          |
+  |--------|---------|-------------||---------------|
+  | yes    | -       | -           || ldh_missing   |
+  | -      | unknown | -           || stage_missing |
+  | -      | -       | not unknown || bulky_known   |
 
 example unknown_ldh "LDH unknown, stage III"
   ldh: unknown

@@ -68,7 +68,9 @@ def unary_tests(condition: ir.Cond, nullable: bool) -> str:
     condition = _unguarded(condition)
     if isinstance(condition, ir.Always):
         return "-"
-    if isinstance(condition, ir.Not):
+    if isinstance(condition, ir.IsSet):  # `not unknown`
+        return "not(null)"
+    if isinstance(condition, ir.Not) and not isinstance(condition.item, ir.IsSet):
         tests = _positive_tests(_unguarded(condition.item), "?", nullable=False)
         return f"not({', '.join((['null'] if nullable else []) + tests)})"
     if isinstance(condition, ir.SetTest) and condition.quantifier == "none":
@@ -85,6 +87,11 @@ def _unguarded(condition: ir.Cond) -> ir.Cond:
 
 
 def _positive_tests(condition: ir.Cond, subject: str, nullable: bool) -> list[str]:
+    if isinstance(condition, ir.Not) and isinstance(condition.item, ir.IsSet):  # `unknown`
+        return ["null"]
+    if isinstance(condition, ir.AllOf) and condition.items \
+            and isinstance(condition.items[0], ir.IsSet):  # `unknown, > 5`: the guarded test
+        condition = _unguarded(condition)
     if isinstance(condition, ir.AnyOf):
         return [t for item in condition.items for t in _positive_tests(item, subject, nullable)]
     if isinstance(condition, ir.OneOf):
@@ -139,6 +146,10 @@ def expression(condition: ir.Cond) -> str:
             return " and ".join(_grouped(i) for i in items)
         case ir.AnyOf(items=items):
             return " or ".join(_grouped(i) for i in items)
+        case ir.IsSet(ref=ref):
+            return f"{ref} != null"
+        case ir.Not(item=ir.IsSet(ref=ref)):
+            return f"{ref} = null"
         case ir.Not(item=item):
             return f"not({expression(item)})"
         case ir.Compare(ref=ref, op=op, value=value):

@@ -139,12 +139,17 @@ class _Writer:
         """A worked example, its values as JSON lists (`mmdsl import` writes it back)."""
         element = ET.Element(ext("example"), name=example.name, description=example.description)
         inputs = {i.name: i for i in self.guideline.inputs}
+        unknown = {f.name for f in self.guideline.facts if f.false_when is not None}
         for name, value in example.facts.items():
             given = inputs.get(name)
-            _text_child(element, "given", _json_list(value), ns=ext, subject=name,
+            text = "null" if value is None and given is not None and given.unknown \
+                else _json_list(value)  # `ldh: unknown`
+            _text_child(element, "given", text, ns=ext, subject=name,
                         quoted=_true_if(given is not None and given.type.kind == "text"))
         for expectation in example.expectations:
-            _text_child(element, "expect", _json_list(expectation.expected), ns=ext,
+            text = "null" if expectation.expected is None and expectation.subject in unknown \
+                else _json_list(expectation.expected)  # `expect high_ldh: unknown`
+            _text_child(element, "expect", text, ns=ext,
                         subject=expectation.subject,
                         quoted=_true_if(self.is_text(expectation.subject)))
         return element
@@ -251,6 +256,8 @@ class _Writer:
     def input_extras(self, element: ET.Element, data: ir.IRInput) -> None:
         if data.name == self.guideline.evaluation_date:
             element.set(ext("evaluation"), "true")  # the day of the decision (`evaluation date`)
+        if data.unknown:  # `or unknown`: null is a value the caller may give (DMN allows it)
+            element.set(ext("unknown"), "true")
         if data.includes:
             element.set(ext("includes"), data.includes)
             self.warn(f"`{data.name}` includes `{data.includes}`: a DMN engine does not add "
@@ -288,19 +295,28 @@ class _Writer:
             if isinstance(fact, ir.IRComputed):
                 yield self.number_decision(fact)
             else:
-                yield self.literal_decision(fact.name, fact.description, fact.condition)
+                yield self.literal_decision(fact.name, fact.description, fact.condition,
+                                            fact.false_when)
         if self.guideline.scope is not None:
             scope = self.guideline.scope
             yield self.literal_decision(self.scope_name, scope.description, scope.condition)
 
-    def literal_decision(self, name: str, description: str, condition: ir.Cond) -> ET.Element:
+    def literal_decision(self, name: str, description: str, condition: ir.Cond,
+                         false_when: ir.Cond | None = None) -> ET.Element:
+        """A yes/no decision; one that may be unknown (Kleene) is true, false or null."""
         self.ids[name] = f"decision_{name}"
         element = ET.Element(tag("decision"), id=f"decision_{name}", name=name)
         _text_child(element, "description", description)
         ET.SubElement(element, tag("variable"), name=name, typeRef="boolean")
-        self.requirements(element, sorted(durations.refs(condition)))
+        refs = durations.refs(condition) + (durations.refs(false_when) if false_when else [])
+        self.requirements(element, sorted(set(refs)))
         literal = ET.SubElement(element, tag("literalExpression"))
-        _text_child(literal, "text", feel_text.expression(durations.as_compare(condition)))
+        text = feel_text.expression(durations.as_compare(condition))
+        if false_when is not None:
+            text = (f"if {text} then true else if "
+                    f"{feel_text.expression(durations.as_compare(false_when))} "
+                    "then false else null")
+        _text_child(literal, "text", text)
         return element
 
     def number_decision(self, fact: ir.IRComputed) -> ET.Element:

@@ -47,6 +47,7 @@ class Column:
     nullable: bool = False  # a single-hit decision's result: may be missing
     listed: bool = False  # a collecting decision's result: a list, read as a set
     duration: bool = False  # the days between two dates (`end - start`): tested with durations
+    unknown: bool = False  # an input that may be null (`or unknown`), or a fact that reads one
 
 
 NUMBERS = ("decimal", "integer")
@@ -59,6 +60,8 @@ NUMBERS = ("decimal", "integer")
 
 def cell_text(tests: feel.UnaryTests, column: Column) -> str:
     """The mmdsl cell for a DMN input entry."""
+    if column.unknown:
+        return _unknown_cell(tests, column)
     tests = _without_null(tests, column)
     if tests.is_any:
         return "-"
@@ -73,6 +76,29 @@ def cell_text(tests: feel.UnaryTests, column: Column) -> str:
     if not tests.negated:
         return ", ".join(parts)
     return f"not {parts[0]}" if len(parts) == 1 else f"not ({', '.join(parts)})"
+
+
+def _unknown_cell(tests: feel.UnaryTests, column: Column) -> str:
+    """A cell on a value that may be null, with DMN's meaning on null exactly: `null` is
+    `unknown`, `not(null)` is `not unknown`, and a cell that DMN matches on null (`!= 5`,
+    `not("a")`) is `unknown, …` (mmdsl's tests never match an unknown value)."""
+    if tests.is_any:
+        return "-"
+    on_null = on_null_outcome(tests)
+    kept = feel.UnaryTests(tuple(t for t in tests.tests if not isinstance(t, feel.IsNull)),
+                           tests.negated)
+    if not kept.tests:
+        return "not unknown" if tests.negated else "unknown"
+    rest = cell_text(kept, Column(column.type, False, column.listed, column.duration))
+    return f"unknown, {rest}" if on_null is True else rest
+
+
+def on_null_outcome(tests: feel.UnaryTests) -> bool | None:
+    """What DMN's three-valued logic gives for these (non `-`) tests on null: true, false or
+    null (no match)."""
+    outcomes = [_on_null(test) for test in tests.tests]
+    result = True if True in outcomes else None if None in outcomes else False
+    return result if result is None or not tests.negated else not result
 
 
 def _without_null(tests: feel.UnaryTests, column: Column) -> feel.UnaryTests:

@@ -7,7 +7,7 @@ pipeline. The last step proves that the text is mmdsl and runs mmdsl's own check
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mmdsl.diagnostics import Diagnostic, Severity, has_errors
 from mmdsl.diagnostics.codes import internal_error, reports
@@ -53,25 +53,31 @@ class ImportResult:
 
 
 def import_dmn(data: bytes, dmn_path: str, mmdsl_path: str = "<imported>", *,
-               partial: bool = False) -> ImportResult:
+               partial: bool = False, unknown: frozenset[str] = frozenset()) -> ImportResult:
     """Translate the DMN file `data` (shown as `dmn_path`); the text compiles as `mmdsl_path`.
     Never raises for the file's content: a failure of the import itself is MD900. With
     `partial`, the decisions mmdsl cannot say are left out and the others are translated
-    (`Translation.left_out`); the import's errors stand, so the result is not `ok`."""
+    (`Translation.left_out`); the import's errors stand, so the result is not `ok`. The inputs
+    named in `unknown` (DMN names) are declared `or unknown`: the caller may give them null, as
+    an mmdsl export marks with `mmdsl:unknown`."""
     dmn_text = data.decode("utf-8", errors="replace")
     try:
-        return _import(data, dmn_text, dmn_path, mmdsl_path, partial)
+        return _import(data, dmn_text, dmn_path, mmdsl_path, partial, unknown)
     except Exception as error:  # a bug in the import, reported like the compiler's own
         return ImportResult(dmn_path, dmn_text, Translation(),
                             [internal_error(dmn_path, "the DMN import", error)])
 
 
 def _import(data: bytes, dmn_text: str, dmn_path: str, mmdsl_path: str,
-            partial: bool = False) -> ImportResult:
+            partial: bool = False, unknown: frozenset[str] = frozenset()) -> ImportResult:
     reporter = Reporter(dmn_path, dmn_text)
     model = read_model(data, reporter)
     if model is None:
         return ImportResult(dmn_path, dmn_text, Translation(), reporter.diagnostics)
+    if unknown:
+        model = replace(model, inputs=tuple(
+            replace(d, extras=(*d.extras, ("unknown", "true"))) if d.name in unknown else d
+            for d in model.inputs))
     read = list(reporter.diagnostics)
     result = _translated(model, Reporter(dmn_path, dmn_text, read), mmdsl_path, frozenset(),
                          partial)

@@ -339,7 +339,8 @@ def _guideline(root: Element) -> m.Guideline | None:
 
 def _example(element: Element) -> m.Example:
     lines = tuple(m.ExampleLine(e.tag == "expect", e.attributes.get("subject", ""),
-                                _example_values(e.text), e.attributes.get("quoted") == "true")
+                                _example_values(e.text), e.attributes.get("quoted") == "true",
+                                unknown=e.text.strip() == "null")
                   for e in element.children if e.tag in ("given", "expect")
                   and e.namespace == MMDSL)
     return m.Example(element.attributes.get("name", ""),
@@ -352,6 +353,8 @@ def _example_values(text: str) -> tuple[m.ExampleScalar, ...]:
         values = json.loads(text)
     except ValueError:
         return (float("nan"),)
+    if values is None:  # `unknown` (ExampleLine.unknown)
+        return ()
     if not isinstance(values, list):
         return (float("nan"),)
     return tuple(v if isinstance(v, (bool, int, float, str)) else float("nan") for v in values)

@@ -27,7 +27,13 @@ from mmdsl.diagnostics import Severity
 from mmdsl.dmn import model as m
 from mmdsl.dmn.names import RESERVED, Namespace
 from mmdsl.frontends.dmn import feel
-from mmdsl.frontends.dmn.cells import CellProblem, Column, condition_text, value_text
+from mmdsl.frontends.dmn.cells import (
+    CellProblem,
+    Column,
+    condition_text,
+    on_null_outcome,
+    value_text,
+)
 from mmdsl.frontends.dmn.mmdsltext import number_text, quote_loose
 from mmdsl.frontends.dmn.report import Reporter
 from mmdsl.frontends.dmn.types import NUMBER_TYPES, DmnType, TypeProblem, ValueType
@@ -50,6 +56,7 @@ class InputName:
     dmn_name: str
     name: str
     type: ValueType
+    unknown: bool = False  # declared `or unknown`: null is given as None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +111,11 @@ class Readable:
     is_table: bool = False  # a table's result: facts cannot read it
     time_unit: str | None = None  # a duration counted in days or months (an mmdsl export's)
     duration: bool = False  # a FEEL duration, `end - start` of two dates: tested with durations
+    unknown: bool = False  # an input that may be null (`or unknown`), or a fact that reads one
 
     @property
     def column(self) -> Column:
-        return Column(self.type, self.nullable, self.listed, self.duration)
+        return Column(self.type, self.nullable, self.listed, self.duration, self.unknown)
 
 
 # ---- the plan of the generated file ----------------------------------------------------------------
@@ -237,6 +245,7 @@ class _Translator:
         self.unread: frozenset[str] = frozenset()  # inputs a partial import leaves out
         self.refused: dict[str, str] = {}  # decisions a partial import leaves out, and why
         self.computed: dict[str, str] = {}  # a computed fact's decision -> its line
+        self.fact_unknown = False  # whether the last fact condition read a value that may be null
         self.translation = Translation()
         info = model.guideline or m.Guideline()
         name = self.top.claim(info.name or model.name, "imported")
@@ -335,11 +344,12 @@ class _Translator:
             return
         name = self.top.claim(data.name, f"input_{len(self.translation.inputs) + 1}")
         value_type = self.with_members(value_type, name, dmn_type)
-        self.readable[names_key(data.name)] = Readable(name, value_type)
+        extras = dict(data.extras)
+        unknown = extras.get("unknown") == "true"
+        self.readable[names_key(data.name)] = Readable(name, value_type, unknown=unknown)
         if data.name in self.unread:  # not declared: the decisions that read it are left out
             return
-        self.translation.inputs[data.name] = InputName(data.name, name, value_type)
-        extras = dict(data.extras)
+        self.translation.inputs[data.name] = InputName(data.name, name, value_type, unknown)
         description = self.describe(data.name, name, data.description, data.where)
         type_text = "evaluation date" if value_type.kind == "date" \
             and extras.get("evaluation") == "true" else self.type_text(value_type)
@@ -517,7 +527,8 @@ class _Translator:
             self.broken.add(decision.name)
             return
         name = self.top.claim(decision.name, f"fact_{len(self.plan.facts) + 1}")
-        self.readable[names_key(decision.name)] = Readable(name, ValueType("bool"))
+        self.readable[names_key(decision.name)] = Readable(name, ValueType("bool"),
+                                                            unknown=self.fact_unknown)
         self.translation.decisions[decision.name] = DecisionName(decision.name, name, "fact")
         guideline = self.model.guideline
         if guideline and guideline.scope_decision and guideline.scope_decision == decision.id:
@@ -617,6 +628,8 @@ class _Translator:
             differences = differences_in(expr)
             if differences:
                 names = names | {d: self.date_difference(d) for d in differences}
+            # a fact over a value that may be null may be null (Kleene, as mmdsl)
+            self.fact_unknown = any(names[n].unknown for n in names_in(expr) if n in names)
             return expression_text(expr, names)
         except feel.FeelError as error:
             self.reporter.report("dmn-unsupported-feel", shifted(logic.text, error.offset),
@@ -715,8 +728,8 @@ def shifted(text: m.Text, offset: int) -> m.Text:
 
 
 def input_extras(extras: dict[str, str], value_type: ValueType) -> str:
-    """`includes OTHER` and `default VALUE` of an input exported by mmdsl."""
-    parts = []
+    """`or unknown`, `includes OTHER` and `default VALUE` of an input exported by mmdsl."""
+    parts = [" or unknown"] if extras.get("unknown") == "true" else []
     if extras.get("includes") and is_safe_name(extras["includes"]):
         parts.append(f" includes {extras['includes']}")
     if extras.get("default"):
@@ -760,6 +773,8 @@ def expression_text(expr: feel.Expr, names: dict[str, Readable]) -> str:
             return readable.ref
         case feel.Check(name=name, tests=tests):
             readable = names[name]
+            if readable.unknown:
+                return _unknown_check(readable, tests)
             condition = condition_text(readable.ref, tests, readable.type, readable.duration)
             if condition is None:
                 raise CellProblem("a test that always holds (`-`) is not a condition")
@@ -773,6 +788,38 @@ def expression_text(expr: feel.Expr, names: dict[str, Readable]) -> str:
         case feel.Not(item=item):
             return f"not ({expression_text(item, names)})"
     raise CellProblem("not a condition")
+
+
+def _unknown_check(readable: Readable, tests: feel.UnaryTests) -> str:
+    """A FEEL test on a value that may be null, as mmdsl says it: FEEL's comparisons with null
+    give null (mmdsl's unknown), but `=` gives false and `!=` true, which mmdsl says apart."""
+    on_null = on_null_outcome(tests)
+    kept = feel.UnaryTests(tuple(t for t in tests.tests if not isinstance(t, feel.IsNull)),
+                           tests.negated)
+    if not kept.tests:
+        if on_null is None:  # `x = null` alone never occurs: an IsNull makes it known
+            raise CellProblem("a test of null that mmdsl cannot write")
+        return f"{readable.ref} is {'' if on_null else 'not '}unknown"
+    condition = condition_text(readable.ref, kept, readable.type, readable.duration)
+    if condition is None:
+        raise CellProblem("a test that always holds (`-`) is not a condition")
+    if on_null is True:
+        return f"({readable.ref} is unknown or {condition})"
+    if on_null is False:
+        return f"({readable.ref} is not unknown and {condition})"
+    return condition
+
+
+def names_in(expr: feel.Expr) -> list[str]:
+    """The names an expression reads."""
+    match expr:
+        case feel.NameRef(name=name) | feel.Check(name=name):
+            return [name]
+        case feel.And(items=items) | feel.Or(items=items):
+            return [n for item in items for n in names_in(item)]
+        case feel.Not(item=item):
+            return names_in(item)
+    return []
 
 
 def differences_in(expr: feel.Expr) -> list[str]:

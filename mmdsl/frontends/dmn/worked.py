@@ -106,6 +106,8 @@ DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _values(line: m.ExampleLine) -> str:
+    if line.unknown:
+        return "unknown"
     return ", ".join(_value(v, line.quoted) for v in line.values) or "none"
 
 

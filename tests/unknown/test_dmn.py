@@ -1,0 +1,112 @@
+"""DMN export and import of inputs that may be unknown: `null` / `not(null)` cells, the
+`mmdsl:unknown` mark, facts as true/false/null, and the import of null-tolerant FEEL."""
+
+from __future__ import annotations
+
+import random
+
+from mmdsl.backends.dmn.writer import export_dmn
+from mmdsl.frontends.dmn.importer import import_dmn
+from mmdsl.interpreter import evaluate
+from tests.backend.facts import named_values, random_facts
+from tests.backend.support import compile_text
+from tests.dmn.support import problems
+from tests.dmn.test_round_trip import comparable
+from tests.unknown.support import LDH
+
+TABLES_ONLY = '''\
+guideline ldh_tables "LDH read in tables"
+
+input ldh: integer 0..5000 unit "U/L" or unknown "LDH"
+input stage: one of I, II, III or unknown "stage"
+input fit: yes/no "fit"
+
+table plan "Treatment"
+  hit first
+  output arm: one of intensive, standard, measure_ldh
+  | ldh         | stage        | fit || arm         |
+  |-------------|--------------|-----||-------------|
+  | -           | III          | yes || intensive   |
+  | > 250       | not unknown  | -   || intensive   |
+  | unknown     | not III      | -   || measure_ldh |
+  | unknown, 0..250 | -        | -   || standard    |
+
+example unknown_ldh "LDH unknown, stage I"
+  ldh: unknown
+  stage: I
+  fit: yes
+  expect plan: measure_ldh
+'''
+
+
+def test_round_trip_decides_the_same_with_nulls() -> None:
+    original = compile_text(TABLES_ONLY)
+    exported = export_dmn(original)
+    assert 'mmdsl:unknown="true"' in exported.text
+    assert "<text>null</text>" in exported.text and "<text>not(null)</text>" in exported.text
+    result = import_dmn(exported.text.encode("utf-8"), "exported.dmn", "imported.mmdsl")
+    assert result.ok, problems(result)
+    assert result.compilation is not None and result.compilation.guideline is not None
+    back = result.compilation.guideline
+    assert [i.unknown for i in back.inputs] == [True, True, False]
+    assert [(e.name, e.facts) for e in back.examples] == \
+        [(e.name, e.facts) for e in original.examples]
+    rng = random.Random(7)
+    named = named_values(original)
+    for _ in range(300):
+        facts = random_facts(original, rng, named)
+        assert comparable(evaluate(back, facts)) == comparable(evaluate(original, facts)), facts
+
+
+def test_a_fact_that_may_be_unknown_is_true_false_or_null_in_dmn() -> None:
+    exported = export_dmn(compile_text(LDH)).text
+    assert ("if ldh != null and ldh &gt; 250 then true else if ldh != null and not(ldh &gt; "
+            "250) then false else null") in exported
+    assert '<mmdsl:given subject="ldh" quoted="false">null</mmdsl:given>' in exported
+    assert '<mmdsl:expect subject="high_ldh" quoted="false">null</mmdsl:expect>' in exported
+    # not read back: refused with its reason, never read with another meaning
+    result = import_dmn(exported.encode("utf-8"), "exported.dmn", "imported.mmdsl")
+    assert not result.ok
+
+
+MODEL = '''<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/" namespace="urn:t" name="t"
+             id="t">
+  <inputData id="i_a" name="A"><variable name="A" typeRef="number"/></inputData>
+  <inputData id="i_b" name="B"><variable name="B" typeRef="boolean"/></inputData>
+  <decision id="d_eq" name="Eq">
+    <variable name="Eq" typeRef="boolean"/>
+    <informationRequirement><requiredInput href="#i_a"/></informationRequirement>
+    <informationRequirement><requiredInput href="#i_b"/></informationRequirement>
+    <literalExpression><text>A = 5 or B</text></literalExpression>
+  </decision>
+  <decision id="d_ne" name="Ne">
+    <variable name="Ne" typeRef="boolean"/>
+    <informationRequirement><requiredInput href="#i_a"/></informationRequirement>
+    <literalExpression><text>A != 5</text></literalExpression>
+  </decision>
+  <decision id="d_lt" name="Lt">
+    <variable name="Lt" typeRef="boolean"/>
+    <informationRequirement><requiredInput href="#i_a"/></informationRequirement>
+    <informationRequirement><requiredInput href="#i_b"/></informationRequirement>
+    <literalExpression><text>not(A &lt; 5) and B</text></literalExpression>
+  </decision>
+</definitions>
+'''
+
+
+def test_import_keeps_feel_meaning_on_null() -> None:
+    result = import_dmn(MODEL.encode(), "t.dmn", "t.mmdsl", unknown=frozenset({"A", "B"}))
+    assert result.ok, problems(result)
+    assert result.compilation is not None and result.compilation.guideline is not None
+    guideline = result.compilation.guideline
+
+    def derived(a: object, b: object) -> dict[str, object]:
+        return evaluate(guideline, {"A": a, "B": b})["derived"]
+
+    # FEEL: null = 5 is false, null != 5 true, null < 5 null; and/or/not Kleene
+    assert derived(None, None) == {"Eq": None, "Ne": True, "Lt": None}
+    assert derived(None, False) == {"Eq": False, "Ne": True, "Lt": False}
+    assert derived(None, True) == {"Eq": True, "Ne": True, "Lt": None}
+    assert derived(5, None) == {"Eq": True, "Ne": False, "Lt": None}
+    assert derived(7, True) == {"Eq": True, "Ne": True, "Lt": True}
