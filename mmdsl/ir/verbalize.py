@@ -52,6 +52,7 @@ class Vocabulary:
     types: Mapping[str, IRType]  # a value's key -> its type, to choose the wording
     labels: Mapping[str, Mapping[str, str]]  # enumeration name -> member -> label
     classes: tuple[IRClass, ...]
+    unknown: frozenset[str] = frozenset()  # inputs declared `or unknown`, facts that read one
     # each condition's words, computed once: a large table repeats its cells rule after rule
     phrases: dict[Cond, Phrase] = field(default_factory=dict, compare=False, hash=False, repr=False)
     clauses: dict[Cond, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -75,7 +76,9 @@ def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
     for table in guideline.tables:  # a table's value: its own words, then the table's title
         subjects |= _table_subjects(table)
     labels = {enum.name: dict(enum.labels) for enum in guideline.enums}
-    return Vocabulary(subjects, meanings, types, labels, guideline.classes)
+    unknown = frozenset([i.name for i in guideline.inputs if i.unknown]
+                        + [f.name for f in guideline.facts if f.false_when is not None])
+    return Vocabulary(subjects, meanings, types, labels, guideline.classes, unknown)
 
 
 def _add_table_values(table: IRTable, meanings: dict[str, str], types: dict[str, IRType]) -> None:
@@ -247,7 +250,7 @@ def describe(cond: Cond, words: Vocabulary) -> str:
     """A condition as a clause: `“prior lines of therapy” is at least 4 lines`."""
     known = words.clauses.get(cond)
     if known is None:
-        known = words.clauses[cond] = _phrase(simplify(cond), words).text
+        known = words.clauses[cond] = _phrase(simplify(cond, words.unknown), words).text
     return known
 
 
@@ -306,9 +309,9 @@ def _about_one_value(ref: str, cond: Cond, words: Vocabulary) -> str:
     value_type = words.types.get(ref, IRType("text"))
     subject = subject_words(ref, words)
     if value_type.kind == "bool":
-        return _yes_no_clause(subject, cond, False)
+        return _yes_no_clause(subject, cond, False, ref in words.unknown)
     text = predicate(cond, value_type, words, False)
-    if value_type.kind in ("integer", "decimal") and not text.endswith("value"):
+    if value_type.kind in ("integer", "decimal") and not text.endswith(("value", "known")):
         text = _with_unit(text, value_type)  # once, at the end: `is from 1 to 3 lines`
     return f"{subject} {text}"
 
@@ -316,18 +319,20 @@ def _about_one_value(ref: str, cond: Cond, words: Vocabulary) -> str:
 # ---- yes/no values --------------------------------------------------------------------------------
 
 
-def _yes_no_clause(subject: str, cond: Cond, negated: bool) -> str:
+def _yes_no_clause(subject: str, cond: Cond, negated: bool, unknown: bool = False) -> str:
     match cond:
         case OneOf(values=values):
             truths = {bool(v) for v in values}
             return _truth_clause(subject, {True, False} - truths if negated else truths)
+        case IsSet() if unknown:
+            return f"{subject} is {'unknown' if negated else 'known'}"
         case IsSet():
             return f"{subject} has {'no' if negated else 'a'} value"
         case Not(item):
-            return _yes_no_clause(subject, item, not negated)
+            return _yes_no_clause(subject, item, not negated, unknown)
         case AllOf(items) | AnyOf(items):
             word = "and" if isinstance(cond, AllOf) != negated else "or"
-            return f" {word} ".join(_yes_no_clause(subject, i, negated) for i in items)
+            return f" {word} ".join(_yes_no_clause(subject, i, negated, unknown) for i in items)
     return f"{subject} is {'never' if negated else 'anything'}"
 
 
@@ -349,6 +354,8 @@ COMPARISON_WORDS = {"<": "less than", "<=": "at most", ">": "more than", ">=": "
 def predicate(cond: Cond, value_type: IRType, words: Vocabulary, negated: bool) -> str:
     """What a condition on one value asks of it, verb included, unit left out: `is from 1 to 3`."""
     match cond:
+        case IsSet(ref=ref) if ref in words.unknown:
+            return f"is {'unknown' if negated else 'known'}"
         case IsSet():
             return f"has {'no' if negated else 'a'} value"
         case Compare(op=op, value=value):
@@ -507,19 +514,29 @@ def _include_all(groups: list[str | IRClass], value_type: IRType, words: Vocabul
 # ---- simplifying and reading conditions ---------------------------------------------------------------
 
 
-def simplify(cond: Cond) -> Cond:
-    """Nested ands and ors flattened, single-item groups unwrapped, redundant guards dropped."""
+def simplify(cond: Cond, unknown: frozenset[str] = frozenset()) -> Cond:
+    """Nested ands and ors flattened, single-item groups unwrapped, redundant guards dropped.
+
+    `unknown`: the values that may be unknown; a negated test of one is unknown or fails
+    (`not (known and more than 250)` reads `unknown or at most 250`), so its guard is kept."""
     match cond:
         case AllOf(items) | AnyOf(items):
             kind = type(cond)
             flat: list[Cond] = []
-            for item in (simplify(i) for i in items):
+            for item in (simplify(i, unknown) for i in items):
                 flat += item.items if isinstance(item, kind) else [item]
             if isinstance(cond, AllOf):
                 flat = _drop_guards(flat)
             return flat[0] if len(flat) == 1 else kind(tuple(flat))
+        case Not(AllOf(items)) if any(isinstance(i, IsSet) and i.ref in unknown for i in items):
+            guards = [i for i in items if isinstance(i, IsSet) and i.ref in unknown]
+            others = [i for i in items if i not in guards]
+            negated: list[Cond] = [Not(g) for g in guards]
+            if others:
+                negated.append(Not(others[0] if len(others) == 1 else AllOf(tuple(others))))
+            return simplify(AnyOf(tuple(negated)), unknown)
         case Not(item):
-            return Not(simplify(item))
+            return Not(simplify(item, unknown))
     return cond
 
 

@@ -333,9 +333,10 @@ def number_range(value_type: IRType) -> str:
 
 
 def required_text(item: IRInput, words: Vocabulary) -> str:
+    may_be_unknown = "; may be given as unknown" if item.unknown else ""
     if item.required:
-        return "required"
-    return f"optional; when not given: {json_words(item.default, item.type, words)}"
+        return "required" + may_be_unknown
+    return f"optional; when not given: {json_words(item.default, item.type, words)}{may_be_unknown}"
 
 
 def includes_text(item: IRInput, words: Vocabulary) -> str:
@@ -646,7 +647,9 @@ def given_views(guideline: IRGuideline, example: IRExample, words: Vocabulary) -
     rows = []
     for item in guideline.inputs:
         subject = item.name if item.description in ("", item.name) else f"{item.description} ({item.name})"
-        if item.name in example.facts:
+        if item.name in example.facts and example.facts[item.name] is None:  # `ldh: unknown`
+            rows.append(view.GivenView(subject, "unknown"))
+        elif item.name in example.facts:
             rows.append(view.GivenView(subject, json_words(example.facts[item.name], item.type, words)))
         elif not item.required:
             rows.append(view.GivenView(subject, f"{json_words(item.default, item.type, words)} (not given)"))

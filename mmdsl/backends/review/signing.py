@@ -300,7 +300,7 @@ def _value_text(value: JsonValue, item: IRInput, words: Vocabulary) -> str:
         return ", ".join(value_words(v, item.type, words) for v in value
                          if isinstance(v, str | int | float | bool)) or "none"
     if value is None:
-        return "not given"
+        return "unknown" if item.unknown else "not given"
     if isinstance(value, dict):
         return str(value)
     return value_words(value, item.type, words)
