@@ -101,3 +101,10 @@ def test_verifier_claims_no_proof() -> None:
 def test_unknown_is_a_keyword_value() -> None:
     text = 'guideline g "g"\nenum e = a, unknown\ninput i: one of e "i"\n'
     assert "MD121" in codes(text)
+
+
+def test_sql_refuses_rather_than_answer_wrong() -> None:
+    from mmdsl.backends.sql import SqlUnsupported, render_sql
+
+    with pytest.raises(SqlUnsupported, match="`ldh` may be unknown"):
+        render_sql(compile_text(LDH))
