@@ -25,11 +25,11 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
     symbols = context.symbols
     tests = [t for s in context.module.statements for t in _tests(s)] + list(_cells(context))
     for subject, test in tests:
-        if subject.member is not None or not _known_subject(context, subject.name.text):
+        if not _known_subject(context, subject):
             continue
         for inner in inner_tests(test):
             if isinstance(inner, ast.UnknownTest):
-                yield _never(context, subject.name.text, inner.span)
+                yield _never(context, subject.text, inner.span)
     for statement in context.module.statements:
         if isinstance(statement, ast.ExampleDecl):
             for given in statement.givens:
@@ -43,11 +43,14 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
     yield from _arithmetic(context)
 
 
-def _known_subject(context: CheckContext, name: str) -> bool:
-    """An input or a derived fact that always has a value (other subjects: other checks)."""
+def _known_subject(context: CheckContext, subject: ast.Subject) -> bool:
+    """A value that is never unknown: every input, fact, duration or table result but the inputs
+    declared `or unknown` and the facts that read them (a table that gives nothing is `-`'s
+    business, not `unknown`'s). A subject that names nothing is reported elsewhere."""
     symbols = context.symbols
-    known = name in symbols.inputs or name in symbols.facts
-    return known and not symbols.may_be_unknown(name)
+    if symbols.resolve(subject) is None:
+        return False
+    return subject.member is not None or not symbols.may_be_unknown(subject.name.text)
 
 
 def _tests(statement: ast.Statement) -> Iterator[tuple[ast.Subject, ast.Test]]:
@@ -76,7 +79,7 @@ def _cells(context: CheckContext) -> Iterator[tuple[ast.Subject, ast.Test]]:
 def _never(context: CheckContext, name: str, span: Span) -> Diagnostic:
     return context.report(
         "never-unknown", span,
-        f"`{name}` is always known: only an input declared `or unknown` (or a fact reading one) "
+        f"`{name}` is never unknown: only an input declared `or unknown` (or a fact reading one) "
         "can be unknown",
         f"declare `input {name}: … or unknown` if the caller may not know it, or remove the test")
 

@@ -108,3 +108,29 @@ def test_sql_refuses_rather_than_answer_wrong() -> None:
 
     with pytest.raises(SqlUnsupported, match="`ldh` may be unknown"):
         render_sql(compile_text(LDH))
+
+
+def test_unknown_on_a_table_result_or_a_duration_is_never_unknown() -> None:
+    text = NEVER.format(fact="x > 5", cell="-") + '''table u "u"
+  hit first
+  output v: one of p, q
+  | t     || v |
+  | unknown || p |
+'''
+    assert "MD320" in codes(text)
+
+
+def test_parse() -> None:
+    from mmdsl.syntax import ast
+    from mmdsl.syntax.parser import parse_module
+
+    module, problems = parse_module(Source("t.mmdsl", NEVER.format(
+        fact="x is not unknown", cell="not unknown")))
+    assert problems == []
+    decls = {type(s).__name__: s for s in module.statements}
+    inputs = [s for s in module.statements if isinstance(s, ast.InputDecl)]
+    assert [i.unknown is not None for i in inputs] == [False, True]
+    fact = decls["FactDecl"]
+    assert isinstance(fact, ast.FactDecl) and isinstance(fact.expr, ast.Condition)
+    assert isinstance(fact.expr.test, ast.NotTest)
+    assert isinstance(fact.expr.test.tests[0], ast.UnknownTest)
