@@ -31,6 +31,12 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             if isinstance(inner, ast.UnknownTest):
                 yield _never(context, subject.text, inner.span)
     for statement in context.module.statements:
+        if isinstance(statement, ast.InputDecl) and statement.unknown is not None \
+                and isinstance(statement.type, ast.DateType) and statement.type.evaluation:
+            yield context.report(
+                "never-unknown", statement.unknown,
+                f"`{statement.name.text}` is the day the decision is made, which is always known",
+                "remove `or unknown`")
         if isinstance(statement, ast.ExampleDecl):
             for given in statement.givens:
                 if given.unknown and given.name.text in symbols.inputs \

@@ -134,3 +134,8 @@ def test_parse() -> None:
     assert isinstance(fact, ast.FactDecl) and isinstance(fact.expr, ast.Condition)
     assert isinstance(fact.expr.test, ast.NotTest)
     assert isinstance(fact.expr.test.tests[0], ast.UnknownTest)
+
+
+def test_the_evaluation_date_is_never_unknown() -> None:
+    text = 'guideline g "g"\ninput today: evaluation date or unknown "today"\n'
+    assert "MD320" in codes(text)
