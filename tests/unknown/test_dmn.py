@@ -110,3 +110,15 @@ def test_import_keeps_feel_meaning_on_null() -> None:
     assert derived(None, True) == {"Eq": True, "Ne": True, "Lt": None}
     assert derived(5, None) == {"Eq": True, "Ne": False, "Lt": None}
     assert derived(7, True) == {"Eq": True, "Ne": True, "Lt": True}
+
+
+def test_the_export_decides_alike_in_feelin() -> None:
+    """A third-party FEEL engine (feelin) on the exported DMN, nulls included: the facts that may
+    be unknown are true, false or null as mmdsl's, and the tables decide alike."""
+    from tests.dmn.test_feelin import differences, feelin, job_for
+
+    for text in (LDH, TABLES_ONLY):
+        job = job_for(compile_text(text))
+        assert any(None in patient.values() for patient in job.patients)
+        found = differences(job, feelin([job])[0])
+        assert found == [], "\n".join(found[:5])
