@@ -378,7 +378,7 @@ table t "t"
 
 
 @pytest.mark.parametrize(("declaration", "why"), [
-    ('input n: decimal 0.0..3.0 "n"', "the decimal input `n`"),
+    ('input n: decimal "n"', "the decimal input `n`, whose range is not bounded"),
     ('input n: integer 0..5000 "n"', "more than 1,024 values"),
     ('input n: integer "n"', "whose range is not bounded"),
 ])
@@ -439,15 +439,24 @@ table refer "Referral"
 
 
 @pytest.mark.parametrize("scope", ["", " and bmi > 10.0"])
-def test_a_fact_or_scope_over_a_decimal_number_is_not_checked_never_an_internal_error(
-        scope: str) -> None:
+def test_a_fact_or_scope_over_a_decimal_number_is_verified_by_classes(scope: str) -> None:
     from mmdsl.verify.coverage import fallback_coverage
 
     compilation = compiled(BMI_FACT.format(scope=scope), verify=True)
-    assert [d.code for d in compilation.diagnostics] == ["MD606"]
-    assert "`bmi`" in compilation.diagnostics[0].message
-    assert not compilation.verification.tables[0].fully_verified
+    assert [d.code for d in compilation.diagnostics] == []
+    assert compilation.verification.tables[0].fully_verified
     fallback_coverage(compilation.guideline)  # the review document's analysis: no exception
+
+
+@pytest.mark.parametrize("scope", ["", " and bmi > 10.0"])
+def test_a_gap_behind_a_fact_over_a_decimal_number_has_a_checked_witness(scope: str) -> None:
+    text = BMI_FACT.format(scope=scope).replace("  | -     || no    |\n", "")
+    compilation = compiled(text, verify=True)
+    [gap] = [d for d in compilation.diagnostics if d.code == "MD603"]
+    assert [d.code for d in compilation.diagnostics] == ["MD603"]
+    witness = json.loads(gap.help.split("for example the patient ")[1])  # type: ignore[union-attr]
+    bmi = Fraction(repr(witness["weight_kg"])) / Fraction(repr(witness["height_m"])) ** 2
+    assert bmi < 30 and witness["age"] >= 18 and (not scope or bmi > 10)
 
 
 def test_mmdsl_diff_compares_two_formulas_of_a_score() -> None:
