@@ -183,7 +183,7 @@ def realise(question: Question, budget: int = MAX_PARTS) -> dict[str, Fraction] 
     parts.append({n: _closed(question.box[n]) for n in names})
     spent = 0
     while parts:
-        part = parts.pop()
+        part = parts.pop(0)  # the largest parts first: a witness is found where there is room
         spent += 1
         if spent > budget:
             raise Unknown
@@ -217,22 +217,22 @@ def _within(question: Question, part: dict[str, tuple[Fraction, Fraction]]) -> d
 
 def _try_points(question: Question, part: dict[str, tuple[Fraction, Fraction]]) -> dict[str, Fraction] | None:
     inside = _within(question, part)
-    point: dict[str, Fraction] = {}
-    for name, interval in inside.items():
-        value = simplest_inside(interval)
-        if value is None:
-            return None
-        point[name] = value
-    if _hits(question, point):
-        return point
-    target = question.wanted.point
-    if target is None:
-        return None
-    for name in sorted(point):  # a class of one value: solve for one input, the others fixed
-        solved = _solve_linear(question.expr, point, name, target)
-        if (solved is not None and inside[name].holds(solved) and is_patient_value(solved)
-                and _hits(question, {**point, name: solved})):
-            return {**point, name: solved}
+    simplest = {name: simplest_inside(interval) for name, interval in inside.items()}
+    middle = {name: (low + high) / 2 for name, (low, high) in part.items()}
+    for candidate in (simplest, middle):
+        if any(v is None or not inside[n].holds(v) or not is_patient_value(v)
+               for n, v in candidate.items()):
+            continue
+        point: dict[str, Fraction] = candidate  # type: ignore[assignment]
+        if _hits(question, point):
+            return point
+        target = question.wanted.point
+        for name in sorted(point) if target is not None else ():
+            # a class of one value: solve for one input, the others fixed
+            solved = _solve_linear(question.expr, point, name, target)  # type: ignore[arg-type]
+            if (solved is not None and inside[name].holds(solved) and is_patient_value(solved)
+                    and _hits(question, {**point, name: solved})):
+                return {**point, name: solved}
     return None
 
 
