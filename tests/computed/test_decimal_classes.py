@@ -112,7 +112,7 @@ def test_a_value_reached_only_at_an_irrational_point_is_not_verified() -> None:
     assert codes(compilation) == ["MD606"]
     assert "`f`" in compilation.diagnostics[-1].message
     table = compilation.verification.tables[0]
-    assert not table.fully_verified and table.analyses[-1].status == "not_checked" or any(
+    assert (not table.fully_verified and table.analyses[-1].status == "not_checked") or any(
         a.status == "not_checked" for a in table.analyses)
 
 
