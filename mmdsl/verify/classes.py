@@ -29,13 +29,17 @@ from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, numbers_read, parts
 from mmdsl.verify.bdd import FALSE, TRUE
 from mmdsl.verify.computed import NotEnumerable
-from mmdsl.verify.realise import Expr, Interval, Question, Unknown, realise, variables
+from mmdsl.verify.realise import Budget, Expr, Interval, Question, Unknown, realise, variables
 
 if TYPE_CHECKING:
     from mmdsl.verify.encode import Dimension, Encoder
 
 MAX_BOXES = 4_096
 """Combinations of a piece's input intervals and the fact's classes one fact may need decided."""
+
+MAX_PARTS_PER_FACT = 50_000
+"""Parts of input boxes (verify/realise.py) all the questions of one fact may look at: past it,
+the questions left are undecided (kept possible, never taken as impossible)."""
 
 
 def decimal_facts(guideline: ir.IRGuideline) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
@@ -140,6 +144,7 @@ def relation(encoder: Encoder, fact: FactClasses) -> tuple[int, int]:
     orders = encoder.orders
     may, sure = [], []
     spent = 0
+    budget = Budget(MAX_PARTS_PER_FACT)
     for index, (expr, guard) in enumerate(fact.pieces):
         names = sorted(variables(expr))
         dimensions = [encoder.dimensions[n] for n in names]
@@ -159,7 +164,7 @@ def relation(encoder: Encoder, fact: FactClasses) -> tuple[int, int]:
                     raise NotEnumerable(f"more than {MAX_BOXES:,} combinations of its classes "
                                         "and its inputs' intervals")
                 try:
-                    point = realise(Question(expr, box, wanted))
+                    point = realise(Question(expr, box, wanted), budget)
                 except Unknown:
                     undecided.append(position)
                     continue

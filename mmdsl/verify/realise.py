@@ -175,9 +175,16 @@ class Question:
     wanted: Interval
 
 
-def realise(question: Question, budget: int = MAX_PARTS) -> dict[str, Fraction] | None:
+@dataclass
+class Budget:
+    """Parts left for the questions of one fact (so that a fact of thousands of questions ends)."""
+
+    parts: int
+
+
+def realise(question: Question, budget: Budget | None = None) -> dict[str, Fraction] | None:
     """A point of the box whose arithmetic falls in the class, or None when there is none;
-    raises Unknown when neither is found within `budget` parts."""
+    raises Unknown when neither is found within MAX_PARTS parts (or the parts left in `budget`)."""
     names = sorted(question.box)
     parts: list[dict[str, tuple[Fraction, Fraction]]] = []
     parts.append({n: _closed(question.box[n]) for n in names})
@@ -185,7 +192,9 @@ def realise(question: Question, budget: int = MAX_PARTS) -> dict[str, Fraction] 
     while parts:
         part = parts.pop(0)  # the largest parts first: a witness is found where there is room
         spent += 1
-        if spent > budget:
+        if budget is not None:
+            budget.parts -= 1
+        if spent > MAX_PARTS or (budget is not None and budget.parts < 0):
             raise Unknown
         bounds = enclose(question.expr, part)
         if bounds is not None and question.wanted.misses(*bounds):
