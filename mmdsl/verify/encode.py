@@ -451,6 +451,8 @@ class Encoder:
         if fact is not None:
             return self._yes_no_cell(self.fact(fact.name), region)
         dimension = self.dimensions.get(column.ref)
+        if column.ref in self.decimal_classes:
+            dimension = self.decimal_classes[column.ref].dimension
         if dimension is None:
             return "-"
         if dimension.flag is not None:

@@ -139,3 +139,14 @@ def test_realise_decides_exactly(expr: Any, wanted: Interval, reached: bool) -> 
     except Unknown:
         pytest.fail("undecided")
     assert (point is not None) == reached
+
+
+def test_a_gap_of_one_value_is_described_by_the_fact_s_value() -> None:
+    text = ('input weight_kg: decimal 2.0..300.0 "w"\ninput height_m: decimal 0.3..2.5 "h"\n'
+            "fact bmi = weight_kg / (height_m * height_m)\n"
+            'table t "t"\n  hit unique\n  output o: one of a, b, c\n'
+            "  | bmi          || o |\n  | < 25.0       || a |\n  | ]25.0..30.0[ || b |\n"
+            "  | >= 30.0      || c |\n")
+    [gap] = compiled(text, verify=True).diagnostics
+    assert gap.code == "MD603"
+    assert "not covered: bmi 25; a row like `| 25 || ? |` would close it" in (gap.help or "")
