@@ -14,8 +14,8 @@ from mmdsl.ir import model as ir
 from mmdsl.verify.bdd import FALSE, TRUE
 from mmdsl.verify.boxes import AXIS_KINDS, Boxes, axis_of_cells, mask_of_cell, runs
 from mmdsl.verify.columns import ColumnView
-from mmdsl.verify.encode import Encoder, rank
-from mmdsl.verify.witness import typical_patient
+from mmdsl.verify.encode import Encoder, Unverifiable, rank
+from mmdsl.verify.witness import matching_rules, typical_patient
 
 MAX_REGIONS = 8  # gap regions listed per table; the total is reported too
 MAX_COUNTED_REGIONS = 1000
@@ -47,6 +47,7 @@ class TableAnalysis:
     def __init__(self, encoder: Encoder, table: ir.IRTable, in_scope: int) -> None:
         self.encoder = encoder
         self.bdd = encoder.bdd
+        self.original_table = table  # as the interpreter reads it, to check witnesses
         table = encoder.time.table(table)  # durations as the encoder reads them (verify/time.py)
         self.table = table
         self.in_scope = in_scope  # domain and scope
@@ -145,8 +146,21 @@ class TableAnalysis:
         for group in _groups(pairs):
             first, second = next((i, j) for i, j in pairs if i in group and j in group)
             both = self.bdd.conjoin(self.boxes.rule_function(first), self.boxes.rule_function(second))
-            yield Finding("overlap", self.table.name, tuple(sorted(group)), witness=self.witness(both),
+            witness = self.witness(both)
+            self._confirm(witness, _both(first, second))
+            yield Finding("overlap", self.table.name, tuple(sorted(group)), witness=witness,
                           extra={"pair": (first, second)})
+
+    def _confirm(self, witness: dict[str, ir.JsonValue], holds: Callable[[list[bool]], bool]) -> None:
+        """A witness of a decimal fact's classes, checked with the reference interpreter: a
+        finding is reported only with a patient that has it (`holds` of the rules it matches)."""
+        if not self.encoder.decimal_classes:
+            return  # witnesses of the other encodings are exact by construction
+        matched = matching_rules(self.encoder.original, self.original_table, witness)
+        if matched is None or not holds(matched):
+            raise Unverifiable(next(iter(self.encoder.decimal_classes)),
+                               "a computed number whose witness patient the interpreter does not "
+                               "confirm")
 
     def _conflict(self, i: int, j: int) -> bool:
         rules = self.table.rules
@@ -163,12 +177,16 @@ class TableAnalysis:
         view = ColumnView(self.encoder, self.table)
         cubes = view.regions(uncovered, MAX_COUNTED_REGIONS)
         shown = cubes[:MAX_REGIONS]
+        witness = self.witness(uncovered)
+        witnesses = [view.witness(cube, uncovered) for cube in shown]
+        for patient in (witness, *witnesses):
+            self._confirm(patient, lambda matched: not any(matched))
         yield Finding(
-            "gap", self.table.name, (), witness=self.witness(uncovered),
+            "gap", self.table.name, (), witness=witness,
             regions=tuple(view.describe(cube, uncovered) for cube in shown),
             region_total=len(cubes),
             suggestions=tuple(view.suggested_row(cube, uncovered) for cube in shown),
-            extra={"witnesses": [view.witness(cube, uncovered) for cube in shown],
+            extra={"witnesses": witnesses,
                    "capped": len(cubes) >= MAX_COUNTED_REGIONS},  # counting stopped there
         )
 
@@ -366,6 +384,10 @@ class TableAnalysis:
         rules = self.table.rules
         return (rules[other].outputs == rules[index].outputs
                 and (other < index or not self.boxes.inside(other, index)))
+
+
+def _both(first: int, second: int) -> Callable[[list[bool]], bool]:
+    return lambda matched: matched[first] and matched[second]
 
 
 def _bits(mask: int) -> Iterator[int]:

@@ -333,7 +333,9 @@ def _axes(encoder: Encoder, table: ir.IRTable, cells: list[list[int]]) -> list[A
         own = set(encoder.dimensions[table.columns[index].ref].variables())
         if not supports[index] <= own:
             candidates.discard(index)
-    read_elsewhere = bdd.support(encoder.scope).union(
+    # the domain ties the inputs a decimal fact reads (and its `if`s test) to the fact's classes
+    # (verify/classes.py): such an input is read off its column too
+    read_elsewhere = bdd.support(encoder.scope).union(encoder.linked,
         *(supports[c] for c in range(len(table.columns)) if c not in candidates))
     axes = []
     for index in sorted(candidates):

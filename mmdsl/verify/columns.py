@@ -62,6 +62,8 @@ class ColumnView:
 
     def _column(self, index: int, column: ir.IRColumn) -> list[int]:
         dimension = self.encoder.dimensions.get(column.ref)
+        if column.ref in self.encoder.decimal_classes:  # a decimal fact: its classes, as an input's
+            dimension = self.encoder.decimal_classes[column.ref].dimension
         if dimension is not None and dimension.kind != "set":  # sets: one atom per test below
             self.visible[index] = dimension
             return []

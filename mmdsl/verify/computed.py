@@ -18,12 +18,14 @@ from fractions import Fraction
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, numbers_read, parts
 from mmdsl.verify.bdd import BDD, FALSE, TRUE
+from mmdsl.verify.realise import Expr
 
 MAX_VALUES = 1_024
 """Distinct values a numeric fact (or an input it reads, or a step of its arithmetic) may take
 for the analysis to reason about it value by value."""
 
 Values = dict[Fraction, int]  # value -> the patients (a BDD) who get it
+Pieces = dict[Expr, int]  # arithmetic over decimal inputs -> the patients (a BDD) who get it
 
 
 class NotEnumerable(Exception):
@@ -83,6 +85,7 @@ class ComputedValues:
         self.condition = condition
         self.equals = equals
         self._values: dict[str, Values] = {}
+        self._pieces: dict[str, Pieces] = {}
 
     def values(self, name: str) -> Values:
         if name not in self._values:
@@ -130,6 +133,59 @@ class ComputedValues:
                  for v in range(int(value_type.low), int(value_type.high) + 1)}  # type: ignore[arg-type]
         return {v: p for v, p in found.items() if p != FALSE}
 
+    # ---- pieces: a decimal number as arithmetic over its decimal inputs ----------------------------
+
+    def pieces(self, name: str) -> Pieces:
+        """A numeric fact that reads decimal inputs, as pieces: for each set of patients (an `if`
+        splits them, a whole-number input takes each value of its range) the arithmetic over the
+        decimal inputs that gives their value (verify/classes.py decides which values it takes)."""
+        if name not in self._pieces:
+            self._pieces[name] = self._pieces_of(self.computed[name].expr, TRUE)
+        return self._pieces[name]
+
+    def _pieces_of(self, expr: ir.NumExpr, within: int) -> Pieces:
+        bdd = self.bdd
+        match expr:
+            case ir.Num():
+                return {("num", Fraction(expr.text)): within}
+            case ir.Read() if expr.ref in self.computed:
+                found = {e: bdd.conjoin(p, within) for e, p in self.pieces(expr.ref).items()}
+                return {e: p for e, p in found.items() if p != FALSE}
+            case ir.Read() if self.types[expr.ref].kind == "decimal":
+                value_type = self.types[expr.ref]
+                if value_type.low is None or value_type.high is None:
+                    raise NotEnumerable(f"the decimal input `{expr.ref}`, whose range is not bounded")
+                return {("var", expr.ref): within}
+            case ir.Read():
+                return {("num", v): p for v, p in self._read(expr.ref, within).items()}
+            case ir.Neg():
+                return _pieces_merged(bdd, [{_folded("neg", e): p}
+                                            for e, p in self._pieces_of(expr.item, within).items()])
+            case ir.Pick():
+                chosen = self.condition(expr.condition)
+                then = self._pieces_of(expr.then, bdd.conjoin(within, chosen))
+                otherwise = self._pieces_of(expr.otherwise, bdd.conjoin(within, bdd.negate(chosen)))
+                return _pieces_merged(bdd, [then, otherwise])
+            case ir.Calc():
+                left = self._pieces_of(expr.left, within)
+                right = self._pieces_of(expr.right, within)
+                if len(left) * len(right) > MAX_VALUES * 16:
+                    raise NotEnumerable(f"arithmetic over {len(left) * len(right):,} pairs of pieces")
+                combined: list[Pieces] = []
+                for a, pa in left.items():
+                    for b, pb in right.items():
+                        both = bdd.conjoin(pa, pb)
+                        if both == FALSE:
+                            continue
+                        if expr.op == "**" and b[0] != "num":
+                            raise NotEnumerable("a power whose exponent is not a whole number")
+                        if (expr.op == "/" and b == ("num", 0)) or (
+                                expr.op == "**" and a == ("num", 0) and b[1] < 0):
+                            raise NotEnumerable("a division by a value that can be zero")
+                        combined.append({_folded(expr.op, a, b): both})
+                return _pieces_merged(bdd, combined)
+        raise TypeError(f"unknown number {expr!r}")
+
     def _calc(self, expr: ir.Calc, within: int) -> Values:
         bdd = self.bdd
         left = self._of(expr.left, within)
@@ -146,6 +202,28 @@ class ComputedValues:
                     raise NotEnumerable("a division by a value that can be zero")
                 pieces.append({_apply(expr.op, a, b): both})
         return _merged(bdd, pieces)
+
+
+def _folded(op: str, *items: Expr) -> Expr:
+    """The arithmetic of `op` over `items`, computed when every item is a number."""
+    if all(item[0] == "num" for item in items):
+        values = [item[1] for item in items]
+        if op == "neg":
+            return ("num", -values[0])
+        if not (op == "/" and values[1] == 0) and not (op == "**" and values[0] == 0 and values[1] < 0):
+            return ("num", _apply(op, values[0], values[1]))
+    return (op, *items)
+
+
+def _pieces_merged(bdd: BDD, found: list[Pieces]) -> Pieces:
+    merged: Pieces = {}
+    for piece in found:
+        for expr, patients in piece.items():
+            if patients != FALSE:
+                merged[expr] = bdd.disjoin(merged.get(expr, FALSE), patients)
+    if len(merged) > MAX_VALUES:
+        raise NotEnumerable(f"a number made of more than {MAX_VALUES:,} pieces of arithmetic")
+    return merged
 
 
 def _apply(op: str, a: Fraction, b: Fraction) -> Fraction:

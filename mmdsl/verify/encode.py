@@ -21,6 +21,7 @@ from typing import Any
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, parts, refs_read
 from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
+from mmdsl.verify.classes import FactClasses, decimal_facts, relation
 from mmdsl.verify.computed import ComputedValues, NotEnumerable, enumerated_inputs, passes
 from mmdsl.verify.time import abstract_time
 
@@ -73,6 +74,7 @@ class Encoder:
     """Encodes the conditions of one guideline; shares one BDD manager across all its tables."""
 
     def __init__(self, guideline: ir.IRGuideline) -> None:
+        self.original = guideline  # as the interpreter reads it, to check witnesses
         # dates become one enumeration per group of durations (verify/time.py, exact)
         guideline, self.time = abstract_time(guideline)
         self.guideline = guideline
@@ -82,6 +84,7 @@ class Encoder:
         self.owner: dict[int, Dimension] = {}
         constants = _numeric_constants(guideline)
         self._add_dimensions(constants)
+        self.decimal_classes, self._refused_facts = self._add_decimal_facts()
         self.orders = self._orders()
         includes = self.bdd.all_of([c for d in self.dimensions.values() for c in self._includes(d)])
         self.domain = self.bdd.all_of([self.orders, includes, self._exactly_one_members()])
@@ -99,6 +102,9 @@ class Encoder:
         self.computed = ComputedValues(
             self.bdd, guideline, self.condition,
             lambda ref, value: self._compare(self.dimensions[ref], "==", float(value)))
+        self.certain = TRUE  # the domain less the combinations of classes no witness reaches
+        self.linked: set[int] = set()  # input variables the decimal facts' classes depend on
+        self._relate_decimal_facts()
         scope = guideline.scope
         # patients in an impossible combination are no patients: they count as outside the scope
         # (so that no input they read becomes an axis of verify/boxes.py, whose exactness needs it)
@@ -107,6 +113,32 @@ class Encoder:
         self.scope = self.bdd.conjoin(self.condition(scope.condition) if scope else TRUE, possible)
         self.in_scope = self.bdd.conjoin(self.domain, self.scope)
         self.fixed_by_scope = self._fixed_by_scope()
+
+    def _add_decimal_facts(self) -> tuple[dict[str, FactClasses], dict[str, str]]:
+        """Variables for the classes of each decimal fact (verify/classes.py), after the inputs'."""
+        found, refused = decimal_facts(self.guideline)
+        computed = {c.name: c for c in self.guideline.computed}
+        constants = _fact_constants(self.guideline, set(found))
+        classes = {}
+        for name, inputs in found.items():
+            fact = computed[name]
+            dimension = Dimension(ir.IRInput(name, fact.type, True, None, None, fact.description))
+            for key in sorted(k for k in constants.get(name, set()) if _inside_bounds(k, fact.type)):
+                dimension.thresholds.append((key, self._new_variable(dimension)))
+            classes[name] = FactClasses(name, dimension, inputs)
+        return classes, refused
+
+    def _relate_decimal_facts(self) -> None:
+        """The domain says which classes of each decimal fact each patient can be in."""
+        for fact in self.decimal_classes.values():
+            try:
+                may, sure = relation(self, fact)
+            except NotEnumerable as refused:
+                self._refused_facts[fact.name] = refused.why
+                continue
+            self.domain = self.bdd.conjoin(self.domain, may)
+            self.certain = self.bdd.conjoin(self.certain, sure)
+            self.linked |= self.bdd.support(may)
 
     def _fixed_by_scope(self) -> dict[int, bool]:
         """Variables that the scope and the domain fix (every in-scope patient has the same value)."""
@@ -186,9 +218,10 @@ class Encoder:
                                 for d in self.dimensions.values() if d.kind in ("enum", "text")])
 
     def _orders(self) -> int:
-        """Thresholds in order: x >= 4 implies x >= 2."""
+        """Thresholds in order: x >= 4 implies x >= 2 (of inputs and of decimal facts' classes)."""
+        dimensions = [*self.dimensions.values(), *(f.dimension for f in self.decimal_classes.values())]
         return self.bdd.all_of([self.bdd.chain([v for _, v in dimension.thresholds])
-                                for dimension in self.dimensions.values()])
+                                for dimension in dimensions])
 
     def _exactly_one(self, variables: list[int]) -> int:
         bdd = self.bdd
@@ -260,6 +293,10 @@ class Encoder:
     def _computed_test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
         """A test on a numeric fact: the patients of the values that pass it (verify/computed.py)."""
         assert isinstance(cond, ir.Compare | ir.OneOf)
+        if cond.ref in self._refused_facts:
+            raise Unverifiable(cond.ref, f"a computed number over {self._refused_facts[cond.ref]}")
+        if cond.ref in self.decimal_classes:
+            return self._input_test(self.decimal_classes[cond.ref].dimension, cond)
         try:
             return self.computed.test(cond.ref, lambda value: passes(cond, value))
         except NotEnumerable as refused:
@@ -426,6 +463,8 @@ class Encoder:
         if fact is not None:
             return self._yes_no_cell(self.fact(fact.name), region)
         dimension = self.dimensions.get(column.ref)
+        if column.ref in self.decimal_classes:
+            dimension = self.decimal_classes[column.ref].dimension
         if dimension is None:
             return "-"
         if dimension.flag is not None:
@@ -555,6 +594,18 @@ def _numeric_constants(guideline: ir.IRGuideline) -> dict[str, set[tuple[float, 
     for ref, values in enumerated_inputs(guideline).items():  # each value of a number's operand
         found.setdefault(ref, set()).update(threshold_key(types[ref], op, float(v))
                                             for v in values for op in (">=", ">"))
+    return found
+
+
+def _fact_constants(guideline: ir.IRGuideline, names: set[str]) -> dict[str, set[tuple[float, bool]]]:
+    """The thresholds of the tests on decimal facts: the bounds of their classes."""
+    found: dict[str, set[tuple[float, bool]]] = {}
+    decimal = ir.IRType("decimal")
+    for cond in _all_conditions(guideline):
+        ref = getattr(cond, "ref", "")
+        if ref in names:
+            for op, value in _comparisons(cond):
+                found.setdefault(ref, set()).add(threshold_key(decimal, op, value))
     return found
 
 

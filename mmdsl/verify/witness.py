@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
+from mmdsl import interpreter
 from mmdsl.ir import model as ir
+from mmdsl.ir.walk import evaluation_order
+from mmdsl.runtime.inputs import input_fields
+from mmdsl.runtime.numbers import Exact
+from mmdsl.runtime.prelude import validate_facts
 from mmdsl.verify.bdd import FALSE
-from mmdsl.verify.encode import OTHER_TEXT, Dimension, Encoder
+from mmdsl.verify.classes import realised_inputs
+from mmdsl.verify.encode import OTHER_TEXT, Dimension, Encoder, Unverifiable
 
 NEAREST_TRIED = 6  # atoms tried per number, nearest to the typical value first
 
@@ -16,6 +23,13 @@ def typical_patient(encoder: Encoder, function: int) -> dict[str, ir.JsonValue]:
     function allows, like those of the guideline's own worked examples: a reviewer reads
     "prior_lines 3" more easily than the smallest value of every range."""
     bdd = encoder.bdd
+    if encoder.decimal_classes:  # a witness only where a point reaches the classes it says
+        certain = bdd.conjoin(function, encoder.certain)
+        if certain == FALSE:
+            undecided = next(f.name for f in encoder.decimal_classes.values() if f.unknown)
+            raise Unverifiable(undecided, "a computed number for which the analysis could not "
+                               "decide, within its budget, which values some patients give it")
+        function = certain
     typical: dict[str, ir.JsonValue] = {}
     for dimension, value in _typical_numbers(encoder):
         for atom, nearest in _atoms_nearest(dimension, value, NEAREST_TRIED):
@@ -27,7 +41,9 @@ def typical_patient(encoder: Encoder, function: int) -> dict[str, ir.JsonValue]:
                 break
     assignment = bdd.one_assignment(function)
     assert assignment is not None
-    return {**witness_facts(encoder, assignment), **typical}
+    realised = {n for f in encoder.decimal_classes.values() for n in f.inputs}
+    return {**witness_facts(encoder, assignment),
+            **{n: v for n, v in typical.items() if n not in realised}}
 
 
 _TYPICAL: weakref.WeakKeyDictionary[Encoder, list[tuple[Dimension, float]]] = weakref.WeakKeyDictionary()
@@ -79,7 +95,37 @@ def witness_facts(encoder: Encoder, assignment: dict[int, bool]) -> dict[str, ir
     function that includes the domain, so every completion of it satisfies the domain.
     """
     facts = {name: _value(d, assignment) for name, d in encoder.dimensions.items()}
+    if encoder.decimal_classes:
+        realised = realised_inputs(encoder, assignment)
+        if realised is None:
+            undecided = next(iter(encoder.decimal_classes))
+            raise Unverifiable(undecided, "a computed number for which the analysis found no "
+                               "patient with the values it needs")
+        facts.update({name: float(value) for name, value in realised.items()})
     return encoder.time.concrete(facts)  # the dates behind each duration
+
+
+def matching_rules(guideline: ir.IRGuideline, table: ir.IRTable,
+                   facts: dict[str, ir.JsonValue]) -> list[bool] | None:
+    """Which rules of a table the reference interpreter finds a patient matches (None: the
+    patient is outside the scope): a finding's witness is checked with it."""
+    values: dict[str, Any] = validate_facts(facts, input_fields(guideline.inputs))
+    for name, fact in evaluation_order(guideline):
+        if isinstance(fact, ir.IRComputed):
+            values[name] = Exact(interpreter.compute(fact.expr, values))
+        else:
+            values[name] = interpreter.holds(fact.condition, values)
+    if guideline.scope is not None and not interpreter.holds(guideline.scope.condition, values):
+        return None
+    if any(interpreter.holds(i.condition, values) for i in guideline.impossible):
+        return None
+    for earlier in guideline.tables:  # the results a table's cells may read
+        if earlier.name == table.name:
+            break
+        outcomes = interpreter.Outcomes()
+        outcomes.add(earlier, interpreter.judge(earlier, values), [])
+        interpreter.publish(earlier, outcomes.results[earlier.name], values)
+    return [all(interpreter.holds(t, values) for t in rule.tests) for rule in table.rules]
 
 
 def _value(dimension: Dimension, assignment: dict[int, bool]) -> ir.JsonValue:

@@ -24,6 +24,7 @@ from mmdsl.syntax import ast
 from mmdsl.syntax.parser import parse_module
 from mmdsl.verify.report import verify_guideline
 from tests.backend.support import load_module, write_module
+from tests.computed.brute import cells_truth
 
 HEAD = 'guideline g "computed numbers"\n'
 SCORE_LINE = ('fact score "CHA2DS2-VASc score" = (if heart_failure then 1 else 0) + '
@@ -331,19 +332,9 @@ table t "t"
     return text, cells
 
 
-def brute_force(cells: list[tuple[str, str]]) -> tuple[bool, bool]:
-    """Whether some patient matches no rule, and whether some rule matches nobody."""
-    import operator
-    ops = {">=": operator.ge, "<=": operator.le, "<": operator.lt, ">": operator.gt,
-           "=": operator.eq, "!=": operator.ne}
-    matched_any: list[bool] = [False] * len(cells)
-    gap = False
-    for a, b, n in itertools.product([True, False], [True, False], range(4)):
-        s = (2 if a else 0) + (n if b else 0) - (1 if n == 3 else 0)
-        hits = [ops[op](s, int(value)) for op, value in cells]
-        gap |= not any(hits)
-        matched_any = [m or h for m, h in zip(matched_any, hits, strict=True)]
-    return gap, not all(matched_any)
+def values_of_s() -> list[int]:
+    return [(2 if a else 0) + (n if b else 0) - (1 if n == 3 else 0)
+            for a, b, n in itertools.product([True, False], [True, False], range(4))]
 
 
 def test_the_verifier_is_exact_on_scores_against_brute_force() -> None:
@@ -355,9 +346,9 @@ def test_the_verifier_is_exact_on_scores_against_brute_force() -> None:
         table = verify_guideline(compilation.guideline).tables[0]
         by_name = {a.name: a for a in table.analyses}
         assert table.fully_verified, text
-        gap, dead = brute_force(cells)
-        assert (by_name["gaps"].status == "found") == gap, text
-        assert (by_name["dead_rules"].status == "found") == dead, text
+        truth = cells_truth(cells, values_of_s())
+        assert (by_name["gaps"].status == "found") == truth.gap, text
+        assert (by_name["dead_rules"].status == "found") == bool(truth.dead), text
 
 
 def test_a_gap_witness_is_a_real_patient_with_no_rule() -> None:
@@ -378,7 +369,7 @@ table t "t"
 
 
 @pytest.mark.parametrize(("declaration", "why"), [
-    ('input n: decimal 0.0..3.0 "n"', "the decimal input `n`"),
+    ('input n: decimal "n"', "the decimal input `n`, whose range is not bounded"),
     ('input n: integer 0..5000 "n"', "more than 1,024 values"),
     ('input n: integer "n"', "whose range is not bounded"),
 ])
@@ -439,15 +430,24 @@ table refer "Referral"
 
 
 @pytest.mark.parametrize("scope", ["", " and bmi > 10.0"])
-def test_a_fact_or_scope_over_a_decimal_number_is_not_checked_never_an_internal_error(
-        scope: str) -> None:
+def test_a_fact_or_scope_over_a_decimal_number_is_verified_by_classes(scope: str) -> None:
     from mmdsl.verify.coverage import fallback_coverage
 
     compilation = compiled(BMI_FACT.format(scope=scope), verify=True)
-    assert [d.code for d in compilation.diagnostics] == ["MD606"]
-    assert "`bmi`" in compilation.diagnostics[0].message
-    assert not compilation.verification.tables[0].fully_verified
+    assert [d.code for d in compilation.diagnostics] == []
+    assert compilation.verification.tables[0].fully_verified
     fallback_coverage(compilation.guideline)  # the review document's analysis: no exception
+
+
+@pytest.mark.parametrize("scope", ["", " and bmi > 10.0"])
+def test_a_gap_behind_a_fact_over_a_decimal_number_has_a_checked_witness(scope: str) -> None:
+    text = BMI_FACT.format(scope=scope).replace("  | -     || no    |\n", "")
+    compilation = compiled(text, verify=True)
+    [gap] = [d for d in compilation.diagnostics if d.code == "MD603"]
+    assert [d.code for d in compilation.diagnostics] == ["MD603"]
+    witness = json.loads(gap.help.split("for example the patient ")[1])  # type: ignore[union-attr]
+    bmi = Fraction(repr(witness["weight_kg"])) / Fraction(repr(witness["height_m"])) ** 2
+    assert bmi < 30 and witness["age"] >= 18 and (not scope or bmi > 10)
 
 
 def test_mmdsl_diff_compares_two_formulas_of_a_score() -> None:

@@ -1,0 +1,88 @@
+"""Brute force for the verifier's exactness tests: what every patient of a small domain gets.
+
+`cells_truth` takes the values a computed number takes (one per patient) and the cells of a
+one-column table over it; `table_truth` runs the reference interpreter's arithmetic and
+conditions on each patient of a list, for any table. Both answer what the verifier must find:
+whether some patient matches no rule, which rules match nobody, which pairs of rules some
+patient matches both.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from mmdsl import interpreter
+from mmdsl.ir import model as ir
+from mmdsl.ir.walk import evaluation_order
+from mmdsl.runtime.inputs import input_fields
+from mmdsl.runtime.numbers import Exact
+from mmdsl.runtime.prelude import validate_facts
+
+OPS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge, "<=": operator.le, "<": operator.lt, ">": operator.gt,
+    "=": operator.eq, "!=": operator.ne,
+}
+
+
+@dataclass
+class Truth:
+    gap: bool = False  # some patient in scope matches no rule
+    dead: set[int] = field(default_factory=set)  # rules no patient matches
+    overlaps: set[tuple[int, int]] = field(default_factory=set)  # pairs some patient matches
+
+    @property
+    def groups(self) -> set[frozenset[int]]:
+        """The overlapping pairs as connected groups of rules (as the verifier reports them)."""
+        groups: list[set[int]] = []
+        for pair in sorted(self.overlaps):
+            joined = [g for g in groups if g & set(pair)]
+            merged = set(pair).union(*joined)
+            groups = [g for g in groups if g not in joined] + [merged]
+        return {frozenset(g) for g in groups}
+
+
+def truth_of(matches: Iterable[list[bool]], rules: int) -> Truth:
+    """What the verifier must find, from the rules each patient matches."""
+    found = Truth(dead=set(range(rules)))
+    for hits in matches:
+        found.gap |= not any(hits)
+        found.dead -= {i for i, hit in enumerate(hits) if hit}
+        matched = [i for i, hit in enumerate(hits) if hit]
+        found.overlaps |= set(itertools.combinations(matched, 2))
+    return found
+
+
+def cells_truth(cells: list[tuple[str, str]], values: Iterable[Fraction | int]) -> Truth:
+    """A table of one column of cells `op value` over a number, given its value for each patient."""
+    return truth_of(([OPS[op](value, Fraction(text)) for op, text in cells] for value in values),
+                    len(cells))
+
+
+def table_truth(guideline: ir.IRGuideline, table: str, patients: Iterable[dict[str, Any]]) -> Truth:
+    """A table of a guideline over every patient given (patients outside the scope are left out),
+    by the reference interpreter's arithmetic and conditions."""
+    [chosen] = [t for t in guideline.tables if t.name == table]
+    fields = input_fields(guideline.inputs)
+
+    def matches() -> Iterable[list[bool]]:
+        for facts in patients:
+            values = validate_facts(facts, fields)
+            for name, fact in evaluation_order(guideline):
+                if isinstance(fact, ir.IRComputed):
+                    values[name] = Exact(interpreter.compute(fact.expr, values))
+                else:
+                    values[name] = interpreter.holds(fact.condition, values)
+            if guideline.scope is None or interpreter.holds(guideline.scope.condition, values):
+                yield [all(interpreter.holds(t, values) for t in rule.tests) for rule in chosen.rules]
+    return truth_of(matches(), len(chosen.rules))
+
+
+def grid(low: str, high: str, step: str) -> list[float]:
+    """Every decimal from low to high in steps (as JSON gives them: floats)."""
+    first, last, size = Fraction(low), Fraction(high), Fraction(step)
+    return [float(first + i * size) for i in range(int((last - first) / size) + 1)]
