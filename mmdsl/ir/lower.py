@@ -289,6 +289,9 @@ def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
     ref, value_type = subject.key, subject.type
     if isinstance(value_type, DurationT) and isinstance(test, ast.CompareTest | ast.RangeTest):
         return _elapsed(ref, value_type, test)
+    if isinstance(value_type, DateT) and isinstance(test, ast.CompareTest | ast.RangeTest
+                                                     | ast.ValueTest):
+        return _on_day(ref, test)
     match test:
         case ast.AnyTest():
             return ir.Always()
@@ -327,6 +330,20 @@ def _elapsed(ref: str, interval: DurationT, test: ast.CompareTest | ast.RangeTes
         return compare("==" if test.op == "=" else test.op, test.value)
     return ir.AllOf((compare(">=" if test.low_closed else ">", test.low),
                      compare("<=" if test.high_closed else "<", test.high)))
+
+
+def _on_day(ref: str, test: ast.CompareTest | ast.RangeTest | ast.ValueTest) -> ir.Cond:
+    """`>= 2019-09-01`, `2019-01-01..2019-12-31`, `2020-07-01`: a date against fixed days."""
+    def day(value: ast.Value | ast.DurationValue) -> str:
+        if not isinstance(value, ast.DateValue):
+            raise LoweringError(f"a date compared with {value!r}")
+        return value.text
+    if isinstance(test, ast.ValueTest):
+        return ir.OnDay(ref, "==", day(test.value))
+    if isinstance(test, ast.CompareTest):
+        return ir.OnDay(ref, "==" if test.op == "=" else test.op, day(test.value))
+    return ir.AllOf((ir.OnDay(ref, ">=" if test.low_closed else ">", day(test.low)),
+                     ir.OnDay(ref, "<=" if test.high_closed else "<", day(test.high))))
 
 
 def _any_of(items: list[ir.Cond]) -> ir.Cond:

@@ -109,7 +109,19 @@ class Elapsed:
     written: str  # the amount as the author wrote it: `6 weeks`
 
 
-Cond: TypeAlias = Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | AnyOf | Elapsed
+@dataclass(frozen=True, slots=True)
+class OnDay:
+    """A date input against a fixed calendar day (`>= 2019-09-01`): dates compare in calendar
+    order, as their day numbers (mmdsl/ir/days.py)."""
+
+    ref: str  # a date input
+    op: Literal["<", "<=", ">", ">=", "==", "!="]
+    day: str  # the day, written year-month-day: "2019-09-01"
+
+
+Cond: TypeAlias = (
+    Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | AnyOf | Elapsed | OnDay
+)
 
 # ---- facts, scope, tables --------------------------------------------------------------------------
 

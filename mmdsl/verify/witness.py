@@ -6,6 +6,7 @@ import weakref
 
 from mmdsl.ir import model as ir
 from mmdsl.verify.bdd import FALSE
+from mmdsl.verify.days import day_cell, is_day
 from mmdsl.verify.encode import OTHER_TEXT, Dimension, Encoder
 
 NEAREST_TRIED = 6  # atoms tried per number, nearest to the typical value first
@@ -177,6 +178,10 @@ def _describe_interval(name: str, dimension: Dimension, cube: dict[int, bool]) -
     if not lower and not upper:
         return ""
     value_type = dimension.input.type
+    if is_day(value_type):  # a date, read as its day number (verify/days.py)
+        days = day_cell(int(max(lower)[0]) if lower else None,
+                        int(min(upper)[0]) - 1 if upper else None)
+        return f"{name} {days}"
     if value_type.kind == "integer":
         low = int(max(lower)[0]) if lower else value_type.low
         high = int(min(upper)[0]) - 1 if upper else value_type.high
