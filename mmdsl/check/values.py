@@ -396,8 +396,14 @@ def _unit_after_number(context: CheckContext, value: ast.DurationValue, value_ty
                    help_text, {"start": number_end, "end": value.unit.span.end, "text": ""})
 
 
-def _duration_value(context: CheckContext, value: ast.NumberValue | ast.DurationValue,
+def _duration_value(context: CheckContext,
+                    value: ast.NumberValue | ast.DurationValue | ast.DateValue,
                     subject: str) -> Iterator[Problem]:
+    if isinstance(value, ast.DateValue):
+        yield Problem("type", value.span, f"`{value.text}` is a day, but {subject} is a duration",
+                      "test the date itself against the day, or write an amount of time, such "
+                      "as `6 weeks`")
+        return
     if isinstance(value, ast.NumberValue):
         written = context.written(value.span)
         yield Problem("type", value.span, f"`{written}` is a number, but {subject} is a duration",

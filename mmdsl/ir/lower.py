@@ -318,7 +318,7 @@ def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
 
 def _elapsed(ref: str, interval: DurationT, test: ast.CompareTest | ast.RangeTest) -> ir.Cond:
     """`< 60 days`, `6 weeks..3 months`: comparisons of the time between the interval's dates."""
-    def compare(op: str, value: ast.NumberValue | ast.DurationValue) -> ir.Elapsed:
+    def compare(op: str, value: ast.NumberValue | ast.DurationValue | ast.DateValue) -> ir.Elapsed:
         if not isinstance(value, ast.DurationValue):
             raise LoweringError(f"a duration compared with {value!r}")
         unit = value.unit.text
@@ -350,9 +350,12 @@ def _any_of(items: list[ir.Cond]) -> ir.Cond:
     return items[0] if len(items) == 1 else ir.AnyOf(tuple(items))
 
 
-def _number(value: ast.NumberValue | ast.DurationValue, value_type: ValueType) -> int | float:
+def _number(value: ast.NumberValue | ast.DurationValue | ast.DateValue,
+            value_type: ValueType) -> int | float:
     if isinstance(value, ast.DurationValue):
         raise LoweringError(f"a unit after a number outside a duration: {value!r}")
+    if isinstance(value, ast.DateValue):
+        raise LoweringError(f"a calendar day outside a date: {value!r}")
     if isinstance(value_type, NumberT) and value_type.kind == "decimal":
         return float(value.value)
     if isinstance(value.value, Decimal) and value.value != int(value.value):

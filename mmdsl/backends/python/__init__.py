@@ -85,6 +85,7 @@ class ModuleView:
     explainers: tuple[str, ...]  # the functions the WHY_NOT_<n> constants list
     table_list: str
     calendar: str = ""  # the calendar functions, pasted when the guideline has durations
+    dates: bool = False  # whether an input is a date (its reader `date_value` is pasted)
     intervals: str = ""  # INTERVALS: each duration's name, start and end
     evaluation_date: str = ""  # the repr of the evaluation date's input, if declared
     numbers: str = ""  # runtime/numbers.py, pasted when the guideline has a numeric fact
@@ -218,6 +219,7 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
         table_list=render(_tuple(Text(f"({t.constant_name}, {t.function}, {t.why_not_name})")
                                  for t in tables), 0, f"TABLES: {TABLES_TYPE} = "),
         **_time_parts(guideline),
+        dates=any(i.type.kind == "date" for i in guideline.inputs),
         **_number_parts(guideline),
     )
 
