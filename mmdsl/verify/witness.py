@@ -93,6 +93,8 @@ def _value(dimension: Dimension, assignment: dict[int, bool]) -> ir.JsonValue:
         chosen = next((m for m, v in dimension.members.items() if assignment.get(v, False)),
                       next(iter(dimension.members)))
         return _unused_text(dimension) if chosen == OTHER_TEXT else chosen
+    if kind == "date":  # a date no condition reads: any day will do
+        return "2000-01-01"
     return _number(dimension, assignment)
 
 
