@@ -1,7 +1,8 @@
 """The IR: plain values only (strings, numbers, tuples), no syntax and no spans but line numbers.
 
 Values at run time: yes/no is bool, integer is int, decimal is float, text and enumeration
-members are str, a set is a frozenset of str. A value that a table did not produce is None.
+members are str, a set is a frozenset of str, a date is a datetime.date. A value that a table
+did not produce is None.
 """
 
 from __future__ import annotations
