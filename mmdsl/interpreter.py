@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from mmdsl.ir import model as ir
 from mmdsl.ir import why_not
+from mmdsl.ir.days import day_number
 from mmdsl.ir.walk import evaluation_order
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.numbers import Exact, exact, shown_number
@@ -151,6 +152,9 @@ def holds(condition: ir.Cond, values: Values) -> bool:
             return any(holds(item, values) for item in items)
         case ir.Elapsed():
             return elapsed(condition, values)
+        case ir.OnDay(ref=ref, op=op, day=day):
+            return values[ref] is not None and COMPARISONS[op](values[ref].toordinal(),
+                                                               day_number(day))
     raise TypeError(f"not a condition: {condition!r}")
 
 

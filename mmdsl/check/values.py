@@ -43,7 +43,7 @@ CELL_CODES: dict[ProblemKind, CodeName] = {
 # ... and of the problems only a test written with a unit, or a date, can have.
 TIME_CODES: dict[ProblemKind, CodeName] = {
     "unit": "unit-after-number", "time-unit": "unknown-duration-unit",
-    "date": "date-tested-directly",
+    "date": "date-tested-directly", "invalid-date": "invalid-date",
 }
 TEST_CODES: dict[ProblemKind, CodeName] = {**CELL_CODES, **TIME_CODES}
 
@@ -218,8 +218,12 @@ def test_problems(context: CheckContext, test: ast.Test, value_type: ValueType,
     """Every problem of a test (and the tests inside it) against the type of its subject."""
     if isinstance(test, ast.UnknownTest):  # any type may be unknown (check/unknown.py: MD320)
         return
-    if isinstance(value_type, DateT) and not _any_or_unknown(test):
-        yield _date_tested(test, subject)
+    if isinstance(value_type, DateT):
+        yield from _day_problems(context, test, subject)
+        return
+    if _has_day(test):
+        yield _mismatch(context, test.span, "a test on calendar days", value_type, subject,
+                        context.written(test.span) if isinstance(test, ast.CompareTest) else None)
         return
     match test:
         case ast.NotTest() | ast.OneOfTest():
@@ -238,13 +242,6 @@ def test_problems(context: CheckContext, test: ast.Test, value_type: ValueType,
             yield from _has(context, test, value_type, subject)
         case ast.QuantifiedTest():
             yield from _quantified(context, test, value_type, subject)
-
-
-def _any_or_unknown(test: ast.Test) -> bool:
-    """`-`, `unknown`, `not unknown`: tests that read no value (allowed on a date)."""
-    if isinstance(test, ast.NotTest | ast.OneOfTest):
-        return all(_any_or_unknown(inner) for inner in test.tests)
-    return isinstance(test, ast.AnyTest | ast.UnknownTest)
 
 
 def _numbers(context: CheckContext, test: ast.Test, values: tuple[ast.NumberValue, ...],
@@ -325,9 +322,49 @@ def _about_time(test: ast.CompareTest | ast.RangeTest, value_type: ValueType) ->
 
 def _date_tested(test: ast.Test, subject: str) -> Problem:
     name = subject.strip("`")
-    return Problem("date", test.span, f"{subject} is a date, which a cell cannot test by itself",
-                   f"declare the time since it as a fact, `fact since_{name} = time from {name} "
-                   "to evaluation_date`, and test that: `< 60 days`, `>= 18 years`")
+    return Problem("date", test.span, f"{subject} is a date, tested here with something other "
+                   "than a calendar day",
+                   f"test it against a day written year-month-day (`>= 2019-09-01`), or declare "
+                   f"the time since it as a fact, `fact since_{name} = time from {name} to "
+                   "evaluation_date`, and test that: `< 60 days`, `>= 18 years`")
+
+
+def _has_day(test: ast.Test) -> bool:
+    """A comparison or a range with a calendar day (`>= 2019-09-01`)."""
+    if isinstance(test, ast.CompareTest):
+        return isinstance(test.value, ast.DateValue)
+    return isinstance(test, ast.RangeTest) and (
+        isinstance(test.low, ast.DateValue) or isinstance(test.high, ast.DateValue))
+
+
+def _day_problems(context: CheckContext, test: ast.Test, subject: str) -> Iterator[Problem]:
+    """A date against fixed calendar days: `>= 2019-09-01`, `2019-01-01..2019-12-31`,
+    `2020-07-01`, `not < 2019-01-01`; each day must exist, a range must hold a day."""
+    match test:
+        case ast.AnyTest() | ast.UnknownTest():  # `unknown`, `not unknown`: MD320's to check
+            return
+        case ast.NotTest() | ast.OneOfTest():
+            for inner in test.tests:
+                yield from _day_problems(context, inner, subject)
+            return
+        case ast.CompareTest() if isinstance(test.value, ast.DateValue):
+            yield from date_problems(test.value)
+            return
+        case ast.ValueTest() if isinstance(test.value, ast.DateValue):
+            yield from date_problems(test.value)
+            return
+        case ast.RangeTest() if isinstance(test.low, ast.DateValue) and isinstance(
+                test.high, ast.DateValue):
+            problems = [*date_problems(test.low), *date_problems(test.high)]
+            yield from problems
+            low, high = parse_date(test.low.text), parse_date(test.high.text)
+            if not problems and low is not None and high is not None and range_is_empty(
+                    low.toordinal(), high.toordinal(), test.low_closed, test.high_closed):
+                yield Problem("empty-range", test.span, f"the range `{context.written(test.span)}` "
+                              "contains no day", "write the earlier day first, and include at "
+                              "least one day")
+            return
+    yield _date_tested(test, subject)
 
 
 def duration_problems(context: CheckContext, test: ast.CompareTest | ast.RangeTest,
@@ -361,8 +398,14 @@ def _unit_after_number(context: CheckContext, value: ast.DurationValue, value_ty
                    help_text, {"start": number_end, "end": value.unit.span.end, "text": ""})
 
 
-def _duration_value(context: CheckContext, value: ast.NumberValue | ast.DurationValue,
+def _duration_value(context: CheckContext,
+                    value: ast.NumberValue | ast.DurationValue | ast.DateValue,
                     subject: str) -> Iterator[Problem]:
+    if isinstance(value, ast.DateValue):
+        yield Problem("type", value.span, f"`{value.text}` is a day, but {subject} is a duration",
+                      "test the date itself against the day, or write an amount of time, such "
+                      "as `6 weeks`")
+        return
     if isinstance(value, ast.NumberValue):
         written = context.written(value.span)
         yield Problem("type", value.span, f"`{written}` is a number, but {subject} is a duration",

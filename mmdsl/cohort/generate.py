@@ -47,6 +47,8 @@ def named_values(guideline: ir.IRGuideline) -> dict[str, list[ir.Scalar]]:
             elif isinstance(part, ir.Elapsed):  # the start date: the length tested, in days
                 found.setdefault(part.start, []).append(
                     part.amount * (31 if part.unit == "months" else 1))
+            elif isinstance(part, ir.OnDay):  # a fixed day, written year-month-day
+                found.setdefault(part.ref, []).append(part.day)
     return found
 
 
@@ -96,10 +98,15 @@ class InputModel:
     def _date(self, rng: random.Random) -> str:
         """An end date within a year; a start date before it by up to a little more than the
         longest duration tested from it (`named` holds those lengths in days), so that every
-        threshold is crossed both ways."""
-        if not self.named:
+        threshold is crossed both ways. A date tested against fixed days (`named` holds them,
+        written year-month-day) falls near one of them half of the time."""
+        days = [date.fromisoformat(v) for v in self.named if isinstance(v, str)]
+        lengths = [v for v in self.named if isinstance(v, int | float)]
+        if days and (not lengths or rng.random() < 0.5):
+            return (rng.choice(days) + timedelta(days=rng.randrange(-45, 46))).isoformat()
+        if not lengths:
             return (DATE_WINDOW + timedelta(days=rng.randrange(366))).isoformat()
-        longest = max(int(v) for v in self.named if isinstance(v, int | float))
+        longest = max(int(v) for v in lengths)
         back = rng.randrange(-30, int(longest * 1.3) + 60)
         return (DATE_WINDOW + timedelta(days=183 - back)).isoformat()
 

@@ -187,20 +187,24 @@ _ENTRIES = [
          "guessing how long the threshold is.",
          "| < 6 wekks || resume |", "Write the amount with `days`, `weeks`, `months` or `years` "
          "(singular or plural): `< 6 weeks`."),
-    Code("MD311", "date-tested-directly", E, "a date input is tested in a cell or a condition",
-         "A rule about time is about the time between two dates (since the last dose, an age); "
-         "a date alone says nothing until it is compared with the day of the decision.",
+    Code("MD311", "date-tested-directly", E,
+         "a date input is tested with something other than a fixed calendar day",
+         "A date is tested against fixed days (`>= 2019-09-01`, `2019-01-01..2019-12-31`); a rule "
+         "about the time since a date (since the last dose, an age) is about the time between two "
+         "dates, and `< 60 days` on a date alone would not say from which day to count.",
          "| last_dose || resume |\n| < 60 days || no |", "Declare the duration as a fact, "
          "`fact since_last_dose = time from last_dose to evaluation_date`, and test it: "
-         "`| since_last_dose || resume |`."),
+         "`| since_last_dose || resume |`; or test the date against a day written year-month-day: "
+         "`>= 2019-09-01`."),
     Code("MD312", "bad-interval", E, "a duration that is not between two date inputs",
          "`time from A to B` counts the days, months and years from one date to another; both "
          "ends must be inputs of type `date` (or `evaluation date`).",
          "fact age = time from birth_year to evaluation_date", "Name two date inputs: declare "
          "`input birth_date: date` and write `time from birth_date to evaluation_date`."),
     Code("MD313", "invalid-date", E, "a date that does not exist or is not written YYYY-MM-DD",
-         "A date such as 2024-02-30 does not exist; evaluating a worked example with it could only "
-         "fail.", "  last_dose: 2024-02-30", "Write an existing date as year-month-day: `2024-02-29`."),
+         "A date such as 2024-02-30 does not exist: a cell that compares with it (`< 2024-02-30`) "
+         "would leave the day meant unknown, and evaluating a worked example with it could only fail.",
+         "  last_dose: 2024-02-30", "Write an existing date as year-month-day: `2024-02-29`."),
     Code("MD314", "several-evaluation-dates", E, "more than one input is declared `evaluation date`",
          "The evaluation date is the day the decision is made, recorded in its provenance; a "
          "decision is made on one day.",

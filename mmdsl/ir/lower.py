@@ -356,6 +356,9 @@ def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
     ref, value_type = subject.key, subject.type
     if isinstance(value_type, DurationT) and isinstance(test, ast.CompareTest | ast.RangeTest):
         return _elapsed(ref, value_type, test)
+    if isinstance(value_type, DateT) and isinstance(test, ast.CompareTest | ast.RangeTest
+                                                     | ast.ValueTest):
+        return _on_day(ref, test)
     match test:
         case ast.AnyTest():
             return ir.Always()
@@ -382,7 +385,7 @@ def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
 
 def _elapsed(ref: str, interval: DurationT, test: ast.CompareTest | ast.RangeTest) -> ir.Cond:
     """`< 60 days`, `6 weeks..3 months`: comparisons of the time between the interval's dates."""
-    def compare(op: str, value: ast.NumberValue | ast.DurationValue) -> ir.Elapsed:
+    def compare(op: str, value: ast.NumberValue | ast.DurationValue | ast.DateValue) -> ir.Elapsed:
         if not isinstance(value, ast.DurationValue):
             raise LoweringError(f"a duration compared with {value!r}")
         unit = value.unit.text
@@ -396,13 +399,30 @@ def _elapsed(ref: str, interval: DurationT, test: ast.CompareTest | ast.RangeTes
                      compare("<=" if test.high_closed else "<", test.high)))
 
 
+def _on_day(ref: str, test: ast.CompareTest | ast.RangeTest | ast.ValueTest) -> ir.Cond:
+    """`>= 2019-09-01`, `2019-01-01..2019-12-31`, `2020-07-01`: a date against fixed days."""
+    def day(value: ast.Value | ast.DurationValue) -> str:
+        if not isinstance(value, ast.DateValue):
+            raise LoweringError(f"a date compared with {value!r}")
+        return value.text
+    if isinstance(test, ast.ValueTest):
+        return ir.OnDay(ref, "==", day(test.value))
+    if isinstance(test, ast.CompareTest):
+        return ir.OnDay(ref, "==" if test.op == "=" else test.op, day(test.value))
+    return ir.AllOf((ir.OnDay(ref, ">=" if test.low_closed else ">", day(test.low)),
+                     ir.OnDay(ref, "<=" if test.high_closed else "<", day(test.high))))
+
+
 def _any_of(items: list[ir.Cond]) -> ir.Cond:
     return items[0] if len(items) == 1 else ir.AnyOf(tuple(items))
 
 
-def _number(value: ast.NumberValue | ast.DurationValue, value_type: ValueType) -> int | float:
+def _number(value: ast.NumberValue | ast.DurationValue | ast.DateValue,
+            value_type: ValueType) -> int | float:
     if isinstance(value, ast.DurationValue):
         raise LoweringError(f"a unit after a number outside a duration: {value!r}")
+    if isinstance(value, ast.DateValue):
+        raise LoweringError(f"a calendar day outside a date: {value!r}")
     if isinstance(value_type, NumberT) and value_type.kind == "decimal":
         return float(value.value)
     if isinstance(value.value, Decimal) and value.value != int(value.value):

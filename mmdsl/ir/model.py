@@ -1,7 +1,8 @@
 """The IR: plain values only (strings, numbers, tuples), no syntax and no spans but line numbers.
 
 Values at run time: yes/no is bool, integer is int, decimal is float, text and enumeration
-members are str, a set is a frozenset of str. A value that a table did not produce is None.
+members are str, a set is a frozenset of str, a date is a datetime.date. A value that a table
+did not produce is None.
 """
 
 from __future__ import annotations
@@ -112,7 +113,19 @@ class Elapsed:
     written: str  # the amount as the author wrote it: `6 weeks`
 
 
-Cond: TypeAlias = Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | AnyOf | Elapsed
+@dataclass(frozen=True, slots=True)
+class OnDay:
+    """A date input against a fixed calendar day (`>= 2019-09-01`): dates compare in calendar
+    order, as their day numbers (mmdsl/ir/days.py)."""
+
+    ref: str  # a date input
+    op: Literal["<", "<=", ">", ">=", "==", "!="]
+    day: str  # the day, written year-month-day: "2019-09-01"
+
+
+Cond: TypeAlias = (
+    Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | AnyOf | Elapsed | OnDay
+)
 
 # ---- facts, scope, tables --------------------------------------------------------------------------
 

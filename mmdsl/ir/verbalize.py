@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from mmdsl.ir.days import day_words
 from mmdsl.ir.model import (
     AllOf,
     Always,
@@ -33,6 +34,7 @@ from mmdsl.ir.model import (
     Not,
     Num,
     NumExpr,
+    OnDay,
     OneOf,
     Pick,
     Read,
@@ -347,6 +349,8 @@ def _truth_clause(subject: str, truths: set[bool]) -> str:
 # ---- numbers, members, text and sets ----------------------------------------------------------------
 
 INVERSE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+DAY_WORDS = {"<": "before", "<=": "on or before", ">": "after", ">=": "on or after", "==": "on",
+             "!=": "not on"}  # a date against a fixed day: `is on or after 1 September 2019`
 COMPARISON_WORDS = {"<": "less than", "<=": "at most", ">": "more than", ">=": "at least",
                     "==": "", "!=": "not"}
 
@@ -363,6 +367,8 @@ def predicate(cond: Cond, value_type: IRType, words: Vocabulary, negated: bool) 
         case Elapsed(op=op, written=written):
             wording = COMPARISON_WORDS[INVERSE[op] if negated else op]
             return f"is {wording} {written}" if wording else f"is {written}"
+        case OnDay(op=op, day=day):
+            return f"is {DAY_WORDS[INVERSE[op] if negated else op]} {day_words(day)}"
         case OneOf(values=values):
             return one_of_words(values, value_type, words, negated)
         case SetTest():
@@ -414,8 +420,22 @@ def _join_predicates(parts: list[str], word: str) -> str:
     return f" {word} ".join(parts)
 
 
+def day_range_words(items: tuple[Cond, ...]) -> str | None:
+    """`from 1 January 2019 to 31 December 2019`; `on or after 1 January 2020 but before …`."""
+    low, high = items
+    assert isinstance(low, OnDay) and isinstance(high, OnDay)
+    if low.op not in (">", ">=") or high.op not in ("<", "<="):
+        return None
+    if low.op == ">=" and high.op == "<=":
+        return f"from {day_words(low.day)} to {day_words(high.day)}"
+    return (f"{DAY_WORDS[low.op]} {day_words(low.day)} but {DAY_WORDS[high.op]} "
+            f"{day_words(high.day)}")
+
+
 def range_words(items: tuple[Cond, ...]) -> str | None:
     """`from 1 to 3` for a closed range; `at least 1 but less than 3` for a half-open one."""
+    if len(items) == 2 and all(isinstance(i, OnDay) for i in items):
+        return day_range_words(items)
     if len(items) != 2 or not all(isinstance(i, Compare) for i in items):
         return None
     low, high = items
@@ -555,7 +575,7 @@ def refs_of(cond: Cond) -> set[str]:
     """The keys of the values a condition reads."""
     match cond:
         case IsSet(ref=ref) | Compare(ref=ref) | OneOf(ref=ref) | SetTest(ref=ref) \
-                | Elapsed(ref=ref):
+                | Elapsed(ref=ref) | OnDay(ref=ref):
             return {ref}
         case Not(item):
             return refs_of(item)

@@ -83,7 +83,8 @@ def parts(condition: ir.Cond) -> Iterator[ir.Cond]:
 def refs_read(condition: ir.Cond) -> Iterator[str]:
     """The refs a condition reads, in the order they appear (with repeats)."""
     match condition:
-        case ir.IsSet(ref=ref) | ir.Compare(ref=ref) | ir.OneOf(ref=ref) | ir.SetTest(ref=ref):
+        case ir.IsSet(ref=ref) | ir.Compare(ref=ref) | ir.OneOf(ref=ref) | ir.SetTest(ref=ref) \
+                | ir.OnDay(ref=ref):
             yield ref
         case ir.Elapsed(start=start, end=end):  # a duration reads its two dates
             yield start

@@ -114,14 +114,14 @@ class AnyTest:
 @dataclass(frozen=True, slots=True)
 class CompareTest:
     op: CompareOp
-    value: NumberValue | DurationValue
+    value: NumberValue | DurationValue | DateValue  # a date: a fixed calendar day (`>= 2019-09-01`)
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class RangeTest:
-    low: NumberValue | DurationValue
-    high: NumberValue | DurationValue
+    low: NumberValue | DurationValue | DateValue
+    high: NumberValue | DurationValue | DateValue
     low_closed: bool
     high_closed: bool
     span: Span

@@ -23,6 +23,7 @@ from mmdsl.ir.walk import conditions, parts, refs_read
 from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
 from mmdsl.verify.classes import FactClasses, decimal_facts, relation
 from mmdsl.verify.computed import ComputedValues, NotEnumerable, enumerated_inputs, passes
+from mmdsl.verify.days import day_cell, is_day
 from mmdsl.verify.time import abstract_time
 
 OTHER_TEXT = "\u0000other"  # the member that stands for every text value no table names
@@ -265,6 +266,10 @@ class Encoder:
                 # a duration verify/time.py could not make finite
                 raise Unverifiable(cond.ref, "a duration whose end date is another duration's "
                                    "start, which the analysis cannot reason about")
+            case ir.OnDay():  # a date counted in a duration too (verify/days.py)
+                raise Unverifiable(cond.ref, "a date tested against a fixed calendar day and also "
+                                   "counted in a duration (`time from`), which the analysis "
+                                   "cannot reason about together")
         raise TypeError(f"unknown condition {cond!r}")
 
     def _refuse_unknown(self, ref: str) -> None:
@@ -503,6 +508,8 @@ class Encoder:
         above = _first(len(chain), lambda i: bdd.implies(region, bdd.negate(bdd.variable(chain[i][1]))))
         low = chain[below - 1][0] if below else None
         high = chain[above][0] if above < len(chain) else None
+        if is_day(dimension.input.type):  # a date, read as its day number (verify/days.py)
+            return day_cell(int(low[0]) if low else None, int(high[0]) - 1 if high else None)
         if dimension.kind == "integer":
             return _integer_cell(low, high)
         parts = ([f"{'>' if low[1] else '>='} {low[0]:g}"] if low else []) + (

@@ -29,6 +29,7 @@ from itertools import product
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, with_choices
 from mmdsl.semantics import calendar
+from mmdsl.verify.days import DayAbstraction, abstract_days
 
 CYCLE_START = date(2000, 1, 1)  # the end dates tried are of 2000 to 2399: witnesses read as dates
 MAX_DAYS = 200 * 366
@@ -48,12 +49,15 @@ class TimeAbstraction:
     replacements: dict[str, dict[Predicate, tuple[str, ...]]] = field(default_factory=dict)
     synthetic_of: dict[str, str] = field(default_factory=dict)  # duration -> synthetic input
     types: dict[str, ir.IRType] = field(default_factory=dict)
+    days: DayAbstraction = field(default_factory=DayAbstraction)  # dates tested against days
 
     def condition(self, cond: ir.Cond) -> ir.Cond:
+        cond = self.days.condition(cond)
         return _swap(cond, self.replacements, self.synthetic_of) if self.replacements else cond
 
     def table(self, table: ir.IRTable) -> ir.IRTable:
         """A table as the verifier reads it (any table: the analyses also build variants)."""
+        table = self.days.table(table)
         if not self.replacements:
             return table
         return replace(table, columns=tuple(_column(c, self.synthetic_of, self.types)
@@ -69,7 +73,7 @@ class TimeAbstraction:
                 result.update(self.dates[name][str(value)])
             else:
                 result[name] = value
-        return result
+        return self.days.concrete(result)
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,10 @@ class _Group:
 
 
 def abstract_time(guideline: ir.IRGuideline) -> tuple[ir.IRGuideline, TimeAbstraction]:
-    """The guideline with the dates of each supported group replaced by one enumeration."""
-    abstraction = TimeAbstraction()
+    """The guideline with the dates of each supported group replaced by one enumeration (and
+    each date tested against fixed days only, by its day number: verify/days.py)."""
+    guideline, days = abstract_days(guideline)
+    abstraction = TimeAbstraction(days=days)
     if not guideline.intervals:
         return guideline, abstraction
     predicates = _predicates(guideline)

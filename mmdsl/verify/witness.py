@@ -13,6 +13,7 @@ from mmdsl.runtime.numbers import Exact
 from mmdsl.runtime.prelude import validate_facts
 from mmdsl.verify.bdd import FALSE
 from mmdsl.verify.classes import realised_inputs
+from mmdsl.verify.days import day_cell, is_day
 from mmdsl.verify.encode import OTHER_TEXT, Dimension, Encoder, Unverifiable
 
 NEAREST_TRIED = 6  # atoms tried per number, nearest to the typical value first
@@ -138,6 +139,8 @@ def _value(dimension: Dimension, assignment: dict[int, bool]) -> ir.JsonValue:
         chosen = next((m for m, v in dimension.members.items() if assignment.get(v, False)),
                       next(iter(dimension.members)))
         return _unused_text(dimension) if chosen == OTHER_TEXT else chosen
+    if kind == "date":  # a date no condition reads: any day will do
+        return "2000-01-01"
     return _number(dimension, assignment)
 
 
@@ -223,6 +226,10 @@ def _describe_interval(name: str, dimension: Dimension, cube: dict[int, bool]) -
     if not lower and not upper:
         return ""
     value_type = dimension.input.type
+    if is_day(value_type):  # a date, read as its day number (verify/days.py)
+        days = day_cell(int(max(lower)[0]) if lower else None,
+                        int(min(upper)[0]) - 1 if upper else None)
+        return f"{name} {days}"
     if value_type.kind == "integer":
         low = int(max(lower)[0]) if lower else value_type.low
         high = int(min(upper)[0]) - 1 if upper else value_type.high

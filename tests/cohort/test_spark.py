@@ -39,7 +39,8 @@ if shutil.which("java") is None:
 GUIDELINES = [FIXTURES / "policies.mmdsl", ROOT / "tables" / "myeloma_post_daratumumab.mmdsl",
               ROOT / "examples" / "second_dose.mmdsl",  # durations: date_diff, last_day
               ROOT / "examples" / "cha2ds2_vasc_score.mmdsl",  # a computed score (issue 18)
-              ROOT / "examples" / "bmi_referral.mmdsl"]  # a decimal fact, exact ratios (issue 18)
+              ROOT / "examples" / "bmi_referral.mmdsl",  # a decimal fact, exact ratios (issue 18)
+              FIXTURES / "fixed_days.mmdsl"]  # a date against fixed days: DATE literals (issue 18)
 
 
 @pytest.fixture(scope="module")

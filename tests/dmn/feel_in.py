@@ -11,8 +11,11 @@ A duration of whole days (`duration("P8D")`, `@"P5D"`) is in scope too: in mmdsl
 always the time between two dates, so e1 becomes two date inputs `start` and `end`, e1 days
 apart, and the decision `end - start in e2` (FEEL's difference of two dates is that
 days-and-time duration), which the import reads as `fact … = time from start to end` tested in
-days. Calendar dates, times of day, dates and times, years-and-months durations and durations
-that are not whole days are out of scope, each with its own reason.
+days. A calendar date (`date("2017-01-01")`, `@"2017-01-01"`) is in scope too: e1 becomes a date
+input `value`, tested against calendar days as mmdsl's fixed days. Times of day, dates and
+times, years-and-months durations, durations that are not whole days, and a date or a duration
+tested against a value of another kind (FEEL never matches those) are out of scope, each with
+its own reason.
 
 This classification is made here, from the text, independently of the import: a case in scope
 that the import refuses fails; it is not moved out of scope.
@@ -35,8 +38,6 @@ from mmdsl.frontends.dmn.safexml import parse
 TEMPORAL = re.compile(r"^\s*(@|date\s*\(|time\s*\(|date and time\s*\(|duration\s*\()")
 START = date(2000, 1, 1)  # the start date of a duration given as two dates
 WHY_NOT = {  # what a temporal literal is (feel.temporal_kind), and why mmdsl cannot test it
-    "the calendar date": "a calendar date (mmdsl tests a date only through the days or months "
-                         "from or to another date input, not against a fixed day)",
     "the time of day": "a time of day (mmdsl has dates but no times of day)",
     "the date and time": "a date and time (mmdsl has dates but no times of day)",
     "the years and months duration": "a years and months duration (mmdsl counts months between "
@@ -58,6 +59,8 @@ class InCase:
     def facts(self) -> dict[str, Any]:
         """The facts the model of `model_for` is evaluated with."""
         value = self.value.value
+        if self.value.day:
+            return {"value": value}
         if self.value.duration:
             assert isinstance(value, Decimal)
             end = START + timedelta(days=int(value))
@@ -91,8 +94,9 @@ def classify(decision: str, expression: str) -> InCase | str:
 
 
 def temporal(text: str) -> feel.Literal | str:
-    """A duration of whole days, or the reason a temporal literal is out of scope."""
-    parser = feel._Parser(feel.tokenize(text), durations=True)
+    """A duration of whole days or a calendar day, or the reason a temporal literal is out of
+    scope."""
+    parser = feel._Parser(feel.tokenize(text), durations=True, days=True)
     try:
         literal = parser.literal()
         parser.expect_end()
@@ -140,16 +144,27 @@ def right_reason(right: str, left: str) -> str | None:
         tokens = feel.tokenize(right)
     except feel.FeelError:
         return "not FEEL simple unary tests"
-    duration = TEMPORAL.match(left) is not None  # a whole-day duration: left_reason said so
+    tested = temporal(left) if TEMPORAL.match(left) else None  # left_reason found it in scope
+    left_kind = "other" if not isinstance(tested, feel.Literal) else \
+        "day" if tested.day else "duration"
+    inside = 0  # where the temporal literal read last ends (its string is no value of its own)
     for index, token in enumerate(tokens):
         function = token.kind == "name" and token.text in feel.TEMPORAL_FUNCTIONS \
             and tokens[index + 1].text in ("(", "and")
+        if token.offset < inside:
+            continue
         if token.kind == "temporal" or function:
-            found = temporal(right[token.offset:_literal_end(right, token.offset)])
+            inside = _literal_end(right, token.offset)
+            found = temporal(right[token.offset:inside])
             if isinstance(found, str):
                 return found
-            if not duration:
+            if found.duration and left_kind != "duration":
                 return "a duration tested against a value that is not one (FEEL never matches)"
+            if found.day and left_kind != "day":
+                return "a calendar date tested against a value that is not one (FEEL never matches)"
+        elif left_kind == "day" and (token.kind in ("number", "string")
+                                     or token.text in ("true", "false")):
+            return "a calendar date tested against a value that is not one (FEEL never matches)"
     if any(t.kind == "name" and t.text == "null" for t in tokens):
         return "a range with a null end (null is not a simple literal)"
     if tokens[0].text == "[" and not is_single_interval(tokens):

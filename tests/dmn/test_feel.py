@@ -93,7 +93,8 @@ def test_cells_mmdsl_cannot_state(dmn: str, column: Column, why: str) -> None:
 
 @pytest.mark.parametrize("dmn, message", [
     ("Age * 2", "general FEEL"),
-    ('date("2020-01-01")', "the calendar date `2020-01-01`: mmdsl tests time only as the days"),
+    ('date("2020-01-01")',
+     "the calendar date `2020-01-01`: mmdsl tests a date input against fixed calendar days"),
     ('@"P1Y"', "the years and months duration `P1Y`: mmdsl counts completed calendar months"),
     ('@"P28D"', "the duration `P28D` tests a value that is not a duration"),
     ("@", "general FEEL"),

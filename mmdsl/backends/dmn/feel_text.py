@@ -96,7 +96,7 @@ def _positive_tests(condition: ir.Cond, subject: str, nullable: bool) -> list[st
         return [t for item in condition.items for t in _positive_tests(item, subject, nullable)]
     if isinstance(condition, ir.OneOf):
         return [literal(v) for v in condition.values]
-    if isinstance(condition, ir.Compare):
+    if isinstance(condition, ir.Compare | ir.OnDay):
         return _comparison(condition, nullable)
     if isinstance(condition, ir.AllOf) and (interval := _interval(condition)):
         return [interval]
@@ -105,8 +105,8 @@ def _positive_tests(condition: ir.Cond, subject: str, nullable: bool) -> list[st
     raise ExportProblem(f"no FEEL unary test for {condition!r}")
 
 
-def _comparison(condition: ir.Compare, nullable: bool) -> list[str]:
-    value = number(condition.value)
+def _comparison(condition: ir.Compare | ir.OnDay, nullable: bool) -> list[str]:
+    value = _bound(condition)
     if condition.op == "==":
         return [value]
     if condition.op == "!=" and nullable:
@@ -119,12 +119,27 @@ def _interval(condition: ir.AllOf) -> str | None:
     if len(condition.items) != 2:
         return None
     low, high = condition.items
-    if not (isinstance(low, ir.Compare) and isinstance(high, ir.Compare)
+    same_kind = (isinstance(low, ir.Compare) and isinstance(high, ir.Compare)) or (
+        isinstance(low, ir.OnDay) and isinstance(high, ir.OnDay))
+    if not (same_kind and isinstance(low, ir.Compare | ir.OnDay)
+            and isinstance(high, ir.Compare | ir.OnDay)
             and low.op in (">", ">=") and high.op in ("<", "<=")):
         return None
     opening = "[" if low.op == ">=" else "("
     closing = "]" if high.op == "<=" else ")"
-    return f"{opening}{number(low.value)}..{number(high.value)}{closing}"
+    return f"{opening}{_bound(low)}..{_bound(high)}{closing}"
+
+
+def _bound(condition: ir.Compare | ir.OnDay) -> str:
+    """The value a comparison compares with: a number, or a calendar day `date("2019-09-01")`."""
+    if isinstance(condition, ir.OnDay):
+        return day(condition.day)
+    return number(condition.value)
+
+
+def day(text: str) -> str:
+    """A calendar day in FEEL: `date("2019-09-01")` (the day is checked to exist, YYYY-MM-DD)."""
+    return f'date("{text}")'
 
 
 def _membership(subject: str, quantifier: str, members: tuple[str, ...]) -> str:
@@ -154,6 +169,8 @@ def expression(condition: ir.Cond) -> str:
             return f"not({expression(item)})"
         case ir.Compare(ref=ref, op=op, value=value):
             return f"{ref} {'=' if op == '==' else op} {number(value)}"
+        case ir.OnDay(ref=ref, op=op, day=text):
+            return f"{ref} {'=' if op == '==' else op} {day(text)}"
         case ir.OneOf(ref=ref, values=(True,)):
             return ref
         case ir.OneOf(ref=ref, values=(False,)):
@@ -194,7 +211,7 @@ def _same_ref(condition: ir.AllOf) -> bool:
 
 
 def _ref(condition: ir.Cond) -> str:
-    assert isinstance(condition, ir.Compare)
+    assert isinstance(condition, ir.Compare | ir.OnDay)
     return condition.ref
 
 

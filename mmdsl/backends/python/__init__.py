@@ -85,6 +85,7 @@ class ModuleView:
     explainers: tuple[str, ...]  # the functions the WHY_NOT_<n> constants list
     table_list: str
     calendar: str = ""  # the calendar functions, pasted when the guideline has durations
+    dates: bool = False  # whether an input is a date (`date` and the reader `date_value` pasted)
     intervals: str = ""  # INTERVALS: each duration's name, start and end
     evaluation_date: str = ""  # the repr of the evaluation date's input, if declared
     numbers: str = ""  # runtime/numbers.py, pasted when the guideline has a numeric fact
@@ -160,7 +161,7 @@ def calendar_text() -> str:
     functions = [inspect.getsource(getattr(calendar, name)).rstrip()
                  for name in calendar.RUNTIME_FUNCTIONS]
     return ("# ---- durations between dates: mmdsl/semantics/calendar.py --------------------------"
-            "----------\n\ndate = datetime.date\n\n\n" + "\n\n\n".join(functions))
+            "----------\n\n\n" + "\n\n\n".join(functions))
 
 
 def _time_parts(guideline: ir.IRGuideline) -> dict[str, str]:
@@ -221,6 +222,7 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
         table_list=render(_tuple(Text(f"({t.constant_name}, {t.function}, {t.why_not_name})")
                                  for t in tables), 0, f"TABLES: {TABLES_TYPE} = "),
         **_time_parts(guideline),
+        dates=any(i.type.kind == "date" for i in guideline.inputs),
         **_number_parts(guideline),
         **_unknown_parts(guideline),
     )

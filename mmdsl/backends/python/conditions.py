@@ -60,6 +60,10 @@ def condition_code(condition: ir.Cond, refs: Refs) -> Node:
             return _any_of(items, refs)
         case ir.Elapsed(start=start, end=end, unit=unit, op=op, amount=amount):
             return Text(f"{unit}({refs.value_of(start)}, {refs.value_of(end)}) {op} {amount!r}")
+        case ir.OnDay(ref=ref, op=op, day=day):  # `date` is the module's datetime.date
+            year, month, number = (int(part) for part in day.split("-"))
+            test = f"{refs.value_of(ref)} {op} date({year}, {month}, {number})"
+            return _guarded(ref, Text(test), refs)
     raise TypeError(f"not a condition: {condition!r}")
 
 

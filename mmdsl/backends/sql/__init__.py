@@ -419,6 +419,10 @@ class Conditions:
                 days, months = self.names.durations[ref]
                 column = days if unit == "days" else months
                 return f"({column} {'<>' if op == '!=' else '=' if op == '==' else op} {amount})"
+            case ir.OnDay(ref=ref, op=op, day=day):  # a DATE literal: DuckDB and Spark SQL alike
+                column = self.names.refs[ref]
+                test = f"({column} {'<>' if op == '!=' else '=' if op == '==' else op} DATE '{day}')"
+                return f"COALESCE({test}, FALSE)" if ref in self.names.nullable else test
         raise TypeError(f"not a condition: {condition!r}")
 
     def _chain(self, joiner: str, items: tuple[ir.Cond, ...], empty: str) -> str:

@@ -12,6 +12,9 @@ CellProblem saying why it cannot. The translation is by the column's type:
 | list contains   | -              | -             | -             | -             | `has a`, `any of (…)`  |
 | `not(t1, t2)`   | `not (t1, t2)` | likewise      | likewise      | likewise      | likewise               |
 
+A date column is tested like a number column, with calendar days: `< date("2019-09-01")` is
+`< 2019-09-01`, `[date("2019-01-01")..date("2019-12-31")]` is `2019-01-01..2019-12-31`.
+
 Missing values. A column that reads another decision's single result may have no value (the
 decision gave null). mmdsl matches a missing value only with `-`. DMN (FEEL's three-valued logic)
 matches it with some cells: `!= "a"` (null != "a" is true) and `not("a")` (null = "a" is false,
@@ -21,6 +24,7 @@ writes, means exactly mmdsl's `not a`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -153,6 +157,8 @@ def _cell_test(test: feel.Test, column: Column) -> str:
         raise CellProblem("`null` in a list of tests")  # removed before; never reached
     if kind in NUMBERS:
         return _number_cell(test)
+    if kind == "date":
+        return _number_cell(test, _day)
     if isinstance(test, feel.Interval) or test.op not in ("=", "!="):
         raise CellProblem(f"mmdsl compares {_kind_words(column.type)} for equality only, not "
                           "by order")
@@ -165,15 +171,25 @@ def _kind_words(value_type: ValueType) -> str:
         value_type.kind, "values")
 
 
-def _number_cell(test: feel.Test) -> str:
+def _number_cell(test: feel.Test, value: Callable[[feel.Literal], str] | None = None) -> str:
+    """A test of a number column; or, with `value` reading the literals, of a date column."""
+    value = value or _number
     if isinstance(test, feel.Interval):
-        low, high = _number(test.low), _number(test.high)
+        low, high = value(test.low), value(test.high)
         if test.low_closed and test.high_closed:
             return f"{low}..{high}"
         return f"{'[' if test.low_closed else ']'}{low}..{high}{']' if test.high_closed else '['}"
     assert isinstance(test, feel.Comparison)
-    number = _number(test.value)
+    number = value(test.value)
     return number if test.op == "=" else f"{test.op} {number}"
+
+
+def _day(literal: feel.Literal) -> str:
+    """A calendar day, as mmdsl writes it: `2019-09-01`."""
+    if not literal.day:
+        raise CellProblem(f"compares a date with {_literal_words(literal)}")
+    assert isinstance(literal.value, str)
+    return literal.value
 
 
 def _number(literal: feel.Literal) -> str:
@@ -187,7 +203,10 @@ def _number(literal: feel.Literal) -> str:
 
 
 def _literal_words(literal: feel.Literal) -> str:
-    return {"string": "text", "boolean": "true or false", "number": "a number"}[literal.kind]
+    if literal.duration:
+        return "a duration"
+    return {"string": "text", "boolean": "true or false", "number": "a number",
+            "date": "a calendar day"}[literal.kind]
 
 
 def _set_cell(test: feel.Test, value_type: ValueType) -> str:
@@ -279,6 +298,8 @@ def _condition(subject: str, test: feel.Test, value_type: ValueType) -> str:
         raise CellProblem("a list test (`list contains`) on a value that is not a list")
     if kind in NUMBERS:
         return _number_condition(subject, test)
+    if kind == "date":
+        return _number_condition(subject, test, _day)
     if isinstance(test, feel.Interval) or test.op not in ("=", "!="):
         raise CellProblem(f"mmdsl compares {_kind_words(value_type)} for equality only, not "
                           "by order")
@@ -289,8 +310,9 @@ def _condition(subject: str, test: feel.Test, value_type: ValueType) -> str:
     return f"{subject} is {value}" if test.op == "=" else f"{subject} is not {value}"
 
 
-def _number_condition(subject: str, test: feel.Test) -> str:
+def _number_condition(subject: str, test: feel.Test,
+                      value: Callable[[feel.Literal], str] | None = None) -> str:
     if isinstance(test, feel.Interval):
-        return f"{subject} in {_number_cell(test)}"
+        return f"{subject} in {_number_cell(test, value)}"
     assert isinstance(test, feel.Comparison)
-    return f"{subject} {test.op} {_number(test.value)}"
+    return f"{subject} {test.op} {(value or _number)(test.value)}"

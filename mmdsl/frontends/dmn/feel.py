@@ -21,6 +21,7 @@ import re
 from collections.abc import Collection, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Literal as TypingLiteral
 from typing import TypeAlias
@@ -34,13 +35,17 @@ from mmdsl.syntax.parser import MAX_NESTING
 class Literal:
     """A number, a string, true or false; or, read only where the caller allows it, a FEEL
     days-and-time duration of whole days (`duration("P28D")`, `@"P4W"`), kept as its number of
-    days with `duration` set, so that it is never taken for a plain number."""
+    days with `duration` set, so that it is never taken for a plain number; or, likewise, a
+    calendar day (`date("2019-09-01")`, `@"2019-09-01"`), kept as its text with `day` set."""
 
     value: Decimal | str | bool
     duration: bool = False
+    day: bool = False
 
     @property
-    def kind(self) -> TypingLiteral["number", "string", "boolean"]:
+    def kind(self) -> TypingLiteral["number", "string", "boolean", "date"]:
+        if self.day:
+            return "date"
         if isinstance(self.value, bool):
             return "boolean"
         return "number" if isinstance(self.value, Decimal) else "string"
@@ -272,12 +277,13 @@ def _escape(text: str, offset: int) -> tuple[str, int]:
 # ---- parsing -------------------------------------------------------------------------------------
 
 
-def parse_unary_tests(text: str, durations: bool = False) -> UnaryTests:
+def parse_unary_tests(text: str, durations: bool = False, days: bool = False) -> UnaryTests:
     """A cell, `inputValues` or `outputValues` text; with `durations`, a cell of a column that
-    is a duration, whose tests may be durations of whole days."""
+    is a duration, whose tests may be durations of whole days; with `days`, a cell of a column
+    that is a date, whose tests may be calendar days."""
     if text.strip() == "-":
         return ANY_VALUE
-    parser = _Parser(tokenize(text), durations=durations)
+    parser = _Parser(tokenize(text), durations=durations, days=days)
     tests = parser.unary_tests(subject="?")
     parser.expect_end()
     return tests
@@ -297,9 +303,10 @@ def parse_expression(text: str, names: Collection[str] | NameIndex,
                      differences: AbstractSet[str] = frozenset()) -> Expr:
     """A boolean literal expression over the values called `names`; `differences` are the
     names of date values, whose difference (`end - start`, a duration) a test may read, with
-    durations of whole days."""
+    durations of whole days, and which a test may compare with calendar days."""
     index = names if isinstance(names, NameIndex) else NameIndex(names)
-    parser = _Parser(tokenize(text, index), index.all, durations=bool(differences))
+    parser = _Parser(tokenize(text, index), index.all, durations=bool(differences),
+                     days=bool(differences))
     parser.dates = differences  # not copied: a model may have thousands of facts
     expr = parser.disjunction()
     parser.expect_end()
@@ -310,11 +317,12 @@ class _Parser:
     """Recursive descent over the tokens; each method reads one construct or raises FeelError."""
 
     def __init__(self, tokens: list[Token], names: AbstractSet[str] = frozenset(),
-                 durations: bool = False) -> None:
+                 durations: bool = False, days: bool = False) -> None:
         self.tokens = tokens
         self.position = 0
         self.names = names
         self.durations = durations  # whether a duration of whole days may be read
+        self.days = days  # whether a calendar day may be read
         self.dates: AbstractSet[str] = frozenset()  # names whose difference a test may read
         self.depth = 0  # brackets and `not(` open around the condition being read
 
@@ -439,6 +447,8 @@ class _Parser:
             self.advance()
             text = argument.value
         assert isinstance(text, str)
+        if self.days and temporal_kind(text, function) == "the calendar date":
+            return Literal(calendar_day(text, start), day=True)
         days = whole_days(text, function, start)
         if not self.durations:
             raise FeelError(f"the duration `{text}` tests a value that is not a duration (the "
@@ -605,6 +615,16 @@ def whole_days(text: str, function: str | None, offset: int) -> int:
     return int(total // DAY_SECONDS) * (-1 if sign else 1)
 
 
+def calendar_day(text: str, offset: int) -> str:
+    """A FEEL date literal's day, `2019-09-01`: one that exists, written as mmdsl writes it."""
+    try:
+        if len(text) == 10 and _DATE.fullmatch(text):
+            return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise FeelError(f"`{text}` is not a calendar day that exists, written year-month-day", offset)
+
+
 def temporal_kind(text: str, function: str | None) -> str:
     if function == "date" or (function is None and _DATE.fullmatch(text)):
         return "the calendar date"
@@ -616,8 +636,9 @@ def temporal_kind(text: str, function: str | None) -> str:
         else "the temporal literal"
 
 
-NO_TIME = ("mmdsl tests time only as the days or months between two date inputs "
-           "(`time from A to B`), not against a fixed day or a time of day")
+NO_TIME = ("mmdsl tests a date input against fixed calendar days, and time as the days or "
+           "months between two date inputs (`time from A to B`); not a value that is no date "
+           "against a day, nor a time of day")
 NO_MONTHS = ("mmdsl counts completed calendar months between two dates, which FEEL engines "
              "count otherwise at the ends of months (31 January to 29 February is no month for "
              "them), so durations are read in whole days only")

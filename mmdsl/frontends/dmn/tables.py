@@ -322,7 +322,8 @@ class TableTranslator:
 
     def input_cell(self, entry: m.Text, readable: Readable) -> str:
         try:
-            tests = feel.parse_unary_tests(entry.value, durations=readable.duration)
+            tests = feel.parse_unary_tests(entry.value, durations=readable.duration,
+                                           days=_is_date(readable))
             text = cell_text(tests, readable.column)
             return with_unit(text, readable.time_unit) if readable.time_unit and text != "-" \
                 else text
@@ -414,7 +415,8 @@ class TableTranslator:
 
     def condition(self, ref: str, entry: m.Text, readable: Readable) -> str | None:
         try:
-            tests = feel.parse_unary_tests(entry.value, durations=readable.duration)
+            tests = feel.parse_unary_tests(entry.value, durations=readable.duration,
+                                           days=_is_date(readable))
             text = condition_text(ref, tests, readable.type, readable.duration)
             return with_unit_after(ref, text, readable.time_unit) \
                 if text and readable.time_unit else text
@@ -528,3 +530,8 @@ class TableTranslator:
     def report(self, code: CodeName, where: m.Position | m.Text, message: str, *,
                help: str | None = None) -> None:
         self.reporter.report(code, where, message, help=help)
+
+
+def _is_date(readable: Readable) -> bool:
+    """A column of a date (not of the days between two): its tests may be calendar days."""
+    return readable.type.kind == "date" and not readable.duration
