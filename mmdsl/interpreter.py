@@ -38,6 +38,8 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
     for name, fact in derived:
         if isinstance(fact, ir.IRComputed):
             values[name] = Exact(compute(fact.expr, values))  # compared exactly with thresholds
+        elif isinstance(fact, ir.IRLabel):
+            values[name] = words(fact.expr, values)
         else:
             values[name] = holds(fact.condition, values)
     reject_impossible([(i.name, i.description) for i in guideline.impossible
@@ -64,14 +66,14 @@ def yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def shown_fact(fact: ir.IRFact | ir.IRComputed, value: Any) -> str:
-    if isinstance(fact, ir.IRComputed):
+def shown_fact(fact: ir.IRFact | ir.IRComputed | ir.IRLabel, value: Any) -> str:
+    if isinstance(fact, ir.IRComputed | ir.IRLabel):
         return repr(fact_value(fact, value))
     return yes_no(value)
 
 
-def fact_value(fact: ir.IRFact | ir.IRComputed, value: Any) -> Any:
-    """A derived fact's value in the decision: a number (runtime/numbers.py) or yes/no."""
+def fact_value(fact: ir.IRFact | ir.IRComputed | ir.IRLabel, value: Any) -> Any:
+    """A derived fact's value in the decision: a number (runtime/numbers.py), yes/no or text."""
     if isinstance(fact, ir.IRComputed):
         return shown_number(value, fact.type.kind == "integer")
     return value
@@ -97,6 +99,20 @@ def compute(expr: ir.NumExpr, values: Values) -> Fraction:
         case ir.Calc(op=op, left=left, right=right):
             return ARITHMETIC[op](compute(left, values), compute(right, values))
     raise TypeError(f"not a number: {expr!r}")
+
+
+def words(expr: ir.TextExpr, values: Values) -> str:
+    """A text fact's value: its parts joined (a text input, an enumeration member's name)."""
+    match expr:
+        case ir.Quoted(text=text):
+            return text
+        case ir.Part(ref=ref):
+            return str(values[ref])
+        case ir.Join(parts=parts):
+            return "".join(words(part, values) for part in parts)
+        case ir.PickText(condition=condition, then=then, otherwise=otherwise):
+            return words(then if holds(condition, values) else otherwise, values)
+    raise TypeError(f"not text: {expr!r}")
 
 
 ARITHMETIC: dict[str, Callable[[Fraction, Fraction], Fraction]] = {

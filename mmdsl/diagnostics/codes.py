@@ -238,6 +238,17 @@ _ENTRIES = [
          "fact area = side ** 0.5",
          "Raise to a whole number (`height_m ** 2`, `(1 + rate) ** -months`), and declare the "
          "range of an integer exponent (`input months: integer 1..360`)."),
+    Code("MD322", "text-mixed", E, "a text fact joins a number, a yes/no or another value that is not text",
+         "A text fact (`fact greeting = \"Hello \" + full_name`) joins quoted text, text inputs, "
+         "the member of an enumeration input and other text facts with `+`. A number or a yes/no "
+         "has no words of its own to join, and `-`, `*`, `/`, `**` have no meaning on text.",
+         "fact label = \"Score: \" + score", "Choose the words by a condition: "
+         "`if score >= 2 then \"high\" else \"low\"`; keep numbers in a numeric fact."),
+    Code("MD323", "text-fact-tested", E, "a cell or a condition tests a text fact",
+         "A text fact is shown with the decision (its words for the reader) and never tested: "
+         "a decision that depended on the words built from a name would change with its spelling.",
+         "fact greeting = \"Hello \" + full_name\nfact formal = greeting is \"Hello Sir\"",
+         "Test what the text is built from (the inputs and facts it joins), not the text."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",

@@ -51,6 +51,8 @@ CodeName = Literal[
     "MD317", "not-a-number",
     "MD318", "division-by-zero",
     "MD319", "bad-exponent",
+    "MD322", "text-mixed",
+    "MD323", "text-fact-tested",
     "MD400", "fact-cycle",
     "MD401", "unknown-evidence",
     "MD402", "unknown-reference",

@@ -29,7 +29,7 @@ from mmdsl.backends.python.core import (
     read_facts_lines,
     scope_lines,
 )
-from mmdsl.backends.python.pycode import Group, Node, Text, call, literal, render
+from mmdsl.backends.python.pycode import Group, Node, Str, Text, call, literal, render
 from mmdsl.backends.python.why_not import Explainers
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
@@ -89,6 +89,7 @@ class ModuleView:
     evaluation_date: str = ""  # the repr of the evaluation date's input, if declared
     numbers: str = ""  # runtime/numbers.py, pasted when the guideline has a numeric fact
     number_kinds: str = ""  # NUMBERS: each numeric fact, True for an integer
+    text_facts: str = ""  # TEXTS: the text facts, shown as they are
 
 
 PIECE = "\x00"  # never in a module's text: authored text reaches it only through repr()
@@ -175,11 +176,14 @@ def numbers_text() -> str:
 
 
 def _number_parts(guideline: ir.IRGuideline) -> dict[str, str]:
-    if not guideline.computed:
+    if not guideline.computed and not guideline.labels:
         return {}
     kinds = "".join(f"{c.name!r}: {c.type.kind == 'integer'}, " for c in guideline.computed)
+    texts = {"text_facts": render(Group("frozenset({", tuple(Str(t.name) for t in guideline.labels),
+                                        "})"), 0, "TEXTS: frozenset[str] = ")} \
+        if guideline.labels else {}
     return {"numbers": numbers_text(),
-            "number_kinds": f"NUMBERS: dict[str, bool] = {{{kinds.rstrip(', ')}}}"}
+            "number_kinds": f"NUMBERS: dict[str, bool] = {{{kinds.rstrip(', ')}}}", **texts}
 
 
 def module_view(guideline: ir.IRGuideline) -> ModuleView:
