@@ -36,7 +36,7 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
     values = {id(decl.expr) for decl in symbols.facts.values()}  # `fact copy = greeting`
     for expr in context.expressions():
         for condition in conditions(expr):
-            if id(condition) not in values:
+            if condition.test is not None or id(condition) not in values:
                 yield from _tested(context, condition.subject, "a condition tests it")
 
 

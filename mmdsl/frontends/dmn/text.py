@@ -24,6 +24,7 @@ Condition = Callable[[str, int], str]  # a FEEL condition at an offset -> mmdsl 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _WORD = re.compile(r"[^\W\d]\w*")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _OPERATORS = ("+", "(", ")", "<=", ">=", "!=", "<", ">", "=", "[", "]", ",", "..", "-", ".")
 MAX_DEPTH = 100
 
@@ -53,9 +54,8 @@ def _tokens(text: str, names: feel.NameIndex) -> list[tuple[str, str, int]]:
             token = ("name", word.group(), offset)
         elif op := next((o for o in _OPERATORS if text.startswith(o, offset)), None):
             token = ("op", op, offset)
-        elif text[offset].isdigit():
-            raise ArithmeticProblem("a number in a text expression: mmdsl joins text only",
-                                    offset)
+        elif number := _NUMBER.match(text, offset):  # in a condition; refused as text
+            token = ("number", number.group(), offset)
         else:
             raise ArithmeticProblem(f"`{text[offset]}` in a text expression is not translated",
                                     offset)
@@ -117,6 +117,9 @@ class _Parser:
                 return self.choice()
             if self.kind == "name":
                 return self.name()
+            if self.kind == "number":
+                raise ArithmeticProblem("a number in a text expression: mmdsl joins text only",
+                                        self.offset)
             raise self.problem("expected a string, a name or `(`")
         finally:
             self.depth -= 1
