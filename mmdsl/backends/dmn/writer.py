@@ -159,6 +159,8 @@ class _Writer:
     def is_text(self, subject: str) -> bool:
         """Whether an expectation's subject holds text (its strings are quoted in mmdsl)."""
         name, _, output = subject.partition(".")
+        if not output and any(label.name == name for label in self.guideline.labels):
+            return True  # a text fact
         for table in self.guideline.tables:
             if table.name == name:
                 outputs = [o for o in table.outputs if o.name == output] if output else \
