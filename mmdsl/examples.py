@@ -92,7 +92,8 @@ def actual_value(guideline: IRGuideline, decision: Mapping[str, Any], subject: s
     if subject == "status":
         return decision.get("status")
     if any(fact.name == subject for fact in guideline.facts) or any(
-            computed.name == subject for computed in guideline.computed):
+            computed.name == subject for computed in guideline.computed) or any(
+            label.name == subject for label in guideline.labels):
         derived = decision.get("derived") or {}
         return derived.get(subject)
     table_name, _, output = subject.partition(".")

@@ -17,7 +17,7 @@ from typing import Any, cast
 from mmdsl.ir import model as ir
 from mmdsl.ir import why_not
 from mmdsl.ir.days import day_number
-from mmdsl.ir.walk import evaluation_order
+from mmdsl.ir.walk import Derived, evaluation_order
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.numbers import Exact, exact, shown_number
 from mmdsl.runtime.prelude import reject_impossible, validate_facts
@@ -35,12 +35,7 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
 def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
     """The decision for one patient's facts; raises prelude.InputError for invalid facts."""
     values = validate_facts(facts, input_fields(guideline.inputs))
-    derived = evaluation_order(guideline)
-    for name, fact in derived:
-        if isinstance(fact, ir.IRComputed):
-            values[name] = Exact(compute(fact.expr, values))  # compared exactly with thresholds
-        else:
-            values[name] = fact_holds(fact, values)
+    derived = derive(guideline, values)
     reject_impossible([(i.name, i.description) for i in guideline.impossible
                        if holds(i.condition, values)])
     in_scope = guideline.scope is None or holds(guideline.scope.condition, values)
@@ -61,6 +56,19 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
     return decision(guideline, values, trace, outcomes)
 
 
+def derive(guideline: ir.IRGuideline, values: Values) -> tuple[tuple[str, Derived], ...]:
+    """Every derived fact's value into `values`, in evaluation order (which it returns)."""
+    derived = evaluation_order(guideline)
+    for name, fact in derived:
+        if isinstance(fact, ir.IRComputed):
+            values[name] = Exact(compute(fact.expr, values))  # compared exactly with thresholds
+        elif isinstance(fact, ir.IRLabel):
+            values[name] = words(fact.expr, values)
+        else:
+            values[name] = fact_holds(fact, values)
+    return derived
+
+
 def fact_holds(fact: ir.IRFact, values: Values) -> bool | None:
     """Yes or no; a fact over unknown values (Kleene's logic) is None when neither holds."""
     if holds(fact.condition, values):
@@ -74,14 +82,14 @@ def yes_no(value: bool | None) -> str:
     return "unknown" if value is None else "yes" if value else "no"
 
 
-def shown_fact(fact: ir.IRFact | ir.IRComputed, value: Any) -> str:
-    if isinstance(fact, ir.IRComputed):
+def shown_fact(fact: ir.IRFact | ir.IRComputed | ir.IRLabel, value: Any) -> str:
+    if isinstance(fact, ir.IRComputed | ir.IRLabel):
         return repr(fact_value(fact, value))
     return yes_no(value)
 
 
-def fact_value(fact: ir.IRFact | ir.IRComputed, value: Any) -> Any:
-    """A derived fact's value in the decision: a number (runtime/numbers.py) or yes/no."""
+def fact_value(fact: ir.IRFact | ir.IRComputed | ir.IRLabel, value: Any) -> Any:
+    """A derived fact's value in the decision: a number (runtime/numbers.py), yes/no or text."""
     if isinstance(fact, ir.IRComputed):
         return shown_number(value, fact.type.kind == "integer")
     return value
@@ -107,6 +115,20 @@ def compute(expr: ir.NumExpr, values: Values) -> Fraction:
         case ir.Calc(op=op, left=left, right=right):
             return ARITHMETIC[op](compute(left, values), compute(right, values))
     raise TypeError(f"not a number: {expr!r}")
+
+
+def words(expr: ir.TextExpr, values: Values) -> str:
+    """A text fact's value: its parts joined (a text input, an enumeration member's name)."""
+    match expr:
+        case ir.Quoted(text=text):
+            return text
+        case ir.Part(ref=ref):
+            return str(values[ref])
+        case ir.Join(parts=parts):
+            return "".join(words(part, values) for part in parts)
+        case ir.PickText(condition=condition, then=then, otherwise=otherwise):
+            return words(then if holds(condition, values) else otherwise, values)
+    raise TypeError(f"not text: {expr!r}")
 
 
 ARITHMETIC: dict[str, Callable[[Fraction, Fraction], Fraction]] = {

@@ -15,7 +15,7 @@ from mmdsl.check.values import value_problems
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import TableInfo
-from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, ValueType
+from mmdsl.semantics.types import BoolT, EnumInfo, EnumT, NumberT, TextT, ValueType
 from mmdsl.syntax import ast
 
 EMITS: tuple[CodeName, ...] = ("bad-expectation",)
@@ -52,6 +52,8 @@ def expected_of(context: CheckContext, subject: ast.Subject) -> Expected | Diagn
     if subject.member is None and name == "status":
         return Expected(STATUS, several=False, optional=False)
     if subject.member is None and name in symbols.facts:
+        if symbols.is_text_fact(name):  # a text fact: expected as its words
+            return Expected(TextT(), several=False, optional=False)
         numeric = symbols.numeric_fact(name)  # a computed number: expected as a number
         return Expected(BoolT() if numeric is None else numeric.type, several=False, optional=False)
     table = symbols.tables.get(name)

@@ -14,7 +14,7 @@ from mmdsl.check.values import type_phrase
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
 from mmdsl.semantics.symbols import RULE_COLUMN, TableInfo
-from mmdsl.semantics.types import BoolT, DateT, DurationT, EnumT, NumberT, SetT, ValueType
+from mmdsl.semantics.types import BoolT, DateT, DurationT, EnumT, NumberT, SetT, TextT, ValueType
 from mmdsl.source import Span
 from mmdsl.syntax import ast
 
@@ -28,7 +28,8 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             if header.subject.text != RULE_COLUMN:  # a misplaced rule column: see layout
                 yield from unresolved(context, header.subject)
     numeric_names = {id(d.expr) for n, d in context.symbols.facts.items()
-                     if context.symbols.numeric_fact(n) is not None}  # `fact x = y`, y a number
+                     if context.symbols.numeric_fact(n) is not None  # `fact x = y`, y a number
+                     or context.symbols.is_text_fact(n)}  # or text
     for expr in context.expressions():
         for condition in conditions(expr):
             if id(condition) not in numeric_names:
@@ -57,7 +58,8 @@ def condition_subject(context: CheckContext, condition: ast.Condition) -> Iterat
                              "test the table's result in a column of a later table")
     elif resolved is None:
         yield from unresolved(context, subject)
-    elif condition.test is None and not isinstance(resolved.type, BoolT):
+    elif condition.test is None and not isinstance(resolved.type, BoolT) \
+            and not (resolved.kind == "fact" and isinstance(resolved.type, TextT)):  # MD323
         yield context.report("wrong-kind-of-name", subject.span,
                              f"`{subject.text}` is {type_phrase(resolved.type)}, not yes/no",
                              bare_condition_help(subject.text, resolved.type))

@@ -25,6 +25,7 @@ from mmdsl.check import (
     sources,
     suspicious_names,
     table_order,
+    text_facts,
     underscore_names,
     unknown,
     unused,
@@ -49,6 +50,7 @@ CHECKS: list[Check] = [
     dates.check,  # MD312, MD314, MD315
     computed.check,  # MD317-MD319 in numeric facts
     unknown.check,  # MD320, MD321
+    text_facts.check,  # MD322, MD323 for text facts
     outputs.check,  # MD304, MD307 (and MD105, MD200 for output columns)
     facts.check,  # MD400
     evidence.check,  # MD401-MD404

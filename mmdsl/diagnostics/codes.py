@@ -258,6 +258,17 @@ _ENTRIES = [
          "input ldh: integer 0..5000 or unknown\nfact ldh_ratio = ldh / 250",
          "Compare the input itself in the conditions that need it (`ldh > 500`, `ldh is "
          "unknown`), or declare it without `or unknown` so that the caller must give it."),
+    Code("MD322", "text-mixed", E, "a text fact joins a number, a yes/no or another value that is not text",
+         "A text fact (`fact greeting = \"Hello \" + full_name`) joins quoted text, text inputs, "
+         "the member of an enumeration input and other text facts with `+`. A number or a yes/no "
+         "has no words of its own to join, and `-`, `*`, `/`, `**` have no meaning on text.",
+         "fact label = \"Score: \" + score", "Choose the words by a condition: "
+         "`if score >= 2 then \"high\" else \"low\"`; keep numbers in a numeric fact."),
+    Code("MD323", "text-fact-tested", E, "a cell or a condition tests a text fact",
+         "A text fact is shown with the decision (its words for the reader) and never tested: "
+         "a decision that depended on the words built from a name would change with its spelling.",
+         "fact greeting = \"Hello \" + full_name\nfact formal = greeting is \"Hello Sir\"",
+         "Test what the text is built from (the inputs and facts it joins), not the text."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",

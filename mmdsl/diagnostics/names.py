@@ -53,6 +53,8 @@ CodeName = Literal[
     "MD319", "bad-exponent",
     "MD320", "never-unknown",
     "MD321", "unknown-in-arithmetic",
+    "MD322", "text-mixed",
+    "MD323", "text-fact-tested",
     "MD400", "fact-cycle",
     "MD401", "unknown-evidence",
     "MD402", "unknown-reference",

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from mmdsl.clinical_source import ClinicalText, found_lines, passages, searchable
 from mmdsl.ir import model as ir
+from mmdsl.semantics import text
 from mmdsl.semantics.symbols import Resolved, Symbols, TableInfo
 from mmdsl.semantics.types import (
     DAY_UNITS,
@@ -49,7 +50,7 @@ def lower(source: Source, symbols: Symbols, clinical: ClinicalText | None = None
         inputs=tuple(lower_input(info.decl, info.type) for info in symbols.inputs.values()
                      if info.type is not None),
         facts=tuple(lower_fact(symbols, symbols.facts[n], source) for n in fact_order(symbols)
-                    if symbols.numeric_fact(n) is None),
+                    if symbols.numeric_fact(n) is None and not symbols.is_text_fact(n)),
         scope=lower_scope(symbols, symbols.scope, source) if symbols.scope else None,
         tables=tuple(lower_table(symbols, t, source) for t in symbols.tables.values()),
         enums=tuple(ir.IREnum(e.name, e.description, e.members, tuple(e.labels.items()))
@@ -76,7 +77,10 @@ def lower(source: Source, symbols: Symbols, clinical: ClinicalText | None = None
         computed=tuple(lower_computed(symbols, n, source) for n in fact_order(symbols)
                        if symbols.numeric_fact(n) is not None),
         derived_order=tuple(fact_order(symbols)) if any(
-            symbols.numeric_fact(n) is not None for n in symbols.facts) else (),
+            symbols.numeric_fact(n) is not None or symbols.is_text_fact(n)
+            for n in symbols.facts) else (),
+        labels=tuple(lower_label(symbols, n, source) for n in fact_order(symbols)
+                     if symbols.is_text_fact(n)),
     )
 
 
@@ -230,6 +234,31 @@ def lower_number(symbols: Symbols, expr: ast.NumExpr) -> ir.NumExpr:
             return ir.Pick(lower_expr(symbols, expr.condition), lower_number(symbols, expr.then),
                            lower_number(symbols, expr.otherwise))
     raise LoweringError(f"no number for {expr!r}")
+
+
+# ---- text facts --------------------------------------------------------------------------------
+
+
+def lower_label(symbols: Symbols, name: str, source: Source) -> ir.IRLabel:
+    fact = symbols.text_fact(name)
+    if fact is None:
+        raise LoweringError(f"fact {name!r} is not text")
+    return ir.IRLabel(name, _text(fact.decl.description), lower_words(symbols, fact.expr),
+                      written(source, fact.decl.expr.span))
+
+
+def lower_words(symbols: Symbols, expr: text.TextExpr) -> ir.TextExpr:
+    match expr:
+        case text.Literal():
+            return ir.Quoted(expr.text)
+        case text.Part():
+            return ir.Part(expr.name)
+        case text.Joined():
+            return ir.Join(tuple(lower_words(symbols, p) for p in expr.parts))
+        case text.Chosen():
+            return ir.PickText(lower_expr(symbols, expr.condition), lower_words(symbols, expr.then),
+                               lower_words(symbols, expr.otherwise))
+    raise LoweringError(f"no text for {expr!r}")
 
 
 def lower_fact(symbols: Symbols, decl: ast.FactDecl, source: Source) -> ir.IRFact:

@@ -194,6 +194,48 @@ class IRComputed:
     text: str  # the arithmetic as written, for documents
 
 
+# ---- text facts ----------------------------------------------------------------------------------
+# A text fact's words: quoted text, text and enumeration inputs (a member's name) and other text
+# facts, joined; shown in the decision, never tested.
+
+
+@dataclass(frozen=True, slots=True)
+class Quoted:
+    text: str  # the text as written, decoded (it may hold quotes, backslashes, line breaks)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    ref: str  # a text input, an enumeration input (its member's name) or another text fact
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    parts: tuple[TextExpr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PickText:
+    """`if condition then then else otherwise`, choosing words."""
+
+    condition: Cond
+    then: TextExpr
+    otherwise: TextExpr
+
+
+TextExpr: TypeAlias = Quoted | Part | Join | PickText
+
+
+@dataclass(frozen=True, slots=True)
+class IRLabel:
+    """A text fact: words for the reader of the decision, computed after the facts it reads."""
+
+    name: str
+    description: str
+    expr: TextExpr
+    text: str  # the expression as written, for documents
+
+
 @dataclass(frozen=True, slots=True)
 class IRInterval:
     """A duration fact: the time from the date input `start` to the date input `end`."""
@@ -395,6 +437,7 @@ class IRGuideline:
     intervals: tuple[IRInterval, ...] = ()  # durations between date inputs
     evaluation_date: str | None = None  # the input declared `evaluation date`, if any
     computed: tuple[IRComputed, ...] = ()  # numeric facts, in the order of `derived_order`
-    derived_order: tuple[str, ...] = ()  # every derived fact, yes/no and numeric, each after
-    # those it reads (the order the evaluators compute them in); empty when there is no numeric
-    # fact (then `facts` is in that order)
+    derived_order: tuple[str, ...] = ()  # every derived fact, yes/no, numeric and text, each
+    # after those it reads (the order the evaluators compute them in); empty when there is no
+    # numeric or text fact (then `facts` is in that order)
+    labels: tuple[IRLabel, ...] = ()  # text facts, in the order of `derived_order`

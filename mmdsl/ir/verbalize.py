@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from mmdsl.ir import model as ir
 from mmdsl.ir.days import day_words
 from mmdsl.ir.model import (
     AllOf,
@@ -71,6 +72,8 @@ def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
         meanings[fact.name], types[fact.name] = fact.description or fact.name, IRType("bool")
     for computed in guideline.computed:
         meanings[computed.name], types[computed.name] = computed.description or computed.name, computed.type
+    for label in guideline.labels:
+        meanings[label.name], types[label.name] = label.description or label.name, IRType("text")
     for interval in guideline.intervals:
         meanings[interval.name] = interval.description or interval.name
         types[interval.name] = IRType("duration")
@@ -237,6 +240,27 @@ def describe_number(expr: NumExpr, words: Vocabulary) -> str:
             return (f"{_operand_words(then, words)} if {describe(condition, words)}, "
                     f"else {_operand_words(otherwise, words)}")
     raise TypeError(f"no words for the number {expr!r}")
+
+
+def describe_text(expr: ir.TextExpr, words: Vocabulary) -> str:
+    """A text fact's words in words: `the text “Hello ”, then “the patient's name”`, an `if` as
+    `(A if CONDITION, else B)`."""
+    match expr:
+        case ir.Quoted(text=text):
+            return f"the text “{text}”" if text else "no text"
+        case ir.Part(ref=ref):
+            return words.subjects.get(ref, ref)
+        case ir.Join(parts=parts):
+            return ", then ".join(_text_operand(part, words) for part in parts)
+        case ir.PickText(condition=condition, then=then, otherwise=otherwise):
+            return (f"{_text_operand(then, words)} if {describe(condition, words)}, "
+                    f"else {_text_operand(otherwise, words)}")
+    raise TypeError(f"no words for the text {expr!r}")
+
+
+def _text_operand(expr: ir.TextExpr, words: Vocabulary) -> str:
+    said = describe_text(expr, words)
+    return said if isinstance(expr, ir.Quoted | ir.Part) else f"({said})"
 
 
 def _operand_words(expr: NumExpr, words: Vocabulary, op: str = "") -> str:

@@ -4,6 +4,7 @@ generator each need to find the constants, members and refs the tables use."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TypeAlias
 
 from mmdsl.ir import model as ir
 
@@ -62,12 +63,27 @@ def numbers_read(expr: ir.NumExpr) -> Iterator[str]:
             yield from numbers_read(expr.item)
 
 
-def evaluation_order(guideline: ir.IRGuideline) -> tuple[tuple[str, ir.IRFact | ir.IRComputed], ...]:
-    """Every derived fact, yes/no and numeric, each after those it reads."""
-    by_name: dict[str, ir.IRFact | ir.IRComputed] = {f.name: f for f in guideline.facts}
+Derived: TypeAlias = ir.IRFact | ir.IRComputed | ir.IRLabel
+
+
+def evaluation_order(guideline: ir.IRGuideline) -> tuple[tuple[str, Derived], ...]:
+    """Every derived fact, yes/no, numeric and text, each after those it reads."""
+    by_name: dict[str, Derived] = {f.name: f for f in guideline.facts}
     by_name.update({c.name: c for c in guideline.computed})
+    by_name.update({t.name: t for t in guideline.labels})
     order = guideline.derived_order or tuple(f.name for f in guideline.facts)
     return tuple((name, by_name[name]) for name in order)
+
+
+def text_parts(expr: ir.TextExpr) -> Iterator[ir.TextExpr]:
+    """A text fact's expression and every one inside it, depth first."""
+    yield expr
+    if isinstance(expr, ir.Join):
+        for part in expr.parts:
+            yield from text_parts(part)
+    elif isinstance(expr, ir.PickText):
+        yield from text_parts(expr.then)
+        yield from text_parts(expr.otherwise)
 
 
 def parts(condition: ir.Cond) -> Iterator[ir.Cond]:

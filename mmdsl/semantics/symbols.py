@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from mmdsl.semantics.arithmetic import Interval, Problem, Typed, Typer
 from mmdsl.semantics.policies import HIT_POLICIES, SINGLE_HIT
+from mmdsl.semantics.text import TextBuilder, TextFact, text_facts
 from mmdsl.semantics.types import (
     BoolT,
     DateT,
@@ -145,6 +146,8 @@ class Symbols:
     _numeric: dict[str, NumericFact | None] = field(default_factory=dict, repr=False)
     _typing: set[str] = field(default_factory=set, repr=False)  # facts being typed (cycles)
     _unknown: frozenset[str] | None = field(default=None, repr=False)
+    _text_names: set[str] | None = field(default=None, repr=False)
+    _text: dict[str, TextFact] = field(default_factory=dict, repr=False)
 
     # ---- lookups -------------------------------------------------------------------------
 
@@ -199,6 +202,8 @@ class Symbols:
             return None if input_type is None else Resolved(name, "input", input_type,
                                                             self.may_be_unknown(name))
         if name in self.facts:
+            if self.is_text_fact(name):
+                return Resolved(name, "fact", TextT(), False)
             numeric = self.numeric_fact(name)
             return Resolved(name, "fact", BoolT() if numeric is None else numeric.type,
                             numeric is None and self.may_be_unknown(name))
@@ -216,6 +221,41 @@ class Symbols:
         return None
 
 
+    # ---- text facts ------------------------------------------------------------------------------
+
+    def is_text_fact(self, name: str) -> bool:
+        """Whether the fact `name` is text (semantics/text.py): classified once, all together."""
+        if self._text_names is None:
+            self._text_names = text_facts(self.facts, self._input_type)
+        return name in self._text_names
+
+    def text_fact(self, name: str) -> TextFact | None:
+        """The fact `name` if it is text, with its parts and what in it is not text."""
+        if not self.is_text_fact(name):
+            return None
+        if name not in self._text:
+            decl = self.facts[name]
+            builder = TextBuilder(self._kind_of)
+            expr = builder.build(decl.expr)
+            self._text[name] = TextFact(decl, expr, tuple(builder.problems))
+        return self._text[name]
+
+    def _input_type(self, name: str) -> ValueType | None:
+        info = self.inputs.get(name)
+        return None if info is None else info.type
+
+    def _kind_of(self, name: str) -> tuple[str, ValueType | None]:
+        if name in self.inputs:
+            return "input", self.inputs[name].type
+        if name in self.facts:
+            if self.is_text_fact(name):
+                return "text fact", TextT()
+            resolved = self._resolve_plain(name)
+            return "fact", None if resolved is None else resolved.type
+        if name in self.intervals:
+            return "fact", DurationT(self.intervals[name].start.text, self.intervals[name].end.text)
+        return ("other" if name in self.tables else "unknown"), None
+
     # ---- computed numbers ------------------------------------------------------------------------
 
     def numeric_fact(self, name: str) -> NumericFact | None:
@@ -225,6 +265,8 @@ class Symbols:
         cycle is reported by check/facts.py."""
         if name in self._numeric:
             return self._numeric[name]
+        if self.is_text_fact(name):
+            return None
         self._type_what_it_reads_first(name)
         return self._numeric_fact(name)
 
@@ -254,6 +296,9 @@ class Symbols:
         if name in self._numeric:
             return self._numeric[name]
         decl = self.facts[name]
+        if self.is_text_fact(name):
+            self._numeric[name] = None
+            return None
         if name in self._typing:  # on a cycle: a number if written as arithmetic, else yes/no
             if isinstance(decl.expr, ast.NUMERIC_NODES):
                 return NumericFact(decl, decl.expr, _UNBOUNDED_DECIMAL, ())

@@ -256,8 +256,18 @@ class Choice:
     span: Span
 
 
-NumExpr: TypeAlias = NumberValue | Quantity | Arithmetic | Negate | Choice
-NUMERIC_NODES = (NumberValue, Quantity, Arithmetic, Negate, Choice)
+@dataclass(frozen=True, slots=True)
+class TextLiteral:
+    """Quoted text in a derived fact: it makes the fact a text fact, joined with `+` to other
+    text (semantics/text.py), shown in the decision and never tested."""
+
+    value: str
+    span: Span
+
+
+NumExpr: TypeAlias = NumberValue | Quantity | Arithmetic | Negate | Choice | TextLiteral
+NUMERIC_NODES = (NumberValue, Quantity, Arithmetic, Negate, Choice, TextLiteral)
+"""The nodes of a value (a number, or text): the operands of `+` and the branches of `if`."""
 
 # ---- types --------------------------------------------------------------------------------------
 

@@ -48,6 +48,9 @@ def _joined(first: Span, last: Span) -> Span:
 
 def as_condition(node: Any) -> ast.Expr:
     """A child that must be a condition (in `and`, `or`, `not`, `if`, the scope, impossible)."""
+    if isinstance(node, ast.TextLiteral):
+        raise MisplacedExpression(node.span, "text where a condition is expected",
+                                  "compare a text input with it, such as `name is \"…\"`")
     if isinstance(node, ast.NUMERIC_NODES):
         raise MisplacedExpression(node.span, "a number where a condition is expected",
                                   "compare the number, such as `score >= 2`")
@@ -127,6 +130,9 @@ class AstBuilder(Transformer[Token, Any]):
 
     def decimal_value(self, meta: Meta, children: list[Token]) -> ast.NumberValue:
         return ast.NumberValue(Decimal(str(children[0])), self.token_span(children[0]))
+
+    def text_literal(self, meta: Meta, children: list[Token]) -> ast.TextLiteral:
+        return ast.TextLiteral(decode_text(str(children[0])), self.token_span(children[0]))
 
     def text_value(self, meta: Meta, children: list[Token]) -> ast.TextValue:
         return ast.TextValue(decode_text(str(children[0])), self.token_span(children[0]))

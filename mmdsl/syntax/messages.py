@@ -16,7 +16,8 @@ STATEMENT_FORMS = {
     "enum": 'enum NAME "description" = member, member "label", …',
     "class": 'class NAME of ENUM "description" = member, member, …',
     "input": 'input NAME: TYPE "description", with TYPE one of yes/no, integer 0..30, '
-             'decimal 0..10 unit "mg/dL", text, one of ENUM, set of ENUM',
+             'decimal 0..10 unit "mg/dL", text, one of ENUM, set of ENUM; `or unknown` after '
+             'the TYPE lets the value be unknown (input ldh: integer 0..5000 or unknown "LDH")',
     "fact": 'fact NAME "description" = CONDITION (for example: refractory has any of PI)',
     "scope": 'scope "description" = CONDITION',
     "impossible": 'impossible NAME "why these facts cannot occur together" = CONDITION',

@@ -7,9 +7,7 @@ from typing import Any
 
 from mmdsl import interpreter
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import evaluation_order
 from mmdsl.runtime.inputs import input_fields
-from mmdsl.runtime.numbers import Exact
 from mmdsl.runtime.prelude import validate_facts
 from mmdsl.verify.bdd import FALSE
 from mmdsl.verify.classes import realised_inputs
@@ -111,11 +109,7 @@ def matching_rules(guideline: ir.IRGuideline, table: ir.IRTable,
     """Which rules of a table the reference interpreter finds a patient matches (None: the
     patient is outside the scope): a finding's witness is checked with it."""
     values: dict[str, Any] = validate_facts(facts, input_fields(guideline.inputs))
-    for name, fact in evaluation_order(guideline):
-        if isinstance(fact, ir.IRComputed):
-            values[name] = Exact(interpreter.compute(fact.expr, values))
-        else:
-            values[name] = interpreter.holds(fact.condition, values)
+    interpreter.derive(guideline, values)
     if guideline.scope is not None and not interpreter.holds(guideline.scope.condition, values):
         return None
     if any(interpreter.holds(i.condition, values) for i in guideline.impossible):

@@ -237,3 +237,30 @@ def test_spark_decides_random_decimal_facts_as_duckdb(spark: Any, tmp_path: Path
         compared += len(rows)
     print("Spark, random decimal facts:", compared, "patients decided as by DuckDB")
     assert compared > 100
+
+
+def test_spark_joins_text_facts_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    """Text facts (issue 18, item 3): authored text with quotes, a backslash, a tab and text above
+    U+00FF, joined with patients' text and an enumeration member's name, the same in both."""
+    guideline = lowered_text(
+        'guideline w "w"\ninput s: text "s"\ninput c: one of red, blue_green "c"\n'
+        'input n: integer 0..9 "n"\n'
+        'fact big = n >= 5\n'
+        'fact label = if big then "it\'s \\"big\\" \\\\ \t\u2028" + s else "small: " + c + s\n'
+        'fact again = label + " / " + label\n'
+        'table t "t"\n  output o: yes/no\n  | big || o |\n  | yes || yes |\n  | no || no |\n')
+    texts = ["a'b", 'q"q', "back\\slash", "tab\t", "\x01\x7f\x85", "\u2028\U0010ffff", ""]
+    source = tmp_path / "p.parquet"
+    pq.write_table(pa.table({"s": pa.array(texts), "c": pa.array(["red", "blue_green"] * 3 + ["red"]),
+                             "n": pa.array([n % 10 for n in range(3, 3 + len(texts) * 3, 3)],
+                                           pa.int64())}), source)
+    out = tmp_path / "d.parquet"
+    evaluate_cohort(guideline, source, out)
+    duck, _ = decisions(out)
+    checked_patients(guideline, source, tmp_path / "spark_input.parquet")
+    spark.read.parquet(str(tmp_path / "spark_input.parquet")).createOrReplaceTempView("patients")
+    result = spark.sql(transpiled(guideline, "spark").rstrip().rstrip(";"))
+    spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
+    assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
+    labels = [r["derived"]["label"] for r in duck]
+    assert labels[0] == "small: reda'b" and labels[1] == 'it\'s "big" \\ \t\u2028q"q'

@@ -349,6 +349,8 @@ def dmn_result(decision: dict[str, Any], mapping: DecisionName) -> Value:
         return None if value is None else bool(value)
     if mapping.result == "computed":  # a computed number (`fact NAME = EXPR`)
         return _number(decision["derived"][mapping.name])
+    if mapping.result == "text":  # a text fact (`fact NAME = "a" + b`): text, never null
+        return str(decision["derived"][mapping.name])
     result = decision.get(mapping.name)
     if mapping.result == "number":
         return _number(result)

@@ -11,6 +11,7 @@ The forms are those `mmdsl.frontends.dmn.feel` reads, and they keep mmdsl's mean
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from mmdsl.ir import model as ir
@@ -202,6 +203,22 @@ def arithmetic(expr: ir.NumExpr) -> str:
         case ir.Pick(condition=condition, then=then, otherwise=otherwise):
             return (f"(if {expression(condition)} then {arithmetic(then)} "
                     f"else {arithmetic(otherwise)})")
+    raise ExportProblem(f"no FEEL expression for {expr!r}")
+
+
+def words(expr: ir.TextExpr, condition: Callable[[ir.Cond], str]) -> str:
+    """A text fact as a FEEL string expression: string literals escaped (`string`), joined with
+    `+`; `condition` writes the condition of an `if`."""
+    match expr:
+        case ir.Quoted(text=text):
+            return string(text)
+        case ir.Part(ref=ref):
+            return ref
+        case ir.Join(parts=parts):
+            return "(" + " + ".join(words(part, condition) for part in parts) + ")"
+        case ir.PickText(condition=test, then=then, otherwise=otherwise):
+            return (f"(if {condition(test)} then {words(then, condition)} "
+                    f"else {words(otherwise, condition)})")
     raise ExportProblem(f"no FEEL expression for {expr!r}")
 
 

@@ -37,7 +37,14 @@ from mmdsl.dmn import codes as _codes  # noqa: F401  (registers the MD7xx codes)
 from mmdsl.dmn.model import DMN15, FEEL15, MMDSL_NAMESPACE
 from mmdsl.dmn.names import Namespace
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import choices, evaluation_order, numbers_read, refs_read, with_choices
+from mmdsl.ir.walk import (
+    choices,
+    evaluation_order,
+    numbers_read,
+    refs_read,
+    text_parts,
+    with_choices,
+)
 from mmdsl.semantics.policies import POLICIES, RANKED_POLICIES, dmn_name
 from mmdsl.source import NO_SPAN, Span
 from mmdsl.version import __version__
@@ -157,6 +164,8 @@ class _Writer:
     def is_text(self, subject: str) -> bool:
         """Whether an expectation's subject holds text (its strings are quoted in mmdsl)."""
         name, _, output = subject.partition(".")
+        if not output and any(label.name == name for label in self.guideline.labels):
+            return True  # a text fact
         for table in self.guideline.tables:
             if table.name == name:
                 outputs = [o for o in table.outputs if o.name == output] if output else \
@@ -294,6 +303,8 @@ class _Writer:
         for _, fact in evaluation_order(self.guideline):  # each after the decisions it requires
             if isinstance(fact, ir.IRComputed):
                 yield self.number_decision(fact)
+            elif isinstance(fact, ir.IRLabel):
+                yield self.text_decision(fact)
             else:
                 yield self.literal_decision(fact.name, fact.description, fact.condition,
                                             fact.false_when)
@@ -332,6 +343,21 @@ class _Writer:
         self.requirements(element, sorted(set(reads)))
         literal = ET.SubElement(element, tag("literalExpression"))
         _text_child(literal, "text", feel_text.arithmetic(expr))
+        return element
+
+    def text_decision(self, fact: ir.IRLabel) -> ET.Element:
+        """A text fact: a literal expression joining FEEL strings with `+`."""
+        self.ids[fact.name] = f"decision_{fact.name}"
+        element = ET.Element(tag("decision"), id=f"decision_{fact.name}", name=fact.name)
+        _text_child(element, "description", fact.description)
+        ET.SubElement(element, tag("variable"), name=fact.name, typeRef="string")
+        reads = [ref for part in text_parts(fact.expr) for ref in (
+            [part.ref] if isinstance(part, ir.Part) else
+            durations.refs(part.condition) if isinstance(part, ir.PickText) else [])]
+        self.requirements(element, sorted(set(reads)))
+        literal = ET.SubElement(element, tag("literalExpression"))
+        _text_child(literal, "text", feel_text.words(
+            fact.expr, lambda c: feel_text.expression(durations.as_compare(c))))
         return element
 
     def requirements(self, element: ET.Element, refs: list[str]) -> None:

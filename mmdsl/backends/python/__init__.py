@@ -29,7 +29,7 @@ from mmdsl.backends.python.core import (
     read_facts_lines,
     scope_lines,
 )
-from mmdsl.backends.python.pycode import Group, Node, Text, call, literal, render
+from mmdsl.backends.python.pycode import Group, Node, Str, Text, call, literal, render
 from mmdsl.backends.python.why_not import Explainers
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
@@ -93,6 +93,7 @@ class ModuleView:
     # the trace line of each yes/no fact by its value (with None when a fact may be unknown)
     fact_trace: str = 'FACT_TRACE = tuple((f"fact {name}: no", f"fact {name}: yes") for name in FACTS)'
     yes_no: str = '"yes" if value else "no"'  # a yes/no fact's word in the trace
+    text_facts: str = ""  # TEXTS: the text facts, shown as they are
 
 
 PIECE = "\x00"  # never in a module's text: authored text reaches it only through repr()
@@ -179,11 +180,14 @@ def numbers_text() -> str:
 
 
 def _number_parts(guideline: ir.IRGuideline) -> dict[str, str]:
-    if not guideline.computed:
+    if not guideline.computed and not guideline.labels:
         return {}
     kinds = "".join(f"{c.name!r}: {c.type.kind == 'integer'}, " for c in guideline.computed)
+    texts = {"text_facts": render(Group("frozenset({", tuple(Str(t.name) for t in guideline.labels),
+                                        "})"), 0, "TEXTS: frozenset[str] = ")} \
+        if guideline.labels else {}
     return {"numbers": numbers_text(),
-            "number_kinds": f"NUMBERS: dict[str, bool] = {{{kinds.rstrip(', ')}}}"}
+            "number_kinds": f"NUMBERS: dict[str, bool] = {{{kinds.rstrip(', ')}}}", **texts}
 
 
 def module_view(guideline: ir.IRGuideline) -> ModuleView:

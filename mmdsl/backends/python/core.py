@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from mmdsl.backends.python.conditions import Refs, condition_code
 from mmdsl.backends.python.pycode import Group, Node, Prefixed, Str, Text, literal, one_line, render
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import choices, numbers_read, refs_read
+from mmdsl.ir.walk import choices, numbers_read, refs_read, text_parts
 from mmdsl.runtime.prelude import InputField
 
 SLOW_PATH = "return validate_facts(facts, INPUTS)"
@@ -209,7 +209,7 @@ def _always_within(bound: tuple[float | None, float | None], op: str, value: flo
 # ---- derived facts and scope ----------------------------------------------------------------------
 
 
-def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed, ...], refs: Refs) -> list[str]:
+def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed | ir.IRLabel, ...], refs: Refs) -> list[str]:
     """Each fact into `values` and into a local (`f0`…) that later facts read; a numeric fact
     as exact arithmetic (`number_code`)."""
     lines: list[str] = []
@@ -220,6 +220,8 @@ def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed, ...], refs: Refs) -> list
         if isinstance(fact, ir.IRComputed):
             arithmetic = number_code(fact.expr, replace(refs, names=names))
             code: Node = Prefixed("Exact", Group("(", (arithmetic,), ")"))
+        elif isinstance(fact, ir.IRLabel):
+            code = text_code(fact.expr, replace(refs, names=names))
         else:
             refs = _hoist(replace(refs, names=names), fact.condition, lines)
             if fact.false_when is not None:
@@ -237,10 +239,12 @@ def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed, ...], refs: Refs) -> list
     return lines
 
 
-def _fact_reads(fact: ir.IRFact | ir.IRComputed) -> list[str]:
+def _fact_reads(fact: ir.IRFact | ir.IRComputed | ir.IRLabel) -> list[str]:
     if isinstance(fact, ir.IRFact):
         otherwise = refs_read(fact.false_when) if fact.false_when is not None else ()
         return [*refs_read(fact.condition), *otherwise]
+    if isinstance(fact, ir.IRLabel):
+        return [ref for part in text_parts(fact.expr) for ref in _text_reads(part)]
     return [*numbers_read(fact.expr), *(r for c in choices(fact.expr) for r in refs_read(c))]
 
 
@@ -262,6 +266,28 @@ def number_code(expr: ir.NumExpr, refs: Refs) -> Node:
                                Prefixed("if ", _bracketed(condition_code(condition, refs))),
                                Prefixed("else ", number_code(otherwise, refs))), ")", joiner=" ")
     raise TypeError(f"not a number: {expr!r}")
+
+
+def _text_reads(expr: ir.TextExpr) -> list[str]:
+    if isinstance(expr, ir.Part):
+        return [expr.ref]
+    return list(refs_read(expr.condition)) if isinstance(expr, ir.PickText) else []
+
+
+def text_code(expr: ir.TextExpr, refs: Refs) -> Node:
+    """A text fact's words: authored text only as string literals (repr), joined with `+`."""
+    match expr:
+        case ir.Quoted(text=text):
+            return Str(text)
+        case ir.Part(ref=ref):
+            return Text(refs.value_of(ref))
+        case ir.Join(parts=parts):
+            return Group("(", tuple(text_code(part, refs) for part in parts), ")", joiner=" + ")
+        case ir.PickText(condition=condition, then=then, otherwise=otherwise):
+            return Group("(", (text_code(then, refs),
+                               Prefixed("if ", _bracketed(condition_code(condition, refs))),
+                               Prefixed("else ", text_code(otherwise, refs))), ")", joiner=" ")
+    raise TypeError(f"not text: {expr!r}")
 
 
 def _bracketed(node: Node) -> Node:

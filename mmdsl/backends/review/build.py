@@ -34,6 +34,7 @@ from mmdsl.ir.verbalize import (
     Vocabulary,
     describe,
     describe_number,
+    describe_text,
     either,
     member_words,
     number_words,
@@ -95,6 +96,10 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
                     for f in guideline.facts)
         + tuple(fact_view(c.name, c.description, describe_number(c.expr, words), c.text)
                 for c in guideline.computed)
+        + tuple(fact_view(t.name, t.description,
+                          f"text shown with the decision, never tested: {describe_text(t.expr, words)}",
+                          t.text)
+                for t in guideline.labels)
         + tuple(duration_view(i, words) for i in guideline.intervals),
         tables=tuple(table_view(guideline, table, words, _verified(verification, table.name))
                      for table in guideline.tables),

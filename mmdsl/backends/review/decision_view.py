@@ -84,6 +84,7 @@ def read_decision(guideline: IRGuideline, decision: Mapping[str, Any],
                    for table in guideline.tables if table.name in decision)
     descriptions: dict[str, str] = {fact.name: fact.description or fact.name for fact in guideline.facts}
     descriptions |= {fact.name: fact.description or fact.name for fact in guideline.computed}
+    descriptions |= {fact.name: fact.description or fact.name for fact in guideline.labels}
     derived = tuple((descriptions.get(str(name), str(name)), _derived_words(value))
                     for name, value in dict(decision.get("derived", {})).items())
     return DecisionReading(
@@ -94,9 +95,12 @@ def read_decision(guideline: IRGuideline, decision: Mapping[str, Any],
 
 
 def _derived_words(value: Any) -> str:
-    """yes/no for a yes/no fact; a numeric fact's number as the decision gives it."""
+    """yes/no for a yes/no fact; a numeric fact's number as the decision gives it; a text
+    fact's words in quotes."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return f"“{value}”"
     return str(value) if isinstance(value, int | float) else ("yes" if value else "no")
 
 

@@ -25,7 +25,9 @@ def render_decision_schema(guideline: ir.IRGuideline) -> str:
     return json.dumps(decision_schema(guideline), indent=2, ensure_ascii=False) + "\n"
 
 
-def _derived_type(fact: ir.IRFact | ir.IRComputed) -> str | list[str]:
+def _derived_type(fact: ir.IRFact | ir.IRComputed | ir.IRLabel) -> str | list[str]:
+    if isinstance(fact, ir.IRLabel):
+        return "string"
     if isinstance(fact, ir.IRComputed):
         return "integer" if fact.type.kind == "integer" else "number"
     return "boolean" if fact.false_when is None else ["boolean", "null"]  # null: unknown

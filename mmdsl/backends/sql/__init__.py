@@ -220,8 +220,12 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
             names.decimal_facts.add(name)
             names.refs[name] = f"_f{position}"
             continue
-        value = number_sql(fact, names) if isinstance(fact, ir.IRComputed) \
-            else Conditions(names).sql(fact.condition)
+        if isinstance(fact, ir.IRComputed):
+            value = number_sql(fact, names)
+        elif isinstance(fact, ir.IRLabel):
+            value = text_sql(fact.expr, names)
+        else:
+            value = Conditions(names).sql(fact.condition)
         add(f"_f{position}", (f"{value} AS _f{position}",))
         names.refs[name] = f"_f{position}"
         if guards is not None and isinstance(fact, ir.IRComputed):
@@ -340,7 +344,7 @@ def _outputs(guideline: ir.IRGuideline, tables: list[TableQuery],
     yield f"{_errors(errors, any_conflict)} AS \"errors\""
     for table in tables:
         yield f"CASE WHEN _in_scope THEN {table.result} END AS {identifier(table.table.name)}"
-    if guideline.facts or guideline.computed:
+    if guideline.facts or guideline.computed or guideline.labels:
         fields = ", ".join(f"{string_literal(name)}: _f{position}"
                            for position, (name, _) in enumerate(evaluation_order(guideline)))
         yield f"{{{fields}}} AS \"derived\""
@@ -450,6 +454,22 @@ class Conditions:
         if condition.ref in self.names.nullable:
             return f"COALESCE({test}, FALSE)"  # a test on a missing value is false
         return test
+
+
+def text_sql(expr: ir.TextExpr, names: Names) -> str:
+    """A text fact's words in SQL: authored text only as string literals (quotes doubled, control
+    characters as `chr(n)`), joined with `||`; a member of an enumeration input is its name."""
+    match expr:
+        case ir.Quoted(text=text):
+            return string_literal(text)
+        case ir.Part(ref=ref):
+            return names.refs[ref]
+        case ir.Join(parts=parts):
+            return "(" + " || ".join(text_sql(part, names) for part in parts) + ")"
+        case ir.PickText(condition=condition, then=then, otherwise=otherwise):
+            return (f"CASE WHEN {Conditions(names).sql(condition)} THEN {text_sql(then, names)} "
+                    f"ELSE {text_sql(otherwise, names)} END")
+    raise SqlUnsupported(f"no SQL for the text {expr!r}")
 
 
 def number_sql(fact: ir.IRComputed, names: Names) -> str:

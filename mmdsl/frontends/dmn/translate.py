@@ -44,7 +44,7 @@ from mmdsl.semantics.policies import AGGREGATES, POLICIES, dmn_name
 HIT_POLICIES = {dmn_name(policy): policy for policy in POLICIES}  # DMN's spelling to ours
 AGGREGATIONS = {dmn_name(aggregate): aggregate for aggregate in AGGREGATES}
 
-ResultKind = Literal["single", "list", "number", "fact", "computed"]
+ResultKind = Literal["single", "list", "number", "fact", "computed", "text"]
 T = TypeVar("T")
 
 
@@ -522,6 +522,9 @@ class _Translator:
         if constant is not None:
             self.add_constant(decision, *constant)
             return
+        if dmn_type.base == "string" and not dmn_type.collection:
+            self.add_text(decision, logic)
+            return
         condition = self.fact_condition(decision, logic, self.readable.for_facts)
         if condition is None:
             self.broken.add(decision.name)
@@ -610,6 +613,49 @@ class _Translator:
         line = f"fact {name}{description or ' ' + quote_loose(decision.name)[0]} = {expression}"
         self.plan.facts.append(line)
         self.computed[decision.name] = line
+
+    def add_text(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
+        """Text joined from strings, text inputs and text facts: `fact NAME = "a" + b`."""
+        from mmdsl.frontends.dmn.arithmetic import ArithmeticProblem
+        from mmdsl.frontends.dmn.text import translate_text
+
+        def resolve(feel_name: str, offset: int) -> str:
+            readable = self.readable.for_facts.get(names_key(feel_name))
+            if readable is not None and readable.type.kind == "text" and not readable.nullable:
+                return readable.ref
+            if readable is not None and readable.type.kind == "enum" and all(
+                    readable.type.members.get(v) == v for v in readable.type.values):
+                return readable.ref  # its member's name is its DMN string
+            what = "text that a fact can read" if readable is None or readable.type.kind in (
+                "text", "enum") else "text"
+            raise ArithmeticProblem(f"`{feel_name}` is not {what}", offset)
+
+        def condition(text: str, offset: int) -> str:
+            try:
+                parsed = feel.parse_expression(text, self.readable.fact_index)
+                return expression_text(parsed, self.readable.for_facts)
+            except feel.FeelError as error:
+                raise ArithmeticProblem(f"the condition `{text}`: {error.message}",
+                                        offset + error.offset) from error
+            except CellProblem as problem:
+                raise ArithmeticProblem(f"the condition `{text}`: {problem.message}",
+                                        offset) from problem
+
+        try:
+            expression = translate_text(logic.text.value, self.readable.fact_index, resolve,
+                                        condition)
+        except ArithmeticProblem as problem:
+            self.reporter.report("dmn-unsupported-feel", shifted(logic.text, problem.offset),
+                                 f"decision `{decision.name}`: {problem.message}",
+                                 help=self.unknown_name_help(logic.text.value))
+            self.broken.add(decision.name)
+            return
+        name = self.top.claim(decision.name, f"fact_{len(self.plan.facts) + 1}")
+        self.readable[names_key(decision.name)] = Readable(name, ValueType("text"))
+        self.translation.decisions[decision.name] = DecisionName(decision.name, name, "text")
+        description = self.describe(decision.name, name, decision.description, decision.where)
+        line = f"fact {name}{description or ' ' + quote_loose(decision.name)[0]} = {expression}"
+        self.plan.facts.append(line)
 
     def fact_condition(self, decision: m.Decision, logic: m.LiteralExpression,
                        names: dict[str, Readable]) -> str | None:
