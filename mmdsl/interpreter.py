@@ -37,7 +37,9 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
     derived = evaluation_order(guideline)
     for name, fact in derived:
         if isinstance(fact, ir.IRComputed):
-            values[name] = Exact(compute(fact.expr, values))  # compared exactly with thresholds
+            values[name] = None if fact.unknown_when is not None \
+                and holds(fact.unknown_when, values) \
+                else Exact(compute(fact.expr, values))  # compared exactly with thresholds
         else:
             values[name] = fact_holds(fact, values)
     reject_impossible([(i.name, i.description) for i in guideline.impossible
@@ -75,7 +77,7 @@ def yes_no(value: bool | None) -> str:
 
 def shown_fact(fact: ir.IRFact | ir.IRComputed, value: Any) -> str:
     if isinstance(fact, ir.IRComputed):
-        return repr(fact_value(fact, value))
+        return "unknown" if value is None else repr(fact_value(fact, value))
     return yes_no(value)
 
 

@@ -1,9 +1,10 @@
-"""Unknown values: `unknown` is tested only where a value may be unknown, and no computed number
-or duration reads one.
+"""Unknown values: `unknown` is tested only where a value may be unknown, and no
+duration reads one.
 
 An input declared `or unknown` accepts null from the caller; a derived fact reading it follows
-Kleene's three-valued logic and may itself be unknown. A test for `unknown` anywhere else would
-never hold (MD320); arithmetic over an unknown value is not supported (MD321).
+Kleene's three-valued logic and may itself be unknown, and a computed number reading it is unknown
+when an operand is (DMN: null in arithmetic gives null). A test for `unknown` anywhere else would
+never hold (MD320); a duration from a date that may be unknown is not supported (MD321).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
 from mmdsl.source import Span
 from mmdsl.syntax import ast
-from mmdsl.syntax.walk import conditions, inner_tests, quantities
+from mmdsl.syntax.walk import conditions, inner_tests
 
 EMITS: tuple[CodeName, ...] = ("never-unknown", "unknown-in-arithmetic")
 """The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
@@ -91,22 +92,9 @@ def _never(context: CheckContext, name: str, span: Span) -> Diagnostic:
 
 
 def _arithmetic(context: CheckContext) -> Iterator[Diagnostic]:
+    """A computed number over values that may be unknown is itself unknown when one is (DMN's
+    null in arithmetic); a duration from a date that may be unknown is not supported yet."""
     symbols = context.symbols
-    for decl in context.statements(ast.FactDecl):
-        if not isinstance(decl.expr, ast.NUMERIC_NODES):
-            continue
-        read = [q.subject for q in quantities(decl.expr)]
-        read += [c.subject for c in conditions(decl.expr)]
-        for subject in read:
-            if subject.member is None and symbols.may_be_unknown(subject.name.text):
-                yield context.report(
-                    "unknown-in-arithmetic", subject.span,
-                    f"`{decl.name.text}` is computed from `{subject.name.text}`, which may be "
-                    "unknown: a number over an unknown value is not supported",
-                    f"compare `{subject.name.text}` itself in the conditions that need it "
-                    f"(and test `{subject.name.text} is unknown` first), or declare it without "
-                    "`or unknown`")
-                break
     for interval in context.statements(ast.IntervalDecl):
         for end in (interval.start, interval.end):
             if symbols.may_be_unknown(end.text):

@@ -247,13 +247,14 @@ _ENTRIES = [
          "Declare the input as possibly unknown, `input ldh: integer 0..5000 unit \"U/L\" or "
          "unknown`, or remove the test."),
     Code("MD321", "unknown-in-arithmetic", E,
-         "a computed number or a duration reads an input that may be unknown",
-         "A number computed from an unknown value is unknown, and mmdsl does not yet carry an "
-         "unknown number through arithmetic (nor a duration from an unknown date): the fact "
-         "would have no value to compare.",
-         "input ldh: integer 0..5000 or unknown\nfact ldh_ratio = ldh / 250",
-         "Compare the input itself in the conditions that need it (`ldh > 500`, `ldh is "
-         "unknown`), or declare it without `or unknown` so that the caller must give it."),
+         "a duration is counted from a date input that may be unknown",
+         "A computed number reading a value that may be unknown is itself unknown when that "
+         "value is (as in DMN, null in arithmetic gives null), but a duration from an unknown "
+         "date is not carried yet: the duration would have no value to compare.",
+         "input diagnosed: date or unknown\ninput today: evaluation date\n"
+         "fact since_diagnosis = time from diagnosed to today",
+         "Declare the date without `or unknown` so that the caller must give it, or decide "
+         "without the duration."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",

@@ -179,6 +179,9 @@ class IRComputed:
     type: IRType
     expr: NumExpr
     text: str  # the arithmetic as written, for documents
+    # a number reading values that may be unknown is unknown (None) when this holds: an operand
+    # read is unknown, or an `if`'s condition is (None: the number always has a value)
+    unknown_when: Cond | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,8 @@ def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
         subjects |= _table_subjects(table)
     labels = {enum.name: dict(enum.labels) for enum in guideline.enums}
     unknown = frozenset([i.name for i in guideline.inputs if i.unknown]
-                        + [f.name for f in guideline.facts if f.false_when is not None])
+                        + [f.name for f in guideline.facts if f.false_when is not None]
+                        + [c.name for c in guideline.computed if c.unknown_when is not None])
     return Vocabulary(subjects, meanings, types, labels, guideline.classes, unknown)
 
 

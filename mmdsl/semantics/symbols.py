@@ -201,7 +201,7 @@ class Symbols:
         if name in self.facts:
             numeric = self.numeric_fact(name)
             return Resolved(name, "fact", BoolT() if numeric is None else numeric.type,
-                            numeric is None and self.may_be_unknown(name))
+                            self.may_be_unknown(name))
         if name in self.intervals:
             interval = self.intervals[name]
             return Resolved(name, "interval", DurationT(interval.start.text, interval.end.text),

@@ -218,8 +218,15 @@ def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed, ...], refs: Refs) -> list
     for position, fact in enumerate(facts):
         local = f"f{position} = " if fact.name in read_later else ""
         if isinstance(fact, ir.IRComputed):
+            if fact.unknown_when is not None:
+                refs = _hoist(replace(refs, names=names), fact.unknown_when, lines)
+                names = dict(refs.names) if refs.names is not names else names
             arithmetic = number_code(fact.expr, replace(refs, names=names))
             code: Node = Prefixed("Exact", Group("(", (arithmetic,), ")"))
+            if fact.unknown_when is not None:  # DMN: null in arithmetic gives null
+                code = Group("(", (Prefixed("None if ", Group("(", (condition_code(
+                    fact.unknown_when, replace(refs, names=names)),), ")", joiner=" and ")),
+                    code), ")", joiner=" else ")
         else:
             refs = _hoist(replace(refs, names=names), fact.condition, lines)
             if fact.false_when is not None:
@@ -241,7 +248,9 @@ def _fact_reads(fact: ir.IRFact | ir.IRComputed) -> list[str]:
     if isinstance(fact, ir.IRFact):
         otherwise = refs_read(fact.false_when) if fact.false_when is not None else ()
         return [*refs_read(fact.condition), *otherwise]
-    return [*numbers_read(fact.expr), *(r for c in choices(fact.expr) for r in refs_read(c))]
+    unknown = refs_read(fact.unknown_when) if fact.unknown_when is not None else ()
+    return [*numbers_read(fact.expr), *(r for c in choices(fact.expr) for r in refs_read(c)),
+            *unknown]
 
 
 def number_code(expr: ir.NumExpr, refs: Refs) -> Node:

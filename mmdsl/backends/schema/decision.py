@@ -27,7 +27,8 @@ def render_decision_schema(guideline: ir.IRGuideline) -> str:
 
 def _derived_type(fact: ir.IRFact | ir.IRComputed) -> str | list[str]:
     if isinstance(fact, ir.IRComputed):
-        return "integer" if fact.type.kind == "integer" else "number"
+        kind = "integer" if fact.type.kind == "integer" else "number"
+        return kind if fact.unknown_when is None else [kind, "null"]  # null: unknown
     return "boolean" if fact.false_when is None else ["boolean", "null"]  # null: unknown
 
 

@@ -1,0 +1,129 @@
+"""Computed numbers over values that may be unknown: unknown when an operand read is (DMN: null in
+arithmetic gives null), or when an `if`'s condition is; the module agrees with the interpreter."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from mmdsl.backends.schema.decision import decision_schema
+from mmdsl.interpreter import evaluate
+from mmdsl.pipeline import compile_source
+from mmdsl.source import Source
+from tests.backend.facts import named_values, random_facts
+from tests.backend.support import compile_text, load_module, write_module
+
+RATIO = '''\
+guideline ldh_ratio "LDH ratio"
+
+input ldh: integer 0..5000 unit "U/L" or unknown "LDH"
+input stage: one of I, II, III or unknown "stage"
+input age: integer 18..100 unit "years" "age"
+
+fact ratio "LDH over its upper limit" = ldh / 250
+fact doubled "doubled ratio" = ratio * 2 + age
+fact bonus "bonus" = if stage is III then 10 else ratio
+fact safe "never unknown in the branch taken" = if age > 60 then 1 else ldh
+fact high "high ratio" = ratio > 1.5 or stage is III
+fact no_ratio "ratio unknown" = ratio is unknown
+
+table plan "Plan"
+  hit first
+  output arm: one of treat, measure, watch, other
+  | rule    | ratio       | bonus       || arm     |
+  |---------|-------------|-------------||---------|
+  | treat   | > 1.5       | -           || treat   |
+  | measure | unknown     | not unknown || measure |
+  | watch   | not unknown | -           || watch   |
+  | other   | -           | -           || other   |
+
+example unknown_ldh "LDH unknown, stage I"
+  ldh: unknown
+  stage: I
+  age: 50
+  expect ratio: unknown
+  expect doubled: unknown
+  expect bonus: unknown
+  expect plan: other
+
+example stage_three "LDH unknown, stage III: the bonus is known"
+  ldh: unknown
+  stage: III
+  age: 70
+  expect bonus: 10
+  expect safe: 1
+  expect plan: measure
+
+example measured "LDH 500"
+  ldh: 500
+  stage: unknown
+  age: 50
+  expect ratio: 2
+  expect bonus: unknown
+  expect plan: treat
+'''
+
+
+def diagnostics(text: str, verify: bool = False) -> list[str]:
+    compilation = compile_source(Source("t.mmdsl", text), verify=verify)
+    return [d.code for d in compilation.diagnostics]
+
+
+def test_compiles_without_md321_and_examples_pass() -> None:
+    codes = diagnostics(RATIO)
+    assert "MD321" not in codes and "MD320" not in codes, codes
+    compilation = compile_source(Source("t.mmdsl", RATIO), verify=False)
+    assert not [d for d in compilation.diagnostics if d.severity.name == "ERROR"]
+
+
+def test_propagation() -> None:
+    guideline = compile_text(RATIO)
+    derived = evaluate(guideline, {"ldh": None, "stage": "I", "age": 50})["derived"]
+    assert derived["ratio"] is None and derived["doubled"] is None
+    assert derived["bonus"] is None  # the `else` branch reads the unknown ratio
+    assert derived["safe"] is None  # age 50: the branch taken is the unknown LDH
+    assert derived["high"] is None and derived["no_ratio"] is True
+    derived = evaluate(guideline, {"ldh": None, "stage": "III", "age": 70})["derived"]
+    assert derived["bonus"] == 10 and derived["safe"] == 1  # the branch taken is known
+    assert derived["high"] is True  # unknown or yes
+    derived = evaluate(guideline, {"ldh": 500, "stage": None, "age": 50})["derived"]
+    assert derived["ratio"] == 2 and derived["doubled"] == 54
+    assert derived["bonus"] is None  # an `if` whose condition is unknown: unknown
+    assert derived["high"] is True and derived["no_ratio"] is False
+
+
+def test_module_agrees_with_interpreter(tmp_path: Path) -> None:
+    guideline = compile_text(RATIO)
+    module = load_module(write_module(guideline, tmp_path))
+    rng = random.Random(7)
+    named = named_values(guideline)
+    unknown = 0
+    for _ in range(2000):
+        facts = random_facts(guideline, rng, named)
+        decision = evaluate(guideline, facts)
+        unknown += decision["derived"]["ratio"] is None
+        assert module.evaluate(facts) == decision, facts
+    assert unknown > 300
+
+
+def test_schema_says_number_or_null() -> None:
+    derived = decision_schema(compile_text(RATIO))["properties"]["derived"]["properties"]
+    assert derived["ratio"]["type"] == ["number", "null"]
+    assert derived["doubled"]["type"] == ["number", "null"]
+    assert derived["safe"]["type"] == ["integer", "null"]
+
+
+def test_verifier_claims_nothing_over_an_unknown_number() -> None:
+    assert "MD606" in diagnostics(RATIO, verify=True)
+
+
+def test_md321_only_for_durations() -> None:
+    text = ('guideline g "g"\ninput d: date or unknown "d"\ninput today: evaluation date "t"\n'
+            'fact since "since" = time from d to today\n')
+    assert "MD321" in diagnostics(text)
+    assert "MD321" not in diagnostics(text.replace(" or unknown", ""))
+
+
+def test_unknown_test_on_a_number_that_is_never_unknown() -> None:
+    text = RATIO.replace('ldh: integer 0..5000 unit "U/L" or unknown', 'ldh: integer 0..5000')
+    assert "MD320" in diagnostics(text)  # `ratio is unknown` would never hold
