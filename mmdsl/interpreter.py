@@ -96,6 +96,8 @@ def compute(expr: ir.NumExpr, values: Values) -> Fraction:
     match expr:
         case ir.Num(text=text):
             return Fraction(text)
+        case ir.NoNumber():  # lowering makes the fact unknown wherever this would be computed
+            raise AssertionError("`unknown` computed")
         case ir.Read(ref=ref):
             return exact(values[ref])
         case ir.Neg(item=item):

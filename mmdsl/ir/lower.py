@@ -225,6 +225,8 @@ def lower_unknown_number(symbols: Symbols, expr: ast.NumExpr) -> ir.Cond | None:
     match expr:
         case ast.NumberValue():
             return None
+        case ast.UnknownNumber():
+            return ir.Always()
         case ast.Quantity():
             resolved = _resolve(symbols, expr.subject)
             if expr.subject.member is None and symbols.may_be_unknown(expr.subject.name.text):
@@ -244,16 +246,22 @@ def lower_unknown_number(symbols: Symbols, expr: ast.NumExpr) -> ir.Cond | None:
                                       ir.Not(lower_false(symbols, expr.condition))))
             return _any_unknown([
                 undecided,
-                None if then is None else ir.AllOf((lower_expr(symbols, expr.condition), then)),
+                None if then is None else _both(lower_expr(symbols, expr.condition), then),
                 None if otherwise is None
-                else ir.AllOf((ir.Not(lower_expr(symbols, expr.condition)), otherwise))])
+                else _both(ir.Not(lower_expr(symbols, expr.condition)), otherwise)])
     raise LoweringError(f"no number for {expr!r}")
+
+
+def _both(first: ir.Cond, second: ir.Cond) -> ir.Cond:
+    return first if isinstance(second, ir.Always) else ir.AllOf((first, second))
 
 
 def _any_unknown(items: list[ir.Cond | None]) -> ir.Cond | None:
     present = [item for item in items if item is not None]
     if not present:
         return None
+    if any(isinstance(item, ir.Always) for item in present):
+        return ir.Always()
     return present[0] if len(present) == 1 else ir.AnyOf(tuple(present))
 
 
@@ -271,6 +279,8 @@ def lower_number(symbols: Symbols, expr: ast.NumExpr) -> ir.NumExpr:
         case ast.Choice():
             return ir.Pick(lower_expr(symbols, expr.condition), lower_number(symbols, expr.then),
                            lower_number(symbols, expr.otherwise))
+        case ast.UnknownNumber():
+            return ir.NoNumber()
     raise LoweringError(f"no number for {expr!r}")
 
 

@@ -166,7 +166,13 @@ class Pick:
     otherwise: NumExpr
 
 
-NumExpr: TypeAlias = Num | Read | Calc | Neg | Pick
+@dataclass(frozen=True, slots=True)
+class NoNumber:
+    """`unknown` written in arithmetic (DMN's null): never computed, as the fact's
+    `unknown_when` holds wherever it would be."""
+
+
+NumExpr: TypeAlias = Num | Read | Calc | Neg | Pick | NoNumber
 
 
 @dataclass(frozen=True, slots=True)

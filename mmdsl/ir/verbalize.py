@@ -30,6 +30,7 @@ from mmdsl.ir.model import (
     IRType,
     IsSet,
     Neg,
+    NoNumber,
     Not,
     Num,
     NumExpr,
@@ -220,6 +221,8 @@ def describe_number(expr: NumExpr, words: Vocabulary) -> str:
     match expr:
         case Num(text=text):
             return text
+        case NoNumber():
+            return "unknown"
         case Read(ref=ref):
             return words.subjects.get(ref, ref)
         case Neg(item=item):

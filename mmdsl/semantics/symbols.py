@@ -24,7 +24,7 @@ from mmdsl.semantics.types import (
     ValueType,
 )
 from mmdsl.syntax import ast
-from mmdsl.syntax.walk import conditions, quantities
+from mmdsl.syntax.walk import conditions, quantities, unknown_numbers
 
 ANNOTATION_COLUMNS = ("evidence", "caveats")
 RULE_COLUMN = "rule"
@@ -185,6 +185,8 @@ class Symbols:
                 if subject.member is None:
                     readers.setdefault(subject.name.text, []).append(fact)
         found = {name for name, info in self.inputs.items() if info.decl.unknown is not None}
+        found |= {fact for fact, decl in self.facts.items()
+                  if next(unknown_numbers(decl.expr), None) is not None}  # `10 + unknown`
         stack = list(found)
         while stack:
             for reader in readers.get(stack.pop(), ()):

@@ -256,8 +256,16 @@ class Choice:
     span: Span
 
 
-NumExpr: TypeAlias = NumberValue | Quantity | Arithmetic | Negate | Choice
-NUMERIC_NODES = (NumberValue, Quantity, Arithmetic, Negate, Choice)
+@dataclass(frozen=True, slots=True)
+class UnknownNumber:
+    """`unknown` in arithmetic: a number that has no value (DMN's null), and makes the arithmetic
+    over it unknown (`10 + unknown` is unknown)."""
+
+    span: Span
+
+
+NumExpr: TypeAlias = NumberValue | Quantity | Arithmetic | Negate | Choice | UnknownNumber
+NUMERIC_NODES = (NumberValue, Quantity, Arithmetic, Negate, Choice, UnknownNumber)
 
 # ---- types --------------------------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ LEVEL_3 = tck_folder() / "compliance-level-3"
 FEEL_IN = LEVEL_3 / "0072-feel-in"
 
 # Raised as the import learns more; never lowered (docs/dmn.md lists every case not passed).
-LEVEL_2_FLOOR = 99  # 93 before inputs that may be unknown (0106, 0107)
+LEVEL_2_FLOOR = 108  # 93 before inputs that may be unknown (0106, 0107), 99 before null in arithmetic (0105)
 LEVEL_3_TABLES_FLOOR = 6
 FEEL_IN_FLOOR = 94  # 0072-feel-in cases in scope (each must pass): 55 before durations in days
 

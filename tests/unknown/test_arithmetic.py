@@ -127,3 +127,43 @@ def test_md321_only_for_durations() -> None:
 def test_unknown_test_on_a_number_that_is_never_unknown() -> None:
     text = RATIO.replace('ldh: integer 0..5000 unit "U/L" or unknown', 'ldh: integer 0..5000')
     assert "MD320" in diagnostics(text)  # `ratio is unknown` would never hold
+
+
+CONSTANT = '''\
+guideline constant "g"
+
+input age: integer 18..100 unit "years" "age"
+
+fact plus "ten plus null" = 10 + unknown
+fact over "null over ten" = unknown / 10
+fact by "ten over null" = 10 / unknown
+fact young_unknown "unknown only under 60" = if age > 60 then 1 else -unknown
+fact later "reads it" = young_unknown * 2
+'''
+
+
+def test_unknown_written_in_arithmetic() -> None:
+    guideline = compile_text(CONSTANT)
+    old = evaluate(guideline, {"age": 70})["derived"]
+    young = evaluate(guideline, {"age": 30})["derived"]
+    assert old["plus"] is None and old["over"] is None and old["by"] is None
+    assert old["young_unknown"] == 1 and old["later"] == 2
+    assert young["young_unknown"] is None and young["later"] is None
+    assert "MD318" not in diagnostics(CONSTANT)  # `10 / unknown` never divides by zero
+
+
+def test_module_agrees_on_unknown_written_in_arithmetic(tmp_path: Path) -> None:
+    guideline = compile_text(CONSTANT)
+    module = load_module(write_module(guideline, tmp_path))
+    for age in range(18, 101):
+        assert module.evaluate({"age": age}) == evaluate(guideline, {"age": age})
+
+
+def test_tck_null_in_arithmetic_and_division_by_zero() -> None:
+    from tests.dmn.tck import cases_in, outcome_of, tck_folder
+
+    folder = tck_folder() / "compliance-level-2" / "0105-feel-math"
+    wanted = {"016", *(f"0{n}" for n in range(23, 31))}
+    outcomes = {case.id: outcome_of(case) for case in cases_in(folder) if case.id in wanted}
+    assert set(outcomes) == wanted
+    assert {k: o.status for k, o in outcomes.items()} == dict.fromkeys(wanted, "passed")

@@ -223,7 +223,9 @@ def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed, ...], refs: Refs) -> list
                 names = dict(refs.names) if refs.names is not names else names
             arithmetic = number_code(fact.expr, replace(refs, names=names))
             code: Node = Prefixed("Exact", Group("(", (arithmetic,), ")"))
-            if fact.unknown_when is not None:  # DMN: null in arithmetic gives null
+            if isinstance(fact.unknown_when, ir.Always):  # `10 + unknown`: always unknown
+                code = Text("None")
+            elif fact.unknown_when is not None:  # DMN: null in arithmetic gives null
                 code = Group("(", (Prefixed("None if ", Group("(", (condition_code(
                     fact.unknown_when, replace(refs, names=names)),), ")", joiner=" and ")),
                     code), ")", joiner=" else ")
@@ -259,6 +261,8 @@ def number_code(expr: ir.NumExpr, refs: Refs) -> Node:
     match expr:
         case ir.Num(text=text):
             return Text(f"Fraction({text})" if "." not in text else f"Fraction({text!r})")
+        case ir.NoNumber():  # never computed: the fact is None wherever this would be
+            return Text("None")
         case ir.Read(ref=ref):
             return Text(f"exact({refs.value_of(ref)})")
         case ir.Neg(item=item):  # bracketed whole: Python reads `-(x) ** 2` as -(x ** 2)
