@@ -167,3 +167,71 @@ def test_tck_null_in_arithmetic_and_division_by_zero() -> None:
     outcomes = {case.id: outcome_of(case) for case in cases_in(folder) if case.id in wanted}
     assert set(outcomes) == wanted
     assert {k: o.status for k, o in outcomes.items()} == dict.fromkeys(wanted, "passed")
+
+
+def test_the_export_decides_alike_in_feelin() -> None:
+    """A third-party FEEL engine (feelin) on the exported DMN, nulls included: numbers over null
+    are null (FEEL's arithmetic), and an `if` over an unknown condition is null as in mmdsl (the
+    export says so first), and the table decides alike."""
+    from tests.dmn.test_feelin import differences, feelin, job_for
+
+    for text in (RATIO, CONSTANT):
+        job = job_for(compile_text(text))
+        found = differences(job, feelin([job])[0])
+        assert found == [], "\n".join(found[:5])
+
+
+def test_the_import_of_the_export() -> None:
+    """Null in arithmetic comes back as `unknown`; an `if` whose condition may be null is refused
+    (FEEL takes the `else` there, where mmdsl's number is unknown), never imported otherwise."""
+    from mmdsl.backends.dmn.writer import export_dmn
+    from mmdsl.frontends.dmn.importer import import_dmn
+
+    result = import_dmn(export_dmn(compile_text(CONSTANT)).text.encode(), "c.dmn", "c.mmdsl",
+                        partial=True)
+    assert result.text is not None
+    assert "= 10 + unknown" in result.text and "= unknown / 10" in result.text
+    assert not [d for d in result.diagnostics if "young_unknown" in d.message]  # two-valued `if`
+    result = import_dmn(export_dmn(compile_text(RATIO)).text.encode(), "r.dmn", "r.mmdsl",
+                        partial=True)
+    assert result.text is not None and "= ldh / 250" in result.text
+    refused = [d.message for d in result.diagnostics if d.code == "MD703"]
+    assert any("`bonus`" in m for m in refused), refused
+    tier = ('guideline tier "g"\ninput ldh: integer 0..5000 or unknown "LDH"\n'
+            'fact tier "tier" = if ldh > 250 then 2 else 1\n')
+    result = import_dmn(export_dmn(compile_text(tier)).text.encode(), "t.dmn", "t.mmdsl",
+                        partial=True)
+    assert any("`tier`" in d.message for d in result.diagnostics if d.code == "MD703")
+
+
+NUMBERS = '''<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/" namespace="urn:t" name="t"
+             id="t">
+  <inputData id="i_a" name="A"><variable name="A" typeRef="number"/></inputData>
+  <decision id="d_sum" name="Sum">
+    <variable name="Sum" typeRef="number"/>
+    <informationRequirement><requiredInput href="#i_a"/></informationRequirement>
+    <literalExpression><text>A + 10</text></literalExpression>
+  </decision>
+  <decision id="d_pick" name="Pick">
+    <variable name="Pick" typeRef="number"/>
+    <informationRequirement><requiredInput href="#i_a"/></informationRequirement>
+    <literalExpression><text>if A &gt; 5 then 1 else 2</text></literalExpression>
+  </decision>
+</definitions>
+'''
+
+
+def test_import_of_numbers_over_an_input_that_may_be_null() -> None:
+    """`A + 10` is null with A in both languages; `if A > 5 …` takes the `else` on null in FEEL,
+    where mmdsl's number would be unknown: refused with the reason."""
+    from mmdsl.frontends.dmn.importer import import_dmn
+
+    result = import_dmn(NUMBERS.encode(), "t.dmn", "t.mmdsl", unknown=frozenset({"A"}),
+                        partial=True)
+    refused = [d.message for d in result.diagnostics if d.code == "MD703"]
+    assert any("`Pick`" in m and "may be null" in m for m in refused), refused
+    assert result.compilation is not None and result.compilation.guideline is not None
+    guideline = result.compilation.guideline
+    assert evaluate(guideline, {"A": None})["derived"] == {"Sum": None}
+    assert evaluate(guideline, {"A": 2})["derived"] == {"Sum": 12}
