@@ -25,6 +25,7 @@ from mmdsl.ir.model import (
     Cond,
     Elapsed,
     IRClass,
+    IRComputed,
     IRGuideline,
     IRTable,
     IRType,
@@ -40,6 +41,7 @@ from mmdsl.ir.model import (
     Scalar,
     SetTest,
 )
+from mmdsl.ir.walk import refs_read
 
 # ---- what the values are called ---------------------------------------------------------------
 
@@ -239,6 +241,17 @@ def describe_number(expr: NumExpr, words: Vocabulary) -> str:
             return (f"{_operand_words(then, words)} if {describe(condition, words)}, "
                     f"else {_operand_words(otherwise, words)}")
     raise TypeError(f"no words for the number {expr!r}")
+
+
+def unknown_number_words(fact: IRComputed, words: Vocabulary) -> str:
+    """When a computed number is unknown, for the reader: `; unknown when “LDH” is unknown`."""
+    if fact.unknown_when is None:
+        return ""
+    if isinstance(fact.unknown_when, Always):
+        return "; always unknown"
+    read = [ref for ref in dict.fromkeys(refs_read(fact.unknown_when)) if ref in words.unknown]
+    names = either([subject_words(ref, words) for ref in read])
+    return f"; unknown when {names} is unknown" if read else "; it may be unknown"
 
 
 def _operand_words(expr: NumExpr, words: Vocabulary, op: str = "") -> str:

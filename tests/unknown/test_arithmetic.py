@@ -235,3 +235,12 @@ def test_import_of_numbers_over_an_input_that_may_be_null() -> None:
     guideline = result.compilation.guideline
     assert evaluate(guideline, {"A": None})["derived"] == {"Sum": None}
     assert evaluate(guideline, {"A": 2})["derived"] == {"Sum": 12}
+
+
+def test_review_says_when_a_number_is_unknown() -> None:
+    from mmdsl.backends.review.build import build_review
+
+    facts = {f.name: f.in_words for f in build_review(compile_text(RATIO)).facts}
+    assert facts["ratio"].endswith("; unknown when “LDH” is unknown"), facts["ratio"]
+    facts = {f.name: f.in_words for f in build_review(compile_text(CONSTANT)).facts}
+    assert facts["plus"].endswith("; always unknown")

@@ -38,6 +38,7 @@ from mmdsl.ir.verbalize import (
     member_words,
     number_words,
     subject_words,
+    unknown_number_words,
     value_words,
     vocabulary_of,
 )
@@ -93,7 +94,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         classes=tuple(class_view(guideline, c, words) for c in guideline.classes),
         facts=tuple(fact_view(f.name, f.description, describe(f.condition, words), f.text)
                     for f in guideline.facts)
-        + tuple(fact_view(c.name, c.description, describe_number(c.expr, words), c.text)
+        + tuple(fact_view(c.name, c.description,
+                          describe_number(c.expr, words) + unknown_number_words(c, words), c.text)
                 for c in guideline.computed)
         + tuple(duration_view(i, words) for i in guideline.intervals),
         tables=tuple(table_view(guideline, table, words, _verified(verification, table.name))
