@@ -244,3 +244,12 @@ def test_review_says_when_a_number_is_unknown() -> None:
     assert facts["ratio"].endswith("; unknown when “LDH” is unknown"), facts["ratio"]
     facts = {f.name: f.in_words for f in build_review(compile_text(CONSTANT)).facts}
     assert facts["plus"].endswith("; always unknown")
+
+
+def test_sql_refuses_a_number_written_with_unknown() -> None:
+    import pytest
+
+    from mmdsl.backends.sql import SqlUnsupported, render_sql
+
+    with pytest.raises(SqlUnsupported, match="`plus` may be unknown"):
+        render_sql(compile_text(CONSTANT))
