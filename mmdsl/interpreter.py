@@ -61,7 +61,9 @@ def derive(guideline: ir.IRGuideline, values: Values) -> tuple[tuple[str, Derive
     derived = evaluation_order(guideline)
     for name, fact in derived:
         if isinstance(fact, ir.IRComputed):
-            values[name] = Exact(compute(fact.expr, values))  # compared exactly with thresholds
+            values[name] = None if fact.unknown_when is not None \
+                and holds(fact.unknown_when, values) \
+                else Exact(compute(fact.expr, values))  # compared exactly with thresholds
         elif isinstance(fact, ir.IRLabel):
             values[name] = words(fact.expr, values)
         else:
@@ -83,6 +85,8 @@ def yes_no(value: bool | None) -> str:
 
 
 def shown_fact(fact: ir.IRFact | ir.IRComputed | ir.IRLabel, value: Any) -> str:
+    if isinstance(fact, ir.IRComputed) and value is None:  # a number over an unknown value
+        return "unknown"
     if isinstance(fact, ir.IRComputed | ir.IRLabel):
         return repr(fact_value(fact, value))
     return yes_no(value)
@@ -103,6 +107,8 @@ def compute(expr: ir.NumExpr, values: Values) -> Fraction:
     match expr:
         case ir.Num(text=text):
             return Fraction(text)
+        case ir.NoNumber():  # lowering makes the fact unknown wherever this would be computed
+            raise AssertionError("`unknown` computed")
         case ir.Read(ref=ref):
             return exact(values[ref])
         case ir.Neg(item=item):

@@ -1,9 +1,11 @@
-"""Unknown values: `unknown` is tested only where a value may be unknown, and no computed number
-or duration reads one.
+"""Unknown values: `unknown` is tested only where a value may be unknown, and no
+duration reads one.
 
 An input declared `or unknown` accepts null from the caller; a derived fact reading it follows
-Kleene's three-valued logic and may itself be unknown. A test for `unknown` anywhere else would
-never hold (MD320); arithmetic over an unknown value is not supported (MD321).
+Kleene's three-valued logic and may itself be unknown, and a computed number reading it is unknown
+when an operand is (DMN: null in arithmetic gives null). A test for `unknown` anywhere else would
+never hold (MD320); a duration from a date that may be unknown, or a text fact built from (or
+choosing by) a value that may be unknown, is not supported (MD321).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from collections.abc import Iterator
 from mmdsl.check.context import CheckContext
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
+from mmdsl.semantics.text import value_names
 from mmdsl.source import Span
 from mmdsl.syntax import ast
-from mmdsl.syntax.walk import conditions, inner_tests, quantities
+from mmdsl.syntax.walk import conditions, inner_tests
 
 EMITS: tuple[CodeName, ...] = ("never-unknown", "unknown-in-arithmetic")
 """The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
@@ -91,22 +94,9 @@ def _never(context: CheckContext, name: str, span: Span) -> Diagnostic:
 
 
 def _arithmetic(context: CheckContext) -> Iterator[Diagnostic]:
+    """A computed number over values that may be unknown is itself unknown when one is (DMN's
+    null in arithmetic); a duration from a date that may be unknown is not supported yet."""
     symbols = context.symbols
-    for decl in context.statements(ast.FactDecl):
-        if not isinstance(decl.expr, ast.NUMERIC_NODES):
-            continue
-        read = [q.subject for q in quantities(decl.expr)]
-        read += [c.subject for c in conditions(decl.expr)]
-        for subject in read:
-            if subject.member is None and symbols.may_be_unknown(subject.name.text):
-                yield context.report(
-                    "unknown-in-arithmetic", subject.span,
-                    f"`{decl.name.text}` is computed from `{subject.name.text}`, which may be "
-                    "unknown: a number over an unknown value is not supported",
-                    f"compare `{subject.name.text}` itself in the conditions that need it "
-                    f"(and test `{subject.name.text} is unknown` first), or declare it without "
-                    "`or unknown`")
-                break
     for interval in context.statements(ast.IntervalDecl):
         for end in (interval.start, interval.end):
             if symbols.may_be_unknown(end.text):
@@ -115,3 +105,22 @@ def _arithmetic(context: CheckContext) -> Iterator[Diagnostic]:
                     f"the duration `{interval.name.text}` is counted from `{end.text}`, which "
                     "may be unknown: a duration from an unknown date is not supported",
                     f"declare `{end.text}` without `or unknown`")
+    yield from _text(context)
+
+
+def _text(context: CheckContext) -> Iterator[Diagnostic]:
+    """A text fact has words for every patient: one that joins a value that may be unknown, or
+    chooses its words by one, would have none to show (its evaluators do not carry unknown)."""
+    symbols = context.symbols
+    for fact in context.statements(ast.FactDecl):
+        if not symbols.is_text_fact(fact.name.text):
+            continue
+        read = [*value_names(fact.expr), *(c.subject for c in conditions(fact.expr))]
+        for subject in dict.fromkeys(read):
+            if subject.member is None and symbols.may_be_unknown(subject.name.text):
+                yield context.report(
+                    "unknown-in-arithmetic", subject.span,
+                    f"the text fact `{fact.name.text}` reads `{subject.name.text}`, which may be "
+                    "unknown: text from an unknown value is not supported",
+                    f"declare `{subject.name.text}` without `or unknown`, or leave it out of the "
+                    "text")

@@ -251,13 +251,15 @@ _ENTRIES = [
          "Declare the input as possibly unknown, `input ldh: integer 0..5000 unit \"U/L\" or "
          "unknown`, or remove the test."),
     Code("MD321", "unknown-in-arithmetic", E,
-         "a computed number or a duration reads an input that may be unknown",
-         "A number computed from an unknown value is unknown, and mmdsl does not yet carry an "
-         "unknown number through arithmetic (nor a duration from an unknown date): the fact "
-         "would have no value to compare.",
-         "input ldh: integer 0..5000 or unknown\nfact ldh_ratio = ldh / 250",
-         "Compare the input itself in the conditions that need it (`ldh > 500`, `ldh is "
-         "unknown`), or declare it without `or unknown` so that the caller must give it."),
+         "a duration or a text fact reads a value that may be unknown",
+         "A computed number reading a value that may be unknown is itself unknown when that "
+         "value is (as in DMN, null in arithmetic gives null), but a duration from an unknown "
+         "date, and a text fact joining (or choosing its words by) an unknown value, are not "
+         "carried yet: they would have no value to show or compare.",
+         "input diagnosed: date or unknown\ninput today: evaluation date\n"
+         "fact since_diagnosis = time from diagnosed to today",
+         "Declare the date without `or unknown` so that the caller must give it, or decide "
+         "without the duration."),
     Code("MD322", "text-mixed", E, "a text fact joins a number, a yes/no or another value that is not text",
          "A text fact (`fact greeting = \"Hello \" + full_name`) joins quoted text, text inputs, "
          "the member of an enumeration input and other text facts with `+`. A number or a yes/no "

@@ -215,8 +215,58 @@ def lower_computed(symbols: Symbols, name: str, source: Source) -> ir.IRComputed
     if numeric is None:
         raise LoweringError(f"fact {name!r} is not a number")
     decl = numeric.decl
+    unknown_when = lower_unknown_number(symbols, numeric.expr) \
+        if symbols.may_be_unknown(name) else None
     return ir.IRComputed(name, _text(decl.description), lower_type(numeric.type),
-                         lower_number(symbols, numeric.expr), written(source, decl.expr.span))
+                         lower_number(symbols, numeric.expr), written(source, decl.expr.span),
+                         unknown_when)
+
+
+def lower_unknown_number(symbols: Symbols, expr: ast.NumExpr) -> ir.Cond | None:
+    """When a number over values that may be unknown is unknown (DMN: null in arithmetic gives
+    null): an operand it reads is unknown, or the condition of an `if` is (neither yes nor no),
+    or the branch the `if` takes is. None: never unknown."""
+    match expr:
+        case ast.NumberValue():
+            return None
+        case ast.UnknownNumber():
+            return ir.Always()
+        case ast.Quantity():
+            resolved = _resolve(symbols, expr.subject)
+            if expr.subject.member is None and symbols.may_be_unknown(expr.subject.name.text):
+                return ir.Not(ir.IsSet(resolved.key))
+            return None
+        case ast.Negate():
+            return lower_unknown_number(symbols, expr.item)
+        case ast.Arithmetic():
+            return _any_unknown([lower_unknown_number(symbols, expr.left),
+                                 lower_unknown_number(symbols, expr.right)])
+        case ast.Choice():
+            then = lower_unknown_number(symbols, expr.then)
+            otherwise = lower_unknown_number(symbols, expr.otherwise)
+            undecided = None
+            if _may_be_unknown(symbols, expr.condition):
+                undecided = ir.AllOf((ir.Not(lower_expr(symbols, expr.condition)),
+                                      ir.Not(lower_false(symbols, expr.condition))))
+            return _any_unknown([
+                undecided,
+                None if then is None else _both(lower_expr(symbols, expr.condition), then),
+                None if otherwise is None
+                else _both(ir.Not(lower_expr(symbols, expr.condition)), otherwise)])
+    raise LoweringError(f"no number for {expr!r}")
+
+
+def _both(first: ir.Cond, second: ir.Cond) -> ir.Cond:
+    return first if isinstance(second, ir.Always) else ir.AllOf((first, second))
+
+
+def _any_unknown(items: list[ir.Cond | None]) -> ir.Cond | None:
+    present = [item for item in items if item is not None]
+    if not present:
+        return None
+    if any(isinstance(item, ir.Always) for item in present):
+        return ir.Always()
+    return present[0] if len(present) == 1 else ir.AnyOf(tuple(present))
 
 
 def lower_number(symbols: Symbols, expr: ast.NumExpr) -> ir.NumExpr:
@@ -233,6 +283,8 @@ def lower_number(symbols: Symbols, expr: ast.NumExpr) -> ir.NumExpr:
         case ast.Choice():
             return ir.Pick(lower_expr(symbols, expr.condition), lower_number(symbols, expr.then),
                            lower_number(symbols, expr.otherwise))
+        case ast.UnknownNumber():
+            return ir.NoNumber()
     raise LoweringError(f"no number for {expr!r}")
 
 

@@ -179,7 +179,13 @@ class Pick:
     otherwise: NumExpr
 
 
-NumExpr: TypeAlias = Num | Read | Calc | Neg | Pick
+@dataclass(frozen=True, slots=True)
+class NoNumber:
+    """`unknown` written in arithmetic (DMN's null): never computed, as the fact's
+    `unknown_when` holds wherever it would be."""
+
+
+NumExpr: TypeAlias = Num | Read | Calc | Neg | Pick | NoNumber
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +198,9 @@ class IRComputed:
     type: IRType
     expr: NumExpr
     text: str  # the arithmetic as written, for documents
+    # a number reading values that may be unknown is unknown (None) when this holds: an operand
+    # read is unknown, or an `if`'s condition is (None: the number always has a value)
+    unknown_when: Cond | None = None
 
 
 # ---- text facts ----------------------------------------------------------------------------------

@@ -27,11 +27,13 @@ from mmdsl.ir.model import (
     Cond,
     Elapsed,
     IRClass,
+    IRComputed,
     IRGuideline,
     IRTable,
     IRType,
     IsSet,
     Neg,
+    NoNumber,
     Not,
     Num,
     NumExpr,
@@ -42,6 +44,7 @@ from mmdsl.ir.model import (
     Scalar,
     SetTest,
 )
+from mmdsl.ir.walk import refs_read
 
 # ---- what the values are called ---------------------------------------------------------------
 
@@ -82,7 +85,8 @@ def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
         subjects |= _table_subjects(table)
     labels = {enum.name: dict(enum.labels) for enum in guideline.enums}
     unknown = frozenset([i.name for i in guideline.inputs if i.unknown]
-                        + [f.name for f in guideline.facts if f.false_when is not None])
+                        + [f.name for f in guideline.facts if f.false_when is not None]
+                        + [c.name for c in guideline.computed if c.unknown_when is not None])
     return Vocabulary(subjects, meanings, types, labels, guideline.classes, unknown)
 
 
@@ -224,6 +228,8 @@ def describe_number(expr: NumExpr, words: Vocabulary) -> str:
     match expr:
         case Num(text=text):
             return text
+        case NoNumber():
+            return "unknown"
         case Read(ref=ref):
             return words.subjects.get(ref, ref)
         case Neg(item=item):
@@ -261,6 +267,17 @@ def describe_text(expr: ir.TextExpr, words: Vocabulary) -> str:
 def _text_operand(expr: ir.TextExpr, words: Vocabulary) -> str:
     said = describe_text(expr, words)
     return said if isinstance(expr, ir.Quoted | ir.Part) else f"({said})"
+
+
+def unknown_number_words(fact: IRComputed, words: Vocabulary) -> str:
+    """When a computed number is unknown, for the reader: `; unknown when “LDH” is unknown`."""
+    if fact.unknown_when is None:
+        return ""
+    if isinstance(fact.unknown_when, Always):
+        return "; always unknown"
+    read = [ref for ref in dict.fromkeys(refs_read(fact.unknown_when)) if ref in words.unknown]
+    names = either([subject_words(ref, words) for ref in read])
+    return f"; unknown when {names} is unknown" if read else "; it may be unknown"
 
 
 def _operand_words(expr: NumExpr, words: Vocabulary, op: str = "") -> str:

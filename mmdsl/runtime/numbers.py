@@ -43,7 +43,9 @@ class Exact(Fraction):
     __hash__ = Fraction.__hash__
 
 
-def shown_number(value: Fraction, integer: bool) -> int | float:
+def shown_number(value: Fraction | None, integer: bool) -> int | float | None:
     """A numeric fact in the decision's JSON: an integer, or a decimal rounded to the nearest
-    float (the tests compared the exact value)."""
+    float (the tests compared the exact value); None (null) when it is unknown."""
+    if value is None:
+        return None
     return int(value) if integer else float(value)

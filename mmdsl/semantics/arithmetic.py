@@ -105,6 +105,8 @@ class Typer:
             case ast.NumberValue():
                 kind: Kind = "integer" if isinstance(expr.value, int) else "decimal"
                 return Typed(kind, Interval.point(as_fraction(expr.value)))
+            case ast.UnknownNumber():  # never a value: any nonzero point types it soundly
+                return Typed("integer", Interval.point(Fraction(1)))
             case ast.Quantity():
                 return self._quantity(expr, env)
             case ast.Negate():

@@ -25,7 +25,7 @@ from mmdsl.semantics.types import (
     ValueType,
 )
 from mmdsl.syntax import ast
-from mmdsl.syntax.walk import conditions, quantities
+from mmdsl.syntax.walk import conditions, quantities, unknown_numbers
 
 ANNOTATION_COLUMNS = ("evidence", "caveats")
 RULE_COLUMN = "rule"
@@ -188,6 +188,8 @@ class Symbols:
                 if subject.member is None:
                     readers.setdefault(subject.name.text, []).append(fact)
         found = {name for name, info in self.inputs.items() if info.decl.unknown is not None}
+        found |= {fact for fact, decl in self.facts.items()
+                  if next(unknown_numbers(decl.expr), None) is not None}  # `10 + unknown`
         stack = list(found)
         while stack:
             for reader in readers.get(stack.pop(), ()):
@@ -206,7 +208,7 @@ class Symbols:
                 return Resolved(name, "fact", TextT(), False)
             numeric = self.numeric_fact(name)
             return Resolved(name, "fact", BoolT() if numeric is None else numeric.type,
-                            numeric is None and self.may_be_unknown(name))
+                            self.may_be_unknown(name))
         if name in self.intervals:
             interval = self.intervals[name]
             return Resolved(name, "interval", DurationT(interval.start.text, interval.end.text),

@@ -144,6 +144,10 @@ class TextBuilder:
                 self._mixed(expr.span, "a negative number in a text fact",
                             "compute numbers in a numeric fact, and write text in quotes")
                 return Literal("")
+            case ast.UnknownNumber():
+                self._mixed(expr.span, "`unknown` in a text fact: a text fact always has words",
+                            'write the words to show, in quotes: `"unknown"`')
+                return Literal("")
         self._mixed(getattr(expr, "span", None), "a condition in a text fact",
                     "choose the text by the condition: `if CONDITION then \"…\" else \"…\"`")
         return Literal("")

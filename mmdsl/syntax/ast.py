@@ -265,8 +265,17 @@ class TextLiteral:
     span: Span
 
 
-NumExpr: TypeAlias = NumberValue | Quantity | Arithmetic | Negate | Choice | TextLiteral
-NUMERIC_NODES = (NumberValue, Quantity, Arithmetic, Negate, Choice, TextLiteral)
+@dataclass(frozen=True, slots=True)
+class UnknownNumber:
+    """`unknown` in arithmetic: a number that has no value (DMN's null), and makes the arithmetic
+    over it unknown (`10 + unknown` is unknown)."""
+
+    span: Span
+
+
+NumExpr: TypeAlias = (NumberValue | Quantity | Arithmetic | Negate | Choice | TextLiteral
+                      | UnknownNumber)
+NUMERIC_NODES = (NumberValue, Quantity, Arithmetic, Negate, Choice, TextLiteral, UnknownNumber)
 """The nodes of a value (a number, or text): the operands of `+` and the branches of `if`."""
 
 # ---- types --------------------------------------------------------------------------------------

@@ -345,6 +345,9 @@ class AstBuilder(Transformer[Token, Any]):
             return ast.NumberValue(-item.value, self.span(meta))
         return ast.Negate(item, self.span(meta))
 
+    def unknown_number(self, meta: Meta, children: list[Token]) -> ast.UnknownNumber:
+        return ast.UnknownNumber(self.token_span(children[0]))
+
     def choice(self, meta: Meta, children: list[Any]) -> ast.Choice:
         condition, then, otherwise = children
         return ast.Choice(as_condition(condition), as_number(then), as_number(otherwise),

@@ -43,6 +43,21 @@ def conditions(expr: ast.Expr | ast.NumExpr) -> Iterator[ast.Condition]:
             yield from conditions(expr.otherwise)
 
 
+def unknown_numbers(expr: ast.Expr | ast.NumExpr) -> Iterator[ast.UnknownNumber]:
+    """`unknown` written in arithmetic (DMN's null), left to right."""
+    match expr:
+        case ast.UnknownNumber():
+            yield expr
+        case ast.Negate():
+            yield from unknown_numbers(expr.item)
+        case ast.Arithmetic():
+            yield from unknown_numbers(expr.left)
+            yield from unknown_numbers(expr.right)
+        case ast.Choice():
+            yield from unknown_numbers(expr.then)
+            yield from unknown_numbers(expr.otherwise)
+
+
 def quantities(expr: ast.Expr | ast.NumExpr) -> Iterator[ast.Quantity]:
     """The names an expression reads as numbers (operands of arithmetic), left to right."""
     match expr:

@@ -103,6 +103,8 @@ class ComputedValues:
         match expr:
             case ir.Num():
                 return {Fraction(expr.text): within}
+            case ir.NoNumber():  # no value for any patient (tables reading it are refused)
+                return {}
             case ir.Read():
                 return self._read(expr.ref, within)
             case ir.Neg():

@@ -94,7 +94,9 @@ class Encoder:
         self._fact_decls = {f.name: f for f in guideline.facts}
         self._unknown_refs = frozenset([i.name for i in guideline.inputs if i.unknown]
                                        + [f.name for f in guideline.facts
-                                          if f.false_when is not None])
+                                          if f.false_when is not None]
+                                       + [c.name for c in guideline.computed
+                                          if c.unknown_when is not None])
         self._tables = {t.name: t for t in guideline.tables}
         self._matches: dict[str, list[int]] = {}
         self._selections: dict[str, list[int]] = {}

@@ -194,6 +194,8 @@ def arithmetic(expr: ir.NumExpr) -> str:
     match expr:
         case ir.Num(text=text):
             return text if not text.startswith("-") else f"({text})"
+        case ir.NoNumber():  # FEEL's null: arithmetic over it is null
+            return "null"
         case ir.Read(ref=ref):
             return ref
         case ir.Neg(item=item):

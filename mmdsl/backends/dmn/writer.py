@@ -147,6 +147,7 @@ class _Writer:
         element = ET.Element(ext("example"), name=example.name, description=example.description)
         inputs = {i.name: i for i in self.guideline.inputs}
         unknown = {f.name for f in self.guideline.facts if f.false_when is not None}
+        unknown |= {c.name for c in self.guideline.computed if c.unknown_when is not None}
         for name, value in example.facts.items():
             given = inputs.get(name)
             text = "null" if value is None and given is not None and given.unknown \
@@ -342,7 +343,12 @@ class _Writer:
         reads = [*numbers_read(expr), *(r for c in choices(expr) for r in refs_read(c))]
         self.requirements(element, sorted(set(reads)))
         literal = ET.SubElement(element, tag("literalExpression"))
-        _text_child(literal, "text", feel_text.arithmetic(expr))
+        text = feel_text.arithmetic(expr)
+        if fact.unknown_when is not None and next(choices(expr), None) is not None:
+            # FEEL's `if` takes the `else` on a null condition, where mmdsl's number is unknown:
+            # the cases that are unknown are said first (arithmetic over null is null in both)
+            text = f"if {feel_text.expression(fact.unknown_when)} then null else {text}"
+        _text_child(literal, "text", text)
         return element
 
     def text_decision(self, fact: ir.IRLabel) -> ET.Element:

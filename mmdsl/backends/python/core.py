@@ -218,8 +218,17 @@ def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed | ir.IRLabel, ...], refs: 
     for position, fact in enumerate(facts):
         local = f"f{position} = " if fact.name in read_later else ""
         if isinstance(fact, ir.IRComputed):
+            if fact.unknown_when is not None:
+                refs = _hoist(replace(refs, names=names), fact.unknown_when, lines)
+                names = dict(refs.names) if refs.names is not names else names
             arithmetic = number_code(fact.expr, replace(refs, names=names))
             code: Node = Prefixed("Exact", Group("(", (arithmetic,), ")"))
+            if isinstance(fact.unknown_when, ir.Always):  # `10 + unknown`: always unknown
+                code = Text("None")
+            elif fact.unknown_when is not None:  # DMN: null in arithmetic gives null
+                code = Group("(", (Prefixed("None if ", Group("(", (condition_code(
+                    fact.unknown_when, replace(refs, names=names)),), ")", joiner=" and ")),
+                    code), ")", joiner=" else ")
         elif isinstance(fact, ir.IRLabel):
             code = text_code(fact.expr, replace(refs, names=names))
         else:
@@ -245,7 +254,9 @@ def _fact_reads(fact: ir.IRFact | ir.IRComputed | ir.IRLabel) -> list[str]:
         return [*refs_read(fact.condition), *otherwise]
     if isinstance(fact, ir.IRLabel):
         return [ref for part in text_parts(fact.expr) for ref in _text_reads(part)]
-    return [*numbers_read(fact.expr), *(r for c in choices(fact.expr) for r in refs_read(c))]
+    unknown = refs_read(fact.unknown_when) if fact.unknown_when is not None else ()
+    return [*numbers_read(fact.expr), *(r for c in choices(fact.expr) for r in refs_read(c)),
+            *unknown]
 
 
 def number_code(expr: ir.NumExpr, refs: Refs) -> Node:
@@ -254,6 +265,8 @@ def number_code(expr: ir.NumExpr, refs: Refs) -> Node:
     match expr:
         case ir.Num(text=text):
             return Text(f"Fraction({text})" if "." not in text else f"Fraction({text!r})")
+        case ir.NoNumber():  # never computed: the fact is None wherever this would be
+            return Text("None")
         case ir.Read(ref=ref):
             return Text(f"exact({refs.value_of(ref)})")
         case ir.Neg(item=item):  # bracketed whole: Python reads `-(x) ** 2` as -(x ** 2)

@@ -39,6 +39,7 @@ from mmdsl.ir.verbalize import (
     member_words,
     number_words,
     subject_words,
+    unknown_number_words,
     value_words,
     vocabulary_of,
 )
@@ -94,7 +95,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
         classes=tuple(class_view(guideline, c, words) for c in guideline.classes),
         facts=tuple(fact_view(f.name, f.description, describe(f.condition, words), f.text)
                     for f in guideline.facts)
-        + tuple(fact_view(c.name, c.description, describe_number(c.expr, words), c.text)
+        + tuple(fact_view(c.name, c.description,
+                          describe_number(c.expr, words) + unknown_number_words(c, words), c.text)
                 for c in guideline.computed)
         + tuple(fact_view(t.name, t.description,
                           f"text shown with the decision, never tested: {describe_text(t.expr, words)}",

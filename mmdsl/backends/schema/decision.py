@@ -29,7 +29,8 @@ def _derived_type(fact: ir.IRFact | ir.IRComputed | ir.IRLabel) -> str | list[st
     if isinstance(fact, ir.IRLabel):
         return "string"
     if isinstance(fact, ir.IRComputed):
-        return "integer" if fact.type.kind == "integer" else "number"
+        kind = "integer" if fact.type.kind == "integer" else "number"
+        return kind if fact.unknown_when is None else [kind, "null"]  # null: unknown
     return "boolean" if fact.false_when is None else ["boolean", "null"]  # null: unknown
 
 

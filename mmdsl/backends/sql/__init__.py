@@ -197,6 +197,10 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
     if unknown:  # NULL would need Kleene's logic through every fact: refused, never a wrong row
         raise SqlUnsupported(f"`{unknown[0]}` may be unknown (declared `or unknown`), which the "
                              "SQL back end does not support yet")
+    unknown = [fact.name for fact in guideline.computed if fact.unknown_when is not None]
+    if unknown:  # `unknown` written in its arithmetic
+        raise SqlUnsupported(f"`{unknown[0]}` may be unknown, which the SQL back end does not "
+                             "support yet")
     distinct_columns(guideline)
     names = Names(guideline)
     steps: list[Step] = []

@@ -6,9 +6,12 @@ numeric inputs and facts. Every operation is written in parentheses (`(a - b) - 
 `10 ** (-5)`), so that the text means the same whatever the precedence and associativity of the
 two languages; `-a ** b` without brackets, which engines read differently, is refused.
 
+`null` is written `unknown` (arithmetic over it is unknown in both languages), and so is a
+division by a constant zero, which FEEL gives as null (`(10 + 20) / 0` is `unknown`).
+
 What has no mmdsl equivalent is refused with the reason (ArithmeticProblem), never approximated:
-- `null`: FEEL arithmetic with null gives null; an mmdsl number always has a value;
-- a division by a constant zero: FEEL gives null; mmdsl has no null number;
+- an `if` whose condition reads a value that may be null: FEEL takes the `else`, where mmdsl's
+  number is unknown (the caller's `condition` refuses it);
 - a power whose exponent is a constant that is not a whole number from -1000 to 1000 (mmdsl's
   rule; an exponent that reads names is the compiler's to check, MD319, over their ranges);
 - names of values that are not numbers, or that a fact cannot read (a table's result);
@@ -56,6 +59,11 @@ class Name:
 
 
 @dataclass(frozen=True, slots=True)
+class Null:
+    """FEEL's `null` (or a division by a constant zero): mmdsl's `unknown` number."""
+
+
+@dataclass(frozen=True, slots=True)
 class Negate:
     operand: Arith
 
@@ -77,7 +85,7 @@ class Choice:
     otherwise: Arith
 
 
-Arith = Number | Name | Negate | Binary | Choice
+Arith = Number | Name | Negate | Binary | Choice | Null
 
 Resolve = Callable[[str, int], str]
 """A FEEL name (possibly a path `loan.rate`) and its offset to the mmdsl name of a number it
@@ -101,7 +109,7 @@ def translate_arithmetic(text: str, names: feel.NameIndex, resolve: Resolve,
     if parser.token.kind != "end":
         raise parser.problem("expected an operator or the end of the expression")
     _check_literals(expr, max_digits)
-    _check_divisions(expr)
+    expr = _null_divisions(expr)
     expr = _folded_exponents(expr)
     _check_powers(expr)
     return _text(expr)
@@ -262,8 +270,7 @@ class _Parser:
     def name(self) -> Arith:
         token = self.advance()
         if token.text == "null":
-            raise ArithmeticProblem("`null` in arithmetic gives null in DMN; an mmdsl number "
-                                    "always has a value", token.offset)
+            return Null()
         if token.text in ("for", "some", "every", "true", "false", "not", "then", "else"):
             raise ArithmeticProblem(f"`{token.text}` in a computed number is not translated",
                                     token.offset)
@@ -344,20 +351,20 @@ def _numbers(expr: Arith) -> list[Decimal]:
     return []
 
 
-def _check_divisions(expr: Arith) -> None:
-    """A division by a constant zero gives null in DMN: refused."""
+def _null_divisions(expr: Arith) -> Arith:
+    """A division by a constant zero gives null in DMN: mmdsl's `unknown` (whatever it divides,
+    as FEEL's value is null whatever it divides)."""
     match expr:
         case Negate(operand=operand):
-            _check_divisions(operand)
+            return Negate(_null_divisions(operand))
         case Binary(op=op, left=left, right=right):
-            _check_divisions(left)
-            _check_divisions(right)
+            left, right = _null_divisions(left), _null_divisions(right)
             if op == "/" and _constant(right) == 0:
-                raise ArithmeticProblem("a division by zero gives null in DMN; an mmdsl number "
-                                        "always has a value", 0)
-        case Choice(then=then, otherwise=otherwise):
-            _check_divisions(then)
-            _check_divisions(otherwise)
+                return Null()
+            return Binary(op, left, right)
+        case Choice(condition=condition, then=then, otherwise=otherwise):
+            return Choice(condition, _null_divisions(then), _null_divisions(otherwise))
+    return expr
 
 
 def _folded_exponents(expr: Arith) -> Arith:
@@ -425,6 +432,8 @@ def _text(expr: Arith) -> str:
             return f"({text})" if value < 0 else text
         case Name(ref=ref):
             return ref
+        case Null():
+            return "unknown"
         case Negate(operand=operand):
             return f"(-{_operand(operand)})"
         case Binary(op=op, left=left, right=right):

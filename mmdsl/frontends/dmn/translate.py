@@ -576,20 +576,28 @@ class _Translator:
         from mmdsl.frontends.dmn.arithmetic import ArithmeticProblem, translate_arithmetic
         from mmdsl.syntax.parser import MAX_DIGITS
 
+        unknown = False  # whether the number reads a value that may be null
 
         def resolve(feel_name: str, offset: int) -> str:
+            nonlocal unknown
             readable = self.readable.for_facts.get(names_key(feel_name))
             if readable is None or readable.type.kind not in ("integer", "decimal") \
                     or readable.time_unit:
                 what = "a number that a fact can read" if readable is None or \
                     readable.time_unit else "a number"
                 raise ArithmeticProblem(f"`{feel_name}` is not {what}", offset)
+            unknown = unknown or readable.unknown
             return readable.ref
 
         def condition(text: str, offset: int) -> str:
             try:
                 parsed = feel.parse_expression(text, self.readable.fact_index)
-                return expression_text(parsed, self.readable.for_facts)
+                names = self.readable.for_facts
+                if any(names[n].unknown for n in names_in(parsed) if n in names):
+                    raise ArithmeticProblem(
+                        f"the condition `{text}` reads a value that may be null: FEEL then "
+                        "takes the `else`, where mmdsl's number is unknown", offset)
+                return expression_text(parsed, names)
             except feel.FeelError as error:
                 raise ArithmeticProblem(f"the condition `{text}`: {error.message}",
                                         offset + error.offset) from error
@@ -607,7 +615,10 @@ class _Translator:
             self.broken.add(decision.name)
             return
         name = self.top.claim(decision.name, f"fact_{len(self.plan.facts) + 1}")
-        self.readable[names_key(decision.name)] = Readable(name, ValueType("decimal"))
+        # FEEL's null, or a division by a constant zero, written `unknown`
+        unknown = unknown or re.search(r"(?<![\w.])unknown(?!\w)", expression) is not None
+        self.readable[names_key(decision.name)] = Readable(name, ValueType("decimal"),
+                                                           unknown=unknown)
         self.translation.decisions[decision.name] = DecisionName(decision.name, name, "computed")
         description = self.describe(decision.name, name, decision.description, decision.where)
         line = f"fact {name}{description or ' ' + quote_loose(decision.name)[0]} = {expression}"
