@@ -43,34 +43,30 @@ def conditions(expr: ast.Expr | ast.NumExpr) -> Iterator[ast.Condition]:
             yield from conditions(expr.otherwise)
 
 
+def _operands(expr: ast.Expr | ast.NumExpr) -> Iterator[ast.Expr | ast.NumExpr]:
+    """The leaves of arithmetic, left to right: what `+ - * / **`, a minus sign and the branches
+    of an `if` (not its condition) take their values from."""
+    match expr:
+        case ast.Negate():
+            yield from _operands(expr.item)
+        case ast.Arithmetic():
+            yield from _operands(expr.left)
+            yield from _operands(expr.right)
+        case ast.Choice():
+            yield from _operands(expr.then)
+            yield from _operands(expr.otherwise)
+        case _:
+            yield expr
+
+
 def unknown_numbers(expr: ast.Expr | ast.NumExpr) -> Iterator[ast.UnknownNumber]:
     """`unknown` written in arithmetic (DMN's null), left to right."""
-    match expr:
-        case ast.UnknownNumber():
-            yield expr
-        case ast.Negate():
-            yield from unknown_numbers(expr.item)
-        case ast.Arithmetic():
-            yield from unknown_numbers(expr.left)
-            yield from unknown_numbers(expr.right)
-        case ast.Choice():
-            yield from unknown_numbers(expr.then)
-            yield from unknown_numbers(expr.otherwise)
+    return (leaf for leaf in _operands(expr) if isinstance(leaf, ast.UnknownNumber))
 
 
 def quantities(expr: ast.Expr | ast.NumExpr) -> Iterator[ast.Quantity]:
     """The names an expression reads as numbers (operands of arithmetic), left to right."""
-    match expr:
-        case ast.Quantity():
-            yield expr
-        case ast.Negate():
-            yield from quantities(expr.item)
-        case ast.Arithmetic():
-            yield from quantities(expr.left)
-            yield from quantities(expr.right)
-        case ast.Choice():
-            yield from quantities(expr.then)
-            yield from quantities(expr.otherwise)
+    return (leaf for leaf in _operands(expr) if isinstance(leaf, ast.Quantity))
 
 
 def inner_tests(test: ast.Test) -> Iterator[ast.Test]:

@@ -81,6 +81,20 @@ def checked_patients(guideline: Any, source: Path, target: Path) -> None:
     pq.write_table(pa.table(columns), target)
 
 
+def decided_by_both(spark: Any, guideline: Any, source: Path,
+                    tmp_path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The cohort's decisions by DuckDB (`evaluate_cohort`) and by Spark SQL over the same
+    checked patients, each in row order."""
+    out = tmp_path / "d.parquet"
+    evaluate_cohort(guideline, source, out)
+    duck, _ = decisions(out)
+    checked_patients(guideline, source, tmp_path / "spark_input.parquet")
+    spark.read.parquet(str(tmp_path / "spark_input.parquet")).createOrReplaceTempView("patients")
+    result = spark.sql(transpiled(guideline, "spark").rstrip().rstrip(";"))
+    spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
+    return duck, spark_rows
+
+
 def test_spark_decides_as_duckdb(spark: Any, tmp_path: Path) -> None:
     for path in GUIDELINES:
         guideline = lowered(path)
@@ -121,13 +135,7 @@ def test_spark_matches_wide_text_as_duckdb(spark: Any, tmp_path: Path) -> None:
                              f'  | - || 99 |\n')
     source = tmp_path / "p.parquet"
     pq.write_table(pa.table({"s": pa.array([f"o{t}" for t in authored] + ["other"])}), source)
-    out = tmp_path / "d.parquet"
-    evaluate_cohort(guideline, source, out)
-    duck, _ = decisions(out)
-    checked_patients(guideline, source, tmp_path / "spark_input.parquet")
-    spark.read.parquet(str(tmp_path / "spark_input.parquet")).createOrReplaceTempView("patients")
-    result = spark.sql(transpiled(guideline, "spark").rstrip().rstrip(";"))
-    spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
+    duck, spark_rows = decided_by_both(spark, guideline, source, tmp_path)
     assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
     assert [r["t"] for r in duck] == list(range(len(authored) + 1))  # each its own rule's position
 
@@ -160,13 +168,7 @@ def test_spark_decides_names_in_other_scripts_as_duckdb(spark: Any, tmp_path: Pa
     source = tmp_path / "p.parquet"
     pq.write_table(pa.table({"доза": pa.array([10, 60, 70], pa.int64()),
                              "nAïve": pa.array([False, False, True], pa.bool_())}), source)
-    out = tmp_path / "d.parquet"
-    evaluate_cohort(guideline, source, out)
-    duck, _ = decisions(out)
-    checked_patients(guideline, source, tmp_path / "spark_input.parquet")
-    spark.read.parquet(str(tmp_path / "spark_input.parquet")).createOrReplaceTempView("patients")
-    result = spark.sql(transpiled(guideline, "spark").rstrip().rstrip(";"))
-    spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
+    duck, spark_rows = decided_by_both(spark, guideline, source, tmp_path)
     assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
     assert [r["derived"] for r in duck] == [{"strAße": v} for v in (False, True, True)]
 
@@ -254,13 +256,7 @@ def test_spark_joins_text_facts_as_duckdb(spark: Any, tmp_path: Path) -> None:
     pq.write_table(pa.table({"s": pa.array(texts), "c": pa.array(["red", "blue_green"] * 3 + ["red"]),
                              "n": pa.array([n % 10 for n in range(3, 3 + len(texts) * 3, 3)],
                                            pa.int64())}), source)
-    out = tmp_path / "d.parquet"
-    evaluate_cohort(guideline, source, out)
-    duck, _ = decisions(out)
-    checked_patients(guideline, source, tmp_path / "spark_input.parquet")
-    spark.read.parquet(str(tmp_path / "spark_input.parquet")).createOrReplaceTempView("patients")
-    result = spark.sql(transpiled(guideline, "spark").rstrip().rstrip(";"))
-    spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
+    duck, spark_rows = decided_by_both(spark, guideline, source, tmp_path)
     assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
     labels = [r["derived"]["label"] for r in duck]
     assert labels[0] == "small: reda'b" and labels[1] == 'it\'s "big" \\ \t\u2028q"q'
