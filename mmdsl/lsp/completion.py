@@ -28,6 +28,12 @@ TABLE_CLAUSES = ("hit first", "hit unique", "hit any", "hit priority", "hit coll
                  "order by", "distinct by", "complete", "requires evidence")
 CONDITION_WORDS = ("and", "or", "not", "is", "in", "has", "any of", "none of", "all of")
 _PARTIAL = re.compile(r"[\w-]*$")
+# `input NAME: TYPE ` with the type complete, and neither `or unknown` nor what follows it yet
+_AFTER_TYPE = re.compile(
+    r"input\s+[^\W\d][\w-]*\s*:\s*(yes/no|text|date|evaluation\s+date|set\s+of\s+[\w-]+"
+    r"|one\s+of\s+[\w-]+(?:\s*,\s*[\w-]+)*"
+    r"|(?:integer|decimal)(?:\s+-?[\d.]+\s*\.\.\s*-?[\d.]+)?(?:\s+unit\s+\"[^\"]*\")?)"
+    r"\s+[\w-]*$")
 _AFTER_OF = re.compile(r"\b(?:any|none|all) of\s*\(?[\w\s,-]*$")
 
 
@@ -44,6 +50,9 @@ def completions(analysis: Analysis, position: types.Position,
     if prefix.lstrip().startswith("|"):
         around = _table_around(symbols, offset, fallback)
         items = _in_row(*around, prefix, offset, text) if around is not None else []
+    elif (typed := _AFTER_TYPE.match(prefix)) is not None:
+        items = [] if typed.group(1).startswith("evaluation") else [
+            _item("or unknown", Kind.Keyword, "the caller may give the value as unknown (null)")]
     elif _AFTER_OF.search(prefix):
         items = _names(symbols.classes if symbols else (), Kind.Class, "class")
     elif not prefix[:1].isspace() and " " not in prefix:
@@ -119,7 +128,20 @@ def _in_row(symbols: Symbols, table: TableInfo, prefix: str, offset: int,
         return _names(symbols.caveats, Kind.Reference, "caveat")
     if kind == RULE_COLUMN:
         return []
-    return _values(symbols, value_type, cell, kind == "input")
+    return _values(symbols, value_type, cell, kind == "input") + _unknown_tests(symbols, table, column)
+
+
+def _unknown_tests(symbols: Symbols, table: TableInfo, column: int) -> list[types.CompletionItem]:
+    """`unknown` and `not unknown` in the column of a value that may be unknown (an input
+    declared `or unknown`, a fact reading one); never elsewhere, where they are MD320."""
+    inputs = column - (1 if table.layout.has_rule_column else 0)
+    if not 0 <= inputs < len(table.layout.inputs):
+        return []
+    subject = table.layout.inputs[inputs].subject
+    if subject.member is not None or not symbols.may_be_unknown(subject.name.text):
+        return []
+    return [_item("unknown", Kind.Value, "the value is not known"),
+            _item("not unknown", Kind.Value, "the value is known")]
 
 
 def _values(symbols: Symbols, value_type: ValueType | None, cell: str,
