@@ -2,8 +2,11 @@
 
 In a row of a table, the column under the cursor decides: the members of its enumeration (and
 the class names after `any of`), `yes`/`no`, the values of an output, the evidence or caveat
-names; in the header, the inputs, facts and tables a column may read. Elsewhere: a statement
-keyword at the start of a line, a table's clauses, or the names a condition may read.
+names, and `unknown`/`not unknown` where the column's value may be unknown; in the header, the
+inputs, facts and tables a column may read. Elsewhere: a statement keyword at the start of a line,
+`or unknown` after an input's type, a table's clauses, or the names a condition may read
+(`unknown` after `NAME is` when NAME may be unknown). `unknown` is offered only where MD320 would
+not refuse it.
 
 While a row is half written its table may not parse; the server then passes the symbols of the
 last version that did (`fallback`), so the columns are still known.
@@ -27,6 +30,8 @@ Kind = types.CompletionItemKind
 TABLE_CLAUSES = ("hit first", "hit unique", "hit any", "hit priority", "hit collect", "output",
                  "order by", "distinct by", "complete", "requires evidence")
 CONDITION_WORDS = ("and", "or", "not", "is", "in", "has", "any of", "none of", "all of")
+UNKNOWN_TESTS = (("unknown", "the value is not known"), ("not unknown", "the value is known"))
+_AFTER_IS = re.compile(r"(?<![\w.-])([^\W\d][\w-]*)\s+is\s+[\w-]*$")  # `ldh is `: a plain name
 _PARTIAL = re.compile(r"[\w-]*$")
 # `input NAME: TYPE ` with the type complete, and neither `or unknown` nor what follows it yet
 _AFTER_TYPE = re.compile(
@@ -60,7 +65,10 @@ def completions(analysis: Analysis, position: types.Position,
     elif prefix[:1].isspace() and _table_around(symbols, offset, fallback) is not None:
         items = [_item(c, Kind.Keyword, "table clause") for c in TABLE_CLAUSES]
     else:
-        items = _readable(symbols) + [_item(w, Kind.Keyword, "condition") for w in CONDITION_WORDS]
+        tested = _AFTER_IS.search(prefix)
+        items = [_item(w, Kind.Value, said) for w, said in UNKNOWN_TESTS] \
+            if tested and symbols and symbols.may_be_unknown(tested.group(1)) else []
+        items += _readable(symbols) + [_item(w, Kind.Keyword, "condition") for w in CONDITION_WORDS]
     for item in items:
         item.text_edit = types.TextEdit(range=replace, new_text=item.insert_text or item.label)
     return items
@@ -140,8 +148,7 @@ def _unknown_tests(symbols: Symbols, table: TableInfo, column: int) -> list[type
     subject = table.layout.inputs[inputs].subject
     if subject.member is not None or not symbols.may_be_unknown(subject.name.text):
         return []
-    return [_item("unknown", Kind.Value, "the value is not known"),
-            _item("not unknown", Kind.Value, "the value is known")]
+    return [_item(w, Kind.Value, said) for w, said in UNKNOWN_TESTS]
 
 
 def _values(symbols: Symbols, value_type: ValueType | None, cell: str,

@@ -454,3 +454,14 @@ async def test_completion_offers_or_unknown_after_an_inputs_type(client: Languag
     text = UNKNOWN.replace("input diagnosed", f"{today}\ninput diagnosed")
     replace_text(client, text, 2)
     assert "or unknown" not in await completion_labels(client, text, today, len(today))  # MD320
+
+
+@pytest.mark.asyncio
+async def test_completion_offers_unknown_after_is_only_for_a_value_that_may_be_unknown(
+        client: LanguageClient) -> None:
+    text = UNKNOWN.replace("\ntable", "fact typing = ldh is \nfact typed = stage is \n\ntable")
+    await opened(client, text)
+    labels = await completion_labels(client, text, "ldh is ", len("ldh is "))
+    assert labels[:2] == ["unknown", "not unknown"] and "ldh" in labels
+    labels = await completion_labels(client, text, "stage is ", len("stage is "))
+    assert "unknown" not in labels and "not unknown" not in labels and "stage" in labels  # MD320
