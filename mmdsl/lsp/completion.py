@@ -2,8 +2,11 @@
 
 In a row of a table, the column under the cursor decides: the members of its enumeration (and
 the class names after `any of`), `yes`/`no`, the values of an output, the evidence or caveat
-names; in the header, the inputs, facts and tables a column may read. Elsewhere: a statement
-keyword at the start of a line, a table's clauses, or the names a condition may read.
+names, and `unknown`/`not unknown` where the column's value may be unknown; in the header, the
+inputs, facts and tables a column may read. Elsewhere: a statement keyword at the start of a line,
+`or unknown` after an input's type, a table's clauses, or the names a condition may read
+(`unknown` after `NAME is` when NAME may be unknown). `unknown` is offered only where MD320 would
+not refuse it.
 
 While a row is half written its table may not parse; the server then passes the symbols of the
 last version that did (`fallback`), so the columns are still known.
@@ -27,7 +30,15 @@ Kind = types.CompletionItemKind
 TABLE_CLAUSES = ("hit first", "hit unique", "hit any", "hit priority", "hit collect", "output",
                  "order by", "distinct by", "complete", "requires evidence")
 CONDITION_WORDS = ("and", "or", "not", "is", "in", "has", "any of", "none of", "all of")
+UNKNOWN_TESTS = (("unknown", "the value is not known"), ("not unknown", "the value is known"))
+_AFTER_IS = re.compile(r"(?<![\w.-])([^\W\d][\w-]*)\s+is\s+[\w-]*$")  # `ldh is `: a plain name
 _PARTIAL = re.compile(r"[\w-]*$")
+# `input NAME: TYPE ` with the type complete, and neither `or unknown` nor what follows it yet
+_AFTER_TYPE = re.compile(
+    r"input\s+[^\W\d][\w-]*\s*:\s*(yes/no|text|date|evaluation\s+date|set\s+of\s+[\w-]+"
+    r"|one\s+of\s+[\w-]+(?:\s*,\s*[\w-]+)*"
+    r"|(?:integer|decimal)(?:\s+-?[\d.]+\s*\.\.\s*-?[\d.]+)?(?:\s+unit\s+\"[^\"]*\")?)"
+    r"\s+[\w-]*$")
 _AFTER_OF = re.compile(r"\b(?:any|none|all) of\s*\(?[\w\s,-]*$")
 
 
@@ -44,6 +55,9 @@ def completions(analysis: Analysis, position: types.Position,
     if prefix.lstrip().startswith("|"):
         around = _table_around(symbols, offset, fallback)
         items = _in_row(*around, prefix, offset, text) if around is not None else []
+    elif (typed := _AFTER_TYPE.match(prefix)) is not None:
+        items = [] if typed.group(1).startswith("evaluation") else [
+            _item("or unknown", Kind.Keyword, "the caller may give the value as unknown (null)")]
     elif _AFTER_OF.search(prefix):
         items = _names(symbols.classes if symbols else (), Kind.Class, "class")
     elif not prefix[:1].isspace() and " " not in prefix:
@@ -51,7 +65,10 @@ def completions(analysis: Analysis, position: types.Position,
     elif prefix[:1].isspace() and _table_around(symbols, offset, fallback) is not None:
         items = [_item(c, Kind.Keyword, "table clause") for c in TABLE_CLAUSES]
     else:
-        items = _readable(symbols) + [_item(w, Kind.Keyword, "condition") for w in CONDITION_WORDS]
+        tested = _AFTER_IS.search(prefix)
+        items = [_item(w, Kind.Value, said) for w, said in UNKNOWN_TESTS] \
+            if tested and symbols and symbols.may_be_unknown(tested.group(1)) else []
+        items += _readable(symbols) + [_item(w, Kind.Keyword, "condition") for w in CONDITION_WORDS]
     for item in items:
         item.text_edit = types.TextEdit(range=replace, new_text=item.insert_text or item.label)
     return items
@@ -119,7 +136,19 @@ def _in_row(symbols: Symbols, table: TableInfo, prefix: str, offset: int,
         return _names(symbols.caveats, Kind.Reference, "caveat")
     if kind == RULE_COLUMN:
         return []
-    return _values(symbols, value_type, cell, kind == "input")
+    return _values(symbols, value_type, cell, kind == "input") + _unknown_tests(symbols, table, column)
+
+
+def _unknown_tests(symbols: Symbols, table: TableInfo, column: int) -> list[types.CompletionItem]:
+    """`unknown` and `not unknown` in the column of a value that may be unknown (an input
+    declared `or unknown`, a fact reading one); never elsewhere, where they are MD320."""
+    inputs = column - (1 if table.layout.has_rule_column else 0)
+    if not 0 <= inputs < len(table.layout.inputs):
+        return []
+    subject = table.layout.inputs[inputs].subject
+    if subject.member is not None or not symbols.may_be_unknown(subject.name.text):
+        return []
+    return [_item(w, Kind.Value, said) for w, said in UNKNOWN_TESTS]
 
 
 def _values(symbols: Symbols, value_type: ValueType | None, cell: str,

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from lsprotocol import types
 
 from mmdsl.diagnostics import Diagnostic, Severity
+from mmdsl.ir.model import IRFact
+from mmdsl.ir.verbalize import Vocabulary
 from mmdsl.lsp.analysis import Analysis
 from mmdsl.lsp.index import Key, Occurrence, column_kinds, names_in
 from mmdsl.semantics.symbols import RULE_COLUMN, Symbols
@@ -176,10 +178,13 @@ def rename(analysis: Analysis, position: types.Position, new_name: str) -> types
 
 
 def hover(analysis: Analysis, position: types.Position) -> types.Hover | None:
-    occurrence = analysis.index.at(cursor(analysis, position))
+    offset = cursor(analysis, position)
+    occurrence = analysis.index.at(offset)
     symbols = analysis.compilation.symbols
-    if occurrence is None or symbols is None:
+    if symbols is None:
         return None
+    if occurrence is None:
+        return _hover_cell(analysis, symbols, offset)
     text = describe(analysis, symbols, occurrence.key)
     if text is None:
         return None
@@ -253,6 +258,9 @@ def _describe_input(symbols: Symbols, name: str) -> str:
         lines.append(f"default: `{_value_text(decl.default)}`")
     if decl.includes is not None:
         lines.append(f"includes every member of `{decl.includes.text}`")
+    if decl.unknown is not None:
+        lines.append("may be given as unknown (`or unknown`): test it with `unknown` or "
+                     "`not unknown`")
     return "\n\n".join(lines)
 
 
@@ -289,18 +297,71 @@ def _describe_fact(analysis: Analysis, decl: ast.FactDecl) -> str:
         from mmdsl.ir.verbalize import describe as in_words
         from mmdsl.ir.verbalize import vocabulary_of
 
-        return f"{head}\n\ntrue when {in_words(fact.condition, vocabulary_of(guideline))}"
+        words = vocabulary_of(guideline)
+        return f"{head}\n\ntrue when {in_words(fact.condition, words)}" + _unknown_fact(fact, words)
     computed = next((c for c in guideline.computed if c.name == decl.name.text), None) \
         if guideline else None
     if guideline is not None and computed is not None:  # a number: its type, range and formula
-        from mmdsl.ir.verbalize import describe_number, vocabulary_of
+        from mmdsl.ir.verbalize import describe_number, unknown_number_words, vocabulary_of
 
+        words = vocabulary_of(guideline)
         bounds = f" {computed.type.low}..{computed.type.high}" \
             if computed.type.low is not None and computed.type.high is not None else ""
         return (f"{head}\n\n{computed.type.kind}{bounds}: "
-                f"{describe_number(computed.expr, vocabulary_of(guideline))}")
+                f"{describe_number(computed.expr, words)}{unknown_number_words(computed, words)}")
+    label = next((t for t in guideline.labels if t.name == decl.name.text), None) \
+        if guideline else None
+    if guideline is not None and label is not None:  # text: how its words are built
+        from mmdsl.ir.verbalize import describe_text, vocabulary_of
+
+        return (f"{head}\n\ntext shown with the decision, never tested: "
+                f"{describe_text(label.expr, vocabulary_of(guideline))}")
     written = analysis.compilation.source.text[decl.expr.span.start:decl.expr.span.end]
     return f"{head}\n\n```mmdsl\n{' '.join(written.split())}\n```"
+
+
+def _unknown_fact(fact: IRFact, words: Vocabulary) -> str:
+    """A yes/no fact reading values that may be unknown: which, as the review document names
+    them (Kleene's logic may still decide it: `unknown or yes` is yes)."""
+    if fact.false_when is None:
+        return ""
+    from mmdsl.ir.verbalize import either, refs_of, subject_words
+
+    read = sorted(ref for ref in refs_of(fact.condition) if ref in words.unknown)
+    names = either([subject_words(ref, words) for ref in read])
+    return f"\n\nmay be unknown: it reads {names}, which may be unknown" if read \
+        else "\n\nmay be unknown"
+
+
+def _hover_cell(analysis: Analysis, symbols: Symbols, offset: int) -> types.Hover | None:
+    """An input cell under the cursor (off any name) in clinical words, as the review document
+    words it: `| >= 2019-09-01 |` on a date reads "“diagnosis date” is on or after 1 September
+    2019"."""
+    guideline = analysis.compilation.guideline
+    if guideline is None:
+        return None
+    for info in symbols.tables.values():
+        decl = info.decl
+        if not decl.span.start <= offset <= decl.span.end or not info.layout.valid:
+            continue
+        table = next((t for t in guideline.tables if t.name == info.name), None)
+        first = 1 if info.layout.has_rule_column else 0
+        for number, row in enumerate(decl.rows):
+            for position, cell in enumerate(row.cells):
+                column = position - first
+                if not cell.span.start <= offset <= cell.span.end or table is None \
+                        or not 0 <= column < len(table.columns) or number >= len(table.rules) \
+                        or cell.test is None or isinstance(cell.test, ast.AnyTest):
+                    continue
+                from mmdsl.ir.verbalize import describe as in_words
+                from mmdsl.ir.verbalize import vocabulary_of
+
+                said = in_words(table.rules[number].tests[column], vocabulary_of(guideline))
+                return types.Hover(
+                    contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                                 value=f"**cell** `{cell.text}`: {said}"),
+                    range=span_range(analysis, cell.span))
+    return None
 
 
 def _describe_member(symbols: Symbols, enum_name: str, member: str) -> str:

@@ -361,3 +361,107 @@ async def test_hover_on_a_numeric_fact_gives_its_type_range_and_formula(client: 
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert "**fact** `score`" in hover.contents.value
     assert "integer 0..9: (1 if “congestive heart failure" in hover.contents.value
+
+
+UNKNOWN = """\
+guideline ldh_plan "Treatment by LDH, which may not be measured"
+
+input ldh: integer 0..5000 unit "U/L" or unknown "LDH"
+input stage: one of I, II, III "Ann Arbor stage"
+input full_name: text "the patient's name"
+input diagnosed: date "date of diagnosis"
+
+fact high_risk "high risk" = ldh > 250 or stage is III
+fact ldh_ratio "LDH over its upper limit of normal" = ldh / 250
+fact greeting "the letter's first words" = "Hello " + full_name
+
+table plan "Treatment"
+  hit first
+  output arm: one of intensive, standard, measure_ldh
+  | ldh         | stage | diagnosed                || arm         |
+  |-------------|-------|--------------------------||-------------|
+  | -           | III   | >= 2019-09-01            || intensive   |
+  | > 250       | -     | 2019-01-01..2019-12-31   || intensive   |
+  | unknown     | -     | -                        || measure_ldh |
+  | not unknown | -     | -                        || standard    |
+  | -           | -     | -                        || standard    |
+"""
+
+
+async def hover_text(client: LanguageClient, text: str, needle: str, shift: int) -> str:
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=URI), position=position_of(text, needle, shift)))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    return hover.contents.value
+
+
+async def completion_labels(client: LanguageClient, text: str, needle: str, shift: int) -> list[str]:
+    result = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=URI), position=position_of(text, needle, shift)))
+    items = result.items if isinstance(result, types.CompletionList) else result or []
+    return [item.label for item in items]
+
+
+@pytest.mark.asyncio
+async def test_hover_says_which_values_may_be_unknown_and_when(client: LanguageClient) -> None:
+    assert await opened(client, UNKNOWN) == []
+    ldh = await hover_text(client, UNKNOWN, "| ldh ", 3)
+    assert "may be given as unknown (`or unknown`)" in ldh
+    assert "may be given as unknown" not in await hover_text(client, UNKNOWN, "| stage ", 3)
+    fact = await hover_text(client, UNKNOWN, "fact high_risk", 6)
+    assert "may be unknown: it reads “LDH”, which may be unknown" in fact
+    ratio = await hover_text(client, UNKNOWN, "fact ldh_ratio", 6)
+    assert "“LDH” divided by 250; unknown when “LDH” is unknown" in ratio
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_text_fact_says_how_its_words_are_built(client: LanguageClient) -> None:
+    await opened(client, UNKNOWN)
+    greeting = await hover_text(client, UNKNOWN, "fact greeting", 6)
+    assert ("text shown with the decision, never tested: the text “Hello ”, then “the patient's name”"
+            in greeting)
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_cell_gives_it_in_clinical_words(client: LanguageClient) -> None:
+    await opened(client, UNKNOWN)
+    assert await hover_text(client, UNKNOWN, ">= 2019-09-01", 5) == (
+        "**cell** `>= 2019-09-01`: “date of diagnosis” is on or after 1 September 2019")
+    assert "is from 1 January 2019 to 31 December 2019" in await hover_text(
+        client, UNKNOWN, "2019-01-01..", 3)
+    assert "“LDH” is unknown" in await hover_text(client, UNKNOWN, "| unknown ", 4)
+    assert "“LDH” is known" in await hover_text(client, UNKNOWN, "| not unknown", 7)
+
+
+@pytest.mark.asyncio
+async def test_completion_offers_unknown_only_where_the_value_may_be_unknown(
+        client: LanguageClient) -> None:
+    await opened(client, UNKNOWN)
+    assert await completion_labels(client, UNKNOWN, "| -           | III", 2) == [
+        "-", "unknown", "not unknown"]
+    stage = await completion_labels(client, UNKNOWN, "| III ", 2)
+    assert "III" in stage and "unknown" not in stage and "not unknown" not in stage  # MD320
+    assert "unknown" not in await completion_labels(client, UNKNOWN, "| >= 2019", 2)
+
+
+@pytest.mark.asyncio
+async def test_completion_offers_or_unknown_after_an_inputs_type(client: LanguageClient) -> None:
+    typed = 'input lactate: decimal 0..30 unit "mmol/L" '
+    text = UNKNOWN.replace("input diagnosed", f"{typed}\ninput diagnosed")
+    await opened(client, text)
+    assert await completion_labels(client, text, typed, len(typed)) == ["or unknown"]
+    today = "input today: evaluation date "
+    text = UNKNOWN.replace("input diagnosed", f"{today}\ninput diagnosed")
+    replace_text(client, text, 2)
+    assert "or unknown" not in await completion_labels(client, text, today, len(today))  # MD320
+
+
+@pytest.mark.asyncio
+async def test_completion_offers_unknown_after_is_only_for_a_value_that_may_be_unknown(
+        client: LanguageClient) -> None:
+    text = UNKNOWN.replace("\ntable", "fact typing = ldh is \nfact typed = stage is \n\ntable")
+    await opened(client, text)
+    labels = await completion_labels(client, text, "ldh is ", len("ldh is "))
+    assert labels[:2] == ["unknown", "not unknown"] and "ldh" in labels
+    labels = await completion_labels(client, text, "stage is ", len("stage is "))
+    assert "unknown" not in labels and "not unknown" not in labels and "stage" in labels  # MD320
