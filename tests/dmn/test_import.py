@@ -192,7 +192,7 @@ def text_decision(name: str, text: str) -> str:
 
 
 def test_a_name_holding_an_apostrophe_is_one_name_in_a_text_expression() -> None:
-    """FEEL's names may hold `'` (its additional name symbols, DMN 1.5 grammar rule 30): known or
+    """FEEL's names may hold `'` (the grammar's "additional name symbols"): known or
     not, `Teacher's Evaluation` is read as one name, and refused as itself, not at its `'`."""
     body = (input_data("Student's name", "string")
             + table("Teacher's Evaluation", "", ["Student's name"], [STATUS],
