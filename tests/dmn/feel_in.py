@@ -15,7 +15,9 @@ days. A calendar date (`date("2017-01-01")`, `@"2017-01-01"`) is in scope too: e
 input `value`, tested against calendar days as mmdsl's fixed days. Times of day, dates and
 times, years-and-months durations, durations that are not whole days, and a date or a duration
 tested against a value of another kind (FEEL never matches those) are out of scope, each with
-its own reason.
+its own reason. `null in e2` is in scope when e2 names a number, string or boolean to give
+`value` a type: `value` is declared `or unknown` and given null, and FEEL's answer (null for a
+test other than `null`: `null in [1..10]` is null) must be mmdsl's (unknown, Kleene's logic).
 
 This classification is made here, from the text, independently of the import: a case in scope
 that the import refuses fails; it is not moved out of scope.
@@ -55,9 +57,18 @@ class InCase:
     expression: str
     value: feel.Literal  # a duration: its number of days, with `duration` set
     tests: str
+    null: bool = False  # e1 is `null`: the input `value`, of the type of `value` (the tests'
+    # first literal), is declared `or unknown` and given null
+
+    @property
+    def unknown_inputs(self) -> frozenset[str]:
+        """The inputs the import is to declare `or unknown` (`import_dmn(..., unknown=...)`)."""
+        return frozenset({"value"}) if self.null else frozenset()
 
     def facts(self) -> dict[str, Any]:
         """The facts the model of `model_for` is evaluated with."""
+        if self.null:
+            return {"value": None}
         value = self.value.value
         if self.value.day:
             return {"value": value}
@@ -85,12 +96,26 @@ def classify(decision: str, expression: str) -> InCase | str:
     if split is None:
         return "not of the form `e1 in e2`"
     left, right = split
+    if left == "null":  # an input that may be unknown, of the type the tests compare it with
+        typed = first_literal(right)
+        # text tests are checked as for a string tested (mmdsl orders no text)
+        reason = right_reason(right, '""' if typed and typed.kind == "string" else left)
+        if reason or typed is None:
+            return reason or "the tested value is null and the tests name no value to type it"
+        return InCase(decision, expression, typed, right, null=True)
     reason = left_reason(left) or right_reason(right, left)
     if reason:
         return reason
     value = temporal(left) if TEMPORAL.match(left) else feel.parse_literal(left)
     assert isinstance(value, feel.Literal)
     return InCase(decision, expression, value, right)
+
+
+def first_literal(tests: str) -> feel.Literal | None:
+    """The first number, string, true or false of the tests (they are not temporal)."""
+    token = next((t for t in feel.tokenize(tests)
+                  if t.kind in ("number", "string") or t.text in ("true", "false")), None)
+    return None if token is None else feel.parse_literal(token.text)
 
 
 def temporal(text: str) -> feel.Literal | str:
@@ -124,8 +149,6 @@ def split_at_in(text: str) -> tuple[str, str] | None:
 
 
 def left_reason(left: str) -> str | None:
-    if left == "null":
-        return "the tested value is null (mmdsl inputs always have a value)"
     if TEMPORAL.match(left):
         found = temporal(left)
         return found if isinstance(found, str) else None

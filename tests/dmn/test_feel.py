@@ -100,6 +100,8 @@ def test_cells_mmdsl_cannot_state(dmn: str, column: Column, why: str) -> None:
     ("@", "general FEEL"),
     ("[1, 2]", "FEEL list"),
     ("null", "`null` alone"),
+    ("< null", "`null` is read as a whole test only"),  # FEEL: null for any value
+    ("[null..10]", "not as a value to compare with or a range end"),
     ('"open', "never closed"),
     ('"\\q"', "not a FEEL string escape"),
     ("1..", "expected"),

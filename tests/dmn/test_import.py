@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from mmdsl.frontends.dmn import safexml
-from tests.dmn.support import codes, decide, imported, input_data, model, problems, table
+from mmdsl.frontends.dmn.importer import ImportResult, import_dmn
+from tests.dmn.support import codes, decide, ident, imported, input_data, model, problems, table
 
 STATUS = '<output name="Status" typeRef="string"><outputValues><text>"Approved", "Declined"' \
          "</text></outputValues></output>"
@@ -182,6 +183,40 @@ def test_unsupported_constructs_are_reported_at_their_place(
     assert found, problems(result)
     assert (found[0].span.line, found[0].span.column) == position
     assert result.text is None
+
+
+def text_decision(name: str, text: str) -> str:
+    return (f'<decision id={ident("d_", name)} name="{name}"><variable name="{name}" '
+            f'typeRef="string"/><literalExpression><text>{text}</text></literalExpression>'
+            "</decision>")
+
+
+def test_a_name_holding_an_apostrophe_is_one_name_in_a_text_expression() -> None:
+    """FEEL's names may hold `'` (the grammar's "additional name symbols"): known or
+    not, `Teacher's Evaluation` is read as one name, and refused as itself, not at its `'`."""
+    body = (input_data("Student's name", "string")
+            + table("Teacher's Evaluation", "", ["Student's name"], [STATUS],
+                    [['"Ann"', '"Approved"']])
+            + text_decision("Greeting", '"Dear " + Student\'s name')
+            + text_decision("Line", '"Said: " + Teacher\'s Evaluation'))
+    result = imported(model(body))
+    messages = [d.message for d in result.all_diagnostics]
+    assert messages == ["decision `Line`: `Teacher's Evaluation` is the result of a decision "
+                        "table, which a fact cannot read"], problems(result)
+    left_out = imported_partially(model(body))
+    assert left_out.text is not None and '= "Dear " + Student_s_name' in left_out.text
+
+
+def test_a_text_expression_reading_a_decision_left_out_says_so() -> None:
+    body = (input_data("Student's name", "string")
+            + '<decision id="e" name="Teacher\'s Evaluation"/>'
+            + text_decision("Line", 'Student\'s name + " : " + Teacher\'s Evaluation'))
+    messages = [d.message for d in imported(model(body)).all_diagnostics]
+    assert "decision `Line`: `Teacher's Evaluation` is left out" in messages, messages
+
+
+def imported_partially(data: bytes) -> ImportResult:
+    return import_dmn(data, "model.dmn", "model.mmdsl", partial=True)
 
 
 def test_general_feel_in_a_cell_is_reported_at_the_cell() -> None:

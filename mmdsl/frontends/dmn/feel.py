@@ -418,7 +418,9 @@ class _Parser:
         if self.at("true", "false"):
             return Literal(self.advance().text == "true")
         if self.at("null"):
-            raise self.error("`null` tests are not supported: mmdsl inputs always have a value")
+            raise self.error("`null` is read as a whole test only (`null`, `not(null)`: an "
+                             "input that may be unknown), not as a value to compare with or a "
+                             "range end")
         if token.kind == "temporal" or (self.at(*TEMPORAL_FUNCTIONS) and self.peek().text == "(") \
                 or (self.at("date") and self.peek().text == "and" and self.peek(2).text == "time"):
             return self.temporal()

@@ -30,16 +30,22 @@ MAX_DEPTH = 100
 
 
 def translate_text(text: str, names: feel.NameIndex, resolve: ResolveText,
-                   condition: Condition) -> str:
-    """The mmdsl expression for the FEEL text expression `text`; raises ArithmeticProblem."""
-    parser = _Parser(_tokens(text, names), text, resolve, condition)
+                   condition: Condition, model_names: feel.NameIndex | None = None) -> str:
+    """The mmdsl expression for the FEEL text expression `text`; raises ArithmeticProblem.
+
+    `names` are the names the text may read; `model_names`, every name of the model, so that a
+    name a text may not read (a table's result, a decision left out) is still read as one name,
+    spaces and FEEL's additional name symbols (`Teacher's Evaluation`) and all, and refused as
+    itself by `resolve` rather than at its first sign."""
+    parser = _Parser(_tokens(text, names, model_names), text, resolve, condition)
     expr = parser.joined()
     if parser.kind != "end":
         raise parser.problem("expected `+` or the end of the expression")
     return expr
 
 
-def _tokens(text: str, names: feel.NameIndex) -> list[tuple[str, str, int]]:
+def _tokens(text: str, names: feel.NameIndex,
+            model_names: feel.NameIndex | None = None) -> list[tuple[str, str, int]]:
     tokens: list[tuple[str, str, int]] = []
     offset = 0
     while offset < len(text):
@@ -48,7 +54,8 @@ def _tokens(text: str, names: feel.NameIndex) -> list[tuple[str, str, int]]:
             continue
         if string := _STRING.match(text, offset):
             token = ("string", string.group(), offset)
-        elif name := names.match(text, offset):
+        elif name := _longest(names.match(text, offset),
+                              model_names.match(text, offset) if model_names else None):
             token = ("name", name, offset)
         elif word := _WORD.match(text, offset):
             token = ("name", word.group(), offset)
@@ -62,6 +69,12 @@ def _tokens(text: str, names: feel.NameIndex) -> list[tuple[str, str, int]]:
         tokens.append(token)
         offset += len(token[1])
     return [*tokens, ("end", "", len(text))]
+
+
+def _longest(first: str | None, second: str | None) -> str | None:
+    if first is None or second is None:
+        return first or second
+    return max(first, second, key=len)
 
 
 class _Parser:

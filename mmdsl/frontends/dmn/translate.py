@@ -242,6 +242,7 @@ class _Translator:
         self.readable = Readables()  # by DMN name (`Decision.Output` for components)
         self.durations: dict[str, str] = {}  # a duration exported by mmdsl -> its mmdsl name
         self.broken: set[str] = set()  # DMN names already reported as unusable
+        self._model_names: feel.NameIndex | None = None  # see model_names()
         self.unread: frozenset[str] = frozenset()  # inputs a partial import leaves out
         self.refused: dict[str, str] = {}  # decisions a partial import leaves out, and why
         self.computed: dict[str, str] = {}  # a computed fact's decision -> its line
@@ -637,6 +638,11 @@ class _Translator:
             if readable is not None and readable.type.kind == "enum" and all(
                     readable.type.members.get(v) == v for v in readable.type.values):
                 return readable.ref  # its member's name is its DMN string
+            if readable is None and names_key(feel_name) in self.readable:
+                raise ArithmeticProblem(f"`{feel_name}` is the result of a decision table, "
+                                        "which a fact cannot read", offset)
+            if readable is None and feel_name in self.broken:
+                raise ArithmeticProblem(f"`{feel_name}` is left out", offset)
             what = "text that a fact can read" if readable is None or readable.type.kind in (
                 "text", "enum") else "text"
             raise ArithmeticProblem(f"`{feel_name}` is not {what}", offset)
@@ -654,7 +660,7 @@ class _Translator:
 
         try:
             expression = translate_text(logic.text.value, self.readable.fact_index, resolve,
-                                        condition)
+                                        condition, self.model_names())
         except ArithmeticProblem as problem:
             self.reporter.report("dmn-unsupported-feel", shifted(logic.text, problem.offset),
                                  f"decision `{decision.name}`: {problem.message}",
@@ -667,6 +673,14 @@ class _Translator:
         description = self.describe(decision.name, name, decision.description, decision.where)
         line = f"fact {name}{description or ' ' + quote_loose(decision.name)[0]} = {expression}"
         self.plan.facts.append(line)
+
+    def model_names(self) -> feel.NameIndex:
+        """Every input and decision name of the model, indexed once."""
+        if self._model_names is None:
+            inputs = [names_key(data.name) for data in self.model.inputs]
+            self._model_names = feel.NameIndex(
+                [*inputs, *(names_key(decision.name) for decision in self.model.decisions)])
+        return self._model_names
 
     def fact_condition(self, decision: m.Decision, logic: m.LiteralExpression,
                        names: dict[str, Readable]) -> str | None:
