@@ -43,6 +43,7 @@ fact clearance "creatinine per kilogram" = creat * 100 / weight
 fact points "points" = if bulky then ldh + age else age
 fact never "never known" = age + unknown
 fact maybe "known over 60" = if age > 60 then 1 else unknown
+fact shrunk "creatinine halved, over 60" = if age > 60 then creat / 2 else unknown
 
 table plan "Treatment"
   hit first
@@ -57,15 +58,16 @@ table plan "Treatment"
 
 table notes "Notes"
   hit collect
-  output n: one of a, b, c, d, e, f
-  | treated | recent  | st          | prior      | note    | never   | maybe   || n |
-  |---------|---------|-------------|------------|---------|---------|---------||---|
-  | unknown | -       | -           | -          | -       | -       | -       || a |
-  | no      | yes     | -           | -          | -       | -       | -       || b |
-  | -       | not yes | not III     | -          | -       | unknown | -       || c |
-  | -       | -       | -           | none of pom | "x"    | -       | -       || d |
-  | -       | -       | unknown     | unknown    | -       | -       | 1       || e |
-  | -       | unknown | -           | -          | not "x" | -       | not unknown || f |
+  output n: one of a, b, c, d, e, f, g
+  | treated | recent  | st          | prior      | note    | never   | maybe   | shrunk  || n |
+  |---------|---------|-------------|------------|---------|---------|---------|---------||---|
+  | unknown | -       | -           | -          | -       | -       | -       | -       || a |
+  | no      | yes     | -           | -          | -       | -       | -       | -       || b |
+  | -       | not yes | not III     | -          | -       | unknown | -       | -       || c |
+  | -       | -       | -           | none of pom | "x"    | -       | -       | -       || d |
+  | -       | -       | unknown     | unknown    | -       | -       | 1       | -       || e |
+  | -       | unknown | -           | -          | not "x" | -       | not unknown | -   || f |
+  | -       | -       | -           | -          | -       | -       | -       | > 2.5   || g |
 '''
 
 

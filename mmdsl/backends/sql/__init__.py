@@ -227,8 +227,7 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
             value = fact_sql(fact, names)
         add(f"_f{position}", (f"{value} AS _f{position}",))
         names.refs[name] = f"_f{position}"
-        if isinstance(fact, ir.IRFact) and fact.false_when is not None \
-                or isinstance(fact, ir.IRComputed) and fact.unknown_when is not None:
+        if may_be_unknown(fact):
             names.nullable.add(name)
         if guards is not None and isinstance(fact, ir.IRComputed):
             names.exact[name] = whole_ratio(f"_f{position}", fact.type, name)
@@ -462,6 +461,13 @@ class Conditions:
             if all(held):
                 return _quantified(condition.quantifier, [h for h in held if h])
         return _atom(column, condition)
+
+
+def may_be_unknown(fact: ir.IRFact | ir.IRComputed | ir.IRLabel) -> bool:
+    """Whether a fact's column may be NULL: the fact is unknown for some patients."""
+    if isinstance(fact, ir.IRFact):
+        return fact.false_when is not None
+    return isinstance(fact, ir.IRComputed) and fact.unknown_when is not None
 
 
 def fact_sql(fact: ir.IRFact, names: Names) -> str:
