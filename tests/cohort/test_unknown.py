@@ -77,8 +77,9 @@ def guideline() -> IRGuideline:
 
 def with_unknowns(ir: IRGuideline, count: int, seed: int) -> tuple[dict[str, list[Any]],
                                                                       list[dict[str, Any]]]:
-    """Synthetic patients, each input declared `or unknown` made unknown (None) one time in
-    three; the facts as the evaluator reads them (null kept for those, absent for the others)."""
+    """Synthetic patients (the generator makes an input declared `or unknown` unknown, None, one
+    time in five), each such input made unknown one time in three more; the facts as the
+    evaluator reads them (null kept for those, absent for the others)."""
     columns = patients(ir, count, seed)
     rng = random.Random(seed)
     unknown = {item.name for item in ir.inputs if item.unknown}
@@ -102,15 +103,17 @@ def test_the_sql_decides_unknown_values_as_the_evaluator(tmp_path: Path) -> None
     assert not wrong, wrong[:2]
 
 
-@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+@pytest.mark.parametrize("kind", ["csv", "jsonl", "synthetic.jsonl"])
 def test_empty_cells_and_json_null_are_unknown(tmp_path: Path, kind: str) -> None:
     ir = guideline()
     columns, facts = with_unknowns(ir, 300, seed=5)
     source = tmp_path / f"patients.{kind}"
     if kind == "csv":
         synthetic.write_csv(ir, columns, source)
-    else:
+    elif kind == "jsonl":
         write_jsonl(facts, source)
+    else:  # the generator's own writer: null for an unknown value, no key for one left out
+        synthetic.write_jsonl(ir, columns, source)
     report = evaluate_cohort(ir, source, tmp_path / "decisions.parquet")
     assert (report.decided, report.invalid_rows) == (300, 0), report.problems[:3]
     assert not disagreements(ir, facts, tmp_path / "decisions.parquet")
@@ -135,3 +138,11 @@ def test_a_kleene_fact_is_case_when_and_an_unknown_number_null() -> None:
     assert "THEN TRUE WHEN" in sql and "THEN FALSE END" in sql
     assert "CAST(NULL AS BIGINT)" in sql  # `age + unknown`
     assert "COALESCE(" in sql
+
+
+def test_the_generator_makes_inputs_declared_or_unknown_unknown() -> None:
+    columns = patients(guideline(), 500, seed=2)
+    share = sum(v is None for v in columns["ldh"]) / 500
+    assert 0.1 < share < 0.3, share  # one patient in five
+    assert None not in columns["age"] and None not in columns["weight"]
+    assert None in columns["fit"]  # `or unknown default yes`: unknown, never left out
