@@ -146,3 +146,25 @@ def test_the_generator_makes_inputs_declared_or_unknown_unknown() -> None:
     assert 0.1 < share < 0.3, share  # one patient in five
     assert None not in columns["age"] and None not in columns["weight"]
     assert None in columns["fit"]  # `or unknown default yes`: unknown, never left out
+
+
+def test_a_default_applies_only_without_the_column(tmp_path: Path) -> None:
+    """`fit: yes/no or unknown default yes`: no column, its default (yes); a NULL cell, unknown;
+    no column for an input that may be unknown but has no default: the file is refused."""
+    from mmdsl.cohort.engine import CohortError
+    from tests.cohort.support import decisions
+
+    ir = guideline()
+    header = ["ldh", "creat", "bulky", "st", "prior", "note", "seen", "age", "weight"]
+    row: list[str | None] = [None, None, None, None, "[]", None, None, "60", "70"]
+    source = write_csv(header, [row], tmp_path / "no_fit.csv")
+    evaluate_cohort(ir, source, tmp_path / "d.parquet")
+    rows, _ = decisions(tmp_path / "d.parquet")
+    assert rows[0]["derived"]["treated"] is False  # `prior has dara or not fit`, fit: yes
+    source = write_csv([*header, "fit"], [[*row, None]], tmp_path / "null_fit.csv")
+    evaluate_cohort(ir, source, tmp_path / "d.parquet")
+    rows, _ = decisions(tmp_path / "d.parquet")
+    assert rows[0]["derived"]["treated"] is None  # no dara, fitness unknown
+    source = write_csv(header[1:], [row[1:]], tmp_path / "no_ldh.csv")
+    with pytest.raises(CohortError, match="no column for the required input ldh"):
+        evaluate_cohort(ir, source, tmp_path / "d.parquet")
