@@ -445,9 +445,11 @@ class Conditions:
 
     def _test(self, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
         test = self._plain_test(condition)
-        if condition.ref in self.names.nullable:
-            return f"COALESCE({test}, FALSE)"  # a test on a missing value is false
-        return test
+        if condition.ref not in self.names.nullable or test == "FALSE":
+            return test
+        if test == "TRUE":  # `none of` nothing: still false on a missing value
+            return f"({self.names.refs[condition.ref]} IS NOT NULL)"
+        return f"COALESCE({test}, FALSE)"  # a test on a missing value is false
 
     def _plain_test(self, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
         if condition.ref in self.names.decimal_facts and not isinstance(condition, ir.SetTest):
