@@ -13,6 +13,8 @@ How a column holds each type (docs/cohort.md):
   text and members; a list of VARCHAR for sets. NULL means "not given".
 - CSV: every cell is text: `true`/`false`, numbers as JSON writes them, sets as JSON arrays of
   names (`["daratumumab", "pomalidomide"]`, `[]`); an empty cell means "not given".
+For an input declared `or unknown`, NULL (an empty CSV cell) is the unknown value instead, a valid
+row, as `null` is for the evaluator; its default, if it has one, applies when there is no column.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from mmdsl.backends.sql import (
     balanced_sum,
     identifier,
+    input_type,
     list_literal,
     literal,
     masked,
@@ -58,6 +61,11 @@ def checked_input(item: ir.IRInput, column_type: str | None, text_cells: bool) -
         return Checked(_default(item), "TRUE")
     column = identifier(item.name)
     given = _text_cell(item, column) if text_cells else _typed_cell(item, column, column_type)
+    if item.unknown:  # NULL: the unknown value (a wrong type: only its NULLs can be plain)
+        if given is None:
+            return Checked(f"CAST(NULL AS {input_type(item)})", f"({column} IS NULL)")
+        return Checked(f"CASE WHEN {column} IS NOT NULL THEN {given.value} END",
+                       f"({column} IS NULL OR {given.plain})", given.prepared)
     if given is None:  # a column of the wrong type: only its empty cells can be plain
         return Checked(_default(item) if not item.required else "NULL",
                        "FALSE" if item.required else f"({column} IS NULL)")

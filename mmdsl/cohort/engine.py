@@ -211,12 +211,14 @@ def _check_columns(guideline: ir.IRGuideline, columns: dict[str, str], id_column
 def _check_doubtful(checker: RowChecker, cursor: Any, guideline: ir.IRGuideline,
                     given: list[str], text_cells: bool, with_id: bool) -> None:
     kinds = {item.name: item.type.kind for item in guideline.inputs}
+    unknown = frozenset(item.name for item in guideline.inputs if item.unknown)
     parse = checker.module.parse_facts_json
     while batch := cursor.fetchmany(FETCH_BATCH):
         for record in batch:
             row, identity = record[0], record[1] if with_id else None
             cells = record[2:] if with_id else record[1:]
-            checker.check(row, facts_from_cells(given, kinds, cells, text_cells, parse), identity)
+            checker.check(row, facts_from_cells(given, kinds, cells, text_cells, parse, unknown),
+                          identity)
 
 
 def _fraction(connection: Any) -> float | None:

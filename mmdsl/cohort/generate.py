@@ -7,7 +7,8 @@ the numbers the guideline's own conditions compare with, so that every rule gets
   input's range), the rest anywhere in the range; decimals to one decimal place;
 - yes/no, enumerations and set members: each with its own frequency, drawn once from the seed;
 - a set that `includes` another holds that one's members and some more (exposed ⊇ refractory);
-- optional inputs are left out for one patient in five (their default then applies);
+- optional inputs are left out for one patient in five (their default then applies); an input
+  declared `or unknown` is never left out but unknown (None, null) for one patient in five;
 - nine patients in ten are inside the guideline's scope: the values the scope asks for are
   common (a member it requires is in nine sets in ten), and a patient drawn outside it is
   drawn again, up to a limit, for nine patients in ten.
@@ -29,6 +30,7 @@ from mmdsl.ir.walk import conditions, parts
 
 IN_SCOPE_SHARE = 0.9
 OPTIONAL_LEFT_OUT = 0.2
+UNKNOWN_SHARE = 0.2  # patients for whom an input declared `or unknown` is unknown
 DATE_WINDOW = date(2024, 1, 1)  # end dates fall in the year from it
 MAX_TRIES = 20
 
@@ -132,7 +134,8 @@ class InputModel:
 def generate(guideline: ir.IRGuideline, count: int, seed: int = 0,
              in_scope: Callable[[dict[str, Any]], bool] | None = None,
              possible: Callable[[dict[str, Any]], bool] | None = None) -> Columns:
-    """`count` patients as columns (one list per input, None where an input is left out).
+    """`count` patients as columns (one list per input, None where an input is left out, or
+    unknown for an input declared `or unknown`).
 
     `in_scope`, given the facts of a patient, says whether the patient is inside the scope
     (the cohort command passes the compiled evaluator's test); without it scope is ignored.
@@ -167,7 +170,9 @@ def _patient(models: list[InputModel], rng: random.Random) -> dict[str, Any]:
         inside = frozenset(drawn.get(item.includes, ()) if item.includes else ())
         value = model.draw(rng, inside)
         drawn[item.name] = value
-        if item.required or rng.random() >= OPTIONAL_LEFT_OUT:
+        if item.unknown:  # None here is null, the unknown value (a NULL cell reads as it)
+            facts[item.name] = None if rng.random() < UNKNOWN_SHARE else value
+        elif item.required or rng.random() >= OPTIONAL_LEFT_OUT:
             facts[item.name] = value
     return facts
 

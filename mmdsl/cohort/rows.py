@@ -153,13 +153,17 @@ def json_lines(data: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
 
 
 def facts_from_cells(names: list[str], kinds: Mapping[str, str], cells: tuple[Any, ...],
-                     text_cells: bool, parse: Any) -> dict[str, Any]:
-    """The facts a row spells: a NULL or empty cell is "not given"; in CSV, cells of types other
-    than text and members are read as JSON (`true`, `4`, `["a"]`), or kept as text when they
-    are not JSON (the checks then say what was expected and what was given)."""
+                     text_cells: bool, parse: Any,
+                     unknown: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The facts a row spells: a NULL or empty cell is "not given", or `null` (the unknown value)
+    for the inputs in `unknown` (declared `or unknown`); in CSV, cells of types other than text
+    and members are read as JSON (`true`, `4`, `["a"]`), or kept as text when they are not JSON
+    (the checks then say what was expected and what was given)."""
     facts: dict[str, Any] = {}
     for name, cell in zip(names, cells, strict=True):
         if cell is None:
+            if name in unknown:
+                facts[name] = None
             continue
         if isinstance(cell, datetime.date):  # a DATE column: the facts write dates as text
             cell = cell.isoformat()

@@ -69,7 +69,8 @@ def _typed(column: list[Any], kind: str) -> list[Any]:
 
 
 def write_csv(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:
-    """Cells as docs/cohort.md reads them: text as it is, the rest as JSON; empty: not given."""
+    """Cells as docs/cohort.md reads them: text as it is, the rest as JSON; empty: not given (or
+    unknown, for an input declared `or unknown`)."""
     import csv
     import io
 
@@ -89,9 +90,12 @@ def _cell(value: Any, kind: str) -> str:
 
 
 def write_jsonl(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:
+    """One JSON object a line: an input left out has no key; an unknown one is null."""
     names = list(columns)
+    unknown = {item.name for item in guideline.inputs if item.unknown}
     lines = []
     for values in zip(*columns.values(), strict=True):
-        facts = {name: value for name, value in zip(names, values, strict=True) if value is not None}
+        facts = {name: value for name, value in zip(names, values, strict=True)
+                 if value is not None or name in unknown}
         lines.append(json.dumps(facts, ensure_ascii=False) + "\n")
     write_atomically(path, "".join(lines))

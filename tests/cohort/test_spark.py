@@ -70,12 +70,14 @@ def checked_patients(guideline: Any, source: Path, target: Path) -> None:
     """The patients as the query expects them: checked values, defaults filled in, `_row`."""
     module = evaluator(guideline)
     rows = pq.read_table(source).to_pylist()
+    unknown = {item.name for item in guideline.inputs if item.unknown}  # NULL: unknown (null)
     values = [module.read_facts({k: v.isoformat() if isinstance(v, date) else v  # facts: text
-                                 for k, v in row.items() if v is not None}) for row in rows]
+                                 for k, v in row.items() if v is not None or k in unknown})
+              for row in rows]
     columns = {"_row": pa.array(range(1, len(rows) + 1), pa.int64())}
     for item in guideline.inputs:
-        column = [set_mask(item, list(v[item.name])) if masked(item) else v[item.name]
-                  for v in values]  # a set as its bit mask (docs/cohort.md)
+        column = [set_mask(item, list(v[item.name])) if masked(item) and v[item.name] is not None
+                  else v[item.name] for v in values]  # a set as its bit mask (docs/cohort.md)
         kind = pa.int64() if masked(item) else arrow_type(pa, item.type.kind)
         columns[item.name] = pa.array(column, kind)
     pq.write_table(pa.table(columns), target)
@@ -110,6 +112,23 @@ def test_spark_decides_as_duckdb(spark: Any, tmp_path: Path) -> None:
         assert len(rows) == len(duck)
         wrong = [(s, d) for s, d in zip(rows, duck, strict=True) if comparable(s) != comparable(d)]
         assert not wrong, (path.stem, [{k: (s[k], d[k]) for k in s if s[k] != d[k]} for s, d in wrong[:3]])
+
+
+def test_spark_decides_unknown_values_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    """Inputs declared `or unknown`, NULL for some patients: Kleene facts, unknown numbers and
+    `unknown` cells decide alike in Spark SQL (DuckDB against the module: test_unknown.py)."""
+    from mmdsl.cohort.synthetic import write_parquet as write_typed
+    from tests.cohort.test_unknown import guideline as unknown_guideline
+    from tests.cohort.test_unknown import with_unknowns
+
+    guideline = unknown_guideline()
+    columns, _ = with_unknowns(guideline, 400, seed=7)
+    source = tmp_path / "p.parquet"
+    write_typed(guideline, columns, source)
+    duck, spark_rows = decided_by_both(spark, guideline, source, tmp_path)
+    assert len(duck) == 400
+    assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
+    assert any(value is None for r in duck for value in r["derived"].values())
 
 
 # Issue 14, item 6: Spark's chr(n) is chr(n % 256), so `CHR(8232)` read back as `(`; the text

@@ -258,10 +258,7 @@ def test_review_says_when_a_number_is_unknown() -> None:
     assert facts["plus"].endswith("; always unknown")
 
 
-def test_sql_refuses_a_number_written_with_unknown() -> None:
-    import pytest
+def test_sql_writes_a_number_written_with_unknown_as_null() -> None:
+    from mmdsl.backends.sql import render_sql
 
-    from mmdsl.backends.sql import SqlUnsupported, render_sql
-
-    with pytest.raises(SqlUnsupported, match="`plus` may be unknown"):
-        render_sql(compile_text(CONSTANT))
+    assert "CAST(NULL AS BIGINT) AS _f0" in render_sql(compile_text(CONSTANT))

@@ -102,11 +102,11 @@ def test_unknown_is_a_keyword_value() -> None:
     assert "MD121" in codes(text)
 
 
-def test_sql_refuses_rather_than_answer_wrong() -> None:
-    from mmdsl.backends.sql import SqlUnsupported, render_sql
+def test_sql_decides_unknown_values() -> None:
+    from mmdsl.backends.sql import render_sql
 
-    with pytest.raises(SqlUnsupported, match="`ldh` may be unknown"):
-        render_sql(compile_text(LDH))
+    sql = render_sql(compile_text(LDH))  # decided in tests/cohort/test_unknown.py
+    assert '("ldh" IS NOT NULL)' in sql
 
 
 def test_unknown_on_a_table_result_or_a_duration_is_never_unknown() -> None:

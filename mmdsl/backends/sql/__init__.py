@@ -193,14 +193,6 @@ def _template() -> jinja2.Template:
 
 
 def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
-    unknown = [item.name for item in guideline.inputs if item.unknown]
-    if unknown:  # NULL would need Kleene's logic through every fact: refused, never a wrong row
-        raise SqlUnsupported(f"`{unknown[0]}` may be unknown (declared `or unknown`), which the "
-                             "SQL back end does not support yet")
-    unknown = [fact.name for fact in guideline.computed if fact.unknown_when is not None]
-    if unknown:  # `unknown` written in its arithmetic
-        raise SqlUnsupported(f"`{unknown[0]}` may be unknown, which the SQL back end does not "
-                             "support yet")
     distinct_columns(guideline)
     names = Names(guideline)
     steps: list[Step] = []
@@ -217,21 +209,26 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
         add("_x", tuple(column for guard in guards for column in guard.columns()))
     for position, (name, fact) in enumerate(evaluation_order(guideline)):
         if isinstance(fact, ir.IRComputed) and fact.type.kind == "decimal":
-            exact = ExactFact(fact, position, names.exact, Conditions(names).sql)
+            exact = ExactFact(fact, position, names.exact, Conditions(names).sql,
+                              unknown_sql(fact, names))
             add(f"_f{position}e", exact.columns())
             add(f"_f{position}", (f"{exact.shown} AS _f{position}",))
             names.exact[name] = exact.column_ratio
             names.decimal_facts.add(name)
             names.refs[name] = f"_f{position}"
+            if fact.unknown_when is not None:
+                names.nullable.add(name)
             continue
         if isinstance(fact, ir.IRComputed):
             value = number_sql(fact, names)
         elif isinstance(fact, ir.IRLabel):
             value = text_sql(fact.expr, names)
         else:
-            value = Conditions(names).sql(fact.condition)
+            value = fact_sql(fact, names)
         add(f"_f{position}", (f"{value} AS _f{position}",))
         names.refs[name] = f"_f{position}"
+        if may_be_unknown(fact):
+            names.nullable.add(name)
         if guards is not None and isinstance(fact, ir.IRComputed):
             names.exact[name] = whole_ratio(f"_f{position}", fact.type, name)
     if guideline.impossible:  # facts that cannot occur: refused, as the evaluators refuse them
@@ -371,7 +368,10 @@ class Names:
 
     def __init__(self, guideline: ir.IRGuideline) -> None:
         self.refs: dict[str, str] = {item.name: identifier(item.name) for item in guideline.inputs}
-        self.nullable: set[str] = set()  # refs that may be NULL (single-hit outputs, sums…)
+        # refs that may be NULL: single-hit outputs, sums…, and values that may be unknown (inputs
+        # declared `or unknown`, Kleene facts, numbers with `unknown_when`): a test on one is
+        # COALESCEd to FALSE, as the evaluators take every test on a missing value as false
+        self.nullable: set[str] = {item.name for item in guideline.inputs if item.unknown}
         self.sets: dict[str, tuple[str, ...]] = {  # the sets carried as bit masks
             item.name: item.type.members for item in guideline.inputs if masked(item)}
         listed = {item.name for item in guideline.inputs
@@ -444,6 +444,14 @@ class Conditions:
         return "(" + joiner.join(parts) + ")" if parts else empty
 
     def _test(self, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
+        test = self._plain_test(condition)
+        if condition.ref not in self.names.nullable or test == "FALSE":
+            return test
+        if test == "TRUE":  # `none of` nothing: still false on a missing value
+            return f"({self.names.refs[condition.ref]} IS NOT NULL)"
+        return f"COALESCE({test}, FALSE)"  # a test on a missing value is false
+
+    def _plain_test(self, condition: ir.Compare | ir.OneOf | ir.SetTest) -> str:
         if condition.ref in self.names.decimal_facts and not isinstance(condition, ir.SetTest):
             return exact_test(self.names.exact[condition.ref], condition)
         column = self.names.refs[condition.ref]
@@ -454,10 +462,29 @@ class Conditions:
             held = [self.names.members.get((condition.ref, m)) for m in condition.members]
             if all(held):
                 return _quantified(condition.quantifier, [h for h in held if h])
-        test = _atom(column, condition)
-        if condition.ref in self.names.nullable:
-            return f"COALESCE({test}, FALSE)"  # a test on a missing value is false
-        return test
+        return _atom(column, condition)
+
+
+def may_be_unknown(fact: ir.IRFact | ir.IRComputed | ir.IRLabel) -> bool:
+    """Whether a fact's column may be NULL: the fact is unknown for some patients."""
+    if isinstance(fact, ir.IRFact):
+        return fact.false_when is not None
+    return isinstance(fact, ir.IRComputed) and fact.unknown_when is not None
+
+
+def fact_sql(fact: ir.IRFact, names: Names) -> str:
+    """A yes/no fact: TRUE or FALSE; one that may be unknown (Kleene's logic) TRUE when its
+    condition holds, FALSE when its `false_when` does, NULL (unknown) otherwise."""
+    conditions = Conditions(names)
+    if fact.false_when is None:
+        return conditions.sql(fact.condition)
+    return (f"CASE WHEN {conditions.sql(fact.condition)} THEN TRUE "
+            f"WHEN {conditions.sql(fact.false_when)} THEN FALSE END")
+
+
+def unknown_sql(fact: ir.IRComputed, names: Names) -> str | None:
+    """When a computed number is unknown (NULL), as SQL; None: it always has a value."""
+    return None if fact.unknown_when is None else Conditions(names).sql(fact.unknown_when)
 
 
 def text_sql(expr: ir.TextExpr, names: Names) -> str:
@@ -484,13 +511,19 @@ def number_sql(fact: ir.IRComputed, names: Names) -> str:
             abs(fact.type.low), abs(fact.type.high)) >= 2 ** 63:
         raise SqlUnsupported(f"`{fact.name}` can be larger than a BIGINT holds: declare the "
                              "ranges of the inputs it reads")
-    return f"CAST({_whole_number(fact.expr, names)} AS BIGINT)"
+    unknown = unknown_sql(fact, names)
+    if unknown == "TRUE":  # `10 + unknown`: always unknown
+        return "CAST(NULL AS BIGINT)"
+    number = f"CAST({_whole_number(fact.expr, names)} AS BIGINT)"
+    return number if unknown is None else f"CASE WHEN {unknown} THEN NULL ELSE {number} END"
 
 
 def _whole_number(expr: ir.NumExpr, names: Names) -> str:
     match expr:
         case ir.Num(text=text):
             return f"CAST({int(text)} AS DECIMAL(38, 0))"
+        case ir.NoNumber():  # `unknown` in arithmetic: the fact's `unknown_when` holds here
+            return "CAST(NULL AS DECIMAL(38, 0))"
         case ir.Read(ref=ref):
             return f"CAST({names.refs[ref]} AS DECIMAL(38, 0))"
         case ir.Neg(item=item):
@@ -524,7 +557,7 @@ class ExactFact:
     and the ratio that later facts and conditions read (from those columns)."""
 
     def __init__(self, fact: ir.IRComputed, position: int, refs: dict[str, Ratio],
-                 condition: Callable[[ir.Cond], str]) -> None:
+                 condition: Callable[[ir.Cond], str], unknown: str | None = None) -> None:
         what = f"`{fact.name}`"
         try:
             value = ratio_of(fact.expr, refs, condition, what)
@@ -536,12 +569,20 @@ class ExactFact:
         self.column_ratio = dataclasses.replace(value, num=f"_f{position}n",
                                                 den=value.den and f"_f{position}d")
         self.position = position
+        self.unknown = unknown  # when the fact is unknown (its columns NULL), as SQL
 
     def columns(self) -> tuple[str, ...]:
-        columns = [f"{self.value.num} AS _f{self.position}n"]
+        columns = [f"{self._known(self.value.num)} AS _f{self.position}n"]
         if self.value.den is not None:
-            columns.append(f"{self.value.den} AS _f{self.position}d")
+            columns.append(f"{self._known(self.value.den)} AS _f{self.position}d")
         return tuple(columns)
+
+    def _known(self, value: str) -> str:
+        if self.unknown is None:
+            return value
+        if self.unknown == "TRUE":
+            return "CAST(NULL AS DECIMAL(38, 0))"
+        return f"CASE WHEN {self.unknown} THEN NULL ELSE {value} END"
 
 
 def whole_ratio(column: str, number_type: ir.IRType, name: str) -> Ratio:
@@ -607,7 +648,7 @@ def exact_guards(guideline: ir.IRGuideline, names: Names) -> tuple[Guard, ...] |
                                "places its declared bounds or default have")
             break
         guards = tuple(Guard(item.name, names.refs[item.name], scales[item.name], f"_x{p}",
-                             f"_xg{p}") for p, item in enumerate(inputs))
+                             f"_xg{p}", item.unknown) for p, item in enumerate(inputs))
         try:
             refs = _exact_refs(guideline, names, guards)
             _rehearse(guideline, refs)

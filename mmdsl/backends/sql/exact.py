@@ -63,15 +63,23 @@ class Guard:
     scale: int
     number: str  # the whole-number column (`_x0`)
     flag: str  # TRUE when the value has more than `scale` decimals (`_xg0`)
+    unknown: bool = False  # declared `or unknown`: NULL (unknown) has no decimals to refuse
 
     def columns(self) -> tuple[str, str]:
         whole = f"CAST(round({self.column} * {_power_double(self.scale)}) AS DECIMAL(38, 0))"
         back = f"CAST({whole} AS DOUBLE) / {_power_double(self.scale)}"
-        return f"{whole} AS {self.number}", f"({back} <> {self.column}) AS {self.flag}"
+        flag = f"({back} <> {self.column})"
+        if self.unknown:  # never NULL: `NOT (flag)` keeps the row
+            flag = f"COALESCE({flag}, FALSE)"
+        return f"{whole} AS {self.number}", f"{flag} AS {self.flag}"
 
 
 def _power_double(scale: int) -> str:
     return f"{float(10 ** scale)!r}E0"
+
+
+def decimal_null() -> str:
+    return "CAST(NULL AS DECIMAL(38, 0))"
 
 
 def decimal(value: int) -> str:
@@ -188,6 +196,8 @@ def ratio_of(expr: ir.NumExpr, refs: Mapping[str, Ratio], condition: Callable[[i
         match node:
             case ir.Num(text=text):
                 return number(text)
+            case ir.NoNumber():  # `unknown`: never a value (the fact's `unknown_when` holds);
+                return Ratio(decimal_null(), None, 0, 1, 1)  # bounds of 1 widen nothing
             case ir.Read(ref=ref):
                 return refs[ref]
             case ir.Neg(item=item):
