@@ -24,11 +24,11 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mmdsl.ir.model import AllOf, Compare, Cond, IRGuideline, IRTable, JsonValue, Not, OneOf
+from mmdsl.ir.model import AllOf, AnyOf, Compare, Cond, IRGuideline, IRTable, IsSet, JsonValue, Not, OneOf
 
 if TYPE_CHECKING:  # the verifier loads only when the documents are made
     from mmdsl.verify.columns import ColumnView
-    from mmdsl.verify.encode import Encoder
+    from mmdsl.verify.encode import Dimension, Encoder
     from mmdsl.verify.result import Verification
 
 
@@ -154,17 +154,36 @@ def region_condition(view: ColumnView, cube: dict[int, bool]) -> Cond:
         column = view.table.columns[atom.column]
         test: Cond = atom.test if atom.test is not None else OneOf(column.ref, (True,))
         parts.append(test if cube[atom.var] else Not(test))
+    from mmdsl.verify.witness import may_be_null
+
     for dimension in view.visible.values():
-        name, kind = dimension.input.name, dimension.kind
+        name = dimension.input.name
         held = {v: b for v, b in cube.items() if fixed.get(v) is not b}
-        if kind == "bool" and dimension.flag in held:
-            parts.append(OneOf(name, (held[dimension.flag],)))
-        elif kind in ("enum", "text"):
-            parts += [OneOf(name, (m,)) if held[v] else Not(OneOf(name, (m,)))
-                      for m, v in dimension.members.items() if v in held]
-        elif kind in ("integer", "decimal"):
-            parts += _bounds(name, [_threshold(name, kind, key, held[v])
-                                    for key, v in dimension.thresholds if v in held])
+        if dimension.known is not None and dimension.known in held:
+            parts.append(IsSet(name) if held[dimension.known] else Not(IsSet(name)))
+            if not held[dimension.known]:
+                continue  # null: its value variables say nothing more
+        if may_be_null(dimension, held):  # its value's tests, or unknown
+            value = region_condition_of(dimension, held)
+            if value.items:
+                parts.append(AnyOf((Not(IsSet(name)), value)))
+            continue
+        parts += region_condition_of(dimension, held).items
+    return AllOf(tuple(parts))
+
+
+def region_condition_of(dimension: Dimension, held: dict[int, bool]) -> AllOf:
+    """What a region asks of one input's value."""
+    name, kind = dimension.input.name, dimension.kind
+    parts: list[Cond] = []
+    if kind == "bool" and dimension.flag in held:
+        parts.append(OneOf(name, (held[dimension.flag],)))
+    elif kind in ("enum", "text"):
+        parts += [OneOf(name, (m,)) if held[v] else Not(OneOf(name, (m,)))
+                  for m, v in dimension.members.items() if v in held]
+    elif kind in ("integer", "decimal"):
+        parts += _bounds(name, [_threshold(name, kind, key, held[v])
+                                for key, v in dimension.thresholds if v in held])
     return AllOf(tuple(parts))
 
 

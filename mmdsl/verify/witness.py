@@ -124,6 +124,8 @@ def matching_rules(guideline: ir.IRGuideline, table: ir.IRTable,
 
 
 def _value(dimension: Dimension, assignment: dict[int, bool]) -> ir.JsonValue:
+    if dimension.known is not None and not assignment.get(dimension.known, False):
+        return None  # declared `or unknown`, and unknown: null
     kind = dimension.kind
     if kind == "bool":
         return assignment.get(dimension.flag, False) if dimension.flag is not None else False
@@ -182,6 +184,25 @@ def describe_region(encoder: Encoder, cube: dict[int, bool]) -> str:
 
 
 def describe_dimension(dimension: Dimension, cube: dict[int, bool]) -> str:
+    name = dimension.input.name
+    if dimension.known is not None and cube.get(dimension.known) is False:
+        return f"{name} unknown"
+    value = _describe_value(dimension, {v: b for v, b in cube.items() if v != dimension.known})
+    if dimension.known is not None and cube.get(dimension.known) is True:
+        return value or f"{name} not unknown"
+    if value and may_be_null(dimension, cube):  # an unknown value has its variables all false
+        return f"{value} or unknown"
+    return value
+
+
+def may_be_null(dimension: Dimension, cube: dict[int, bool]) -> bool:
+    """Does a cube that does not say whether an input that may be unknown is known hold for it
+    unknown (null)? Yes when the cube asks none of its value's variables to be true."""
+    return dimension.known is not None and dimension.known not in cube \
+        and not any(cube.get(v) for v in dimension.values())
+
+
+def _describe_value(dimension: Dimension, cube: dict[int, bool]) -> str:
     name = dimension.input.name
     kind = dimension.kind
     if kind == "bool":
