@@ -128,3 +128,20 @@ def test_the_regions_of_a_gap_as_conditions_are_its_patients_null_included() -> 
                                 for rule in table.rules)
             inside = any(interpreter.holds(c, values) for c in conditions)
             assert inside == uncovered, (text, regions, facts)
+
+
+def unverified_words(text: str) -> list[str]:
+    found = compile_source(Source("t.mmdsl", text)).diagnostics
+    return [d.message for d in found if d.code == "MD606"]
+
+
+def test_what_is_not_analysed_yet_stays_md606_in_words() -> None:
+    day = ('guideline g "G"\ninput d: date or unknown "d"\ntable t\n  hit first\n'
+           "  output o: one of a, b\n  | d || o |\n  | < 2019-09-01 || a |\n  | - || b |\n")
+    [message] = unverified_words(day)
+    assert "a date declared `or unknown`" in message
+    assert unverified_words(day.replace(" or unknown", "")) == []
+    ratio = (HEAD + 'fact r "ratio" = n / 2\ntable t "t"\n  hit first\n'
+             "  output o: one of x, y\n  | r || o |\n  | > 1 || x |\n  | - || y |\n")
+    [message] = unverified_words(ratio)
+    assert "a computed number over a value that may be unknown" in message
