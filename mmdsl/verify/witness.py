@@ -41,8 +41,9 @@ def typical_patient(encoder: Encoder, function: int) -> dict[str, ir.JsonValue]:
     assignment = bdd.one_assignment(function)
     assert assignment is not None
     realised = {n for f in encoder.decimal_classes.values() for n in f.inputs}
-    return {**witness_facts(encoder, assignment),
-            **{n: v for n, v in typical.items() if n not in realised}}
+    facts = witness_facts(encoder, assignment)
+    return {**facts, **{n: v for n, v in typical.items()  # not where the witness is null
+                        if n not in realised and facts.get(n) is not None}}
 
 
 _TYPICAL: weakref.WeakKeyDictionary[Encoder, list[tuple[Dimension, float]]] = weakref.WeakKeyDictionary()

@@ -145,3 +145,25 @@ def test_what_is_not_analysed_yet_stays_md606_in_words() -> None:
              "  output o: one of x, y\n  | r || o |\n  | > 1 || x |\n  | - || y |\n")
     [message] = unverified_words(ratio)
     assert "a computed number over a value that may be unknown" in message
+
+
+def test_a_typical_value_from_the_examples_never_replaces_null() -> None:
+    # the witness takes numbers near the worked examples' (verify/witness.py), but not where the
+    # patient it stands for has the value unknown
+    text = HEAD + '''table t "t"
+  hit first
+  output o: one of x, y
+  | n   || o |
+  | >= 2 || x |
+  | < 2 || y |
+
+example three "n is 3"
+  n: 3
+  a: yes
+  e: p
+  b: yes
+  expect t: x
+'''
+    _, table = verified(text)
+    [gap] = table.gaps
+    assert gap.witness is not None and gap.witness["n"] is None, gap.witness
