@@ -215,7 +215,8 @@ class ColumnView:
             parts += words
             if index in self.visible:
                 visible = {v: b for v, b in cube.items() if fixed.get(v) is not b}
-                text = describe_dimension(self.visible[index], visible)
+                known = self.visible[index].known  # known by the scope: no "or unknown"
+                text = describe_dimension(self.visible[index], visible, fixed.get(known) is True)
                 parts += [text] if text else []
         return ", ".join(parts) if parts else "every patient in scope"
 

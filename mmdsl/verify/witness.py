@@ -184,14 +184,15 @@ def describe_region(encoder: Encoder, cube: dict[int, bool]) -> str:
     return ", ".join(parts) if parts else "every patient"
 
 
-def describe_dimension(dimension: Dimension, cube: dict[int, bool]) -> str:
+def describe_dimension(dimension: Dimension, cube: dict[int, bool], known: bool = False) -> str:
+    """An input's part of a region; `known`: every patient in scope has it known."""
     name = dimension.input.name
     if dimension.known is not None and cube.get(dimension.known) is False:
         return f"{name} unknown"
     value = _describe_value(dimension, {v: b for v, b in cube.items() if v != dimension.known})
     if dimension.known is not None and cube.get(dimension.known) is True:
         return value or f"{name} not unknown"
-    if value and may_be_null(dimension, cube):  # an unknown value has its variables all false
+    if value and not known and may_be_null(dimension, cube):  # an unknown value has its variables all false
         return f"{value} or unknown"
     return value
 

@@ -167,3 +167,16 @@ example three "n is 3"
     _, table = verified(text)
     [gap] = table.gaps
     assert gap.witness is not None and gap.witness["n"] is None, gap.witness
+
+
+def test_a_scope_that_needs_the_value_known_is_not_repeated_as_or_unknown() -> None:
+    scope = 'input b: yes/no "B"\nscope "N measured" = n is not unknown\n'
+    text = HEAD.replace('input b: yes/no "B"\n', scope) + '''table t "t"
+  hit unique
+  output o: one of x, y
+  | n    || o |
+  | >= 2 || x |
+'''
+    _, table = verified(text)
+    [gap] = table.gaps
+    assert gap.regions == ("n 0-1",), gap.regions
