@@ -216,7 +216,8 @@ class ColumnView:
             if index in self.visible:
                 visible = {v: b for v, b in cube.items() if fixed.get(v) is not b}
                 known = self.visible[index].known  # known by the scope: no "or unknown"
-                text = describe_dimension(self.visible[index], visible, fixed.get(known) is True)
+                by_scope = known is not None and fixed.get(known) is True
+                text = describe_dimension(self.visible[index], visible, by_scope)
                 parts += [text] if text else []
         return ", ".join(parts) if parts else "every patient in scope"
 
