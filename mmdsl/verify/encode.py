@@ -23,7 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import conditions, parts, refs_read
+from mmdsl.ir.walk import conditions, numbers_read, parts, refs_read
 from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
 from mmdsl.verify.classes import FactClasses, decimal_facts, relation
 from mmdsl.verify.computed import ComputedValues, NotEnumerable, enumerated_inputs, passes
@@ -108,8 +108,9 @@ class Encoder:
         self._unknown_refs = frozenset([*unknown_dates]
                                        + [i.name for i in self.original.intervals
                                           if {i.start, i.end} & unknown_dates]
-                                       + [c.name for c in guideline.computed
-                                          if c.unknown_when is not None])
+                                       + [c.name for c in guideline.computed  # by classes
+                                          if c.unknown_when is not None
+                                          and _reads_decimal(c, guideline)])
         self._tables = {t.name: t for t in guideline.tables}
         self._matches: dict[str, list[int]] = {}
         self._selections: dict[str, list[int]] = {}
@@ -117,7 +118,7 @@ class Encoder:
         self._input_tests: dict[ir.Cond, int] = {}  # a table repeats its cells rule after rule
         self.computed = ComputedValues(
             self.bdd, guideline, self.condition,
-            lambda ref, value: self._compare(self.dimensions[ref], "==", float(value)))
+            lambda ref, value: self._input_test(self.dimensions[ref], ir.Compare(ref, "==", value)))
         self.certain = TRUE  # the domain less the combinations of classes no witness reaches
         self.linked: set[int] = set()  # input variables the decimal facts' classes depend on
         self._relate_decimal_facts()
@@ -457,6 +458,11 @@ class Encoder:
         dimension = self.dimensions.get(ref)
         if dimension is not None and dimension.known is not None:  # `or unknown`: not null
             return self.bdd.variable(dimension.known)
+        if ref in self.computed.computed and self.computed.computed[ref].unknown_when is not None:
+            try:  # a computed number that may be unknown: has it a value?
+                return self.computed.known(ref)
+            except NotEnumerable as refused:
+                raise Unverifiable(ref, f"a computed number over {refused.why}") from None
         fact = self._fact_decls.get(ref)
         if fact is not None:  # yes or no; neither: unknown
             return self.bdd.disjoin(self.fact(ref), self.fact_false(ref))
@@ -631,6 +637,26 @@ def _integer_cell(low: tuple[float, bool] | None, high: tuple[float, bool] | Non
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
+
+
+def _reads_decimal(fact: ir.IRComputed, guideline: ir.IRGuideline) -> bool:
+    """Does a computed number read a decimal input (directly or through other numbers)? Such a
+    number that may be unknown is not analysed yet (verify/classes.py has no unknown class)."""
+    types = {i.name: i.type.kind for i in guideline.inputs}
+    computed = {c.name: c for c in guideline.computed}
+    seen: set[str] = set()
+    stack = [fact.name]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for ref in numbers_read(computed[name].expr):
+            if types.get(ref) == "decimal":
+                return True
+            if ref in computed:
+                stack.append(ref)
+    return False
 
 
 def _one_includes_the_other(first: ir.IRInput, second: ir.IRInput) -> bool:

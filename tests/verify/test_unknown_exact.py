@@ -42,13 +42,27 @@ CELLS = {
     "e": ["-", "p", "q, r", "unknown", "not unknown", "not p"],
     "b": ["-", "yes", "no"],
     "f": ["-", "yes", "no", "unknown", "not unknown"],
+    "r": ["-", "> 3", "<= 2", "unknown", "not unknown", "4", "1..3"],
 }
 
 
+NUMBERS = ["n * 2", "if a then n else 1", "n + (if e is p then 1 else 0)", "if n > 2 then 1 else 0",
+           "(n - 2) * (n - 2)"]
+
+
 def random_table(rng: random.Random) -> str:
+    """A table that compiles (a cell outside a computed number's range is an error: drawn again)."""
+    while True:
+        text = drawn_table(rng)
+        if compile_source(Source("t.mmdsl", text), verify=False).guideline is not None:
+            return text
+
+
+def drawn_table(rng: random.Random) -> str:
     columns = rng.sample(list(CELLS), 3)
     rows = [[rng.choice(CELLS[c]) for c in columns] for _ in range(rng.randint(2, 5))]
-    lines = [f'fact f "F" = {rng.choice(FACTS)}', 'table t "t"', "  hit unique",
+    lines = [f'fact f "F" = {rng.choice(FACTS)}', f'fact r "R" = {rng.choice(NUMBERS)}',
+             'table t "t"', "  hit unique",
              "  output o: one of x, y, z", f"  | {' | '.join(columns)} || o |"]
     lines += [f"  | {' | '.join(row)} || {rng.choice('xyz')} |" for row in rows]
     return HEAD + "\n".join(lines) + "\n"
@@ -141,10 +155,12 @@ def test_what_is_not_analysed_yet_stays_md606_in_words() -> None:
     [message] = unverified_words(day)
     assert "a date declared `or unknown`" in message
     assert unverified_words(day.replace(" or unknown", "")) == []
-    ratio = (HEAD + 'fact r "ratio" = n / 2\ntable t "t"\n  hit first\n'
+    ratio = (HEAD + 'input d: decimal 0..10 or unknown "D"\nfact r "ratio" = d / 2\n'
+             'table t "t"\n  hit first\n'
              "  output o: one of x, y\n  | r || o |\n  | > 1 || x |\n  | - || y |\n")
     [message] = unverified_words(ratio)
     assert "a computed number over a value that may be unknown" in message
+    assert unverified_words(ratio.replace("d / 2", "n / 2")) == []  # whole numbers: verified
 
 
 def test_a_typical_value_from_the_examples_never_replaces_null() -> None:
