@@ -105,12 +105,13 @@ class Encoder:
         self._fact_decls = {f.name: f for f in guideline.facts}
         unknown_dates = {i.name for i in self.original.inputs
                          if i.unknown and i.type.kind == "date"}
-        self._unknown_refs = frozenset([*unknown_dates]
-                                       + [i.name for i in self.original.intervals
-                                          if {i.start, i.end} & unknown_dates]
-                                       + [c.name for c in guideline.computed  # by classes
-                                          if c.unknown_when is not None
-                                          and _reads_decimal(c, guideline)])
+        self._unknown_refs = {  # what is not analysed yet, and why
+            **dict.fromkeys(unknown_dates, "a date declared `or unknown`"),
+            **{i.name: "a duration from or to a date declared `or unknown`"
+               for i in self.original.intervals if {i.start, i.end} & unknown_dates},
+            **{c.name: "a computed number that may be unknown and reads a decimal input"
+               for c in guideline.computed
+               if c.unknown_when is not None and _reads_decimal(c, guideline)}}
         self._tables = {t.name: t for t in guideline.tables}
         self._matches: dict[str, list[int]] = {}
         self._selections: dict[str, list[int]] = {}
@@ -312,10 +313,8 @@ class Encoder:
         """A date that may be unknown (null), or a computed number that may be: not encoded yet,
         no proof is claimed over it."""
         if ref in self._unknown_refs:
-            raise Unverifiable(ref, "a value that may be unknown (a date declared `or unknown`, "
-                               "a duration from or to one, or a computed number over a value "
-                               "that may be unknown), which the analysis does not reason about "
-                               "yet")
+            raise Unverifiable(ref, f"{self._unknown_refs[ref]}, which the analysis does not "
+                               "reason about yet")
 
     def _test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
         self._refuse_unknown(cond.ref)

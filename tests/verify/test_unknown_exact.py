@@ -159,7 +159,7 @@ def test_what_is_not_analysed_yet_stays_md606_in_words() -> None:
              'table t "t"\n  hit first\n'
              "  output o: one of x, y\n  | r || o |\n  | > 1 || x |\n  | - || y |\n")
     [message] = unverified_words(ratio)
-    assert "a computed number over a value that may be unknown" in message
+    assert "a computed number that may be unknown and reads a decimal input" in message
     assert unverified_words(ratio.replace("d / 2", "n / 2")) == []  # whole numbers: verified
 
 
