@@ -324,7 +324,7 @@ class TableAnalysis:
         ref = self.table.columns[column].ref
         dimension = encoder.dimensions.get(ref)
         support = bdd.support(cells[0]) | bdd.support(cells[1])
-        if (dimension is not None and dimension.kind in AXIS_KINDS
+        if (dimension is not None and dimension.kind in AXIS_KINDS and dimension.known is None
                 and support <= set(dimension.variables())):
             axis = axis_of_cells(column, dimension, support)
             masks = [mask_of_cell(bdd, axis, cell) for cell in cells]

@@ -326,7 +326,8 @@ def _axes(encoder: Encoder, table: ir.IRTable, cells: list[list[int]]) -> list[A
     refs = Counter(column.ref for column in table.columns)
     candidates = {index for index, column in enumerate(table.columns)
                   if refs[column.ref] == 1 and column.ref in encoder.dimensions
-                  and encoder.dimensions[column.ref].kind in AXIS_KINDS}
+                  and encoder.dimensions[column.ref].kind in AXIS_KINDS
+                  and encoder.dimensions[column.ref].known is None}  # null is no atom of an axis
     supports = [set().union(*(bdd.support(f) for f in {row[c] for row in cells}))
                 for c in range(len(table.columns))]
     for index in sorted(candidates):

@@ -49,7 +49,8 @@ def decimal_facts(guideline: ir.IRGuideline) -> tuple[dict[str, tuple[str, ...]]
     computed = {c.name: c for c in guideline.computed}
     types = {i.name: i.type for i in guideline.inputs}
     tested = sorted({p.ref for c in conditions(guideline) for p in parts(c)  # type: ignore[union-attr]
-                     if getattr(p, "ref", None) in computed})
+                     if getattr(p, "ref", None) in computed
+                     and computed[p.ref].unknown_when is None})  # type: ignore[union-attr]
     found: dict[str, tuple[str, ...]] = {}
     for name in tested:
         inputs = sorted(_decimal_inputs(name, computed, types))

@@ -26,9 +26,12 @@ class Atom:
     is_fact: bool
     cell: str = ""
     test: ir.Cond | None = None  # the cell's test, for the cells of a set
+    kleene: str = ""  # a fact that may be unknown: "yes" (it is yes) or "no" (it is no) atom
 
     def words(self, value: bool) -> str:
         """The atom holding (or not) in the table's words: `refractory has any of (selinexor)`."""
+        if self.kleene:  # neither yes nor no is unknown (ColumnView.describe says so)
+            return f"{self.label} {'' if value else 'not '}{self.kleene}"
         if isinstance(self.test, ir.SetTest):
             column = self.label.rsplit(" `", 1)[0]
             return f"{column} {self.cell if value else _negated(self.test)}"
@@ -67,7 +70,13 @@ class ColumnView:
         if dimension is not None and dimension.kind != "set":  # sets: one atom per test below
             self.visible[index] = dimension
             return []
-        if any(f.name == column.ref for f in self.encoder.guideline.facts):
+        fact = next((f for f in self.encoder.guideline.facts if f.name == column.ref), None)
+        if fact is not None and fact.false_when is not None:  # yes, no, or neither: unknown
+            return [self._atom(index, column.label, self.encoder.fact(column.ref), True,
+                               test=ir.OneOf(column.ref, (True,)), kleene="yes"),
+                    self._atom(index, column.label, self.encoder.fact_false(column.ref), True,
+                               test=ir.OneOf(column.ref, (False,)), kleene="no")]
+        if fact is not None:
             return [self._atom(index, column.label, self.encoder.fact(column.ref), True)]
         tests = {rule.cells[index]: rule.tests[index] for rule in self.table.rules
                  if not isinstance(rule.tests[index], ir.Always)}
@@ -75,10 +84,10 @@ class ColumnView:
                            test) for cell, test in tests.items()]
 
     def _atom(self, column: int, label: str, meaning: int, is_fact: bool, cell: str = "",
-              test: ir.Cond | None = None) -> int:
+              test: ir.Cond | None = None, kleene: str = "") -> int:
         """A new variable that equals `meaning`; returns the constraint that ties them."""
         var = self.encoder.new_free_variable()
-        self.atoms.append(Atom(var, column, label, is_fact, cell, test))
+        self.atoms.append(Atom(var, column, label, is_fact, cell, test, kleene))
         atom = self.bdd.variable(var)
         both = self.bdd.conjoin(atom, meaning)
         neither = self.bdd.conjoin(self.bdd.negate(atom), self.bdd.negate(meaning))
@@ -199,10 +208,16 @@ class ColumnView:
             if number is not None and uncovered is not None:
                 parts.append(f"{column.label} {self._values_in(number, cube, uncovered)}")
                 continue
-            parts += [a.words(cube[a.var]) for a in self.atoms if a.column == index and a.var in cube]
+            words = [a.words(cube[a.var]) for a in self.atoms if a.column == index and a.var in cube]
+            if len(words) == 2 and all(a.kleene for a in self.atoms if a.column == index) \
+                    and all(" not " in w for w in words):
+                words = [f"{column.label} unknown"]  # neither yes nor no
+            parts += words
             if index in self.visible:
                 visible = {v: b for v, b in cube.items() if fixed.get(v) is not b}
-                text = describe_dimension(self.visible[index], visible)
+                known = self.visible[index].known  # known by the scope: no "or unknown"
+                by_scope = known is not None and fixed.get(known) is True
+                text = describe_dimension(self.visible[index], visible, by_scope)
                 parts += [text] if text else []
         return ", ".join(parts) if parts else "every patient in scope"
 

@@ -88,9 +88,19 @@ class ComputedValues:
         self._pieces: dict[str, Pieces] = {}
 
     def values(self, name: str) -> Values:
+        """Each value with its patients; a patient for whom the number is unknown (its
+        `unknown_when`) has none, as a null input has no value for `equals`."""
         if name not in self._values:
-            self._values[name] = self._of(self.computed[name].expr, TRUE)
+            unknown_when = self.computed[name].unknown_when
+            known = TRUE if unknown_when is None else self.bdd.negate(self.condition(unknown_when))
+            found = {v: self.bdd.conjoin(p, known)
+                     for v, p in self._of(self.computed[name].expr, known).items()}
+            self._values[name] = {v: p for v, p in found.items() if p != FALSE}
         return self._values[name]
+
+    def known(self, name: str) -> int:
+        """The patients for whom the number has a value (not unknown)."""
+        return self.bdd.any_of(list(self.values(name).values()))
 
     def test(self, name: str, passes: Callable[[Fraction], bool]) -> int:
         return self.bdd.any_of([patients for value, patients in self.values(name).items()

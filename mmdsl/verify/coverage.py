@@ -24,11 +24,11 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mmdsl.ir.model import AllOf, Compare, Cond, IRGuideline, IRTable, JsonValue, Not, OneOf
+from mmdsl.ir.model import AllOf, Compare, Cond, IRGuideline, IRTable, IsSet, JsonValue, Not, OneOf
 
 if TYPE_CHECKING:  # the verifier loads only when the documents are made
     from mmdsl.verify.columns import ColumnView
-    from mmdsl.verify.encode import Encoder
+    from mmdsl.verify.encode import Dimension, Encoder
     from mmdsl.verify.result import Verification
 
 
@@ -148,23 +148,69 @@ def region_condition(view: ColumnView, cube: dict[int, bool]) -> Cond:
     """What a region asks, as a condition on the facts the table's columns read."""
     parts: list[Cond] = []
     fixed = view.encoder.fixed_by_scope
+    kleene: dict[str, dict[str, bool]] = {}  # a fact that may be unknown: its yes and no atoms
     for atom in view.atoms:
         if atom.var not in cube:
             continue
         column = view.table.columns[atom.column]
+        if atom.kleene:
+            kleene.setdefault(column.ref, {})[atom.kleene] = cube[atom.var]
+            continue
         test: Cond = atom.test if atom.test is not None else OneOf(column.ref, (True,))
         parts.append(test if cube[atom.var] else Not(test))
+    parts += [_kleene_condition(ref, held) for ref, held in kleene.items()]
+    from mmdsl.verify.witness import may_be_null
+
     for dimension in view.visible.values():
-        name, kind = dimension.input.name, dimension.kind
+        name = dimension.input.name
         held = {v: b for v, b in cube.items() if fixed.get(v) is not b}
-        if kind == "bool" and dimension.flag in held:
-            parts.append(OneOf(name, (held[dimension.flag],)))
-        elif kind in ("enum", "text"):
-            parts += [OneOf(name, (m,)) if held[v] else Not(OneOf(name, (m,)))
-                      for m, v in dimension.members.items() if v in held]
-        elif kind in ("integer", "decimal"):
-            parts += _bounds(name, [_threshold(name, kind, key, held[v])
-                                    for key, v in dimension.thresholds if v in held])
+        if dimension.known is not None and dimension.known in held:
+            parts.append(IsSet(name) if held[dimension.known] else Not(IsSet(name)))
+            if not held[dimension.known]:
+                continue  # null: its value variables say nothing more
+        if may_be_null(dimension, held):  # unknown, or its value is not ...: negated tests
+            parts += _not_above(dimension, held)
+            continue
+        parts += region_condition_of(dimension, held).items
+    return AllOf(tuple(parts))
+
+
+def _kleene_condition(ref: str, held: dict[str, bool]) -> Cond:
+    """A fact that may be unknown in a region: yes, no, unknown, or not yes (no or unknown: a
+    test on an unknown value does not hold, so its negation does), or not no."""
+    if held.get("yes") or held.get("no"):
+        return OneOf(ref, (bool(held.get("yes")),))
+    if len(held) == 2:  # neither yes nor no
+        return Not(IsSet(ref))
+    return Not(OneOf(ref, ("yes" in held,)))
+
+
+def _not_above(dimension: Dimension, held: dict[int, bool]) -> list[Cond]:
+    """An input that may be unknown whose value variables a region only asks to be false: the
+    negation of each test (which holds when the value is unknown, as no test on it does)."""
+    name, kind = dimension.input.name, dimension.kind
+    if kind == "bool":
+        return [Not(OneOf(name, (True,)))] if dimension.flag in held else []
+    if kind in ("enum", "text"):
+        return [Not(OneOf(name, (m,))) for m, v in dimension.members.items() if v in held]
+    if kind == "set":
+        return []
+    below = [key for key, v in dimension.thresholds if v in held]
+    return [Not(_threshold(name, kind, min(below), True))] if below else []
+
+
+def region_condition_of(dimension: Dimension, held: dict[int, bool]) -> AllOf:
+    """What a region asks of one input's value."""
+    name, kind = dimension.input.name, dimension.kind
+    parts: list[Cond] = []
+    if kind == "bool" and dimension.flag in held:
+        parts.append(OneOf(name, (held[dimension.flag],)))
+    elif kind in ("enum", "text"):
+        parts += [OneOf(name, (m,)) if held[v] else Not(OneOf(name, (m,)))
+                  for m, v in dimension.members.items() if v in held]
+    elif kind in ("integer", "decimal"):
+        parts += _bounds(name, [_threshold(name, kind, key, held[v])
+                                for key, v in dimension.thresholds if v in held])
     return AllOf(tuple(parts))
 
 

@@ -5,7 +5,11 @@ Each input is a dimension with its own variables:
 - integer and decimal: one variable per threshold the tables use ("x >= 4", "x > 1.5"), ordered so
   that a larger threshold implies the smaller ones (an order encoding: a range is a cube);
 - enumeration and text: one variable per member (exactly one is true; text has an `other`);
-- set of an enumeration: one variable per member (is it in the set?).
+- set of an enumeration: one variable per member (is it in the set?);
+- an input declared `or unknown` has one more variable, "known": when it is false the input is
+  null, its value variables are all false (one canonical value) and every test on its value is
+  false, as the interpreter has it; `IsSet` of the input is that variable.
+A yes/no fact that may be unknown is its `condition` when yes and its `false_when` when no.
 The domain function holds the constraints between variables (exactly one member, threshold order,
 `includes`). Derived facts and the results of earlier tables are expanded into their definitions.
 """
@@ -19,7 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import conditions, parts, refs_read
+from mmdsl.ir.walk import conditions, numbers_read, parts, refs_read
 from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
 from mmdsl.verify.classes import FactClasses, decimal_facts, relation
 from mmdsl.verify.computed import ComputedValues, NotEnumerable, enumerated_inputs, passes
@@ -55,6 +59,7 @@ class Dimension:
     members: dict[str, int] = field(default_factory=dict)  # enum, text, set: member -> variable
     thresholds: list[tuple[tuple[float, bool], int]] = field(default_factory=list)  # (value, strict)
     flag: int | None = None  # yes/no
+    known: int | None = None  # declared `or unknown`: is the value given (not null)?
     _threshold_vars: dict[tuple[float, bool], int] = field(default_factory=dict)
 
     def threshold_var(self, key: tuple[float, bool]) -> int:
@@ -67,6 +72,11 @@ class Dimension:
         return self.input.type.kind
 
     def variables(self) -> list[int]:
+        found = list(self.members.values()) + [v for _, v in self.thresholds]
+        return found + [v for v in (self.flag, self.known) if v is not None]
+
+    def values(self) -> list[int]:
+        """The variables of the value (without "known")."""
         found = list(self.members.values()) + [v for _, v in self.thresholds]
         return found + ([self.flag] if self.flag is not None else [])
 
@@ -88,15 +98,20 @@ class Encoder:
         self.decimal_classes, self._refused_facts = self._add_decimal_facts()
         self.orders = self._orders()
         includes = self.bdd.all_of([c for d in self.dimensions.values() for c in self._includes(d)])
-        self.domain = self.bdd.all_of([self.orders, includes, self._exactly_one_members()])
+        self.domain = self.bdd.all_of([self.orders, includes, self._exactly_one_members(),
+                                       self._canonical_unknowns()])
         self.input_variable_count = self.variable_count
         self._facts: dict[str, int] = {}
         self._fact_decls = {f.name: f for f in guideline.facts}
-        self._unknown_refs = frozenset([i.name for i in guideline.inputs if i.unknown]
-                                       + [f.name for f in guideline.facts
-                                          if f.false_when is not None]
-                                       + [c.name for c in guideline.computed
-                                          if c.unknown_when is not None])
+        unknown_dates = {i.name for i in self.original.inputs
+                         if i.unknown and i.type.kind == "date"}
+        self._unknown_refs = {  # what is not analysed yet, and why
+            **dict.fromkeys(unknown_dates, "a date declared `or unknown`"),
+            **{i.name: "a duration from or to a date declared `or unknown`"
+               for i in self.original.intervals if {i.start, i.end} & unknown_dates},
+            **{c.name: "a computed number that may be unknown and reads a decimal input"
+               for c in guideline.computed
+               if c.unknown_when is not None and _reads_decimal(c, guideline)}}
         self._tables = {t.name: t for t in guideline.tables}
         self._matches: dict[str, list[int]] = {}
         self._selections: dict[str, list[int]] = {}
@@ -104,7 +119,7 @@ class Encoder:
         self._input_tests: dict[ir.Cond, int] = {}  # a table repeats its cells rule after rule
         self.computed = ComputedValues(
             self.bdd, guideline, self.condition,
-            lambda ref, value: self._compare(self.dimensions[ref], "==", float(value)))
+            lambda ref, value: self._input_test(self.dimensions[ref], ir.Compare(ref, "==", value)))
         self.certain = TRUE  # the domain less the combinations of classes no witness reaches
         self.linked: set[int] = set()  # input variables the decimal facts' classes depend on
         self._relate_decimal_facts()
@@ -170,6 +185,8 @@ class Encoder:
         for item in self.guideline.inputs:
             self.dimensions[item.name] = Dimension(item)
         for dimension, key in self._variable_plan(constants):
+            if dimension.input.unknown and dimension.known is None:  # before its value's variables
+                dimension.known = self._new_variable(dimension)
             var = self._new_variable(dimension)
             if dimension.kind == "bool":
                 dimension.flag = var
@@ -177,6 +194,9 @@ class Encoder:
                 dimension.thresholds.append((key, var))  # type: ignore[arg-type]
             else:
                 dimension.members[str(key)] = var
+        for dimension in self.dimensions.values():  # one whose value no condition tests
+            if dimension.input.unknown and dimension.known is None:
+                dimension.known = self._new_variable(dimension)
 
     def _variable_plan(self, constants: dict[str, set[tuple[float, bool]]]) -> list[tuple[Dimension, object]]:
         """Which variable comes where. A set and the set it includes are interleaved member by
@@ -216,9 +236,21 @@ class Encoder:
         return [k for k in sorted(constants) if _inside_bounds(k, item.type)]
 
     def _exactly_one_members(self) -> int:
-        """An enumeration or text value is exactly one of its members."""
-        return self.bdd.all_of([self._exactly_one(list(d.members.values()))
+        """An enumeration or text value is exactly one of its members (when it is known)."""
+        return self.bdd.all_of([self._when_known(d, self._exactly_one(list(d.members.values())))
                                 for d in self.dimensions.values() if d.kind in ("enum", "text")])
+
+    def _when_known(self, dimension: Dimension, holds: int) -> int:
+        if dimension.known is None:
+            return holds
+        return self.bdd.disjoin(self.bdd.negate(self.bdd.variable(dimension.known)), holds)
+
+    def _canonical_unknowns(self) -> int:
+        """An unknown (null) value has all its value variables false: one patient, not many."""
+        bdd = self.bdd
+        return bdd.all_of([bdd.disjoin(bdd.variable(d.known),
+                                       bdd.all_of([bdd.negate(bdd.variable(v)) for v in d.values()]))
+                           for d in self.dimensions.values() if d.known is not None])
 
     def _orders(self) -> int:
         """Thresholds in order: x >= 4 implies x >= 2 (of inputs and of decimal facts' classes)."""
@@ -241,7 +273,8 @@ class Encoder:
         if other is None:
             return []
         bdd = self.bdd
-        return [bdd.disjoin(bdd.negate(bdd.variable(other.members[m])), bdd.variable(v))
+        return [self._when_known(dimension, self._when_known(other, bdd.disjoin(
+                    bdd.negate(bdd.variable(other.members[m])), bdd.variable(v))))
                 for m, v in dimension.members.items() if m in other.members]
 
     # ---- conditions -----------------------------------------------------------------------------------
@@ -262,6 +295,8 @@ class Encoder:
             case ir.Compare() | ir.OneOf() | ir.SetTest():
                 return self._test(cond)
             case ir.Elapsed():
+                for ref in (cond.ref, cond.start, cond.end):
+                    self._refuse_unknown(ref)
                 swapped = self.time.condition(cond)
                 if swapped != cond:
                     return self.condition(swapped)
@@ -275,11 +310,11 @@ class Encoder:
         raise TypeError(f"unknown condition {cond!r}")
 
     def _refuse_unknown(self, ref: str) -> None:
-        """A value that may be unknown (null) is not encoded yet: no proof is claimed over it."""
+        """A date that may be unknown (null), or a computed number that may be: not encoded yet,
+        no proof is claimed over it."""
         if ref in self._unknown_refs:
-            raise Unverifiable(ref, "a value that may be unknown (an input declared `or "
-                               "unknown`, or a fact that reads one), which the analysis does "
-                               "not reason about yet")
+            raise Unverifiable(ref, f"{self._unknown_refs[ref]}, which the analysis does not "
+                               "reason about yet")
 
     def _test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
         self._refuse_unknown(cond.ref)
@@ -294,7 +329,11 @@ class Encoder:
         if fact is not None:
             value = self.fact(fact.name)
             assert isinstance(cond, ir.OneOf)
-            return self._bool_value(value, cond.values)
+            if fact.false_when is None:
+                return self._bool_value(value, cond.values)
+            # Kleene: yes is its condition, no its `false_when`, neither unknown (no test holds)
+            return self.bdd.any_of(([value] if True in cond.values else [])
+                                   + ([self.fact_false(fact.name)] if False in cond.values else []))
         return self._output_test(cond)
 
     def _computed_test(self, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
@@ -314,6 +353,17 @@ class Encoder:
             for pending in self._unencoded_facts_read_by(name):
                 self._facts[pending] = self.condition(self._fact_decls[pending].condition)
         return self._facts[name]
+
+    def fact_false(self, name: str) -> int:
+        """The patients for whom a fact that may be unknown is no (its `false_when`)."""
+        false_when = self._fact_decls[name].false_when
+        if false_when is None:
+            return self.bdd.negate(self.fact(name))
+        key = f"\u0000no {name}"
+        if key not in self._facts:
+            self.fact(name)  # the facts it reads, in order
+            self._facts[key] = self.condition(false_when)
+        return self._facts[key]
 
     def _unencoded_facts_read_by(self, name: str) -> list[str]:
         """`name` and the facts it reads, directly or not, that are not encoded yet, each after
@@ -344,6 +394,14 @@ class Encoder:
         return result
 
     def _input_test(self, dimension: Dimension, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
+        """A test on an input's value: false when the input is unknown (null), as in the
+        interpreter, whether or not the IR guards it with `IsSet`."""
+        value = self._value_test(dimension, cond)
+        if dimension.known is None:
+            return value
+        return self.bdd.conjoin(self.bdd.variable(dimension.known), value)
+
+    def _value_test(self, dimension: Dimension, cond: ir.Compare | ir.OneOf | ir.SetTest) -> int:
         bdd = self.bdd
         if isinstance(cond, ir.SetTest):
             members = [bdd.variable(dimension.members[m]) for m in cond.members if m in dimension.members]
@@ -396,6 +454,17 @@ class Encoder:
 
     def _is_set(self, ref: str) -> int:
         self._refuse_unknown(ref)
+        dimension = self.dimensions.get(ref)
+        if dimension is not None and dimension.known is not None:  # `or unknown`: not null
+            return self.bdd.variable(dimension.known)
+        if ref in self.computed.computed and self.computed.computed[ref].unknown_when is not None:
+            try:  # a computed number that may be unknown: has it a value?
+                return self.computed.known(ref)
+            except NotEnumerable as refused:
+                raise Unverifiable(ref, f"a computed number over {refused.why}") from None
+        fact = self._fact_decls.get(ref)
+        if fact is not None:  # yes or no; neither: unknown
+            return self.bdd.disjoin(self.fact(ref), self.fact_false(ref))
         if self._tables.get(ref) is not None:
             return self._number_test(self._tables[ref], ir.IsSet(ref))
         table, output = self._table_output(ref)
@@ -468,12 +537,33 @@ class Encoder:
         """A cell of `column` that holds for every patient of `region` (`-` when none is simpler)."""
         fact = next((f for f in self.guideline.facts if f.name == column.ref), None)
         if fact is not None:
-            return self._yes_no_cell(self.fact(fact.name), region)
+            if fact.false_when is None:
+                return self._yes_no_cell(self.fact(fact.name), region)
+            return self._kleene_cell(self.fact(fact.name), self.fact_false(fact.name), region)
         dimension = self.dimensions.get(column.ref)
         if column.ref in self.decimal_classes:
             dimension = self.decimal_classes[column.ref].dimension
         if dimension is None:
             return "-"
+        if dimension.known is not None:  # `or unknown`: the value's cell only when it is known
+            known = self.bdd.variable(dimension.known)
+            if self.bdd.implies(region, self.bdd.negate(known)):
+                return "unknown"
+            if not self.bdd.implies(region, known):
+                return "-"
+            cell = self._value_cell(dimension, region)
+            return "not unknown" if cell == "-" else cell
+        return self._value_cell(dimension, region)
+
+    def _kleene_cell(self, yes: int, no: int, region: int) -> str:
+        bdd = self.bdd
+        for cell, holds in (("yes", yes), ("no", no),
+                            ("unknown", bdd.negate(bdd.disjoin(yes, no)))):
+            if bdd.implies(region, holds):
+                return cell
+        return "-"
+
+    def _value_cell(self, dimension: Dimension, region: int) -> str:
         if dimension.flag is not None:
             return self._yes_no_cell(self.bdd.variable(dimension.flag), region)
         if dimension.kind == "set":
@@ -546,6 +636,26 @@ def _integer_cell(low: tuple[float, bool] | None, high: tuple[float, bool] | Non
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
+
+
+def _reads_decimal(fact: ir.IRComputed, guideline: ir.IRGuideline) -> bool:
+    """Does a computed number read a decimal input (directly or through other numbers)? Such a
+    number that may be unknown is not analysed yet (verify/classes.py has no unknown class)."""
+    types = {i.name: i.type.kind for i in guideline.inputs}
+    computed = {c.name: c for c in guideline.computed}
+    seen: set[str] = set()
+    stack = [fact.name]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for ref in numbers_read(computed[name].expr):
+            if types.get(ref) == "decimal":
+                return True
+            if ref in computed:
+                stack.append(ref)
+    return False
 
 
 def _one_includes_the_other(first: ir.IRInput, second: ir.IRInput) -> bool:

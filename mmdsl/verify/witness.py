@@ -41,8 +41,9 @@ def typical_patient(encoder: Encoder, function: int) -> dict[str, ir.JsonValue]:
     assignment = bdd.one_assignment(function)
     assert assignment is not None
     realised = {n for f in encoder.decimal_classes.values() for n in f.inputs}
-    return {**witness_facts(encoder, assignment),
-            **{n: v for n, v in typical.items() if n not in realised}}
+    facts = witness_facts(encoder, assignment)
+    return {**facts, **{n: v for n, v in typical.items()  # not where the witness is null
+                        if n not in realised and facts.get(n) is not None}}
 
 
 _TYPICAL: weakref.WeakKeyDictionary[Encoder, list[tuple[Dimension, float]]] = weakref.WeakKeyDictionary()
@@ -124,6 +125,8 @@ def matching_rules(guideline: ir.IRGuideline, table: ir.IRTable,
 
 
 def _value(dimension: Dimension, assignment: dict[int, bool]) -> ir.JsonValue:
+    if dimension.known is not None and not assignment.get(dimension.known, False):
+        return None  # declared `or unknown`, and unknown: null
     kind = dimension.kind
     if kind == "bool":
         return assignment.get(dimension.flag, False) if dimension.flag is not None else False
@@ -181,7 +184,27 @@ def describe_region(encoder: Encoder, cube: dict[int, bool]) -> str:
     return ", ".join(parts) if parts else "every patient"
 
 
-def describe_dimension(dimension: Dimension, cube: dict[int, bool]) -> str:
+def describe_dimension(dimension: Dimension, cube: dict[int, bool], known: bool = False) -> str:
+    """An input's part of a region; `known`: every patient in scope has it known."""
+    name = dimension.input.name
+    if dimension.known is not None and cube.get(dimension.known) is False:
+        return f"{name} unknown"
+    value = _describe_value(dimension, {v: b for v, b in cube.items() if v != dimension.known})
+    if dimension.known is not None and cube.get(dimension.known) is True:
+        return value or f"{name} not unknown"
+    if value and not known and may_be_null(dimension, cube):  # an unknown value has its variables all false
+        return f"{value} or unknown"
+    return value
+
+
+def may_be_null(dimension: Dimension, cube: dict[int, bool]) -> bool:
+    """Does a cube that does not say whether an input that may be unknown is known hold for it
+    unknown (null)? Yes when the cube asks none of its value's variables to be true."""
+    return dimension.known is not None and dimension.known not in cube \
+        and not any(cube.get(v) for v in dimension.values())
+
+
+def _describe_value(dimension: Dimension, cube: dict[int, bool]) -> str:
     name = dimension.input.name
     kind = dimension.kind
     if kind == "bool":

@@ -11,6 +11,7 @@ from mmdsl.interpreter import evaluate
 from mmdsl.pipeline import compile_source
 from mmdsl.runtime.prelude import InputError
 from mmdsl.source import Source
+from mmdsl.verify.witness import matching_rules
 from tests.backend.support import compile_text
 from tests.unknown.support import LDH
 
@@ -90,11 +91,21 @@ def test_schemas_accept_null() -> None:
     assert derived["frail"]["type"] == "boolean"
 
 
-def test_verifier_claims_no_proof() -> None:
+def test_the_verifier_reasons_about_unknown_values() -> None:
+    # exact against brute force in tests/verify/test_unknown_exact.py; here: the words and the
+    # witnesses of the gaps of the guideline the tests share
     compilation = compile_source(Source("t.mmdsl", LDH))
-    refused = [d for d in compilation.diagnostics if d.code == "MD606"]
-    assert {d.data.get("table", d.message) for d in refused} and len(refused) == 2
-    assert all("may be unknown" in d.message for d in refused)
+    assert not [d for d in compilation.diagnostics if d.code == "MD606"]
+    gaps = {d.data["table"]: d.data for d in compilation.diagnostics if d.code == "MD603"}
+    assert set(gaps) == {"plan", "notes"}
+    assert "ldh unknown, high_risk not yes, frail no, bulky unknown" in gaps["plan"]["regions"]
+    assert gaps["notes"]["regions"] == ["no_ldh not yes, stage not unknown, bulky unknown"]
+    guideline = compile_text(LDH)
+    for name, found in gaps.items():
+        [table] = [t for t in guideline.tables if t.name == name]
+        for witness in found["witnesses"]:  # null where unknown, and no rule matches
+            assert matching_rules(guideline, table, witness) == [False] * len(table.rules)
+    assert gaps["notes"]["witness"]["bulky"] is None
 
 
 def test_unknown_is_a_keyword_value() -> None:
