@@ -53,7 +53,7 @@ def decimal_facts(guideline: ir.IRGuideline) -> tuple[dict[str, tuple[str, ...]]
                      and computed[p.ref].unknown_when is None})  # type: ignore[union-attr]
     found: dict[str, tuple[str, ...]] = {}
     for name in tested:
-        inputs = sorted(_decimal_inputs(name, computed, types))
+        inputs = sorted(decimal_inputs(name, computed, types))
         if inputs:
             found[name] = tuple(inputs)
     refused: dict[str, str] = {}
@@ -67,8 +67,9 @@ def decimal_facts(guideline: ir.IRGuideline) -> tuple[dict[str, tuple[str, ...]]
     return {n: i for n, i in found.items() if n not in refused}, refused
 
 
-def _decimal_inputs(name: str, computed: dict[str, ir.IRComputed],
+def decimal_inputs(name: str, computed: dict[str, ir.IRComputed],
                     types: dict[str, ir.IRType]) -> set[str]:
+    """The decimal inputs a computed number reads, directly or through other numbers."""
     found: set[str] = set()
     seen: set[str] = set()
     stack = [name]

@@ -23,9 +23,9 @@ from fractions import Fraction
 from typing import Any
 
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import conditions, numbers_read, parts, refs_read
+from mmdsl.ir.walk import conditions, parts, refs_read
 from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
-from mmdsl.verify.classes import FactClasses, decimal_facts, relation
+from mmdsl.verify.classes import FactClasses, decimal_facts, decimal_inputs, relation
 from mmdsl.verify.computed import ComputedValues, NotEnumerable, enumerated_inputs, passes
 from mmdsl.verify.days import day_cell, is_day
 from mmdsl.verify.time import abstract_time
@@ -641,21 +641,9 @@ def _integer_cell(low: tuple[float, bool] | None, high: tuple[float, bool] | Non
 def _reads_decimal(fact: ir.IRComputed, guideline: ir.IRGuideline) -> bool:
     """Does a computed number read a decimal input (directly or through other numbers)? Such a
     number that may be unknown is not analysed yet (verify/classes.py has no unknown class)."""
-    types = {i.name: i.type.kind for i in guideline.inputs}
+    types = {i.name: i.type for i in guideline.inputs}
     computed = {c.name: c for c in guideline.computed}
-    seen: set[str] = set()
-    stack = [fact.name]
-    while stack:
-        name = stack.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        for ref in numbers_read(computed[name].expr):
-            if types.get(ref) == "decimal":
-                return True
-            if ref in computed:
-                stack.append(ref)
-    return False
+    return bool(decimal_inputs(fact.name, computed, types))
 
 
 def _one_includes_the_other(first: ir.IRInput, second: ir.IRInput) -> bool:
