@@ -102,7 +102,8 @@ def question(guideline: IRGuideline, item: IRInput, base: str, words: Vocabulary
     entry: Json = {"linkId": item.name, "text": item.description or item.name, "type": ITEM_TYPES[kind]}
     if extensions := range_extensions(item.type):
         entry = {"extension": extensions, **entry}
-    entry["required"] = item.required and kind != "set"
+    # an input that may be unknown: a question left unanswered is its unknown value
+    entry["required"] = item.required and not item.unknown and kind != "set"
     if kind == "set":
         entry["repeats"] = True
     if kind in ("enum", "set"):
@@ -240,7 +241,7 @@ def library(guideline: IRGuideline, source_text: str, base: str) -> Json:
                                f"{guideline.source_sha256}): `mmdsl compile` turns it into the "
                                f"evaluator that the PlanDefinition's conditions describe.")
     resource["parameter"] = [
-        *({"name": item.name, "use": "in", "min": 1 if item.required else 0,
+        *({"name": item.name, "use": "in", "min": 1 if item.required and not item.unknown else 0,
            "max": "*" if item.type.kind == "set" else "1", "documentation": item.description or item.name,
            "type": PARAMETER_TYPES[item.type.kind]} for item in guideline.inputs),
         *({"name": table.name, "use": "out", "min": 0,

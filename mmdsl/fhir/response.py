@@ -61,6 +61,8 @@ def facts_from_response(guideline: IRGuideline, response: dict[str, Any]) -> dic
     for item in guideline.inputs:  # an empty checklist is an answer: none of these
         if item.type.kind == "set" and item.name not in answers and item.required:
             facts[item.name] = []
+        elif item.unknown and item.name not in answers:  # declared `or unknown`: unanswered is
+            facts[item.name] = None  # unknown (its default, if any, is the form's initial answer)
     problems += validation_problems(guideline, facts, {p["field"].partition("[")[0] for p in problems})
     if problems:
         raise InputError(problems)

@@ -92,3 +92,35 @@ def test_an_unticked_checklist_means_none_and_groups_are_read(guideline: mmdsl.G
 def test_malformed_items_are_problems_not_crashes(guideline: mmdsl.Guideline, items: object) -> None:
     response = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": items}
     assert problems(guideline, response)
+
+
+UNKNOWN_ALLOWED = """guideline w "W"
+input ldh: integer 0..5000 or unknown "LDH"
+input bulky: yes/no or unknown "bulky disease"
+input stage: integer 1..3 "stage"
+fact high "high risk" = ldh > 250 or bulky
+table T "T"
+  hit first
+  output o: text "o"
+  | high || o |
+  | yes || "high" |
+  | no || "low" |
+  | unknown || "unknown" |
+"""
+
+
+def test_a_question_that_may_be_unknown_is_optional_and_unanswered_means_unknown(
+        tmp_path: Path) -> None:
+    table = tmp_path / "w.mmdsl"
+    table.write_text(UNKNOWN_ALLOWED, "utf-8")
+    questionnaire = export_fhir(table, tmp_path / "fhir")["Questionnaire"]
+    required = {q["linkId"]: q["required"] for q in questionnaire["item"]}
+    assert required == {"ldh": False, "bulky": False, "stage": True}
+    guideline = mmdsl.load(table)
+    facts = facts_from_response(guideline.ir, response_to(questionnaire, {"stage": 2}))
+    assert facts == {"stage": 2, "ldh": None, "bulky": None}
+    assert guideline.evaluate(facts)["T"]["o"] == "unknown"
+    facts = facts_from_response(guideline.ir, response_to(questionnaire, {"stage": 2,
+                                                                          "bulky": True}))
+    assert guideline.evaluate(facts)["T"]["o"] == "high"  # unknown or yes: yes
+    assert [p["field"] for p in problems(guideline, response_to(questionnaire, {}))] == ["stage"]
