@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
@@ -591,7 +592,7 @@ class _Translator:
             return readable.ref
 
         def condition(text: str, offset: int) -> str:
-            try:
+            with condition_problems(text, offset):
                 parsed = feel.parse_expression(text, self.readable.fact_index)
                 names = self.readable.for_facts
                 if any(names[n].unknown for n in names_in(parsed) if n in names):
@@ -599,12 +600,6 @@ class _Translator:
                         f"the condition `{text}` reads a value that may be null: FEEL then "
                         "takes the `else`, where mmdsl's number is unknown", offset)
                 return expression_text(parsed, names)
-            except feel.FeelError as error:
-                raise ArithmeticProblem(f"the condition `{text}`: {error.message}",
-                                        offset + error.offset) from error
-            except CellProblem as problem:
-                raise ArithmeticProblem(f"the condition `{text}`: {problem.message}",
-                                        offset) from problem
 
         try:
             expression = translate_arithmetic(logic.text.value, self.readable.fact_index,
@@ -648,15 +643,9 @@ class _Translator:
             raise ArithmeticProblem(f"`{feel_name}` is not {what}", offset)
 
         def condition(text: str, offset: int) -> str:
-            try:
+            with condition_problems(text, offset):
                 parsed = feel.parse_expression(text, self.readable.fact_index)
                 return expression_text(parsed, self.readable.for_facts)
-            except feel.FeelError as error:
-                raise ArithmeticProblem(f"the condition `{text}`: {error.message}",
-                                        offset + error.offset) from error
-            except CellProblem as problem:
-                raise ArithmeticProblem(f"the condition `{text}`: {problem.message}",
-                                        offset) from problem
 
         try:
             expression = translate_text(logic.text.value, self.readable.fact_index, resolve,
@@ -1111,3 +1100,18 @@ def _row(cells: list[str], widths: list[int], groups: list[int]) -> str:
         sections.append(" | ".join(padded[start:start + size]))
         start += size
     return "| " + " || ".join(sections) + " |"
+
+
+@contextmanager
+def condition_problems(text: str, offset: int) -> Iterator[None]:
+    """The FEEL or cell problem of an `if`'s condition, as a problem of the arithmetic or text
+    it is in, at its place (numbers and text facts read conditions alike)."""
+    from mmdsl.frontends.dmn.arithmetic import ArithmeticProblem  # as its callers import it
+
+    try:
+        yield
+    except feel.FeelError as error:
+        raise ArithmeticProblem(f"the condition `{text}`: {error.message}",
+                                offset + error.offset) from error
+    except CellProblem as problem:
+        raise ArithmeticProblem(f"the condition `{text}`: {problem.message}", offset) from problem
