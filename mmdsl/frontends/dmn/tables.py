@@ -160,7 +160,8 @@ class TableTranslator:
 
     def column(self, clause: m.InputClause) -> tuple[str, Readable] | None:
         text = " ".join(clause.expression.value.split())
-        readable = self.owner.readable.get(text) or self.owner.date_difference_of(text)
+        readable = self.owner.readable.get(text) or self.owner.date_difference_of(text) \
+            or self.owner.months_between_of(text, clause.expression)
         if readable is not None:
             return readable.ref, readable
         if text in self.owner.broken or text.split(".")[0] in self.owner.broken:
@@ -417,7 +418,7 @@ class TableTranslator:
         try:
             tests = feel.parse_unary_tests(entry.value, durations=readable.duration,
                                            days=_is_date(readable))
-            text = condition_text(ref, tests, readable.type, readable.duration)
+            text = condition_text(ref, tests, readable.type, readable.duration, readable.months)
             return with_unit_after(ref, text, readable.time_unit) \
                 if text and readable.time_unit else text
         except (feel.FeelError, CellProblem):

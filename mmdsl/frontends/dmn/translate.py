@@ -116,7 +116,13 @@ class Readable:
 
     @property
     def column(self) -> Column:
-        return Column(self.type, self.nullable, self.listed, self.duration, self.unknown)
+        return Column(self.type, self.nullable, self.listed, self.duration, self.unknown,
+                      self.months)
+
+    @property
+    def months(self) -> bool:
+        """FEEL's `years and months duration(start, end)`: tested with years and months."""
+        return self.duration and self.time_unit == "months"
 
 
 # ---- the plan of the generated file ----------------------------------------------------------------
@@ -242,6 +248,7 @@ class _Translator:
         self.top = Namespace(RESERVED)
         self.readable = Readables()  # by DMN name (`Decision.Output` for components)
         self.durations: dict[str, str] = {}  # a duration exported by mmdsl -> its mmdsl name
+        self.months_warned: set[str] = set()  # durations read in FEEL's months (MD710 given)
         self.broken: set[str] = set()  # DMN names already reported as unusable
         self._model_names: feel.NameIndex | None = None  # see model_names()
         self.unread: frozenset[str] = frozenset()  # inputs a partial import leaves out
@@ -687,7 +694,7 @@ class _Translator:
             expr = feel.parse_expression(logic.text.value, index, self.readable.dates)
             differences = differences_in(expr)
             if differences:
-                names = names | {d: self.date_difference(d) for d in differences}
+                names = names | {d: self.time_between(d, logic.text) for d in differences}
             # a fact over a value that may be null may be null (Kleene, as mmdsl)
             self.fact_unknown = any(names[n].unknown for n in names_in(expr) if n in names)
             return expression_text(expr, names)
@@ -699,6 +706,43 @@ class _Translator:
             self.reporter.report(problem.code, logic.text,
                                  f"decision `{decision.name}`: {problem.message}")
         return None
+
+    def time_between(self, subject: str, where: m.Text) -> Readable:
+        """The duration a test's subject reads: `end - start`, or `years and months
+        duration(start, end)`."""
+        ends = feel.months_subject_ends(subject)
+        return self.date_difference(subject) if ends is None else self.months_between(*ends, where)
+
+    def months_between_of(self, text: str, where: m.Text) -> Readable | None:
+        """The duration an input expression `years and months duration(start, end)` reads, when
+        both are date inputs."""
+        try:
+            expr = feel.parse_expression(text, self.readable.fact_index, self.readable.dates)
+        except feel.FeelError:
+            return None
+        if not isinstance(expr, feel.NameRef):
+            return None
+        ends = feel.months_subject_ends(expr.name)
+        return None if ends is None else self.months_between(*ends, where)
+
+    def months_between(self, start_name: str, end_name: str, where: m.Text) -> Readable:
+        """FEEL's `years and months duration(start, end)` of two date inputs: the same `fact NAME
+        = time from start to end` as their difference in days, read in completed months, with
+        MD710 saying where FEEL engines count the months otherwise."""
+        days = self.date_difference(f"{end_name} - {start_name}")
+        start, end = (self.readable[names_key(n)].ref for n in (start_name, end_name))
+        if days.ref not in self.months_warned:
+            self.months_warned.add(days.ref)
+            self.reporter.report(
+                "dmn-months-at-month-end", where,
+                f"`years and months duration({start_name}, {end_name})` is read as `{days.ref} = "
+                f"time from {start} to {end}` in completed calendar months: FEEL engines count "
+                "the months as Java's Period does, which differs only when the later date is the "
+                "last day of a month shorter than the earlier date's day of the month (31 "
+                "January to 29 February 2024 is 1 completed month for a clinician, 0 months and "
+                "29 days for Java's Period); the clinician's completed months are used",
+                help="check the rules for patients whose later date is the last day of a month")
+        return Readable(days.ref, ValueType("integer"), time_unit="months", duration=True)
 
     def date_difference_of(self, text: str) -> Readable | None:
         """The duration an input expression `end - start` reads, when both are date inputs."""
@@ -835,7 +879,8 @@ def expression_text(expr: feel.Expr, names: dict[str, Readable]) -> str:
             readable = names[name]
             if readable.unknown:
                 return _unknown_check(readable, tests)
-            condition = condition_text(readable.ref, tests, readable.type, readable.duration)
+            condition = condition_text(readable.ref, tests, readable.type, readable.duration,
+                                       readable.months)
             if condition is None:
                 raise CellProblem("a test that always holds (`-`) is not a condition")
             if readable.time_unit:  # `age >= 42` of `age_days` is `age >= 42 days`
@@ -860,7 +905,8 @@ def _unknown_check(readable: Readable, tests: feel.UnaryTests) -> str:
         if on_null is None:  # `x = null` alone never occurs: an IsNull makes it known
             raise CellProblem("a test of null that mmdsl cannot write")
         return f"{readable.ref} is {'' if on_null else 'not '}unknown"
-    condition = condition_text(readable.ref, kept, readable.type, readable.duration)
+    condition = condition_text(readable.ref, kept, readable.type, readable.duration,
+                               readable.months)
     if condition is None:
         raise CellProblem("a test that always holds (`-`) is not a condition")
     if on_null is True:
@@ -886,7 +932,7 @@ def differences_in(expr: feel.Expr) -> list[str]:
     """The `end - start` subjects of the tests of an expression."""
     match expr:
         case feel.Check(name=name):
-            return [name] if " - " in name else []
+            return [name] if " - " in name or feel.months_subject_ends(name) else []
         case feel.And(items=items) | feel.Or(items=items):
             return [d for item in items for d in differences_in(item)]
         case feel.Not(item=item):
