@@ -249,6 +249,7 @@ class _Translator:
         self.readable = Readables()  # by DMN name (`Decision.Output` for components)
         self.durations: dict[str, str] = {}  # a duration exported by mmdsl -> its mmdsl name
         self.months_warned: set[str] = set()  # durations read in FEEL's months (MD710 given)
+        self.differences: dict[str, str] = {}  # `a - b` of a cell naming b -> its fact's name
         self.broken: set[str] = set()  # DMN names already reported as unusable
         self._model_names: feel.NameIndex | None = None  # see model_names()
         self.unread: frozenset[str] = frozenset()  # inputs a partial import leaves out
@@ -743,6 +744,21 @@ class _Translator:
                 "29 days for Java's Period); the clinician's completed months are used",
                 help="check the rules for patients whose later date is the last day of a month")
         return Readable(days.ref, ValueType("integer"), time_unit="months", duration=True)
+
+    def number_difference(self, column: Readable, column_text: str, other_name: str) -> Readable:
+        """`COLUMN - OTHER` of a column and another number a fact can read, a computed fact
+        declared once per pair: a cell `[numB..numC]` tests `numA - numB` and `numA - numC`
+        against 0 (`ends.split_ends`)."""
+        other = self.readable.for_facts[names_key(other_name)]
+        key = f"{column.ref} - {other.ref}"
+        name = self.differences.get(key)
+        if name is None:
+            name = self.top.claim(f"{column.ref}_minus_{other.ref}",
+                                  f"difference_{len(self.differences) + 1}")
+            self.differences[key] = name
+            described = quote_loose(f"{column_text} - {other_name}")[0]
+            self.plan.facts.append(f"fact {name} {described} = {column.ref} - {other.ref}")
+        return Readable(name, ValueType("decimal"))
 
     def date_difference_of(self, text: str) -> Readable | None:
         """The duration an input expression `end - start` reads, when both are date inputs."""
