@@ -123,3 +123,25 @@ def test_a_duration_against_what_is_not_the_time_between_two_dates_is_refused(
     result = imported(model(DATES + input_data("weight", "number") + fact))
     assert result.compilation is None or result.compilation.guideline is None
     assert why in problems(result)
+
+
+@pytest.mark.parametrize("type_ref", ["years and months duration", "yearMonthDuration",
+                                      "feel:yearMonthDuration"])
+def test_a_decision_that_is_years_and_months_is_read_by_tables_and_facts(type_ref: str) -> None:
+    """`age` = `years and months duration(birth, today)`: a name for the same duration."""
+    age = (f'<decision id="a" name="age"><variable name="age" typeRef="{type_ref}"/>'
+           f"<literalExpression><text>{AGE}</text></literalExpression></decision>")
+    adult = ('<decision id="f" name="adult"><variable name="adult" typeRef="boolean"/>'
+             '<literalExpression><text>age &gt;= duration("P18Y")</text></literalExpression>'
+             "</decision>")
+    bands = table("band", 'hitPolicy="UNIQUE"', ["age"], ['<output name="band" typeRef="string"/>'],
+                  [['< @"P18Y"', '"minor"'], ['>= @"P18Y"', '"adult"']])
+    result = imported(model(DATES + age + adult + bands))
+    assert result.ok, problems(result)
+    assert result.text is not None and "fact adult = time_from_birth_to_today >= 216 months" \
+        in result.text and "| < 216 months " in result.text
+    assert codes(result).count("MD710") == 1
+    for today, grown in (("2024-01-14", False), ("2024-01-15", True)):
+        decision = decide(result, {"birth": "2006-01-15", "today": today})
+        assert decision["derived"]["adult"] is grown
+        assert decision["band"]["band"] == ("adult" if grown else "minor")

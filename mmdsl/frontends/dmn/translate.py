@@ -212,6 +212,11 @@ def default_rule_lines(text: str, plan: Plan) -> dict[int, str]:
     return found
 
 
+MONTHS_TYPES = ("", "yearMonthDuration", "years and months duration")
+"""The type of a decision that may be `years and months duration(start, end)` (DMN 1.1's name,
+DMN 1.2's, or none)."""
+
+
 class Readables(dict[str, Readable]):
     """The values columns and facts can read, by DMN name; beside them, kept up to date as they
     are added, the ones a fact may read (not a table's result) and their FEEL name index, so
@@ -519,6 +524,8 @@ class _Translator:
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
         dmn_type = resolve_type(decision.type_ref, self.model.items)
+        if self.add_months_decision(logic, dmn_type, decision.name):
+            return
         if dmn_type.base in NUMBER_TYPES:
             self.add_number(decision, logic)
             return
@@ -725,6 +732,19 @@ class _Translator:
             return None
         ends = feel.months_subject_ends(expr.name)
         return None if ends is None else self.months_between(*ends, where)
+
+    def add_months_decision(self, logic: m.LiteralExpression, dmn_type: DmnType,
+                            decision_name: str) -> bool:
+        """A decision that is `years and months duration(start, end)` of two date inputs: a
+        name for `time from start to end` in completed months, which tables and facts read
+        (tested with years-and-months durations); False for any other decision."""
+        if dmn_type.collection or dmn_type.base not in MONTHS_TYPES:
+            return False
+        readable = self.months_between_of(" ".join(logic.text.value.split()), logic.text)
+        if readable is None:
+            return False
+        self.readable[names_key(decision_name)] = readable
+        return True
 
     def months_between(self, start_name: str, end_name: str, where: m.Text) -> Readable:
         """FEEL's `years and months duration(start, end)` of two date inputs: the same `fact NAME
