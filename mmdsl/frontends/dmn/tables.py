@@ -197,14 +197,13 @@ class TableTranslator:
                  for index, entry in enumerate(rule.inputs)]
         if not self.added:
             return found
-        split = {index: self.split.get((id(rule), index)) for index in range(len(found))}
-        for (index, other) in self.added:
-            cell = split.get(index)
-            value = cell.against.get(other, "-") if cell is not None else "-"
-            found.append(replace(rule.inputs[index], value=value))
-        return [replace(entry, value=split[index].own)  # type: ignore[union-attr]
-                if split.get(index) is not None else entry
-                for index, entry in enumerate(found[:len(rule.inputs)])] + found[len(rule.inputs):]
+        split = {index: cell for index in range(len(found))
+                 if (cell := self.split.get((id(rule), index))) is not None}
+        own = [replace(entry, value=split[index].own) if index in split else entry
+               for index, entry in enumerate(found)]
+        return own + [replace(rule.inputs[index], value=split[index].against.get(other, "-")
+                              if index in split else "-")
+                      for index, other in self.added]
 
     def column(self, clause: m.InputClause) -> tuple[str, Readable] | None:
         text = " ".join(clause.expression.value.split())
