@@ -750,7 +750,8 @@ class _Translator:
         """FEEL's `years and months duration(start, end)` of two date inputs: the same `fact NAME
         = time from start to end` as their difference in days, read in completed months, with
         MD710 saying where FEEL engines count the months otherwise."""
-        days = self.date_difference(f"{end_name} - {start_name}")
+        days = self.date_difference(f"{end_name} - {start_name}",
+                                    f"years and months duration({start_name}, {end_name})")
         start, end = (self.readable[names_key(n)].ref for n in (start_name, end_name))
         if days.ref not in self.months_warned:
             self.months_warned.add(days.ref)
@@ -788,9 +789,10 @@ class _Translator:
             return None
         return self.date_difference(text)
 
-    def date_difference(self, text: str) -> Readable:
+    def date_difference(self, text: str, described: str | None = None) -> Readable:
         """`end - start` of two date inputs, a FEEL duration: `fact NAME = time from start to
-        end`, declared once per pair, read in days (its tests are durations of whole days)."""
+        end`, declared once per pair, read in days (its tests are durations of whole days);
+        described as `described`, or else as the text."""
         end, start = (self.readable[names_key(n)] for n in text.split(" - "))
         key = f"{start.ref} to {end.ref}"
         name = self.durations.get(key)
@@ -798,8 +800,8 @@ class _Translator:
             name = self.top.claim(f"time_from_{start.ref}_to_{end.ref}",
                                   f"duration_{len(self.durations) + 1}")
             self.durations[key] = name
-            described = quote_loose(text)[0]
-            self.plan.facts.append(f"fact {name} {described} = time from {start.ref} to {end.ref}")
+            self.plan.facts.append(f"fact {name} {quote_loose(described or text)[0]} = time from "
+                                   f"{start.ref} to {end.ref}")
         return Readable(name, ValueType("integer"), time_unit="days", duration=True)
 
     def unknown_name_help(self, text: str) -> str | None:
