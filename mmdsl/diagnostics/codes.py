@@ -251,11 +251,11 @@ _ENTRIES = [
          "Declare the input as possibly unknown, `input ldh: integer 0..5000 unit \"U/L\" or "
          "unknown`, or remove the test."),
     Code("MD321", "unknown-in-arithmetic", E,
-         "a duration or a text fact reads a value that may be unknown",
-         "A computed number reading a value that may be unknown is itself unknown when that "
-         "value is (as in DMN, null in arithmetic gives null), but a duration from an unknown "
-         "date, and a text fact joining (or choosing its words by) an unknown value, are not "
-         "carried yet: they would have no value to show or compare.",
+         "a duration is counted from a date that may be unknown",
+         "A computed number or a text fact reading a value that may be unknown is itself "
+         "unknown when that value is (as in DMN, null in arithmetic or joined to text gives "
+         "null), but a duration from an unknown date is not carried yet: it would have no value "
+         "to compare.",
          "input diagnosed: date or unknown\ninput today: evaluation date\n"
          "fact since_diagnosis = time from diagnosed to today",
          "Declare the date without `or unknown` so that the caller must give it, or decide "
