@@ -271,6 +271,14 @@ _ENTRIES = [
          "a decision that depended on the words built from a name would change with its spelling.",
          "fact greeting = \"Hello \" + full_name\nfact formal = greeting is \"Hello Sir\"",
          "Test what the text is built from (the inputs and facts it joins), not the text."),
+    Code("MD327", "always-unknown", W, "a derived fact that is unknown for every patient",
+         "`unknown` may be written in arithmetic, as DMN writes `null`, but a fact built so that "
+         "no patient gives it a value (`10 + unknown`, an `if` whose condition is always "
+         "unknown, or a fact reading such a fact) is almost certainly a mistake: every cell and "
+         "condition on it but `unknown` and `-` would never hold.",
+         "fact bonus = 10 + unknown",
+         "Write the value it should have, or test the input with `is unknown`: `if ldh is "
+         "unknown then 0 else ldh / 250`."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",
