@@ -4,7 +4,6 @@ the module, the decision's schema, the review document and the DMN export agree.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 from mmdsl.backends.dmn.writer import export_dmn
@@ -15,8 +14,8 @@ from mmdsl.frontends.dmn.importer import import_dmn
 from mmdsl.interpreter import evaluate
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
-from tests.backend.facts import named_values, random_facts
 from tests.backend.support import compile_text, load_module, write_module
+from tests.unknown.support import random_patients
 
 LETTER = '''\
 guideline letter "A letter over values that may be unknown"
@@ -100,11 +99,8 @@ def test_unknown_where_a_part_or_a_condition_is() -> None:
 def test_module_agrees_with_interpreter(tmp_path: Path) -> None:
     guideline = compile_text(LETTER)
     module = load_module(write_module(guideline, tmp_path))
-    rng = random.Random(27)
-    named = named_values(guideline)
     unknown = 0
-    for _ in range(600):
-        facts = random_facts(guideline, rng, named)
+    for facts in random_patients(guideline, 600, seed=27):
         decision = evaluate(guideline, facts)
         unknown += decision["derived"]["line"] is None
         assert module.evaluate(facts) == decision, facts
