@@ -143,3 +143,23 @@ def test_the_import_refuses_an_if_over_null_in_text() -> None:
     refused = {d.message.split("`")[1] for d in result.diagnostics if d.code == "MD703"}
     assert {"level", "by_ratio"} <= refused, refused
     assert "greeting" not in refused and "signed" not in refused
+
+
+def test_text_joined_with_null_round_trips_through_dmn() -> None:
+    """Text joining values that may be unknown (no `if` over them) is imported back as it was
+    exported, its worked examples expecting `unknown` included, and decides alike."""
+    text = LETTER.split("fact ratio")[0] + (
+        'fact greeting "how the letter opens" = "Dear " + name\n'
+        'fact line "the first line" = greeting + " of " + ward\n\n'
+        + LETTER[LETTER.index("table plan"):LETTER.index("example unknown_name")]
+        + 'example unknown_name "No name"\n  name: unknown\n  ward: oncology\n  ldh: unknown\n'
+          '  age: 50\n  expect greeting: unknown\n  expect line: unknown\n')
+    original = compile_text(text)
+    result = import_dmn(export_dmn(original).text.encode("utf-8"), "letter.dmn", "letter.mmdsl")
+    assert result.ok, [d.message for d in result.diagnostics]
+    assert result.compilation is not None and result.compilation.guideline is not None
+    back = result.compilation.guideline
+    assert [(e.name, e.facts) for e in back.examples] == \
+        [(e.name, e.facts) for e in original.examples]
+    for facts in random_patients(original, 100, seed=3):
+        assert evaluate(back, facts)["derived"] == evaluate(original, facts)["derived"], facts
