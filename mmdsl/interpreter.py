@@ -64,8 +64,9 @@ def derive(guideline: ir.IRGuideline, values: Values) -> tuple[tuple[str, Derive
             values[name] = None if fact.unknown_when is not None \
                 and holds(fact.unknown_when, values) \
                 else Exact(compute(fact.expr, values))  # compared exactly with thresholds
-        elif isinstance(fact, ir.IRLabel):
-            values[name] = words(fact.expr, values)
+        elif isinstance(fact, ir.IRLabel):  # text over an unknown value is unknown too
+            values[name] = None if fact.unknown_when is not None \
+                and holds(fact.unknown_when, values) else words(fact.expr, values)
         else:
             values[name] = fact_holds(fact, values)
     return derived
@@ -85,7 +86,7 @@ def yes_no(value: bool | None) -> str:
 
 
 def shown_fact(fact: ir.IRFact | ir.IRComputed | ir.IRLabel, value: Any) -> str:
-    if isinstance(fact, ir.IRComputed) and value is None:  # a number over an unknown value
+    if isinstance(fact, ir.IRComputed | ir.IRLabel) and value is None:  # over an unknown value
         return "unknown"
     if isinstance(fact, ir.IRComputed | ir.IRLabel):
         return repr(fact_value(fact, value))

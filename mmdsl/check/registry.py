@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mmdsl.check import (
+    always_unknown,
     case_names,
     cells,
     computed,
@@ -50,6 +51,7 @@ CHECKS: list[Check] = [
     dates.check,  # MD312, MD314, MD315
     computed.check,  # MD317-MD319 in numeric facts
     unknown.check,  # MD320, MD321
+    always_unknown.check,  # MD327
     text_facts.check,  # MD322, MD323 for text facts
     outputs.check,  # MD304, MD307 (and MD105, MD200 for output columns)
     facts.check,  # MD400

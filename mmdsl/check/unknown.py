@@ -4,8 +4,9 @@ duration reads one.
 An input declared `or unknown` accepts null from the caller; a derived fact reading it follows
 Kleene's three-valued logic and may itself be unknown, and a computed number reading it is unknown
 when an operand is (DMN: null in arithmetic gives null). A test for `unknown` anywhere else would
-never hold (MD320); a duration from a date that may be unknown, or a text fact built from (or
-choosing by) a value that may be unknown, is not supported (MD321).
+never hold (MD320). A text fact built from (or choosing by) a value that may be unknown is
+unknown when it is, as a number is; a duration from a date that may be unknown is not supported
+(MD321).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from collections.abc import Iterator
 from mmdsl.check.context import CheckContext
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
-from mmdsl.semantics.text import value_names
 from mmdsl.source import Span
 from mmdsl.syntax import ast
 from mmdsl.syntax.walk import conditions, inner_tests
@@ -94,8 +94,9 @@ def _never(context: CheckContext, name: str, span: Span) -> Diagnostic:
 
 
 def _arithmetic(context: CheckContext) -> Iterator[Diagnostic]:
-    """A computed number over values that may be unknown is itself unknown when one is (DMN's
-    null in arithmetic); a duration from a date that may be unknown is not supported yet."""
+    """A computed number or a text fact over values that may be unknown is itself unknown when
+    one is (DMN's null in arithmetic); a duration from a date that may be unknown is not
+    supported yet."""
     symbols = context.symbols
     for interval in context.statements(ast.IntervalDecl):
         for end in (interval.start, interval.end):
@@ -105,22 +106,3 @@ def _arithmetic(context: CheckContext) -> Iterator[Diagnostic]:
                     f"the duration `{interval.name.text}` is counted from `{end.text}`, which "
                     "may be unknown: a duration from an unknown date is not supported",
                     f"declare `{end.text}` without `or unknown`")
-    yield from _text(context)
-
-
-def _text(context: CheckContext) -> Iterator[Diagnostic]:
-    """A text fact has words for every patient: one that joins a value that may be unknown, or
-    chooses its words by one, would have none to show (its evaluators do not carry unknown)."""
-    symbols = context.symbols
-    for fact in context.statements(ast.FactDecl):
-        if not symbols.is_text_fact(fact.name.text):
-            continue
-        read = [*value_names(fact.expr), *(c.subject for c in conditions(fact.expr))]
-        for subject in dict.fromkeys(read):
-            if subject.member is None and symbols.may_be_unknown(subject.name.text):
-                yield context.report(
-                    "unknown-in-arithmetic", subject.span,
-                    f"the text fact `{fact.name.text}` reads `{subject.name.text}`, which may be "
-                    "unknown: text from an unknown value is not supported",
-                    f"declare `{subject.name.text}` without `or unknown`, or leave it out of the "
-                    "text")

@@ -251,11 +251,11 @@ _ENTRIES = [
          "Declare the input as possibly unknown, `input ldh: integer 0..5000 unit \"U/L\" or "
          "unknown`, or remove the test."),
     Code("MD321", "unknown-in-arithmetic", E,
-         "a duration or a text fact reads a value that may be unknown",
-         "A computed number reading a value that may be unknown is itself unknown when that "
-         "value is (as in DMN, null in arithmetic gives null), but a duration from an unknown "
-         "date, and a text fact joining (or choosing its words by) an unknown value, are not "
-         "carried yet: they would have no value to show or compare.",
+         "a duration is counted from a date that may be unknown",
+         "A computed number or a text fact reading a value that may be unknown is itself "
+         "unknown when that value is (as in DMN, null in arithmetic or joined to text gives "
+         "null), but a duration from an unknown date is not carried yet: it would have no value "
+         "to compare.",
          "input diagnosed: date or unknown\ninput today: evaluation date\n"
          "fact since_diagnosis = time from diagnosed to today",
          "Declare the date without `or unknown` so that the caller must give it, or decide "
@@ -271,6 +271,14 @@ _ENTRIES = [
          "a decision that depended on the words built from a name would change with its spelling.",
          "fact greeting = \"Hello \" + full_name\nfact formal = greeting is \"Hello Sir\"",
          "Test what the text is built from (the inputs and facts it joins), not the text."),
+    Code("MD327", "always-unknown", W, "a derived fact that is unknown for every patient",
+         "`unknown` may be written in arithmetic, as DMN writes `null`, but a fact built so that "
+         "no patient gives it a value (`10 + unknown`, an `if` whose condition is always "
+         "unknown, or a fact reading such a fact) is almost certainly a mistake: every cell and "
+         "condition on it but `unknown` and `-` would never hold.",
+         "fact bonus = 10 + unknown",
+         "Write the value it should have, or test the input with `is unknown`: `if ldh is "
+         "unknown then 0 else ldh / 250`."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",

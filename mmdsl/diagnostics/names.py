@@ -55,6 +55,7 @@ CodeName = Literal[
     "MD321", "unknown-in-arithmetic",
     "MD322", "text-mixed",
     "MD323", "text-fact-tested",
+    "MD327", "always-unknown",
     "MD400", "fact-cycle",
     "MD401", "unknown-evidence",
     "MD402", "unknown-reference",

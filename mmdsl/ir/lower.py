@@ -242,18 +242,24 @@ def lower_unknown_number(symbols: Symbols, expr: ast.NumExpr) -> ir.Cond | None:
             return _any_unknown([lower_unknown_number(symbols, expr.left),
                                  lower_unknown_number(symbols, expr.right)])
         case ast.Choice():
-            then = lower_unknown_number(symbols, expr.then)
-            otherwise = lower_unknown_number(symbols, expr.otherwise)
-            undecided = None
-            if _may_be_unknown(symbols, expr.condition):
-                undecided = ir.AllOf((ir.Not(lower_expr(symbols, expr.condition)),
-                                      ir.Not(lower_false(symbols, expr.condition))))
-            return _any_unknown([
-                undecided,
-                None if then is None else _both(lower_expr(symbols, expr.condition), then),
-                None if otherwise is None
-                else _both(ir.Not(lower_expr(symbols, expr.condition)), otherwise)])
+            return _unknown_choice(symbols, expr.condition,
+                                   lower_unknown_number(symbols, expr.then),
+                                   lower_unknown_number(symbols, expr.otherwise))
     raise LoweringError(f"no number for {expr!r}")
+
+
+def _unknown_choice(symbols: Symbols, condition: ast.Expr, then: ir.Cond | None,
+                    otherwise: ir.Cond | None) -> ir.Cond | None:
+    """When `if condition then … else …` is unknown, given when each branch is: its condition
+    is neither yes nor no, or the branch it takes is unknown."""
+    undecided = None
+    if _may_be_unknown(symbols, condition):
+        undecided = ir.AllOf((ir.Not(lower_expr(symbols, condition)),
+                              ir.Not(lower_false(symbols, condition))))
+    return _any_unknown([
+        undecided,
+        None if then is None else _both(lower_expr(symbols, condition), then),
+        None if otherwise is None else _both(ir.Not(lower_expr(symbols, condition)), otherwise)])
 
 
 def _both(first: ir.Cond, second: ir.Cond) -> ir.Cond:
@@ -295,8 +301,27 @@ def lower_label(symbols: Symbols, name: str, source: Source) -> ir.IRLabel:
     fact = symbols.text_fact(name)
     if fact is None:
         raise LoweringError(f"fact {name!r} is not text")
+    unknown_when = lower_unknown_words(symbols, fact.expr) if symbols.may_be_unknown(name) \
+        else None
     return ir.IRLabel(name, _text(fact.decl.description), lower_words(symbols, fact.expr),
-                      written(source, fact.decl.expr.span))
+                      written(source, fact.decl.expr.span), unknown_when)
+
+
+def lower_unknown_words(symbols: Symbols, expr: text.TextExpr) -> ir.Cond | None:
+    """When text over values that may be unknown is unknown (DMN: text joined with null is
+    null): a part it joins is unknown, or the condition of an `if` is (neither yes nor no), or
+    the branch the `if` takes is. None: never unknown."""
+    match expr:
+        case text.Literal():
+            return None
+        case text.Part():
+            return ir.Not(ir.IsSet(expr.name)) if symbols.may_be_unknown(expr.name) else None
+        case text.Joined():
+            return _any_unknown([lower_unknown_words(symbols, part) for part in expr.parts])
+        case text.Chosen():
+            return _unknown_choice(symbols, expr.condition, lower_unknown_words(symbols, expr.then),
+                                   lower_unknown_words(symbols, expr.otherwise))
+    raise LoweringError(f"no text for {expr!r}")
 
 
 def lower_words(symbols: Symbols, expr: text.TextExpr) -> ir.TextExpr:

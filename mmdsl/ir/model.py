@@ -243,6 +243,9 @@ class IRLabel:
     description: str
     expr: TextExpr
     text: str  # the expression as written, for documents
+    # text over values that may be unknown is unknown (None) when this holds: a part it joins is
+    # unknown, or an `if`'s condition is (None: the text always has words), as a computed number
+    unknown_when: Cond | None = None
 
 
 @dataclass(frozen=True, slots=True)

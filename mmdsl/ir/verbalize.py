@@ -86,7 +86,8 @@ def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
     labels = {enum.name: dict(enum.labels) for enum in guideline.enums}
     unknown = frozenset([i.name for i in guideline.inputs if i.unknown]
                         + [f.name for f in guideline.facts if f.false_when is not None]
-                        + [c.name for c in guideline.computed if c.unknown_when is not None])
+                        + [c.name for c in guideline.computed if c.unknown_when is not None]
+                        + [t.name for t in guideline.labels if t.unknown_when is not None])
     return Vocabulary(subjects, meanings, types, labels, guideline.classes, unknown)
 
 
@@ -269,8 +270,9 @@ def _text_operand(expr: ir.TextExpr, words: Vocabulary) -> str:
     return said if isinstance(expr, ir.Quoted | ir.Part) else f"({said})"
 
 
-def unknown_number_words(fact: IRComputed, words: Vocabulary) -> str:
-    """When a computed number is unknown, for the reader: `; unknown when “LDH” is unknown`."""
+def unknown_number_words(fact: IRComputed | ir.IRLabel, words: Vocabulary) -> str:
+    """When a computed number (or a text fact) is unknown, for the reader: `; unknown when “LDH”
+    is unknown`."""
     if fact.unknown_when is None:
         return ""
     if isinstance(fact.unknown_when, Always):

@@ -4,8 +4,9 @@ In a row of a table, the column under the cursor decides: the members of its enu
 the class names after `any of`), `yes`/`no`, the values of an output, the evidence or caveat
 names, and `unknown`/`not unknown` where the column's value may be unknown; in the header, the
 inputs, facts and tables a column may read. Elsewhere: a statement keyword at the start of a line,
-`or unknown` after an input's type, a table's clauses, or the names a condition may read
-(`unknown` after `NAME is` when NAME may be unknown). `unknown` is offered only where MD320 would
+`or unknown` after an input's type, a table's clauses, the values a worked example may give an
+input (`unknown` when it is declared `or unknown`), or the names a condition may read (`unknown`
+after `NAME is` when NAME may be unknown). `unknown` is offered only where MD320 would
 not refuse it.
 
 While a row is half written its table may not parse; the server then passes the symbols of the
@@ -40,6 +41,7 @@ _AFTER_TYPE = re.compile(
     r"|(?:integer|decimal)(?:\s+-?[\d.]+\s*\.\.\s*-?[\d.]+)?(?:\s+unit\s+\"[^\"]*\")?)"
     r"\s+[\w-]*$")
 _AFTER_OF = re.compile(r"\b(?:any|none|all) of\s*\(?[\w\s,-]*$")
+_GIVEN = re.compile(r"\s+([^\W\d][\w-]*)\s*:\s*[\w-]*$")  # `  ldh: ` in a worked example
 
 
 def completions(analysis: Analysis, position: types.Position,
@@ -62,6 +64,8 @@ def completions(analysis: Analysis, position: types.Position,
         items = _names(symbols.classes if symbols else (), Kind.Class, "class")
     elif not prefix[:1].isspace() and " " not in prefix:
         items = [_item(k, Kind.Keyword, "statement") for k in STATEMENT_KEYWORDS]
+    elif (given := _GIVEN.match(prefix)) is not None and _in_example(text, line_start):
+        items = _given_values(symbols or fallback, given.group(1))
     elif prefix[:1].isspace() and _table_around(symbols, offset, fallback) is not None:
         items = [_item(c, Kind.Keyword, "table clause") for c in TABLE_CLAUSES]
     else:
@@ -71,6 +75,36 @@ def completions(analysis: Analysis, position: types.Position,
         items += _readable(symbols) + [_item(w, Kind.Keyword, "condition") for w in CONDITION_WORDS]
     for item in items:
         item.text_edit = types.TextEdit(range=replace, new_text=item.insert_text or item.label)
+    return items
+
+
+def _in_example(text: str, line_start: int) -> bool:
+    """Whether the line starting at `line_start` is inside an `example` block: the statement
+    it continues (the last line before it that starts in the first column, comments aside) is
+    an example."""
+    end = line_start - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line[:1] and not line[:1].isspace() and not line.startswith("#"):
+            return line.startswith("example") and line[7:8].isspace()
+        end = start - 1
+    return False
+
+
+def _given_values(symbols: Symbols | None, name: str) -> list[types.CompletionItem]:
+    """What a worked example may give an input: the members of its enumeration, yes or no, and
+    `unknown` when it is declared `or unknown` (never otherwise, where it is MD320)."""
+    info = symbols.inputs.get(name) if symbols is not None else None
+    if symbols is None or info is None:
+        return []
+    enum = enum_of(info.type)
+    items = [_item(m, Kind.EnumMember, f"value of {enum.name}", enum.labels.get(m))
+             for m in enum.members] if enum is not None else \
+        [_item("yes", Kind.Value, "yes/no"), _item("no", Kind.Value, "yes/no")] \
+        if isinstance(info.type, BoolT) else []
+    if symbols.may_be_unknown(name):
+        items.append(_item("unknown", Kind.Value, "the value is not known (null)"))
     return items
 
 

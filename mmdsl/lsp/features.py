@@ -312,10 +312,11 @@ def _describe_fact(analysis: Analysis, decl: ast.FactDecl) -> str:
     label = next((t for t in guideline.labels if t.name == decl.name.text), None) \
         if guideline else None
     if guideline is not None and label is not None:  # text: how its words are built
-        from mmdsl.ir.verbalize import describe_text, vocabulary_of
+        from mmdsl.ir.verbalize import describe_text, unknown_number_words, vocabulary_of
 
+        words = vocabulary_of(guideline)
         return (f"{head}\n\ntext shown with the decision, never tested: "
-                f"{describe_text(label.expr, vocabulary_of(guideline))}")
+                f"{describe_text(label.expr, words)}{unknown_number_words(label, words)}")
     written = analysis.compilation.source.text[decl.expr.span.start:decl.expr.span.end]
     return f"{head}\n\n```mmdsl\n{' '.join(written.split())}\n```"
 

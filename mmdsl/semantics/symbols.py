@@ -205,7 +205,7 @@ class Symbols:
                                                             self.may_be_unknown(name))
         if name in self.facts:
             if self.is_text_fact(name):
-                return Resolved(name, "fact", TextT(), False)
+                return Resolved(name, "fact", TextT(), self.may_be_unknown(name))
             numeric = self.numeric_fact(name)
             return Resolved(name, "fact", BoolT() if numeric is None else numeric.type,
                             self.may_be_unknown(name))

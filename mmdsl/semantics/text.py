@@ -145,7 +145,8 @@ class TextBuilder:
                             "compute numbers in a numeric fact, and write text in quotes")
                 return Literal("")
             case ast.UnknownNumber():
-                self._mixed(expr.span, "`unknown` in a text fact: a text fact always has words",
+                self._mixed(expr.span, "`unknown` written in a text fact: a text fact has "
+                            "words, unknown only where a value it reads is unknown",
                             'write the words to show, in quotes: `"unknown"`')
                 return Literal("")
         self._mixed(getattr(expr, "span", None), "a condition in a text fact",

@@ -44,6 +44,9 @@ fact points "points" = if bulky then ldh + age else age
 fact never "never known" = age + unknown
 fact maybe "known over 60" = if age > 60 then 1 else unknown
 fact shrunk "creatinine halved, over 60" = if age > 60 then creat / 2 else unknown
+fact called "text over an unknown note" = "Dear " + note + ", stage " + st
+fact level "text chosen by an unknown value" = if high_ldh then "high" else "normal"
+fact told "text over unknown text, over 60" = if age > 60 then called else "young"
 
 table plan "Treatment"
   hit first

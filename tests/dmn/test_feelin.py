@@ -203,6 +203,10 @@ def differences(job: Job, theirs: list[dict[str, Any]]) -> list[str]:
             if dmn[fact.name] is not decision["derived"][fact.name]:
                 found.append(f"fact {fact.name}: mmdsl {decision['derived'][fact.name]}, "
                              f"feelin {dmn[fact.name]} for {patient}")
+        for label in guideline.labels:  # text facts: their words, or null where unknown
+            if dmn[label.name] != decision["derived"][label.name]:
+                found.append(f"fact {label.name}: mmdsl {decision['derived'][label.name]!r}, "
+                             f"feelin {dmn[label.name]!r} for {patient}")
         if scope is not None and (dmn[scope] is True) != (decision["status"] != "out_of_scope"):
             found.append(f"scope: mmdsl {decision['status']}, feelin {dmn[scope]} for {patient}")
         if decision["status"] == "out_of_scope":

@@ -445,6 +445,17 @@ async def test_completion_offers_unknown_only_where_the_value_may_be_unknown(
 
 
 @pytest.mark.asyncio
+async def test_completion_offers_unknown_in_a_worked_example_only_for_an_input_that_may_be_it(
+        client: LanguageClient) -> None:
+    text = UNKNOWN + ('\nexample measured "LDH not measured"\n  ldh: \n  stage: \n'
+                      '  full_name: "Ann"\n  diagnosed: 2020-01-01\n  expect plan: measure_ldh\n')
+    await opened(client, text)
+    assert await completion_labels(client, text, "  ldh: ", len("  ldh: ")) == ["unknown"]
+    stage = await completion_labels(client, text, "  stage: ", len("  stage: "))
+    assert stage == ["I", "II", "III"]  # its values; not `unknown` (MD320)
+
+
+@pytest.mark.asyncio
 async def test_completion_offers_or_unknown_after_an_inputs_type(client: LanguageClient) -> None:
     typed = 'input lactate: decimal 0..30 unit "mmol/L" '
     text = UNKNOWN.replace("input diagnosed", f"{typed}\ninput diagnosed")

@@ -1,6 +1,21 @@
-"""A guideline with inputs that may be unknown, shared by the tests of tests/unknown/."""
+"""A guideline with inputs that may be unknown, and random patients over such inputs, shared by
+the tests of tests/unknown/."""
 
 from __future__ import annotations
+
+import random
+from typing import Any
+
+from mmdsl.ir.model import IRGuideline
+from tests.backend.facts import named_values, random_facts
+
+
+def random_patients(guideline: IRGuideline, count: int, seed: int) -> list[dict[str, Any]]:
+    """`count` random patients (seeded): each input declared `or unknown` is null (unknown) for
+    about a third of them, the other values near the thresholds the guideline names."""
+    rng = random.Random(seed)
+    named = named_values(guideline)
+    return [random_facts(guideline, rng, named) for _ in range(count)]
 
 LDH = '''\
 guideline lymphoma_ldh "Treatment by LDH, which may not be measured"

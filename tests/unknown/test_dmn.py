@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-import random
-
 from mmdsl.backends.dmn.writer import export_dmn
 from mmdsl.frontends.dmn.importer import import_dmn
 from mmdsl.interpreter import evaluate
-from tests.backend.facts import named_values, random_facts
 from tests.backend.support import compile_text
 from tests.dmn.support import problems
 from tests.dmn.test_round_trip import comparable
-from tests.unknown.support import LDH
+from tests.unknown.support import LDH, random_patients
 
 TABLES_ONLY = '''\
 guideline ldh_tables "LDH read in tables"
@@ -51,10 +48,7 @@ def test_round_trip_decides_the_same_with_nulls() -> None:
     assert [i.unknown for i in back.inputs] == [True, True, False]
     assert [(e.name, e.facts) for e in back.examples] == \
         [(e.name, e.facts) for e in original.examples]
-    rng = random.Random(7)
-    named = named_values(original)
-    for _ in range(300):
-        facts = random_facts(original, rng, named)
+    for facts in random_patients(original, 300, seed=7):
         assert comparable(evaluate(back, facts)) == comparable(evaluate(original, facts)), facts
 
 

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 from mmdsl.interpreter import evaluate
-from tests.backend.facts import named_values, random_facts
 from tests.backend.support import compile_text, load_module, write_module
-from tests.unknown.support import LDH
+from tests.unknown.support import LDH, random_patients
 
 
 def test_module_agrees_with_interpreter_on_nulls(tmp_path: Path) -> None:
     guideline = compile_text(LDH)
     module = load_module(write_module(guideline, tmp_path))
-    rng = random.Random(18)
-    named = named_values(guideline)
     nulls = 0
-    for _ in range(3000):
-        facts = random_facts(guideline, rng, named)
+    for facts in random_patients(guideline, 3000, seed=18):
         nulls += any(value is None for value in facts.values())
         assert module.evaluate(facts) == evaluate(guideline, facts), facts
     assert nulls > 1000

@@ -148,6 +148,7 @@ class _Writer:
         inputs = {i.name: i for i in self.guideline.inputs}
         unknown = {f.name for f in self.guideline.facts if f.false_when is not None}
         unknown |= {c.name for c in self.guideline.computed if c.unknown_when is not None}
+        unknown |= {t.name for t in self.guideline.labels if t.unknown_when is not None}
         for name, value in example.facts.items():
             given = inputs.get(name)
             text = "null" if value is None and given is not None and given.unknown \
@@ -362,8 +363,14 @@ class _Writer:
             durations.refs(part.condition) if isinstance(part, ir.PickText) else [])]
         self.requirements(element, sorted(set(reads)))
         literal = ET.SubElement(element, tag("literalExpression"))
-        _text_child(literal, "text", feel_text.words(
-            fact.expr, lambda c: feel_text.expression(durations.as_compare(c))))
+        text = feel_text.words(fact.expr, lambda c: feel_text.expression(durations.as_compare(c)))
+        if fact.unknown_when is not None and any(isinstance(p, ir.PickText)
+                                                 for p in text_parts(fact.expr)):
+            # FEEL's `if` takes the `else` on a null condition, where mmdsl's text is unknown:
+            # the cases that are unknown are said first (text joined with null is null in both)
+            text = (f"if {feel_text.expression(durations.as_compare(fact.unknown_when))} "
+                    f"then null else {text}")
+        _text_child(literal, "text", text)
         return element
 
     def requirements(self, element: ET.Element, refs: list[str]) -> None:

@@ -268,6 +268,7 @@ def nullable_refs(guideline: ir.IRGuideline) -> frozenset[str]:
     refs: set[str] = {item.name for item in guideline.inputs if item.unknown}
     refs |= {fact.name for fact in guideline.facts if fact.false_when is not None}
     refs |= {fact.name for fact in guideline.computed if fact.unknown_when is not None}
+    refs |= {fact.name for fact in guideline.labels if fact.unknown_when is not None}
     for table in guideline.tables:
         if table.result_kind == "single":
             refs |= {f"{table.name}.{output.name}" for output in table.outputs}

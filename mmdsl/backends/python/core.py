@@ -217,20 +217,19 @@ def fact_lines(facts: tuple[ir.IRFact | ir.IRComputed | ir.IRLabel, ...], refs: 
     read_later = {ref for fact in facts for ref in _fact_reads(fact)}
     for position, fact in enumerate(facts):
         local = f"f{position} = " if fact.name in read_later else ""
-        if isinstance(fact, ir.IRComputed):
+        if isinstance(fact, ir.IRComputed | ir.IRLabel):
             if fact.unknown_when is not None:
                 refs = _hoist(replace(refs, names=names), fact.unknown_when, lines)
                 names = dict(refs.names) if refs.names is not names else names
-            arithmetic = number_code(fact.expr, replace(refs, names=names))
-            code: Node = Prefixed("Exact", Group("(", (arithmetic,), ")"))
+            code: Node = text_code(fact.expr, replace(refs, names=names)) \
+                if isinstance(fact, ir.IRLabel) else Prefixed("Exact", Group("(", (number_code(
+                    fact.expr, replace(refs, names=names)),), ")"))
             if isinstance(fact.unknown_when, ir.Always):  # `10 + unknown`: always unknown
                 code = Text("None")
-            elif fact.unknown_when is not None:  # DMN: null in arithmetic gives null
+            elif fact.unknown_when is not None:  # DMN: null in arithmetic (or text) gives null
                 code = Group("(", (Prefixed("None if ", Group("(", (condition_code(
                     fact.unknown_when, replace(refs, names=names)),), ")", joiner=" and ")),
                     code), ")", joiner=" else ")
-        elif isinstance(fact, ir.IRLabel):
-            code = text_code(fact.expr, replace(refs, names=names))
         else:
             refs = _hoist(replace(refs, names=names), fact.condition, lines)
             if fact.false_when is not None:
@@ -252,9 +251,9 @@ def _fact_reads(fact: ir.IRFact | ir.IRComputed | ir.IRLabel) -> list[str]:
     if isinstance(fact, ir.IRFact):
         otherwise = refs_read(fact.false_when) if fact.false_when is not None else ()
         return [*refs_read(fact.condition), *otherwise]
-    if isinstance(fact, ir.IRLabel):
-        return [ref for part in text_parts(fact.expr) for ref in _text_reads(part)]
     unknown = refs_read(fact.unknown_when) if fact.unknown_when is not None else ()
+    if isinstance(fact, ir.IRLabel):
+        return [*(ref for part in text_parts(fact.expr) for ref in _text_reads(part)), *unknown]
     return [*numbers_read(fact.expr), *(r for c in choices(fact.expr) for r in refs_read(c)),
             *unknown]
 

@@ -99,8 +99,8 @@ def build_review(guideline: IRGuideline, example_results: Sequence[ExampleOutcom
                           describe_number(c.expr, words) + unknown_number_words(c, words), c.text)
                 for c in guideline.computed)
         + tuple(fact_view(t.name, t.description,
-                          f"text shown with the decision, never tested: {describe_text(t.expr, words)}",
-                          t.text)
+                          f"text shown with the decision, never tested: {describe_text(t.expr, words)}"
+                          + unknown_number_words(t, words), t.text)
                 for t in guideline.labels)
         + tuple(duration_view(i, words) for i in guideline.intervals),
         tables=tuple(table_view(guideline, table, words, _verified(verification, table.name))

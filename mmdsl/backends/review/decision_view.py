@@ -96,7 +96,9 @@ def read_decision(guideline: IRGuideline, decision: Mapping[str, Any],
 
 def _derived_words(value: Any) -> str:
     """yes/no for a yes/no fact; a numeric fact's number as the decision gives it; a text
-    fact's words in quotes."""
+    fact's words in quotes; `unknown` for a fact over an unknown value (null)."""
+    if value is None:
+        return "unknown"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str):

@@ -27,7 +27,7 @@ def render_decision_schema(guideline: ir.IRGuideline) -> str:
 
 def _derived_type(fact: ir.IRFact | ir.IRComputed | ir.IRLabel) -> str | list[str]:
     if isinstance(fact, ir.IRLabel):
-        return "string"
+        return "string" if fact.unknown_when is None else ["string", "null"]  # null: unknown
     if isinstance(fact, ir.IRComputed):
         kind = "integer" if fact.type.kind == "integer" else "number"
         return kind if fact.unknown_when is None else [kind, "null"]  # null: unknown

@@ -222,7 +222,7 @@ def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ())
         if isinstance(fact, ir.IRComputed):
             value = number_sql(fact, names)
         elif isinstance(fact, ir.IRLabel):
-            value = text_sql(fact.expr, names)
+            value = label_sql(fact, names)
         else:
             value = fact_sql(fact, names)
         add(f"_f{position}", (f"{value} AS _f{position}",))
@@ -469,7 +469,7 @@ def may_be_unknown(fact: ir.IRFact | ir.IRComputed | ir.IRLabel) -> bool:
     """Whether a fact's column may be NULL: the fact is unknown for some patients."""
     if isinstance(fact, ir.IRFact):
         return fact.false_when is not None
-    return isinstance(fact, ir.IRComputed) and fact.unknown_when is not None
+    return fact.unknown_when is not None
 
 
 def fact_sql(fact: ir.IRFact, names: Names) -> str:
@@ -482,9 +482,20 @@ def fact_sql(fact: ir.IRFact, names: Names) -> str:
             f"WHEN {conditions.sql(fact.false_when)} THEN FALSE END")
 
 
-def unknown_sql(fact: ir.IRComputed, names: Names) -> str | None:
-    """When a computed number is unknown (NULL), as SQL; None: it always has a value."""
+def unknown_sql(fact: ir.IRComputed | ir.IRLabel, names: Names) -> str | None:
+    """When a computed number or a text fact is unknown (NULL), as SQL; None: it always has a
+    value."""
     return None if fact.unknown_when is None else Conditions(names).sql(fact.unknown_when)
+
+
+def label_sql(fact: ir.IRLabel, names: Names) -> str:
+    """A text fact: its words, NULL where it is unknown (a part it joins is, or the condition of
+    an `if` it chooses by)."""
+    unknown = unknown_sql(fact, names)
+    if unknown == "TRUE":
+        return "CAST(NULL AS VARCHAR)"
+    words = text_sql(fact.expr, names)
+    return words if unknown is None else f"CASE WHEN {unknown} THEN NULL ELSE {words} END"
 
 
 def text_sql(expr: ir.TextExpr, names: Names) -> str:

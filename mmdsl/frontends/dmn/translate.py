@@ -641,12 +641,17 @@ class _Translator:
         from mmdsl.frontends.dmn.arithmetic import ArithmeticProblem
         from mmdsl.frontends.dmn.text import translate_text
 
+        unknown = False  # whether the text joins a value that may be null (then null, as mmdsl)
+
         def resolve(feel_name: str, offset: int) -> str:
+            nonlocal unknown
             readable = self.readable.for_facts.get(names_key(feel_name))
             if readable is not None and readable.type.kind == "text" and not readable.nullable:
+                unknown = unknown or readable.unknown
                 return readable.ref
             if readable is not None and readable.type.kind == "enum" and all(
                     readable.type.members.get(v) == v for v in readable.type.values):
+                unknown = unknown or readable.unknown
                 return readable.ref  # its member's name is its DMN string
             if readable is None and names_key(feel_name) in self.readable:
                 raise ArithmeticProblem(f"`{feel_name}` is the result of a decision table, "
@@ -660,7 +665,12 @@ class _Translator:
         def condition(text: str, offset: int) -> str:
             with condition_problems(text, offset):
                 parsed = feel.parse_expression(text, self.readable.fact_index)
-                return expression_text(parsed, self.readable.for_facts)
+                names = self.readable.for_facts
+                if any(names[n].unknown for n in names_in(parsed) if n in names):
+                    raise ArithmeticProblem(
+                        f"the condition `{text}` reads a value that may be null: FEEL then "
+                        "takes the `else`, where mmdsl's text is unknown", offset)
+                return expression_text(parsed, names)
 
         try:
             expression = translate_text(logic.text.value, self.readable.fact_index, resolve,
@@ -672,7 +682,8 @@ class _Translator:
             self.broken.add(decision.name)
             return
         name = self.top.claim(decision.name, f"fact_{len(self.plan.facts) + 1}")
-        self.readable[names_key(decision.name)] = Readable(name, ValueType("text"))
+        self.readable[names_key(decision.name)] = Readable(name, ValueType("text"),
+                                                           unknown=unknown)
         self.translation.decisions[decision.name] = DecisionName(decision.name, name, "text")
         description = self.describe(decision.name, name, decision.description, decision.where)
         line = f"fact {name}{description or ' ' + quote_loose(decision.name)[0]} = {expression}"
