@@ -193,6 +193,10 @@ def _template() -> jinja2.Template:
 
 
 def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
+    timed = [i.name for i in guideline.inputs if i.type.kind == "datetime"]
+    if timed:  # not written yet: refused whole, never a query that decides otherwise
+        raise SqlUnsupported(f"`{timed[0]}` is a date and time, which the cohort SQL does not "
+                             "compute yet")
     distinct_columns(guideline)
     names = Names(guideline)
     steps: list[Step] = []
