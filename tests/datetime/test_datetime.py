@@ -293,3 +293,16 @@ def test_cohort_generate_draws_valid_dates_and_times_around_each_threshold(
         minutes.append((now - well) // timedelta(minutes=1))
     for threshold in (0, 270, 1440):
         assert any(m < threshold for m in minutes) and any(m >= threshold for m in minutes)
+
+
+def test_the_review_document_says_hours_and_clock_times_in_words() -> None:
+    from mmdsl.backends.review import render_markdown
+
+    text = render_markdown(compile_text(CELLS), None)
+    assert "“time since onset” is less than 4 hours" in text
+    assert "“time from arrival” is at most 30 minutes" in text
+    assert ("“time of arrival” is at or after 08:00 on 1 March 2024 but before 20:00 on 1 March "
+            "2024") in text
+    assert "from 00:00 on 2 March 2024 to 23:59:59 on 3 March 2024" in text
+    assert "in minutes, hours, days of 24 hours or weeks" in text
+    assert "date and time" in text
