@@ -101,6 +101,7 @@ CodeName = Literal[
     "MD707", "dmn-broken-reference",
     "MD708", "dmn-text-changed",
     "MD709", "dmn-export-not-applied",
+    "MD710", "dmn-months-at-month-end",
     "MD900", "internal-error",
 ]
 """A code (`MD200`) or its name (`unknown-name`): what `lookup` and the reporters accept."""

@@ -75,6 +75,17 @@ _ENTRIES = [
          "engine evaluating the file ignores them.",
          "order by tier", "Apply them in the program that calls the DMN engine, or keep using the "
          "mmdsl evaluator for this guideline."),
+    Code("MD710", "dmn-months-at-month-end", W,
+         "FEEL's years and months between two dates read as mmdsl's completed months",
+         "`years and months duration(start, end)` counts months as Java's Period does; mmdsl "
+         "counts completed calendar months, as an age in months is counted. The two agree "
+         "except when the later date is the last day of a month shorter than the earlier "
+         "date's day of the month: from 31 January to 29 February 2024 a clinician counts 1 "
+         "month, a FEEL engine 0 months and 29 days. The import uses the clinician's count, so "
+         "a patient at such a month end may be decided otherwise than by a DMN engine.",
+         'years and months duration(birth date, today) >= duration("P18Y")',
+         "Check the rules for patients whose dates fall at the end of a month, or test the "
+         "days between the dates (`today - birth date`) where the month end matters."),
     Code("MD440", "dmn-extension-left-out", W,
          "a worked example, note or quote kept by an mmdsl export is not written back",
          "`mmdsl export` keeps the worked examples, notes and quotes in mmdsl extension elements "

@@ -11,13 +11,20 @@ A duration of whole days (`duration("P8D")`, `@"P5D"`) is in scope too: in mmdsl
 always the time between two dates, so e1 becomes two date inputs `start` and `end`, e1 days
 apart, and the decision `end - start in e2` (FEEL's difference of two dates is that
 days-and-time duration), which the import reads as `fact … = time from start to end` tested in
-days. A calendar date (`date("2017-01-01")`, `@"2017-01-01"`) is in scope too: e1 becomes a date
-input `value`, tested against calendar days as mmdsl's fixed days. Times of day, dates and
-times, years-and-months durations, durations that are not whole days, and a date or a duration
-tested against a value of another kind (FEEL never matches those) are out of scope, each with
-its own reason. `null in e2` is in scope when e2 names a number, string or boolean to give
-`value` a type: `value` is declared `or unknown` and given null, and FEEL's answer (null for a
-test other than `null`: `null in [1..10]` is null) must be mmdsl's (unknown, Kleene's logic).
+days. A years-and-months duration (`duration("P5Y")`, `@"P1Y2M"`) is in scope too: e1 becomes
+the same two date inputs, that many months apart, and the decision `years and months
+duration(start, end) in e2`, which the import reads as the same fact tested in completed months
+(`>= 60 months`; MD710 warns that FEEL engines count months as Java's Period does). The two
+countings differ only when the later date is the last day of a month shorter than the earlier
+date's day of the month; `start` is the 1st of a month (START), and so is `end`, so they agree
+and the case tests FEEL's total-months comparison itself. A calendar date (`date("2017-01-01")`,
+`@"2017-01-01"`) is in scope too: e1 becomes a date input `value`, tested against calendar days
+as mmdsl's fixed days. Times of day, dates and times, durations that are not whole days, and a
+date or a duration tested against a value of another kind (a years-and-months duration against
+days, say: FEEL never matches those) are out of scope, each with its own reason. `null in e2` is
+in scope when e2 names a number, string or boolean to give `value` a type: `value` is declared
+`or unknown` and given null, and FEEL's answer (null for a test other than `null`: `null in
+[1..10]` is null) must be mmdsl's (unknown, Kleene's logic).
 
 This classification is made here, from the text, independently of the import: a case in scope
 that the import refuses fails; it is not moved out of scope.
@@ -36,15 +43,13 @@ from typing import Any
 from mmdsl.dmn.model import DMN15
 from mmdsl.frontends.dmn import feel
 from mmdsl.frontends.dmn.safexml import parse
+from mmdsl.semantics.calendar import add_months
 
 TEMPORAL = re.compile(r"^\s*(@|date\s*\(|time\s*\(|date and time\s*\(|duration\s*\()")
 START = date(2000, 1, 1)  # the start date of a duration given as two dates
 WHY_NOT = {  # what a temporal literal is (feel.temporal_kind), and why mmdsl cannot test it
     "the time of day": "a time of day (mmdsl has dates but no times of day)",
     "the date and time": "a date and time (mmdsl has dates but no times of day)",
-    "the years and months duration": "a years and months duration (mmdsl counts months between "
-                                     "two dates as completed calendar months, FEEL engines as "
-                                     "Java's Period does; durations are read in whole days)",
     "the duration": "a duration that is not a whole number of days (mmdsl counts whole days)",
 }
 
@@ -76,6 +81,9 @@ class InCase:
             assert isinstance(value, Decimal)
             end = START + timedelta(days=int(value))
             return {"start": START.isoformat(), "end": end.isoformat()}
+        if self.value.months:  # both on the 1st: Java's Period and mmdsl count alike
+            assert isinstance(value, Decimal)
+            return {"start": START.isoformat(), "end": add_months(START, int(value)).isoformat()}
         return {"value": float(value) if isinstance(value, Decimal) else value}
 
 
@@ -169,7 +177,7 @@ def right_reason(right: str, left: str) -> str | None:
         return "not FEEL simple unary tests"
     tested = temporal(left) if TEMPORAL.match(left) else None  # left_reason found it in scope
     left_kind = "other" if not isinstance(tested, feel.Literal) else \
-        "day" if tested.day else "duration"
+        "day" if tested.day else "months" if tested.months else "duration"
     inside = 0  # where the temporal literal read last ends (its string is no value of its own)
     for index, token in enumerate(tokens):
         function = token.kind == "name" and token.text in feel.TEMPORAL_FUNCTIONS \
@@ -183,6 +191,9 @@ def right_reason(right: str, left: str) -> str | None:
                 return found
             if found.duration and left_kind != "duration":
                 return "a duration tested against a value that is not one (FEEL never matches)"
+            if found.months and left_kind != "months":
+                return ("a years and months duration tested against a value that is not one "
+                        "(FEEL never matches)")
             if found.day and left_kind != "day":
                 return "a calendar date tested against a value that is not one (FEEL never matches)"
         elif left_kind == "day" and (token.kind in ("number", "string")
@@ -214,11 +225,13 @@ def is_single_interval(tokens: list[feel.Token]) -> bool:
 
 def model_for(case: InCase) -> bytes:
     """A DMN 1.5 model: input `value` of the literal's type, decision `value in TESTS`; for a
-    duration, date inputs `start` and `end` and the decision `end - start in TESTS`."""
+    duration, date inputs `start` and `end` and the decision `end - start in TESTS`, or
+    `years and months duration(start, end) in TESTS` for a years-and-months one."""
     ET.register_namespace("", DMN15)
     root = ET.Element(f"{{{DMN15}}}definitions", id="feel_in", name="feel in",
                       namespace="urn:x-mmdsl:tck")
-    inputs = {"start": "date", "end": "date"} if case.value.duration else {"value": case.value.kind}
+    between = case.value.duration or case.value.months
+    inputs = {"start": "date", "end": "date"} if between else {"value": case.value.kind}
     for name, type_ref in inputs.items():
         data = ET.SubElement(root, f"{{{DMN15}}}inputData", id=name, name=name)
         ET.SubElement(data, f"{{{DMN15}}}variable", name=name, typeRef=type_ref)
@@ -228,6 +241,7 @@ def model_for(case: InCase) -> bytes:
         requirement = ET.SubElement(decision, f"{{{DMN15}}}informationRequirement")
         ET.SubElement(requirement, f"{{{DMN15}}}requiredInput", href=f"#{name}")
     literal = ET.SubElement(decision, f"{{{DMN15}}}literalExpression")
-    subject = "end - start" if case.value.duration else "value"
+    subject = "end - start" if case.value.duration else \
+        "years and months duration(start, end)" if case.value.months else "value"
     ET.SubElement(literal, f"{{{DMN15}}}text").text = f"{subject} in {case.tests}"
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -95,7 +95,7 @@ def test_cells_mmdsl_cannot_state(dmn: str, column: Column, why: str) -> None:
     ("Age * 2", "general FEEL"),
     ('date("2020-01-01")',
      "the calendar date `2020-01-01`: mmdsl tests a date input against fixed calendar days"),
-    ('@"P1Y"', "the years and months duration `P1Y`: mmdsl counts completed calendar months"),
+    ('@"P1Y"', "the duration `P1Y` tests a value that is not a duration"),
     ('@"P28D"', "the duration `P28D` tests a value that is not a duration"),
     ("@", "general FEEL"),
     ("[1, 2]", "FEEL list"),
@@ -122,9 +122,19 @@ def test_a_duration_of_whole_days_is_read_as_its_days_where_durations_are_tested
     assert tests.tests == (feel.Comparison(">=", feel.Literal(Decimal(days), duration=True)),)
 
 
+@pytest.mark.parametrize("dmn, months", [
+    ('duration("P1Y2M")', 14), ('@"P5Y"', 60), ('@"P18M"', 18), ('duration("-P1Y")', -12),
+    ('@"P0M"', 0),
+])
+def test_a_years_and_months_duration_is_read_as_its_total_months(dmn: str, months: int) -> None:
+    """FEEL compares two years-and-months durations by their total months."""
+    tests = feel.parse_unary_tests(f">= {dmn}", durations=True)
+    assert tests.tests == (feel.Comparison(">=", feel.Literal(Decimal(months), months=True)),)
+
+
 @pytest.mark.parametrize("dmn, why", [
     ('@"PT36H"', "the duration `PT36H` is not a whole number of days"),
-    ('@"P1Y2M"', "the years and months duration `P1Y2M`"),
+    ('@"P1Y2D"', "the duration `P1Y2D`: a duration of years or months and also days"),
     ('duration("P")', "`P` is not a FEEL duration"),
     ('time("10:30:00")', "the time of day `10:30:00`"),
     ('@"10:30:00@Europe/Paris"', "the time of day"),

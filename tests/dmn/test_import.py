@@ -615,7 +615,8 @@ def test_a_fact_on_the_difference_of_two_dates_and_a_default_output() -> None:
 @pytest.mark.parametrize("cell, why", [
     ("< 28", "the value is a duration (the days between two dates) and the test is not"),
     ('< @"PT36H"', "is not a whole number of days"),
-    ('< duration("P1M")', "the years and months duration `P1M`"),
+    ('< duration("P1M")', "a years and months duration is compared with `years and months "
+                          "duration(start, end)`"),
     ('< date("2024-01-01")', "the calendar date `2024-01-01`"),
 ])
 def test_a_duration_column_refuses_what_is_not_a_duration_of_whole_days(cell: str, why: str) -> None:

@@ -52,6 +52,8 @@ class Column:
     listed: bool = False  # a collecting decision's result: a list, read as a set
     duration: bool = False  # the days between two dates (`end - start`): tested with durations
     unknown: bool = False  # an input that may be null (`or unknown`), or a fact that reads one
+    months: bool = False  # the completed months between two dates (FEEL's `years and months
+    # duration(start, end)`): tested with years-and-months durations
 
 
 NUMBERS = ("decimal", "integer")
@@ -69,7 +71,7 @@ def cell_text(tests: feel.UnaryTests, column: Column) -> str:
     tests = _without_null(tests, column)
     if tests.is_any:
         return "-"
-    _same_units(tests, column.duration)
+    _same_units(tests, column.duration, column.months)
     if tests.negated and all(isinstance(t, feel.Membership) and t.quantifier == "any"
                              for t in tests.tests):
         return _none_of(tests, column.type)
@@ -93,7 +95,8 @@ def _unknown_cell(tests: feel.UnaryTests, column: Column) -> str:
                            tests.negated)
     if not kept.tests:
         return "not unknown" if tests.negated else "unknown"
-    rest = cell_text(kept, Column(column.type, False, column.listed, column.duration))
+    rest = cell_text(kept, Column(column.type, False, column.listed, column.duration,
+                                  months=column.months))
     return f"unknown, {rest}" if on_null is True else rest
 
 
@@ -205,6 +208,8 @@ def _number(literal: feel.Literal) -> str:
 def _literal_words(literal: feel.Literal) -> str:
     if literal.duration:
         return "a duration"
+    if literal.months:
+        return "a years and months duration"
     return {"string": "text", "boolean": "true or false", "number": "a number",
             "date": "a calendar day"}[literal.kind]
 
@@ -257,29 +262,39 @@ def output_text(literal: feel.Literal | None, value_type: ValueType) -> str:
     return "-" if literal is None else value_text(literal, value_type)
 
 
-def _same_units(tests: feel.UnaryTests, duration: bool) -> None:
-    """A duration (the days between two dates) is tested with durations, anything else with
-    values that are not: FEEL compares a duration with a number as null, which never matches.
-    (The parser reads a duration literal only where the value is a duration.)"""
+def _same_units(tests: feel.UnaryTests, duration: bool, months: bool = False) -> None:
+    """A duration (the days between two dates) is tested with durations, the months between
+    two dates with years-and-months durations, anything else with values that are not: FEEL
+    compares a duration with a number, or one kind of duration with the other, as null, which
+    never matches."""
     for test in tests.tests:
         literals = [test.value] if isinstance(test, feel.Comparison) else \
             [test.low, test.high] if isinstance(test, feel.Interval) else []
-        if duration and not all(literal.duration for literal in literals):
+        if months and not all(literal.months for literal in literals):
+            raise CellProblem("the value is a years and months duration (the months between "
+                              "two dates) and the test is not: FEEL never matches them; write "
+                              'a years and months duration such as `duration("P1Y2M")`')
+        if duration and not months and not all(literal.duration for literal in literals):
             raise CellProblem("the value is a duration (the days between two dates) and the "
                               "test is not: FEEL never matches them; write a duration such as "
-                              '`duration("P28D")`')
+                              '`duration("P28D")`' + (" (a years and months duration is compared "
+                              "with `years and months duration(start, end)`)"
+                              if any(literal.months for literal in literals) else ""))
+        if not duration and any(literal.duration or literal.months for literal in literals):
+            raise CellProblem("the test is a duration and the value is not (the time between "
+                              "two dates): FEEL never matches them")
 
 
 # ---- conditions (derived facts) --------------------------------------------------------------------
 
 
 def condition_text(subject: str, tests: feel.UnaryTests, value_type: ValueType,
-                   duration: bool = False) -> str | None:
+                   duration: bool = False, months: bool = False) -> str | None:
     """An mmdsl condition that `subject` passes the tests; None for `-` (always true)."""
     kept = tuple(t for t in tests.tests if not isinstance(t, feel.IsNull))
     if tests.is_any or (not kept and tests.negated):
         return None
-    _same_units(tests, duration)
+    _same_units(tests, duration, months)
     if not kept:
         raise CellProblem("`null` alone tests for a missing value, which mmdsl cannot write")
     parts = [_condition(subject, test, value_type) for test in kept]

@@ -36,11 +36,14 @@ class Literal:
     """A number, a string, true or false; or, read only where the caller allows it, a FEEL
     days-and-time duration of whole days (`duration("P28D")`, `@"P4W"`), kept as its number of
     days with `duration` set, so that it is never taken for a plain number; or, likewise, a
-    calendar day (`date("2019-09-01")`, `@"2019-09-01"`), kept as its text with `day` set."""
+    calendar day (`date("2019-09-01")`, `@"2019-09-01"`), kept as its text with `day` set; or
+    a FEEL years-and-months duration (`duration("P1Y2M")`, `@"P5Y"`), kept as its total months
+    with `months` set (FEEL compares two of them by their total months)."""
 
     value: Decimal | str | bool
     duration: bool = False
     day: bool = False
+    months: bool = False
 
     @property
     def kind(self) -> TypingLiteral["number", "string", "boolean", "date"]:
@@ -451,10 +454,13 @@ class _Parser:
         assert isinstance(text, str)
         if self.days and temporal_kind(text, function) == "the calendar date":
             return Literal(calendar_day(text, start), day=True)
-        days = whole_days(text, function, start)
+        months = total_months(text, function)
+        days = whole_days(text, function, start) if months is None else 0
         if not self.durations:
             raise FeelError(f"the duration `{text}` tests a value that is not a duration (the "
                             "time between two dates): FEEL never matches them", start)
+        if months is not None:
+            return Literal(Decimal(months), months=True)
         return Literal(Decimal(days), duration=True)
 
     # -- list tests (the forms mmdsl writes for sets) --
@@ -558,10 +564,13 @@ class _Parser:
 
     def named_condition(self) -> Expr:
         token = self.token
-        if token.kind != "name" or token.text not in self.names:
+        months = token.text == "years" and "years" not in self.names and bool(self.dates)
+        if not months and (token.kind != "name" or token.text not in self.names):
             raise self.error("expected the name of an input or a decision")
         name = self.advance().text
-        if self.at("-") and name in self.dates and self.peek().text in self.dates:
+        if months:  # `years and months duration(start, end)`
+            name = self.months_subject()
+        elif self.at("-") and name in self.dates and self.peek().text in self.dates:
             self.advance()  # `end - start`: the duration between two dates
             name = f"{name} - {self.advance().text}"
         if self.at("<", "<=", ">", ">=", "=", "!="):
@@ -571,6 +580,21 @@ class _Parser:
             self.advance()
             return Check(name, self.in_tests())
         return NameRef(name)
+
+    def months_subject(self) -> str:
+        """After `years`: `and months duration(START, END)` of two date values, FEEL's
+        years-and-months duration between them; the subject `years and months duration(START,
+        END)` (`months_subject_ends` reads it back)."""
+        for word in ("and", "months", "duration", "("):
+            self.take(word)
+        ends = []
+        for after in (",", ")"):
+            if self.token.text not in self.dates:
+                raise self.error("`years and months duration` is read between two date inputs "
+                                 "only; expected the name of one")
+            ends.append(self.advance().text)
+            self.take(after)
+        return f"{MONTHS_SUBJECT}{ends[0]}, {ends[1]})"
 
     def in_tests(self) -> UnaryTests:
         """After `x in`: one positive test, or several in parentheses, or `(a..b)` ranges."""
@@ -598,6 +622,29 @@ _DURATION = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
 DAY_SECONDS = 86400
 
 
+MONTHS_SUBJECT = "years and months duration("
+
+
+def months_subject_ends(subject: str) -> tuple[str, str] | None:
+    """START and END of the subject `years and months duration(START, END)`, else None."""
+    if not subject.startswith(MONTHS_SUBJECT) or not subject.endswith(")"):
+        return None
+    start, _, end = subject[len(MONTHS_SUBJECT):-1].partition(", ")
+    return start, end
+
+
+def total_months(text: str, function: str | None) -> int | None:
+    """The total months of a FEEL years-and-months duration (`P1Y2M` is 14, `-P5Y` -60);
+    None for any other text (a duration with days or a time in it is none)."""
+    found = _DURATION.fullmatch(text) if function in (None, "duration") else None
+    if found is None or text.rstrip("T").endswith("P"):
+        return None
+    sign, years, months, *rest = found.groups()
+    if not (years or months) or any(rest) or "T" in text:
+        return None
+    return (int(years or 0) * 12 + int(months or 0)) * (-1 if sign else 1)
+
+
 def whole_days(text: str, function: str | None, offset: int) -> int:
     """The number of days of a FEEL days-and-time duration of whole days (`P28D`, `P4W`,
     `PT48H`); FeelError saying what the literal is when it is anything else."""
@@ -608,7 +655,7 @@ def whole_days(text: str, function: str | None, offset: int) -> int:
         raise FeelError(f"{temporal_kind(text, function)} `{text}`: {NO_TIME}", offset)
     sign, years, months, weeks, days, hours, minutes, seconds = found.groups()
     if years or months:
-        raise FeelError(f"the years and months duration `{text}`: {NO_MONTHS}", offset)
+        raise FeelError(f"the duration `{text}`: {NO_MONTHS}", offset)
     total = (int(weeks or 0) * 7 + int(days or 0)) * DAY_SECONDS + int(hours or 0) * 3600 \
         + int(minutes or 0) * 60 + Decimal(seconds or 0)
     if total % DAY_SECONDS:
@@ -641,9 +688,9 @@ def temporal_kind(text: str, function: str | None) -> str:
 NO_TIME = ("mmdsl tests a date input against fixed calendar days, and time as the days or "
            "months between two date inputs (`time from A to B`); not a value that is no date "
            "against a day, nor a time of day")
-NO_MONTHS = ("mmdsl counts completed calendar months between two dates, which FEEL engines "
-             "count otherwise at the ends of months (31 January to 29 February is no month for "
-             "them), so durations are read in whole days only")
+NO_MONTHS = ("a duration of years or months and also days or a time is neither of FEEL's two "
+             "kinds of duration (years and months; days and time), so FEEL compares it with "
+             "neither")
 
 
 def is_feel_name(text: str) -> bool:

@@ -12,6 +12,7 @@ from mmdsl.dmn import model as m
 from mmdsl.dmn.names import RESERVED, Namespace, is_plain_name
 from mmdsl.frontends.dmn import feel
 from mmdsl.frontends.dmn.cells import CellProblem, cell_text, condition_text, output_text
+from mmdsl.frontends.dmn.ends import SplitCell, split_ends
 from mmdsl.frontends.dmn.mmdsltext import quote_loose
 from mmdsl.frontends.dmn.translate import (
     AGGREGATIONS,
@@ -73,6 +74,10 @@ class TableTranslator:
         self.errors_before = self.error_count()
         self.name = owner.top.claim(decision.name, f"decision_{len(owner.plan.tables) + 1}")
         self.against: dict[int, str] = {}  # a date column compared with another date: its name
+        # cells naming other numbers (`[numB..numC]`), by (id of the rule, column index), and
+        # the columns `COLUMN - OTHER` added for them, as (column index, OTHER)
+        self.split: dict[tuple[int, int], SplitCell] = {}
+        self.added: list[tuple[int, str]] = []
 
     def error_count(self) -> int:
         return sum(d.severity is Severity.ERROR for d in self.reporter.diagnostics)
@@ -130,7 +135,39 @@ class TableTranslator:
                 text = " ".join(clause.expression.value.split())
                 difference = self.owner.date_difference(f"{text} - {other}")
                 found[index], self.against[index] = (difference.ref, difference), other
-        return [c for c in found if c is not None]
+        columns = [c for c in found if c is not None]
+        return columns + self.difference_columns(columns)
+
+    def difference_columns(self, columns: list[tuple[str, Readable]]) -> list[tuple[str, Readable]]:
+        """The columns `COLUMN - OTHER` that cells naming other numbers test against 0
+        (`ends.split_ends`): `[numB..numC]` on numA is `numA - numB >= 0` and `numA - numC <=
+        0`. Each cell so split is kept in `self.split`, read by `entries`."""
+        owner = self.owner
+
+        def is_number(name: str) -> bool:
+            readable = owner.readable.for_facts.get(names_key(name))
+            return readable is not None and readable.type.kind in ("integer", "decimal") \
+                and not readable.time_unit and not readable.unknown
+
+        added: list[tuple[str, Readable]] = []
+        for index, (_, readable) in enumerate(columns):
+            if readable.type.kind not in ("integer", "decimal") or readable.time_unit \
+                    or readable.is_table or readable.unknown or index in self.against:
+                continue  # such a cell is read as usual, and refused with its reason
+            text = " ".join(self.table.inputs[index].expression.value.split())
+            for rule in self.table.rules:
+                if len(rule.inputs) != len(self.table.inputs):
+                    continue  # reported with the rule
+                cell = split_ends(rule.inputs[index].value, owner.readable.fact_index, is_number)
+                if cell is None:
+                    continue
+                self.split[(id(rule), index)] = cell
+                for other in cell.against:
+                    if (index, other) not in self.added:
+                        self.added.append((index, other))
+                        difference = owner.number_difference(readable, text, other)
+                        added.append((difference.ref, difference))
+        return added
 
     def compared_date(self, index: int, column: tuple[str, Readable] | None) -> str | None:
         """The other date input that every cell of a date column compares it with (`> dateE`,
@@ -153,14 +190,25 @@ class TableTranslator:
 
     def entries(self, rule: m.Rule) -> list[m.Text]:
         """A rule's input entries, those comparing two dates as durations: `> dateE` is
-        `> @"P0D"` of the column `dateD - dateE`."""
-        return [replace(entry, value=f'{_op(entry.value)} @"P0D"')
-                if index in self.against and entry.value.strip() != "-" else entry
-                for index, entry in enumerate(rule.inputs)]
+        `> @"P0D"` of the column `dateD - dateE`; those naming other numbers split between
+        their column and the added columns `COLUMN - OTHER` (`difference_columns`)."""
+        found = [replace(entry, value=f'{_op(entry.value)} @"P0D"')
+                 if index in self.against and entry.value.strip() != "-" else entry
+                 for index, entry in enumerate(rule.inputs)]
+        if not self.added:
+            return found
+        split = {index: cell for index in range(len(found))
+                 if (cell := self.split.get((id(rule), index))) is not None}
+        own = [replace(entry, value=split[index].own) if index in split else entry
+               for index, entry in enumerate(found)]
+        return own + [replace(rule.inputs[index], value=split[index].against.get(other, "-")
+                              if index in split else "-")
+                      for index, other in self.added]
 
     def column(self, clause: m.InputClause) -> tuple[str, Readable] | None:
         text = " ".join(clause.expression.value.split())
-        readable = self.owner.readable.get(text) or self.owner.date_difference_of(text)
+        readable = self.owner.readable.get(text) or self.owner.date_difference_of(text) \
+            or self.owner.months_between_of(text, clause.expression)
         if readable is not None:
             return readable.ref, readable
         if text in self.owner.broken or text.split(".")[0] in self.owner.broken:
@@ -310,10 +358,11 @@ class TableTranslator:
 
     def row(self, rule: m.Rule, columns: list[tuple[str, Readable]],
             outputs: list[Output]) -> list[str]:
-        if len(rule.inputs) != len(columns) or len(rule.outputs) != len(outputs):
+        if len(rule.inputs) != len(self.table.inputs) or len(rule.outputs) != len(outputs):
             self.report("dmn-not-a-model", rule.where,
                         f"the rule has {len(rule.inputs)} input and {len(rule.outputs)} output "
-                        f"entries for {len(columns)} input and {len(outputs)} output columns")
+                        f"entries for {len(self.table.inputs)} input and {len(outputs)} output "
+                        "columns")
             return []
         cells = [self.input_cell(entry, readable) for entry, (_, readable)
                  in zip(self.entries(rule), columns, strict=True)]
@@ -417,7 +466,7 @@ class TableTranslator:
         try:
             tests = feel.parse_unary_tests(entry.value, durations=readable.duration,
                                            days=_is_date(readable))
-            text = condition_text(ref, tests, readable.type, readable.duration)
+            text = condition_text(ref, tests, readable.type, readable.duration, readable.months)
             return with_unit_after(ref, text, readable.time_unit) \
                 if text and readable.time_unit else text
         except (feel.FeelError, CellProblem):

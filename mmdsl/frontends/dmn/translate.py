@@ -116,7 +116,13 @@ class Readable:
 
     @property
     def column(self) -> Column:
-        return Column(self.type, self.nullable, self.listed, self.duration, self.unknown)
+        return Column(self.type, self.nullable, self.listed, self.duration, self.unknown,
+                      self.months)
+
+    @property
+    def months(self) -> bool:
+        """FEEL's `years and months duration(start, end)`: tested with years and months."""
+        return self.duration and self.time_unit == "months"
 
 
 # ---- the plan of the generated file ----------------------------------------------------------------
@@ -206,6 +212,11 @@ def default_rule_lines(text: str, plan: Plan) -> dict[int, str]:
     return found
 
 
+MONTHS_TYPES = ("", "yearMonthDuration", "years and months duration")
+"""The type of a decision that may be `years and months duration(start, end)` (DMN 1.1's name,
+DMN 1.2's, or none)."""
+
+
 class Readables(dict[str, Readable]):
     """The values columns and facts can read, by DMN name; beside them, kept up to date as they
     are added, the ones a fact may read (not a table's result) and their FEEL name index, so
@@ -242,6 +253,8 @@ class _Translator:
         self.top = Namespace(RESERVED)
         self.readable = Readables()  # by DMN name (`Decision.Output` for components)
         self.durations: dict[str, str] = {}  # a duration exported by mmdsl -> its mmdsl name
+        self.months_warned: set[str] = set()  # durations read in FEEL's months (MD710 given)
+        self.differences: dict[str, str] = {}  # `a - b` of a cell naming b -> its fact's name
         self.broken: set[str] = set()  # DMN names already reported as unusable
         self._model_names: feel.NameIndex | None = None  # see model_names()
         self.unread: frozenset[str] = frozenset()  # inputs a partial import leaves out
@@ -511,6 +524,8 @@ class _Translator:
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
         dmn_type = resolve_type(decision.type_ref, self.model.items)
+        if self.add_months_decision(logic, dmn_type, decision.name):
+            return
         if dmn_type.base in NUMBER_TYPES:
             self.add_number(decision, logic)
             return
@@ -687,7 +702,7 @@ class _Translator:
             expr = feel.parse_expression(logic.text.value, index, self.readable.dates)
             differences = differences_in(expr)
             if differences:
-                names = names | {d: self.date_difference(d) for d in differences}
+                names = names | {d: self.time_between(d, logic.text) for d in differences}
             # a fact over a value that may be null may be null (Kleene, as mmdsl)
             self.fact_unknown = any(names[n].unknown for n in names_in(expr) if n in names)
             return expression_text(expr, names)
@@ -700,6 +715,72 @@ class _Translator:
                                  f"decision `{decision.name}`: {problem.message}")
         return None
 
+    def time_between(self, subject: str, where: m.Text) -> Readable:
+        """The duration a test's subject reads: `end - start`, or `years and months
+        duration(start, end)`."""
+        ends = feel.months_subject_ends(subject)
+        return self.date_difference(subject) if ends is None else self.months_between(*ends, where)
+
+    def months_between_of(self, text: str, where: m.Text) -> Readable | None:
+        """The duration an input expression `years and months duration(start, end)` reads, when
+        both are date inputs."""
+        try:
+            expr = feel.parse_expression(text, self.readable.fact_index, self.readable.dates)
+        except feel.FeelError:
+            return None
+        if not isinstance(expr, feel.NameRef):
+            return None
+        ends = feel.months_subject_ends(expr.name)
+        return None if ends is None else self.months_between(*ends, where)
+
+    def add_months_decision(self, logic: m.LiteralExpression, dmn_type: DmnType,
+                            decision_name: str) -> bool:
+        """A decision that is `years and months duration(start, end)` of two date inputs: a
+        name for `time from start to end` in completed months, which tables and facts read
+        (tested with years-and-months durations); False for any other decision."""
+        if dmn_type.collection or dmn_type.base not in MONTHS_TYPES:
+            return False
+        readable = self.months_between_of(" ".join(logic.text.value.split()), logic.text)
+        if readable is None:
+            return False
+        self.readable[names_key(decision_name)] = readable
+        return True
+
+    def months_between(self, start_name: str, end_name: str, where: m.Text) -> Readable:
+        """FEEL's `years and months duration(start, end)` of two date inputs: the same `fact NAME
+        = time from start to end` as their difference in days, read in completed months, with
+        MD710 saying where FEEL engines count the months otherwise."""
+        days = self.date_difference(f"{end_name} - {start_name}",
+                                    f"years and months duration({start_name}, {end_name})")
+        start, end = (self.readable[names_key(n)].ref for n in (start_name, end_name))
+        if days.ref not in self.months_warned:
+            self.months_warned.add(days.ref)
+            self.reporter.report(
+                "dmn-months-at-month-end", where,
+                f"`years and months duration({start_name}, {end_name})` is read as `{days.ref} = "
+                f"time from {start} to {end}` in completed calendar months: FEEL engines count "
+                "the months as Java's Period does, which differs only when the later date is the "
+                "last day of a month shorter than the earlier date's day of the month (31 "
+                "January to 29 February 2024 is 1 completed month for a clinician, 0 months and "
+                "29 days for Java's Period); the clinician's completed months are used",
+                help="check the rules for patients whose later date is the last day of a month")
+        return Readable(days.ref, ValueType("integer"), time_unit="months", duration=True)
+
+    def number_difference(self, column: Readable, column_text: str, other_name: str) -> Readable:
+        """`COLUMN - OTHER` of a column and another number a fact can read, a computed fact
+        declared once per pair: a cell `[numB..numC]` tests `numA - numB` and `numA - numC`
+        against 0 (`ends.split_ends`)."""
+        other = self.readable.for_facts[names_key(other_name)]
+        key = f"{column.ref} - {other.ref}"
+        name = self.differences.get(key)
+        if name is None:
+            name = self.top.claim(f"{column.ref}_minus_{other.ref}",
+                                  f"difference_{len(self.differences) + 1}")
+            self.differences[key] = name
+            described = quote_loose(f"{column_text} - {other_name}")[0]
+            self.plan.facts.append(f"fact {name} {described} = {column.ref} - {other.ref}")
+        return Readable(name, ValueType("decimal"))
+
     def date_difference_of(self, text: str) -> Readable | None:
         """The duration an input expression `end - start` reads, when both are date inputs."""
         parts = text.split(" - ")
@@ -708,9 +789,10 @@ class _Translator:
             return None
         return self.date_difference(text)
 
-    def date_difference(self, text: str) -> Readable:
+    def date_difference(self, text: str, described: str | None = None) -> Readable:
         """`end - start` of two date inputs, a FEEL duration: `fact NAME = time from start to
-        end`, declared once per pair, read in days (its tests are durations of whole days)."""
+        end`, declared once per pair, read in days (its tests are durations of whole days);
+        described as `described`, or else as the text."""
         end, start = (self.readable[names_key(n)] for n in text.split(" - "))
         key = f"{start.ref} to {end.ref}"
         name = self.durations.get(key)
@@ -718,8 +800,8 @@ class _Translator:
             name = self.top.claim(f"time_from_{start.ref}_to_{end.ref}",
                                   f"duration_{len(self.durations) + 1}")
             self.durations[key] = name
-            described = quote_loose(text)[0]
-            self.plan.facts.append(f"fact {name} {described} = time from {start.ref} to {end.ref}")
+            self.plan.facts.append(f"fact {name} {quote_loose(described or text)[0]} = time from "
+                                   f"{start.ref} to {end.ref}")
         return Readable(name, ValueType("integer"), time_unit="days", duration=True)
 
     def unknown_name_help(self, text: str) -> str | None:
@@ -835,7 +917,8 @@ def expression_text(expr: feel.Expr, names: dict[str, Readable]) -> str:
             readable = names[name]
             if readable.unknown:
                 return _unknown_check(readable, tests)
-            condition = condition_text(readable.ref, tests, readable.type, readable.duration)
+            condition = condition_text(readable.ref, tests, readable.type, readable.duration,
+                                       readable.months)
             if condition is None:
                 raise CellProblem("a test that always holds (`-`) is not a condition")
             if readable.time_unit:  # `age >= 42` of `age_days` is `age >= 42 days`
@@ -860,7 +943,8 @@ def _unknown_check(readable: Readable, tests: feel.UnaryTests) -> str:
         if on_null is None:  # `x = null` alone never occurs: an IsNull makes it known
             raise CellProblem("a test of null that mmdsl cannot write")
         return f"{readable.ref} is {'' if on_null else 'not '}unknown"
-    condition = condition_text(readable.ref, kept, readable.type, readable.duration)
+    condition = condition_text(readable.ref, kept, readable.type, readable.duration,
+                               readable.months)
     if condition is None:
         raise CellProblem("a test that always holds (`-`) is not a condition")
     if on_null is True:
@@ -886,7 +970,7 @@ def differences_in(expr: feel.Expr) -> list[str]:
     """The `end - start` subjects of the tests of an expression."""
     match expr:
         case feel.Check(name=name):
-            return [name] if " - " in name else []
+            return [name] if " - " in name or feel.months_subject_ends(name) else []
         case feel.And(items=items) | feel.Or(items=items):
             return [d for item in items for d in differences_in(item)]
         case feel.Not(item=item):
