@@ -272,13 +272,9 @@ def test_the_schema_marks_dates_and_times(stroke: ir.IRGuideline) -> None:
     assert "evaluation_date_time" in decision_schema(stroke)["properties"]
 
 
-def test_dmn_export_and_cohort_sql_refuse_dates_and_times_clearly(stroke: ir.IRGuideline) -> None:
-    from mmdsl.backends.dmn.feel_text import ExportProblem
-    from mmdsl.backends.dmn.writer import export_dmn
+def test_cohort_sql_refuses_dates_and_times_clearly(stroke: ir.IRGuideline) -> None:
     from mmdsl.backends.sql import SqlUnsupported, render_sql
 
-    with pytest.raises(ExportProblem, match="`now` is a date and time"):
-        export_dmn(stroke)
     with pytest.raises(SqlUnsupported, match="`now` is a date and time"):
         render_sql(stroke)
 
