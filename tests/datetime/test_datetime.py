@@ -1,8 +1,8 @@
 """Dates and times (issue 18): `date and time` and `evaluation date and time` inputs, durations
 between them in minutes, hours, days and weeks, fixed dates and times in cells and conditions,
-through the syntax, the checks, the interpreter, the generated module, the JSON Schema and the
-refusals of the back ends that do not write them yet. The worked guideline is
-examples/stroke_thrombolysis.mmdsl."""
+through the syntax, the checks, the interpreter, the generated module and the JSON Schema (the
+DMN export and import: tests/dmn/test_datetime_*.py; the cohort SQL:
+tests/cohort/test_datetime.py). The worked guideline is examples/stroke_thrombolysis.mmdsl."""
 
 from __future__ import annotations
 
@@ -270,13 +270,6 @@ def test_the_schema_marks_dates_and_times(stroke: ir.IRGuideline) -> None:
     now = facts_schema(stroke)["properties"]["now"]
     assert (now["type"], now["format"]) == ("string", "date-time")
     assert "evaluation_date_time" in decision_schema(stroke)["properties"]
-
-
-def test_cohort_sql_refuses_dates_and_times_clearly(stroke: ir.IRGuideline) -> None:
-    from mmdsl.backends.sql import SqlUnsupported, render_sql
-
-    with pytest.raises(SqlUnsupported, match="`now` is a date and time"):
-        render_sql(stroke)
 
 
 def test_cohort_generate_draws_valid_dates_and_times_around_each_threshold(
