@@ -167,8 +167,9 @@ def facts_from_cells(names: list[str], kinds: Mapping[str, str], cells: tuple[An
             if name in unknown:
                 facts[name] = None
             continue
-        if isinstance(cell, datetime.datetime):  # a TIMESTAMP column: the facts' text (with
-            cell = cell.isoformat()  # the offset of a TIMESTAMPTZ; a fraction of a second is refused)
+        if isinstance(cell, datetime.datetime):  # a TIMESTAMP column: the facts' text (a
+            # fraction of a second is refused); a TIMESTAMPTZ, an instant, written in UTC
+            cell = (cell if cell.tzinfo is None else cell.astimezone(datetime.UTC)).isoformat()
         elif isinstance(cell, datetime.date):  # a DATE column: the facts write dates as text
             cell = cell.isoformat()
         # JSON allows white space around a value, a CSV cell does not: `" 5"` is text, not 5

@@ -165,3 +165,20 @@ def test_each_comparison_with_a_fixed_date_and_time_at_its_second(tmp_path: Path
     report = evaluate_cohort(guideline, source, out)
     assert report.decided == len(rows)
     assert disagreements(guideline, rows, out) == []
+
+
+def test_a_timestamp_with_a_time_zone_is_an_instant(tmp_path: Path) -> None:
+    """A Parquet TIMESTAMP WITH TIME ZONE is read by the evaluator with its offset (UTC): the
+    duration between two of them is between the instants."""
+    guideline = lowered_text(CELLS)
+    utc = [datetime.fromisoformat(text) for text in
+           ("2024-03-01T12:00:00+00:00", "2024-03-01T11:45:00+00:00", "2024-03-01T09:00:00+00:00")]
+    source = tmp_path / "p.parquet"
+    pq.write_table(pa.table({name: pa.array([value], pa.timestamp("us", tz="UTC"))
+                             for name, value in zip(INPUTS, utc, strict=True)}), source)
+    out = tmp_path / "decisions.parquet"
+    report = evaluate_cohort(guideline, source, out)
+    assert (report.decided, report.invalid_rows) == (1, 0)
+    rows = [{name: value.isoformat() for name, value in zip(INPUTS, utc, strict=True)}]
+    assert disagreements(guideline, rows, out) == []
+    assert decisions(out)[0][0]["triage"] == 0  # 3 hours since onset, 15 minutes at the door
