@@ -94,6 +94,7 @@ def test_a_fact_compares_dates_and_times_and_their_differences() -> None:
     ("onset", '< date("2018-12-08")', "the calendar date"),
     ("onset", "< 5", "compares a date and time with a number"),
     ("onset", '< time("10:30:05")', "the time of day"),
+    ("onset", '< duration("PT4H")', "tests a value that is not a duration"),
 ])
 def test_what_mmdsl_cannot_say_of_dates_and_times_is_md703(column: str, cell: str,
                                                            why: str) -> None:

@@ -477,6 +477,10 @@ class _Parser:
         months = total_months(text, function)
         if self.clock and months is None and self.durations:
             return clock_duration(text, function, start)
+        if self.clock and not self.durations and temporal_kind(text, function) == "the duration":
+            raise FeelError(f"the duration `{text}` tests a value that is not a duration (the "
+                            "time between two dates, or two dates and times): FEEL never "
+                            "matches them", start)
         days = whole_days(text, function, start) if months is None else 0
         if not self.durations:
             raise FeelError(f"the duration `{text}` tests a value that is not a duration (the "
