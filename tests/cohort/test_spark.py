@@ -289,7 +289,7 @@ def test_spark_decides_dates_and_times_as_duckdb(spark: Any, tmp_path: Path) -> 
     from tests.datetime.test_datetime import CELLS
 
     guideline = lowered_text(CELLS)
-    rows = triage_rows(200, seed=7)
+    rows = triage_rows(100, seed=7)
     source = tmp_path / "p.parquet"
     pq.write_table(pa.Table.from_pylist(rows), source)
     out = tmp_path / "d.parquet"
