@@ -11,6 +11,7 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 from typing import Any, cast
 
@@ -21,7 +22,7 @@ from mmdsl.ir.walk import Derived, evaluation_order
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.numbers import Exact, exact, shown_number
 from mmdsl.runtime.prelude import reject_impossible, validate_facts
-from mmdsl.semantics import calendar
+from mmdsl.semantics import calendar, clock
 from mmdsl.semantics.policies import LIST_POLICIES
 
 Values = dict[str, Any]  # a value by its ref: inputs, facts, "table.output", aggregated tables
@@ -148,6 +149,9 @@ def interval_trace(guideline: ir.IRGuideline, values: Values) -> list[str]:
     lines = []
     for interval in guideline.intervals:
         start, end = values[interval.start], values[interval.end]
+        if interval.time:
+            lines.append(f"fact {interval.name}: {clock.elapsed_words(clock.seconds_between(start, end))}")
+            continue
         lines.append(f"fact {interval.name}: {calendar.days(start, end)} days "
                      f"({calendar.months(start, end)} months)")
     return lines
@@ -184,12 +188,16 @@ def holds(condition: ir.Cond, values: Values) -> bool:
         case ir.OnDay(ref=ref, op=op, day=day):
             return values[ref] is not None and COMPARISONS[op](values[ref].toordinal(),
                                                                day_number(day))
+        case ir.AtTime(ref=ref, op=op, moment=moment):  # the clock time as written on the value
+            return values[ref] is not None and COMPARISONS[op](clock.clock_time(values[ref]),
+                                                               clock.moment(moment))
     raise TypeError(f"not a condition: {condition!r}")
 
 
 def elapsed(condition: ir.Elapsed, values: Values) -> bool:
     """Whole days, or completed calendar months, from the start date to the end date."""
-    count = calendar.days if condition.unit == "days" else calendar.months
+    count = {"days": calendar.days, "months": calendar.months,
+             "seconds": clock.seconds_between}[condition.unit]
     return COMPARISONS[condition.op](count(values[condition.start], values[condition.end]),
                                      condition.amount)
 
@@ -406,7 +414,11 @@ def decision(guideline: ir.IRGuideline, values: Values, trace: list[str], outcom
     if guideline.clinical_source is not None:
         result["clinical_source_sha256"] = guideline.clinical_source.sha256
     if guideline.evaluation_date is not None:  # the day the decision is made, as the caller gave it
-        result["evaluation_date"] = values[guideline.evaluation_date].isoformat()
+        given = values[guideline.evaluation_date]
+        if isinstance(given, datetime):  # `evaluation date and time`: the moment, to the second
+            result["evaluation_date_time"] = given.isoformat(timespec="seconds")
+        else:
+            result["evaluation_date"] = given.isoformat()
     result["status"] = status
     if reason:
         result["reason"] = reason

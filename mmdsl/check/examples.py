@@ -17,7 +17,8 @@ from mmdsl.semantics.types import SetT
 from mmdsl.source import Span
 from mmdsl.syntax import ast
 
-EMITS: tuple[CodeName, ...] = ("bad-example-fact", "incomplete-example", "invalid-date")
+EMITS: tuple[CodeName, ...] = ("bad-example-fact", "incomplete-example", "invalid-date",
+                               "invalid-date-time")
 """The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
@@ -44,6 +45,7 @@ def given_problems(context: CheckContext, given: ast.Given) -> Iterator[Diagnost
             for problem in value_problems(context, value, info.type, f"`{given.name.text}`",
                                           classes=False):
                 code: CodeName = "invalid-date" if problem.kind == "invalid-date" \
+                    else "invalid-date-time" if problem.kind == "invalid-date-time" \
                     else "bad-example-fact"
                 yield context.report(code, problem.span, problem.message, problem.help)
 

@@ -15,10 +15,12 @@ from typing import Literal
 
 from mmdsl.check.context import CheckContext, quoted, suggest
 from mmdsl.diagnostics.names import CodeName
+from mmdsl.runtime.prelude import parse_date_time
 from mmdsl.semantics.types import (
     DAY_UNITS,
     DURATION_UNITS,
     MONTH_UNITS,
+    TIME_UNITS,
     BoolT,
     DateT,
     DurationT,
@@ -33,7 +35,7 @@ from mmdsl.source import Span
 from mmdsl.syntax import ast
 
 ProblemKind = Literal["type", "member", "range", "integer", "empty-range", "unit", "time-unit",
-                      "date", "invalid-date"]
+                      "date", "invalid-date", "invalid-date-time", "unit-mismatch"]
 
 # The code of each kind of problem in a table cell or a condition.
 CELL_CODES: dict[ProblemKind, CodeName] = {
@@ -44,6 +46,7 @@ CELL_CODES: dict[ProblemKind, CodeName] = {
 TIME_CODES: dict[ProblemKind, CodeName] = {
     "unit": "unit-after-number", "time-unit": "unknown-duration-unit",
     "date": "date-tested-directly", "invalid-date": "invalid-date",
+    "invalid-date-time": "invalid-date-time", "unit-mismatch": "duration-unit-mismatch",
 }
 TEST_CODES: dict[ProblemKind, CodeName] = {**CELL_CODES, **TIME_CODES}
 
@@ -71,7 +74,7 @@ def type_phrase(value_type: ValueType) -> str:
         case DurationT():
             return "a duration"
         case DateT():
-            return "a date"
+            return "a date and time" if value_type.time else "a date"
     return value_type.describe()
 
 
@@ -92,6 +95,8 @@ def value_phrase(value: ast.Value) -> str:
             return "text"
         case ast.DateValue():
             return "a date"
+        case ast.DateTimeValue():
+            return "a date and time"
     return "a name"
 
 
@@ -106,6 +111,8 @@ def type_help(value_type: ValueType) -> str:
             return 'write the text in quotes, like "…"'
         case EnumT() | SetT():
             return f"write a member of {enum_phrase(value_type.enum)}, such as `{value_type.enum.members[0]}`"
+        case DateT() if value_type.time:
+            return "write a date and time as year-month-dayThour:minute, such as `2024-03-01T14:30`"
         case DateT():
             return "write a date as year-month-day, such as `2024-03-01`"
         case DurationT():
@@ -123,8 +130,10 @@ def value_problems(context: CheckContext, value: ast.Value, value_type: ValueTyp
         yield from _member(context, value.name, value_type.enum, classes)
     elif isinstance(value, ast.NumberValue) and isinstance(value_type, NumberT):
         yield from number_problems(context, value, value_type, subject)
-    elif isinstance(value, ast.DateValue) and isinstance(value_type, DateT):
+    elif isinstance(value, ast.DateValue) and isinstance(value_type, DateT) and not value_type.time:
         yield from date_problems(value)
+    elif isinstance(value, ast.DateTimeValue) and isinstance(value_type, DateT) and value_type.time:
+        yield from date_time_problems(value, offset=True)
     elif not _same_kind(value, value_type):
         yield _mismatch(context, value.span, value_phrase(value), value_type, subject)
 
@@ -167,6 +176,34 @@ def date_problems(value: ast.DateValue) -> Iterator[Problem]:
     if parse_date(value.text) is None:
         yield Problem("invalid-date", value.span, f"`{value.text}` is not a date that exists",
                       "write an existing date as year-month-day, such as `2024-02-29`")
+
+
+def date_time_problems(value: ast.DateTimeValue, *, offset: bool) -> Iterator[Problem]:
+    """A date and time must exist (2024-02-30T10:00 and 25:00 do not); in a table or a condition
+    (`offset` false) it is compared with the clock time as written, so it has no offset."""
+    if parse_date_time(value.text) is None:
+        yield Problem("invalid-date-time", value.span,
+                      f"`{value.text}` is not a date and time that exists",
+                      "write an existing date and time as year-month-dayThour:minute, such as "
+                      "`2024-03-01T08:00`")
+    elif not offset and _has_offset(value.text):
+        clock = value.text[:-1] if value.text.endswith("Z") else value.text[:-6]
+        yield Problem("invalid-date-time", value.span,
+                      f"`{value.text}` has an offset, but a date and time in a table is "
+                      "compared with the clock time as written on the value",
+                      f"write it without the offset: `{clock}`")
+
+
+def _has_offset(text: str) -> bool:
+    return text.endswith("Z") or (len(text) > 16 and text[-6] in "+-")
+
+
+def parse_moment(text: str) -> int | None:
+    """A fixed date and time as its moment number (seconds of the clock time), or None."""
+    value = parse_date_time(text)
+    if value is None:
+        return None
+    return value.toordinal() * 86_400 + value.hour * 3600 + value.minute * 60 + value.second
 
 
 def parse_date(text: str) -> date | None:
@@ -219,7 +256,7 @@ def test_problems(context: CheckContext, test: ast.Test, value_type: ValueType,
     if isinstance(test, ast.UnknownTest):  # any type may be unknown (check/unknown.py: MD320)
         return
     if isinstance(value_type, DateT):
-        yield from _day_problems(context, test, subject)
+        yield from (_moment_problems if value_type.time else _day_problems)(context, test, subject)
         return
     if _has_day(test):
         yield _mismatch(context, test.span, "a test on calendar days", value_type, subject,
@@ -331,10 +368,11 @@ def _date_tested(test: ast.Test, subject: str) -> Problem:
 
 def _has_day(test: ast.Test) -> bool:
     """A comparison or a range with a calendar day (`>= 2019-09-01`)."""
+    days = ast.DateValue | ast.DateTimeValue
     if isinstance(test, ast.CompareTest):
-        return isinstance(test.value, ast.DateValue)
+        return isinstance(test.value, days)
     return isinstance(test, ast.RangeTest) and (
-        isinstance(test.low, ast.DateValue) or isinstance(test.high, ast.DateValue))
+        isinstance(test.low, days) or isinstance(test.high, days))
 
 
 def _day_problems(context: CheckContext, test: ast.Test, subject: str) -> Iterator[Problem]:
@@ -364,7 +402,54 @@ def _day_problems(context: CheckContext, test: ast.Test, subject: str) -> Iterat
                               "contains no day", "write the earlier day first, and include at "
                               "least one day")
             return
+    if _has_day(test):  # a date and time where a day is meant
+        yield Problem("type", test.span, f"{subject} is a date, tested here with a date and time",
+                      "write the day alone, year-month-day (`>= 2024-03-01`), or declare the "
+                      "input `date and time`")
+        return
     yield _date_tested(test, subject)
+
+
+def _moment_tested(test: ast.Test, subject: str) -> Problem:
+    name = subject.strip("`")
+    return Problem("date", test.span, f"{subject} is a date and time, tested here with something "
+                   "other than a fixed date and time",
+                   f"test it against a date and time written without quotes (`>= 2024-03-01T08:00`),"
+                   f" or declare the time since it as a fact, `fact since_{name} = time from "
+                   f"{name} to now` (`now` an `evaluation date and time`), and test that: "
+                   "`< 4 hours`")
+
+
+def _moment_problems(context: CheckContext, test: ast.Test, subject: str) -> Iterator[Problem]:
+    """A date and time against fixed dates and times: `>= 2024-03-01T08:00`, ranges, lists,
+    `not`; each must exist and have no offset, and a range must hold a moment."""
+    match test:
+        case ast.AnyTest() | ast.UnknownTest():
+            return
+        case ast.NotTest() | ast.OneOfTest():
+            for inner in test.tests:
+                yield from _moment_problems(context, inner, subject)
+            return
+        case ast.CompareTest() | ast.ValueTest() if isinstance(test.value, ast.DateTimeValue):
+            yield from date_time_problems(test.value, offset=False)
+            return
+        case ast.RangeTest() if isinstance(test.low, ast.DateTimeValue) and isinstance(
+                test.high, ast.DateTimeValue):
+            problems = [*date_time_problems(test.low, offset=False),
+                        *date_time_problems(test.high, offset=False)]
+            yield from problems
+            low, high = parse_moment(test.low.text), parse_moment(test.high.text)
+            if not problems and low is not None and high is not None and range_is_empty(
+                    low, high, test.low_closed, test.high_closed):
+                yield Problem("empty-range", test.span, f"the range `{context.written(test.span)}` "
+                              "contains no moment", "write the earlier date and time first")
+            return
+    if _has_day(test):
+        yield Problem("type", test.span, f"{subject} is a date and time, tested here with a day "
+                      "without a clock time", "write the clock time after the day: "
+                      "`>= 2024-03-01T00:00` is on or after the start of 1 March 2024")
+        return
+    yield _moment_tested(test, subject)
 
 
 def duration_problems(context: CheckContext, test: ast.CompareTest | ast.RangeTest,
@@ -374,9 +459,10 @@ def duration_problems(context: CheckContext, test: ast.CompareTest | ast.RangeTe
         yield from (_unit_after_number(context, v, value_type, subject) for v in values
                     if isinstance(v, ast.DurationValue))
         return
-    problems = [p for v in values for p in _duration_value(context, v, subject)]
+    problems = [p for v in values for p in _duration_value(context, v, subject, value_type.time)]
     yield from problems
-    if not problems and isinstance(test, ast.RangeTest) and _empty_durations(test):
+    if not problems and isinstance(test, ast.RangeTest) and _empty_durations(
+            test, value_type.time):
         yield Problem("empty-range", test.span, f"the range `{context.written(test.span)}` "
                       "contains no duration", "write the shorter duration first")
 
@@ -399,27 +485,54 @@ def _unit_after_number(context: CheckContext, value: ast.DurationValue, value_ty
 
 
 def _duration_value(context: CheckContext,
-                    value: ast.NumberValue | ast.DurationValue | ast.DateValue,
-                    subject: str) -> Iterator[Problem]:
-    if isinstance(value, ast.DateValue):
+                    value: ast.NumberValue | ast.DurationValue | ast.DateValue | ast.DateTimeValue,
+                    subject: str, timed: bool) -> Iterator[Problem]:
+    if isinstance(value, ast.DateValue | ast.DateTimeValue):
         yield Problem("type", value.span, f"`{value.text}` is a day, but {subject} is a duration",
                       "test the date itself against the day, or write an amount of time, such "
                       "as `6 weeks`")
         return
     if isinstance(value, ast.NumberValue):
         written = context.written(value.span)
+        units = ("minutes", "hours", "days", "weeks") if timed else \
+            ("days", "weeks", "months", "years")
         yield Problem("type", value.span, f"`{written}` is a number, but {subject} is a duration",
-                      f"write the unit after the number: `{written} days`, `{written} weeks`, "
-                      f"`{written} months` or `{written} years`")
+                      "write the unit after the number: "
+                      + ", ".join(f"`{written} {u}`" for u in units[:-1])
+                      + f" or `{written} {units[-1]}`")
         return
-    if value.unit.text not in DURATION_UNITS:
-        yield Problem("time-unit", value.unit.span,
-                      f"`{value.unit.text}` is not a unit of time",
-                      suggest(value.unit.text, DURATION_UNITS)
-                      or "write days, weeks, months or years")
+    yield from _unit_fits(value, subject, timed)
     if value.amount < 0:
         yield Problem("range", value.span, f"`{context.written(value.span)}` is a negative "
                       "duration", "write a duration of 0 or more")
+
+
+def _unit_fits(value: ast.DurationValue, subject: str, timed: bool) -> Iterator[Problem]:
+    """Between dates and times: minutes, hours, days, weeks; between dates: days, weeks, months,
+    years. A unit of the other kind is MD325, a word that is no unit MD310."""
+    unit = value.unit.text
+    if timed and unit in MONTH_UNITS:
+        yield Problem("unit-mismatch", value.unit.span,
+                      f"`{value.amount} {unit}` counts calendar months, but {subject} runs "
+                      "between two dates and times, counted in minutes, hours, days and weeks",
+                      "write the time in days or weeks (`< 60 days`); for calendar months, "
+                      "declare both ends as `date`")
+    elif not timed and unit in TIME_UNITS and unit not in DAY_UNITS:
+        yield Problem("unit-mismatch", value.unit.span,
+                      f"`{value.amount} {unit}` needs clock times, but {subject} runs between "
+                      "two dates, counted in days, weeks, months and years",
+                      "write the time in days (`< 1 day`), or declare both ends as "
+                      "`date and time` to count hours and minutes")
+    elif unit not in (TIME_UNITS if timed else DURATION_UNITS):
+        units = TIME_UNITS if timed else DURATION_UNITS
+        yield Problem("time-unit", value.unit.span, f"`{unit}` is not a unit of time",
+                      suggest(unit, units) or ("write minutes, hours, days or weeks" if timed
+                                               else "write days, weeks, months or years"))
+
+
+def in_seconds(value: ast.DurationValue) -> int:
+    """A duration between dates and times in seconds: a day is 24 hours, a week 7 days."""
+    return value.amount * TIME_UNITS[value.unit.text]
 
 
 def in_days_or_months(value: ast.DurationValue) -> tuple[str, int]:
@@ -430,9 +543,12 @@ def in_days_or_months(value: ast.DurationValue) -> tuple[str, int]:
     return "months", value.amount * MONTH_UNITS[unit]
 
 
-def _empty_durations(test: ast.RangeTest) -> bool:
+def _empty_durations(test: ast.RangeTest, timed: bool) -> bool:
     """`3 months..6 weeks`: empty for every pair of dates (a month is 28 to 31 days)."""
     assert isinstance(test.low, ast.DurationValue) and isinstance(test.high, ast.DurationValue)
+    if timed:
+        return range_is_empty(in_seconds(test.low), in_seconds(test.high), test.low_closed,
+                              test.high_closed)
     low, high = in_days_or_months(test.low), in_days_or_months(test.high)
     if low[0] == high[0]:
         return range_is_empty(low[1], high[1], test.low_closed, test.high_closed)

@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mmdsl.backends.sql import (
+    MOMENT_SCALE,
+    OFFSET_CODE,
     balanced_sum,
     identifier,
     input_type,
@@ -42,6 +44,9 @@ JSON_NAMES = rf"\[{JSON_SPACE}({JSON_NAME}{JSON_SPACE}(,{JSON_SPACE}{JSON_NAME}{
 JSON_INTEGER = r"-?(0|[1-9][0-9]{0,17})"
 JSON_NUMBER = r"-?(0|[1-9][0-9]{0,99})(\.[0-9]+)?([eE][+-]?[0-9]+)?"
 DATE_TEXT = r"(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}"  # year 1 on
+CLOCK_TEXT = r"T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"  # DuckDB reads 24:00 as the next day
+OFFSET_TEXT = r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?"
+TIMESTAMP_TYPES = frozenset({"TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +116,47 @@ def _typed_cell(item: ir.IRInput, column: str, column_type: str) -> Checked | No
         return Checked(column, f"({column} >= DATE '0001-01-01' AND {column} <= DATE '9999-12-31')")
     if kind == "date" and column_type == "VARCHAR":
         return _date_text(column)
+    if kind == "datetime" and column_type in TIMESTAMP_TYPES:  # a clock time, without an offset
+        # (a TIMESTAMP WITH TIME ZONE is an instant: Python reads it, with its offset)
+        return Checked(f"({_clock_seconds(column)} * {MOMENT_SCALE})",
+                       f"({column} = date_trunc('second', {column}) AND "
+                       f"{column} >= TIMESTAMP '0001-01-01 00:00:00' AND "
+                       f"{column} < TIMESTAMP '10000-01-01 00:00:00')")
+    if kind == "datetime" and column_type == "VARCHAR":
+        return _moment_text(column)
     return None
+
+
+def _clock_seconds(timestamp: str) -> str:
+    """The seconds of a TIMESTAMP from 0001-01-01 (`moment_number`, semantics/clock.py)."""
+    return f"(date_diff('second', TIMESTAMP '0001-01-01 00:00:00', {timestamp}) + 86400)"
+
+
+def _moment_text(column: str) -> Checked:
+    """A date and time written as the facts write it (runtime/prelude.py) that exists, as its
+    moment code (backends/sql `moment_code`): the clock time (16 characters, or 19 with
+    seconds) and the offset after it, none, `Z` or `+01:00`."""
+    shaped = f"regexp_full_match({column}, {string_literal(DATE_TEXT + CLOCK_TEXT + OFFSET_TEXT)})"
+    length = f"CASE WHEN substr({column}, 17, 1) = ':' THEN 19 ELSE 16 END"
+    stamp = f"TRY_CAST(replace(substr({column}, 1, {length}), 'T', ' ') AS TIMESTAMP)"
+    rest = f"substr({column}, {length} + 1)"
+    minutes = (f"(CASE WHEN substr({rest}, 1, 1) = '-' THEN -1 ELSE 1 END * "
+               f"(CAST(substr({rest}, 2, 2) AS BIGINT) * 60 + CAST(substr({rest}, 5, 2) AS BIGINT)))")
+    code = f"CASE {rest} WHEN '' THEN 0 WHEN 'Z' THEN {OFFSET_CODE} ELSE {minutes} + {OFFSET_CODE} END"
+    return Checked(f"CASE WHEN {shaped} THEN {_clock_seconds(stamp)} * {MOMENT_SCALE} + {code} END",
+                   f"CASE WHEN {shaped} THEN {stamp} IS NOT NULL ELSE FALSE END")
+
+
+def same_offsets(guideline: ir.IRGuideline, checks: dict[str, Checked]) -> list[str]:
+    """A row is plain only when the two ends of each duration between dates and times both
+    have an offset or neither has (the evaluator names the other rows' problem)."""
+    found = []
+    for item in guideline.inputs:
+        for other in item.offset_with:
+            one, two = checks[item.name].value, checks[other].value
+            found.append(f"COALESCE((({one}) % {MOMENT_SCALE} = 0) = (({two}) % {MOMENT_SCALE} = 0), "
+                         "TRUE)")
+    return found
 
 
 def _date_text(column: str) -> Checked:
@@ -139,6 +184,8 @@ def _text_cell(item: ir.IRInput, column: str) -> Checked:
         return Checked(column, _member(column, item) if kind == "enum" else "TRUE")
     if kind == "date":
         return _date_text(column)
+    if kind == "datetime":
+        return _moment_text(column)
     # CASE, not AND: the cast must run only on cells that are such arrays
     names = f"CAST(json({column}) AS VARCHAR[])"
     shaped = f"regexp_full_match({column}, {string_literal(JSON_NAMES)})"

@@ -20,7 +20,7 @@ Rules = Tables  # the name callers used for what read_rules returns
 # the why-not explanations (they explain a decision; they do not decide); the evaluation date is
 # an input of the patient's row, in the input file.
 PROVENANCE = ("guideline", "version", "source_sha256", "clinical_source_sha256", "evaluation_date",
-              "why_not", "trace")
+              "evaluation_date_time", "why_not", "trace")
 
 
 class OtherLayout(ValueError):

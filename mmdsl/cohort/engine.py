@@ -34,7 +34,7 @@ from mmdsl.backends.sql import (
     staged,
     string_literal,
 )
-from mmdsl.cohort.checks import checked_input
+from mmdsl.cohort.checks import checked_input, same_offsets
 from mmdsl.cohort.progress import Progress
 from mmdsl.cohort.rows import Problem, RowChecker, evaluator, facts_from_cells, json_lines
 from mmdsl.extras import require
@@ -152,7 +152,8 @@ def _read_table(connection: Any, guideline: ir.IRGuideline, module: Any, source:
         _refuse_durations(source, guideline)
     checks = {item.name: checked_input(item, columns.get(item.name), kind == "csv")
               for item in guideline.inputs}
-    plain = " AND ".join(c.plain for c in checks.values()) or "TRUE"
+    plain = " AND ".join([c.plain for c in checks.values()] + same_offsets(guideline, checks)) \
+        or "TRUE"
     checker = RowChecker(guideline, module)
     given = [item.name for item in guideline.inputs if item.name in columns]
     values = "".join(f", {checks[item.name].value} AS {identifier(item.name)}"
@@ -286,7 +287,8 @@ def _id_text(value: Any) -> str | None:
 def _arrow_type(pyarrow: Any, kind: str) -> Any:
     return {"bool": pyarrow.bool_(), "integer": pyarrow.int64(), "decimal": pyarrow.float64(),
             "text": pyarrow.string(), "enum": pyarrow.string(),
-            "set": pyarrow.list_(pyarrow.string()), "date": pyarrow.date32()}[kind]
+            "set": pyarrow.list_(pyarrow.string()), "date": pyarrow.date32(),
+            "datetime": pyarrow.int64()}[kind]  # a date and time: its moment code
 
 
 SHOWN_ERRORS = 10

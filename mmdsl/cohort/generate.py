@@ -22,7 +22,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from mmdsl.ir import model as ir
@@ -32,6 +32,7 @@ IN_SCOPE_SHARE = 0.9
 OPTIONAL_LEFT_OUT = 0.2
 UNKNOWN_SHARE = 0.2  # patients for whom an input declared `or unknown` is unknown
 DATE_WINDOW = date(2024, 1, 1)  # end dates fall in the year from it
+MOMENT_BASE = datetime(2024, 7, 1, 12)  # dates and times fall around it
 MAX_TRIES = 20
 
 Columns = dict[str, list[Any]]
@@ -51,6 +52,8 @@ def named_values(guideline: ir.IRGuideline) -> dict[str, list[ir.Scalar]]:
                     part.amount * (31 if part.unit == "months" else 1))
             elif isinstance(part, ir.OnDay):  # a fixed day, written year-month-day
                 found.setdefault(part.ref, []).append(part.day)
+            elif isinstance(part, ir.AtTime):  # a fixed date and time, `2024-03-01T08:00`
+                found.setdefault(part.ref, []).append(part.moment)
     return found
 
 
@@ -84,6 +87,8 @@ class InputModel:
         kind = self.item.type.kind
         if kind == "date":
             return self._date(rng)
+        if kind == "datetime":
+            return self._moment(rng)
         if kind == "bool":
             return rng.random() < self.share
         if kind in ("integer", "decimal"):
@@ -111,6 +116,23 @@ class InputModel:
         longest = max(int(v) for v in lengths)
         back = rng.randrange(-30, int(longest * 1.3) + 60)
         return (DATE_WINDOW + timedelta(days=183 - back)).isoformat()
+
+    def _moment(self, rng: random.Random) -> str:
+        """A date and time as the facts write it, without an offset (so that the two ends of
+        every duration agree): an end within half a day of MOMENT_BASE; a start before it by up
+        to a little more than the longest duration tested from it (`named` holds those lengths
+        in seconds), so that every threshold is crossed both ways; near a fixed date and time
+        tested (`named` holds them too) half of the time."""
+        fixed = [datetime.fromisoformat(v) for v in self.named if isinstance(v, str)]
+        lengths = [int(v) for v in self.named if isinstance(v, int | float)]
+        if fixed and (not lengths or rng.random() < 0.5):
+            value = rng.choice(fixed) + timedelta(minutes=rng.randrange(-1440, 1441))
+        elif not lengths:
+            value = MOMENT_BASE + timedelta(minutes=rng.randrange(-720, 721))
+        else:
+            back = rng.randrange(-30, max(lengths) * 13 // 600 + 60)  # minutes
+            value = MOMENT_BASE - timedelta(minutes=back)
+        return value.isoformat(timespec="minutes")
 
     def _number(self, rng: random.Random) -> int | float:
         low, high = self._region(rng.random() < 0.8)

@@ -48,7 +48,8 @@ def write_patients(guideline: ir.IRGuideline, count: int, seed: int, path: Path)
 def arrow_type(pyarrow: Any, kind: str) -> Any:
     return {"bool": pyarrow.bool_(), "integer": pyarrow.int64(), "decimal": pyarrow.float64(),
             "text": pyarrow.string(), "enum": pyarrow.string(),
-            "set": pyarrow.list_(pyarrow.string()), "date": pyarrow.date32()}[kind]
+            "set": pyarrow.list_(pyarrow.string()), "date": pyarrow.date32(),
+            "datetime": pyarrow.string()}[kind]  # a date and time: the facts' text
 
 
 def write_parquet(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:
@@ -86,7 +87,8 @@ def write_csv(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:
 def _cell(value: Any, kind: str) -> str:
     if value is None:
         return ""
-    return value if kind in ("text", "enum", "date") else json.dumps(value, ensure_ascii=False)
+    return value if kind in ("text", "enum", "date", "datetime") \
+        else json.dumps(value, ensure_ascii=False)
 
 
 def write_jsonl(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:

@@ -205,11 +205,12 @@ _ENTRIES = [
          "A date such as 2024-02-30 does not exist: a cell that compares with it (`< 2024-02-30`) "
          "would leave the day meant unknown, and evaluating a worked example with it could only fail.",
          "  last_dose: 2024-02-30", "Write an existing date as year-month-day: `2024-02-29`."),
-    Code("MD314", "several-evaluation-dates", E, "more than one input is declared `evaluation date`",
-         "The evaluation date is the day the decision is made, recorded in its provenance; a "
-         "decision is made on one day.",
-         "input today: evaluation date\ninput now: evaluation date", "Keep one evaluation date; "
-         "declare other dates as `date`."),
+    Code("MD314", "several-evaluation-dates", E,
+         "more than one input is declared `evaluation date` or `evaluation date and time`",
+         "The evaluation date (or date and time) is when the decision is made, recorded in its "
+         "provenance; a decision is made at one time.",
+         "input today: evaluation date\ninput now: evaluation date and time", "Keep one "
+         "evaluation date; declare other dates as `date` (or `date and time`)."),
     Code("MD315", "date-default", E, "a date input with a default",
          "A default date is a guess: for the evaluation date it would be a day other than today, "
          "and for a clinical date it would invent a history. The caller gives every date.",
@@ -271,6 +272,34 @@ _ENTRIES = [
          "a decision that depended on the words built from a name would change with its spelling.",
          "fact greeting = \"Hello \" + full_name\nfact formal = greeting is \"Hello Sir\"",
          "Test what the text is built from (the inputs and facts it joins), not the text."),
+    Code("MD324", "mixed-interval-ends", E,
+         "a duration from a date to a date and time, or from a date and time to a date",
+         "A duration between two dates counts calendar days and months; between two dates and "
+         "times it counts the exact hours and minutes. From a date (a day, no clock time) to a "
+         "date and time, neither can be counted without guessing the hour of the date.",
+         "input onset: date and time\ninput today: evaluation date\n"
+         "fact since_onset = time from onset to today",
+         "Declare both ends alike: `input now: evaluation date and time` and `time from onset to "
+         "now` for hours and minutes, or both `date` for days, months and years."),
+    Code("MD325", "duration-unit-mismatch", E,
+         "a duration tested in a unit its ends cannot count",
+         "Between two dates and times a duration counts minutes, hours, days (24 hours) and "
+         "weeks exactly; months and years are calendar months, which need dates. Between two "
+         "dates it counts days, weeks, months and years; hours and minutes need clock times.",
+         "fact since_onset = time from onset to now\n| < 2 months || … |",
+         "Between dates and times write minutes, hours, days or weeks (`< 60 days`); for "
+         "calendar months declare the ends as dates. Between dates, declare the ends `date and "
+         "time` to count hours."),
+    Code("MD326", "invalid-date-time", E,
+         "a date and time that does not exist, is written another way, or has an offset in a table",
+         "A date and time is written `2024-03-01T14:30` (seconds may follow: `14:30:05`). One "
+         "that does not exist (`2024-02-30T10:00`, `25:00`) leaves the moment meant unknown. A "
+         "fixed date and time in a table or a condition is compared with the clock time as "
+         "written on the value, so it has no offset; a worked example may give one (`Z`, "
+         "`+01:00`).",
+         "| onset || … |\n| >= 2024-03-01T25:00 || … |",
+         "Write an existing date and time as year-month-dayThour:minute: `2024-03-01T08:00`, "
+         "without an offset in a table."),
     Code("MD327", "always-unknown", W, "a derived fact that is unknown for every patient",
          "`unknown` may be written in arithmetic, as DMN writes `null`, but a fact built so that "
          "no patient gives it a value (`10 + unknown`, an `if` whose condition is always "

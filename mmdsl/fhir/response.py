@@ -22,7 +22,8 @@ RESOURCE_TYPE = "QuestionnaireResponse"
 ANSWER_KEYS = {"bool": ("valueBoolean",), "integer": ("valueInteger",),
                "decimal": ("valueDecimal", "valueInteger"), "text": ("valueString",),
                "enum": ("valueCoding", "valueString"), "set": ("valueCoding", "valueString"),
-               "date": ("valueDate",)}  # FHIR's date is the facts' text: "2024-03-01"
+               "date": ("valueDate",),  # FHIR's date is the facts' text: "2024-03-01"
+               "datetime": ("valueDateTime",)}  # "2024-03-01T14:30:00+01:00" likewise
 NOT_ANSWERED = "required item is not answered"
 
 Problems = list[dict[str, str]]

@@ -17,6 +17,7 @@ from mmdsl.semantics.symbols import Resolved, Symbols, TableInfo
 from mmdsl.semantics.types import (
     DAY_UNITS,
     MONTH_UNITS,
+    TIME_UNITS,
     BoolT,
     DateT,
     DurationT,
@@ -47,7 +48,8 @@ def lower(source: Source, symbols: Symbols, clinical: ClinicalText | None = None
         source_path=source.path,
         source_sha256=source.sha256,
         mmdsl_version=__version__,
-        inputs=tuple(lower_input(info.decl, info.type) for info in symbols.inputs.values()
+        inputs=tuple(lower_input(info.decl, info.type, offset_partners(symbols, name))
+                     for name, info in symbols.inputs.items()
                      if info.type is not None),
         facts=tuple(lower_fact(symbols, symbols.facts[n], source) for n in fact_order(symbols)
                     if symbols.numeric_fact(n) is None and not symbols.is_text_fact(n)),
@@ -70,7 +72,8 @@ def lower(source: Source, symbols: Symbols, clinical: ClinicalText | None = None
         impossible=tuple(ir.IRImpossible(i.name.text, i.description.value, lower_expr(symbols, i.expr),
                                          written(source, i.expr.span))
                          for i in symbols.impossible.values()),
-        intervals=tuple(ir.IRInterval(i.name.text, _text(i.description), i.start.text, i.end.text)
+        intervals=tuple(ir.IRInterval(i.name.text, _text(i.description), i.start.text, i.end.text,
+                                      symbols.duration_type(i).time)
                         for i in symbols.intervals.values()),
         evaluation_date=next((n for n, i in symbols.inputs.items()
                               if isinstance(i.type, DateT) and i.type.evaluation), None),
@@ -129,7 +132,7 @@ def lower_type(value_type: ValueType) -> ir.IRType:
         case SetT():
             return ir.IRType("set", value_type.enum.members, enum_name=value_type.enum.name)
         case DateT():
-            return ir.IRType("date")
+            return ir.IRType("datetime" if value_type.time else "date")
         case DurationT():
             return ir.IRType("duration")
     raise LoweringError(f"no IR type for {value_type!r}")
@@ -143,12 +146,29 @@ def _float_or_none(value: int | Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def lower_input(decl: ast.InputDecl, value_type: ValueType | None) -> ir.IRInput:
+def lower_input(decl: ast.InputDecl, value_type: ValueType | None,
+                offset_with: tuple[str, ...] = ()) -> ir.IRInput:
     assert value_type is not None
     default = None if decl.default is None else json_value(decl.default, value_type)
     return ir.IRInput(decl.name.text, lower_type(value_type), decl.default is None, default,
                       decl.includes.text if decl.includes else None, _text(decl.description),
-                      unknown=decl.unknown is not None)
+                      unknown=decl.unknown is not None, offset_with=offset_with)
+
+
+def offset_partners(symbols: Symbols, name: str) -> tuple[str, ...]:
+    """The date-and-time inputs declared after `name` that a duration joins to it: the facts
+    must give both with an offset, or both without (runtime/prelude.py)."""
+    order = list(symbols.inputs)
+    partners = []
+    for interval in symbols.intervals.values():
+        if not symbols.duration_type(interval).time:
+            continue
+        ends = [interval.start.text, interval.end.text]
+        if name in ends:
+            other = ends[1] if ends[0] == name else ends[0]
+            if other in order and order.index(other) > order.index(name) and other not in partners:
+                partners.append(other)
+    return tuple(sorted(partners, key=order.index))
 
 
 def json_value(value: ast.Value, value_type: ValueType) -> ir.JsonValue:
@@ -173,7 +193,7 @@ def scalar_value(value: ast.Value, value_type: ValueType) -> ir.Scalar:
             return value.value
         case ast.NameValue():
             return value.name.text
-        case ast.DateValue():
+        case ast.DateValue() | ast.DateTimeValue():
             return value.text
     raise LoweringError(f"no value for {value!r}")
 
@@ -464,7 +484,7 @@ def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
         return _elapsed(ref, value_type, test)
     if isinstance(value_type, DateT) and isinstance(test, ast.CompareTest | ast.RangeTest
                                                      | ast.ValueTest):
-        return _on_day(ref, test)
+        return _at_time(ref, test) if value_type.time else _on_day(ref, test)
     match test:
         case ast.AnyTest():
             return ir.Always()
@@ -491,10 +511,14 @@ def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
 
 def _elapsed(ref: str, interval: DurationT, test: ast.CompareTest | ast.RangeTest) -> ir.Cond:
     """`< 60 days`, `6 weeks..3 months`: comparisons of the time between the interval's dates."""
-    def compare(op: str, value: ast.NumberValue | ast.DurationValue | ast.DateValue) -> ir.Elapsed:
+    def compare(op: str, value: ast.NumberValue | ast.DurationValue | ast.DateValue
+                | ast.DateTimeValue) -> ir.Elapsed:
         if not isinstance(value, ast.DurationValue):
             raise LoweringError(f"a duration compared with {value!r}")
         unit = value.unit.text
+        if interval.time:  # between dates and times: exact seconds
+            return ir.Elapsed(ref, interval.start, interval.end, "seconds", op,  # type: ignore[arg-type]
+                              value.amount * TIME_UNITS[unit], f"{value.amount} {unit}")
         days = unit in DAY_UNITS
         amount = value.amount * (DAY_UNITS[unit] if days else MONTH_UNITS[unit])
         return ir.Elapsed(ref, interval.start, interval.end, "days" if days else "months",
@@ -519,15 +543,29 @@ def _on_day(ref: str, test: ast.CompareTest | ast.RangeTest | ast.ValueTest) -> 
                      ir.OnDay(ref, "<=" if test.high_closed else "<", day(test.high))))
 
 
+def _at_time(ref: str, test: ast.CompareTest | ast.RangeTest | ast.ValueTest) -> ir.Cond:
+    """`>= 2024-03-01T08:00`, ranges, `2024-03-01T08:00`: a date and time against fixed ones."""
+    def moment(value: ast.Value | ast.DurationValue) -> str:
+        if not isinstance(value, ast.DateTimeValue):
+            raise LoweringError(f"a date and time compared with {value!r}")
+        return value.text
+    if isinstance(test, ast.ValueTest):
+        return ir.AtTime(ref, "==", moment(test.value))
+    if isinstance(test, ast.CompareTest):
+        return ir.AtTime(ref, "==" if test.op == "=" else test.op, moment(test.value))
+    return ir.AllOf((ir.AtTime(ref, ">=" if test.low_closed else ">", moment(test.low)),
+                     ir.AtTime(ref, "<=" if test.high_closed else "<", moment(test.high))))
+
+
 def _any_of(items: list[ir.Cond]) -> ir.Cond:
     return items[0] if len(items) == 1 else ir.AnyOf(tuple(items))
 
 
-def _number(value: ast.NumberValue | ast.DurationValue | ast.DateValue,
+def _number(value: ast.NumberValue | ast.DurationValue | ast.DateValue | ast.DateTimeValue,
             value_type: ValueType) -> int | float:
     if isinstance(value, ast.DurationValue):
         raise LoweringError(f"a unit after a number outside a duration: {value!r}")
-    if isinstance(value, ast.DateValue):
+    if isinstance(value, ast.DateValue | ast.DateTimeValue):
         raise LoweringError(f"a calendar day outside a date: {value!r}")
     if isinstance(value_type, NumberT) and value_type.kind == "decimal":
         return float(value.value)
@@ -725,6 +763,6 @@ def _plain_value(value: ast.Value) -> ir.Scalar:
             return value.value if isinstance(value.value, int) else float(value.value)
         case ast.NameValue():
             return value.name.text
-        case ast.DateValue():
+        case ast.DateValue() | ast.DateTimeValue():
             return value.text
     raise LoweringError(f"no value for {value!r}")

@@ -1,7 +1,8 @@
 """The IR: plain values only (strings, numbers, tuples), no syntax and no spans but line numbers.
 
 Values at run time: yes/no is bool, integer is int, decimal is float, text and enumeration
-members are str, a set is a frozenset of str, a date is a datetime.date. A value that a table
+members are str, a set is a frozenset of str, a date is a datetime.date, a date and time is a
+datetime.datetime (aware when the caller gave an offset, naive when not). A value that a table
 did not produce is None.
 """
 
@@ -17,7 +18,8 @@ JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, 
 
 # ---- types ------------------------------------------------------------------------------------
 
-TypeKind = Literal["bool", "integer", "decimal", "text", "enum", "set", "date", "duration"]
+TypeKind = Literal["bool", "integer", "decimal", "text", "enum", "set", "date", "duration",
+                   "datetime"]  # datetime: `date and time` (and `evaluation date and time`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,8 @@ class IRInput:
     includes: str | None  # a set input that this set input contains (added at validation)
     description: str
     unknown: bool = False  # declared `or unknown`: the caller may give null (None: not known)
+    offset_with: tuple[str, ...] = ()  # a date and time: the other ends of its durations (later
+    # in declared order), which must carry an offset when this one does (runtime/prelude.py)
 
 
 # ---- conditions -----------------------------------------------------------------------------------
@@ -102,12 +106,14 @@ class AnyOf:
 class Elapsed:
     """The time from one date input to another against an amount (`since_dose < 60 days`): in
     whole days, or in completed calendar months (semantics/calendar.py); weeks are counted as 7
-    days and years as 12 months. The dates are required inputs, so they are never missing."""
+    days and years as 12 months. The dates are required inputs, so they are never missing.
+    Between two dates and times (`since_onset < 4 hours`) the unit is "seconds": the exact
+    elapsed time (semantics/clock.py), minutes, hours, days (24 hours) and weeks converted."""
 
     ref: str  # the duration fact (`fact since_dose = time from last_dose to evaluation_date`)
     start: str
     end: str
-    unit: Literal["days", "months"]
+    unit: Literal["days", "months", "seconds"]
     op: Literal["<", "<=", ">", ">=", "==", "!="]
     amount: int
     written: str  # the amount as the author wrote it: `6 weeks`
@@ -123,8 +129,18 @@ class OnDay:
     day: str  # the day, written year-month-day: "2019-09-01"
 
 
+@dataclass(frozen=True, slots=True)
+class AtTime:
+    """A date-and-time input against a fixed date and time (`>= 2024-03-01T08:00`): compared
+    with the clock time as written on the value, its offset ignored (semantics/clock.py)."""
+
+    ref: str  # a date-and-time input
+    op: Literal["<", "<=", ">", ">=", "==", "!="]
+    moment: str  # as written in the table, without an offset: "2024-03-01T08:00" or "…T08:00:30"
+
+
 Cond: TypeAlias = (
-    Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | AnyOf | Elapsed | OnDay
+    Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | AnyOf | Elapsed | OnDay | AtTime
 )
 
 # ---- facts, scope, tables --------------------------------------------------------------------------
@@ -256,6 +272,7 @@ class IRInterval:
     description: str
     start: str
     end: str
+    time: bool = False  # between two dates and times: counted in seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,7 +464,8 @@ class IRGuideline:
     clinical_source: IRClinicalSource | None = None
     impossible: tuple[IRImpossible, ...] = ()  # combinations of facts that cannot occur
     intervals: tuple[IRInterval, ...] = ()  # durations between date inputs
-    evaluation_date: str | None = None  # the input declared `evaluation date`, if any
+    evaluation_date: str | None = None  # the input declared `evaluation date` (or `evaluation
+    # date and time`: its type's kind is then "datetime"), if any
     computed: tuple[IRComputed, ...] = ()  # numeric facts, in the order of `derived_order`
     derived_order: tuple[str, ...] = ()  # every derived fact, yes/no, numeric and text, each
     # after those it reads (the order the evaluators compute them in); empty when there is no

@@ -22,6 +22,7 @@ from mmdsl.ir.model import (
     AllOf,
     Always,
     AnyOf,
+    AtTime,
     Calc,
     Compare,
     Cond,
@@ -45,6 +46,7 @@ from mmdsl.ir.model import (
     SetTest,
 )
 from mmdsl.ir.walk import refs_read
+from mmdsl.semantics.clock import moment_words
 
 # ---- what the values are called ---------------------------------------------------------------
 
@@ -394,6 +396,8 @@ def _truth_clause(subject: str, truths: set[bool]) -> str:
 INVERSE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 DAY_WORDS = {"<": "before", "<=": "on or before", ">": "after", ">=": "on or after", "==": "on",
              "!=": "not on"}  # a date against a fixed day: `is on or after 1 September 2019`
+MOMENT_WORDS = {"<": "before", "<=": "at or before", ">": "after", ">=": "at or after", "==": "at",
+                "!=": "not at"}  # a date and time: `is at or after 08:00 on 1 March 2024`
 COMPARISON_WORDS = {"<": "less than", "<=": "at most", ">": "more than", ">=": "at least",
                     "==": "", "!=": "not"}
 
@@ -412,6 +416,8 @@ def predicate(cond: Cond, value_type: IRType, words: Vocabulary, negated: bool) 
             return f"is {wording} {written}" if wording else f"is {written}"
         case OnDay(op=op, day=day):
             return f"is {DAY_WORDS[INVERSE[op] if negated else op]} {day_words(day)}"
+        case AtTime(op=op, moment=moment):
+            return f"is {MOMENT_WORDS[INVERSE[op] if negated else op]} {moment_words(moment)}"
         case OneOf(values=values):
             return one_of_words(values, value_type, words, negated)
         case SetTest():
@@ -475,10 +481,24 @@ def day_range_words(items: tuple[Cond, ...]) -> str | None:
             f"{day_words(high.day)}")
 
 
+def moment_range_words(items: tuple[Cond, ...]) -> str | None:
+    """`from 08:00 on 1 March 2024 to 08:00 on 2 March 2024`; `at or after … but before …`."""
+    low, high = items
+    assert isinstance(low, AtTime) and isinstance(high, AtTime)
+    if low.op not in (">", ">=") or high.op not in ("<", "<="):
+        return None
+    if low.op == ">=" and high.op == "<=":
+        return f"from {moment_words(low.moment)} to {moment_words(high.moment)}"
+    return (f"{MOMENT_WORDS[low.op]} {moment_words(low.moment)} but {MOMENT_WORDS[high.op]} "
+            f"{moment_words(high.moment)}")
+
+
 def range_words(items: tuple[Cond, ...]) -> str | None:
     """`from 1 to 3` for a closed range; `at least 1 but less than 3` for a half-open one."""
     if len(items) == 2 and all(isinstance(i, OnDay) for i in items):
         return day_range_words(items)
+    if len(items) == 2 and all(isinstance(i, AtTime) for i in items):
+        return moment_range_words(items)
     if len(items) != 2 or not all(isinstance(i, Compare) for i in items):
         return None
     low, high = items
@@ -618,7 +638,7 @@ def refs_of(cond: Cond) -> set[str]:
     """The keys of the values a condition reads."""
     match cond:
         case IsSet(ref=ref) | Compare(ref=ref) | OneOf(ref=ref) | SetTest(ref=ref) \
-                | Elapsed(ref=ref) | OnDay(ref=ref):
+                | Elapsed(ref=ref) | OnDay(ref=ref) | AtTime(ref=ref):
             return {ref}
         case Not(item):
             return refs_of(item)

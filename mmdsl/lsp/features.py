@@ -202,9 +202,10 @@ def describe(analysis: Analysis, symbols: Symbols, key: Key) -> str | None:
             return _describe_fact(analysis, symbols.facts[name])
         case "fact" if name in symbols.intervals:
             interval = symbols.intervals[name]
+            units = ("minutes, hours, days of 24 hours or weeks" if symbols.duration_type(
+                interval).time else "days, weeks, completed months or years")
             return (f"**duration** `{name}`{_described(interval.description)}\n\n"
-                    f"`time from {interval.start.text} to {interval.end.text}`: tested in days, "
-                    "weeks, completed months or years")
+                    f"`time from {interval.start.text} to {interval.end.text}`: tested in {units}")
         case "class" if name in symbols.classes:
             found = symbols.classes[name]
             return (f"**class** `{name}` of `{found.decl.enum.text}`{_described(found.decl.description)}"

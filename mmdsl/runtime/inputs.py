@@ -20,5 +20,5 @@ def input_field(item: IRInput) -> InputField:
     return InputField(
         name=item.name, kind=item.type.kind, required=item.required, default=default,
         members=item.type.members, low=item.type.low, high=item.type.high,
-        includes=item.includes, unknown=item.unknown,
+        includes=item.includes, unknown=item.unknown, offset_with=item.offset_with,
     )

@@ -45,7 +45,7 @@ class InputField(NamedTuple):
     """One input of a guideline, as validation needs it."""
 
     name: str
-    kind: str  # "bool", "integer", "decimal", "text", "enum", "set" or "date"
+    kind: str  # "bool", "integer", "decimal", "text", "enum", "set", "date" or "datetime"
     required: bool
     default: Any  # the value of an optional input left out (a tuple of members for a set)
     members: tuple[str, ...] = ()  # enum and set: the allowed members, in declared order
@@ -53,6 +53,8 @@ class InputField(NamedTuple):
     high: int | float | None = None
     includes: str | None = None  # set: another set input whose members this one contains
     unknown: bool = False  # declared `or unknown`: null is accepted, and the value is None
+    offset_with: tuple[str, ...] = ()  # datetime: the other ends of its durations, which must
+    # carry an offset (`Z`, `+01:00`) when this one does, and none when it has none
 
 
 def _problem(field: str, message: str) -> dict[str, str]:
@@ -95,6 +97,7 @@ def validate_facts(facts: object, spec: tuple[InputField, ...]) -> dict[str, Any
     for field in spec:
         errors += _check_field(field, facts, values)
     errors += _unknown_keys(facts, spec)
+    errors += _offset_problems(values, spec)
     if errors:
         raise InputError(errors)
     _add_included_members(values, spec)
@@ -272,6 +275,65 @@ def _check_date(field: InputField, value: object) -> Checked:
                                        f'"2024-03-01", got {describe(value)}')]
 
 
+DATE_TIME_PATTERN = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?"
+    r"(Z|([+-])([0-9]{2}):([0-9]{2}))?")
+
+
+def parse_date_time(text: object) -> datetime.datetime | None:
+    """`2024-03-01T14:30`, with seconds (`14:30:05`) and an offset (`Z`, `+01:00`) if given, as
+    a datetime (aware when an offset is written); None when it is written another way or does
+    not exist (`2024-02-30T10:00`, `25:00`, an offset of 24 hours or more)."""
+    match = DATE_TIME_PATTERN.fullmatch(text) if type(text) is str else None
+    if match is None:
+        return None
+    year, month, day, hour, minute = (int(match.group(i)) for i in range(1, 6))
+    second = int(match.group(6) or 0)
+    zone = None
+    if match.group(7) == "Z":
+        zone = datetime.UTC
+    elif match.group(7):
+        hours, minutes = int(match.group(9)), int(match.group(10))
+        if hours > 23 or minutes > 59:
+            return None
+        sign = -1 if match.group(8) == "-" else 1
+        zone = datetime.timezone(sign * datetime.timedelta(hours=hours, minutes=minutes))
+    try:
+        return datetime.datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def _check_date_time(field: InputField, value: object) -> Checked:
+    """A date and time is JSON text, `"2024-03-01T14:30"` (seconds and an offset may follow),
+    and must exist."""
+    if isinstance(value, str) and DATE_TIME_PATTERN.fullmatch(value):
+        parsed = parse_date_time(value)
+        if parsed is not None:
+            return parsed, []
+        return None, [_problem(field.name, f"{describe(value)} is not a date and time that exists")]
+    return None, [_problem(field.name, "expected a date and time written year-month-dayThour:"
+                                       'minute, such as "2024-03-01T14:30" or '
+                                       f'"2024-03-01T14:30+01:00", got {describe(value)}')]
+
+
+def _offset_problems(values: dict[str, Any], spec: tuple[InputField, ...]) -> list[dict[str, str]]:
+    """The two ends of a duration between dates and times both carry an offset, or neither does
+    (the time between a moment and a clock reading of unknown zone is not known)."""
+    problems = []
+    for field in spec:
+        for other in field.offset_with:
+            start, end = values.get(field.name), values.get(other)
+            if not isinstance(start, datetime.datetime) or not isinstance(end, datetime.datetime):
+                continue
+            if (start.tzinfo is None) != (end.tzinfo is None):
+                given, missing = (field.name, other) if end.tzinfo is None else (other, field.name)
+                problems.append(_problem(missing, f"given without an offset, but {given} has one "
+                                         "(such as Z or +01:00): the time between them needs both "
+                                         "with an offset, or both without"))
+    return problems
+
+
 CHECKS: dict[str, Callable[[InputField, object], Checked]] = {
     "bool": _check_bool,
     "integer": _check_integer,
@@ -280,6 +342,7 @@ CHECKS: dict[str, Callable[[InputField, object], Checked]] = {
     "enum": _check_enum,
     "set": _check_set,
     "date": _check_date,
+    "datetime": _check_date_time,
 }
 
 

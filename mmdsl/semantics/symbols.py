@@ -211,8 +211,7 @@ class Symbols:
                             self.may_be_unknown(name))
         if name in self.intervals:
             interval = self.intervals[name]
-            return Resolved(name, "interval", DurationT(interval.start.text, interval.end.text),
-                            False)
+            return Resolved(name, "interval", self.duration_type(interval), False)
         table = self.tables.get(name)
         if table is None:
             return None
@@ -255,8 +254,14 @@ class Symbols:
             resolved = self._resolve_plain(name)
             return "fact", None if resolved is None else resolved.type
         if name in self.intervals:
-            return "fact", DurationT(self.intervals[name].start.text, self.intervals[name].end.text)
+            return "fact", self.duration_type(self.intervals[name])
         return ("other" if name in self.tables else "unknown"), None
+
+    def duration_type(self, interval: ast.IntervalDecl) -> DurationT:
+        """A duration, counted in seconds when both its ends are dates and times."""
+        ends = [self.inputs.get(n.text) for n in (interval.start, interval.end)]
+        timed = all(e is not None and isinstance(e.type, DateT) and e.type.time for e in ends)
+        return DurationT(interval.start.text, interval.end.text, timed)
 
     # ---- computed numbers ------------------------------------------------------------------------
 
@@ -485,7 +490,7 @@ def resolve_type(symbols: Symbols, type_expr: ast.TypeExpr, owner: str | None, *
         case ast.TextType():
             return TextT()
         case ast.DateType():
-            return DateT(type_expr.evaluation)
+            return DateT(type_expr.evaluation, type_expr.time)
         case ast.NumberType():
             low = type_expr.low.value if type_expr.low else None
             high = type_expr.high.value if type_expr.high else None

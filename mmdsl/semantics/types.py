@@ -63,9 +63,11 @@ class SetT:
 @dataclass(frozen=True, slots=True)
 class DateT:
     evaluation: bool = False  # the evaluation date: the day the decision is made
+    time: bool = False  # a date and a clock time (`date and time`): a moment
 
     def describe(self) -> str:
-        return "evaluation date" if self.evaluation else "date"
+        written = "evaluation date" if self.evaluation else "date"
+        return f"{written} and time" if self.time else written
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class DurationT:
 
     start: str
     end: str
+    time: bool = False  # between two dates and times: counted in seconds (minutes, hours, …)
 
     def describe(self) -> str:
         return "duration"
@@ -83,3 +86,4 @@ class DurationT:
 ValueType: TypeAlias = BoolT | NumberT | TextT | EnumT | SetT | DateT | DurationT
 
 DAY_UNITS, MONTH_UNITS, DURATION_UNITS = ast.DAY_UNITS, ast.MONTH_UNITS, ast.DURATION_UNITS
+TIME_UNITS = ast.TIME_UNITS

@@ -79,6 +79,15 @@ class DateValue:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class DateTimeValue:
+    """A date and a clock time written `2024-03-01T14:30` (seconds and an offset, `Z` or
+    `+01:00`, may follow; checked to exist by the checks, not the parser)."""
+
+    text: str
+    span: Span
+
+
 DAY_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 MONTH_UNITS = {"month": 1, "months": 1, "year": 12, "years": 12}
 DURATION_UNITS = (*DAY_UNITS, *MONTH_UNITS)
@@ -96,7 +105,12 @@ class DurationValue:
     span: Span
 
 
-Value: TypeAlias = NumberValue | BoolValue | TextValue | NameValue | DateValue
+TIME_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400,
+              "days": 86400, "week": 604800, "weeks": 604800}
+"""The units of a duration between two dates and times, in seconds: a day is 24 hours."""
+
+
+Value: TypeAlias = NumberValue | BoolValue | TextValue | NameValue | DateValue | DateTimeValue
 
 # ---- tests: what a table cell (or a condition) checks about its subject ---------------------
 
@@ -114,14 +128,15 @@ class AnyTest:
 @dataclass(frozen=True, slots=True)
 class CompareTest:
     op: CompareOp
-    value: NumberValue | DurationValue | DateValue  # a date: a fixed calendar day (`>= 2019-09-01`)
+    # a date: a fixed calendar day (`>= 2019-09-01`); a date and time: a fixed moment
+    value: NumberValue | DurationValue | DateValue | DateTimeValue
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class RangeTest:
-    low: NumberValue | DurationValue | DateValue
-    high: NumberValue | DurationValue | DateValue
+    low: NumberValue | DurationValue | DateValue | DateTimeValue
+    high: NumberValue | DurationValue | DateValue | DateTimeValue
     low_closed: bool
     high_closed: bool
     span: Span
@@ -317,10 +332,12 @@ class SetType:
 @dataclass(frozen=True, slots=True)
 class DateType:
     """`date`, or `evaluation date`: the day the decision is made, which the caller supplies
-    (never the wall clock) and the decision's provenance records."""
+    (never the wall clock) and the decision's provenance records; with `time` (`date and time`,
+    `evaluation date and time`), a date and a clock time."""
 
     evaluation: bool
     span: Span
+    time: bool = False
 
 
 TypeExpr: TypeAlias = BoolType | NumberType | TextType | EnumType | SetType | DateType

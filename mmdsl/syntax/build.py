@@ -146,6 +146,9 @@ class AstBuilder(Transformer[Token, Any]):
     def date_value(self, meta: Meta, children: list[Token]) -> ast.DateValue:
         return ast.DateValue(str(children[0]), self.token_span(children[0]))
 
+    def date_time_value(self, meta: Meta, children: list[Token]) -> ast.DateTimeValue:
+        return ast.DateTimeValue(str(children[0]), self.token_span(children[0]))
+
     def duration(self, meta: Meta, children: list[Token]) -> ast.DurationValue:
         return ast.DurationValue(int(children[0]), self.name(children[1]), self.span(meta))
 
@@ -264,6 +267,12 @@ class AstBuilder(Transformer[Token, Any]):
 
     def evaluation_date_type(self, meta: Meta, children: list[Any]) -> ast.DateType:
         return ast.DateType(True, self.span(meta))
+
+    def date_time_type(self, meta: Meta, children: list[Any]) -> ast.DateType:
+        return ast.DateType(False, self.span(meta), time=True)
+
+    def evaluation_date_time_type(self, meta: Meta, children: list[Any]) -> ast.DateType:
+        return ast.DateType(True, self.span(meta), time=True)
 
     def text_type(self, meta: Meta, children: list[Any]) -> ast.TextType:
         return ast.TextType(self.span(meta))

@@ -297,12 +297,18 @@ class Encoder:
             case ir.Elapsed():
                 for ref in (cond.ref, cond.start, cond.end):
                     self._refuse_unknown(ref)
+                if cond.unit == "seconds":
+                    raise Unverifiable(cond.ref, "a duration between dates and times, which the "
+                                       "analysis does not reason about yet")
                 swapped = self.time.condition(cond)
                 if swapped != cond:
                     return self.condition(swapped)
                 # a duration verify/time.py could not make finite
                 raise Unverifiable(cond.ref, "a duration whose end date is another duration's "
                                    "start, which the analysis cannot reason about")
+            case ir.AtTime():
+                raise Unverifiable(cond.ref, "a date and time, which the analysis does not "
+                                   "reason about yet")
             case ir.OnDay():  # a date counted in a duration too (verify/days.py)
                 raise Unverifiable(cond.ref, "a date tested against a fixed calendar day and also "
                                    "counted in a duration (`time from`), which the analysis "

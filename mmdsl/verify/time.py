@@ -147,6 +147,8 @@ def _groups(guideline: ir.IRGuideline) -> list[_Group]:
     starts = {i.start for i in guideline.intervals}
     by_end: dict[str, list[ir.IRInterval]] = {}
     for interval in guideline.intervals:
+        if interval.time:  # between dates and times: counted in seconds, not by this calendar
+            continue
         by_end.setdefault(interval.end, []).append(interval)
     groups = []
     for end, intervals in by_end.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from mmdsl.ir import model as ir
@@ -42,7 +42,12 @@ def random_facts(guideline: ir.IRGuideline, rng: random.Random,
             continue
         facts[item.name] = random_value(item.type, named.get(item.name, []), rng)
     for interval in guideline.intervals:  # most starts a named length before the end, give or take
-        if interval.start != interval.end and rng.random() < 0.8:
+        if interval.start == interval.end or rng.random() >= 0.8:
+            continue
+        if interval.time:  # between dates and times
+            facts[interval.start] = _moment_before(facts[interval.end],
+                                                   named.get(interval.name, []), rng)
+        else:
             end = date.fromisoformat(facts[interval.end])
             facts[interval.start] = _start_before(end, named.get(interval.name, []), rng)
     return facts
@@ -52,6 +57,19 @@ def _start_before(end: date, lengths: list[tuple[str, int]], rng: random.Random)
     unit, amount = rng.choice(lengths) if lengths else ("days", rng.randint(0, 400))
     start = end - timedelta(days=amount) if unit == "days" else calendar.add_months(end, -amount)
     return (start + timedelta(days=rng.choice([-2, -1, 0, 0, 1, 2]))).isoformat()
+
+
+def _moment_before(end: str, lengths: list[tuple[str, int]], rng: random.Random) -> str:
+    """A date and time a named length (in seconds) before `end`, give or take a minute."""
+    _, seconds = rng.choice(lengths) if lengths else ("seconds", rng.randint(0, 86_400))
+    start = datetime.fromisoformat(end) - timedelta(seconds=seconds + rng.choice([-60, 0, 0, 60]))
+    return start.isoformat(timespec="minutes")
+
+
+def _random_moment(rng: random.Random) -> str:
+    """A date and time of 2024, without an offset, to the minute."""
+    moment = datetime(2024, 1, 1) + timedelta(minutes=rng.randrange(366 * 1440))
+    return moment.isoformat(timespec="minutes")
 
 
 def _random_date(rng: random.Random) -> str:
@@ -76,6 +94,8 @@ def random_value(value_type: ir.IRType, named: list[Any], rng: random.Random) ->
             return rng.sample(value_type.members, rng.randint(0, len(value_type.members)))
         case "date":
             return _random_date(rng)
+        case "datetime":
+            return _random_moment(rng)
         case _:
             return rng.choice([*named, "", "something else"])
 

@@ -279,3 +279,30 @@ def test_spark_joins_text_facts_as_duckdb(spark: Any, tmp_path: Path) -> None:
     assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
     labels = [r["derived"]["label"] for r in duck]
     assert labels[0] == "small: reda'b" and labels[1] == 'it\'s "big" \\ \t\u2028q"q'
+
+
+def test_spark_decides_dates_and_times_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    """Moment codes (backends/sql `moment_code`): fixed dates and times and durations to the
+    second, with offsets and without, as whole numbers in both engines (issue 18)."""
+    from mmdsl.backends.sql import moment_code
+    from tests.cohort.test_datetime import INPUTS, triage_rows
+    from tests.datetime.test_datetime import CELLS
+
+    guideline = lowered_text(CELLS)
+    rows = triage_rows(100, seed=7)
+    source = tmp_path / "p.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), source)
+    out = tmp_path / "d.parquet"
+    evaluate_cohort(guideline, source, out)
+    duck, _ = decisions(out)
+    module = evaluator(guideline)
+    columns = {"_row": pa.array(range(1, len(rows) + 1), pa.int64())}
+    for name in INPUTS:
+        columns[name] = pa.array([moment_code(module.read_facts(row)[name]) for row in rows],
+                                 pa.int64())
+    pq.write_table(pa.table(columns), tmp_path / "spark_input.parquet")
+    spark.read.parquet(str(tmp_path / "spark_input.parquet")).createOrReplaceTempView("patients")
+    result = spark.sql(transpiled(guideline, "spark").rstrip().rstrip(";"))
+    spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
+    assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
+    assert len({r["triage"] for r in duck}) >= 4

@@ -173,7 +173,7 @@ def test_a_default_that_mmdsl_cannot_state_is_refused() -> None:
     # text joins text only (a text fact): a number in it is refused where it is written
     ('<decision id="d" name="d"><variable name="d" typeRef="string"/>'
      "<literalExpression><text>1 + 2</text></literalExpression></decision>", "MD703", (4, 89)),
-    ('<inputData id="i" name="born"><variable name="born" typeRef="date and time"/></inputData>',
+    ('<inputData id="i" name="born"><variable name="born" typeRef="time"/></inputData>',
      "MD704", (4, 1)),
 ])
 def test_unsupported_constructs_are_reported_at_their_place(

@@ -476,3 +476,22 @@ async def test_completion_offers_unknown_after_is_only_for_a_value_that_may_be_u
     assert labels[:2] == ["unknown", "not unknown"] and "ldh" in labels
     labels = await completion_labels(client, text, "stage is ", len("stage is "))
     assert "unknown" not in labels and "not unknown" not in labels and "stage" in labels  # MD320
+
+
+@pytest.mark.asyncio
+async def test_hover_on_dates_and_times_gives_hours_and_clock_times(client: LanguageClient) -> None:
+    text = (ROOT_EXAMPLES / "stroke_thrombolysis.mmdsl").read_text(encoding="utf-8")
+    await opened(client, text)
+    duration = await hover_text(client, text, "| since_well ", 3)
+    assert "time from last_known_well to now`: tested in minutes, hours" in duration
+    assert await hover_text(client, text, "< 270 minutes", 3) == (
+        "**cell** `< 270 minutes`: “time since last known well” is less than 270 minutes")
+    fixed = text.replace("| haemorrhage | since_well", "| last_known_well | since_well").replace(
+        "| yes         | -", "| >= 2024-03-01T08:00 | -").replace("| no          |", "| -  |")
+    replace_text(client, fixed, 2)
+    assert "is at or after 08:00 on 1 March 2024" in await hover_text(
+        client, fixed, ">= 2024-03-01T08:00", 4)
+    typed = "input onset: date and time "
+    with_input = fixed.replace("input haemorrhage", f"{typed}\ninput haemorrhage")
+    replace_text(client, with_input, 3)
+    assert await completion_labels(client, with_input, typed, len(typed)) == ["or unknown"]

@@ -9,16 +9,24 @@ are the days divided by 7 and the months by 12. A table column that reads a dura
 DMN column per unit its cells use; a cell that tests both units at once (`4 weeks..6 months`) is
 split between them when it is a conjunction, and refused when it is not (`< 4 weeks, > 6 months`
 cannot be split into two columns).
+
+A duration between two dates and times (issue 18) is one decision, `NAME_time`: FEEL's `end -
+start`, a days-and-time duration, which a DMN engine counts as mmdsl does (between instants when
+both ends carry an offset, between the clock times as written when neither does); its cells
+compare it with days-and-time durations, `< duration("PT4H30M")`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
 
 from mmdsl.backends.dmn.feel_text import ExportProblem
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, refs_read
 
-UNITS = ("days", "weeks", "months", "years")
-BASE = {"days": "days", "weeks": "days", "months": "months", "years": "months"}
+UNITS = ("days", "weeks", "months", "years", "time")
+BASE = {"days": "days", "weeks": "days", "months": "months", "years": "months", "time": "time"}
 WRITTEN = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "month": "months",
            "months": "months", "year": "years", "years": "years"}
 
@@ -45,11 +53,16 @@ def feel(interval: ir.IRInterval, unit: str) -> str:
         return f"{interval.name}_days / 7"
     if unit == "years":
         return f"{interval.name}_months / 12"
+    if unit == "time":  # between dates and times: a days-and-time duration
+        return f"{interval.end} - {interval.start}"
     return (days_feel if unit == "days" else months_feel)(interval.start, interval.end)
 
 
 def written_unit(test: ir.Elapsed) -> str:
-    """The unit as the author wrote it (`6 weeks`: weeks), in the plural."""
+    """The unit as the author wrote it (`6 weeks`: weeks), in the plural; `time` for every test
+    of a duration between dates and times (one column, compared with FEEL durations)."""
+    if test.unit == "seconds":
+        return "time"
     return WRITTEN[test.written.split()[1]]
 
 
@@ -59,7 +72,9 @@ def written_amount(test: ir.Elapsed) -> int:
 
 def units_used(guideline: ir.IRGuideline, interval: str) -> list[str]:
     """The units a duration is written in anywhere, days and months always (weeks and years are
-    computed from them)."""
+    computed from them); `time` alone for a duration between dates and times."""
+    if any(i.name == interval and i.time for i in guideline.intervals):
+        return ["time"]
     found = {written_unit(p) for c in conditions(guideline) for p in _elapsed(c) if p.ref == interval}
     return [unit for unit in UNITS if unit in found or unit in ("days", "months")]
 
@@ -91,6 +106,8 @@ def split(test: ir.Cond, unit: str) -> ir.Cond:
 def as_compare(test: ir.Cond) -> ir.Cond:
     """Each duration test as a comparison of the number of its unit."""
     match test:
+        case ir.Elapsed(ref=ref, unit="seconds"):  # compared with a FEEL duration (feel_text)
+            return replace(test, ref=f"{ref}_time")
         case ir.Elapsed(ref=ref, op=op):
             return ir.Compare(f"{ref}_{written_unit(test)}", op, written_amount(test))
         case ir.Not(item=item):
@@ -115,4 +132,17 @@ def _elapsed(test: ir.Cond) -> list[ir.Elapsed]:
 
 def refs(condition: ir.Cond) -> list[str]:
     """The names a condition reads in DMN: a duration's test reads its unit's decision."""
-    return list(refs_read(as_compare(condition)))
+    return list(_dmn_refs(as_compare(condition)))
+
+
+def _dmn_refs(condition: ir.Cond) -> Iterator[str]:
+    match condition:
+        case ir.Elapsed(ref=ref):  # `NAME_time`, the decision that is the duration
+            yield ref
+        case ir.Not(item=item):
+            yield from _dmn_refs(item)
+        case ir.AllOf(items=items) | ir.AnyOf(items=items):
+            for item in items:
+                yield from _dmn_refs(item)
+        case _:
+            yield from refs_read(condition)

@@ -23,6 +23,9 @@ class ExportProblem(Exception):
     writes today."""
 
 
+Compared = ir.Compare | ir.OnDay | ir.AtTime | ir.Elapsed  # an Elapsed here is between dates and
+# times, its ref already the DMN decision `NAME_time` (backends/dmn/durations.py)
+
 # ---- values ------------------------------------------------------------------------------------------
 
 
@@ -97,7 +100,7 @@ def _positive_tests(condition: ir.Cond, subject: str, nullable: bool) -> list[st
         return [t for item in condition.items for t in _positive_tests(item, subject, nullable)]
     if isinstance(condition, ir.OneOf):
         return [literal(v) for v in condition.values]
-    if isinstance(condition, ir.Compare | ir.OnDay):
+    if isinstance(condition, Compared):
         return _comparison(condition, nullable)
     if isinstance(condition, ir.AllOf) and (interval := _interval(condition)):
         return [interval]
@@ -106,7 +109,7 @@ def _positive_tests(condition: ir.Cond, subject: str, nullable: bool) -> list[st
     raise ExportProblem(f"no FEEL unary test for {condition!r}")
 
 
-def _comparison(condition: ir.Compare | ir.OnDay, nullable: bool) -> list[str]:
+def _comparison(condition: Compared, nullable: bool) -> list[str]:
     value = _bound(condition)
     if condition.op == "==":
         return [value]
@@ -120,10 +123,8 @@ def _interval(condition: ir.AllOf) -> str | None:
     if len(condition.items) != 2:
         return None
     low, high = condition.items
-    same_kind = (isinstance(low, ir.Compare) and isinstance(high, ir.Compare)) or (
-        isinstance(low, ir.OnDay) and isinstance(high, ir.OnDay))
-    if not (same_kind and isinstance(low, ir.Compare | ir.OnDay)
-            and isinstance(high, ir.Compare | ir.OnDay)
+    same_kind = type(low) is type(high)
+    if not (same_kind and isinstance(low, Compared) and isinstance(high, Compared)
             and low.op in (">", ">=") and high.op in ("<", "<=")):
         return None
     opening = "[" if low.op == ">=" else "("
@@ -131,16 +132,42 @@ def _interval(condition: ir.AllOf) -> str | None:
     return f"{opening}{_bound(low)}..{_bound(high)}{closing}"
 
 
-def _bound(condition: ir.Compare | ir.OnDay) -> str:
-    """The value a comparison compares with: a number, or a calendar day `date("2019-09-01")`."""
+def _bound(condition: Compared) -> str:
+    """The value a comparison compares with: a number, a calendar day `date("2019-09-01")`, a
+    date and time `date and time("2024-03-01T08:00:00")`, a duration `duration("PT4H30M")`."""
     if isinstance(condition, ir.OnDay):
         return day(condition.day)
+    if isinstance(condition, ir.AtTime):
+        return moment(condition.moment)
+    if isinstance(condition, ir.Elapsed):
+        return duration(condition.written)
     return number(condition.value)
 
 
 def day(text: str) -> str:
     """A calendar day in FEEL: `date("2019-09-01")` (the day is checked to exist, YYYY-MM-DD)."""
     return f'date("{text}")'
+
+
+def moment(text: str) -> str:
+    """A fixed date and time in FEEL, to the second and without an offset (mmdsl's are written
+    so): `date and time("2024-03-01T08:00:00")`."""
+    return f'date and time("{text if len(text) > 16 else text + ":00"}")'
+
+
+def duration(written: str) -> str:
+    """A duration between dates and times as the author wrote it (`270 minutes`, `24 hours`,
+    `1 day`, `2 weeks`) as a FEEL days-and-time duration in the same unit, so that the import
+    writes it back so: `duration("PT270M")`, `duration("PT24H")`, `duration("P1D")`; weeks,
+    which FEEL's days-and-time durations do not have, in days (`duration("P14D")`)."""
+    amount, unit = written.split()
+    number = int(amount)
+    sign, size = ("-" if number < 0 else ""), abs(number)
+    if unit.startswith("week"):
+        return f'duration("{sign}P{size * 7}D")'
+    if unit.startswith("day"):
+        return f'duration("{sign}P{size}D")'
+    return f'duration("{sign}PT{size}{"H" if unit.startswith("hour") else "M"}")'
 
 
 def _membership(subject: str, quantifier: str, members: tuple[str, ...]) -> str:
@@ -170,8 +197,8 @@ def expression(condition: ir.Cond) -> str:
             return f"not({expression(item)})"
         case ir.Compare(ref=ref, op=op, value=value):
             return f"{ref} {'=' if op == '==' else op} {number(value)}"
-        case ir.OnDay(ref=ref, op=op, day=text):
-            return f"{ref} {'=' if op == '==' else op} {day(text)}"
+        case ir.OnDay(ref=ref, op=op) | ir.AtTime(ref=ref, op=op) | ir.Elapsed(ref=ref, op=op):
+            return f"{ref} {'=' if op == '==' else op} {_bound(condition)}"
         case ir.OneOf(ref=ref, values=(True,)):
             return ref
         case ir.OneOf(ref=ref, values=(False,)):
@@ -230,7 +257,7 @@ def _same_ref(condition: ir.AllOf) -> bool:
 
 
 def _ref(condition: ir.Cond) -> str:
-    assert isinstance(condition, ir.Compare | ir.OnDay)
+    assert isinstance(condition, Compared)
     return condition.ref
 
 

@@ -29,6 +29,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from mmdsl.backends.dmn import durations, feel_text
 from mmdsl.diagnostics import Diagnostic
@@ -39,8 +40,10 @@ from mmdsl.dmn.names import Namespace
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import (
     choices,
+    conditions,
     evaluation_order,
     numbers_read,
+    parts,
     refs_read,
     text_parts,
     with_choices,
@@ -211,6 +214,10 @@ class _Writer:
             return "string"
         if kind == "date":
             return "date"
+        if kind == "datetime":
+            return "date and time"
+        if kind == "duration" and owner.endswith("_time"):  # between dates and times
+            return "days and time duration"
         if kind == "duration":  # a column of a duration reads one of its counts (backends/dmn/durations.py)
             return "number"
         if kind == "decimal" and value_type.low is None and value_type.unit is None:
@@ -264,11 +271,22 @@ class _Writer:
             self.input_extras(element, data)
             yield element
 
+    @cached_property
+    def fixed_moments(self) -> set[str]:
+        """The date-and-time inputs compared with a fixed date and time somewhere."""
+        return {p.ref for c in conditions(self.guideline) for p in parts(c)
+                if isinstance(p, ir.AtTime)}
+
     def input_extras(self, element: ET.Element, data: ir.IRInput) -> None:
         if data.name == self.guideline.evaluation_date:
             element.set(ext("evaluation"), "true")  # the day of the decision (`evaluation date`)
         if data.unknown:  # `or unknown`: null is a value the caller may give (DMN allows it)
             element.set(ext("unknown"), "true")
+        if data.name in self.fixed_moments:
+            self.warn(f"`{data.name}` is compared with fixed dates and times: mmdsl compares the "
+                      "clock time as written on the value, a DMN engine the instant when the "
+                      "value carries an offset; give it without an offset",
+                      rf"input\s+{re.escape(data.name)}\b")
         if data.includes:
             element.set(ext("includes"), data.includes)
             self.warn(f"`{data.name}` includes `{data.includes}`: a DMN engine does not add "
@@ -291,9 +309,10 @@ class _Writer:
                 element.set(ext("unit"), unit)
                 element.set(ext("start"), interval.start)
                 element.set(ext("end"), interval.end)
-                _text_child(element, "description", f"{interval.description or interval.name}"
-                                                    f", in {unit}")
-                ET.SubElement(element, tag("variable"), name=name, typeRef="number")
+                _text_child(element, "description", (interval.description or interval.name)
+                            + (f", in {unit}" if unit != "time" else ""))
+                ET.SubElement(element, tag("variable"), name=name, typeRef="number"
+                              if unit != "time" else "days and time duration")
                 base = durations.BASE[unit]
                 self.requirements(element, [interval.start, interval.end] if base == unit
                                   else [f"{interval.name}_{base}"])

@@ -37,7 +37,7 @@ from mmdsl.ir.walk import evaluation_order, refs_read
 from mmdsl.ir.why_not import TablePlan, plans_of
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import InputField
-from mmdsl.semantics import calendar
+from mmdsl.semantics import calendar, clock
 
 DECIDERS = {
     "unique": "decide_unique", "any": "decide_any", "first": "decide_first",
@@ -88,6 +88,10 @@ class ModuleView:
     dates: bool = False  # whether an input is a date (`date` and the reader `date_value` pasted)
     intervals: str = ""  # INTERVALS: each duration's name, start and end
     evaluation_date: str = ""  # the repr of the evaluation date's input, if declared
+    evaluation_key: str = "evaluation_date"  # its provenance key ("evaluation_date_time")
+    clock: str = ""  # the clock functions, pasted when an input is a date and time
+    timed_intervals: str = ""  # TIMED: the durations between dates and times
+    trace_kind: str = ""  # the durations' trace: "dates", "times" or "both"
     numbers: str = ""  # runtime/numbers.py, pasted when the guideline has a numeric fact
     number_kinds: str = ""  # NUMBERS: each numeric fact, True for an integer
     # the trace line of each yes/no fact by its value (with None when a fact may be unknown)
@@ -165,13 +169,33 @@ def calendar_text() -> str:
             "----------\n\n\n" + "\n\n\n".join(functions))
 
 
+def clock_text() -> str:
+    """The functions of semantics/clock.py that dates and times need, text for text."""
+    functions = [inspect.getsource(getattr(clock, name)).rstrip()
+                 for name in clock.RUNTIME_FUNCTIONS]
+    return ("# ---- dates and times: mmdsl/semantics/clock.py ----------------------------------------"
+            "----------\n\n\n" + "\n\n\n".join(functions))
+
+
 def _time_parts(guideline: ir.IRGuideline) -> dict[str, str]:
+    timed = any(i.type.kind == "datetime" for i in guideline.inputs)
+    parts = {"clock": clock_text()} if timed else {}
+    if guideline.evaluation_date:
+        kind = next(i.type.kind for i in guideline.inputs if i.name == guideline.evaluation_date)
+        key = "evaluation_date_time" if kind == "datetime" else "evaluation_date"
+        parts |= {"evaluation_date": repr(guideline.evaluation_date), "evaluation_key": key}
     if not guideline.intervals:
-        return {}
+        return parts
+    timed_names = tuple(i.name for i in guideline.intervals if i.time)
+    if timed_names:
+        parts["timed_intervals"] = render(literal(timed_names), 0, "TIMED: tuple[str, ...] = ")
+    if len(timed_names) < len(guideline.intervals):  # durations between dates: calendar days
+        parts["calendar"] = calendar_text()
+    parts["trace_kind"] = "times" if "calendar" not in parts else \
+        "both" if timed_names else "dates"
     intervals = literal(tuple((i.name, i.start, i.end) for i in guideline.intervals))
-    return {"calendar": calendar_text(),
-            "intervals": render(intervals, 0, "INTERVALS: tuple[tuple[str, str, str], ...] = "),
-            "evaluation_date": repr(guideline.evaluation_date) if guideline.evaluation_date else ""}
+    return parts | {"intervals": render(intervals, 0,
+                                        "INTERVALS: tuple[tuple[str, str, str], ...] = ")}
 
 
 def numbers_text() -> str:

@@ -59,12 +59,24 @@ def condition_code(condition: ir.Cond, refs: Refs) -> Node:
         case ir.AnyOf(items=items):
             return _any_of(items, refs)
         case ir.Elapsed(start=start, end=end, unit=unit, op=op, amount=amount):
-            return Text(f"{unit}({refs.value_of(start)}, {refs.value_of(end)}) {op} {amount!r}")
+            count = "seconds_between" if unit == "seconds" else unit  # the pasted functions
+            return Text(f"{count}({refs.value_of(start)}, {refs.value_of(end)}) {op} {amount!r}")
         case ir.OnDay(ref=ref, op=op, day=day):  # `date` is the module's datetime.date
             year, month, number = (int(part) for part in day.split("-"))
             test = f"{refs.value_of(ref)} {op} date({year}, {month}, {number})"
             return _guarded(ref, Text(test), refs)
+        case ir.AtTime(ref=ref, op=op, moment=moment):  # the clock time as written on the value
+            parts = moment_parts(moment)
+            test = f"clock_time({refs.value_of(ref)}) {op} datetime.datetime{parts}"
+            return _guarded(ref, Text(test), refs)
     raise TypeError(f"not a condition: {condition!r}")
+
+
+def moment_parts(moment: str) -> tuple[int, ...]:
+    """`2024-03-01T08:00` as (2024, 3, 1, 8, 0, 0): a literal the module builds a datetime of."""
+    day, clock = moment.split("T")
+    return (*(int(p) for p in day.split("-")), *(int(p) for p in clock.split(":")),
+            *((0,) if clock.count(":") == 1 else ()))
 
 
 def _number(value: int | float) -> str:

@@ -326,6 +326,7 @@ def read_facts_lines(fields: tuple[InputField, ...]) -> list[str]:
     for position, field in enumerate(fields):
         lines += _field_lines(field, f"x{position}", position)
     lines += ["    if len(facts) != found:", f"        {SLOW_PATH}"]
+    lines += _offset_lines(fields)
     lines += _includes_lines(fields)
     items = tuple(Prefixed(f"{field.name!r}: ", Text(f"x{position}"))
                   for position, field in enumerate(fields))
@@ -358,6 +359,8 @@ def _helper_call(field: InputField, name: str, position: int) -> str | None:
         return f"decimal_value({{}}, {field.low!r}, {field.high!r})"
     if field.kind == "date":
         return "date_value({})"
+    if field.kind == "datetime":
+        return "parse_date_time({})"
     return None
 
 
@@ -393,6 +396,18 @@ def _default_code(field: InputField) -> Node:
     if field.kind == "set":
         return Text(f"frozenset({one_line(literal(tuple(field.default)))})")
     return literal(field.default)
+
+
+def _offset_lines(fields: tuple[InputField, ...]) -> list[str]:
+    """The two ends of a duration between dates and times: both with an offset or neither (the
+    prelude's _offset_problems says which)."""
+    position = {field.name: index for index, field in enumerate(fields)}
+    lines = []
+    for index, field in enumerate(fields):
+        for other in field.offset_with:
+            lines += [f"    if (x{index}.tzinfo is None) != (x{position[other]}.tzinfo is None):",
+                      f"        {SLOW_PATH}"]
+    return lines
 
 
 def _includes_lines(fields: tuple[InputField, ...]) -> list[str]:

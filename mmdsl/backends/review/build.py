@@ -286,7 +286,9 @@ def duration_view(interval: IRInterval, words: Vocabulary) -> view.FactView:
     return fact_view(
         interval.name, interval.description,
         f"the time from {subject_words(interval.start, words)} to "
-        f"{subject_words(interval.end, words)}, in days, weeks, completed months or years",
+        f"{subject_words(interval.end, words)}, "
+        + ("in minutes, hours, days of 24 hours or weeks" if interval.time
+           else "in days, weeks, completed months or years"),
         f"time from {interval.start} to {interval.end}")
 
 
@@ -307,7 +309,7 @@ def input_view(item: IRInput, words: Vocabulary) -> view.InputView:
 
 def type_text(value_type: IRType) -> str:
     names = {"bool": "yes/no", "integer": "whole number", "decimal": "number", "text": "text",
-             "date": "date"}
+             "date": "date", "datetime": "date and time"}
     if value_type.kind == "enum" and "." in (value_type.enum_name or "."):
         return "one of the values listed"  # an enumeration declared with its output
     if value_type.kind == "enum":
@@ -324,7 +326,9 @@ def allowed_values(value_type: IRType) -> str:
     if value_type.kind in ("integer", "decimal"):
         return number_range(value_type)
     return {"bool": "yes or no", "text": "any text",
-            "date": "a date, year-month-day"}[value_type.kind]
+            "date": "a date, year-month-day",
+            "datetime": "a date and time, year-month-dayThour:minute (an offset may follow)"
+            }[value_type.kind]
 
 
 def number_range(value_type: IRType) -> str:

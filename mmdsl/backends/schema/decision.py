@@ -40,7 +40,11 @@ def decision_schema(guideline: ir.IRGuideline) -> Schema:
              for name, fact in evaluation_order(guideline)}
     clinical = guideline.clinical_source
     provenance_keys: Schema = {"clinical_source_sha256": {"const": clinical.sha256}} if clinical else {}
-    if guideline.evaluation_date is not None:  # the day of the decision, as the caller gave it
+    timed = any(i.name == guideline.evaluation_date and i.type.kind == "datetime"
+                for i in guideline.inputs)
+    if timed:  # the moment of the decision, to the second, with the offset the caller gave
+        provenance_keys["evaluation_date_time"] = {"type": "string", "format": "date-time"}
+    elif guideline.evaluation_date is not None:  # the day of the decision, as the caller gave it
         provenance_keys["evaluation_date"] = {"type": "string", "format": "date"}
     explained = [t for t in guideline.tables if t.result_kind != "number"]
     why_not: Schema = {"type": "object", "properties": {t.name: why_not_schema(t) for t in explained},

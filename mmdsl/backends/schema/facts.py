@@ -100,6 +100,11 @@ def input_description(item: ir.IRInput) -> str:
     return "; ".join(parts)
 
 
+DATE_TIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?$"
+"""What the facts accept for a date and time (runtime/prelude.py's DATE_TIME_PATTERN): RFC 3339's
+date-time, seconds and offset optional (a clock time as written carries no offset)."""
+
+
 def type_schema(value_type: ir.IRType) -> dict[str, Any]:
     if value_type.kind == "enum":
         return {"type": "string", "enum": list(value_type.members)}
@@ -108,6 +113,8 @@ def type_schema(value_type: ir.IRType) -> dict[str, Any]:
                 "uniqueItems": True}
     if value_type.kind == "date":  # year-month-day, an existing date (RFC 3339 full-date)
         return {"type": "string", "format": "date"}
+    if value_type.kind == "datetime":  # a date and a clock time, seconds and offset optional
+        return {"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN}
     schema: dict[str, Any] = {"type": TYPES[value_type.kind]}
     if value_type.low is not None:
         schema["minimum"] = value_type.low

@@ -2,7 +2,9 @@
 
 The query reads a relation `patients` with a column `_row` (the patient's row number) and one
 column per input, already checked (docs/cohort.md): yes/no as BOOLEAN, integer as BIGINT, decimal
-as DOUBLE, text and members as VARCHAR, dates as DATE, sets as BIGINT bit masks (bit i: the i-th
+as DOUBLE, text and members as VARCHAR, dates as DATE, dates and times as BIGINT moment codes
+(`moment_code`: the clock time's seconds and the offset, whole numbers that every dialect
+compares and subtracts alike, with no time zone of the engine's), sets as BIGINT bit masks (bit i: the i-th
 member of the set's type), so that a membership is a bitwise AND; a set of more than 63 members
 (rare: a mask has 63 bits) stays a VARCHAR[] list, each member a condition reads tested once per
 patient with `list_contains` (`input_type`). It returns, per patient, the decision of
@@ -20,6 +22,7 @@ authored string reaches the SQL through `string_literal`, every name through `id
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import itertools
 import json
 import math
@@ -44,6 +47,7 @@ from mmdsl.backends.sql.exact import (
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, evaluation_order, parts
+from mmdsl.semantics import clock
 from mmdsl.semantics.policies import RANKED_POLICIES
 
 MAX_STEPS_PER_QUERY = 200  # DuckDB binds a chain of CTEs recursively, to a depth of 1,000
@@ -52,7 +56,23 @@ MASK_BITS = 63  # bits of a BIGINT bit mask (the sign bit left alone): set membe
 COHORT_SCHEMA = "2"  # the decisions file's layout (docs/cohort.md); raised on any change
 RESERVED_COLUMNS = ("row", "status", "reason", "errors", "derived")
 SQL_TYPES = {"bool": "BOOLEAN", "integer": "BIGINT", "decimal": "DOUBLE", "text": "VARCHAR",
-             "enum": "VARCHAR", "set": "VARCHAR[]", "date": "DATE"}  # a set: see input_type
+             "enum": "VARCHAR", "set": "VARCHAR[]", "date": "DATE",
+             "datetime": "BIGINT"}  # a set: see input_type; a date and time: moment_code
+MOMENT_SCALE = 4096  # a date and time in SQL: its clock seconds times this, plus its offset code
+OFFSET_CODE = 2000  # the code of an offset: its minutes plus this (0: no offset); offsets are
+# less than 24 hours (runtime/prelude.py), so a code is 561..3439, less than MOMENT_SCALE
+
+
+
+def moment_code(value: datetime.datetime) -> int:
+    """A date and time as the decision query reads it: the seconds of its clock time as written
+    from 0001-01-01 (semantics/clock.py, `moment_number`) times MOMENT_SCALE, plus its offset's
+    minutes plus OFFSET_CODE when it has an offset (0 when not). A fixed date and time is then a
+    comparison of codes (the offset code is below MOMENT_SCALE), and a duration a difference of
+    them, in whole numbers."""
+    offset = value.utcoffset()
+    code = 0 if offset is None else offset // datetime.timedelta(minutes=1) + OFFSET_CODE
+    return clock.moment_number(value) * MOMENT_SCALE + code
 
 
 def masked(item: ir.IRInput) -> bool:
@@ -391,9 +411,18 @@ class Names:
         return sum(1 << self.sets[ref].index(member) for member in set(members))
 
     def duration_columns(self, guideline: ir.IRGuideline) -> Iterator[str]:
-        """Each duration once per patient, in days and in completed calendar months."""
+        """Each duration once per patient, in days and in completed calendar months; between
+        dates and times, in seconds times MOMENT_SCALE (`moment_code`: the clock times' difference,
+        less the offsets' when both ends have one, which checked rows have both or neither)."""
         for position, interval in enumerate(guideline.intervals):
             start, end = self.refs[interval.start], self.refs[interval.end]
+            if interval.time:
+                scale = MOMENT_SCALE
+                yield (f"(({end} - {end} % {scale}) - ({start} - {start} % {scale}) - CASE WHEN "
+                       f"{end} % {scale} = 0 THEN 0 ELSE {60 * scale} * ({end} % {scale} - "
+                       f"{start} % {scale}) END) AS _d{position}")
+                self.durations[interval.name] = (f"_d{position}", f"_d{position}")
+                continue
             yield f"date_diff('day', {start}, {end}) AS _d{position}"
             yield f"{completed_months(start, end)} AS _m{position}"
             self.durations[interval.name] = (f"_d{position}", f"_m{position}")
@@ -401,6 +430,18 @@ class Names:
     def member_columns(self) -> Iterator[str]:
         for (ref, member), column in self.members.items():
             yield f"list_contains({self.refs[ref]}, {string_literal(member)}) AS {column}"
+
+
+def _at_time(column: str, op: str, moment: str) -> str:
+    """A date and time's code against a fixed date and time (its clock time as written): the
+    clock time is at or after X exactly when the code is at least X's code without an offset,
+    and before X + 1 second exactly when the code is below that one's."""
+    at = clock.moment_number(clock.moment(moment)) * MOMENT_SCALE
+    after = at + MOMENT_SCALE
+    return {"<": f"({column} < {at})", ">=": f"({column} >= {at})",
+            "<=": f"({column} < {after})", ">": f"({column} >= {after})",
+            "==": f"({column} >= {at} AND {column} < {after})",
+            "!=": f"({column} < {at} OR {column} >= {after})"}[op]
 
 
 class Conditions:
@@ -423,6 +464,13 @@ class Conditions:
                 return self._chain(" OR ", items, "FALSE")
             case ir.Compare() | ir.OneOf() | ir.SetTest():
                 return self._test(condition)
+            case ir.Elapsed(ref=ref, unit="seconds", op=op, amount=amount):
+                seconds, _ = self.names.durations[ref]  # scaled by MOMENT_SCALE
+                return (f"({seconds} {'<>' if op == '!=' else '=' if op == '==' else op} "
+                        f"{amount * MOMENT_SCALE})")
+            case ir.AtTime(ref=ref, op=op, moment=moment):
+                test = _at_time(self.names.refs[ref], op, moment)
+                return f"COALESCE({test}, FALSE)" if ref in self.names.nullable else test
             case ir.Elapsed(ref=ref, unit=unit, op=op, amount=amount):
                 days, months = self.names.durations[ref]
                 column = days if unit == "days" else months

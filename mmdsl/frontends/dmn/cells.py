@@ -13,7 +13,10 @@ CellProblem saying why it cannot. The translation is by the column's type:
 | `not(t1, t2)`   | `not (t1, t2)` | likewise      | likewise      | likewise      | likewise               |
 
 A date column is tested like a number column, with calendar days: `< date("2019-09-01")` is
-`< 2019-09-01`, `[date("2019-01-01")..date("2019-12-31")]` is `2019-01-01..2019-12-31`.
+`< 2019-09-01`, `[date("2019-01-01")..date("2019-12-31")]` is `2019-01-01..2019-12-31`; a
+date-and-time column likewise with fixed dates and times (`>= date and time("2024-03-01T08:00:00")`
+is `>= 2024-03-01T08:00`), and the time between two dates and times (`end - start`) with
+durations of whole minutes (`< duration("PT4H30M")` is `< 270 minutes`).
 
 Missing values. A column that reads another decision's single result may have no value (the
 decision gave null). mmdsl matches a missing value only with `-`. DMN (FEEL's three-valued logic)
@@ -54,6 +57,8 @@ class Column:
     unknown: bool = False  # an input that may be null (`or unknown`), or a fact that reads one
     months: bool = False  # the completed months between two dates (FEEL's `years and months
     # duration(start, end)`): tested with years-and-months durations
+    clock: bool = False  # the time between two dates and times (`end - start`): tested with
+    # days-and-time durations of whole minutes, written in minutes
 
 
 NUMBERS = ("decimal", "integer")
@@ -71,7 +76,7 @@ def cell_text(tests: feel.UnaryTests, column: Column) -> str:
     tests = _without_null(tests, column)
     if tests.is_any:
         return "-"
-    _same_units(tests, column.duration, column.months)
+    _same_units(tests, column.duration, column.months, column.clock)
     if tests.negated and all(isinstance(t, feel.Membership) and t.quantifier == "any"
                              for t in tests.tests):
         return _none_of(tests, column.type)
@@ -96,7 +101,7 @@ def _unknown_cell(tests: feel.UnaryTests, column: Column) -> str:
     if not kept.tests:
         return "not unknown" if tests.negated else "unknown"
     rest = cell_text(kept, Column(column.type, False, column.listed, column.duration,
-                                  months=column.months))
+                                  months=column.months, clock=column.clock))
     return f"unknown, {rest}" if on_null is True else rest
 
 
@@ -158,10 +163,14 @@ def _cell_test(test: feel.Test, column: Column) -> str:
         raise CellProblem("a list test (`list contains`) on a column that holds one value")
     if isinstance(test, feel.IsNull):
         raise CellProblem("`null` in a list of tests")  # removed before; never reached
+    if column.clock:
+        return _number_cell(test, _minutes)
     if kind in NUMBERS:
         return _number_cell(test)
     if kind == "date":
         return _number_cell(test, _day)
+    if kind == "datetime":
+        return _number_cell(test, _moment)
     if isinstance(test, feel.Interval) or test.op not in ("=", "!="):
         raise CellProblem(f"mmdsl compares {_kind_words(column.type)} for equality only, not "
                           "by order")
@@ -195,6 +204,32 @@ def _day(literal: feel.Literal) -> str:
     return literal.value
 
 
+def _moment(literal: feel.Literal) -> str:
+    """A fixed date and time, as mmdsl writes it: `2024-03-01T08:00`."""
+    if not literal.moment:
+        raise CellProblem(f"compares a date and time with {_literal_words(literal)}")
+    assert isinstance(literal.value, str)
+    return literal.value
+
+
+def _minutes(literal: feel.Literal) -> str:
+    """A days-and-time duration as mmdsl writes it, in the unit FEEL's literal is written in
+    (`PT270M` is `270 minutes`, `PT24H` `24 hours`, `P1D` `1 day`; a mix, `PT4H30M`, in
+    minutes): mmdsl tests the time between dates and times in minutes, hours, days and weeks,
+    never seconds."""
+    if literal.seconds is None:
+        raise CellProblem(f"compares the time between two dates and times with "
+                          f"{_literal_words(literal)}")
+    if literal.seconds % 60:
+        raise CellProblem(f"the duration of {literal.seconds} seconds is not a whole number of "
+                          "minutes: mmdsl tests the time between dates and times in minutes, "
+                          "hours, days and weeks")
+    size = {"days": 86_400, "hours": 3600}.get(literal.unit, 60)
+    unit = literal.unit if literal.unit in ("days", "hours") else "minutes"
+    amount = number_text(literal.seconds / size)
+    return f"{amount} {unit[:-1] if amount in ('1', '-1') else unit}"
+
+
 def _number(literal: feel.Literal) -> str:
     if not isinstance(literal.value, Decimal):
         raise CellProblem(f"compares a number with {_literal_words(literal)}")
@@ -206,12 +241,12 @@ def _number(literal: feel.Literal) -> str:
 
 
 def _literal_words(literal: feel.Literal) -> str:
-    if literal.duration:
+    if literal.duration or literal.seconds is not None:
         return "a duration"
     if literal.months:
         return "a years and months duration"
     return {"string": "text", "boolean": "true or false", "number": "a number",
-            "date": "a calendar day"}[literal.kind]
+            "date": "a calendar day", "date and time": "a date and time"}[literal.kind]
 
 
 def _set_cell(test: feel.Test, value_type: ValueType) -> str:
@@ -262,7 +297,8 @@ def output_text(literal: feel.Literal | None, value_type: ValueType) -> str:
     return "-" if literal is None else value_text(literal, value_type)
 
 
-def _same_units(tests: feel.UnaryTests, duration: bool, months: bool = False) -> None:
+def _same_units(tests: feel.UnaryTests, duration: bool, months: bool = False,
+                clock: bool = False) -> None:
     """A duration (the days between two dates) is tested with durations, the months between
     two dates with years-and-months durations, anything else with values that are not: FEEL
     compares a duration with a number, or one kind of duration with the other, as null, which
@@ -270,6 +306,16 @@ def _same_units(tests: feel.UnaryTests, duration: bool, months: bool = False) ->
     for test in tests.tests:
         literals = [test.value] if isinstance(test, feel.Comparison) else \
             [test.low, test.high] if isinstance(test, feel.Interval) else []
+        if clock:
+            if not all(literal.seconds is not None for literal in literals):
+                raise CellProblem("the value is a duration (the time between two dates and "
+                                  "times) and the test is not: FEEL never matches them; write a "
+                                  'duration such as `duration("PT4H30M")`')
+            continue
+        if duration and not months and any(literal.seconds is not None and not literal.duration
+                                           for literal in literals):
+            raise CellProblem("the duration is not a whole number of days; mmdsl counts time "
+                              "between dates in whole days")
         if months and not all(literal.months for literal in literals):
             raise CellProblem("the value is a years and months duration (the months between "
                               "two dates) and the test is not: FEEL never matches them; write "
@@ -280,7 +326,8 @@ def _same_units(tests: feel.UnaryTests, duration: bool, months: bool = False) ->
                               '`duration("P28D")`' + (" (a years and months duration is compared "
                               "with `years and months duration(start, end)`)"
                               if any(literal.months for literal in literals) else ""))
-        if not duration and any(literal.duration or literal.months for literal in literals):
+        if not duration and any(literal.duration or literal.months or literal.seconds is not None
+                                for literal in literals):
             raise CellProblem("the test is a duration and the value is not (the time between "
                               "two dates): FEEL never matches them")
 
@@ -289,32 +336,37 @@ def _same_units(tests: feel.UnaryTests, duration: bool, months: bool = False) ->
 
 
 def condition_text(subject: str, tests: feel.UnaryTests, value_type: ValueType,
-                   duration: bool = False, months: bool = False) -> str | None:
+                   duration: bool = False, months: bool = False,
+                   clock: bool = False) -> str | None:
     """An mmdsl condition that `subject` passes the tests; None for `-` (always true)."""
     kept = tuple(t for t in tests.tests if not isinstance(t, feel.IsNull))
     if tests.is_any or (not kept and tests.negated):
         return None
-    _same_units(tests, duration, months)
+    _same_units(tests, duration, months, clock)
     if not kept:
         raise CellProblem("`null` alone tests for a missing value, which mmdsl cannot write")
-    parts = [_condition(subject, test, value_type) for test in kept]
+    parts = [_condition(subject, test, value_type, clock) for test in kept]
     joined = parts[0] if len(parts) == 1 else f"({' or '.join(parts)})"
     if not tests.negated:
         return joined
     return f"not {joined}" if len(parts) > 1 else f"not ({joined})"
 
 
-def _condition(subject: str, test: feel.Test, value_type: ValueType) -> str:
+def _condition(subject: str, test: feel.Test, value_type: ValueType, clock: bool = False) -> str:
     kind = value_type.kind
     if kind == "set":
         test_text = _set_cell(test, value_type)
         return f"{subject} {test_text if test_text.startswith('has ') else 'has ' + test_text}"
     if isinstance(test, (feel.Membership, feel.IsNull)):
         raise CellProblem("a list test (`list contains`) on a value that is not a list")
+    if clock:
+        return _number_condition(subject, test, _minutes)
     if kind in NUMBERS:
         return _number_condition(subject, test)
     if kind == "date":
         return _number_condition(subject, test, _day)
+    if kind == "datetime":
+        return _number_condition(subject, test, _moment)
     if isinstance(test, feel.Interval) or test.op not in ("=", "!="):
         raise CellProblem(f"mmdsl compares {_kind_words(value_type)} for equality only, not "
                           "by order")

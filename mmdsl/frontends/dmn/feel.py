@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal as TypingLiteral
 from typing import TypeAlias
@@ -38,15 +38,25 @@ class Literal:
     days with `duration` set, so that it is never taken for a plain number; or, likewise, a
     calendar day (`date("2019-09-01")`, `@"2019-09-01"`), kept as its text with `day` set; or
     a FEEL years-and-months duration (`duration("P1Y2M")`, `@"P5Y"`), kept as its total months
-    with `months` set (FEEL compares two of them by their total months)."""
+    with `months` set (FEEL compares two of them by their total months). Where dates and times
+    may be read (`clock`): a date and time without an offset (`date and time("2018-12-08T10:30:05")`,
+    `@"…"`), kept as its text written as mmdsl writes it with `moment` set; and any days-and-time
+    duration of whole seconds, its total seconds in `seconds` (with `duration` and its days too
+    when it is whole days, else with `value` its seconds)."""
 
     value: Decimal | str | bool
     duration: bool = False
     day: bool = False
     months: bool = False
+    moment: bool = False
+    seconds: Decimal | None = None
+    unit: str = ""  # a duration's unit as written, for a duration of whole seconds: "minutes",
+    # "hours" or "days" (PT270M, PT24H, P1D; a mix such as PT4H30M in minutes)
 
     @property
-    def kind(self) -> TypingLiteral["number", "string", "boolean", "date"]:
+    def kind(self) -> TypingLiteral["number", "string", "boolean", "date", "date and time"]:
+        if self.moment:
+            return "date and time"
         if self.day:
             return "date"
         if isinstance(self.value, bool):
@@ -280,13 +290,17 @@ def _escape(text: str, offset: int) -> tuple[str, int]:
 # ---- parsing -------------------------------------------------------------------------------------
 
 
-def parse_unary_tests(text: str, durations: bool = False, days: bool = False) -> UnaryTests:
+def parse_unary_tests(text: str, durations: bool = False, days: bool = False,
+                      clock: bool = False) -> UnaryTests:
     """A cell, `inputValues` or `outputValues` text; with `durations`, a cell of a column that
     is a duration, whose tests may be durations of whole days; with `days`, a cell of a column
-    that is a date, whose tests may be calendar days."""
+    that is a date, whose tests may be calendar days; with `clock`, a cell of a column that is
+    a date and time or the time between two, whose tests may be dates and times and durations
+    of whole seconds."""
     if text.strip() == "-":
         return ANY_VALUE
     parser = _Parser(tokenize(text), durations=durations, days=days)
+    parser.clock = clock
     tests = parser.unary_tests(subject="?")
     parser.expect_end()
     return tests
@@ -303,14 +317,17 @@ def parse_literal(text: str) -> Literal | None:
 
 
 def parse_expression(text: str, names: Collection[str] | NameIndex,
-                     differences: AbstractSet[str] = frozenset()) -> Expr:
+                     differences: AbstractSet[str] = frozenset(), clock: bool = False) -> Expr:
     """A boolean literal expression over the values called `names`; `differences` are the
-    names of date values, whose difference (`end - start`, a duration) a test may read, with
-    durations of whole days, and which a test may compare with calendar days."""
+    names of date (and date-and-time) values, whose difference (`end - start`, a duration) a
+    test may read, with durations of whole days, and which a test may compare with calendar
+    days; with `clock` (the model has dates and times), dates and times and durations of whole
+    seconds too."""
     index = names if isinstance(names, NameIndex) else NameIndex(names)
-    parser = _Parser(tokenize(text, index), index.all, durations=bool(differences),
+    parser = _Parser(tokenize(text, index), index.all, durations=bool(differences) or clock,
                      days=bool(differences))
     parser.dates = differences  # not copied: a model may have thousands of facts
+    parser.clock = clock
     expr = parser.disjunction()
     parser.expect_end()
     return expr
@@ -327,6 +344,7 @@ class _Parser:
         self.durations = durations  # whether a duration of whole days may be read
         self.days = days  # whether a calendar day may be read
         self.dates: AbstractSet[str] = frozenset()  # names whose difference a test may read
+        self.clock = False  # whether dates and times and durations of whole seconds may be read
         self.depth = 0  # brackets and `not(` open around the condition being read
 
     # -- token helpers --
@@ -454,7 +472,15 @@ class _Parser:
         assert isinstance(text, str)
         if self.days and temporal_kind(text, function) == "the calendar date":
             return Literal(calendar_day(text, start), day=True)
+        if self.clock and temporal_kind(text, function) == "the date and time":
+            return Literal(moment_text(text, start), moment=True)
         months = total_months(text, function)
+        if self.clock and months is None and self.durations:
+            return clock_duration(text, function, start)
+        if self.clock and not self.durations and temporal_kind(text, function) == "the duration":
+            raise FeelError(f"the duration `{text}` tests a value that is not a duration (the "
+                            "time between two dates, or two dates and times): FEEL never "
+                            "matches them", start)
         days = whole_days(text, function, start) if months is None else 0
         if not self.durations:
             raise FeelError(f"the duration `{text}` tests a value that is not a duration (the "
@@ -662,6 +688,57 @@ def whole_days(text: str, function: str | None, offset: int) -> int:
         raise FeelError(f"the duration `{text}` is not a whole number of days; mmdsl counts "
                         "time between dates in whole days", offset)
     return int(total // DAY_SECONDS) * (-1 if sign else 1)
+
+
+def clock_duration(text: str, function: str | None, offset: int) -> Literal:
+    """A FEEL days-and-time duration of whole seconds (`PT4H30M`, `P1DT2H`), its total seconds
+    in `seconds`; of whole days, its days as `whole_days` reads them too."""
+    found = _DURATION.fullmatch(text) if function in (None, "duration") else None
+    if found is None or text.rstrip("T").endswith("P"):
+        whole_days(text, function, offset)  # raises, saying what the literal is
+        raise FeelError(f"`{text}` is not a FEEL duration", offset)  # never reached
+    sign, years, months, weeks, days, hours, minutes, seconds = found.groups()
+    if years or months:
+        raise FeelError(f"the duration `{text}`: {NO_MONTHS}", offset)
+    total = (int(weeks or 0) * 7 + int(days or 0)) * DAY_SECONDS + int(hours or 0) * 3600 \
+        + int(minutes or 0) * 60 + Decimal(seconds or 0)
+    if total % 1:
+        raise FeelError(f"the duration `{text}` is not a whole number of seconds; mmdsl counts "
+                        "time between dates and times in whole minutes", offset)
+    total = total * (-1 if sign else 1)
+    written = [unit for unit, amount in (("days", int(weeks or 0) + int(days or 0)),
+                                         ("hours", hours), ("minutes", minutes),
+                                         ("seconds", seconds)) if amount]
+    unit = written[0] if len(written) == 1 and written[0] != "seconds" else "minutes"
+    if total % DAY_SECONDS:
+        return Literal(total, seconds=total, unit=unit)
+    return Literal(total // DAY_SECONDS, duration=True, seconds=total, unit=unit)
+
+
+_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(\.0+)?)?")
+
+
+def moment_text(text: str, offset: int) -> str:
+    """A FEEL date and time without an offset, `2018-12-08T10:30:05`, as mmdsl writes a fixed
+    date and time (`2018-12-08T10:30:05`, `…T10:30` without seconds; a date alone is its
+    midnight, as FEEL reads it); FeelError for one with an offset or a zone (FEEL compares it
+    as an instant, mmdsl's fixed dates and times are clock times), a fraction of a second, or
+    one that does not exist."""
+    found = _MOMENT.fullmatch(text)
+    if found is None:
+        zoned = re.fullmatch(r"[^T]+T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}|@.+)?", text)
+        reason = ("it has an offset or a time zone: FEEL compares it as an instant, mmdsl's "
+                  "fixed dates and times are clock times as written, without an offset"
+                  if zoned and zoned.group(2) else
+                  "mmdsl's dates and times are whole seconds" if zoned else
+                  "it is not written year-month-dayThour:minute:second")
+        raise FeelError(f"the date and time `{text}`: {reason}", offset)
+    day, hour, minute, second, _ = found.groups()
+    try:
+        value = datetime.fromisoformat(f"{day}T{hour or '00'}:{minute or '00'}:{second or '00'}")
+    except ValueError:
+        raise FeelError(f"the date and time `{text}` does not exist", offset) from None
+    return value.isoformat(timespec="seconds" if value.second else "minutes")
 
 
 def calendar_day(text: str, offset: int) -> str:

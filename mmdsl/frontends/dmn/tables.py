@@ -372,10 +372,11 @@ class TableTranslator:
     def input_cell(self, entry: m.Text, readable: Readable) -> str:
         try:
             tests = feel.parse_unary_tests(entry.value, durations=readable.duration,
-                                           days=_is_date(readable))
+                                           days=_is_date(readable),
+                                           clock=_is_clock(readable))
             text = cell_text(tests, readable.column)
-            return with_unit(text, readable.time_unit) if readable.time_unit and text != "-" \
-                else text
+            return with_unit(text, readable.time_unit) \
+                if readable.time_unit and not readable.clock and text != "-" else text
         except feel.FeelError as error:
             self.report("dmn-unsupported-feel", shifted(entry, error.offset),
                         f"`{entry.value}` is not a simple unary test: {error.message}")
@@ -465,10 +466,12 @@ class TableTranslator:
     def condition(self, ref: str, entry: m.Text, readable: Readable) -> str | None:
         try:
             tests = feel.parse_unary_tests(entry.value, durations=readable.duration,
-                                           days=_is_date(readable))
-            text = condition_text(ref, tests, readable.type, readable.duration, readable.months)
+                                           days=_is_date(readable),
+                                           clock=_is_clock(readable))
+            text = condition_text(ref, tests, readable.type, readable.duration, readable.months,
+                                  readable.clock)
             return with_unit_after(ref, text, readable.time_unit) \
-                if text and readable.time_unit else text
+                if text and readable.time_unit and not readable.clock else text
         except (feel.FeelError, CellProblem):
             return None  # the same entry is reported as a cell
 
@@ -579,6 +582,12 @@ class TableTranslator:
     def report(self, code: CodeName, where: m.Position | m.Text, message: str, *,
                help: str | None = None) -> None:
         self.reporter.report(code, where, message, help=help)
+
+
+def _is_clock(readable: Readable) -> bool:
+    """A column of a date and time, or of the time between two: its tests may be dates and
+    times, and durations of whole seconds."""
+    return readable.type.kind == "datetime" or readable.clock
 
 
 def _is_date(readable: Readable) -> bool:

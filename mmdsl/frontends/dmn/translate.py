@@ -113,11 +113,12 @@ class Readable:
     time_unit: str | None = None  # a duration counted in days or months (an mmdsl export's)
     duration: bool = False  # a FEEL duration, `end - start` of two dates: tested with durations
     unknown: bool = False  # an input that may be null (`or unknown`), or a fact that reads one
+    clock: bool = False  # the time between two dates and times: tested in whole minutes
 
     @property
     def column(self) -> Column:
         return Column(self.type, self.nullable, self.listed, self.duration, self.unknown,
-                      self.months)
+                      self.months, self.clock)
 
     @property
     def months(self) -> bool:
@@ -226,11 +227,14 @@ class Readables(dict[str, Readable]):
         super().__init__()
         self.for_facts: dict[str, Readable] = {}
         self.fact_index = feel.NameIndex()
-        self.dates: set[str] = set()  # the date inputs, whose difference a fact may test
+        self.dates: set[str] = set()  # the date (and date-and-time) inputs, whose difference a
+        # fact may test
+        self.clock = False  # whether the model has dates and times (FEEL literals of them read)
 
     def __setitem__(self, key: str, value: Readable) -> None:
         super().__setitem__(key, value)
-        if value.type.kind == "date" and not value.is_table:
+        self.clock = self.clock or value.type.kind == "datetime" or value.clock
+        if value.type.kind in ("date", "datetime") and not value.is_table:
             self.dates.add(key)
         else:
             self.dates.discard(key)
@@ -366,8 +370,9 @@ class _Translator:
             return
         self.translation.inputs[data.name] = InputName(data.name, name, value_type, unknown)
         description = self.describe(data.name, name, data.description, data.where)
-        type_text = "evaluation date" if value_type.kind == "date" \
-            and extras.get("evaluation") == "true" else self.type_text(value_type)
+        type_text = f"evaluation {self.type_text(value_type)}" \
+            if value_type.kind in ("date", "datetime") and extras.get("evaluation") == "true" \
+            else self.type_text(value_type)
         self.plan.inputs.append(f"input {name}: {type_text}"
                                 f"{input_extras(extras, value_type)}{description}")
 
@@ -464,6 +469,8 @@ class _Translator:
             return "text"
         if kind == "date":
             return "date"
+        if kind == "datetime":
+            return "date and time"
         if kind in ("integer", "decimal"):
             bounds = "" if value_type.low is None or value_type.high is None else \
                 f" {number_text(value_type.low)}..{number_text(value_type.high)}"
@@ -492,7 +499,8 @@ class _Translator:
         extras = dict(decision.extras)
         if decision.invokes_knowledge:  # reported by the reader
             self.broken.add(decision.name)
-        elif "duration" in extras and extras.get("unit") in ("days", "weeks", "months", "years"):
+        elif "duration" in extras and extras.get("unit") in ("days", "weeks", "months", "years",
+                                                             "time"):
             self.add_duration(decision, extras)
         elif isinstance(decision.logic, m.LiteralExpression):
             self.add_fact(decision, decision.logic)
@@ -506,7 +514,9 @@ class _Translator:
         `fact NAME = time from START to END`, which both decisions' readers read."""
         dates = [self.translation.inputs.get(extras.get(end, "")) for end in ("start", "end")]
         description = decision.description.removesuffix(f", in {extras['unit']}")
-        if any(d is None or d.type.kind != "date" for d in dates):
+        kind = "datetime" if extras["unit"] == "time" else "date"  # `time`: one decision, `end
+        # - start` of two dates and times, tested with days-and-time durations
+        if any(d is None or d.type.kind != kind for d in dates):
             self.reporter.report("dmn-unsupported-construct", decision.where,
                                  f"decision `{decision.name}` counts the time between values "
                                  "that are not date inputs of the model")
@@ -519,8 +529,9 @@ class _Translator:
             start, end = (d.name for d in dates if d is not None)
             described = self.describe(extras["duration"], name, description, decision.where)
             self.plan.facts.append(f"fact {name}{described} = time from {start} to {end}")
-        self.readable[names_key(decision.name)] = Readable(name, ValueType("integer"),
-                                                           time_unit=extras["unit"])
+        self.readable[names_key(decision.name)] = Readable(
+            name, ValueType("integer"), time_unit=extras["unit"]) if kind == "date" else \
+            Readable(name, ValueType("integer"), time_unit="minutes", duration=True, clock=True)
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
         dmn_type = resolve_type(decision.type_ref, self.model.items)
@@ -710,7 +721,8 @@ class _Translator:
             return None
         try:
             index = self.readable.fact_index
-            expr = feel.parse_expression(logic.text.value, index, self.readable.dates)
+            expr = feel.parse_expression(logic.text.value, index, self.readable.dates,
+                                         self.readable.clock)
             differences = differences_in(expr)
             if differences:
                 names = names | {d: self.time_between(d, logic.text) for d in differences}
@@ -730,6 +742,11 @@ class _Translator:
         """The duration a test's subject reads: `end - start`, or `years and months
         duration(start, end)`."""
         ends = feel.months_subject_ends(subject)
+        if ends is not None and any(self.readable[names_key(n)].type.kind == "datetime"
+                                    for n in ends):
+            raise CellProblem("`years and months duration` of dates and times: mmdsl counts "
+                              "the time between dates and times in minutes, hours, days and "
+                              "weeks, and months between dates only")
         return self.date_difference(subject) if ends is None else self.months_between(*ends, where)
 
     def months_between_of(self, text: str, where: m.Text) -> Readable | None:
@@ -742,7 +759,9 @@ class _Translator:
         if not isinstance(expr, feel.NameRef):
             return None
         ends = feel.months_subject_ends(expr.name)
-        return None if ends is None else self.months_between(*ends, where)
+        if ends is None or any(self.readable[names_key(n)].type.kind == "datetime" for n in ends):
+            return None  # months between dates and times: reported as general FEEL
+        return self.months_between(*ends, where)
 
     def add_months_decision(self, logic: m.LiteralExpression, dmn_type: DmnType,
                             decision_name: str) -> bool:
@@ -796,15 +815,23 @@ class _Translator:
         """The duration an input expression `end - start` reads, when both are date inputs."""
         parts = text.split(" - ")
         readables = [self.readable.for_facts.get(names_key(p)) for p in parts]
-        if len(parts) != 2 or any(r is None or r.type.kind != "date" for r in readables):
+        if len(parts) != 2 or any(r is None or r.type.kind not in ("date", "datetime")
+                                  for r in readables):
             return None
-        return self.date_difference(text)
+        try:
+            return self.date_difference(text)
+        except CellProblem:
+            return None  # a date and a date and time: the column is reported as general FEEL
 
     def date_difference(self, text: str, described: str | None = None) -> Readable:
         """`end - start` of two date inputs, a FEEL duration: `fact NAME = time from start to
         end`, declared once per pair, read in days (its tests are durations of whole days);
         described as `described`, or else as the text."""
         end, start = (self.readable[names_key(n)] for n in text.split(" - "))
+        clock = end.type.kind == "datetime"
+        if clock != (start.type.kind == "datetime"):
+            raise CellProblem(f"`{text}` is the time between a date and a date and time, which "
+                              "mmdsl does not count (a day has no clock time to count from)")
         key = f"{start.ref} to {end.ref}"
         name = self.durations.get(key)
         if name is None:
@@ -813,6 +840,9 @@ class _Translator:
             self.durations[key] = name
             self.plan.facts.append(f"fact {name} {quote_loose(described or text)[0]} = time from "
                                    f"{start.ref} to {end.ref}")
+        if clock:  # tested with durations of whole minutes, written in minutes
+            return Readable(name, ValueType("integer"), time_unit="minutes", duration=True,
+                            clock=True)
         return Readable(name, ValueType("integer"), time_unit="days", duration=True)
 
     def unknown_name_help(self, text: str) -> str | None:
@@ -929,10 +959,11 @@ def expression_text(expr: feel.Expr, names: dict[str, Readable]) -> str:
             if readable.unknown:
                 return _unknown_check(readable, tests)
             condition = condition_text(readable.ref, tests, readable.type, readable.duration,
-                                       readable.months)
+                                       readable.months, readable.clock)
             if condition is None:
                 raise CellProblem("a test that always holds (`-`) is not a condition")
-            if readable.time_unit:  # `age >= 42` of `age_days` is `age >= 42 days`
+            if readable.time_unit and not readable.clock:  # `age >= 42` of `age_days` is
+                # `age >= 42 days` (a duration between dates and times is written with its units)
                 return with_unit_after(readable.ref, condition, readable.time_unit)
             return condition
         case feel.And(items=items):
@@ -955,7 +986,7 @@ def _unknown_check(readable: Readable, tests: feel.UnaryTests) -> str:
             raise CellProblem("a test of null that mmdsl cannot write")
         return f"{readable.ref} is {'' if on_null else 'not '}unknown"
     condition = condition_text(readable.ref, kept, readable.type, readable.duration,
-                               readable.months)
+                               readable.months, readable.clock)
     if condition is None:
         raise CellProblem("a test that always holds (`-`) is not a condition")
     if on_null is True:

@@ -102,7 +102,9 @@ def _subject(subject: str, translation: Translation) -> str:
     return f"{decision.name}.{outputs.get(part) or _plain(part)}"
 
 
-DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                  r"(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?")  # or a date
+# and time, with or without seconds and an offset; the compiler checks that it exists
 
 
 def _values(line: m.ExampleLine) -> str:
@@ -121,7 +123,7 @@ def _value(value: m.ExampleScalar, quoted: bool) -> str:
             raise LeftOut("a value is not a number, a name or text")
         return number_text(Decimal(repr(value)))
     if not quoted and DATE.fullmatch(value):
-        return value  # a date, written as a worked example writes it
+        return value  # a date (or a date and time), written as a worked example writes it
     text = quote_exact(value) if quoted else value if is_plain_name(value) else None
     if text is None:
         raise LeftOut(f"the value {value!r} cannot be written exactly")
