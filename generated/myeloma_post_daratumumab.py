@@ -57,7 +57,7 @@ class InputField(NamedTuple):
     """One input of a guideline, as validation needs it."""
 
     name: str
-    kind: str  # "bool", "integer", "decimal", "text", "enum", "set", "date" or "datetime"
+    kind: str  # "bool", "integer", "decimal", "text", "enum", "set", "date", "datetime" or "time"
     required: bool
     default: Any  # the value of an optional input left out (a tuple of members for a set)
     members: tuple[str, ...] = ()  # enum and set: the allowed members, in declared order
@@ -346,6 +346,38 @@ def _offset_problems(values: dict[str, Any], spec: tuple[InputField, ...]) -> li
     return problems
 
 
+TIME_OF_DAY_PATTERN = re.compile(r"([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
+TIME_WITH_OFFSET = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:[0-9]{2})")
+
+
+def parse_time_of_day(text: object) -> datetime.time | None:
+    """`14:30` or `14:30:05`, a clock reading of any day, as a time; None when it is written
+    another way (an offset included: a clock reading has none) or does not exist (`25:00`)."""
+    match = TIME_OF_DAY_PATTERN.fullmatch(text) if type(text) is str else None
+    if match is None:
+        return None
+    hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return datetime.time(hour, minute, second)
+
+
+def _check_time_of_day(field: InputField, value: object) -> Checked:
+    """A time of day is JSON text, `"14:30"` (seconds may follow), without an offset, and must
+    exist."""
+    parsed = parse_time_of_day(value)
+    if parsed is not None:
+        return parsed, []
+    if isinstance(value, str) and TIME_OF_DAY_PATTERN.fullmatch(value):
+        return None, [_problem(field.name, f"{describe(value)} is not a time of day that exists")]
+    if isinstance(value, str) and TIME_WITH_OFFSET.fullmatch(value):
+        return None, [_problem(field.name, f"{describe(value)} has an offset, but a time of day "
+                                           "is a clock reading, which has none: write it as "
+                                           "read, such as \"14:30\"")]
+    return None, [_problem(field.name, "expected a time of day written hour:minute, such as "
+                                       f'"14:30" or "14:30:05", got {describe(value)}')]
+
+
 CHECKS: dict[str, Callable[[InputField, object], Checked]] = {
     "bool": _check_bool,
     "integer": _check_integer,
@@ -355,6 +387,7 @@ CHECKS: dict[str, Callable[[InputField, object], Checked]] = {
     "set": _check_set,
     "date": _check_date,
     "datetime": _check_date_time,
+    "time": _check_time_of_day,
 }
 
 

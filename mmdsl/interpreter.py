@@ -191,6 +191,9 @@ def holds(condition: ir.Cond, values: Values) -> bool:
         case ir.AtTime(ref=ref, op=op, moment=moment):  # the clock time as written on the value
             return values[ref] is not None and COMPARISONS[op](clock.clock_time(values[ref]),
                                                                clock.moment(moment))
+        case ir.AtClock(ref=ref, op=op, clock=written):  # in clock order within one day
+            return values[ref] is not None and COMPARISONS[op](values[ref],
+                                                               clock.time_of_day(written))
     raise TypeError(f"not a condition: {condition!r}")
 
 

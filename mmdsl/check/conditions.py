@@ -17,7 +17,7 @@ from mmdsl.syntax import ast
 EMITS: tuple[CodeName, ...] = (
     "type-mismatch", "unknown-member", "out-of-range", "empty-range", "bad-integer",
     "unit-after-number", "unknown-duration-unit", "date-tested-directly", "invalid-date",
-    "invalid-date-time", "duration-unit-mismatch",
+    "invalid-date-time", "duration-unit-mismatch", "invalid-time-of-day",
 )
 """The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 

@@ -14,7 +14,7 @@ from mmdsl.check.context import CheckContext, suggest
 from mmdsl.check.values import type_phrase
 from mmdsl.diagnostics import Diagnostic
 from mmdsl.diagnostics.names import CodeName
-from mmdsl.semantics.types import DateT
+from mmdsl.semantics.types import ClockT, DateT
 from mmdsl.syntax import ast
 
 EMITS: tuple[CodeName, ...] = ("bad-interval", "several-evaluation-dates", "date-default",
@@ -52,6 +52,12 @@ def _date_end(context: CheckContext, name: ast.Name) -> Iterator[Diagnostic]:
         yield context.report("bad-interval", name.span, f"`{name.text}` is not an input",
                              suggest(name.text, dates) or "declare it: `input "
                              f"{name.text}: date`")
+    elif isinstance(info.type, ClockT):  # a clock reading has no day: the time between two is not known
+        yield context.report("bad-interval", name.span,
+                             f"`{name.text}` is a time of day, which has no date: the time "
+                             "between two times of day is not known (the next day, or the same?)",
+                             f"declare dates and times: `input {name.text}: date and time`, and "
+                             "count `time from` one to the other in minutes or hours")
     elif info.type is not None and not isinstance(info.type, DateT):
         yield context.report("bad-interval", name.span,
                              f"`{name.text}` is {type_phrase(info.type)}, not a date",

@@ -18,7 +18,7 @@ from mmdsl.source import Span
 from mmdsl.syntax import ast
 
 EMITS: tuple[CodeName, ...] = ("bad-example-fact", "incomplete-example", "invalid-date",
-                               "invalid-date-time")
+                               "invalid-date-time", "invalid-time-of-day")
 """The codes this check reports (tests/check/test_check_codes.py holds it to that)."""
 
 
@@ -46,6 +46,7 @@ def given_problems(context: CheckContext, given: ast.Given) -> Iterator[Diagnost
                                           classes=False):
                 code: CodeName = "invalid-date" if problem.kind == "invalid-date" \
                     else "invalid-date-time" if problem.kind == "invalid-date-time" \
+                    else "invalid-time-of-day" if problem.kind == "invalid-time-of-day" \
                     else "bad-example-fact"
                 yield context.report(code, problem.span, problem.message, problem.help)
 

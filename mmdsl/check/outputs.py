@@ -44,9 +44,10 @@ def set_output(context: CheckContext, output: ast.OutputDecl) -> Iterator[Diagno
                              "an output holds one value per rule, not a set",
                              "write `one of …`; a `collect` table gathers the values of "
                              "several rules")
-    if isinstance(output.type, ast.DateType):
+    if isinstance(output.type, ast.DateType | ast.TimeOfDayType):
+        kind = "a time of day" if isinstance(output.type, ast.TimeOfDayType) else "a date"
         yield context.report("bad-output-type", output.type.span,
-                             "a table's result is a decision, not a date",
+                             f"a table's result is a decision, not {kind}",
                              "give the decision as `one of …` (`resume`, `wait`), and keep the "
                              "dates as inputs")
 

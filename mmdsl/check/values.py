@@ -15,13 +15,14 @@ from typing import Literal
 
 from mmdsl.check.context import CheckContext, quoted, suggest
 from mmdsl.diagnostics.names import CodeName
-from mmdsl.runtime.prelude import parse_date_time
+from mmdsl.runtime.prelude import parse_date_time, parse_time_of_day
 from mmdsl.semantics.types import (
     DAY_UNITS,
     DURATION_UNITS,
     MONTH_UNITS,
     TIME_UNITS,
     BoolT,
+    ClockT,
     DateT,
     DurationT,
     EnumInfo,
@@ -35,7 +36,8 @@ from mmdsl.source import Span
 from mmdsl.syntax import ast
 
 ProblemKind = Literal["type", "member", "range", "integer", "empty-range", "unit", "time-unit",
-                      "date", "invalid-date", "invalid-date-time", "unit-mismatch"]
+                      "date", "invalid-date", "invalid-date-time", "unit-mismatch",
+                      "invalid-time-of-day"]
 
 # The code of each kind of problem in a table cell or a condition.
 CELL_CODES: dict[ProblemKind, CodeName] = {
@@ -47,6 +49,7 @@ TIME_CODES: dict[ProblemKind, CodeName] = {
     "unit": "unit-after-number", "time-unit": "unknown-duration-unit",
     "date": "date-tested-directly", "invalid-date": "invalid-date",
     "invalid-date-time": "invalid-date-time", "unit-mismatch": "duration-unit-mismatch",
+    "invalid-time-of-day": "invalid-time-of-day",
 }
 TEST_CODES: dict[ProblemKind, CodeName] = {**CELL_CODES, **TIME_CODES}
 
@@ -75,6 +78,8 @@ def type_phrase(value_type: ValueType) -> str:
             return "a duration"
         case DateT():
             return "a date and time" if value_type.time else "a date"
+        case ClockT():
+            return "a time of day"
     return value_type.describe()
 
 
@@ -97,6 +102,8 @@ def value_phrase(value: ast.Value) -> str:
             return "a date"
         case ast.DateTimeValue():
             return "a date and time"
+        case ast.TimeOfDayValue():
+            return "a time of day"
     return "a name"
 
 
@@ -115,6 +122,8 @@ def type_help(value_type: ValueType) -> str:
             return "write a date and time as year-month-dayThour:minute, such as `2024-03-01T14:30`"
         case DateT():
             return "write a date as year-month-day, such as `2024-03-01`"
+        case ClockT():
+            return "write a time of day as hour:minute, such as `14:30`"
         case DurationT():
             return "write an amount of time with its unit, such as `6 weeks` or `< 60 days`"
     return "write a value of the right type"
@@ -134,6 +143,8 @@ def value_problems(context: CheckContext, value: ast.Value, value_type: ValueTyp
         yield from date_problems(value)
     elif isinstance(value, ast.DateTimeValue) and isinstance(value_type, DateT) and value_type.time:
         yield from date_time_problems(value, offset=True)
+    elif isinstance(value, ast.TimeOfDayValue) and isinstance(value_type, ClockT):
+        yield from time_of_day_problems(value)
     elif not _same_kind(value, value_type):
         yield _mismatch(context, value.span, value_phrase(value), value_type, subject)
 
@@ -192,6 +203,27 @@ def date_time_problems(value: ast.DateTimeValue, *, offset: bool) -> Iterator[Pr
                       f"`{value.text}` has an offset, but a date and time in a table is "
                       "compared with the clock time as written on the value",
                       f"write it without the offset: `{clock}`")
+
+
+def time_of_day_problems(value: ast.TimeOfDayValue) -> Iterator[Problem]:
+    """A time of day must exist (25:00 and 10:61 do not) and has no offset: a clock reading."""
+    if parse_time_of_day(value.text) is not None:
+        return
+    clock = value.text[:-1] if value.text.endswith("Z") else value.text[:-6]
+    if value.text != clock and parse_time_of_day(clock) is not None:
+        yield Problem("invalid-time-of-day", value.span,
+                      f"`{value.text}` has an offset, but a time of day is a clock reading, "
+                      "which has none", f"write it as read on the clock: `{clock}`")
+        return
+    yield Problem("invalid-time-of-day", value.span,
+                  f"`{value.text}` is not a time of day that exists (00:00 to 23:59:59)",
+                  "write an existing time of day as hour:minute, such as `08:00` or `17:30`")
+
+
+def parse_clock(text: str) -> int | None:
+    """A fixed time of day as its seconds since midnight, or None."""
+    value = parse_time_of_day(text)
+    return None if value is None else value.hour * 3600 + value.minute * 60 + value.second
 
 
 def _has_offset(text: str) -> bool:
@@ -254,6 +286,13 @@ def test_problems(context: CheckContext, test: ast.Test, value_type: ValueType,
                   subject: str) -> Iterator[Problem]:
     """Every problem of a test (and the tests inside it) against the type of its subject."""
     if isinstance(test, ast.UnknownTest):  # any type may be unknown (check/unknown.py: MD320)
+        return
+    if isinstance(value_type, ClockT):
+        yield from _clock_problems(context, test, subject)
+        return
+    if _has_clock(test):  # `>= 08:00` on a date, a number, a duration
+        yield _mismatch(context, test.span, "a test on times of day", value_type, subject,
+                        context.written(test.span) if isinstance(test, ast.CompareTest) else None)
         return
     if isinstance(value_type, DateT):
         yield from (_moment_problems if value_type.time else _day_problems)(context, test, subject)
@@ -410,6 +449,44 @@ def _day_problems(context: CheckContext, test: ast.Test, subject: str) -> Iterat
     yield _date_tested(test, subject)
 
 
+def _has_clock(test: ast.Test) -> bool:
+    """A comparison or a range with a time of day (`>= 08:00`)."""
+    if isinstance(test, ast.CompareTest):
+        return isinstance(test.value, ast.TimeOfDayValue)
+    return isinstance(test, ast.RangeTest) and (
+        isinstance(test.low, ast.TimeOfDayValue) or isinstance(test.high, ast.TimeOfDayValue))
+
+
+def _clock_problems(context: CheckContext, test: ast.Test, subject: str) -> Iterator[Problem]:
+    """A time of day against fixed times of day: `>= 08:00`, ranges, lists, `not`; each must
+    exist, and a range must hold a time (no wrap-around past midnight: `not [08:00..18:00[`)."""
+    match test:
+        case ast.AnyTest() | ast.UnknownTest():
+            return
+        case ast.NotTest() | ast.OneOfTest():
+            for inner in test.tests:
+                yield from _clock_problems(context, inner, subject)
+            return
+        case ast.CompareTest() | ast.ValueTest() if isinstance(test.value, ast.TimeOfDayValue):
+            yield from time_of_day_problems(test.value)
+            return
+        case ast.RangeTest() if isinstance(test.low, ast.TimeOfDayValue) and isinstance(
+                test.high, ast.TimeOfDayValue):
+            problems = [*time_of_day_problems(test.low), *time_of_day_problems(test.high)]
+            yield from problems
+            low, high = parse_clock(test.low.text), parse_clock(test.high.text)
+            if not problems and low is not None and high is not None and range_is_empty(
+                    low, high, test.low_closed, test.high_closed):
+                yield Problem("empty-range", test.span, f"the range `{context.written(test.span)}` "
+                              "contains no time of day", "write the earlier time first: times of "
+                              "day do not wrap around midnight, so a time outside office hours "
+                              "is `not [08:00..18:00[`")
+            return
+    yield Problem("type", test.span, f"{subject} is a time of day, tested here with something "
+                  "other than a time of day", "test it against a time of day written hour:minute, "
+                  "such as `>= 08:00` or `[08:00..17:00[`")
+
+
 def _moment_tested(test: ast.Test, subject: str) -> Problem:
     name = subject.strip("`")
     return Problem("date", test.span, f"{subject} is a date and time, tested here with something "
@@ -485,8 +562,12 @@ def _unit_after_number(context: CheckContext, value: ast.DurationValue, value_ty
 
 
 def _duration_value(context: CheckContext,
-                    value: ast.NumberValue | ast.DurationValue | ast.DateValue | ast.DateTimeValue,
-                    subject: str, timed: bool) -> Iterator[Problem]:
+                    value: ast.NumberValue | ast.DurationValue | ast.DateValue | ast.DateTimeValue
+                    | ast.TimeOfDayValue, subject: str, timed: bool) -> Iterator[Problem]:
+    if isinstance(value, ast.TimeOfDayValue):
+        yield Problem("type", value.span, f"`{value.text}` is a time of day, but {subject} is a "
+                      "duration", "write an amount of time, such as `4 hours`")
+        return
     if isinstance(value, ast.DateValue | ast.DateTimeValue):
         yield Problem("type", value.span, f"`{value.text}` is a day, but {subject} is a duration",
                       "test the date itself against the day, or write an amount of time, such "

@@ -27,6 +27,7 @@ from typing import Any
 
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, parts
+from mmdsl.semantics import clock
 
 IN_SCOPE_SHARE = 0.9
 OPTIONAL_LEFT_OUT = 0.2
@@ -54,6 +55,8 @@ def named_values(guideline: ir.IRGuideline) -> dict[str, list[ir.Scalar]]:
                 found.setdefault(part.ref, []).append(part.day)
             elif isinstance(part, ir.AtTime):  # a fixed date and time, `2024-03-01T08:00`
                 found.setdefault(part.ref, []).append(part.moment)
+            elif isinstance(part, ir.AtClock):  # a fixed time of day, `17:00`
+                found.setdefault(part.ref, []).append(part.clock)
     return found
 
 
@@ -89,6 +92,8 @@ class InputModel:
             return self._date(rng)
         if kind == "datetime":
             return self._moment(rng)
+        if kind == "time":
+            return self._clock(rng)
         if kind == "bool":
             return rng.random() < self.share
         if kind in ("integer", "decimal"):
@@ -116,6 +121,21 @@ class InputModel:
         longest = max(int(v) for v in lengths)
         back = rng.randrange(-30, int(longest * 1.3) + 60)
         return (DATE_WINDOW + timedelta(days=183 - back)).isoformat()
+
+    def _clock(self, rng: random.Random) -> str:
+        """A time of day as the facts write it: at a fixed time tested, a second or a minute
+        either side of one, or anywhere in the day (`named` holds the times tested)."""
+        fixed = [clock.seconds_of_day(clock.time_of_day(v)) for v in self.named
+                 if isinstance(v, str)]
+        choice = rng.random()
+        if fixed and choice < 0.6:
+            seconds = rng.choice(fixed) + rng.choice((-60, -1, 0, 0, 1, 60))
+        else:
+            seconds = rng.randrange(86_400)
+        seconds = min(max(seconds, 0), 86_399)
+        hours, rest = divmod(seconds, 3600)
+        minutes, secs = divmod(rest, 60)
+        return f"{hours:02}:{minutes:02}" + (f":{secs:02}" if secs else "")
 
     def _moment(self, rng: random.Random) -> str:
         """A date and time as the facts write it, without an offset (so that the two ends of

@@ -49,7 +49,8 @@ def arrow_type(pyarrow: Any, kind: str) -> Any:
     return {"bool": pyarrow.bool_(), "integer": pyarrow.int64(), "decimal": pyarrow.float64(),
             "text": pyarrow.string(), "enum": pyarrow.string(),
             "set": pyarrow.list_(pyarrow.string()), "date": pyarrow.date32(),
-            "datetime": pyarrow.string()}[kind]  # a date and time: the facts' text
+            "datetime": pyarrow.string(),  # a date and time: the facts' text
+            "time": pyarrow.string()}[kind]  # a time of day: the facts' text, `14:30`
 
 
 def write_parquet(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:
@@ -87,7 +88,7 @@ def write_csv(guideline: ir.IRGuideline, columns: Columns, path: Path) -> None:
 def _cell(value: Any, kind: str) -> str:
     if value is None:
         return ""
-    return value if kind in ("text", "enum", "date", "datetime") \
+    return value if kind in ("text", "enum", "date", "datetime", "time") \
         else json.dumps(value, ensure_ascii=False)
 
 

@@ -308,6 +308,16 @@ _ENTRIES = [
          "fact bonus = 10 + unknown",
          "Write the value it should have, or test the input with `is unknown`: `if ldh is "
          "unknown then 0 else ldh / 250`."),
+    Code("MD328", "invalid-time-of-day", E,
+         "a time of day that does not exist, is written another way, or has an offset",
+         "A time of day is a clock reading of any day, written `14:30` (seconds may follow: "
+         "`14:30:05`), from 00:00 to 23:59:59. One that does not exist (`25:00`, `10:61`) leaves "
+         "the time meant unknown. A time of day in a clinical rule is read off the ward clock, "
+         "so it has no offset (`Z`, `+01:00`): one with an offset is refused, in a table, a "
+         "condition, a worked example and the facts alike.",
+         "| arrival_clock || … |\n| >= 25:00 || … |",
+         "Write an existing time of day as hour:minute, two digits each: `08:00`, `17:30`, "
+         "without an offset."),
     # ---- MD4xx: structure -----------------------------------------------------------------
     Code("MD400", "fact-cycle", E, "derived facts that depend on each other in a cycle",
          "A fact defined through itself has no value.",

@@ -59,6 +59,7 @@ CodeName = Literal[
     "MD325", "duration-unit-mismatch",
     "MD326", "invalid-date-time",
     "MD327", "always-unknown",
+    "MD328", "invalid-time-of-day",
     "MD400", "fact-cycle",
     "MD401", "unknown-evidence",
     "MD402", "unknown-reference",

@@ -31,7 +31,8 @@ from mmdsl.ir.verbalize import Vocabulary, describe, vocabulary_of
 Json = dict[str, Any]
 
 ITEM_TYPES = {"bool": "boolean", "integer": "integer", "decimal": "decimal", "text": "string",
-              "enum": "choice", "set": "choice", "date": "date", "datetime": "dateTime"}
+              "enum": "choice", "set": "choice", "date": "date", "datetime": "dateTime",
+              "time": "time"}
 VALUE_KEYS = {"bool": "valueBoolean", "integer": "valueInteger", "decimal": "valueDecimal",
               "text": "valueString"}
 EXTENSION = "http://hl7.org/fhir/StructureDefinition/"
@@ -41,7 +42,8 @@ HOOK = "patient-view"
 SELECTION = {"unique": "at-most-one", "any": "at-most-one", "first": "at-most-one",
              "priority": "at-most-one", "collect": "any", "rule order": "any", "output order": "any"}
 PARAMETER_TYPES = {"bool": "boolean", "integer": "integer", "decimal": "decimal", "text": "string",
-                   "enum": "code", "set": "code", "date": "date", "datetime": "dateTime"}
+                   "enum": "code", "set": "code", "date": "date", "datetime": "dateTime",
+                   "time": "time"}
 
 
 def fhir_files(guideline: IRGuideline, source_text: str, base: str) -> dict[str, str]:

@@ -23,7 +23,8 @@ ANSWER_KEYS = {"bool": ("valueBoolean",), "integer": ("valueInteger",),
                "decimal": ("valueDecimal", "valueInteger"), "text": ("valueString",),
                "enum": ("valueCoding", "valueString"), "set": ("valueCoding", "valueString"),
                "date": ("valueDate",),  # FHIR's date is the facts' text: "2024-03-01"
-               "datetime": ("valueDateTime",)}  # "2024-03-01T14:30:00+01:00" likewise
+               "datetime": ("valueDateTime",),  # "2024-03-01T14:30:00+01:00" likewise
+               "time": ("valueTime",)}  # FHIR's time is the facts' text: "14:30:00"
 NOT_ANSWERED = "required item is not answered"
 
 Problems = list[dict[str, str]]

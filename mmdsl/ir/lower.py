@@ -19,6 +19,7 @@ from mmdsl.semantics.types import (
     MONTH_UNITS,
     TIME_UNITS,
     BoolT,
+    ClockT,
     DateT,
     DurationT,
     EnumT,
@@ -133,6 +134,8 @@ def lower_type(value_type: ValueType) -> ir.IRType:
             return ir.IRType("set", value_type.enum.members, enum_name=value_type.enum.name)
         case DateT():
             return ir.IRType("datetime" if value_type.time else "date")
+        case ClockT():
+            return ir.IRType("time")
         case DurationT():
             return ir.IRType("duration")
     raise LoweringError(f"no IR type for {value_type!r}")
@@ -193,7 +196,7 @@ def scalar_value(value: ast.Value, value_type: ValueType) -> ir.Scalar:
             return value.value
         case ast.NameValue():
             return value.name.text
-        case ast.DateValue() | ast.DateTimeValue():
+        case ast.DateValue() | ast.DateTimeValue() | ast.TimeOfDayValue():
             return value.text
     raise LoweringError(f"no value for {value!r}")
 
@@ -482,6 +485,9 @@ def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
     ref, value_type = subject.key, subject.type
     if isinstance(value_type, DurationT) and isinstance(test, ast.CompareTest | ast.RangeTest):
         return _elapsed(ref, value_type, test)
+    if isinstance(value_type, ClockT) and isinstance(test, ast.CompareTest | ast.RangeTest
+                                                      | ast.ValueTest):
+        return _at_clock(ref, test)
     if isinstance(value_type, DateT) and isinstance(test, ast.CompareTest | ast.RangeTest
                                                      | ast.ValueTest):
         return _at_time(ref, test) if value_type.time else _on_day(ref, test)
@@ -512,7 +518,7 @@ def lower_test(symbols: Symbols, test: ast.Test, subject: Resolved) -> ir.Cond:
 def _elapsed(ref: str, interval: DurationT, test: ast.CompareTest | ast.RangeTest) -> ir.Cond:
     """`< 60 days`, `6 weeks..3 months`: comparisons of the time between the interval's dates."""
     def compare(op: str, value: ast.NumberValue | ast.DurationValue | ast.DateValue
-                | ast.DateTimeValue) -> ir.Elapsed:
+                | ast.DateTimeValue | ast.TimeOfDayValue) -> ir.Elapsed:
         if not isinstance(value, ast.DurationValue):
             raise LoweringError(f"a duration compared with {value!r}")
         unit = value.unit.text
@@ -557,16 +563,30 @@ def _at_time(ref: str, test: ast.CompareTest | ast.RangeTest | ast.ValueTest) ->
                      ir.AtTime(ref, "<=" if test.high_closed else "<", moment(test.high))))
 
 
+def _at_clock(ref: str, test: ast.CompareTest | ast.RangeTest | ast.ValueTest) -> ir.Cond:
+    """`>= 17:00`, ranges, `08:00`: a time of day against fixed ones, in clock order."""
+    def clock(value: ast.Value | ast.DurationValue) -> str:
+        if not isinstance(value, ast.TimeOfDayValue):
+            raise LoweringError(f"a time of day compared with {value!r}")
+        return value.text
+    if isinstance(test, ast.ValueTest):
+        return ir.AtClock(ref, "==", clock(test.value))
+    if isinstance(test, ast.CompareTest):
+        return ir.AtClock(ref, "==" if test.op == "=" else test.op, clock(test.value))
+    return ir.AllOf((ir.AtClock(ref, ">=" if test.low_closed else ">", clock(test.low)),
+                     ir.AtClock(ref, "<=" if test.high_closed else "<", clock(test.high))))
+
+
 def _any_of(items: list[ir.Cond]) -> ir.Cond:
     return items[0] if len(items) == 1 else ir.AnyOf(tuple(items))
 
 
-def _number(value: ast.NumberValue | ast.DurationValue | ast.DateValue | ast.DateTimeValue,
-            value_type: ValueType) -> int | float:
+def _number(value: ast.NumberValue | ast.DurationValue | ast.DateValue | ast.DateTimeValue
+            | ast.TimeOfDayValue, value_type: ValueType) -> int | float:
     if isinstance(value, ast.DurationValue):
         raise LoweringError(f"a unit after a number outside a duration: {value!r}")
-    if isinstance(value, ast.DateValue | ast.DateTimeValue):
-        raise LoweringError(f"a calendar day outside a date: {value!r}")
+    if isinstance(value, ast.DateValue | ast.DateTimeValue | ast.TimeOfDayValue):
+        raise LoweringError(f"a calendar day or a clock time outside a date: {value!r}")
     if isinstance(value_type, NumberT) and value_type.kind == "decimal":
         return float(value.value)
     if isinstance(value.value, Decimal) and value.value != int(value.value):
@@ -763,6 +783,6 @@ def _plain_value(value: ast.Value) -> ir.Scalar:
             return value.value if isinstance(value.value, int) else float(value.value)
         case ast.NameValue():
             return value.name.text
-        case ast.DateValue() | ast.DateTimeValue():
+        case ast.DateValue() | ast.DateTimeValue() | ast.TimeOfDayValue():
             return value.text
     raise LoweringError(f"no value for {value!r}")

@@ -2,7 +2,8 @@
 
 Values at run time: yes/no is bool, integer is int, decimal is float, text and enumeration
 members are str, a set is a frozenset of str, a date is a datetime.date, a date and time is a
-datetime.datetime (aware when the caller gave an offset, naive when not). A value that a table
+datetime.datetime (aware when the caller gave an offset, naive when not), a time of day a
+naive datetime.time. A value that a table
 did not produce is None.
 """
 
@@ -19,7 +20,8 @@ JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, 
 # ---- types ------------------------------------------------------------------------------------
 
 TypeKind = Literal["bool", "integer", "decimal", "text", "enum", "set", "date", "duration",
-                   "datetime"]  # datetime: `date and time` (and `evaluation date and time`)
+                   "datetime",  # datetime: `date and time` (and `evaluation date and time`)
+                   "time"]  # time: `time of day`, a clock reading of any day
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +141,19 @@ class AtTime:
     moment: str  # as written in the table, without an offset: "2024-03-01T08:00" or "…T08:00:30"
 
 
+@dataclass(frozen=True, slots=True)
+class AtClock:
+    """A time-of-day input against a fixed time of day (`>= 17:00`): compared in clock order
+    within one day, 00:00 to 23:59:59 (semantics/clock.py: seconds since midnight)."""
+
+    ref: str  # a time-of-day input
+    op: Literal["<", "<=", ">", ">=", "==", "!="]
+    clock: str  # as written in the table: "17:00" or "17:00:30"
+
+
 Cond: TypeAlias = (
     Always | IsSet | Compare | OneOf | SetTest | Not | AllOf | AnyOf | Elapsed | OnDay | AtTime
+    | AtClock
 )
 
 # ---- facts, scope, tables --------------------------------------------------------------------------

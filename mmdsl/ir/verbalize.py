@@ -22,6 +22,7 @@ from mmdsl.ir.model import (
     AllOf,
     Always,
     AnyOf,
+    AtClock,
     AtTime,
     Calc,
     Compare,
@@ -418,6 +419,8 @@ def predicate(cond: Cond, value_type: IRType, words: Vocabulary, negated: bool) 
             return f"is {DAY_WORDS[INVERSE[op] if negated else op]} {day_words(day)}"
         case AtTime(op=op, moment=moment):
             return f"is {MOMENT_WORDS[INVERSE[op] if negated else op]} {moment_words(moment)}"
+        case AtClock(op=op, clock=clock):  # `is at or after 17:00`, `is before 08:00`
+            return f"is {MOMENT_WORDS[INVERSE[op] if negated else op]} {clock}"
         case OneOf(values=values):
             return one_of_words(values, value_type, words, negated)
         case SetTest():
@@ -493,12 +496,25 @@ def moment_range_words(items: tuple[Cond, ...]) -> str | None:
             f"{moment_words(high.moment)}")
 
 
+def clock_range_words(items: tuple[Cond, ...]) -> str | None:
+    """`from 08:00 to 17:00`; `at or after 08:00 but before 17:00`."""
+    low, high = items
+    assert isinstance(low, AtClock) and isinstance(high, AtClock)
+    if low.op not in (">", ">=") or high.op not in ("<", "<="):
+        return None
+    if low.op == ">=" and high.op == "<=":
+        return f"from {low.clock} to {high.clock}"
+    return f"{MOMENT_WORDS[low.op]} {low.clock} but {MOMENT_WORDS[high.op]} {high.clock}"
+
+
 def range_words(items: tuple[Cond, ...]) -> str | None:
     """`from 1 to 3` for a closed range; `at least 1 but less than 3` for a half-open one."""
     if len(items) == 2 and all(isinstance(i, OnDay) for i in items):
         return day_range_words(items)
     if len(items) == 2 and all(isinstance(i, AtTime) for i in items):
         return moment_range_words(items)
+    if len(items) == 2 and all(isinstance(i, AtClock) for i in items):
+        return clock_range_words(items)
     if len(items) != 2 or not all(isinstance(i, Compare) for i in items):
         return None
     low, high = items
@@ -638,7 +654,7 @@ def refs_of(cond: Cond) -> set[str]:
     """The keys of the values a condition reads."""
     match cond:
         case IsSet(ref=ref) | Compare(ref=ref) | OneOf(ref=ref) | SetTest(ref=ref) \
-                | Elapsed(ref=ref) | OnDay(ref=ref) | AtTime(ref=ref):
+                | Elapsed(ref=ref) | OnDay(ref=ref) | AtTime(ref=ref) | AtClock(ref=ref):
             return {ref}
         case Not(item):
             return refs_of(item)

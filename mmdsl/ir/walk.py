@@ -100,7 +100,7 @@ def refs_read(condition: ir.Cond) -> Iterator[str]:
     """The refs a condition reads, in the order they appear (with repeats)."""
     match condition:
         case ir.IsSet(ref=ref) | ir.Compare(ref=ref) | ir.OneOf(ref=ref) | ir.SetTest(ref=ref) \
-                | ir.OnDay(ref=ref) | ir.AtTime(ref=ref):
+                | ir.OnDay(ref=ref) | ir.AtTime(ref=ref) | ir.AtClock(ref=ref):
             yield ref
         case ir.Elapsed(start=start, end=end):  # a duration reads its two dates
             yield start

@@ -89,6 +89,16 @@ def amount_words(seconds: int) -> str:
     return f"{seconds} second{'' if seconds == 1 else 's'}"
 
 
+def time_of_day(text: str) -> datetime.time:
+    """A fixed time of day as written in a table, `17:00` or `17:00:30`."""
+    return datetime.time.fromisoformat(text)
+
+
+def seconds_of_day(value: datetime.time) -> int:
+    """A time of day as seconds since midnight, 0 to 86,399: in clock order within one day."""
+    return value.hour * 3600 + value.minute * 60 + value.second
+
+
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 

@@ -15,6 +15,7 @@ from mmdsl.semantics.policies import HIT_POLICIES, SINGLE_HIT
 from mmdsl.semantics.text import TextBuilder, TextFact, text_facts
 from mmdsl.semantics.types import (
     BoolT,
+    ClockT,
     DateT,
     DurationT,
     EnumInfo,
@@ -491,6 +492,8 @@ def resolve_type(symbols: Symbols, type_expr: ast.TypeExpr, owner: str | None, *
             return TextT()
         case ast.DateType():
             return DateT(type_expr.evaluation, type_expr.time)
+        case ast.TimeOfDayType():
+            return ClockT()
         case ast.NumberType():
             low = type_expr.low.value if type_expr.low else None
             high = type_expr.high.value if type_expr.high else None

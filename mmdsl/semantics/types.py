@@ -83,7 +83,16 @@ class DurationT:
         return "duration"
 
 
-ValueType: TypeAlias = BoolT | NumberT | TextT | EnumT | SetT | DateT | DurationT
+@dataclass(frozen=True, slots=True)
+class ClockT:
+    """A time of day (`time of day`): a clock reading of any day, `14:30`, compared in clock
+    order within one day (00:00 to 23:59:59, no wrap-around past midnight)."""
+
+    def describe(self) -> str:
+        return "time of day"
+
+
+ValueType: TypeAlias = BoolT | NumberT | TextT | EnumT | SetT | DateT | DurationT | ClockT
 
 DAY_UNITS, MONTH_UNITS, DURATION_UNITS = ast.DAY_UNITS, ast.MONTH_UNITS, ast.DURATION_UNITS
 TIME_UNITS = ast.TIME_UNITS

@@ -88,6 +88,15 @@ class DateTimeValue:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class TimeOfDayValue:
+    """A clock time of any day written `14:30` or `14:30:05` (an offset may be written, which the
+    checks refuse; checked to exist by the checks, not the parser)."""
+
+    text: str
+    span: Span
+
+
 DAY_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 MONTH_UNITS = {"month": 1, "months": 1, "year": 12, "years": 12}
 DURATION_UNITS = (*DAY_UNITS, *MONTH_UNITS)
@@ -110,7 +119,8 @@ TIME_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 8
 """The units of a duration between two dates and times, in seconds: a day is 24 hours."""
 
 
-Value: TypeAlias = NumberValue | BoolValue | TextValue | NameValue | DateValue | DateTimeValue
+Value: TypeAlias = (NumberValue | BoolValue | TextValue | NameValue | DateValue | DateTimeValue
+                   | TimeOfDayValue)
 
 # ---- tests: what a table cell (or a condition) checks about its subject ---------------------
 
@@ -129,14 +139,14 @@ class AnyTest:
 class CompareTest:
     op: CompareOp
     # a date: a fixed calendar day (`>= 2019-09-01`); a date and time: a fixed moment
-    value: NumberValue | DurationValue | DateValue | DateTimeValue
+    value: NumberValue | DurationValue | DateValue | DateTimeValue | TimeOfDayValue
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class RangeTest:
-    low: NumberValue | DurationValue | DateValue | DateTimeValue
-    high: NumberValue | DurationValue | DateValue | DateTimeValue
+    low: NumberValue | DurationValue | DateValue | DateTimeValue | TimeOfDayValue
+    high: NumberValue | DurationValue | DateValue | DateTimeValue | TimeOfDayValue
     low_closed: bool
     high_closed: bool
     span: Span
@@ -340,7 +350,16 @@ class DateType:
     time: bool = False
 
 
-TypeExpr: TypeAlias = BoolType | NumberType | TextType | EnumType | SetType | DateType
+@dataclass(frozen=True, slots=True)
+class TimeOfDayType:
+    """`time of day`: a clock reading of any day (`14:30`), compared in clock order within one
+    day, 00:00 to 23:59:59."""
+
+    span: Span
+
+
+TypeExpr: TypeAlias = (BoolType | NumberType | TextType | EnumType | SetType | DateType
+                       | TimeOfDayType)
 
 # ---- declarations -------------------------------------------------------------------------------
 

@@ -149,6 +149,9 @@ class AstBuilder(Transformer[Token, Any]):
     def date_time_value(self, meta: Meta, children: list[Token]) -> ast.DateTimeValue:
         return ast.DateTimeValue(str(children[0]), self.token_span(children[0]))
 
+    def time_of_day_value(self, meta: Meta, children: list[Token]) -> ast.TimeOfDayValue:
+        return ast.TimeOfDayValue(str(children[0]), self.token_span(children[0]))
+
     def duration(self, meta: Meta, children: list[Token]) -> ast.DurationValue:
         return ast.DurationValue(int(children[0]), self.name(children[1]), self.span(meta))
 
@@ -273,6 +276,9 @@ class AstBuilder(Transformer[Token, Any]):
 
     def evaluation_date_time_type(self, meta: Meta, children: list[Any]) -> ast.DateType:
         return ast.DateType(True, self.span(meta), time=True)
+
+    def time_of_day_type(self, meta: Meta, children: list[Any]) -> ast.TimeOfDayType:
+        return ast.TimeOfDayType(self.span(meta))
 
     def text_type(self, meta: Meta, children: list[Any]) -> ast.TextType:
         return ast.TextType(self.span(meta))

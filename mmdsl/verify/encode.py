@@ -309,6 +309,9 @@ class Encoder:
             case ir.AtTime():
                 raise Unverifiable(cond.ref, "a date and time, which the analysis does not "
                                    "reason about yet")
+            case ir.AtClock():
+                raise Unverifiable(cond.ref, "a time of day, which the analysis does not "
+                                   "reason about yet")
             case ir.OnDay():  # a date counted in a duration too (verify/days.py)
                 raise Unverifiable(cond.ref, "a date tested against a fixed calendar day and also "
                                    "counted in a duration (`time from`), which the analysis "

@@ -69,6 +69,10 @@ def condition_code(condition: ir.Cond, refs: Refs) -> Node:
             parts = moment_parts(moment)
             test = f"clock_time({refs.value_of(ref)}) {op} datetime.datetime{parts}"
             return _guarded(ref, Text(test), refs)
+        case ir.AtClock(ref=ref, op=op, clock=clock):  # in clock order within one day
+            hour, minute, second = clock_parts(clock)
+            test = f"{refs.value_of(ref)} {op} datetime.time({hour}, {minute}, {second})"
+            return _guarded(ref, Text(test), refs)
     raise TypeError(f"not a condition: {condition!r}")
 
 
@@ -77,6 +81,12 @@ def moment_parts(moment: str) -> tuple[int, ...]:
     day, clock = moment.split("T")
     return (*(int(p) for p in day.split("-")), *(int(p) for p in clock.split(":")),
             *((0,) if clock.count(":") == 1 else ()))
+
+
+def clock_parts(clock: str) -> tuple[int, int, int]:
+    """`17:00` as (17, 0, 0): a literal the module builds a time of."""
+    parts = [int(p) for p in clock.split(":")]
+    return parts[0], parts[1], parts[2] if len(parts) == 3 else 0
 
 
 def _number(value: int | float) -> str:

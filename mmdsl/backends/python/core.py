@@ -361,6 +361,8 @@ def _helper_call(field: InputField, name: str, position: int) -> str | None:
         return "date_value({})"
     if field.kind == "datetime":
         return "parse_date_time({})"
+    if field.kind == "time":
+        return "parse_time_of_day({})"
     return None
 
 

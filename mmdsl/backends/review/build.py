@@ -309,7 +309,7 @@ def input_view(item: IRInput, words: Vocabulary) -> view.InputView:
 
 def type_text(value_type: IRType) -> str:
     names = {"bool": "yes/no", "integer": "whole number", "decimal": "number", "text": "text",
-             "date": "date", "datetime": "date and time"}
+             "date": "date", "datetime": "date and time", "time": "time of day"}
     if value_type.kind == "enum" and "." in (value_type.enum_name or "."):
         return "one of the values listed"  # an enumeration declared with its output
     if value_type.kind == "enum":
@@ -327,7 +327,8 @@ def allowed_values(value_type: IRType) -> str:
         return number_range(value_type)
     return {"bool": "yes or no", "text": "any text",
             "date": "a date, year-month-day",
-            "datetime": "a date and time, year-month-dayThour:minute (an offset may follow)"
+            "datetime": "a date and time, year-month-dayThour:minute (an offset may follow)",
+            "time": "a time of day, hour:minute (00:00 to 23:59), without an offset"
             }[value_type.kind]
 
 

@@ -105,6 +105,12 @@ DATE_TIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z
 date-time, seconds and offset optional (a clock time as written carries no offset)."""
 
 
+TIME_OF_DAY_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+"""What the facts accept for a time of day (runtime/prelude.py's parse_time_of_day): hour:minute,
+seconds optional, an existing time, no offset. Not `"format": "time"`: RFC 3339's partial time
+with JSON Schema's `time` format requires seconds and an offset, which a clock reading lacks."""
+
+
 def type_schema(value_type: ir.IRType) -> dict[str, Any]:
     if value_type.kind == "enum":
         return {"type": "string", "enum": list(value_type.members)}
@@ -115,6 +121,8 @@ def type_schema(value_type: ir.IRType) -> dict[str, Any]:
         return {"type": "string", "format": "date"}
     if value_type.kind == "datetime":  # a date and a clock time, seconds and offset optional
         return {"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN}
+    if value_type.kind == "time":  # a clock reading of any day, seconds optional, no offset
+        return {"type": "string", "pattern": TIME_OF_DAY_PATTERN}
     schema: dict[str, Any] = {"type": TYPES[value_type.kind]}
     if value_type.low is not None:
         schema["minimum"] = value_type.low

@@ -213,6 +213,10 @@ def _template() -> jinja2.Template:
 
 
 def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
+    clocks = [i.name for i in guideline.inputs if i.type.kind == "time"]
+    if clocks:  # not written yet: refused whole, never a query that decides otherwise
+        raise SqlUnsupported(f"`{clocks[0]}` is a time of day, which the cohort SQL does not "
+                             "compute yet")
     distinct_columns(guideline)
     names = Names(guideline)
     steps: list[Step] = []
