@@ -34,8 +34,9 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             yield from _mixed_ends(context, interval)
     yield from _evaluation_dates(context)
     for decl in context.statements(ast.InputDecl):
-        if isinstance(decl.type, ast.DateType) and decl.default is not None:
-            kind = "a date and time" if decl.type.time else "a date"
+        if isinstance(decl.type, ast.DateType | ast.TimeOfDayType) and decl.default is not None:
+            kind = "a time of day" if isinstance(decl.type, ast.TimeOfDayType) \
+                else "a date and time" if decl.type.time else "a date"
             yield context.report("date-default", decl.default.span,
                                  f"`{decl.name.text}` is {kind}, which has no default",
                                  "remove the default: the caller gives every date, the "

@@ -36,7 +36,7 @@ _AFTER_IS = re.compile(r"(?<![\w.-])([^\W\d][\w-]*)\s+is\s+[\w-]*$")  # `ldh is 
 _PARTIAL = re.compile(r"[\w-]*$")
 # `input NAME: TYPE ` with the type complete, and neither `or unknown` nor what follows it yet
 _AFTER_TYPE = re.compile(
-    r"input\s+[^\W\d][\w-]*\s*:\s*(yes/no|text|date\s+and\s+time|date"
+    r"input\s+[^\W\d][\w-]*\s*:\s*(yes/no|text|time\s+of\s+day|date\s+and\s+time|date"
     r"|evaluation\s+date\s+and\s+time|evaluation\s+date|set\s+of\s+[\w-]+"
     r"|one\s+of\s+[\w-]+(?:\s*,\s*[\w-]+)*"
     r"|(?:integer|decimal)(?:\s+-?[\d.]+\s*\.\.\s*-?[\d.]+)?(?:\s+unit\s+\"[^\"]*\")?)"

@@ -495,3 +495,18 @@ async def test_hover_on_dates_and_times_gives_hours_and_clock_times(client: Lang
     with_input = fixed.replace("input haemorrhage", f"{typed}\ninput haemorrhage")
     replace_text(client, with_input, 3)
     assert await completion_labels(client, with_input, typed, len(typed)) == ["or unknown"]
+
+
+@pytest.mark.asyncio
+async def test_hover_and_completion_on_times_of_day(client: LanguageClient) -> None:
+    text = ('guideline g "G"\n\ninput arrival_clock: time of day "time of arrival"\n\n'
+            "table t\n  hit first\n  output late: yes/no\n  | arrival_clock || late |\n"
+            "  |---------------||------|\n  | >= 17:00      || yes  |\n"
+            "  | -             || no   |\n")
+    await opened(client, text)
+    assert await hover_text(client, text, ">= 17:00", 3) == (
+        "**cell** `>= 17:00`: “time of arrival” is at or after 17:00")
+    typed = "input onset: time of day "
+    with_input = text.replace("\ntable", f"\n{typed}\n\ntable")
+    replace_text(client, with_input, 2)
+    assert await completion_labels(client, with_input, typed, len(typed)) == ["or unknown"]

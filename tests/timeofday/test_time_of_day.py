@@ -140,6 +140,13 @@ def test_worked_examples_refuse_what_does_not_exist() -> None:
     assert [c for c, _ in codes_of(text)] == ["MD328", "MD328"]
 
 
+def test_a_time_of_day_has_no_default() -> None:
+    found = codes_of('guideline g "G"\ninput a: time of day default 08:00 "a"\n'
+                     "table t\n  output ok: yes/no\n  | a || ok |\n  | < 08:00 || yes |\n")
+    assert [c for c, _ in found] == ["MD315"], found
+    assert "is a time of day, which has no default" in found[0][1]
+
+
 def test_a_table_output_is_no_time_of_day() -> None:
     found = codes_of('guideline g "G"\ninput a: yes/no "a"\n'
                      "table t\n  output when: time of day\n  | a || when |\n  | yes || - |\n")
