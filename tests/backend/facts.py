@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from mmdsl.ir import model as ir
@@ -28,6 +28,8 @@ def named_values(guideline: ir.IRGuideline) -> dict[str, list[Any]]:
                 found[part.ref] += [v for v in part.values if isinstance(v, str)]
             elif isinstance(part, ir.Elapsed):  # a duration: the lengths its cells name
                 found[part.ref].append((part.unit, part.amount))
+            elif isinstance(part, ir.AtClock):  # a time of day: the times its cells name
+                found[part.ref].append(part.clock)
     return found
 
 
@@ -72,6 +74,18 @@ def _random_moment(rng: random.Random) -> str:
     return moment.isoformat(timespec="minutes")
 
 
+def _random_clock(named: list[Any], rng: random.Random) -> str:
+    """A time of day as the facts write it: a second either side of a named one, or any."""
+    clocks = [time.fromisoformat(c) for c in named if isinstance(c, str)]
+    if clocks and rng.random() < 0.7:
+        base = rng.choice(clocks)
+        seconds = base.hour * 3600 + base.minute * 60 + base.second + rng.choice([-1, 0, 0, 1])
+    else:
+        seconds = rng.randrange(86_400)
+    seconds = min(max(seconds, 0), 86_399)
+    return f"{seconds // 3600:02}:{seconds // 60 % 60:02}:{seconds % 60:02}"
+
+
 def _random_date(rng: random.Random) -> str:
     """A date of 2023-2025; often the last day of a month, where months are counted apart."""
     day = date(2023, 1, 1) + timedelta(days=rng.randrange(3 * 365))
@@ -96,6 +110,8 @@ def random_value(value_type: ir.IRType, named: list[Any], rng: random.Random) ->
             return _random_date(rng)
         case "datetime":
             return _random_moment(rng)
+        case "time":
+            return _random_clock(named, rng)
         case _:
             return rng.choice([*named, "", "something else"])
 

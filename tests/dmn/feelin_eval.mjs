@@ -6,7 +6,8 @@
 //                   "outputs": [name], "outputValues": [FEEL or null],
 //                   "rules": [{"inputs": [unary tests], "outputs": [FEEL]}]}],
 //    "patients": [{input name: value}], "dates": [names of the date inputs, given as text],
-//    "moments": [names of the date-and-time inputs, given as text]}
+//    "moments": [names of the date-and-time inputs, given as text],
+//    "clocks": [names of the time-of-day inputs, given as text]}
 // and prints for each model one object per patient: decision name -> its DMN value, with DMN's
 // hit policies
 // applied here (as the DMN 1.5 specification states them), so that mmdsl has no part in it.
@@ -70,13 +71,14 @@ const tableValue = (table, context) => {
   }
 };
 
-const decide = ({ decisions, patients, dates = [], moments = [] }) =>
+const decide = ({ decisions, patients, dates = [], moments = [], clocks = [] }) =>
   patients.map((patient) => {
     const context = { ...patient };
     for (const name of dates) context[name] = value('date(text)', { text: patient[name] });
     for (const name of moments) {
       context[name] = value('date and time(text)', { text: patient[name] });
     }
+    for (const name of clocks) context[name] = value('time(text)', { text: patient[name] });
     const result = {};
     for (const decision of decisions) {
       const decided = decision.kind === 'literal' ? value(decision.text, context)

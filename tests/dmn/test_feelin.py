@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,8 @@ def feelin(jobs: list[Job]) -> list[list[dict[str, Any]]]:
     sent = json.dumps([{"decisions": j.decisions, "patients": j.patients,
                         "dates": [i.name for i in j.guideline.inputs if i.type.kind == "date"],
                         "moments": [i.name for i in j.guideline.inputs
-                                    if i.type.kind == "datetime"]}
+                                    if i.type.kind == "datetime"],
+                        "clocks": [i.name for i in j.guideline.inputs if i.type.kind == "time"]}
                        for j in jobs])
     done = subprocess.run([node, str(SCRIPT)], input=sent, capture_output=True, text=True,
                           timeout=300, check=False)
@@ -155,6 +156,8 @@ def patients_of(guideline: ir.IRGuideline, cases: list[dict[str, Any]]) -> list[
 
 def dmn_input(value: Any, item: ir.IRInput) -> Any:
     if isinstance(value, datetime):  # sent as text; feelin_eval.mjs makes it a FEEL date and time
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, time):  # sent as text; feelin_eval.mjs makes it a FEEL time
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):  # sent as text; feelin_eval.mjs makes it a FEEL date
         return value.isoformat()

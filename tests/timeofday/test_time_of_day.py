@@ -1,8 +1,9 @@
 """Times of day (issue 18): `time of day` inputs, a clock reading of any day (`14:30`), tested
 against fixed times of day in clock order within one day (00:00 to 23:59:59, no wrap-around),
 through the syntax, the checks, the interpreter, the generated module, the JSON Schema, the
-review document, FHIR and `cohort --generate`; the DMN export, the cohort SQL and the verifier
-refuse them in words (MD606 for the verifier)."""
+review document, FHIR and `cohort --generate` (the DMN export and import:
+tests/dmn/test_time_of_day_*.py); the cohort SQL and the verifier refuse them in words (MD606
+for the verifier)."""
 
 from __future__ import annotations
 
@@ -241,12 +242,8 @@ def test_cohort_generate_draws_valid_times_around_each_threshold(ward: ir.IRGuid
 
 def test_the_products_that_do_not_compute_times_of_day_refuse_them_in_words(
         ward: ir.IRGuideline) -> None:
-    from mmdsl.backends.dmn import feel_text
-    from mmdsl.backends.dmn.writer import export_dmn
     from mmdsl.backends.sql import SqlUnsupported, render_sql
 
-    with pytest.raises(feel_text.ExportProblem, match="`arrival_clock` is a time of day"):
-        export_dmn(ward)
     with pytest.raises(SqlUnsupported, match="`arrival_clock` is a time of day"):
         render_sql(ward)
     found = compile_source(Source("t.mmdsl", WARD)).diagnostics

@@ -23,7 +23,7 @@ class ExportProblem(Exception):
     writes today."""
 
 
-Compared = ir.Compare | ir.OnDay | ir.AtTime | ir.Elapsed  # an Elapsed here is between dates and
+Compared = ir.Compare | ir.OnDay | ir.AtTime | ir.AtClock | ir.Elapsed  # an Elapsed here is between dates and
 # times, its ref already the DMN decision `NAME_time` (backends/dmn/durations.py)
 
 # ---- values ------------------------------------------------------------------------------------------
@@ -139,6 +139,8 @@ def _bound(condition: Compared) -> str:
         return day(condition.day)
     if isinstance(condition, ir.AtTime):
         return moment(condition.moment)
+    if isinstance(condition, ir.AtClock):
+        return clock(condition.clock)
     if isinstance(condition, ir.Elapsed):
         return duration(condition.written)
     return number(condition.value)
@@ -153,6 +155,12 @@ def moment(text: str) -> str:
     """A fixed date and time in FEEL, to the second and without an offset (mmdsl's are written
     so): `date and time("2024-03-01T08:00:00")`."""
     return f'date and time("{text if len(text) > 16 else text + ":00"}")'
+
+
+def clock(text: str) -> str:
+    """A fixed time of day in FEEL, to the second and without an offset (a clock reading has
+    none): `time("17:00:00")`."""
+    return f'time("{text if len(text) > 5 else text + ":00"}")'
 
 
 def duration(written: str) -> str:
@@ -197,7 +205,8 @@ def expression(condition: ir.Cond) -> str:
             return f"not({expression(item)})"
         case ir.Compare(ref=ref, op=op, value=value):
             return f"{ref} {'=' if op == '==' else op} {number(value)}"
-        case ir.OnDay(ref=ref, op=op) | ir.AtTime(ref=ref, op=op) | ir.Elapsed(ref=ref, op=op):
+        case ir.OnDay(ref=ref, op=op) | ir.AtTime(ref=ref, op=op) | ir.AtClock(ref=ref, op=op) \
+                | ir.Elapsed(ref=ref, op=op):
             return f"{ref} {'=' if op == '==' else op} {_bound(condition)}"
         case ir.OneOf(ref=ref, values=(True,)):
             return ref
