@@ -21,7 +21,9 @@ and the case tests FEEL's total-months comparison itself. A calendar date (`date
 `@"2017-01-01"`) is in scope too: e1 becomes a date input `value`, tested against calendar days
 as mmdsl's fixed days; so is a date and time without an offset (`date and time("2018-12-08T10:30:05")`,
 `@"2018-12-08T10:30:05"`): e1 becomes a `date and time` input `value`, tested against fixed
-dates and times. Times of day, dates and times with an offset, durations that are not whole days, and a
+dates and times; so is a time of day without an offset (`time("10:30:05")`, `@"10:30:05"`): e1
+becomes a `time` input `value`, tested against fixed times of day. Times of day and dates and
+times with an offset, durations that are not whole days, and a
 date or a duration tested against a value of another kind (a years-and-months duration against
 days, say: FEEL never matches those) are out of scope, each with its own reason. `null in e2` is
 in scope when e2 names a number, string or boolean to give `value` a type: `value` is declared
@@ -50,7 +52,8 @@ from mmdsl.semantics.calendar import add_months
 TEMPORAL = re.compile(r"^\s*(@|date\s*\(|time\s*\(|date and time\s*\(|duration\s*\()")
 START = date(2000, 1, 1)  # the start date of a duration given as two dates
 WHY_NOT = {  # what a temporal literal is (feel.temporal_kind), and why mmdsl cannot test it
-    "the time of day": "a time of day (mmdsl has dates but no times of day)",
+    "the time of day": "a time of day with an offset, a time zone or a fraction of a second "
+                       "(mmdsl's times of day are clock readings in whole seconds)",
     "the date and time": "a date and time with an offset, a time zone or a fraction of a second "
                          "(mmdsl's fixed dates and times are clock times in whole seconds)",
     "the duration": "a duration that is not a whole number of days (mmdsl counts whole days)",
@@ -78,7 +81,7 @@ class InCase:
         if self.null:
             return {"value": None}
         value = self.value.value
-        if self.value.day or self.value.moment:
+        if self.value.day or self.value.moment or self.value.clock_time:
             return {"value": value}
         if self.value.duration:
             assert isinstance(value, Decimal)
@@ -139,6 +142,8 @@ def temporal(text: str) -> feel.Literal | str:
     except feel.FeelError as error:
         if error.message.startswith("the date and time"):
             return _moment(text)
+        if error.message.startswith("the time of day"):
+            return _clock(text)
         kind = next((k for k in sorted(WHY_NOT, key=len, reverse=True)
                      if error.message.startswith(k)), None)
         return WHY_NOT[kind] if kind else f"not a FEEL literal: {error.message}"
@@ -157,6 +162,19 @@ def _moment(text: str) -> feel.Literal | str:
         kind = next((k for k in sorted(WHY_NOT, key=len, reverse=True)
                      if error.message.startswith(k)), None)
         return WHY_NOT[kind] if kind else f"not a FEEL literal: {error.message}"
+    return literal
+
+
+def _clock(text: str) -> feel.Literal | str:
+    """A time of day (`time("10:30:05")`, `@"10:30:05"`) as mmdsl's fixed times of day, or the
+    reason it is out of scope."""
+    parser = feel._Parser(feel.tokenize(text))
+    parser.times = True
+    try:
+        literal = parser.literal()
+        parser.expect_end()
+    except feel.FeelError:
+        return WHY_NOT["the time of day"]
     return literal
 
 
@@ -197,8 +215,8 @@ def right_reason(right: str, left: str) -> str | None:
         return "not FEEL simple unary tests"
     tested = temporal(left) if TEMPORAL.match(left) else None  # left_reason found it in scope
     left_kind = "other" if not isinstance(tested, feel.Literal) else \
-        "day" if tested.day else "moment" if tested.moment else "months" if tested.months \
-        else "duration"
+        "day" if tested.day else "moment" if tested.moment else "clock" if tested.clock_time \
+        else "months" if tested.months else "duration"
     inside = 0  # where the temporal literal read last ends (its string is no value of its own)
     for index, token in enumerate(tokens):
         function = token.kind == "name" and token.text in feel.TEMPORAL_FUNCTIONS \
@@ -219,12 +237,17 @@ def right_reason(right: str, left: str) -> str | None:
                 return "a calendar date tested against a value that is not one (FEEL never matches)"
             if found.moment and left_kind != "moment":
                 return "a date and time tested against a value that is not one (FEEL never matches)"
+            if found.clock_time and left_kind != "clock":
+                return "a time of day tested against a value that is not one (FEEL never matches)"
         elif left_kind == "day" and (token.kind in ("number", "string")
                                      or token.text in ("true", "false")):
             return "a calendar date tested against a value that is not one (FEEL never matches)"
         elif left_kind == "moment" and (token.kind in ("number", "string")
                                         or token.text in ("true", "false")):
             return "a date and time tested against a value that is not one (FEEL never matches)"
+        elif left_kind == "clock" and (token.kind in ("number", "string")
+                                       or token.text in ("true", "false")):
+            return "a time of day tested against a value that is not one (FEEL never matches)"
     if any(t.kind == "name" and t.text == "null" for t in tokens):
         return "a range with a null end (null is not a simple literal)"
     if tokens[0].text == "[" and not is_single_interval(tokens):

@@ -173,7 +173,7 @@ def test_a_default_that_mmdsl_cannot_state_is_refused() -> None:
     # text joins text only (a text fact): a number in it is refused where it is written
     ('<decision id="d" name="d"><variable name="d" typeRef="string"/>'
      "<literalExpression><text>1 + 2</text></literalExpression></decision>", "MD703", (4, 89)),
-    ('<inputData id="i" name="born"><variable name="born" typeRef="time"/></inputData>',
+    ('<inputData id="i" name="born"><variable name="born" typeRef="days and time duration"/></inputData>',
      "MD704", (4, 1)),
 ])
 def test_unsupported_constructs_are_reported_at_their_place(
@@ -496,7 +496,7 @@ def test_a_context_input_is_one_input_per_component() -> None:
 
 
 def test_a_context_with_a_component_mmdsl_cannot_hold_is_refused_naming_it() -> None:
-    items = ('<itemDefinition name="tA"><itemComponent name="when"><typeRef>time</typeRef>'
+    items = ('<itemDefinition name="tA"><itemComponent name="when"><typeRef>days and time duration</typeRef>'
              "</itemComponent></itemDefinition>")
     result = imported(model(items + input_data("structA", "tA")))
     assert any("component `when`" in d.message for d in result.all_diagnostics

@@ -171,6 +171,8 @@ def _cell_test(test: feel.Test, column: Column) -> str:
         return _number_cell(test, _day)
     if kind == "datetime":
         return _number_cell(test, _moment)
+    if kind == "time":
+        return _number_cell(test, _clock)
     if isinstance(test, feel.Interval) or test.op not in ("=", "!="):
         raise CellProblem(f"mmdsl compares {_kind_words(column.type)} for equality only, not "
                           "by order")
@@ -200,6 +202,14 @@ def _day(literal: feel.Literal) -> str:
     """A calendar day, as mmdsl writes it: `2019-09-01`."""
     if not literal.day:
         raise CellProblem(f"compares a date with {_literal_words(literal)}")
+    assert isinstance(literal.value, str)
+    return literal.value
+
+
+def _clock(literal: feel.Literal) -> str:
+    """A fixed time of day, as mmdsl writes it: `10:30`, `10:30:05`."""
+    if not literal.clock_time:
+        raise CellProblem(f"compares a time of day with {_literal_words(literal)}")
     assert isinstance(literal.value, str)
     return literal.value
 
@@ -246,7 +256,8 @@ def _literal_words(literal: feel.Literal) -> str:
     if literal.months:
         return "a years and months duration"
     return {"string": "text", "boolean": "true or false", "number": "a number",
-            "date": "a calendar day", "date and time": "a date and time"}[literal.kind]
+            "date": "a calendar day", "date and time": "a date and time",
+            "time": "a time of day"}[literal.kind]
 
 
 def _set_cell(test: feel.Test, value_type: ValueType) -> str:
@@ -367,6 +378,8 @@ def _condition(subject: str, test: feel.Test, value_type: ValueType, clock: bool
         return _number_condition(subject, test, _day)
     if kind == "datetime":
         return _number_condition(subject, test, _moment)
+    if kind == "time":
+        return _number_condition(subject, test, _clock)
     if isinstance(test, feel.Interval) or test.op not in ("=", "!="):
         raise CellProblem(f"mmdsl compares {_kind_words(value_type)} for equality only, not "
                           "by order")

@@ -52,9 +52,14 @@ class Literal:
     seconds: Decimal | None = None
     unit: str = ""  # a duration's unit as written, for a duration of whole seconds: "minutes",
     # "hours" or "days" (PT270M, PT24H, P1D; a mix such as PT4H30M in minutes)
+    clock_time: bool = False  # a time of day without an offset (`time("10:30:05")`, `@"10:30"`),
+    # read only where times of day may be: kept as its text as mmdsl writes it, `10:30:05`
 
     @property
-    def kind(self) -> TypingLiteral["number", "string", "boolean", "date", "date and time"]:
+    def kind(self) -> TypingLiteral["number", "string", "boolean", "date", "date and time",
+                                    "time"]:
+        if self.clock_time:
+            return "time"
         if self.moment:
             return "date and time"
         if self.day:
@@ -291,7 +296,7 @@ def _escape(text: str, offset: int) -> tuple[str, int]:
 
 
 def parse_unary_tests(text: str, durations: bool = False, days: bool = False,
-                      clock: bool = False) -> UnaryTests:
+                      clock: bool = False, times: bool = False) -> UnaryTests:
     """A cell, `inputValues` or `outputValues` text; with `durations`, a cell of a column that
     is a duration, whose tests may be durations of whole days; with `days`, a cell of a column
     that is a date, whose tests may be calendar days; with `clock`, a cell of a column that is
@@ -301,6 +306,7 @@ def parse_unary_tests(text: str, durations: bool = False, days: bool = False,
         return ANY_VALUE
     parser = _Parser(tokenize(text), durations=durations, days=days)
     parser.clock = clock
+    parser.times = times  # a time-of-day column: its tests may be times of day
     tests = parser.unary_tests(subject="?")
     parser.expect_end()
     return tests
@@ -317,7 +323,8 @@ def parse_literal(text: str) -> Literal | None:
 
 
 def parse_expression(text: str, names: Collection[str] | NameIndex,
-                     differences: AbstractSet[str] = frozenset(), clock: bool = False) -> Expr:
+                     differences: AbstractSet[str] = frozenset(), clock: bool = False,
+                     times: bool = False) -> Expr:
     """A boolean literal expression over the values called `names`; `differences` are the
     names of date (and date-and-time) values, whose difference (`end - start`, a duration) a
     test may read, with durations of whole days, and which a test may compare with calendar
@@ -328,6 +335,7 @@ def parse_expression(text: str, names: Collection[str] | NameIndex,
                      days=bool(differences))
     parser.dates = differences  # not copied: a model may have thousands of facts
     parser.clock = clock
+    parser.times = times  # the model has times of day: FEEL literals of them read
     expr = parser.disjunction()
     parser.expect_end()
     return expr
@@ -345,6 +353,7 @@ class _Parser:
         self.days = days  # whether a calendar day may be read
         self.dates: AbstractSet[str] = frozenset()  # names whose difference a test may read
         self.clock = False  # whether dates and times and durations of whole seconds may be read
+        self.times = False  # whether times of day may be read
         self.depth = 0  # brackets and `not(` open around the condition being read
 
     # -- token helpers --
@@ -474,6 +483,8 @@ class _Parser:
             return Literal(calendar_day(text, start), day=True)
         if self.clock and temporal_kind(text, function) == "the date and time":
             return Literal(moment_text(text, start), moment=True)
+        if self.times and temporal_kind(text, function) == "the time of day":
+            return Literal(clock_text(text, start), clock_time=True)
         months = total_months(text, function)
         if self.clock and months is None and self.durations:
             return clock_duration(text, function, start)
@@ -713,6 +724,27 @@ def clock_duration(text: str, function: str | None, offset: int) -> Literal:
     if total % DAY_SECONDS:
         return Literal(total, seconds=total, unit=unit)
     return Literal(total // DAY_SECONDS, duration=True, seconds=total, unit=unit)
+
+
+_CLOCK = re.compile(r"(\d{2}):(\d{2}):(\d{2})(\.0+)?")
+
+
+def clock_text(text: str, offset: int) -> str:
+    """A FEEL time without an offset, `10:30:05`, as mmdsl writes a fixed time of day (`10:30:05`,
+    `10:30` without seconds); FeelError for one with an offset or a zone (mmdsl's times of day
+    are clock readings, which have none), a fraction of a second, or one that does not exist."""
+    found = _CLOCK.fullmatch(text)
+    if found is None:
+        zoned = re.fullmatch(r"\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}|@.+)?", text)
+        reason = ("it has an offset or a time zone: mmdsl's times of day are clock readings, "
+                  "without one" if zoned and zoned.group(2) else
+                  "mmdsl's times of day are whole seconds" if zoned else
+                  "it is not written hour:minute:second")
+        raise FeelError(f"the time `{text}`: {reason}", offset)
+    hour, minute, second, _ = found.groups()
+    if int(hour) > 23 or int(minute) > 59 or int(second) > 59:
+        raise FeelError(f"the time `{text}` does not exist", offset)
+    return f"{hour}:{minute}" + (f":{second}" if second != "00" else "")
 
 
 _MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(\.0+)?)?")

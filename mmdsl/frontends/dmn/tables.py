@@ -373,7 +373,8 @@ class TableTranslator:
         try:
             tests = feel.parse_unary_tests(entry.value, durations=readable.duration,
                                            days=_is_date(readable),
-                                           clock=_is_clock(readable))
+                                           clock=_is_clock(readable),
+                                           times=readable.type.kind == "time")
             text = cell_text(tests, readable.column)
             return with_unit(text, readable.time_unit) \
                 if readable.time_unit and not readable.clock and text != "-" else text
@@ -467,7 +468,8 @@ class TableTranslator:
         try:
             tests = feel.parse_unary_tests(entry.value, durations=readable.duration,
                                            days=_is_date(readable),
-                                           clock=_is_clock(readable))
+                                           clock=_is_clock(readable),
+                                           times=readable.type.kind == "time")
             text = condition_text(ref, tests, readable.type, readable.duration, readable.months,
                                   readable.clock)
             return with_unit_after(ref, text, readable.time_unit) \

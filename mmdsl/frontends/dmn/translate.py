@@ -230,10 +230,12 @@ class Readables(dict[str, Readable]):
         self.dates: set[str] = set()  # the date (and date-and-time) inputs, whose difference a
         # fact may test
         self.clock = False  # whether the model has dates and times (FEEL literals of them read)
+        self.times = False  # whether the model has times of day (FEEL literals of them read)
 
     def __setitem__(self, key: str, value: Readable) -> None:
         super().__setitem__(key, value)
         self.clock = self.clock or value.type.kind == "datetime" or value.clock
+        self.times = self.times or value.type.kind == "time"
         if value.type.kind in ("date", "datetime") and not value.is_table:
             self.dates.add(key)
         else:
@@ -471,6 +473,8 @@ class _Translator:
             return "date"
         if kind == "datetime":
             return "date and time"
+        if kind == "time":
+            return "time of day"
         if kind in ("integer", "decimal"):
             bounds = "" if value_type.low is None or value_type.high is None else \
                 f" {number_text(value_type.low)}..{number_text(value_type.high)}"
@@ -722,7 +726,7 @@ class _Translator:
         try:
             index = self.readable.fact_index
             expr = feel.parse_expression(logic.text.value, index, self.readable.dates,
-                                         self.readable.clock)
+                                         self.readable.clock, self.readable.times)
             differences = differences_in(expr)
             if differences:
                 names = names | {d: self.time_between(d, logic.text) for d in differences}

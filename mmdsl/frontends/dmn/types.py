@@ -27,7 +27,7 @@ from typing import Literal
 from mmdsl.dmn import model as m
 from mmdsl.frontends.dmn import feel
 
-Kind = Literal["bool", "decimal", "integer", "text", "enum", "set", "date", "datetime"]
+Kind = Literal["bool", "decimal", "integer", "text", "enum", "set", "date", "datetime", "time"]
 # FEEL's number, and the Java-style names that Camunda 7 models use for typeRef.
 NUMBER_TYPES = ("number", "integer", "long", "double")
 WHOLE_NUMBER_TYPES = ("integer", "long")
@@ -116,6 +116,8 @@ def value_type(dmn_type: DmnType, clause_values: m.Text | None = None) -> ValueT
         return ValueType("date")
     if dmn_type.base in ("date and time", "dateTime"):  # fixed dates and times, durations
         return ValueType("datetime")
+    if dmn_type.base == "time":  # a time of day: fixed times of day, in clock order
+        return ValueType("time")
     if dmn_type.base in NUMBER_TYPES:
         low, high = number_bounds(dmn_type.allowed)
         whole = extras.get("type") == "integer" or dmn_type.base in WHOLE_NUMBER_TYPES

@@ -103,8 +103,9 @@ def _subject(subject: str, translation: Translation) -> str:
 
 
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-                  r"(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?")  # or a date
-# and time, with or without seconds and an offset; the compiler checks that it exists
+                  r"(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?"  # or a date
+                  r"|[0-9]{2}:[0-9]{2}(:[0-9]{2})?")  # and time, with or without seconds and
+# an offset, or a time of day; the compiler checks that it exists
 
 
 def _values(line: m.ExampleLine) -> str:
