@@ -24,7 +24,19 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mmdsl.ir.model import AllOf, Compare, Cond, IRGuideline, IRTable, IsSet, JsonValue, Not, OneOf
+from mmdsl.ir.model import (
+    AllOf,
+    AtClock,
+    Compare,
+    Cond,
+    IRGuideline,
+    IRTable,
+    IsSet,
+    JsonValue,
+    Not,
+    OneOf,
+)
+from mmdsl.verify.days import clock_of, is_clock
 
 if TYPE_CHECKING:  # the verifier loads only when the documents are made
     from mmdsl.verify.columns import ColumnView
@@ -211,7 +223,19 @@ def region_condition_of(dimension: Dimension, held: dict[int, bool]) -> AllOf:
     elif kind in ("integer", "decimal"):
         parts += _bounds(name, [_threshold(name, kind, key, held[v])
                                 for key, v in dimension.thresholds if v in held])
+        if is_clock(dimension.input.type):  # seconds since midnight, as times of day again
+            parts = [_as_clock(part) for part in parts]
     return AllOf(tuple(parts))
+
+
+def _as_clock(part: Cond) -> Cond:
+    """A bound on a time of day's seconds (verify/days.py) as the test of the time it stands
+    for: `>= 28800` is `>= 08:00`."""
+    if isinstance(part, Compare):
+        return AtClock(part.ref, part.op, clock_of(int(part.value)))
+    if isinstance(part, OneOf) and len(part.values) == 1 and isinstance(part.values[0], int):
+        return AtClock(part.ref, "==", clock_of(part.values[0]))
+    return part
 
 
 def _bounds(name: str, tests: list[Compare]) -> list[Cond]:

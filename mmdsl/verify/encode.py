@@ -27,7 +27,7 @@ from mmdsl.ir.walk import conditions, parts, refs_read
 from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
 from mmdsl.verify.classes import FactClasses, decimal_facts, decimal_inputs, relation
 from mmdsl.verify.computed import ComputedValues, NotEnumerable, enumerated_inputs, passes
-from mmdsl.verify.days import day_cell, is_day
+from mmdsl.verify.days import clock_cell, day_cell, is_clock, is_day
 from mmdsl.verify.time import abstract_time
 
 OTHER_TEXT = "\u0000other"  # the member that stands for every text value no table names
@@ -611,6 +611,8 @@ class Encoder:
         high = chain[above][0] if above < len(chain) else None
         if is_day(dimension.input.type):  # a date, read as its day number (verify/days.py)
             return day_cell(int(low[0]) if low else None, int(high[0]) - 1 if high else None)
+        if is_clock(dimension.input.type):  # a time of day, read as its seconds (verify/days.py)
+            return clock_cell(int(low[0]) if low else None, int(high[0]) - 1 if high else None)
         if dimension.kind == "integer":
             return _integer_cell(low, high)
         parts = ([f"{'>' if low[1] else '>='} {low[0]:g}"] if low else []) + (

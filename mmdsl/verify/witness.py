@@ -11,7 +11,7 @@ from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import validate_facts
 from mmdsl.verify.bdd import FALSE
 from mmdsl.verify.classes import realised_inputs
-from mmdsl.verify.days import day_cell, is_day
+from mmdsl.verify.days import clock_cell, day_cell, is_clock, is_day
 from mmdsl.verify.encode import OTHER_TEXT, Dimension, Encoder, Unverifiable
 
 NEAREST_TRIED = 6  # atoms tried per number, nearest to the typical value first
@@ -247,6 +247,10 @@ def _describe_interval(name: str, dimension: Dimension, cube: dict[int, bool]) -
         days = day_cell(int(max(lower)[0]) if lower else None,
                         int(min(upper)[0]) - 1 if upper else None)
         return f"{name} {days}"
+    if is_clock(value_type):  # a time of day, read as its seconds (verify/days.py)
+        clocks = clock_cell(int(max(lower)[0]) if lower else None,
+                            int(min(upper)[0]) - 1 if upper else None)
+        return f"{name} {clocks}"
     if value_type.kind == "integer":
         low = int(max(lower)[0]) if lower else value_type.low
         high = int(min(upper)[0]) - 1 if upper else value_type.high
