@@ -45,6 +45,7 @@ JSON_INTEGER = r"-?(0|[1-9][0-9]{0,17})"
 JSON_NUMBER = r"-?(0|[1-9][0-9]{0,99})(\.[0-9]+)?([eE][+-]?[0-9]+)?"
 DATE_TEXT = r"(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}"  # year 1 on
 CLOCK_TEXT = r"T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"  # DuckDB reads 24:00 as the next day
+TIME_OF_DAY_TEXT = "([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"  # 00:00 to 23:59:59
 OFFSET_TEXT = r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?"
 TIMESTAMP_TYPES = frozenset({"TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"})
 
@@ -124,7 +125,9 @@ def _typed_cell(item: ir.IRInput, column: str, column_type: str) -> Checked | No
                        f"{column} < TIMESTAMP '10000-01-01 00:00:00')")
     if kind == "datetime" and column_type == "VARCHAR":
         return _moment_text(column)
-    return None
+    if kind == "time" and column_type == "VARCHAR":
+        return _clock_text(column)
+    return None  # a TIME column too: Python reads it (a fraction of a second is refused)
 
 
 def _clock_seconds(timestamp: str) -> str:
@@ -145,6 +148,17 @@ def _moment_text(column: str) -> Checked:
     code = f"CASE {rest} WHEN '' THEN 0 WHEN 'Z' THEN {OFFSET_CODE} ELSE {minutes} + {OFFSET_CODE} END"
     return Checked(f"CASE WHEN {shaped} THEN {_clock_seconds(stamp)} * {MOMENT_SCALE} + {code} END",
                    f"CASE WHEN {shaped} THEN {stamp} IS NOT NULL ELSE FALSE END")
+
+
+def _clock_text(column: str) -> Checked:
+    """A time of day written as the facts write it (runtime/prelude.py), `14:30` or `14:30:05`,
+    that exists and has no offset, as its seconds since midnight (backends/sql `clock_code`)."""
+    shaped = f"regexp_full_match({column}, {string_literal(TIME_OF_DAY_TEXT)})"
+    seconds = (f"(CAST(substr({column}, 1, 2) AS BIGINT) * 3600 + "
+               f"CAST(substr({column}, 4, 2) AS BIGINT) * 60 + "
+               f"CASE WHEN length({column}) = 8 THEN CAST(substr({column}, 7, 2) AS BIGINT) "
+               "ELSE 0 END)")
+    return Checked(f"CASE WHEN {shaped} THEN {seconds} END", f"COALESCE({shaped}, FALSE)")
 
 
 def same_offsets(guideline: ir.IRGuideline, checks: dict[str, Checked]) -> list[str]:
@@ -186,6 +200,8 @@ def _text_cell(item: ir.IRInput, column: str) -> Checked:
         return _date_text(column)
     if kind == "datetime":
         return _moment_text(column)
+    if kind == "time":
+        return _clock_text(column)
     # CASE, not AND: the cast must run only on cells that are such arrays
     names = f"CAST(json({column}) AS VARCHAR[])"
     shaped = f"regexp_full_match({column}, {string_literal(JSON_NAMES)})"

@@ -288,7 +288,8 @@ def _arrow_type(pyarrow: Any, kind: str) -> Any:
     return {"bool": pyarrow.bool_(), "integer": pyarrow.int64(), "decimal": pyarrow.float64(),
             "text": pyarrow.string(), "enum": pyarrow.string(),
             "set": pyarrow.list_(pyarrow.string()), "date": pyarrow.date32(),
-            "datetime": pyarrow.int64()}[kind]  # a date and time: its moment code
+            "datetime": pyarrow.int64(),  # a date and time: its moment code
+            "time": pyarrow.int64()}[kind]  # a time of day: its seconds since midnight
 
 
 SHOWN_ERRORS = 10

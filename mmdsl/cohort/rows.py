@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mmdsl.backends.sql import masked, moment_code
+from mmdsl.backends.sql import clock_code, masked, moment_code
 from mmdsl.ir import model as ir
 
 
@@ -51,6 +51,8 @@ class Accepted:
                 value = sorted(value) if bits is None else sum(bits[member] for member in value)
             elif isinstance(value, datetime.datetime):  # a date and time: its code in SQL
                 value = moment_code(value)
+            elif isinstance(value, datetime.time):  # a time of day: its seconds in SQL
+                value = clock_code(value)
             column.append(value)
         self.ids.append(identity)
 
@@ -170,11 +172,12 @@ def facts_from_cells(names: list[str], kinds: Mapping[str, str], cells: tuple[An
         if isinstance(cell, datetime.datetime):  # a TIMESTAMP column: the facts' text (a
             # fraction of a second is refused); a TIMESTAMPTZ, an instant, written in UTC
             cell = (cell if cell.tzinfo is None else cell.astimezone(datetime.UTC)).isoformat()
-        elif isinstance(cell, datetime.date):  # a DATE column: the facts write dates as text
-            cell = cell.isoformat()
+        elif isinstance(cell, datetime.date | datetime.time):  # a DATE or TIME column: the
+            cell = cell.isoformat()  # facts write dates and times of day as text
         # JSON allows white space around a value, a CSV cell does not: `" 5"` is text, not 5
         # (the plain-row check in SQL refuses it too, and both paths must agree)
-        if text_cells and kinds[name] not in ("text", "enum", "date", "datetime") and cell == cell.strip():
+        if text_cells and kinds[name] not in ("text", "enum", "date", "datetime", "time") \
+                and cell == cell.strip():
             with contextlib.suppress(ValueError):
                 cell = parse(cell)
         facts[name] = cell

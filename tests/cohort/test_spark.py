@@ -306,3 +306,30 @@ def test_spark_decides_dates_and_times_as_duckdb(spark: Any, tmp_path: Path) -> 
     spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
     assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
     assert len({r["triage"] for r in duck}) >= 4
+
+
+def test_spark_decides_times_of_day_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    """Clock codes (backends/sql `clock_code`): fixed times of day to the second, as seconds
+    since midnight in both engines (issue 18)."""
+    from mmdsl.backends.sql import clock_code
+    from tests.cohort.test_time_of_day import ward_rows
+    from tests.timeofday.test_time_of_day import WARD
+
+    guideline = lowered_text(WARD)
+    rows = ward_rows(100, seed=7)
+    source = tmp_path / "p.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), source)
+    out = tmp_path / "d.parquet"
+    evaluate_cohort(guideline, source, out)
+    duck, _ = decisions(out)
+    module = evaluator(guideline)
+    columns = {"_row": pa.array(range(1, len(rows) + 1), pa.int64()),
+               "arrival_clock": pa.array([clock_code(module.read_facts(row)["arrival_clock"])
+                                          for row in rows], pa.int64()),
+               "urgent": pa.array([row["urgent"] for row in rows])}
+    pq.write_table(pa.table(columns), tmp_path / "spark_input.parquet")
+    spark.read.parquet(str(tmp_path / "spark_input.parquet")).createOrReplaceTempView("patients")
+    result = spark.sql(transpiled(guideline, "spark").rstrip().rstrip(";"))
+    spark_rows = sorted((r.asDict(recursive=True) for r in result.collect()), key=lambda r: r["row"])
+    assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
+    assert len({r["review"] for r in duck}) >= 4

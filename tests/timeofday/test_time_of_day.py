@@ -2,8 +2,8 @@
 against fixed times of day in clock order within one day (00:00 to 23:59:59, no wrap-around),
 through the syntax, the checks, the interpreter, the generated module, the JSON Schema, the
 review document, FHIR, `cohort --generate` and the verifier (exactly, brute force:
-test_verify_time_of_day.py; the DMN export and import: tests/dmn/test_time_of_day_*.py); the
-cohort SQL refuses them in words."""
+test_verify_time_of_day.py; the DMN export and import: tests/dmn/test_time_of_day_*.py; the
+cohort SQL: tests/cohort/test_time_of_day.py)."""
 
 from __future__ import annotations
 
@@ -240,11 +240,11 @@ def test_cohort_generate_draws_valid_times_around_each_threshold(ward: ir.IRGuid
     assert time(8) in clocks
 
 
-def test_the_cohort_sql_refuses_times_of_day_in_words(ward: ir.IRGuideline) -> None:
-    from mmdsl.backends.sql import SqlUnsupported, render_sql
+def test_the_cohort_sql_compares_seconds_since_midnight(ward: ir.IRGuideline) -> None:
+    from mmdsl.backends.sql import render_sql
 
-    with pytest.raises(SqlUnsupported, match="`arrival_clock` is a time of day"):
-        render_sql(ward)
+    query = render_sql(ward)
+    assert "61200" in query and "27000" in query  # 17:00 and 07:30 (tests/cohort: decisions)
 
 
 def test_the_verifier_checks_the_ward_table_without_md606() -> None:

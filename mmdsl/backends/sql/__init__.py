@@ -57,7 +57,8 @@ COHORT_SCHEMA = "2"  # the decisions file's layout (docs/cohort.md); raised on a
 RESERVED_COLUMNS = ("row", "status", "reason", "errors", "derived")
 SQL_TYPES = {"bool": "BOOLEAN", "integer": "BIGINT", "decimal": "DOUBLE", "text": "VARCHAR",
              "enum": "VARCHAR", "set": "VARCHAR[]", "date": "DATE",
-             "datetime": "BIGINT"}  # a set: see input_type; a date and time: moment_code
+             "datetime": "BIGINT",  # a set: see input_type; a date and time: moment_code
+             "time": "BIGINT"}  # a time of day: its seconds since midnight (clock_code)
 MOMENT_SCALE = 4096  # a date and time in SQL: its clock seconds times this, plus its offset code
 OFFSET_CODE = 2000  # the code of an offset: its minutes plus this (0: no offset); offsets are
 # less than 24 hours (runtime/prelude.py), so a code is 561..3439, less than MOMENT_SCALE
@@ -73,6 +74,12 @@ def moment_code(value: datetime.datetime) -> int:
     offset = value.utcoffset()
     code = 0 if offset is None else offset // datetime.timedelta(minutes=1) + OFFSET_CODE
     return clock.moment_number(value) * MOMENT_SCALE + code
+
+
+def clock_code(value: datetime.time) -> int:
+    """A time of day as the decision query reads it: its seconds since midnight, 0 to 86,399
+    (semantics/clock.py), so that a fixed time of day is a comparison of whole numbers."""
+    return clock.seconds_of_day(value)
 
 
 def masked(item: ir.IRInput) -> bool:
@@ -213,10 +220,6 @@ def _template() -> jinja2.Template:
 
 
 def query_view(guideline: ir.IRGuideline, carry: Sequence[tuple[str, str]] = ()) -> QueryView:
-    clocks = [i.name for i in guideline.inputs if i.type.kind == "time"]
-    if clocks:  # not written yet: refused whole, never a query that decides otherwise
-        raise SqlUnsupported(f"`{clocks[0]}` is a time of day, which the cohort SQL does not "
-                             "compute yet")
     distinct_columns(guideline)
     names = Names(guideline)
     steps: list[Step] = []
@@ -474,6 +477,11 @@ class Conditions:
                         f"{amount * MOMENT_SCALE})")
             case ir.AtTime(ref=ref, op=op, moment=moment):
                 test = _at_time(self.names.refs[ref], op, moment)
+                return f"COALESCE({test}, FALSE)" if ref in self.names.nullable else test
+            case ir.AtClock(ref=ref, op=op, clock=written):  # seconds since midnight
+                since = clock.seconds_of_day(clock.time_of_day(written))
+                sign = "<>" if op == "!=" else "=" if op == "==" else op
+                test = f"({self.names.refs[ref]} {sign} {since})"
                 return f"COALESCE({test}, FALSE)" if ref in self.names.nullable else test
             case ir.Elapsed(ref=ref, unit=unit, op=op, amount=amount):
                 days, months = self.names.durations[ref]
