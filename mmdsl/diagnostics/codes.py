@@ -251,15 +251,14 @@ _ENTRIES = [
          "Declare the input as possibly unknown, `input ldh: integer 0..5000 unit \"U/L\" or "
          "unknown`, or remove the test."),
     Code("MD321", "unknown-in-arithmetic", E,
-         "a duration or a text fact reads a value that may be unknown",
+         "a text fact reads a value that may be unknown",
          "A computed number reading a value that may be unknown is itself unknown when that "
-         "value is (as in DMN, null in arithmetic gives null), but a duration from an unknown "
-         "date, and a text fact joining (or choosing its words by) an unknown value, are not "
-         "carried yet: they would have no value to show or compare.",
-         "input diagnosed: date or unknown\ninput today: evaluation date\n"
-         "fact since_diagnosis = time from diagnosed to today",
-         "Declare the date without `or unknown` so that the caller must give it, or decide "
-         "without the duration."),
+         "value is (as in DMN, null in arithmetic gives null), and so is a duration from or to a "
+         "date that may be unknown; but a text fact joining (or choosing its words by) an "
+         "unknown value is not carried yet: it would have no words to show.",
+         "input name: text or unknown \"name\"\nfact greeting = \"Hello \" + name",
+         "Declare the value without `or unknown` so that the caller must give it, or leave it "
+         "out of the text."),
     Code("MD322", "text-mixed", E, "a text fact joins a number, a yes/no or another value that is not text",
          "A text fact (`fact greeting = \"Hello \" + full_name`) joins quoted text, text inputs, "
          "the member of an enumeration input and other text facts with `+`. A number or a yes/no "

@@ -102,7 +102,8 @@ class AnyOf:
 class Elapsed:
     """The time from one date input to another against an amount (`since_dose < 60 days`): in
     whole days, or in completed calendar months (semantics/calendar.py); weeks are counted as 7
-    days and years as 12 months. The dates are required inputs, so they are never missing."""
+    days and years as 12 months. Never true when a date is unknown (an input declared `or
+    unknown`): lowering guards it with `IsSet` of the duration fact, unknown when a date is."""
 
     ref: str  # the duration fact (`fact since_dose = time from last_dose to evaluation_date`)
     start: str

@@ -44,7 +44,7 @@ from mmdsl.ir.model import (
     Scalar,
     SetTest,
 )
-from mmdsl.ir.walk import refs_read
+from mmdsl.ir.walk import refs_read, unknown_durations
 
 # ---- what the values are called ---------------------------------------------------------------
 
@@ -86,7 +86,8 @@ def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
     labels = {enum.name: dict(enum.labels) for enum in guideline.enums}
     unknown = frozenset([i.name for i in guideline.inputs if i.unknown]
                         + [f.name for f in guideline.facts if f.false_when is not None]
-                        + [c.name for c in guideline.computed if c.unknown_when is not None])
+                        + [c.name for c in guideline.computed if c.unknown_when is not None]
+                        + list(unknown_durations(guideline)))
     return Vocabulary(subjects, meanings, types, labels, guideline.classes, unknown)
 
 

@@ -42,7 +42,8 @@ def random_facts(guideline: ir.IRGuideline, rng: random.Random,
             continue
         facts[item.name] = random_value(item.type, named.get(item.name, []), rng)
     for interval in guideline.intervals:  # most starts a named length before the end, give or take
-        if interval.start != interval.end and rng.random() < 0.8:
+        if interval.start != interval.end and rng.random() < 0.8 \
+                and None not in (facts[interval.start], facts[interval.end]):  # null stays
             end = date.fromisoformat(facts[interval.end])
             facts[interval.start] = _start_before(end, named.get(interval.name, []), rng)
     return facts

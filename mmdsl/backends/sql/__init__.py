@@ -43,7 +43,7 @@ from mmdsl.backends.sql.exact import (
 )
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import conditions, evaluation_order, parts
+from mmdsl.ir.walk import conditions, evaluation_order, parts, unknown_durations
 from mmdsl.semantics.policies import RANKED_POLICIES
 
 MAX_STEPS_PER_QUERY = 200  # DuckDB binds a chain of CTEs recursively, to a depth of 1,000
@@ -397,6 +397,9 @@ class Names:
             yield f"date_diff('day', {start}, {end}) AS _d{position}"
             yield f"{completed_months(start, end)} AS _m{position}"
             self.durations[interval.name] = (f"_d{position}", f"_m{position}")
+            if interval.name in unknown_durations(guideline):  # NULL when a date is NULL
+                self.refs[interval.name] = f"_d{position}"
+                self.nullable.add(interval.name)
 
     def member_columns(self) -> Iterator[str]:
         for (ref, member), column in self.members.items():
@@ -426,7 +429,8 @@ class Conditions:
             case ir.Elapsed(ref=ref, unit=unit, op=op, amount=amount):
                 days, months = self.names.durations[ref]
                 column = days if unit == "days" else months
-                return f"({column} {'<>' if op == '!=' else '=' if op == '==' else op} {amount})"
+                test = f"({column} {'<>' if op == '!=' else '=' if op == '==' else op} {amount})"
+                return f"COALESCE({test}, FALSE)" if ref in self.names.nullable else test
             case ir.OnDay(ref=ref, op=op, day=day):  # a DATE literal: DuckDB and Spark SQL alike
                 column = self.names.refs[ref]
                 test = f"({column} {'<>' if op == '!=' else '=' if op == '==' else op} DATE '{day}')"
