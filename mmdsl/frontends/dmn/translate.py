@@ -506,8 +506,10 @@ class _Translator:
             start, end = (d.name for d in dates if d is not None)
             described = self.describe(extras["duration"], name, description, decision.where)
             self.plan.facts.append(f"fact {name}{described} = time from {start} to {end}")
+        unknown = any(d is not None and d.unknown for d in dates)  # null with a date
         self.readable[names_key(decision.name)] = Readable(name, ValueType("integer"),
-                                                           time_unit=extras["unit"])
+                                                           time_unit=extras["unit"],
+                                                           unknown=unknown)
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
         dmn_type = resolve_type(decision.type_ref, self.model.items)
@@ -720,7 +722,8 @@ class _Translator:
             self.durations[key] = name
             described = quote_loose(text)[0]
             self.plan.facts.append(f"fact {name} {described} = time from {start.ref} to {end.ref}")
-        return Readable(name, ValueType("integer"), time_unit="days", duration=True)
+        return Readable(name, ValueType("integer"), time_unit="days", duration=True,
+                        unknown=start.unknown or end.unknown)  # null with a date
 
     def unknown_name_help(self, text: str) -> str | None:
         tables = [n for n, r in self.readable.items() if r.is_table and n in text]
