@@ -13,6 +13,7 @@ from pathlib import Path
 from mmdsl.backends.review import render_markdown, run_examples
 from mmdsl.cohort import synthetic
 from mmdsl.cohort.engine import evaluate_cohort
+from mmdsl.examples import unreached_rules
 from mmdsl.interpreter import evaluate
 from mmdsl.pipeline import compile_source
 from mmdsl.source import Source
@@ -34,7 +35,10 @@ def test_a_duration_over_a_date_that_may_be_unknown_compiles_and_its_examples_pa
     found = compile_source(Source("t.mmdsl", DOSE), verify=False).diagnostics
     assert not [d for d in found if d.severity.name == "ERROR"], found
     guideline = compile_text(DOSE)
-    assert all(outcome.passed for outcome in run_examples(guideline))
+    outcomes = run_examples(guideline)
+    assert all(outcome.passed for outcome in outcomes)
+    # `mmdsl test` re-runs each rule's tests for the rules the examples reach
+    assert [r.rule for r in unreached_rules(guideline, outcomes)] == ["R3", "R4", "R5"]
 
 
 def test_unknown_is_tested_only_on_a_duration_that_may_be_unknown() -> None:

@@ -41,7 +41,8 @@ TODAYS = ["2023-03-01", "2024-03-01", "2024-05-01", "2024-08-01", "2023-03-31", 
 OFFSETS = [-1, 0, 1, 27, 28, 29, 30, 31, 32, 58, 59, 60, 61, 62, 63, 90]
 SEEN = ["2020-01-01", "2020-01-02", "2020-01-03", None]
 FACTS = ["since < 30 days or a", "since is unknown and a", "not (since >= 2 months)",
-         "since > 1 month and seen is not unknown", "last is unknown or since <= 60 days"]
+         "since > 1 month and seen is not unknown", "last is unknown or since <= 60 days",
+         "seen < 2020-01-02 or a"]
 CELLS = {
     "since": ["-", "< 30 days", ">= 1 month", "30 days..2 months", "unknown", "not unknown",
               "> 60 days", "not (< 1 month)"],
@@ -143,3 +144,17 @@ table t "t"
     found = compile_source(Source("t.mmdsl", text)).diagnostics
     [message] = [d.message for d in found if d.code == "MD606"]
     assert "a date declared `or unknown` that another duration also counts from" in message
+
+
+def test_a_date_that_may_be_unknown_tested_against_days_in_a_kleene_fact() -> None:
+    # no duration: the date is read as its day number, null when unknown (verify/days.py)
+    text = ('guideline g "g"\ninput seen: date or unknown "seen"\ninput a: yes/no or unknown "A"\n'
+            'fact f "F" = seen < 2020-01-02 or a\ntable t "t"\n  hit unique\n'
+            "  output o: one of x, y\n  | f || o |\n  | yes || x |\n  | no || y |\n")
+    guideline, table = verified(text)
+    assert table.fully_verified, table.unchecked
+    [gap] = table.gaps
+    assert gap.regions == ("f unknown",), gap.regions
+    assert gap.witness is not None
+    matched = matching_rules(guideline, guideline.tables[0], gap.witness)
+    assert matched == [False, False], gap.witness

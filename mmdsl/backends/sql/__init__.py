@@ -397,9 +397,8 @@ class Names:
             yield f"date_diff('day', {start}, {end}) AS _d{position}"
             yield f"{completed_months(start, end)} AS _m{position}"
             self.durations[interval.name] = (f"_d{position}", f"_m{position}")
-            if interval.name in unknown_durations(guideline):  # NULL when a date is NULL
-                self.refs[interval.name] = f"_d{position}"
-                self.nullable.add(interval.name)
+            if interval.name in unknown_durations(guideline):  # NULL when a date is NULL: its
+                self.refs[interval.name] = f"_d{position}"  # tests are guarded by IS NOT NULL
 
     def member_columns(self) -> Iterator[str]:
         for (ref, member), column in self.members.items():
@@ -429,8 +428,7 @@ class Conditions:
             case ir.Elapsed(ref=ref, unit=unit, op=op, amount=amount):
                 days, months = self.names.durations[ref]
                 column = days if unit == "days" else months
-                test = f"({column} {'<>' if op == '!=' else '=' if op == '==' else op} {amount})"
-                return f"COALESCE({test}, FALSE)" if ref in self.names.nullable else test
+                return f"({column} {'<>' if op == '!=' else '=' if op == '==' else op} {amount})"
             case ir.OnDay(ref=ref, op=op, day=day):  # a DATE literal: DuckDB and Spark SQL alike
                 column = self.names.refs[ref]
                 test = f"({column} {'<>' if op == '!=' else '=' if op == '==' else op} DATE '{day}')"
