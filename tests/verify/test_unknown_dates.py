@@ -125,6 +125,7 @@ def test_a_gap_of_an_unknown_date_is_shown_with_null_and_closed_by_unknown() -> 
     _, table = verified(text)
     assert table.fully_verified, table.unchecked
     [gap] = table.gaps
+    assert gap.regions == ("since unknown",), gap.regions  # not the atoms it is not
     assert gap.witness is not None and gap.witness["last"] is None, gap.witness
     assert any(row.startswith("| unknown |") for row in gap.suggestions), gap.suggestions
 
