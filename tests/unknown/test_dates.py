@@ -103,3 +103,20 @@ def test_the_cohort_sql_decides_null_dates_as_the_evaluator(tmp_path: Path) -> N
         report.problems[:3]
     wrong = disagreements(guideline, facts, tmp_path / "decisions.parquet")
     assert not wrong, wrong[:2]
+
+
+def test_the_cohort_refuses_null_in_a_date_never_unknown(tmp_path: Path) -> None:
+    from tests.cohort.support import write_csv
+
+    guideline = compile_text(DOSE)
+    header = ["evaluation_date", "birth_date", "last_dose", "diagnosed", "relapsed"]
+    rows: list[list[str | None]] = [
+        ["2024-03-20", "1970-01-01", None, None, None],  # unknown dates: decided
+        ["2024-03-20", None, "2024-03-10", None, "true"],  # no date of birth: refused
+        [None, "1970-01-01", "2024-03-10", None, "true"],  # no evaluation date: refused
+    ]
+    source = write_csv(header, rows, tmp_path / "patients.csv")
+    report = evaluate_cohort(guideline, source, tmp_path / "decisions.parquet")
+    assert (report.decided, report.invalid_rows) == (1, 2)
+    assert [(p.row, p.field) for p in report.problems] == [(2, "birth_date"),
+                                                           (3, "evaluation_date")]
