@@ -202,9 +202,13 @@ def describe(analysis: Analysis, symbols: Symbols, key: Key) -> str | None:
             return _describe_fact(analysis, symbols.facts[name])
         case "fact" if name in symbols.intervals:
             interval = symbols.intervals[name]
+            unknown = [f"`{end.text}`" for end in (interval.start, interval.end)
+                       if symbols.may_be_unknown(end.text)]  # null in date arithmetic: null
             return (f"**duration** `{name}`{_described(interval.description)}\n\n"
                     f"`time from {interval.start.text} to {interval.end.text}`: tested in days, "
-                    "weeks, completed months or years")
+                    "weeks, completed months or years"
+                    + (f"\n\nmay be unknown: unknown when {' or '.join(unknown)} is unknown"
+                       if unknown else ""))
         case "class" if name in symbols.classes:
             found = symbols.classes[name]
             return (f"**class** `{name}` of `{found.decl.enum.text}`{_described(found.decl.description)}"
