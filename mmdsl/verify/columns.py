@@ -218,12 +218,12 @@ class ColumnView:
                 known = self.visible[index].known  # known by the scope: no "or unknown"
                 by_scope = known is not None and fixed.get(known) is True
                 text = describe_dimension(self.visible[index], visible, by_scope)
-                if self._unknown_duration(column.ref, self.visible[index], cube):
+                if self.unknown_duration(column.ref, self.visible[index], cube):
                     text = f"{column.label} unknown"  # rather than the atoms it is not
                 parts += [text] if text else []
         return ", ".join(parts) if parts else "every patient in scope"
 
-    def _unknown_duration(self, ref: str, dimension: Dimension, cube: dict[int, bool]) -> bool:
+    def unknown_duration(self, ref: str, dimension: Dimension, cube: dict[int, bool]) -> bool:
         """Whether a region leaves a duration (verify/time.py) only its unknown atoms."""
         if ref not in self.encoder.time.known:
             return False

@@ -24,6 +24,7 @@ from mmdsl.pipeline import compile_source
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import validate_facts
 from mmdsl.source import Source
+from mmdsl.verify.coverage import every_region
 from mmdsl.verify.encode import Encoder
 from mmdsl.verify.report import verify_guideline
 from mmdsl.verify.witness import matching_rules
@@ -128,6 +129,10 @@ def test_a_gap_of_an_unknown_date_is_shown_with_null_and_closed_by_unknown() -> 
     assert gap.regions == ("since unknown",), gap.regions  # not the atoms it is not
     assert gap.witness is not None and gap.witness["last"] is None, gap.witness
     assert any(row.startswith("| unknown |") for row in gap.suggestions), gap.suggestions
+    # as a condition (the review, `mmdsl diff`): the duration is unknown
+    guideline, _ = verified(text)
+    _, _, conditions = every_region(Encoder(guideline), guideline.tables[0])
+    assert conditions == (ir.AllOf((ir.Not(ir.IsSet("since")),)),), conditions
 
 
 def test_a_duration_from_an_unknown_date_counted_from_twice_stays_md606_in_words() -> None:
