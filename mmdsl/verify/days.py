@@ -73,7 +73,9 @@ def abstract_days(guideline: ir.IRGuideline) -> tuple[ir.IRGuideline, DayAbstrac
         guideline,
         inputs=tuple(replace(i, type=DAY_TYPE) if i.name in inputs else i
                      for i in guideline.inputs),
-        facts=tuple(replace(f, condition=swap(f.condition)) for f in guideline.facts),
+        facts=tuple(replace(f, condition=swap(f.condition), false_when=None
+                            if f.false_when is None else swap(f.false_when))
+                    for f in guideline.facts),
         scope=replace(guideline.scope, condition=swap(guideline.scope.condition))
         if guideline.scope else None,
         impossible=tuple(replace(i, condition=swap(i.condition)) for i in guideline.impossible),

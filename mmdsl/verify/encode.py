@@ -103,12 +103,7 @@ class Encoder:
         self.input_variable_count = self.variable_count
         self._facts: dict[str, int] = {}
         self._fact_decls = {f.name: f for f in guideline.facts}
-        unknown_dates = {i.name for i in self.original.inputs
-                         if i.unknown and i.type.kind == "date"}
         self._unknown_refs = {  # what is not analysed yet, and why
-            **dict.fromkeys(unknown_dates, "a date declared `or unknown`"),
-            **{i.name: "a duration from or to a date declared `or unknown`"
-               for i in self.original.intervals if {i.start, i.end} & unknown_dates},
             **{c.name: "a computed number that may be unknown and reads a decimal input"
                for c in guideline.computed
                if c.unknown_when is not None and _reads_decimal(c, guideline)}}
@@ -303,9 +298,7 @@ class Encoder:
                 swapped = self.time.condition(cond)
                 if swapped != cond:
                     return self.condition(swapped)
-                # a duration verify/time.py could not make finite
-                raise Unverifiable(cond.ref, "a duration whose end date is another duration's "
-                                   "start, which the analysis cannot reason about")
+                raise self._unfinite(cond.ref)  # a duration verify/time.py could not make finite
             case ir.AtTime():
                 raise Unverifiable(cond.ref, "a date and time, which the analysis does not "
                                    "reason about yet")
@@ -314,6 +307,16 @@ class Encoder:
                                    "counted in a duration (`time from`), which the analysis "
                                    "cannot reason about together")
         raise TypeError(f"unknown condition {cond!r}")
+
+    def _unfinite(self, ref: str) -> Unverifiable:
+        """Why a duration was left as it is (verify/time.py): in words."""
+        [interval] = [i for i in self.original.intervals if i.name == ref]
+        if any(i.unknown for i in self.original.inputs if i.name in (interval.start, interval.end)):
+            return Unverifiable(ref, "a duration from or to a date declared `or unknown` that "
+                                "another duration also counts from, which the analysis cannot "
+                                "reason about")
+        return Unverifiable(ref, "a duration whose end date is another duration's start, which "
+                            "the analysis cannot reason about")
 
     def _refuse_unknown(self, ref: str) -> None:
         """A date that may be unknown (null), or a computed number that may be: not encoded yet,
@@ -473,6 +476,8 @@ class Encoder:
             return self.bdd.disjoin(self.fact(ref), self.fact_false(ref))
         if self._tables.get(ref) is not None:
             return self._number_test(self._tables[ref], ir.IsSet(ref))
+        if any(i.name == ref for i in self.original.intervals):  # not made finite (time.py)
+            raise self._unfinite(ref)
         table, output = self._table_output(ref)
         index = [o.name for o in table.outputs].index(output)
         chosen = [s for rule, s in zip(table.rules, self.selections(table), strict=True)
@@ -546,6 +551,12 @@ class Encoder:
             if fact.false_when is None:
                 return self._yes_no_cell(self.fact(fact.name), region)
             return self._kleene_cell(self.fact(fact.name), self.fact_false(fact.name), region)
+        if column.ref in self.time.known:  # a duration from or to a date that may be null
+            known = self.condition(self.time.condition(ir.IsSet(column.ref)))
+            if self.bdd.implies(region, self.bdd.negate(known)):
+                return "unknown"
+            if column.ref not in self.dimensions and self.bdd.implies(region, known):
+                return "not unknown"  # (one of several durations: no cell of its atoms)
         dimension = self.dimensions.get(column.ref)
         if column.ref in self.decimal_classes:
             dimension = self.decimal_classes[column.ref].dimension

@@ -42,7 +42,8 @@ def random_facts(guideline: ir.IRGuideline, rng: random.Random,
             continue
         facts[item.name] = random_value(item.type, named.get(item.name, []), rng)
     for interval in guideline.intervals:  # most starts a named length before the end, give or take
-        if interval.start == interval.end or rng.random() >= 0.8:
+        if interval.start == interval.end or rng.random() >= 0.8 \
+                or None in (facts[interval.start], facts[interval.end]):  # null stays
             continue
         if interval.time:  # between dates and times
             facts[interval.start] = _moment_before(facts[interval.end],
