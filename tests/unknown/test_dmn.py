@@ -153,11 +153,8 @@ def test_round_trip_of_a_duration_over_a_date_that_may_be_unknown() -> None:
     assert result.ok, problems(result)
     assert result.compilation is not None and result.compilation.guideline is not None
     back = result.compilation.guideline
-    rng = random.Random(8)
-    named = named_values(original)
     nulls = 0
-    for _ in range(300):
-        facts = random_facts(original, rng, named)
+    for facts in random_patients(original, 300, seed=8):
         nulls += facts["last_dose"] is None
         assert comparable(evaluate(back, facts)) == comparable(evaluate(original, facts)), facts
     assert nulls > 50
