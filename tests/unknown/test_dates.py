@@ -120,3 +120,40 @@ def test_the_cohort_refuses_null_in_a_date_never_unknown(tmp_path: Path) -> None
     assert (report.decided, report.invalid_rows) == (1, 2)
     assert [(p.row, p.field) for p in report.problems] == [(2, "birth_date"),
                                                            (3, "evaluation_date")]
+
+
+BOTH_KINDS = '''\
+guideline both_kinds "A duration between dates and times beside one between dates"
+
+input now: evaluation date and time "the moment the decision is made"
+input onset: date and time "time of symptom onset"
+input today: date "the day of the decision"
+input last_dose: date or unknown "date of the last dose"
+
+fact since_onset "time since onset" = time from onset to now
+fact since_dose "time since the last dose" = time from last_dose to today
+
+table plan "Plan"
+  hit first
+  output advice: one of give, wait
+  | since_onset | since_dose || advice |
+  |-------------|------------||--------|
+  | < 4 hours   | unknown    || give   |
+  | < 4 hours   | >= 60 days || give   |
+  | -           | -          || wait   |
+'''
+
+
+def test_the_module_traces_both_kinds_of_durations_and_an_unknown_one(tmp_path: Path) -> None:
+    # the module's trace of durations is chosen by kind (days, dates and times, both) and by
+    # whether one may be unknown: the four templates' branches must each agree
+    guideline = compile_text(BOTH_KINDS)
+    module = load_module(write_module(guideline, tmp_path))
+    facts = {"now": "2024-03-01T14:00", "onset": "2024-03-01T11:00", "today": "2024-03-01",
+             "last_dose": None}
+    for last_dose in (None, "2023-12-01"):
+        facts["last_dose"] = last_dose
+        expected = evaluate(guideline, facts)
+        assert module.evaluate(facts)["trace"] == expected["trace"]
+    assert "fact since_dose: unknown" in module.evaluate({**facts, "last_dose": None})["trace"]
+    assert "fact since_onset: 3 hours (180 minutes)" in expected["trace"]
