@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from mmdsl.ir import model as ir
@@ -42,7 +42,10 @@ def random_facts(guideline: ir.IRGuideline, rng: random.Random,
             continue
         facts[item.name] = random_value(item.type, named.get(item.name, []), rng)
     for interval in guideline.intervals:  # most starts a named length before the end, give or take
-        if interval.start != interval.end and rng.random() < 0.8:
+        if interval.time and rng.random() < 0.8 and isinstance(facts.get(interval.end), str):
+            facts[interval.start] = _moment_before(facts[interval.end],
+                                                   named.get(interval.name, []), rng)
+        elif interval.start != interval.end and rng.random() < 0.8 and not interval.time:
             end = date.fromisoformat(facts[interval.end])
             facts[interval.start] = _start_before(end, named.get(interval.name, []), rng)
     return facts
@@ -52,6 +55,25 @@ def _start_before(end: date, lengths: list[tuple[str, int]], rng: random.Random)
     unit, amount = rng.choice(lengths) if lengths else ("days", rng.randint(0, 400))
     start = end - timedelta(days=amount) if unit == "days" else calendar.add_months(end, -amount)
     return (start + timedelta(days=rng.choice([-2, -1, 0, 0, 1, 2]))).isoformat()
+
+
+def _random_moment(rng: random.Random) -> str:
+    """A date and time around 1 March 2024, 08:00 (to the minute, at times the second), without
+    an offset or, now and then, with one."""
+    value = datetime(2024, 3, 1, 8) + timedelta(minutes=rng.randint(-3000, 3000),
+                                                seconds=rng.choice([0, 0, 0, 1, 59]))
+    text = value.isoformat(timespec="seconds" if value.second else "minutes")
+    return text + rng.choice(["", "", "", "Z", "+01:00", "-05:00"])
+
+
+def _moment_before(end: str, lengths: list[tuple[str, int]], rng: random.Random) -> str:
+    """A date and time a named length before `end`, give or take a second or a minute, written
+    with the offset of `end` (so that both or neither carry one)."""
+    offset = "Z" if end.endswith("Z") else end[-6:] if end[-6] in "+-" else ""
+    clock = datetime.fromisoformat(end[:len(end) - len(offset)])
+    _, seconds = rng.choice(lengths) if lengths else ("seconds", rng.randint(0, 86_400))
+    start = clock - timedelta(seconds=seconds + rng.choice([-60, -1, 0, 0, 1, 60]))
+    return start.isoformat(timespec="seconds" if start.second else "minutes") + offset
 
 
 def _random_date(rng: random.Random) -> str:
@@ -76,6 +98,8 @@ def random_value(value_type: ir.IRType, named: list[Any], rng: random.Random) ->
             return rng.sample(value_type.members, rng.randint(0, len(value_type.members)))
         case "date":
             return _random_date(rng)
+        case "datetime":
+            return _random_moment(rng)
         case _:
             return rng.choice([*named, "", "something else"])
 
