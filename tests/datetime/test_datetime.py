@@ -306,3 +306,15 @@ def test_the_review_document_says_hours_and_clock_times_in_words() -> None:
     assert "from 00:00 on 2 March 2024 to 23:59:59 on 3 March 2024" in text
     assert "in minutes, hours, days of 24 hours or weeks" in text
     assert "date and time" in text
+
+
+def test_the_serve_form_takes_dates_and_times_as_typed_text(stroke: ir.IRGuideline) -> None:
+    from mmdsl.serve.form import facts_from_form, form_fields
+
+    entered = {"now": ["2024-03-01T14:29+01:00"], "last_known_well": ["2024-03-01T10:00+01:00"],
+               "haemorrhage": ["no"]}
+    now = next(f for f in form_fields(stroke, entered) if f.name == "now")
+    assert (now.widget, now.value) == ("text", "2024-03-01T14:29+01:00")
+    assert "2024-03-01T14:30" in now.hint
+    facts = facts_from_form(stroke, entered)
+    assert interpret(stroke, facts)["thrombolysis"]["advice"] == "give"
