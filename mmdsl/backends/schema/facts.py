@@ -35,9 +35,24 @@ def facts_schema(guideline: ir.IRGuideline) -> dict[str, Any]:
         "additionalProperties": False,
     }
     excluded = [found for i in guideline.impossible if (found := _impossible_schema(guideline, i))]
+    excluded += [_same_offsets(item.name, other) for item in guideline.inputs
+                 for other in item.offset_with]
     if excluded:
         schema["allOf"] = excluded
     return schema
+
+
+OFFSET_PATTERN = "(Z|[+-][0-9]{2}:[0-9]{2})$"
+
+
+def _same_offsets(first: str, second: str) -> dict[str, Any]:
+    """The two ends of a duration between dates and times: both with an offset, or neither."""
+    with_offset = {"pattern": OFFSET_PATTERN}
+    return {"$comment": f"`{first}` and `{second}` are the ends of a duration: both with an "
+                        "offset (Z, +01:00), or both without",
+            "if": {"properties": {first: with_offset}, "required": [first]},
+            "then": {"properties": {second: with_offset}},
+            "else": {"properties": {second: {"not": with_offset}}}}
 
 
 def _impossible_schema(guideline: ir.IRGuideline, impossible: ir.IRImpossible) -> dict[str, Any] | None:
