@@ -257,7 +257,7 @@ def test_interpreter_and_module_agree_with_a_count_by_hand(tmp_path: Path) -> No
 
 def test_the_worked_guideline_passes_its_examples() -> None:
     compilation = compile_source(Source(str(STROKE), STROKE.read_text("utf-8")), run_examples=True)
-    assert [d.code for d in compilation.diagnostics if d.severity == "error"] == []
+    assert [d.code for d in compilation.diagnostics] == []  # proved complete, no overlap
 
 
 # ---- the other products -------------------------------------------------------------------------
