@@ -139,6 +139,8 @@ def _value(dimension: Dimension, assignment: dict[int, bool]) -> ir.JsonValue:
         return _unused_text(dimension) if chosen == OTHER_TEXT else chosen
     if kind == "date":  # a date no condition reads: any day will do
         return "2000-01-01"
+    if kind == "datetime":  # a date and time no condition reads (or one not analysed)
+        return "2000-01-01T00:00"
     return _number(dimension, assignment)
 
 

@@ -134,3 +134,19 @@ def test_what_is_not_read_exactly_is_md606() -> None:
                     "  | x | < 4 hours | - | < 1 hour || a |\n  | y | - | - | - || b |\n")
     found = [(c, m) for c, m in diagnostics(cycle) if c.startswith("MD6")]
     assert [c for c, _ in found] == ["MD606"] and "in a cycle" in found[0][1], found
+
+
+def test_a_witness_gives_valid_dates_and_times_to_inputs_no_rule_reads() -> None:
+    import json
+
+    from mmdsl.interpreter import evaluate
+
+    text = HEAD + ("table t\n  hit unique\n  complete\n  output o: one of a, b\n"
+                   "  | rule | since_onset || o |\n  | early | < 4 hours || a |\n")
+    compilation = compile_source(Source("t.mmdsl", text))
+    [gap] = [d.help or "" for d in compilation.diagnostics if d.code == "MD604"]
+    facts = json.loads(gap[gap.index("{"):gap.rindex("}") + 1])
+    assert facts["door"] == "2000-01-01T00:00"  # read by no rule: any valid value
+    guideline = compile_source(Source("t.mmdsl", text), verify=False).guideline
+    assert guideline is not None
+    assert evaluate(guideline, facts)["status"] == "error"  # the gap, re-run
