@@ -100,6 +100,11 @@ def _unit_after_number(source: Source, base: int, text: str, position: int,
             source.path, span_of(start, end),
             f"`{number.group(1)} {word}`: a duration is a whole number of days, weeks, months "
             "or years", help="write it in a smaller unit, such as `45 days` for 1.5 months")
+    if word in ast.TIME_UNITS and not re.fullmatch(r"-?[0-9]+", number.group(1)):
+        return lookup("unit-after-number").at(
+            source.path, span_of(start, end),
+            f"`{number.group(1)} {word}`: a duration is a whole number of minutes, hours, days "
+            "or weeks", help="write it in a smaller unit, such as `270 minutes` for 4.5 hours")
     return lookup("unit-after-number").at(
         source.path, span_of(start, end),
         f"`{word}` after the number {number.group(1)}: a number is written without its unit",

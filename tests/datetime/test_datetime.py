@@ -318,3 +318,9 @@ def test_the_serve_form_takes_dates_and_times_as_typed_text(stroke: ir.IRGuideli
     assert "2024-03-01T14:30" in now.hint
     facts = facts_from_form(stroke, entered)
     assert interpret(stroke, facts)["thrombolysis"]["advice"] == "give"
+
+
+def test_a_fraction_of_an_hour_asks_for_minutes() -> None:
+    text = STROKE.read_text("utf-8").replace("< 270 minutes", "< 4.5 hours  ")
+    [(code, message)] = [(c, m) for c, m in codes_of(text) if c != "MD604"]
+    assert code == "MD117" and "`270 minutes` for 4.5 hours" in message, message
