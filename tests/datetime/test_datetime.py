@@ -129,6 +129,8 @@ def one_cell(cell: str, column: str = "since") -> list[tuple[str, str]]:
     ("< 2024-03-01", "onset", "MD300", "a day without a clock time"),
     ("< 4 hours", "onset", "MD311", "is a date and time, tested here"),
     ("< 2024-03-01T08:00", "day", "MD300", "tested here with a date and time"),
+    ("2024-03-01T08:00", "day", "MD300", "tested here with a date and time"),
+    ("2024-03-01", "onset", "MD300", "a day without a clock time"),
 ])
 def test_mistakes_have_their_codes(cell: str, column: str, code: str, words: str) -> None:
     found = one_cell(cell, column)
