@@ -326,3 +326,11 @@ def test_a_fraction_of_an_hour_asks_for_minutes() -> None:
     text = STROKE.read_text("utf-8").replace("< 270 minutes", "< 4.5 hours  ")
     [(code, message)] = [(c, m) for c, m in codes_of(text) if c != "MD604"]
     assert code == "MD117" and "`270 minutes` for 4.5 hours" in message, message
+
+
+def test_a_date_and_time_written_with_a_space_asks_for_the_t() -> None:
+    text = STROKE.read_text("utf-8").replace("now: 2024-03-01T14:29", "now: 2024-03-01 14:29")
+    found = compile_source(Source("s.mmdsl", text)).diagnostics
+    [(code, message, data)] = [(d.code, d.message, d.data) for d in found]
+    assert code == "MD326" and "with a T" in message, message
+    assert data["fix"]["text"] == "2024-03-01T14:29"
