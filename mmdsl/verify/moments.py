@@ -22,6 +22,7 @@ refuses it (`Unverifiable`), and the tables that read it are reported as not che
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from mmdsl.ir import model as ir
@@ -48,24 +49,28 @@ def is_seconds(value_type: ir.IRType) -> bool:
 
 def moment_cell(low: int | None, high: int | None) -> str:
     """Moments from `low` (included) to `high` (left out), None: no end, as a cell."""
-    if low is not None and high is not None:
-        if high == low + 1:
-            return moment_of(low)
-        return f"[{moment_of(low)}..{moment_of(high)}["
-    if low is not None:
-        return f">= {moment_of(low)}"
-    return f"< {moment_of(high)}" if high is not None else "-"
+    return _cell(low, high, moment_of)
 
 
 def seconds_cell(low: int | None, high: int | None) -> str:
     """Durations from `low` seconds (included) to `high` (left out) as a cell: `[4 hours..1 day[`."""
+    return _cell(low, high, amount_words)
+
+
+def _cell(low: int | None, high: int | None, words: Callable[[int], str]) -> str:
+    """A range of whole seconds as a cell, in whole minutes where it can: the verifier's bounds
+    `>= 14401` and `< 14401` are `> 4 hours` and `<= 4 hours` (on whole seconds, the same)."""
+    low_open = low is not None and low % 60 == 1  # `> x`, not `>= x + 1 second`
+    high_closed = high is not None and high % 60 == 1  # `<= x`, not `< x + 1 second`
+    first = None if low is None else words(low - 1 if low_open else low)
+    last = None if high is None else words(high - 1 if high_closed else high)
     if low is not None and high is not None:
         if high == low + 1:
-            return amount_words(low)
-        return f"[{amount_words(low)}..{amount_words(high)}["
+            return words(low)
+        return f"{']' if low_open else '['}{first}..{last}{']' if high_closed else '['}"
     if low is not None:
-        return f">= {amount_words(low)}"
-    return f"< {amount_words(high)}" if high is not None else "-"
+        return f"{'>' if low_open else '>='} {first}"
+    return f"{'<=' if high_closed else '<'} {last}" if high is not None else "-"
 
 
 @dataclass

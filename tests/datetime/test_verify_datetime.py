@@ -150,3 +150,18 @@ def test_a_witness_gives_valid_dates_and_times_to_inputs_no_rule_reads() -> None
     guideline = compile_source(Source("t.mmdsl", text), verify=False).guideline
     assert guideline is not None
     assert evaluate(guideline, facts)["status"] == "error"  # the gap, re-run
+
+
+def test_gap_cells_are_written_in_whole_minutes_as_an_author_writes_them() -> None:
+    from mmdsl.semantics.clock import moment, moment_number
+    from mmdsl.verify.moments import moment_cell, seconds_cell
+
+    assert [seconds_cell(14_401, None), seconds_cell(None, 14_401), seconds_cell(14_400, 86_401),
+            seconds_cell(0, 1)] == ["> 4 hours", "<= 4 hours", "[4 hours..1 day]", "0 minutes"]
+    eight = moment_number(moment("2024-03-01T08:00"))
+    assert [moment_cell(eight + 1, None), moment_cell(eight, eight + 30)] == [
+        "> 2024-03-01T08:00", "[2024-03-01T08:00..2024-03-01T08:00:30["]
+    text = HEAD + ("table t\n  hit unique\n  complete\n  output o: one of a, b\n"
+                   "  | rule | since_onset || o |\n  | early | <= 4 hours || a |\n")
+    [gap] = [help for code, help in diagnostics(text) if code == "MD604"]
+    assert "a row like `| > 4 hours || ? |`" in gap, gap
