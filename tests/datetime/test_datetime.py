@@ -334,3 +334,19 @@ def test_a_date_and_time_written_with_a_space_asks_for_the_t() -> None:
     [(code, message, data)] = [(d.code, d.message, d.data) for d in found]
     assert code == "MD326" and "with a T" in message, message
     assert data["fix"]["text"] == "2024-03-01T14:29"
+
+
+def test_the_schema_pattern_accepts_exactly_what_the_facts_accept() -> None:
+    import re
+
+    from mmdsl.backends.schema.facts import DATE_TIME_PATTERN
+
+    pattern = re.compile(DATE_TIME_PATTERN)
+    rng = random.Random(29)
+    days = [f"{y:04d}-{m:02d}-{d:02d}" for y in (0, 1, 1900, 2000, 2023, 2024, 2100, 2400, 9999)
+            for m in (0, 1, 2, 4, 12, 13) for d in (0, 1, 28, 29, 30, 31, 32)]
+    clocks = ["00:00", "23:59", "24:00", "12:60", "09:30:59", "09:30:60", "9:30"]
+    offsets = ["", "Z", "+00:00", "-23:59", "+24:00", "+01:60", "z", "+0100"]
+    texts = [f"{d}T{c}{o}" for d in days for c in clocks for o in offsets]
+    for text in [*rng.sample(texts, 3_000), "2024-03-01 10:00", "2024-03-01T10:00:00.5"]:
+        assert bool(pattern.match(text)) == (parse_date_time(text) is not None), text

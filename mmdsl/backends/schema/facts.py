@@ -115,9 +115,17 @@ def input_description(item: ir.IRInput) -> str:
     return "; ".join(parts)
 
 
-DATE_TIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?$"
-"""What the facts accept for a date and time (runtime/prelude.py's DATE_TIME_PATTERN): RFC 3339's
-date-time, seconds and offset optional (a clock time as written carries no offset)."""
+DATE_TIME_PATTERN = (
+    "^(?!0000)(?:"
+    "[0-9]{4}-(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|[0-9]{4}-(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|[0-9]{4}-02-(?:0[1-9]|1[0-9]|2[0-8])"
+    "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29"
+    ")T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
+    "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?$")
+"""Exactly what the facts accept for a date and time (runtime/prelude.py's parse_date_time): a
+date that exists (leap years included) and a clock time, seconds and offset optional (RFC 3339's
+date-time wants both; the facts do not)."""
 
 
 def type_schema(value_type: ir.IRType) -> dict[str, Any]:
