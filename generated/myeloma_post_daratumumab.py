@@ -293,7 +293,7 @@ DATE_TIME_PATTERN = re.compile(
 
 
 def parse_date_time(text: object) -> datetime.datetime | None:
-    """`2024-03-01T14:30`, with seconds (`14:30:05`) and an offset (`Z`, `+01:00`) if given, as
+    """`2024-03-01T14:30`, with seconds (`T14:30:05`) and an offset (`Z`, `+01:00`) if given, as
     a datetime (aware when an offset is written); None when it is written another way or does
     not exist (`2024-02-30T10:00`, `25:00`, an offset of 24 hours or more)."""
     match = DATE_TIME_PATTERN.fullmatch(text) if type(text) is str else None

@@ -28,6 +28,7 @@ from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
 from mmdsl.verify.classes import FactClasses, decimal_facts, decimal_inputs, relation
 from mmdsl.verify.computed import ComputedValues, NotEnumerable, enumerated_inputs, passes
 from mmdsl.verify.days import day_cell, is_day
+from mmdsl.verify.moments import is_moment, is_seconds, moment_cell, seconds_cell
 from mmdsl.verify.time import abstract_time
 
 OTHER_TEXT = "\u0000other"  # the member that stands for every text value no table names
@@ -293,15 +294,18 @@ class Encoder:
                 for ref in (cond.ref, cond.start, cond.end):
                     self._refuse_unknown(ref)
                 if cond.unit == "seconds":
-                    raise Unverifiable(cond.ref, "a duration between dates and times, which the "
-                                       "analysis does not reason about yet")
+                    raise Unverifiable(cond.ref, "a duration between dates and times whose "
+                                       "ends are also tested against fixed dates and times, or "
+                                       "are joined by durations in a cycle, which the analysis "
+                                       "cannot reason about")
                 swapped = self.time.condition(cond)
                 if swapped != cond:
                     return self.condition(swapped)
                 raise self._unfinite(cond.ref)  # a duration verify/time.py could not make finite
             case ir.AtTime():
-                raise Unverifiable(cond.ref, "a date and time, which the analysis does not "
-                                   "reason about yet")
+                raise Unverifiable(cond.ref, "a date and time tested against a fixed date and "
+                                   "time and also counted in a duration (`time from`), which the "
+                                   "analysis cannot reason about together")
             case ir.OnDay():  # a date counted in a duration too (verify/days.py)
                 raise Unverifiable(cond.ref, "a date tested against a fixed calendar day and also "
                                    "counted in a duration (`time from`), which the analysis "
@@ -619,6 +623,10 @@ class Encoder:
         high = chain[above][0] if above < len(chain) else None
         if is_day(dimension.input.type):  # a date, read as its day number (verify/days.py)
             return day_cell(int(low[0]) if low else None, int(high[0]) - 1 if high else None)
+        if is_moment(dimension.input.type):  # a date and time (verify/moments.py)
+            return moment_cell(int(low[0]) if low else None, int(high[0]) if high else None)
+        if is_seconds(dimension.input.type):  # a duration between dates and times
+            return seconds_cell(int(low[0]) if low else None, int(high[0]) if high else None)
         if dimension.kind == "integer":
             return _integer_cell(low, high)
         parts = ([f"{'>' if low[1] else '>='} {low[0]:g}"] if low else []) + (

@@ -37,6 +37,7 @@ from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, with_choices
 from mmdsl.semantics import calendar
 from mmdsl.verify.days import DayAbstraction, abstract_days
+from mmdsl.verify.moments import MomentAbstraction, abstract_moments
 
 CYCLE_START = date(2000, 1, 1)  # the end dates tried are of 2000 to 2399: witnesses read as dates
 MAX_DAYS = 200 * 366
@@ -59,16 +60,17 @@ class TimeAbstraction:
     # a duration or a date that may be unknown -> (synthetic input, the members where it is known)
     types: dict[str, ir.IRType] = field(default_factory=dict)
     days: DayAbstraction = field(default_factory=DayAbstraction)  # dates tested against days
+    moments: MomentAbstraction = field(default_factory=MomentAbstraction)  # dates and times
 
     def condition(self, cond: ir.Cond) -> ir.Cond:
-        cond = self.days.condition(cond)
+        cond = self.moments.condition(self.days.condition(cond))
         if self.known:
             cond = _swap_known(cond, self.known)
         return _swap(cond, self.replacements, self.synthetic_of) if self.replacements else cond
 
     def table(self, table: ir.IRTable) -> ir.IRTable:
         """A table as the verifier reads it (any table: the analyses also build variants)."""
-        table = self.days.table(table)
+        table = self.moments.table(self.days.table(table))
         if not self.replacements:
             return table
         return replace(table, columns=tuple(_column(c, self.synthetic_of, self.types)
@@ -84,7 +86,7 @@ class TimeAbstraction:
                 result.update(self.dates[name][str(value)])
             else:
                 result[name] = value
-        return self.days.concrete(result)
+        return self.moments.concrete(self.days.concrete(result))
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ def abstract_time(guideline: ir.IRGuideline) -> tuple[ir.IRGuideline, TimeAbstra
     """The guideline with the dates of each supported group replaced by one enumeration (and
     each date tested against fixed days only, by its day number: verify/days.py)."""
     guideline, days = abstract_days(guideline)
-    abstraction = TimeAbstraction(days=days)
+    guideline, moments = abstract_moments(guideline)  # dates and times (verify/moments.py)
+    abstraction = TimeAbstraction(days=days, moments=moments)
     if not guideline.intervals:
         return guideline, abstraction
     predicates = _predicates(guideline)
