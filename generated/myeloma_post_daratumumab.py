@@ -293,7 +293,7 @@ DATE_TIME_PATTERN = re.compile(
 
 
 def parse_date_time(text: object) -> datetime.datetime | None:
-    """`2024-03-01T14:30`, with seconds (`14:30:05`) and an offset (`Z`, `+01:00`) if given, as
+    """`2024-03-01T14:30`, with seconds (`T14:30:05`) and an offset (`Z`, `+01:00`) if given, as
     a datetime (aware when an offset is written); None when it is written another way or does
     not exist (`2024-02-30T10:00`, `25:00`, an offset of 24 hours or more)."""
     match = DATE_TIME_PATTERN.fullmatch(text) if type(text) is str else None
@@ -351,8 +351,9 @@ TIME_WITH_OFFSET = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}
 
 
 def parse_time_of_day(text: object) -> datetime.time | None:
-    """`14:30` or `14:30:05`, a clock reading of any day, as a time; None when it is written
-    another way (an offset included: a clock reading has none) or does not exist (`25:00`)."""
+    """`14:30` (seconds may follow after a colon), a clock reading of any day, as a time; None
+    when it is written another way (an offset included: a clock reading has none) or does not
+    exist (`25:00`)."""
     match = TIME_OF_DAY_PATTERN.fullmatch(text) if type(text) is str else None
     if match is None:
         return None
@@ -375,7 +376,7 @@ def _check_time_of_day(field: InputField, value: object) -> Checked:
                                            "is a clock reading, which has none: write it as "
                                            "read, such as \"14:30\"")]
     return None, [_problem(field.name, "expected a time of day written hour:minute, such as "
-                                       f'"14:30" or "14:30:05", got {describe(value)}')]
+                                       f'"14:30" (seconds may follow after a colon), got {describe(value)}')]
 
 
 CHECKS: dict[str, Callable[[InputField, object], Checked]] = {

@@ -230,12 +230,13 @@ def reached_rules(guideline: IRGuideline, outcome: ExampleOutcome) -> set[tuple[
     """
     if outcome.decision is None:
         return set()
-    from mmdsl.interpreter import holds, publish
+    from mmdsl.interpreter import durations, holds, publish
     from mmdsl.runtime.inputs import input_fields
     from mmdsl.runtime.prelude import validate_facts
 
     values = validate_facts(dict(outcome.example.facts), input_fields(guideline.inputs))
     values.update(outcome.decision["derived"])
+    values.update(durations(guideline, values))
     reached: set[tuple[str, str]] = set()
     for table in guideline.tables:
         if table.name not in outcome.decision:  # out of scope: no table was looked at

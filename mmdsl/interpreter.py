@@ -59,6 +59,7 @@ def evaluate(guideline: ir.IRGuideline, facts: object) -> dict[str, Any]:
 
 def derive(guideline: ir.IRGuideline, values: Values) -> tuple[tuple[str, Derived], ...]:
     """Every derived fact's value into `values`, in evaluation order (which it returns)."""
+    values.update(durations(guideline, values))
     derived = evaluation_order(guideline)
     for name, fact in derived:
         if isinstance(fact, ir.IRComputed):
@@ -144,11 +145,27 @@ ARITHMETIC: dict[str, Callable[[Fraction, Fraction], Fraction]] = {
 }
 
 
+def durations(guideline: ir.IRGuideline, values: Values) -> Values:
+    """Each duration fact as a value for `IsSet`: its days (its seconds between dates and
+    times), None (unknown) when an end is unknown (DMN: date arithmetic with null is null); its
+    tests read the ends (`elapsed`)."""
+    found: Values = {}
+    for interval in guideline.intervals:
+        start, end = values[interval.start], values[interval.end]
+        count = clock.seconds_between if interval.time else calendar.days
+        found[interval.name] = None if start is None or end is None else count(start, end)
+    return found
+
+
 def interval_trace(guideline: ir.IRGuideline, values: Values) -> list[str]:
-    """Each duration fact as the trace shows it: `fact since_dose: 45 days (1 month)`."""
+    """Each duration fact as the trace shows it: `fact since_dose: 45 days (1 month)`, or
+    `fact since_dose: unknown` when an end is unknown."""
     lines = []
     for interval in guideline.intervals:
         start, end = values[interval.start], values[interval.end]
+        if start is None or end is None:
+            lines.append(f"fact {interval.name}: unknown")
+            continue
         if interval.time:
             lines.append(f"fact {interval.name}: {clock.elapsed_words(clock.seconds_between(start, end))}")
             continue
@@ -198,7 +215,11 @@ def holds(condition: ir.Cond, values: Values) -> bool:
 
 
 def elapsed(condition: ir.Elapsed, values: Values) -> bool:
-    """Whole days, or completed calendar months, from the start date to the end date."""
+    """Whole days, or completed calendar months, from the start date to the end date, or exact
+    seconds between two dates and times; never when an end is unknown (as any test on an unknown
+    value)."""
+    if values[condition.start] is None or values[condition.end] is None:
+        return False
     count = {"days": calendar.days, "months": calendar.months,
              "seconds": clock.seconds_between}[condition.unit]
     return COMPARISONS[condition.op](count(values[condition.start], values[condition.end]),

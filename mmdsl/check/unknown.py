@@ -1,12 +1,12 @@
-"""Unknown values: `unknown` is tested only where a value may be unknown, and no
-duration reads one.
+"""Unknown values: `unknown` is tested only where a value may be unknown, and no text fact
+reads one.
 
 An input declared `or unknown` accepts null from the caller; a derived fact reading it follows
 Kleene's three-valued logic and may itself be unknown, and a computed number reading it is unknown
 when an operand is (DMN: null in arithmetic gives null). A test for `unknown` anywhere else would
 never hold (MD320). A text fact built from (or choosing by) a value that may be unknown is
-unknown when it is, as a number is; a duration from a date that may be unknown is not supported
-(MD321).
+unknown when it is, as a number is, and so is a duration from or to a date that may be unknown;
+a duration between dates and times from or to one that may be unknown is not supported (MD321).
 """
 
 from __future__ import annotations
@@ -88,21 +88,24 @@ def _cells(context: CheckContext) -> Iterator[tuple[ast.Subject, ast.Test]]:
 def _never(context: CheckContext, name: str, span: Span) -> Diagnostic:
     return context.report(
         "never-unknown", span,
-        f"`{name}` is never unknown: only an input declared `or unknown` (or a fact reading one) "
-        "can be unknown",
+        f"`{name}` is never unknown: only an input declared `or unknown` (or a fact or a duration "
+        "reading one) can be unknown",
         f"declare `input {name}: … or unknown` if the caller may not know it, or remove the test")
 
 
 def _arithmetic(context: CheckContext) -> Iterator[Diagnostic]:
-    """A computed number or a text fact over values that may be unknown is itself unknown when
-    one is (DMN's null in arithmetic); a duration from a date that may be unknown is not
-    supported yet."""
+    """A computed number, a text fact or a duration between dates over values that may be
+    unknown is itself unknown when one is (DMN's null in arithmetic); a duration between dates
+    and times from or to one that may be unknown is not supported yet."""
     symbols = context.symbols
     for interval in context.statements(ast.IntervalDecl):
+        if not symbols.duration_type(interval).time:
+            continue
         for end in (interval.start, interval.end):
             if symbols.may_be_unknown(end.text):
                 yield context.report(
                     "unknown-in-arithmetic", end.span,
                     f"the duration `{interval.name.text}` is counted from `{end.text}`, which "
-                    "may be unknown: a duration from an unknown date is not supported",
+                    "may be unknown: a duration between dates and times from an unknown one is "
+                    "not supported",
                     f"declare `{end.text}` without `or unknown`")

@@ -441,7 +441,8 @@ def _day_problems(context: CheckContext, test: ast.Test, subject: str) -> Iterat
                               "contains no day", "write the earlier day first, and include at "
                               "least one day")
             return
-    if _has_day(test):  # a date and time where a day is meant
+    if _has_day(test) or (isinstance(test, ast.ValueTest) and isinstance(
+            test.value, ast.DateTimeValue)):  # a date and time where a day is meant
         yield Problem("type", test.span, f"{subject} is a date, tested here with a date and time",
                       "write the day alone, year-month-day (`>= 2024-03-01`), or declare the "
                       "input `date and time`")
@@ -521,7 +522,8 @@ def _moment_problems(context: CheckContext, test: ast.Test, subject: str) -> Ite
                 yield Problem("empty-range", test.span, f"the range `{context.written(test.span)}` "
                               "contains no moment", "write the earlier date and time first")
             return
-    if _has_day(test):
+    if _has_day(test) or (isinstance(test, ast.ValueTest) and isinstance(test.value,
+                                                                         ast.DateValue)):
         yield Problem("type", test.span, f"{subject} is a date and time, tested here with a day "
                       "without a clock time", "write the clock time after the day: "
                       "`>= 2024-03-01T00:00` is on or after the start of 1 March 2024")

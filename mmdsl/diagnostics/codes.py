@@ -252,15 +252,15 @@ _ENTRIES = [
          "Declare the input as possibly unknown, `input ldh: integer 0..5000 unit \"U/L\" or "
          "unknown`, or remove the test."),
     Code("MD321", "unknown-in-arithmetic", E,
-         "a duration is counted from a date that may be unknown",
-         "A computed number or a text fact reading a value that may be unknown is itself "
-         "unknown when that value is (as in DMN, null in arithmetic or joined to text gives "
-         "null), but a duration from an unknown date is not carried yet: it would have no value "
-         "to compare.",
-         "input diagnosed: date or unknown\ninput today: evaluation date\n"
-         "fact since_diagnosis = time from diagnosed to today",
-         "Declare the date without `or unknown` so that the caller must give it, or decide "
-         "without the duration."),
+         "a duration between dates and times is counted from one that may be unknown",
+         "A computed number, a text fact or a duration between two dates reading a value that "
+         "may be unknown is itself unknown when that value is (as in DMN, null in arithmetic or "
+         "joined to text gives null), but a duration between dates and times from an unknown one "
+         "is not carried yet: it would have no value to compare.",
+         "input onset: date and time or unknown\ninput now: evaluation date and time\n"
+         "fact since_onset = time from onset to now",
+         "Declare the date and time without `or unknown` so that the caller must give it, or "
+         "decide without the duration."),
     Code("MD322", "text-mixed", E, "a text fact joins a number, a yes/no or another value that is not text",
          "A text fact (`fact greeting = \"Hello \" + full_name`) joins quoted text, text inputs, "
          "the member of an enumeration input and other text facts with `+`. A number or a yes/no "

@@ -108,9 +108,10 @@ class AnyOf:
 class Elapsed:
     """The time from one date input to another against an amount (`since_dose < 60 days`): in
     whole days, or in completed calendar months (semantics/calendar.py); weeks are counted as 7
-    days and years as 12 months. The dates are required inputs, so they are never missing.
-    Between two dates and times (`since_onset < 4 hours`) the unit is "seconds": the exact
-    elapsed time (semantics/clock.py), minutes, hours, days (24 hours) and weeks converted."""
+    days and years as 12 months. Between two dates and times (`since_onset < 4 hours`) the
+    unit is "seconds": the exact elapsed time (semantics/clock.py), minutes, hours, days (24
+    hours) and weeks converted. Never true when an end is unknown (an input declared `or
+    unknown`): lowering guards it with `IsSet` of the duration fact, unknown when an end is."""
 
     ref: str  # the duration fact (`fact since_dose = time from last_dose to evaluation_date`)
     start: str

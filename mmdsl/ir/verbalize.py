@@ -46,7 +46,7 @@ from mmdsl.ir.model import (
     Scalar,
     SetTest,
 )
-from mmdsl.ir.walk import refs_read
+from mmdsl.ir.walk import refs_read, unknown_durations
 from mmdsl.semantics.clock import moment_words
 
 # ---- what the values are called ---------------------------------------------------------------
@@ -90,7 +90,8 @@ def vocabulary_of(guideline: IRGuideline) -> Vocabulary:
     unknown = frozenset([i.name for i in guideline.inputs if i.unknown]
                         + [f.name for f in guideline.facts if f.false_when is not None]
                         + [c.name for c in guideline.computed if c.unknown_when is not None]
-                        + [t.name for t in guideline.labels if t.unknown_when is not None])
+                        + [t.name for t in guideline.labels if t.unknown_when is not None]
+                        + list(unknown_durations(guideline)))
     return Vocabulary(subjects, meanings, types, labels, guideline.classes, unknown)
 
 

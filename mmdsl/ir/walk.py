@@ -63,6 +63,13 @@ def numbers_read(expr: ir.NumExpr) -> Iterator[str]:
             yield from numbers_read(expr.item)
 
 
+def unknown_durations(guideline: ir.IRGuideline) -> frozenset[str]:
+    """The duration facts that may be unknown: from or to a date input declared `or unknown`
+    (unknown when that date is, as DMN's date arithmetic with null)."""
+    unknown = {item.name for item in guideline.inputs if item.unknown}
+    return frozenset(i.name for i in guideline.intervals if {i.start, i.end} & unknown)
+
+
 Derived: TypeAlias = ir.IRFact | ir.IRComputed | ir.IRLabel
 
 

@@ -204,8 +204,12 @@ def describe(analysis: Analysis, symbols: Symbols, key: Key) -> str | None:
             interval = symbols.intervals[name]
             units = ("minutes, hours, days of 24 hours or weeks" if symbols.duration_type(
                 interval).time else "days, weeks, completed months or years")
+            unknown = [f"`{end.text}`" for end in (interval.start, interval.end)
+                       if symbols.may_be_unknown(end.text)]  # null in date arithmetic: null
             return (f"**duration** `{name}`{_described(interval.description)}\n\n"
-                    f"`time from {interval.start.text} to {interval.end.text}`: tested in {units}")
+                    f"`time from {interval.start.text} to {interval.end.text}`: tested in {units}"
+                    + (f"\n\nmay be unknown: unknown when {' or '.join(unknown)} is unknown"
+                       if unknown else ""))
         case "class" if name in symbols.classes:
             found = symbols.classes[name]
             return (f"**class** `{name}` of `{found.decl.enum.text}`{_described(found.decl.description)}"

@@ -82,11 +82,13 @@ def moment_of(number: int) -> str:
 
 def amount_words(seconds: int) -> str:
     """A threshold of a cell in its largest whole unit: `4 hours`, `270 minutes`, `90 seconds`."""
+    if seconds == 0:
+        return "0 minutes"
     for size, word in ((604_800, "week"), (SECONDS_A_DAY, "day"), (3600, "hour"), (60, "minute")):
-        if seconds % size == 0 and seconds:
+        if seconds % size == 0:
             amount = seconds // size
-            return f"{amount} {word}{'' if amount == 1 else 's'}"
-    return f"{seconds} second{'' if seconds == 1 else 's'}"
+            return f"{amount} {word}{'' if abs(amount) == 1 else 's'}"
+    return f"{seconds} second{'' if abs(seconds) == 1 else 's'}"
 
 
 def time_of_day(text: str) -> datetime.time:

@@ -173,7 +173,8 @@ class Symbols:
 
     def may_be_unknown(self, name: str) -> bool:
         """Whether the value of an input or a derived fact may be unknown: an input declared
-        `or unknown`, a fact that reads one (Kleene's logic decides when it is known anyway)."""
+        `or unknown`, a fact that reads one (Kleene's logic decides when it is known anyway), a
+        duration from or to one (unknown when an end is)."""
         if self._unknown is None:
             self._unknown = self._unknown_names()
         return name in self._unknown
@@ -191,6 +192,8 @@ class Symbols:
         found = {name for name, info in self.inputs.items() if info.decl.unknown is not None}
         found |= {fact for fact, decl in self.facts.items()
                   if next(unknown_numbers(decl.expr), None) is not None}  # `10 + unknown`
+        found |= {name for name, decl in self.intervals.items()
+                  if decl.start.text in found or decl.end.text in found}  # an unknown end
         stack = list(found)
         while stack:
             for reader in readers.get(stack.pop(), ()):
@@ -212,7 +215,8 @@ class Symbols:
                             self.may_be_unknown(name))
         if name in self.intervals:
             interval = self.intervals[name]
-            return Resolved(name, "interval", self.duration_type(interval), False)
+            return Resolved(name, "interval", self.duration_type(interval),
+                            self.may_be_unknown(name))
         table = self.tables.get(name)
         if table is None:
             return None

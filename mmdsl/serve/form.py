@@ -23,7 +23,8 @@ from mmdsl.runtime.prelude import InputError, validate_facts
 Entered = dict[str, list[str]]  # a field's name -> the values posted for it, in order
 
 WIDGETS = {"set": "checklist", "bool": "yesno", "integer": "number", "decimal": "number",
-           "enum": "select", "text": "text", "date": "date"}
+           "enum": "select", "text": "text", "date": "date",
+           "datetime": "text"}  # a date and time: typed, as a browser's picker has no offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,9 @@ def hint(item: IRInput) -> str:
         parts.append("tick every one that applies; none ticked means none")
     if item.type.kind == "date":
         parts.append("a date, year-month-day")
+    if item.type.kind == "datetime":
+        parts.append("a date and time, such as 2024-03-01T14:30 (an offset such as Z or +01:00 "
+                     "may follow)")
     if not item.required:
         parts.append("optional")
     return "; ".join(parts)

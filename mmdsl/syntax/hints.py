@@ -41,7 +41,7 @@ def hint_for_token(source: Source, base: int, text: str, error: UnexpectedToken,
     if position is None or token.type == "$END":
         position = len(text)
     expected = set(error.expected)
-    hints = [_dashed_range, _unit_after_number, _reversed_comparison]
+    hints = [_dashed_range, _date_time_with_space, _unit_after_number, _reversed_comparison]
     if token.type == "PLUS" and "PLUS" not in expected:  # `2+` in a cell (arithmetic has `+`)
         hints.append(_number_plus)
     for hint in hints:
@@ -61,6 +61,25 @@ def hint_for_character(source: Source, base: int, text: str, position: int,
         if found is not None:
             return found
     return None
+
+
+_DAY_BEFORE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})([ \t]+)$")
+_CLOCK = re.compile(r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?")
+
+
+def _date_time_with_space(source: Source, base: int, text: str, position: int,
+                          span_of: SpanOf) -> Diagnostic | None:
+    """`2024-03-01 14:30`: a date and time is written with a `T` between the day and the time."""
+    day = _DAY_BEFORE.search(text, 0, position)
+    clock = _CLOCK.match(text, position)
+    if day is None or clock is None or day.end() != position:
+        return None
+    start, end = base + day.start(), base + clock.end()
+    written = f"{day.group(1)}T{clock.group()}"
+    return lookup("invalid-date-time").at(
+        source.path, span_of(start, end),
+        f"`{text[day.start():clock.end()]}`: a date and time is written with a T between the day "
+        "and the time", help=f"write `{written}`", fix=fix(start, end, written))
 
 
 def _dashed_range(source: Source, base: int, text: str, position: int,
@@ -100,6 +119,11 @@ def _unit_after_number(source: Source, base: int, text: str, position: int,
             source.path, span_of(start, end),
             f"`{number.group(1)} {word}`: a duration is a whole number of days, weeks, months "
             "or years", help="write it in a smaller unit, such as `45 days` for 1.5 months")
+    if word in ast.TIME_UNITS and not re.fullmatch(r"-?[0-9]+", number.group(1)):
+        return lookup("unit-after-number").at(
+            source.path, span_of(start, end),
+            f"`{number.group(1)} {word}`: a duration is a whole number of minutes, hours, days "
+            "or weeks", help="write it in a smaller unit, such as `270 minutes` for 4.5 hours")
     return lookup("unit-after-number").at(
         source.path, span_of(start, end),
         f"`{word}` after the number {number.group(1)}: a number is written without its unit",

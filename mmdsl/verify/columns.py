@@ -218,8 +218,19 @@ class ColumnView:
                 known = self.visible[index].known  # known by the scope: no "or unknown"
                 by_scope = known is not None and fixed.get(known) is True
                 text = describe_dimension(self.visible[index], visible, by_scope)
+                if self.unknown_duration(column.ref, self.visible[index], cube):
+                    text = f"{column.label} unknown"  # rather than the atoms it is not
                 parts += [text] if text else []
         return ", ".join(parts) if parts else "every patient in scope"
+
+    def unknown_duration(self, ref: str, dimension: Dimension, cube: dict[int, bool]) -> bool:
+        """Whether a region leaves a duration (verify/time.py) only its unknown atoms."""
+        if ref not in self.encoder.time.known:
+            return False
+        own = {v: b for v, b in cube.items() if v in dimension.variables()}
+        known = self.encoder.condition(self.encoder.time.condition(ir.IsSet(ref)))
+        region = self.bdd.conjoin(self.bdd.cube(own), self.encoder.domain)
+        return self.bdd.implies(region, self.bdd.negate(known))
 
     def _number_table(self, column: ir.IRColumn) -> ir.IRTable | None:
         return next((t for t in self.encoder.guideline.tables

@@ -176,6 +176,9 @@ def region_condition(view: ColumnView, cube: dict[int, bool]) -> Cond:
     for dimension in view.visible.values():
         name = dimension.input.name
         held = {v: b for v, b in cube.items() if fixed.get(v) is not b}
+        if view.unknown_duration(name, dimension, cube):  # a duration from a date that is null
+            parts.append(Not(IsSet(name)))
+            continue
         if dimension.known is not None and dimension.known in held:
             parts.append(IsSet(name) if held[dimension.known] else Not(IsSet(name)))
             if not held[dimension.known]:

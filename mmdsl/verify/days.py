@@ -108,7 +108,9 @@ def abstract_days(guideline: ir.IRGuideline) -> tuple[ir.IRGuideline, DayAbstrac
         inputs=tuple(replace(i, type=DAY_TYPE) if i.name in inputs
                      else replace(i, type=CLOCK_TYPE) if i.name in clocks else i
                      for i in guideline.inputs),
-        facts=tuple(replace(f, condition=swap(f.condition)) for f in guideline.facts),
+        facts=tuple(replace(f, condition=swap(f.condition), false_when=None
+                            if f.false_when is None else swap(f.false_when))
+                    for f in guideline.facts),
         scope=replace(guideline.scope, condition=swap(guideline.scope.condition))
         if guideline.scope else None,
         impossible=tuple(replace(i, condition=swap(i.condition)) for i in guideline.impossible),

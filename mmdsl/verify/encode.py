@@ -28,6 +28,7 @@ from mmdsl.verify.bdd import BDD, FALSE, TRUE, TooComplex
 from mmdsl.verify.classes import FactClasses, decimal_facts, decimal_inputs, relation
 from mmdsl.verify.computed import ComputedValues, NotEnumerable, enumerated_inputs, passes
 from mmdsl.verify.days import clock_cell, day_cell, is_clock, is_day
+from mmdsl.verify.moments import is_moment, is_seconds, moment_cell, seconds_cell
 from mmdsl.verify.time import abstract_time
 
 OTHER_TEXT = "\u0000other"  # the member that stands for every text value no table names
@@ -103,12 +104,7 @@ class Encoder:
         self.input_variable_count = self.variable_count
         self._facts: dict[str, int] = {}
         self._fact_decls = {f.name: f for f in guideline.facts}
-        unknown_dates = {i.name for i in self.original.inputs
-                         if i.unknown and i.type.kind == "date"}
         self._unknown_refs = {  # what is not analysed yet, and why
-            **dict.fromkeys(unknown_dates, "a date declared `or unknown`"),
-            **{i.name: "a duration from or to a date declared `or unknown`"
-               for i in self.original.intervals if {i.start, i.end} & unknown_dates},
             **{c.name: "a computed number that may be unknown and reads a decimal input"
                for c in guideline.computed
                if c.unknown_when is not None and _reads_decimal(c, guideline)}}
@@ -298,25 +294,36 @@ class Encoder:
                 for ref in (cond.ref, cond.start, cond.end):
                     self._refuse_unknown(ref)
                 if cond.unit == "seconds":
-                    raise Unverifiable(cond.ref, "a duration between dates and times, which the "
-                                       "analysis does not reason about yet")
+                    raise Unverifiable(cond.ref, "a duration between dates and times whose "
+                                       "ends are also tested against fixed dates and times, or "
+                                       "are joined by durations in a cycle, which the analysis "
+                                       "cannot reason about")
                 swapped = self.time.condition(cond)
                 if swapped != cond:
                     return self.condition(swapped)
-                # a duration verify/time.py could not make finite
-                raise Unverifiable(cond.ref, "a duration whose end date is another duration's "
-                                   "start, which the analysis cannot reason about")
+                raise self._unfinite(cond.ref)  # a duration verify/time.py could not make finite
             case ir.AtTime():
-                raise Unverifiable(cond.ref, "a date and time, which the analysis does not "
-                                   "reason about yet")
-            case ir.AtClock():
+                raise Unverifiable(cond.ref, "a date and time tested against a fixed date and "
+                                   "time and also counted in a duration (`time from`), which the "
+                                   "analysis cannot reason about together")
+            case ir.AtClock():  # never reached: verify/days.py reads times of day as seconds
                 raise Unverifiable(cond.ref, "a time of day, which the analysis does not "
-                                   "reason about yet")
+                                   "reason about here")
             case ir.OnDay():  # a date counted in a duration too (verify/days.py)
                 raise Unverifiable(cond.ref, "a date tested against a fixed calendar day and also "
                                    "counted in a duration (`time from`), which the analysis "
                                    "cannot reason about together")
         raise TypeError(f"unknown condition {cond!r}")
+
+    def _unfinite(self, ref: str) -> Unverifiable:
+        """Why a duration was left as it is (verify/time.py): in words."""
+        [interval] = [i for i in self.original.intervals if i.name == ref]
+        if any(i.unknown for i in self.original.inputs if i.name in (interval.start, interval.end)):
+            return Unverifiable(ref, "a duration from or to a date declared `or unknown` that "
+                                "another duration also counts from, which the analysis cannot "
+                                "reason about")
+        return Unverifiable(ref, "a duration whose end date is another duration's start, which "
+                            "the analysis cannot reason about")
 
     def _refuse_unknown(self, ref: str) -> None:
         """A date that may be unknown (null), or a computed number that may be: not encoded yet,
@@ -476,6 +483,8 @@ class Encoder:
             return self.bdd.disjoin(self.fact(ref), self.fact_false(ref))
         if self._tables.get(ref) is not None:
             return self._number_test(self._tables[ref], ir.IsSet(ref))
+        if any(i.name == ref for i in self.original.intervals):  # not made finite (time.py)
+            raise self._unfinite(ref)
         table, output = self._table_output(ref)
         index = [o.name for o in table.outputs].index(output)
         chosen = [s for rule, s in zip(table.rules, self.selections(table), strict=True)
@@ -549,6 +558,12 @@ class Encoder:
             if fact.false_when is None:
                 return self._yes_no_cell(self.fact(fact.name), region)
             return self._kleene_cell(self.fact(fact.name), self.fact_false(fact.name), region)
+        if column.ref in self.time.known:  # a duration from or to a date that may be null
+            known = self.condition(self.time.condition(ir.IsSet(column.ref)))
+            if self.bdd.implies(region, self.bdd.negate(known)):
+                return "unknown"
+            if column.ref not in self.dimensions and self.bdd.implies(region, known):
+                return "not unknown"  # (one of several durations: no cell of its atoms)
         dimension = self.dimensions.get(column.ref)
         if column.ref in self.decimal_classes:
             dimension = self.decimal_classes[column.ref].dimension
@@ -613,6 +628,10 @@ class Encoder:
             return day_cell(int(low[0]) if low else None, int(high[0]) - 1 if high else None)
         if is_clock(dimension.input.type):  # a time of day, read as its seconds (verify/days.py)
             return clock_cell(int(low[0]) if low else None, int(high[0]) - 1 if high else None)
+        if is_moment(dimension.input.type):  # a date and time (verify/moments.py)
+            return moment_cell(int(low[0]) if low else None, int(high[0]) if high else None)
+        if is_seconds(dimension.input.type):  # a duration between dates and times
+            return seconds_cell(int(low[0]) if low else None, int(high[0]) if high else None)
         if dimension.kind == "integer":
             return _integer_cell(low, high)
         parts = ([f"{'>' if low[1] else '>='} {low[0]:g}"] if low else []) + (

@@ -13,6 +13,13 @@ give it. Every test of a duration becomes "the atom is one of those where it hol
 approximated: every patient falls in exactly one atom, and every atom is the atom of the dates
 it carries, found by trying each end date of one 400-year cycle.
 
+A date declared `or unknown` (null) makes each duration from or to it unknown: the enumeration
+then has members where those durations are unknown (no test of them holds), one per combination
+of the dates that are null and of the test results of the durations still known, each with dates
+(null for the unknown ones) that give it; `IsSet` of the duration, or of the date, is "the atom is
+one of those where it is known". A date that may be unknown and is a start in two groups is left
+as it is (two enumerations could not say that it is null in both at once).
+
 Groups handled: durations that share their end date (the evaluation date) and start at
 different dates, which is how guidelines count time ("since the last dose", "age"). Other
 shapes (one duration's end is another's start) are left as they are: the encoder refuses them
@@ -30,6 +37,7 @@ from mmdsl.ir import model as ir
 from mmdsl.ir.walk import conditions, with_choices
 from mmdsl.semantics import calendar
 from mmdsl.verify.days import DayAbstraction, abstract_days
+from mmdsl.verify.moments import MomentAbstraction, abstract_moments
 
 CYCLE_START = date(2000, 1, 1)  # the end dates tried are of 2000 to 2399: witnesses read as dates
 MAX_DAYS = 200 * 366
@@ -43,21 +51,26 @@ Predicate = tuple[str, str, int]  # (unit, op, amount) of an Elapsed test
 class TimeAbstraction:
     """What the verifier put in place of the dates: per synthetic input, its members' dates."""
 
-    dates: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
-    # synthetic input -> member -> {date input: "YYYY-MM-DD"}
+    dates: dict[str, dict[str, dict[str, str | None]]] = field(default_factory=dict)
+    # synthetic input -> member -> {date input: "YYYY-MM-DD", or None: null}
     date_inputs: set[str] = field(default_factory=set)
     replacements: dict[str, dict[Predicate, tuple[str, ...]]] = field(default_factory=dict)
     synthetic_of: dict[str, str] = field(default_factory=dict)  # duration -> synthetic input
+    known: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # a duration or a date that may be unknown -> (synthetic input, the members where it is known)
     types: dict[str, ir.IRType] = field(default_factory=dict)
     days: DayAbstraction = field(default_factory=DayAbstraction)  # dates tested against days
+    moments: MomentAbstraction = field(default_factory=MomentAbstraction)  # dates and times
 
     def condition(self, cond: ir.Cond) -> ir.Cond:
-        cond = self.days.condition(cond)
+        cond = self.moments.condition(self.days.condition(cond))
+        if self.known:
+            cond = _swap_known(cond, self.known)
         return _swap(cond, self.replacements, self.synthetic_of) if self.replacements else cond
 
     def table(self, table: ir.IRTable) -> ir.IRTable:
         """A table as the verifier reads it (any table: the analyses also build variants)."""
-        table = self.days.table(table)
+        table = self.moments.table(self.days.table(table))
         if not self.replacements:
             return table
         return replace(table, columns=tuple(_column(c, self.synthetic_of, self.types)
@@ -73,7 +86,7 @@ class TimeAbstraction:
                 result.update(self.dates[name][str(value)])
             else:
                 result[name] = value
-        return self.days.concrete(result)
+        return self.moments.concrete(self.days.concrete(result))
 
 
 @dataclass(frozen=True)
@@ -90,18 +103,20 @@ def abstract_time(guideline: ir.IRGuideline) -> tuple[ir.IRGuideline, TimeAbstra
     """The guideline with the dates of each supported group replaced by one enumeration (and
     each date tested against fixed days only, by its day number: verify/days.py)."""
     guideline, days = abstract_days(guideline)
-    abstraction = TimeAbstraction(days=days)
+    guideline, moments = abstract_moments(guideline)  # dates and times (verify/moments.py)
+    abstraction = TimeAbstraction(days=days, moments=moments)
     if not guideline.intervals:
         return guideline, abstraction
     predicates = _predicates(guideline)
     replacements = abstraction.replacements  # interval -> test -> members
     inputs = list(guideline.inputs)
     synthetic_of = abstraction.synthetic_of
+    unknown = {i.name for i in guideline.inputs if i.unknown}
     for group in _groups(guideline):
         atoms = _atoms(group, predicates)
-        if atoms is None:
+        if atoms is None or _shared_unknown(group, guideline, unknown):
             continue
-        members = _name_members(group, atoms)
+        members = _name_members(group, _with_unknown(group, atoms, unknown))
         abstraction.dates[group.synthetic] = {m: dates for m, (_, dates) in members.items()}
         abstraction.date_inputs |= {group.end} | {i.start for i in group.intervals}
         inputs.append(ir.IRInput(group.synthetic, ir.IRType("enum", tuple(members)), True, None,
@@ -109,8 +124,15 @@ def abstract_time(guideline: ir.IRGuideline) -> tuple[ir.IRGuideline, TimeAbstra
         for position, interval in enumerate(group.intervals):
             synthetic_of[interval.name] = group.synthetic
             replacements[interval.name] = {
-                p: tuple(m for m, (vectors, _) in members.items() if vectors[position][index])
+                p: tuple(m for m, (vectors, _) in members.items()
+                         if (vector := vectors[position]) is not None and vector[index])
                 for index, p in enumerate(predicates.get(interval.name, ()))}
+            if {interval.start, interval.end} & unknown:
+                abstraction.known[interval.name] = (group.synthetic, tuple(
+                    m for m, (vectors, _) in members.items() if vectors[position] is not None))
+        for name in sorted(({group.end} | {i.start for i in group.intervals}) & unknown):
+            abstraction.known[name] = (group.synthetic, tuple(
+                m for m, (_, dates) in members.items() if dates[name] is not None))
     if not replacements:
         return guideline, abstraction
     inputs = [i for i in inputs if i.name not in abstraction.date_inputs]
@@ -159,7 +181,8 @@ def _groups(guideline: ir.IRGuideline) -> list[_Group]:
     return groups
 
 
-Vectors = tuple[tuple[bool, ...], ...]  # per interval of a group, the truth of each of its tests
+Vectors = tuple[tuple[bool, ...] | None, ...]
+"""Per interval of a group, the truth of each of its tests (None: the duration is unknown)."""
 
 
 def _atoms(group: _Group, predicates: dict[str, tuple[Predicate, ...]]
@@ -258,22 +281,69 @@ def _holds(predicate: Predicate, start: date, end: date) -> bool:
     return COMPARE[op](count, amount)
 
 
-def _name_members(group: _Group, atoms: dict[Vectors, dict[str, str]]
-                  ) -> dict[str, tuple[Vectors, dict[str, str]]]:
-    """Members named by what their dates give: `since_dose 45 days (1 month)`."""
-    named: dict[str, tuple[Vectors, dict[str, str]]] = {}
-    for vectors, dates in sorted(atoms.items(), key=lambda item: sorted(item[1].items())):
-        end = date.fromisoformat(dates[group.end])
+def _shared_unknown(group: _Group, guideline: ir.IRGuideline, unknown: set[str]) -> bool:
+    """Whether a start of the group that may be unknown is also a date of another group."""
+    others = {end for i in guideline.intervals if i not in group.intervals
+              for end in (i.start, i.end)}
+    return bool({i.start for i in group.intervals} & unknown & others)
+
+
+def _with_unknown(group: _Group, atoms: dict[Vectors, dict[str, str]], unknown: set[str]
+                  ) -> dict[tuple[Vectors, tuple[str, ...]], dict[str, str | None]]:
+    """The atoms, and for each set of the group's dates that may be null, each atom with those
+    dates null and the durations from or to them unknown (keyed also by the null dates, which
+    `IsSet` of a date tells apart)."""
+    nullable = sorted(({group.end} | {i.start for i in group.intervals}) & unknown)
+    found: dict[tuple[Vectors, tuple[str, ...]], dict[str, str | None]] = {}
+    for nulls in product((False, True), repeat=len(nullable)):
+        null = tuple(name for name, is_null in zip(nullable, nulls, strict=True) if is_null)
+        for vectors, dates in atoms.items():
+            projected = tuple(None if {i.start, i.end} & set(null) else vector
+                              for i, vector in zip(group.intervals, vectors, strict=True))
+            found.setdefault((projected, null),
+                             {name: None if name in null else day for name, day in dates.items()})
+    return found
+
+
+def _name_members(group: _Group,
+                  atoms: dict[tuple[Vectors, tuple[str, ...]], dict[str, str | None]]
+                  ) -> dict[str, tuple[Vectors, dict[str, str | None]]]:
+    """Members named by what their dates give: `since_dose 45 days (1 month)`, `since_dose
+    unknown (last_dose unknown)`."""
+    named: dict[str, tuple[Vectors, dict[str, str | None]]] = {}
+    several = len({name for _, null in atoms for name in null}) > 1  # which date is null: say it
+    for (vectors, null), dates in sorted(
+            atoms.items(), key=lambda item: (item[0][1], sorted((k, v or "")
+                                                                for k, v in item[1].items()))):
         words = []
         for interval in group.intervals:
-            start = date.fromisoformat(dates[interval.start])
+            start_day, end_day = dates[interval.start], dates[interval.end]
+            if start_day is None or end_day is None:
+                words.append(f"{interval.name} unknown")
+                continue
+            start, end = date.fromisoformat(start_day), date.fromisoformat(end_day)
             words.append(f"{interval.name} {calendar.days(start, end)} days "
                          f"({calendar.months(start, end)} months)")
-        name = ", ".join(words)
+        name = ", ".join(words) + (f" ({', '.join(f'{n} unknown' for n in null)})"
+                                   if null and several else "")
         while name in named:
             name += " "
         named[name] = (vectors, dates)
     return named
+
+
+def _swap_known(cond: ir.Cond, known: dict[str, tuple[str, tuple[str, ...]]]) -> ir.Cond:
+    """`IsSet` of a duration or a date that may be unknown: one of the members where it is known."""
+    match cond:
+        case ir.IsSet(ref=ref) if ref in known:
+            return ir.OneOf(*known[ref])
+        case ir.Not():
+            return ir.Not(_swap_known(cond.item, known))
+        case ir.AllOf():
+            return ir.AllOf(tuple(_swap_known(c, known) for c in cond.items))
+        case ir.AnyOf():
+            return ir.AnyOf(tuple(_swap_known(c, known) for c in cond.items))
+    return cond
 
 
 def _swap(cond: ir.Cond, replacements: dict[str, dict[Predicate, tuple[str, ...]]],
@@ -294,7 +364,8 @@ def _swap(cond: ir.Cond, replacements: dict[str, dict[Predicate, tuple[str, ...]
 def _rewritten(guideline: ir.IRGuideline, inputs: tuple[ir.IRInput, ...],
                abstraction: TimeAbstraction) -> ir.IRGuideline:
     swap = abstraction.condition
-    facts = tuple(replace(f, condition=swap(f.condition)) for f in guideline.facts)
+    facts = tuple(replace(f, condition=swap(f.condition), false_when=None if f.false_when is None
+                          else swap(f.false_when)) for f in guideline.facts)
     scope = replace(guideline.scope, condition=swap(guideline.scope.condition)) \
         if guideline.scope else None
     impossible = tuple(replace(i, condition=swap(i.condition)) for i in guideline.impossible)

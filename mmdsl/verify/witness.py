@@ -13,6 +13,7 @@ from mmdsl.verify.bdd import FALSE
 from mmdsl.verify.classes import realised_inputs
 from mmdsl.verify.days import clock_cell, day_cell, is_clock, is_day
 from mmdsl.verify.encode import OTHER_TEXT, Dimension, Encoder, Unverifiable
+from mmdsl.verify.moments import is_moment, is_seconds, moment_cell, seconds_cell
 
 NEAREST_TRIED = 6  # atoms tried per number, nearest to the typical value first
 
@@ -138,6 +139,8 @@ def _value(dimension: Dimension, assignment: dict[int, bool]) -> ir.JsonValue:
         return _unused_text(dimension) if chosen == OTHER_TEXT else chosen
     if kind == "date":  # a date no condition reads: any day will do
         return "2000-01-01"
+    if kind == "datetime":  # a date and time no condition reads (or one not analysed)
+        return "2000-01-01T00:00"
     return _number(dimension, assignment)
 
 
@@ -251,6 +254,9 @@ def _describe_interval(name: str, dimension: Dimension, cube: dict[int, bool]) -
         clocks = clock_cell(int(max(lower)[0]) if lower else None,
                             int(min(upper)[0]) - 1 if upper else None)
         return f"{name} {clocks}"
+    if is_moment(value_type) or is_seconds(value_type):  # dates and times (verify/moments.py)
+        cell = moment_cell if is_moment(value_type) else seconds_cell
+        return f"{name} {cell(int(max(lower)[0]) if lower else None, int(min(upper)[0]) if upper else None)}"
     if value_type.kind == "integer":
         low = int(max(lower)[0]) if lower else value_type.low
         high = int(min(upper)[0]) - 1 if upper else value_type.high

@@ -44,11 +44,13 @@ def random_facts(guideline: ir.IRGuideline, rng: random.Random,
             continue
         facts[item.name] = random_value(item.type, named.get(item.name, []), rng)
     for interval in guideline.intervals:  # most starts a named length before the end, give or take
-        if interval.start == interval.end or rng.random() >= 0.8:
+        if interval.start == interval.end or rng.random() >= 0.8 \
+                or None in (facts.get(interval.start), facts.get(interval.end)):  # null stays
             continue
         if interval.time:  # between dates and times
-            facts[interval.start] = _moment_before(facts[interval.end],
-                                                   named.get(interval.name, []), rng)
+            if isinstance(facts.get(interval.end), str):
+                facts[interval.start] = _moment_before(facts[interval.end],
+                                                       named.get(interval.name, []), rng)
         else:
             end = date.fromisoformat(facts[interval.end])
             facts[interval.start] = _start_before(end, named.get(interval.name, []), rng)
@@ -61,17 +63,23 @@ def _start_before(end: date, lengths: list[tuple[str, int]], rng: random.Random)
     return (start + timedelta(days=rng.choice([-2, -1, 0, 0, 1, 2]))).isoformat()
 
 
-def _moment_before(end: str, lengths: list[tuple[str, int]], rng: random.Random) -> str:
-    """A date and time a named length (in seconds) before `end`, give or take a minute."""
-    _, seconds = rng.choice(lengths) if lengths else ("seconds", rng.randint(0, 86_400))
-    start = datetime.fromisoformat(end) - timedelta(seconds=seconds + rng.choice([-60, 0, 0, 60]))
-    return start.isoformat(timespec="minutes")
-
-
 def _random_moment(rng: random.Random) -> str:
-    """A date and time of 2024, without an offset, to the minute."""
-    moment = datetime(2024, 1, 1) + timedelta(minutes=rng.randrange(366 * 1440))
-    return moment.isoformat(timespec="minutes")
+    """A date and time around 1 March 2024, 08:00 (to the minute, at times the second), without
+    an offset or, now and then, with one."""
+    value = datetime(2024, 3, 1, 8) + timedelta(minutes=rng.randint(-3000, 3000),
+                                                seconds=rng.choice([0, 0, 0, 1, 59]))
+    text = value.isoformat(timespec="seconds" if value.second else "minutes")
+    return text + rng.choice(["", "", "", "Z", "+01:00", "-05:00"])
+
+
+def _moment_before(end: str, lengths: list[tuple[str, int]], rng: random.Random) -> str:
+    """A date and time a named length before `end`, give or take a second or a minute, written
+    with the offset of `end` (so that both or neither carry one)."""
+    offset = "Z" if end.endswith("Z") else end[-6:] if end[-6] in "+-" else ""
+    clock = datetime.fromisoformat(end[:len(end) - len(offset)])
+    _, seconds = rng.choice(lengths) if lengths else ("seconds", rng.randint(0, 86_400))
+    start = clock - timedelta(seconds=seconds + rng.choice([-60, -1, 0, 0, 1, 60]))
+    return start.isoformat(timespec="seconds" if start.second else "minutes") + offset
 
 
 def _random_clock(named: list[Any], rng: random.Random) -> str:

@@ -131,6 +131,24 @@ def test_spark_decides_unknown_values_as_duckdb(spark: Any, tmp_path: Path) -> N
     assert any(value is None for r in duck for value in r["derived"].values())
 
 
+def test_spark_decides_durations_over_null_dates_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    """A date declared `or unknown`, NULL for some patients: the durations counted from it are
+    NULL, their tests do not hold and `unknown` cells read them, alike in Spark SQL."""
+    from mmdsl.cohort.synthetic import write_parquet as write_typed
+    from tests.cohort.test_unknown import with_unknowns
+    from tests.unknown.support import DOSE
+
+    guideline = lowered_text(DOSE)
+    columns, _ = with_unknowns(guideline, 300, seed=8)
+    assert any(v is None for v in columns["last_dose"])
+    source = tmp_path / "p.parquet"
+    write_typed(guideline, columns, source)
+    duck, spark_rows = decided_by_both(spark, guideline, source, tmp_path)
+    assert len(duck) == 300
+    assert [comparable(r) for r in spark_rows] == [comparable(r) for r in duck]
+    assert any(r["derived"]["recent"] is None for r in duck)
+
+
 # Issue 14, item 6: Spark's chr(n) is chr(n % 256), so `CHR(8232)` read back as `(`; the text
 # above U+00FF that string_literal joins in with chr() is written for Spark as a Unicode escape.
 WIDE = ["\u2028", "\u2029", "\ufffe", "\uffff", "\ud7ff", "\ue000", "\U000fffff", "\U0010ffff"]

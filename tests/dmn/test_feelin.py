@@ -305,3 +305,17 @@ def test_every_model_mmdsl_imports_is_compared() -> None:
     passed = sum(outcome_of(case).status == "passed"
                  for case in level_2_cases() + level_3_table_cases())
     assert sum(len(passed_case_facts(model)) for model in imported_tck_models()) == passed
+
+
+def test_unknown_dates_export_decides_alike_in_feelin() -> None:
+    """A duration from or to a date given as null is null in FEEL (date arithmetic with null),
+    as it is unknown in mmdsl: its cells do not match, `null` / `not(null)` read it, and the
+    facts over it are true, false or null alike."""
+    from tests.backend.support import compile_text
+    from tests.unknown.support import DOSE
+
+    guideline = compile_text(DOSE)
+    job = job_for(guideline)
+    assert sum(p["last_dose"] is None for p in job.patients) >= 5
+    found = differences(job, feelin([job])[0])
+    assert found == [], "\n".join(found[:5])

@@ -47,9 +47,14 @@ def guidelines() -> list[Any]:
     found = [pytest.param(p.relative_to(ROOT).as_posix(), text, id=p.relative_to(ROOT).as_posix())
              for p in files if (text := utf8(p)) is not None
              and p.relative_to(ROOT).as_posix() not in BROKEN_ON_PURPOSE]
-    found += [pytest.param(f"language.md:{line}", body, id=f"language.md:{line}")
+    found += [pytest.param(f"language.md:{line}", body, id=f"language.md:{line}",
+                           marks=NO_DATES_AND_TIMES if "date and time" in body else ())
               for line, body in mmdsl_blocks() if is_whole_file(body)]
     return found
+
+
+NO_DATES_AND_TIMES = pytest.mark.skip(
+    reason="the DMN export refuses dates and times for now (docs/dmn.md; tests/datetime)")
 
 
 def utf8(path: Path) -> str | None:

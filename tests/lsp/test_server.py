@@ -444,6 +444,38 @@ async def test_completion_offers_unknown_only_where_the_value_may_be_unknown(
     assert "unknown" not in await completion_labels(client, UNKNOWN, "| >= 2019", 2)
 
 
+DOSE = """\
+guideline dose "Restart after a pause"
+
+input today: evaluation date "the day the decision is made"
+input born: date "date of birth"
+input last_dose: date or unknown "date of the last dose"
+
+fact age "age" = time from born to today
+fact since_last_dose "time since the last dose" = time from last_dose to today
+
+table restart "Restart"
+  hit first
+  output plan: one of wait, restart
+  | age         | since_last_dose || plan    |
+  |-------------|-----------------||---------|
+  | >= 18 years | < 60 days       || wait    |
+  | -           | unknown         || restart |
+"""
+
+
+@pytest.mark.asyncio
+async def test_a_duration_from_a_date_that_may_be_unknown_may_be_unknown(
+        client: LanguageClient) -> None:
+    assert await opened(client, DOSE) == []
+    since = await hover_text(client, DOSE, "fact since_last_dose", 6)
+    assert "may be unknown: unknown when `last_dose` is unknown" in since
+    assert "may be unknown" not in await hover_text(client, DOSE, "fact age", 6)
+    labels = await completion_labels(client, DOSE, "| unknown ", 2)
+    assert labels[:3] == ["-", "unknown", "not unknown"], labels
+    assert "unknown" not in await completion_labels(client, DOSE, "| >= 18 years", 2)  # MD320
+
+
 @pytest.mark.asyncio
 async def test_completion_offers_unknown_in_a_worked_example_only_for_an_input_that_may_be_it(
         client: LanguageClient) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 POLICIES = ("unique", "any", "first", "priority", "collect", "rule order", "output order",
             "collect sum", "collect min", "collect max", "collect count")
@@ -24,7 +25,8 @@ class Column:
     """Something a cell can test: an input, a fact, or an earlier table's result."""
 
     ref: str
-    kind: str  # bool, integer, decimal, text, enum, set, duration
+    kind: str  # bool, integer, decimal, text, enum, set, duration, time (a duration between
+    # dates and times), moment (a date and time tested against fixed dates and times)
     members: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()
     low: float = -50
@@ -111,6 +113,18 @@ def inputs(w: Writer) -> None:
         w.columns.append(column)
     if rng.random() < 0.4:
         dates(w)
+    elif rng.random() < 0.3:
+        times(w)
+
+
+def times(w: Writer) -> None:
+    """An evaluation date and time, a date and time before it and the duration between them, and
+    a date and time tested against fixed dates and times."""
+    w.line('input now: evaluation date and time "the moment of the decision"')
+    w.line('input at0: date and time "a moment"')
+    w.line('input at1: date and time "a moment tested against fixed ones"')
+    w.line('fact elapsed0 "time from at0" = time from at0 to now')
+    w.columns += [Column("elapsed0", "time"), Column("at1", "moment")]
 
 
 def dates(w: Writer) -> None:
@@ -212,6 +226,11 @@ def simple_condition(w: Writer) -> str:
             return f'{ref} is {text_literal(column, rng)}'
         case "duration":
             return f"{ref} {duration_test(rng)}"
+        case "time":
+            return f"{ref} {time_test(rng)}"
+        case "moment":
+            return rng.choice([f"{ref} {rng.choice(['>=', '<=', '>', '<', '=', '!='])} "
+                               f"{moment(rng)}", f"{ref} in {moment_range(rng)}"])
         case "enum":
             values = ", ".join(rng.sample(column.members, rng.randint(1, len(column.members))))
             return rng.choice([f"{ref} is {rng.choice(column.members)}",
@@ -258,6 +277,40 @@ def duration_range(rng: random.Random) -> str:
     return f"{low}..{high}" if rng.random() < 0.5 else f"[{low}..{high}["
 
 
+TIME_UNITS = (("minute", 60), ("minutes", 60), ("hours", 3600), ("hour", 3600), ("days", 86400),
+              ("weeks", 604800))
+
+
+def time_amount(rng: random.Random) -> tuple[str, int]:
+    """`90 minutes` and its length in seconds."""
+    unit, seconds = rng.choice(TIME_UNITS)
+    amount = rng.choice([0, 1, 2, 4, 30, 90, 270]) if seconds == 60 else rng.randint(0, 6)
+    return f"{amount} {unit}", amount * seconds
+
+
+def time_test(rng: random.Random) -> str:
+    return f"{rng.choice(['>=', '<=', '>', '<', '=', '!='])} {time_amount(rng)[0]}"
+
+
+def time_range(rng: random.Random) -> str:
+    (low, low_seconds), (high, high_seconds) = sorted([time_amount(rng), time_amount(rng)],
+                                                      key=lambda d: d[1])
+    if low_seconds == high_seconds:
+        return f">= {low}"
+    return f"{low}..{high}" if rng.random() < 0.5 else f"[{low}..{high}["
+
+
+def moment(rng: random.Random) -> str:
+    """A fixed date and time around 1 March 2024, 08:00 (the facts fall around it too)."""
+    minutes = rng.choice([-1440, -60, -1, 0, 1, 30, 60, 600])
+    return (datetime(2024, 3, 1, 8) + timedelta(minutes=minutes)).isoformat(timespec="minutes")
+
+
+def moment_range(rng: random.Random) -> str:
+    low, high = sorted({moment(rng), moment(rng), "2024-03-01T08:00", "2024-03-02T08:00"})[:2]
+    return f"{low}..{high}" if rng.random() < 0.5 else f"[{low}..{high}["
+
+
 def text_literal(column: Column, rng: random.Random) -> str:
     value = rng.choice(column.texts)
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -289,6 +342,12 @@ def cell(column: Column, rng: random.Random) -> str:
     if kind == "duration":
         return rng.choice([duration_test(rng), duration_range(rng), f"not {duration_test(rng)}",
                            f"{duration_test(rng)}, {duration_range(rng)}"])
+    if kind == "time":
+        return rng.choice([time_test(rng), time_range(rng), f"not {time_test(rng)}",
+                           f"{time_test(rng)}, {time_range(rng)}"])
+    if kind == "moment":
+        return rng.choice([f"{rng.choice(['>=', '<=', '>', '<', '!='])} {moment(rng)}",
+                           moment_range(rng), moment(rng), f"not {moment_range(rng)}"])
     if kind == "text":
         return rng.choice([text_literal(column, rng), f"not {text_literal(column, rng)}",
                            f"{text_literal(column, rng)}, {text_literal(column, rng)}"])

@@ -109,7 +109,7 @@ def module_accepts_json(module: ModuleType, text: str) -> bool:
 # ---- random facts ---------------------------------------------------------------------------
 
 
-def valid_value(value_type: ir.IRType) -> st.SearchStrategy[Any]:
+def valid_value(value_type: ir.IRType, offset: str = "") -> st.SearchStrategy[Any]:
     low, high = value_type.low, value_type.high
     match value_type.kind:
         case "bool":
@@ -126,14 +126,30 @@ def valid_value(value_type: ir.IRType) -> st.SearchStrategy[Any]:
         case "date":  # ISO dates as the facts give them (h18's date inputs)
             return st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)).map(
                 datetime.date.isoformat)
+        case "datetime":  # as the facts give them: seconds when wanted, and `offset`
+            return st.builds(_date_time, st.datetimes(datetime.datetime(1900, 1, 1),
+                                                      datetime.datetime(2100, 12, 31)),
+                             st.booleans(), st.just(offset))
+        case "time":  # a time of day as the facts give it, seconds optional, no offset
+            return st.times().map(lambda clock: clock.isoformat(
+                timespec="seconds" if clock.second else "minutes"))
         case _:
             return st.lists(st.sampled_from(value_type.members), unique=True)
 
 
+def _date_time(value: datetime.datetime, seconds: bool, offset: str) -> str:
+    return value.isoformat(timespec="seconds" if seconds else "minutes") + offset
+
+
 def valid_facts(guideline: ir.IRGuideline) -> st.SearchStrategy[dict[str, Any]]:
-    required = {i.name: valid_value(i.type) for i in guideline.inputs if i.required}
-    optional = {i.name: valid_value(i.type) for i in guideline.inputs if not i.required}
-    return st.fixed_dictionaries(required, optional=optional)
+    """Valid facts; the dates and times all with one offset, or all without (the ends of a
+    duration must agree)."""
+    def with_offset(offset: str) -> st.SearchStrategy[dict[str, Any]]:
+        required = {i.name: valid_value(i.type, offset) for i in guideline.inputs if i.required}
+        optional = {i.name: valid_value(i.type, offset) for i in guideline.inputs
+                    if not i.required}
+        return st.fixed_dictionaries(required, optional=optional)
+    return st.sampled_from(["", "Z", "+01:00", "-05:30"]).flatmap(with_offset)
 
 
 JSON_SCALARS = (st.none() | st.booleans() | st.integers(-50, 50) | st.floats(allow_nan=False,
@@ -148,7 +164,12 @@ def any_value(value_type: ir.IRType) -> st.SearchStrategy[Any]:
                        for step in (-1, -0.5, 0, 0.5, 1)]
     members = [*value_type.members, "not_a_member", ""]
     lists = st.lists(st.sampled_from(members), max_size=4)
-    dates = ["2024-02-30", "2024-2-3", "20240203", "2024-02-03T00:00"] if value_type.kind == "date" else []
+    dates = ["2024-02-30", "2024-2-3", "20240203", "2024-02-03T00:00"] if value_type.kind == "date" \
+        else ["2024-02-30T10:00", "2024-03-01T24:00", "2024-03-01T10:00+24:00", "2024-03-01",
+              "2024-03-01T10:00:00.5", "2024-03-01T10:00Z", "2024-03-01T10:00"] \
+        if value_type.kind == "datetime" else []
+    if value_type.kind == "time":
+        dates = ["24:00", "10:60", "9:30", "14:30Z", "14:30+01:00", "14:30:05.5"]
     return (valid_value(value_type) | ANY_JSON | lists
             | st.sampled_from([*near, *members, *dates, 3.0, -0.0, 1e300]))
 

@@ -72,3 +72,55 @@ example unknown_all "nothing known"
   expect low_risk: unknown
   expect notes: ldh_missing, stage_missing
 '''
+
+DOSE = '''\
+guideline dose_unknown "Restart by the time since the last dose, which may not be known"
+
+input evaluation_date: evaluation date "the day the decision is made"
+input birth_date: date "date of birth"
+input last_dose: date or unknown "date of the last dose"
+input diagnosed: date or unknown "date of diagnosis"
+input relapsed: yes/no or unknown "relapsed"
+
+fact age "age" = time from birth_date to evaluation_date
+fact since_last_dose "time since the last dose" = time from last_dose to evaluation_date
+fact since_diagnosis "time since diagnosis" = time from diagnosed to evaluation_date
+fact recent "dosed within 60 days" = since_last_dose < 60 days
+fact ask "the last dose must be asked" = since_last_dose is unknown and relapsed
+fact early "relapsed early" = relapsed and not (since_diagnosis >= 1 year)
+fact weight "weight of the last dose" = if since_last_dose < 4 weeks then 2 else 1
+
+table restart "Restart"
+  hit first
+  output plan: one of wait, restart, ask, adult
+  | age         | since_last_dose   | since_diagnosis || plan    |
+  |-------------|-------------------|-----------------||---------|
+  | >= 18 years | < 60 days         | -               || wait    |
+  | -           | unknown           | not unknown     || ask     |
+  | -           | > 12 months       | unknown         || ask     |
+  | -           | 60 days..365 days | < 6 months      || restart |
+  | -           | not (< 2 months)  | -               || adult   |
+
+example unknown_dose "Last dose unknown, diagnosed a year ago: ask"
+  evaluation_date: 2024-03-20
+  birth_date: 1970-01-01
+  last_dose: unknown
+  diagnosed: 2023-03-20
+  relapsed: yes
+  expect recent: unknown
+  expect ask: yes
+  expect early: no
+  expect weight: unknown
+  expect restart.plan: ask
+
+example recent_dose "Ten days ago, diagnosis unknown"
+  evaluation_date: 2024-03-20
+  birth_date: 1970-01-01
+  last_dose: 2024-03-10
+  diagnosed: unknown
+  relapsed: yes
+  expect recent: yes
+  expect early: unknown
+  expect weight: 2
+  expect restart.plan: wait
+'''

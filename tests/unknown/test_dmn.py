@@ -116,3 +116,45 @@ def test_the_export_decides_alike_in_feelin() -> None:
         assert any(None in patient.values() for patient in job.patients)
         found = differences(job, feelin([job])[0])
         assert found == [], "\n".join(found[:5])
+
+
+DURATION_TABLES = '''\
+guideline dose_tables "Restart by the time since the last dose, which may not be known"
+
+input evaluation_date: evaluation date "the day the decision is made"
+input last_dose: date or unknown "date of the last dose"
+input fit: yes/no "fit"
+
+fact since_last_dose "time since the last dose" = time from last_dose to evaluation_date
+
+table restart "Restart"
+  hit first
+  output plan: one of wait, restart, ask
+  | since_last_dose  | fit || plan    |
+  |------------------|-----||---------|
+  | < 60 days        | yes || wait    |
+  | unknown          | -   || ask     |
+  | not (< 2 months) | -   || restart |
+  | not unknown      | no  || ask     |
+
+example unknown_dose "Last dose unknown: ask"
+  evaluation_date: 2024-03-20
+  last_dose: unknown
+  fit: yes
+  expect restart.plan: ask
+'''
+
+
+def test_round_trip_of_a_duration_over_a_date_that_may_be_unknown() -> None:
+    # the export's duration decisions read back as the duration, unknown with its date
+    original = compile_text(DURATION_TABLES)
+    exported = export_dmn(original)
+    result = import_dmn(exported.text.encode("utf-8"), "exported.dmn", "imported.mmdsl")
+    assert result.ok, problems(result)
+    assert result.compilation is not None and result.compilation.guideline is not None
+    back = result.compilation.guideline
+    nulls = 0
+    for facts in random_patients(original, 300, seed=8):
+        nulls += facts["last_dose"] is None
+        assert comparable(evaluate(back, facts)) == comparable(evaluate(original, facts)), facts
+    assert nulls > 50

@@ -119,6 +119,21 @@ def as_compare(test: ir.Cond) -> ir.Cond:
     return test
 
 
+def known_days(test: ir.Cond, unknown: frozenset[str]) -> ir.Cond:
+    """`IsSet` of a duration that may be unknown as `IsSet` of its days' decision, which is null
+    when a date is (FEEL: date arithmetic with null is null)."""
+    match test:
+        case ir.IsSet(ref=ref) if ref in unknown:
+            return ir.IsSet(f"{ref}_days")
+        case ir.Not(item=item):
+            return ir.Not(known_days(item, unknown))
+        case ir.AllOf(items=items):
+            return ir.AllOf(tuple(known_days(i, unknown) for i in items))
+        case ir.AnyOf(items=items):
+            return ir.AnyOf(tuple(known_days(i, unknown) for i in items))
+    return test
+
+
 def _elapsed(test: ir.Cond) -> list[ir.Elapsed]:
     match test:
         case ir.Elapsed():

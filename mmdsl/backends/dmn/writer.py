@@ -46,6 +46,7 @@ from mmdsl.ir.walk import (
     parts,
     refs_read,
     text_parts,
+    unknown_durations,
     with_choices,
 )
 from mmdsl.semantics.policies import POLICIES, RANKED_POLICIES, dmn_name
@@ -98,6 +99,7 @@ class _Writer:
         self.ids: dict[str, str] = {}  # an mmdsl name (input, fact, table) -> its element id
         self.warnings: list[Diagnostic] = []
         self.scope_name = ""
+        self.unknown_durations = unknown_durations(guideline)  # null when a date is null
 
     # ---- the document ----
 
@@ -338,6 +340,9 @@ class _Writer:
     def literal_decision(self, name: str, description: str, condition: ir.Cond,
                          false_when: ir.Cond | None = None) -> ET.Element:
         """A yes/no decision; one that may be unknown (Kleene) is true, false or null."""
+        condition = durations.known_days(condition, self.unknown_durations)
+        if false_when is not None:
+            false_when = durations.known_days(false_when, self.unknown_durations)
         self.ids[name] = f"decision_{name}"
         element = ET.Element(tag("decision"), id=f"decision_{name}", name=name)
         _text_child(element, "description", description)
@@ -361,7 +366,8 @@ class _Writer:
         if fact.type.kind == "integer":
             element.set(ext("type"), "integer")  # FEEL has one number type; the import reads it
         ET.SubElement(element, tag("variable"), name=fact.name, typeRef="number")
-        expr = with_choices(fact.expr, durations.as_compare)
+        expr = with_choices(fact.expr, lambda c: durations.as_compare(
+            durations.known_days(c, self.unknown_durations)))
         reads = [*numbers_read(expr), *(r for c in choices(expr) for r in refs_read(c))]
         self.requirements(element, sorted(set(reads)))
         literal = ET.SubElement(element, tag("literalExpression"))
@@ -369,7 +375,9 @@ class _Writer:
         if fact.unknown_when is not None and next(choices(expr), None) is not None:
             # FEEL's `if` takes the `else` on a null condition, where mmdsl's number is unknown:
             # the cases that are unknown are said first (arithmetic over null is null in both)
-            text = f"if {feel_text.expression(fact.unknown_when)} then null else {text}"
+            unknown_when = durations.as_compare(
+                durations.known_days(fact.unknown_when, self.unknown_durations))
+            text = f"if {feel_text.expression(unknown_when)} then null else {text}"
         _text_child(literal, "text", text)
         return element
 

@@ -29,11 +29,11 @@ from mmdsl.backends.python.core import (
     read_facts_lines,
     scope_lines,
 )
-from mmdsl.backends.python.pycode import Group, Node, Str, Text, call, literal, render
+from mmdsl.backends.python.pycode import Group, Node, Prefixed, Str, Text, call, literal, render
 from mmdsl.backends.python.why_not import Explainers
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import evaluation_order, refs_read
+from mmdsl.ir.walk import evaluation_order, refs_read, unknown_durations
 from mmdsl.ir.why_not import TablePlan, plans_of
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.prelude import InputField
@@ -87,6 +87,7 @@ class ModuleView:
     calendar: str = ""  # the calendar functions, pasted when the guideline has durations
     dates: bool = False  # whether an input is a date (`date` and the reader `date_value` pasted)
     intervals: str = ""  # INTERVALS: each duration's name, start and end
+    unknown_durations: bool = False  # whether a duration may be unknown (a date `or unknown`)
     evaluation_date: str = ""  # the repr of the evaluation date's input, if declared
     evaluation_key: str = "evaluation_date"  # its provenance key ("evaluation_date_time")
     clock: str = ""  # the clock functions, pasted when an input is a date and time
@@ -239,7 +240,8 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
         scope=render(literal(guideline.scope.description if guideline.scope else None), 0,
                      "SCOPE: str | None = "),
         read_facts=tuple(read_facts_lines(fields)),
-        fact_statements=tuple(fact_lines(tuple(f for _, f in evaluation_order(guideline)), refs)),
+        fact_statements=tuple(duration_lines(guideline)
+                              + fact_lines(tuple(f for _, f in evaluation_order(guideline)), refs)),
         scope_statements=tuple(scope_lines(guideline.scope, refs)),
         impossible=render(literal(tuple((i.name, i.description) for i in guideline.impossible)), 0,
                           "IMPOSSIBLE: tuple[tuple[str, str], ...] = "),
@@ -250,10 +252,28 @@ def module_view(guideline: ir.IRGuideline) -> ModuleView:
         table_list=render(_tuple(Text(f"({t.constant_name}, {t.function}, {t.why_not_name})")
                                  for t in tables), 0, f"TABLES: {TABLES_TYPE} = "),
         **_time_parts(guideline),
+        unknown_durations=bool(unknown_durations(guideline)),
         dates=any(i.type.kind == "date" for i in guideline.inputs),
         **_number_parts(guideline),
         **_unknown_parts(guideline),
     )
+
+
+def duration_lines(guideline: ir.IRGuideline) -> list[str]:
+    """Each duration that may be unknown into `values`, for `IsSet` of it: None when a date is
+    unknown (DMN: date arithmetic with null is null), else its days (its tests read the dates)."""
+    unknown = {item.name for item in guideline.inputs if item.unknown}
+    lines = []
+    for interval in guideline.intervals:
+        if interval.name not in unknown_durations(guideline):
+            continue
+        ends = [end for end in (interval.start, interval.end) if end in unknown]
+        days = Text(f"days(values[{interval.start!r}], values[{interval.end!r}])")
+        code = Group("(", (Prefixed("None if ", Group("(", tuple(
+            Text(f"values[{end!r}] is None") for end in ends), ")", joiner=" or ")), days), ")",
+            joiner=" else ")
+        lines.append(render(code, 4, f"values[{interval.name!r}] = "))
+    return lines
 
 
 def _unknown_parts(guideline: ir.IRGuideline) -> dict[str, str]:
@@ -293,6 +313,7 @@ def nullable_refs(guideline: ir.IRGuideline) -> frozenset[str]:
     refs |= {fact.name for fact in guideline.facts if fact.false_when is not None}
     refs |= {fact.name for fact in guideline.computed if fact.unknown_when is not None}
     refs |= {fact.name for fact in guideline.labels if fact.unknown_when is not None}
+    refs |= unknown_durations(guideline)
     for table in guideline.tables:
         if table.result_kind == "single":
             refs |= {f"{table.name}.{output.name}" for output in table.outputs}

@@ -35,9 +35,24 @@ def facts_schema(guideline: ir.IRGuideline) -> dict[str, Any]:
         "additionalProperties": False,
     }
     excluded = [found for i in guideline.impossible if (found := _impossible_schema(guideline, i))]
+    excluded += [_same_offsets(item.name, other) for item in guideline.inputs
+                 for other in item.offset_with]
     if excluded:
         schema["allOf"] = excluded
     return schema
+
+
+OFFSET_PATTERN = "(Z|[+-][0-9]{2}:[0-9]{2})$"
+
+
+def _same_offsets(first: str, second: str) -> dict[str, Any]:
+    """The two ends of a duration between dates and times: both with an offset, or neither."""
+    with_offset = {"pattern": OFFSET_PATTERN}
+    return {"$comment": f"`{first}` and `{second}` are the ends of a duration: both with an "
+                        "offset (Z, +01:00), or both without",
+            "if": {"properties": {first: with_offset}, "required": [first]},
+            "then": {"properties": {second: with_offset}},
+            "else": {"properties": {second: {"not": with_offset}}}}
 
 
 def _impossible_schema(guideline: ir.IRGuideline, impossible: ir.IRImpossible) -> dict[str, Any] | None:
@@ -100,9 +115,17 @@ def input_description(item: ir.IRInput) -> str:
     return "; ".join(parts)
 
 
-DATE_TIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?$"
-"""What the facts accept for a date and time (runtime/prelude.py's DATE_TIME_PATTERN): RFC 3339's
-date-time, seconds and offset optional (a clock time as written carries no offset)."""
+DATE_TIME_PATTERN = (
+    "^(?!0000)(?:"
+    "[0-9]{4}-(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|[0-9]{4}-(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|[0-9]{4}-02-(?:0[1-9]|1[0-9]|2[0-8])"
+    "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29"
+    ")T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
+    "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?$")
+"""Exactly what the facts accept for a date and time (runtime/prelude.py's parse_date_time): a
+date that exists (leap years included) and a clock time, seconds and offset optional (RFC 3339's
+date-time wants both; the facts do not)."""
 
 
 TIME_OF_DAY_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"

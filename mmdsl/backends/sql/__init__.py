@@ -46,7 +46,7 @@ from mmdsl.backends.sql.exact import (
 )
 from mmdsl.backends.templates import template_environment
 from mmdsl.ir import model as ir
-from mmdsl.ir.walk import conditions, evaluation_order, parts
+from mmdsl.ir.walk import conditions, evaluation_order, parts, unknown_durations
 from mmdsl.semantics import clock
 from mmdsl.semantics.policies import RANKED_POLICIES
 
@@ -433,6 +433,8 @@ class Names:
             yield f"date_diff('day', {start}, {end}) AS _d{position}"
             yield f"{completed_months(start, end)} AS _m{position}"
             self.durations[interval.name] = (f"_d{position}", f"_m{position}")
+            if interval.name in unknown_durations(guideline):  # NULL when a date is NULL: its
+                self.refs[interval.name] = f"_d{position}"  # tests are guarded by IS NOT NULL
 
     def member_columns(self) -> Iterator[str]:
         for (ref, member), column in self.members.items():

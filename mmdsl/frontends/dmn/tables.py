@@ -240,6 +240,8 @@ class TableTranslator:
     def both(self, one: str, other: str) -> str:
         if "-" in (one, other):
             return other if one == "-" else one
+        if one == other and one in ("unknown", "not unknown"):  # the days and months are null
+            return one  # together: when a date is (an export of a duration that may be unknown)
         bounds = {}
         for cell in (one, other):
             found = re.fullmatch(r"(>=|>|<=|<) (\d+ \w+)", cell)

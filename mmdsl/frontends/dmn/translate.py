@@ -533,9 +533,11 @@ class _Translator:
             start, end = (d.name for d in dates if d is not None)
             described = self.describe(extras["duration"], name, description, decision.where)
             self.plan.facts.append(f"fact {name}{described} = time from {start} to {end}")
+        unknown = any(d is not None and d.unknown for d in dates)  # null with a date
         self.readable[names_key(decision.name)] = Readable(
-            name, ValueType("integer"), time_unit=extras["unit"]) if kind == "date" else \
-            Readable(name, ValueType("integer"), time_unit="minutes", duration=True, clock=True)
+            name, ValueType("integer"), time_unit=extras["unit"], unknown=unknown) \
+            if kind == "date" else Readable(name, ValueType("integer"), time_unit="minutes",
+                                            duration=True, clock=True, unknown=unknown)
 
     def add_fact(self, decision: m.Decision, logic: m.LiteralExpression) -> None:
         dmn_type = resolve_type(decision.type_ref, self.model.items)
@@ -844,10 +846,12 @@ class _Translator:
             self.durations[key] = name
             self.plan.facts.append(f"fact {name} {quote_loose(described or text)[0]} = time from "
                                    f"{start.ref} to {end.ref}")
+        unknown = start.unknown or end.unknown  # null with an end
         if clock:  # tested with durations of whole minutes, written in minutes
             return Readable(name, ValueType("integer"), time_unit="minutes", duration=True,
-                            clock=True)
-        return Readable(name, ValueType("integer"), time_unit="days", duration=True)
+                            clock=True, unknown=unknown)
+        return Readable(name, ValueType("integer"), time_unit="days", duration=True,
+                        unknown=unknown)
 
     def unknown_name_help(self, text: str) -> str | None:
         tables = [n for n, r in self.readable.items() if r.is_table and n in text]
