@@ -22,6 +22,7 @@ from mmdsl.ir.walk import evaluation_order
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.numbers import Exact
 from mmdsl.runtime.prelude import validate_facts
+from mmdsl.verify.witness import matching_rules
 
 OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge, "<=": operator.le, "<": operator.lt, ">": operator.gt,
@@ -86,3 +87,24 @@ def grid(low: str, high: str, step: str) -> list[float]:
     """Every decimal from low to high in steps (as JSON gives them: floats)."""
     first, last, size = Fraction(low), Fraction(high), Fraction(step)
     return [float(first + i * size) for i in range(int((last - first) / size) + 1)]
+
+
+def assert_findings_are_the_truth(guideline: ir.IRGuideline, report: Any, truth: Truth,
+                                  text: str) -> None:
+    """The verifier's findings on the guideline's one table (`report`) are brute force's: the
+    gap, the dead rules, the groups of overlapping rules; and every gap or overlap witness is a
+    real patient (null where unknown) that matches no rule, or two or more."""
+    findings = report.findings
+    assert bool([f for f in findings if f.kind == "gap"]) == truth.gap, text
+    assert {f.rules[0] for f in findings if f.kind == "dead"} == truth.dead, text
+    assert {frozenset(f.rules) for f in findings if f.kind == "overlap"} == truth.groups, text
+    [rules] = guideline.tables
+    for finding in findings:
+        if finding.witness is None or finding.kind not in ("gap", "overlap"):
+            continue
+        matched = matching_rules(guideline, rules, finding.witness)
+        assert matched is not None, text
+        if finding.kind == "gap":
+            assert not any(matched), (text, finding.witness)
+        else:
+            assert sum(matched) >= 2, (text, finding.witness)

@@ -28,7 +28,7 @@ from mmdsl.verify.coverage import every_region
 from mmdsl.verify.encode import Encoder
 from mmdsl.verify.report import verify_guideline
 from mmdsl.verify.witness import matching_rules
-from tests.computed.brute import Truth, truth_of
+from tests.computed.brute import Truth, assert_findings_are_the_truth, truth_of
 
 HEAD = '''guideline g "g"
 input today: evaluation date "today"
@@ -98,21 +98,7 @@ def test_exact_against_every_patient_with_null_dates() -> None:
         text = drawn_table(rng)
         guideline, table = verified(text)
         assert table.fully_verified, (text, table.unchecked)
-        truth = brute(guideline)
-        findings = table.findings
-        assert bool([f for f in findings if f.kind == "gap"]) == truth.gap, text
-        assert {f.rules[0] for f in findings if f.kind == "dead"} == truth.dead, text
-        assert {frozenset(f.rules) for f in findings if f.kind == "overlap"} == truth.groups, text
-        [rules] = guideline.tables
-        for finding in findings:  # every witness is a real patient, null where unknown
-            if finding.witness is None or finding.kind not in ("gap", "overlap"):
-                continue
-            matched = matching_rules(guideline, rules, finding.witness)
-            assert matched is not None, text
-            if finding.kind == "gap":
-                assert not any(matched), (text, finding.witness)
-            else:
-                assert sum(matched) >= 2, (text, finding.witness)
+        assert_findings_are_the_truth(guideline, table, brute(guideline), text)
 
 
 def test_a_gap_of_an_unknown_date_is_shown_with_null_and_closed_by_unknown() -> None:

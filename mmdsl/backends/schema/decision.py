@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mmdsl.backends.schema.facts import DRAFT, provenance, type_schema
+from mmdsl.backends.schema.facts import DATE_TIME_PATTERN, DRAFT, provenance, type_schema
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import evaluation_order
 
@@ -43,7 +43,7 @@ def decision_schema(guideline: ir.IRGuideline) -> Schema:
     timed = any(i.name == guideline.evaluation_date and i.type.kind == "datetime"
                 for i in guideline.inputs)
     if timed:  # the moment of the decision, to the second, with the offset the caller gave
-        provenance_keys["evaluation_date_time"] = {"type": "string", "format": "date-time"}
+        provenance_keys["evaluation_date_time"] = {"type": "string", "pattern": DATE_TIME_PATTERN}
     elif guideline.evaluation_date is not None:  # the day of the decision, as the caller gave it
         provenance_keys["evaluation_date"] = {"type": "string", "format": "date"}
     explained = [t for t in guideline.tables if t.result_kind != "number"]

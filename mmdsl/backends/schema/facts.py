@@ -142,8 +142,10 @@ def type_schema(value_type: ir.IRType) -> dict[str, Any]:
                 "uniqueItems": True}
     if value_type.kind == "date":  # year-month-day, an existing date (RFC 3339 full-date)
         return {"type": "string", "format": "date"}
-    if value_type.kind == "datetime":  # a date and a clock time, seconds and offset optional
-        return {"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN}
+    if value_type.kind == "datetime":  # a date and a clock time, seconds and offset optional:
+        # no `"format": "date-time"`, which a validator asserting formats holds to RFC 3339
+        # (seconds and an offset required) and would refuse `2024-03-01T14:30`, a valid fact
+        return {"type": "string", "pattern": DATE_TIME_PATTERN}
     if value_type.kind == "time":  # a clock reading of any day, seconds optional, no offset
         return {"type": "string", "pattern": TIME_OF_DAY_PATTERN}
     schema: dict[str, Any] = {"type": TYPES[value_type.kind]}
