@@ -26,7 +26,8 @@ class Column:
 
     ref: str
     kind: str  # bool, integer, decimal, text, enum, set, duration, time (a duration between
-    # dates and times), moment (a date and time tested against fixed dates and times)
+    # dates and times), moment (a date and time tested against fixed dates and times), clock
+    # (a time of day tested against fixed times of day)
     members: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()
     low: float = -50
@@ -123,8 +124,9 @@ def times(w: Writer) -> None:
     w.line('input now: evaluation date and time "the moment of the decision"')
     w.line('input at0: date and time "a moment"')
     w.line('input at1: date and time "a moment tested against fixed ones"')
+    w.line('input at2: time of day "a time of day"')
     w.line('fact elapsed0 "time from at0" = time from at0 to now')
-    w.columns += [Column("elapsed0", "time"), Column("at1", "moment")]
+    w.columns += [Column("elapsed0", "time"), Column("at1", "moment"), Column("at2", "clock")]
 
 
 def dates(w: Writer) -> None:
@@ -231,6 +233,9 @@ def simple_condition(w: Writer) -> str:
         case "moment":
             return rng.choice([f"{ref} {rng.choice(['>=', '<=', '>', '<', '=', '!='])} "
                                f"{moment(rng)}", f"{ref} in {moment_range(rng)}"])
+        case "clock":
+            return rng.choice([f"{ref} {rng.choice(['>=', '<=', '>', '<', '=', '!='])} "
+                               f"{clock(rng)}", f"{ref} in {clock_range(rng)}"])
         case "enum":
             values = ", ".join(rng.sample(column.members, rng.randint(1, len(column.members))))
             return rng.choice([f"{ref} is {rng.choice(column.members)}",
@@ -311,6 +316,18 @@ def moment_range(rng: random.Random) -> str:
     return f"{low}..{high}" if rng.random() < 0.5 else f"[{low}..{high}["
 
 
+def clock(rng: random.Random) -> str:
+    """A fixed time of day around 08:00 (the facts fall around the times named)."""
+    seconds = 8 * 3600 + rng.choice([-3600, -60, -1, 0, 1, 30, 60, 36_000])
+    return f"{seconds // 3600:02}:{seconds // 60 % 60:02}" + (
+        f":{seconds % 60:02}" if seconds % 60 else "")
+
+
+def clock_range(rng: random.Random) -> str:
+    low, high = sorted({clock(rng), clock(rng), "08:00", "18:00"})[:2]
+    return f"{low}..{high}" if rng.random() < 0.5 else f"[{low}..{high}["
+
+
 def text_literal(column: Column, rng: random.Random) -> str:
     value = rng.choice(column.texts)
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -348,6 +365,9 @@ def cell(column: Column, rng: random.Random) -> str:
     if kind == "moment":
         return rng.choice([f"{rng.choice(['>=', '<=', '>', '<', '!='])} {moment(rng)}",
                            moment_range(rng), moment(rng), f"not {moment_range(rng)}"])
+    if kind == "clock":
+        return rng.choice([f"{rng.choice(['>=', '<=', '>', '<', '!='])} {clock(rng)}",
+                           clock_range(rng), clock(rng), f"not {clock_range(rng)}"])
     if kind == "text":
         return rng.choice([text_literal(column, rng), f"not {text_literal(column, rng)}",
                            f"{text_literal(column, rng)}, {text_literal(column, rng)}"])

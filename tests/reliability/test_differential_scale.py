@@ -64,5 +64,5 @@ def test_the_random_guidelines_use_every_hit_policy_and_every_kind_of_input() ->
     for kind in ("yes/no", "integer", "decimal", "text", "one of", "set of", "includes",
                  "default", "order by", "distinct by", "scope", "fact", ".out0 |", "not (",
                  "evaluation date", "time from", " days", " months", "date and time",
-                 " minutes", "T08:00"):
+                 " minutes", "T08:00", "time of day", " 08:00"):
         assert kind in kinds, kind
