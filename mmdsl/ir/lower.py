@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from mmdsl.clinical_source import ClinicalText, found_lines, passages, searchable
@@ -537,44 +538,34 @@ def _elapsed(ref: str, interval: DurationT, test: ast.CompareTest | ast.RangeTes
 
 def _on_day(ref: str, test: ast.CompareTest | ast.RangeTest | ast.ValueTest) -> ir.Cond:
     """`>= 2019-09-01`, `2019-01-01..2019-12-31`, `2020-07-01`: a date against fixed days."""
-    def day(value: ast.Value | ast.DurationValue) -> str:
-        if not isinstance(value, ast.DateValue):
-            raise LoweringError(f"a date compared with {value!r}")
-        return value.text
-    if isinstance(test, ast.ValueTest):
-        return ir.OnDay(ref, "==", day(test.value))
-    if isinstance(test, ast.CompareTest):
-        return ir.OnDay(ref, "==" if test.op == "=" else test.op, day(test.value))
-    return ir.AllOf((ir.OnDay(ref, ">=" if test.low_closed else ">", day(test.low)),
-                     ir.OnDay(ref, "<=" if test.high_closed else "<", day(test.high))))
+    return _fixed_points(ref, test, ast.DateValue, ir.OnDay, "a date")
 
 
 def _at_time(ref: str, test: ast.CompareTest | ast.RangeTest | ast.ValueTest) -> ir.Cond:
     """`>= 2024-03-01T08:00`, ranges, `2024-03-01T08:00`: a date and time against fixed ones."""
-    def moment(value: ast.Value | ast.DurationValue) -> str:
-        if not isinstance(value, ast.DateTimeValue):
-            raise LoweringError(f"a date and time compared with {value!r}")
-        return value.text
-    if isinstance(test, ast.ValueTest):
-        return ir.AtTime(ref, "==", moment(test.value))
-    if isinstance(test, ast.CompareTest):
-        return ir.AtTime(ref, "==" if test.op == "=" else test.op, moment(test.value))
-    return ir.AllOf((ir.AtTime(ref, ">=" if test.low_closed else ">", moment(test.low)),
-                     ir.AtTime(ref, "<=" if test.high_closed else "<", moment(test.high))))
+    return _fixed_points(ref, test, ast.DateTimeValue, ir.AtTime, "a date and time")
 
 
 def _at_clock(ref: str, test: ast.CompareTest | ast.RangeTest | ast.ValueTest) -> ir.Cond:
     """`>= 17:00`, ranges, `08:00`: a time of day against fixed ones, in clock order."""
-    def clock(value: ast.Value | ast.DurationValue) -> str:
-        if not isinstance(value, ast.TimeOfDayValue):
-            raise LoweringError(f"a time of day compared with {value!r}")
+    return _fixed_points(ref, test, ast.TimeOfDayValue, ir.AtClock, "a time of day")
+
+
+def _fixed_points(ref: str, test: ast.CompareTest | ast.RangeTest | ast.ValueTest,
+                  kind: type[ast.DateValue | ast.DateTimeValue | ast.TimeOfDayValue],
+                  make: Callable[..., ir.Cond], what: str) -> ir.Cond:  # (ref, op, point)
+    """A value against fixed points of its own kind, written as the author wrote them: one
+    point (`==`), a comparison, or a range as a pair of comparisons."""
+    def point(value: ast.Value | ast.DurationValue) -> str:
+        if not isinstance(value, kind):
+            raise LoweringError(f"{what} compared with {value!r}")
         return value.text
     if isinstance(test, ast.ValueTest):
-        return ir.AtClock(ref, "==", clock(test.value))
+        return make(ref, "==", point(test.value))
     if isinstance(test, ast.CompareTest):
-        return ir.AtClock(ref, "==" if test.op == "=" else test.op, clock(test.value))
-    return ir.AllOf((ir.AtClock(ref, ">=" if test.low_closed else ">", clock(test.low)),
-                     ir.AtClock(ref, "<=" if test.high_closed else "<", clock(test.high))))
+        return make(ref, "==" if test.op == "=" else test.op, point(test.value))
+    return ir.AllOf((make(ref, ">=" if test.low_closed else ">", point(test.low)),
+                     make(ref, "<=" if test.high_closed else "<", point(test.high))))
 
 
 def _any_of(items: list[ir.Cond]) -> ir.Cond:

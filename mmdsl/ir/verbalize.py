@@ -477,35 +477,36 @@ def day_range_words(items: tuple[Cond, ...]) -> str | None:
     """`from 1 January 2019 to 31 December 2019`; `on or after 1 January 2020 but before …`."""
     low, high = items
     assert isinstance(low, OnDay) and isinstance(high, OnDay)
-    if low.op not in (">", ">=") or high.op not in ("<", "<="):
-        return None
-    if low.op == ">=" and high.op == "<=":
-        return f"from {day_words(low.day)} to {day_words(high.day)}"
-    return (f"{DAY_WORDS[low.op]} {day_words(low.day)} but {DAY_WORDS[high.op]} "
-            f"{day_words(high.day)}")
+    return _fixed_range_words((low.op, day_words(low.day)), (high.op, day_words(high.day)),
+                              DAY_WORDS)
 
 
 def moment_range_words(items: tuple[Cond, ...]) -> str | None:
     """`from 08:00 on 1 March 2024 to 08:00 on 2 March 2024`; `at or after … but before …`."""
     low, high = items
     assert isinstance(low, AtTime) and isinstance(high, AtTime)
-    if low.op not in (">", ">=") or high.op not in ("<", "<="):
-        return None
-    if low.op == ">=" and high.op == "<=":
-        return f"from {moment_words(low.moment)} to {moment_words(high.moment)}"
-    return (f"{MOMENT_WORDS[low.op]} {moment_words(low.moment)} but {MOMENT_WORDS[high.op]} "
-            f"{moment_words(high.moment)}")
+    return _fixed_range_words((low.op, moment_words(low.moment)),
+                              (high.op, moment_words(high.moment)), MOMENT_WORDS)
 
 
 def clock_range_words(items: tuple[Cond, ...]) -> str | None:
     """`from 08:00 to 17:00`; `at or after 08:00 but before 17:00`."""
     low, high = items
     assert isinstance(low, AtClock) and isinstance(high, AtClock)
-    if low.op not in (">", ">=") or high.op not in ("<", "<="):
+    return _fixed_range_words((low.op, low.clock), (high.op, high.clock), MOMENT_WORDS)
+
+
+def _fixed_range_words(low: tuple[str, str], high: tuple[str, str],
+                       op_words: Mapping[str, str]) -> str | None:
+    """A range of days, dates and times or times of day, each end (its operator, its words):
+    `from A to B` when both ends are included, else `on or after A but before B`; None when the
+    two are not a lower and an upper end."""
+    (low_op, low_words), (high_op, high_words) = low, high
+    if low_op not in (">", ">=") or high_op not in ("<", "<="):
         return None
-    if low.op == ">=" and high.op == "<=":
-        return f"from {low.clock} to {high.clock}"
-    return f"{MOMENT_WORDS[low.op]} {low.clock} but {MOMENT_WORDS[high.op]} {high.clock}"
+    if low_op == ">=" and high_op == "<=":
+        return f"from {low_words} to {high_words}"
+    return f"{op_words[low_op]} {low_words} but {op_words[high_op]} {high_words}"
 
 
 def range_words(items: tuple[Cond, ...]) -> str | None:
