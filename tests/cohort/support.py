@@ -72,6 +72,22 @@ def write_csv(header: list[str], rows: list[list[str | None]], path: Path) -> Pa
     return path
 
 
+def write_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], path: Path) -> Path:
+    """The rows in the format of the path's suffix: Parquet, CSV (yes/no as `true`/`false`, the
+    other values as written) or JSON Lines."""
+    if path.suffix == ".parquet":
+        pq.write_table(pa.Table.from_pylist(rows), path)
+        return path
+    if path.suffix == ".csv":
+        return write_csv(list(columns), [[_csv_cell(row[name]) for name in columns]
+                                         for row in rows], path)
+    return write_jsonl(list(rows), path)
+
+
+def _csv_cell(value: Any) -> str | None:
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
 def decisions(path: Path) -> tuple[list[dict[str, Any]], Any]:
     table = pq.read_table(path)
     return table.to_pylist(), read_rules(table.schema.metadata)

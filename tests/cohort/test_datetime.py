@@ -29,7 +29,7 @@ from tests.cohort.support import (
     pq,
     rows_of,
     write_csv,
-    write_jsonl,
+    write_rows,
 )
 from tests.datetime.test_datetime import CELLS
 from tests.datetime.test_datetime import random_facts as triage_facts
@@ -49,13 +49,7 @@ def triage_rows(count: int, seed: int) -> list[dict[str, Any]]:
 def test_dates_and_times_as_text_decide_as_the_evaluator(tmp_path: Path, suffix: str) -> None:
     guideline = lowered_text(CELLS)
     rows = triage_rows(400, seed=18)
-    source = tmp_path / f"patients{suffix}"
-    if suffix == ".parquet":
-        pq.write_table(pa.Table.from_pylist(rows), source)
-    elif suffix == ".csv":
-        write_csv(list(INPUTS), [[row[n] for n in INPUTS] for row in rows], source)
-    else:
-        write_jsonl(rows, source)
+    source = write_rows(rows, INPUTS, tmp_path / f"patients{suffix}")
     out = tmp_path / "decisions.parquet"
     report = evaluate_cohort(guideline, source, out)
     assert (report.decided, report.invalid_rows) == (400, 0), report.problems[:3]

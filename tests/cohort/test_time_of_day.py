@@ -25,7 +25,7 @@ from tests.cohort.support import (
     pq,
     rows_of,
     write_csv,
-    write_jsonl,
+    write_rows,
 )
 from tests.timeofday.test_time_of_day import WARD
 from tests.timeofday.test_time_of_day import random_facts as ward_facts
@@ -42,14 +42,7 @@ def ward_rows(count: int, seed: int) -> list[dict[str, Any]]:
 def test_times_of_day_as_text_decide_as_the_evaluator(tmp_path: Path, suffix: str) -> None:
     guideline = lowered_text(WARD)
     rows = ward_rows(300, seed=18)
-    source = tmp_path / f"patients{suffix}"
-    if suffix == ".parquet":
-        pq.write_table(pa.Table.from_pylist(rows), source)
-    elif suffix == ".csv":
-        write_csv(list(INPUTS), [[row["arrival_clock"], "true" if row["urgent"] else "false"]
-                                 for row in rows], source)
-    else:
-        write_jsonl(rows, source)
+    source = write_rows(rows, INPUTS, tmp_path / f"patients{suffix}")
     out = tmp_path / "decisions.parquet"
     report = evaluate_cohort(guideline, source, out)
     assert (report.decided, report.invalid_rows) == (300, 0), report.problems[:3]
