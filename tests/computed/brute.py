@@ -19,9 +19,12 @@ from typing import Any
 from mmdsl import interpreter
 from mmdsl.ir import model as ir
 from mmdsl.ir.walk import evaluation_order
+from mmdsl.pipeline import compile_source
 from mmdsl.runtime.inputs import input_fields
 from mmdsl.runtime.numbers import Exact
 from mmdsl.runtime.prelude import validate_facts
+from mmdsl.source import Source
+from mmdsl.verify.report import verify_guideline
 from mmdsl.verify.witness import matching_rules
 
 OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -81,6 +84,27 @@ def table_truth(guideline: ir.IRGuideline, table: str, patients: Iterable[dict[s
             if guideline.scope is None or interpreter.holds(guideline.scope.condition, values):
                 yield [all(interpreter.holds(t, values) for t in rule.tests) for rule in chosen.rules]
     return truth_of(matches(), len(chosen.rules))
+
+
+def derived_truth(guideline: ir.IRGuideline, patients: Iterable[dict[str, Any]]) -> Truth:
+    """The guideline's one table over every patient given, its facts derived as the interpreter
+    derives them (Kleene's logic: a fact over an unknown value may itself be unknown)."""
+    [table] = guideline.tables
+    fields = input_fields(guideline.inputs)
+
+    def matches() -> Iterable[list[bool]]:
+        for facts in patients:
+            values = validate_facts(facts, fields)
+            interpreter.derive(guideline, values)
+            yield [all(interpreter.holds(t, values) for t in rule.tests) for rule in table.rules]
+    return truth_of(matches(), len(table.rules))
+
+
+def verified(text: str) -> tuple[ir.IRGuideline, Any]:
+    """The guideline of `text` and the verifier's report on its first table."""
+    compilation = compile_source(Source("t.mmdsl", text), verify=False)
+    assert compilation.guideline is not None, (text, compilation.diagnostics)
+    return compilation.guideline, verify_guideline(compilation.guideline).tables[0]
 
 
 def grid(low: str, high: str, step: str) -> list[float]:

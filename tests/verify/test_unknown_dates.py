@@ -18,17 +18,13 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from mmdsl import interpreter
 from mmdsl.ir import model as ir
 from mmdsl.pipeline import compile_source
-from mmdsl.runtime.inputs import input_fields
-from mmdsl.runtime.prelude import validate_facts
 from mmdsl.source import Source
 from mmdsl.verify.coverage import every_region
 from mmdsl.verify.encode import Encoder
-from mmdsl.verify.report import verify_guideline
 from mmdsl.verify.witness import matching_rules
-from tests.computed.brute import Truth, assert_findings_are_the_truth, truth_of
+from tests.computed.brute import Truth, assert_findings_are_the_truth, derived_truth, verified
 
 HEAD = '''guideline g "g"
 input today: evaluation date "today"
@@ -75,21 +71,7 @@ def patients(guideline: ir.IRGuideline) -> list[dict[str, Any]]:
 
 
 def brute(guideline: ir.IRGuideline) -> Truth:
-    [table] = guideline.tables
-    fields = input_fields(guideline.inputs)
-
-    def matches() -> Any:
-        for facts in patients(guideline):
-            values = validate_facts(facts, fields)
-            interpreter.derive(guideline, values)
-            yield [all(interpreter.holds(t, values) for t in rule.tests) for rule in table.rules]
-    return truth_of(matches(), len(table.rules))
-
-
-def verified(text: str) -> tuple[ir.IRGuideline, Any]:
-    compilation = compile_source(Source("t.mmdsl", text), verify=False)
-    assert compilation.guideline is not None, (text, compilation.diagnostics)
-    return compilation.guideline, verify_guideline(compilation.guideline).tables[0]
+    return derived_truth(guideline, patients(guideline))
 
 
 def test_exact_against_every_patient_with_null_dates() -> None:

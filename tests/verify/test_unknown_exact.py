@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import random
-from typing import Any
 
 from mmdsl import interpreter
 from mmdsl.ir import model as ir
@@ -22,8 +21,7 @@ from mmdsl.runtime.prelude import validate_facts
 from mmdsl.source import Source
 from mmdsl.verify.coverage import every_region
 from mmdsl.verify.encode import Encoder
-from mmdsl.verify.report import verify_guideline
-from tests.computed.brute import Truth, assert_findings_are_the_truth, truth_of
+from tests.computed.brute import Truth, assert_findings_are_the_truth, derived_truth, verified
 
 HEAD = '''guideline g "g"
 input a: yes/no or unknown "A"
@@ -68,21 +66,7 @@ def drawn_table(rng: random.Random) -> str:
 
 
 def brute(guideline: ir.IRGuideline) -> Truth:
-    [table] = guideline.tables
-    fields = input_fields(guideline.inputs)
-
-    def matches() -> Any:
-        for facts in PATIENTS:
-            values = validate_facts(facts, fields)
-            interpreter.derive(guideline, values)  # Kleene: a fact may be None
-            yield [all(interpreter.holds(t, values) for t in rule.tests) for rule in table.rules]
-    return truth_of(matches(), len(table.rules))
-
-
-def verified(text: str) -> tuple[ir.IRGuideline, Any]:
-    compilation = compile_source(Source("t.mmdsl", text), verify=False)
-    assert compilation.guideline is not None, (text, compilation.diagnostics)
-    return compilation.guideline, verify_guideline(compilation.guideline).tables[0]
+    return derived_truth(guideline, PATIENTS)
 
 
 def test_exact_against_every_patient_with_null() -> None:
